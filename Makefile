@@ -1,0 +1,52 @@
+# oidc-edge — every entry point installs what it lacks (scripts/setup.sh), so a fresh clone needs only
+# `make demo` or `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export CARGO_TERM_COLOR ?= never
+
+WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+
+.PHONY: help setup setup-browser pkg link test test-rust lint test-wasm-node test-wasm-browser test-js demo clean
+
+help:
+	@echo "make demo   build the package and run the demo on 127.0.0.1"
+	@echo "make test   run every test (Rust, wasm in Node and Chromium, JS against pkg/)"
+	@echo "make pkg    build the npm package into pkg/"
+
+setup:
+	@bash scripts/setup.sh
+
+setup-browser:
+	@bash scripts/setup.sh --browser
+
+# pkg/ is the npm package; node_modules/oidc-edge points at it so tests import it by its name.
+pkg: setup
+	bash scripts/build-pkg.sh
+	@ln -sfn ../pkg node_modules/oidc-edge
+
+test: setup-browser lint test-rust test-wasm-node test-wasm-browser pkg test-js
+	@echo "make test: all suites passed"
+
+lint:
+	cargo fmt --check
+	cargo clippy --lib --tests -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+test-rust:
+	cargo test
+
+test-wasm-node:
+	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --test wasm
+
+test-wasm-browser:
+	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+	  cargo test --target wasm32-unknown-unknown --test wasm
+
+test-js:
+	node --test --test-reporter=spec tests/js/
+
+demo: pkg
+	node www/serve.mjs
+
+clean:
+	rm -rf pkg target/wasm32-unknown-unknown/release

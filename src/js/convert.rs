@@ -1,0 +1,155 @@
+//! JS value <-> Rust value conversions, and `Error` -> thrown `OidcEdgeError`.
+
+use crate::error::Error;
+use js_sys::Reflect;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+/// What every exported function returns: its value, or an `OidcEdgeError` to throw.
+pub type JsResult<T> = Result<T, JsValue>;
+
+/// Builds the thrown error: an `Error` named `OidcEdgeError` with `code` and the variant's extra fields.
+pub fn to_js_error(err: Error) -> JsValue {
+    let js = js_sys::Error::new(&err.message());
+    js.set_name("OidcEdgeError");
+    let obj: &JsValue = js.as_ref();
+    set(obj, "code", &JsValue::from_str(err.code()));
+    match &err {
+        Error::AuthorizationError {
+            error,
+            error_description,
+            error_uri,
+        } => {
+            set(obj, "error", &JsValue::from_str(error));
+            set(
+                obj,
+                "errorDescription",
+                &opt_str(error_description.as_deref()),
+            );
+            set(obj, "errorUri", &opt_str(error_uri.as_deref()));
+        }
+        Error::HttpError { status, .. } => {
+            set(
+                obj,
+                "status",
+                &status.map_or(JsValue::UNDEFINED, JsValue::from),
+            );
+        }
+        Error::InsufficientScope { required, .. } => {
+            let list: js_sys::Array = required.iter().map(|s| JsValue::from_str(s)).collect();
+            set(obj, "requiredScopes", &list);
+        }
+        Error::InvalidScopeExpression { column, .. } => {
+            set(obj, "column", &JsValue::from(*column as u32));
+        }
+        _ => {}
+    }
+    js.into()
+}
+
+fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    // Reflect.set on a fresh Error object cannot fail; ignoring the result keeps this path panic-free.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+fn opt_str(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::UNDEFINED, JsValue::from_str)
+}
+
+/// A required string argument; anything else is `invalid_request` (never a `TypeError`).
+pub fn string_arg(what: &str, value: &JsValue) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| {
+        Error::InvalidRequest(format!(
+            "{what} must be a string, found {}",
+            type_name(value)
+        ))
+    })
+}
+
+/// An optional non-negative integer argument (`undefined`/`null` -> `None`).
+pub fn optional_usize(what: &str, value: &JsValue) -> Result<Option<usize>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&n) => Ok(Some(n as usize)),
+        _ => Err(Error::InvalidRequest(format!(
+            "{what} must be a non-negative integer, found {}",
+            describe(value)
+        ))),
+    }
+}
+
+/// An options object (or `undefined`/`null` for the defaults) deserialized strictly: unknown or mistyped
+/// members are `invalid_request` naming the member.
+pub fn options<T: DeserializeOwned + Default>(what: &str, value: &JsValue) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    required_options(what, value)
+}
+
+/// Like [`options`], but the object must be there. The object goes through `JSON.stringify` and serde_json,
+/// so that `deny_unknown_fields` holds (serde-wasm-bindgen reads only the fields it knows, silently
+/// ignoring a misspelt option).
+pub fn required_options<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, Error> {
+    if !value.is_object() || js_sys::Array::is_array(value) {
+        return Err(Error::InvalidRequest(format!(
+            "{what} must be an object, found {}",
+            type_name(value)
+        )));
+    }
+    let text = stringify(value)
+        .ok_or_else(|| Error::InvalidRequest(format!("{what} cannot be read as JSON")))?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::InvalidRequest(format!("{what}: {}", strip_position(&e))))
+}
+
+/// `JSON.stringify(value)`, `None` where it throws (cycles, BigInt) or gives `undefined`.
+pub fn stringify(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+}
+
+/// serde_json's message without " at line 1 column N", which means nothing to a JS caller.
+fn strip_position(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    match msg.rfind(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(&msg).to_owned(),
+        None => msg,
+    }
+}
+
+/// A Rust value as a plain JS value: objects, not `Map`s.
+pub fn to_plain<T: Serialize>(value: &T) -> JsResult<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            to_js_error(Error::InvalidRequest(format!(
+                "result could not be converted: {e}"
+            )))
+        })
+}
+
+/// The JS `typeof`-like name of a value, for messages.
+pub fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".into()
+    } else if js_sys::Array::is_array(value) {
+        "an array".into()
+    } else {
+        value
+            .js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "unknown".into())
+    }
+}
+
+fn describe(value: &JsValue) -> String {
+    match value.as_f64() {
+        Some(n) => n.to_string(),
+        None => type_name(value),
+    }
+}

@@ -1,0 +1,28 @@
+//! # oidc-edge
+//!
+//! The security-critical half of OAuth 2.0 / OpenID Connect for single-page apps and edge runtimes, as a
+//! sans-IO core (this crate's modules: pure functions and types, no clock, no network) plus one binding
+//! layer for JavaScript (`src/js/`, only in the wasm32 build).
+//!
+//! Every fallible function returns [`Error`], whose [`Error::code`] is the stable string of DESIGN.md.
+
+pub mod authorize;
+pub mod base64url;
+pub mod callback;
+pub mod discovery;
+pub mod endpoint;
+pub mod error;
+pub mod json;
+pub mod params;
+pub mod pkce;
+
+// Public only so the wasm-bindgen tests can call the exports from Rust; JS is its real audience.
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub mod js;
+
+pub use authorize::{AuthorizeRequest, EndSessionRequest};
+pub use callback::{AuthorizationResponse, CallbackExpectation, parse_callback};
+pub use discovery::ProviderMetadata;
+pub use error::{Error, Result};
+pub use pkce::{ChallengeMethod, Pkce};
