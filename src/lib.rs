@@ -15,6 +15,7 @@ pub mod error;
 pub mod json;
 pub mod params;
 pub mod pkce;
+pub mod scope;
 
 // Public only so the wasm-bindgen tests can call the exports from Rust; JS is its real audience.
 #[cfg(target_arch = "wasm32")]
