@@ -1,0 +1,66 @@
+// The package as published: `npm pack` pkg/, install the tarball into an empty project (offline: it has no
+// dependencies), and import it by name from a separate `node` process — what a user's `npm install` gives.
+// Also: every runtime export is declared in index.d.ts and the declarations type-check against real usage.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import * as api from "oidc-edge";
+
+const root = resolve(import.meta.dirname, "../..");
+const pkgDir = join(root, "pkg");
+let project;
+
+before(() => {
+  project = mkdtempSync(join(tmpdir(), "oidc-edge-install-"));
+  const tarball = execFileSync("npm", ["pack", pkgDir, "--pack-destination", project, "--silent"], { encoding: "utf8" })
+    .trim().split("\n").pop();
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(project, tarball)],
+    { cwd: project, stdio: "pipe" });
+});
+
+after(() => rmSync(project, { recursive: true, force: true }));
+
+test("the packed tarball ships exactly the files the exports map needs", () => {
+  const installed = readdirSync(join(project, "node_modules", "oidc-edge")).sort();
+  assert.deepEqual(installed, ["README.md", "api.js", "index.d.ts", "node.js", "oidc_edge.js", "oidc_edge_bg.wasm",
+    "package.json", "web.js", "workerd.js"]);
+});
+
+test("node -e importing oidc-edge prints a PKCE pair", () => {
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e",
+    'import { init, generatePkce } from "oidc-edge"; await init(); console.log(JSON.stringify(generatePkce()));'],
+  { cwd: project, encoding: "utf8" });
+  const pair = JSON.parse(out);
+  assert.match(pair.codeVerifier, /^[A-Za-z0-9\-._~]{64}$/);
+  assert.match(pair.codeChallenge, /^[A-Za-z0-9\-_]{43}$/);
+  assert.equal(pair.codeChallengeMethod, "S256");
+});
+
+test("a mismatched state from the installed package is an OidcEdgeError, not a TypeError", () => {
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", `
+    import { parseCallback } from "oidc-edge";
+    try { parseCallback("https://app.example/cb?code=c&state=x", { state: "y" }); }
+    catch (e) { console.log(e.name, e.code, e instanceof Error); }`], { cwd: project, encoding: "utf8" });
+  assert.equal(out.trim(), "OidcEdgeError state_mismatch true");
+});
+
+test("every runtime export is declared in index.d.ts, and nothing else is", () => {
+  const dts = readFileSync(join(pkgDir, "index.d.ts"), "utf8");
+  const declared = [...dts.matchAll(/^export (?:declare )?(?:function|class|const) (\w+)/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(Object.keys(api).sort(), declared);
+});
+
+test("index.d.ts type-checks, with usage from tests/js/types-usage.ts", () => {
+  const usage = join(project, "usage.ts");
+  writeFileSync(usage, readFileSync(join(root, "tests/js/types-usage.ts"), "utf8"));
+  writeFileSync(join(project, "tsconfig.json"), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022",
+      lib: ["es2022", "dom"], types: [], skipLibCheck: false },
+    files: ["usage.ts"],
+  }));
+  execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", project], { stdio: "pipe" });
+});

@@ -1,0 +1,30 @@
+// Compiled (never run) by package.test.mjs against the installed package's index.d.ts: the declarations must
+// accept real usage and reject misuse (the @ts-expect-error lines fail the build if they start compiling).
+import {
+  init, generatePkce, pkceChallenge, randomToken, parseProviderMetadata, buildAuthorizeUrl, parseCallback,
+  buildEndSessionUrl, type OidcEdgeError, type PkcePair, type ProviderMetadata,
+} from "oidc-edge";
+
+await init();
+const pair: PkcePair = generatePkce({ method: "S256", verifierLength: 64 });
+const challenge: string = pkceChallenge(pair.codeVerifier, "S256");
+const state: string = randomToken(32);
+const meta: ProviderMetadata = parseProviderMetadata("{}", "https://idp.example.com");
+const endpoint: string | undefined = meta.token_endpoint;
+const url: string = buildAuthorizeUrl({
+  authorizationEndpoint: meta.authorization_endpoint, clientId: "c", redirectUri: "https://a.example/cb",
+  scope: ["openid"], state, codeChallenge: challenge, resource: "https://api.example.com/", maxAge: 5,
+});
+const { code, iss } = parseCallback(url, { state, issuer: meta.issuer, requireIss: false });
+const logout: string = buildEndSessionUrl({ endSessionEndpoint: "https://idp.example.com/end", idTokenHint: code });
+try {
+  parseCallback(logout, { state });
+} catch (e) {
+  const err = e as OidcEdgeError;
+  const c: "state_mismatch" | string = err.code;
+  void [c, err.errorDescription, err.status, iss, endpoint];
+}
+// @ts-expect-error codeChallengeMethod is "S256" | "plain"
+generatePkce({ method: "S512" });
+// @ts-expect-error state is required
+parseCallback(url, {});
