@@ -1,4 +1,6 @@
 //! Property tests: canonical base64url, and authorization request / response round trips.
+// Test helpers outside #[test] functions may unwrap: a failure here is a test failure.
+#![allow(clippy::unwrap_used)]
 
 use oidc_edge::authorize::AuthorizeRequest;
 use oidc_edge::base64url;
