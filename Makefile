@@ -6,12 +6,13 @@ export CARGO_TERM_COLOR ?= never
 
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
-.PHONY: help setup setup-browser pkg link test test-rust lint test-wasm-node test-wasm-browser test-js demo clean
+.PHONY: help setup setup-browser pkg test test-rust lint test-wasm-node test-wasm-browser test-js demo fuzz clean
 
 help:
 	@echo "make demo   build the package and run the demo on 127.0.0.1"
 	@echo "make test   run every test (Rust, wasm in Node and Chromium, JS against pkg/)"
 	@echo "make pkg    build the npm package into pkg/"
+	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 600) each (nightly + cargo-fuzz)"
 
 setup:
 	@bash scripts/setup.sh
@@ -47,6 +48,9 @@ test-js:
 
 demo: pkg
 	node www/serve.mjs
+
+fuzz:
+	bash scripts/fuzz.sh
 
 clean:
 	rm -rf pkg target/wasm32-unknown-unknown/release
