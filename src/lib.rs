@@ -8,6 +8,7 @@
 
 pub mod authorize;
 pub mod base64url;
+pub mod bearer;
 pub mod callback;
 pub mod discovery;
 pub mod endpoint;

@@ -1,0 +1,80 @@
+//! The `Authorization: Bearer` request header (RFC 6750 §2.1, RFC 9110 §11.4).
+
+use crate::error::{Error, Result};
+
+/// The bearer token of an `Authorization` header value.
+///
+/// - no header, or another scheme (`Basic …`): `Ok(None)` — the request carries no bearer token, and the
+///   answer is a challenge without an error code (RFC 6750 §3.1);
+/// - `Bearer` (any case, RFC 9110 §11.1) then one or more spaces then one `b64token`: `Ok(Some(token))`;
+/// - anything else after `Bearer` (no token, two tokens, characters outside `b64token`, a comma-separated
+///   list): `malformed_token`, which is answered `401 error="invalid_token"`.
+pub fn bearer_token(header: Option<&str>) -> Result<Option<&str>> {
+    let Some(value) = header else { return Ok(None) };
+    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Ok(None);
+    }
+    let token = rest.trim_start_matches(' ');
+    if token.is_empty() {
+        return Err(Error::MalformedToken(
+            "the Authorization header has the Bearer scheme but no token".into(),
+        ));
+    }
+    if !is_b64token(token) {
+        return Err(Error::MalformedToken(
+            "the bearer token is not a b64token (RFC 6750 §2.1: A-Z a-z 0-9 - . _ ~ + / then optional =)".into(),
+        ));
+    }
+    Ok(Some(token))
+}
+
+/// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`
+fn is_b64token(s: &str) -> bool {
+    let body = s.trim_end_matches('=');
+    !body.is_empty()
+        && body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_bearer_credentials() {
+        assert_eq!(
+            bearer_token(Some("Bearer abc.def-_~+/==")).unwrap(),
+            Some("abc.def-_~+/==")
+        );
+        assert_eq!(bearer_token(Some("bearer   abc")).unwrap(), Some("abc"));
+        assert_eq!(bearer_token(Some("BEARER abc")).unwrap(), Some("abc"));
+        assert_eq!(bearer_token(None).unwrap(), None);
+        assert_eq!(bearer_token(Some("Basic dXNlcjpwdw==")).unwrap(), None);
+        assert_eq!(bearer_token(Some("")).unwrap(), None);
+        assert_eq!(bearer_token(Some("Bearerabc")).unwrap(), None);
+    }
+
+    #[test]
+    fn rejects_malformed_bearer_values() {
+        for bad in [
+            "Bearer",
+            "Bearer ",
+            "Bearer a b",
+            "Bearer a,b",
+            "Bearer a\tb",
+            "Bearer ===",
+            "Bearer a=b",
+            "Bearer abc ",
+            "Bearer é",
+            "Bearer \"abc\"",
+        ] {
+            assert_eq!(
+                bearer_token(Some(bad)).unwrap_err().code(),
+                "malformed_token",
+                "{bad:?}"
+            );
+        }
+    }
+}
