@@ -122,12 +122,13 @@ impl ScopeRequirement {
     /// A set of scopes that satisfies the requirement, chosen to be close to what the token has — what
     /// `insufficient_scope` reports as `required` (RFC 6750 §3 `scope`). Each `or` takes the alternative that
     /// needs the fewest scopes the token lacks (the first on a tie), skipping alternatives that adding scopes
-    /// cannot satisfy (a granted scope under `not`); each `and` needs the scopes of all its operands; scopes
-    /// under `not` are never listed. The result includes scopes the token already has, deduplicated in order.
+    /// cannot satisfy (a granted scope under `not`); each `and` needs the scopes of all its operands. `not`
+    /// flips the roles (`not (a and b)` needs one operand false, `not not a` needs `a`); a scope that must be
+    /// absent is never listed. The result includes scopes the token already has, deduplicated in order.
     /// Empty only when no set of added scopes helps (e.g. `not guest` for a token with `guest`).
     pub fn satisfying_scopes(&self, granted: &HashSet<String>) -> Vec<String> {
         let mut out: Vec<&str> = Vec::new();
-        suggest(&self.root, granted, &mut out);
+        suggest(&self.root, true, granted, &mut out);
         let mut seen = HashSet::new();
         out.into_iter()
             .filter(|s| seen.insert(*s))
@@ -189,26 +190,35 @@ fn eval(node: &Node, granted: &HashSet<String>) -> bool {
     }
 }
 
-fn suggest<'a>(node: &'a Node, granted: &HashSet<String>, out: &mut Vec<&'a str>) {
+/// Appends to `out` the scopes that make `node` evaluate to `want` (true: satisfied; false: under an odd
+/// number of `not`s). A scope wanted false contributes nothing: scopes can be added, not removed.
+fn suggest<'a>(node: &'a Node, want: bool, granted: &HashSet<String>, out: &mut Vec<&'a str>) {
     match node {
-        Node::Scope(s) => out.push(s),
-        Node::Not(_) => {}
-        Node::And(items) => items.iter().for_each(|n| suggest(n, granted, out)),
-        Node::Or(items) => {
-            // (blocked, missing) per alternative; the least wins, the first on a tie.
+        Node::Scope(s) => {
+            if want {
+                out.push(s);
+            }
+        }
+        Node::Not(inner) => suggest(inner, !want, granted, out),
+        // every operand must be `want`: all of them
+        Node::And(items) if want => items.iter().for_each(|n| suggest(n, want, granted, out)),
+        Node::Or(items) if !want => items.iter().for_each(|n| suggest(n, want, granted, out)),
+        // one operand is enough: the cheapest
+        Node::And(items) | Node::Or(items) => {
+            // (blocked, missing) per operand; the least wins, the first on a tie.
             let mut best: Option<((bool, usize), Vec<&'a str>)> = None;
             for item in items {
                 let mut mine = Vec::new();
-                suggest(item, granted, &mut mine);
+                suggest(item, want, granted, &mut mine);
                 let missing = mine.iter().filter(|s| !granted.contains(**s)).count();
-                let blocked = if missing == 0 {
-                    !eval(item, granted)
+                let reached = if missing == 0 {
+                    eval(item, granted)
                 } else {
                     let mut with: HashSet<String> = granted.clone();
                     with.extend(mine.iter().map(|s| (*s).to_owned()));
-                    !eval(item, &with)
+                    eval(item, &with)
                 };
-                let cost = (blocked, missing);
+                let cost = (reached != want, missing);
                 if best.as_ref().is_none_or(|(c, _)| cost < *c) {
                     best = Some((cost, mine));
                 }
@@ -700,6 +710,13 @@ mod tests {
         assert_eq!(r.satisfying_scopes(&granted(&[])), ["read"]);
         let r = ScopeRequirement::parse("not guest").unwrap();
         assert!(r.satisfying_scopes(&granted(&["guest"])).is_empty());
+        // negation flips and/or: `not (not a or not b)` needs both, `not (a and not b)` needs b (or not a)
+        let r = ScopeRequirement::parse("not (not a or not b) or c").unwrap();
+        assert_eq!(r.satisfying_scopes(&granted(&["b"])), ["a", "b"]);
+        let r = ScopeRequirement::parse("not (a and not b)").unwrap();
+        assert_eq!(r.satisfying_scopes(&granted(&["a"])), ["b"]);
+        let r = ScopeRequirement::parse("not not x").unwrap();
+        assert_eq!(r.satisfying_scopes(&granted(&[])), ["x"]);
     }
 
     #[test]
