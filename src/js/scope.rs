@@ -111,6 +111,13 @@ pub struct JsScopeRequirement {
 
 #[wasm_bindgen(js_class = ScopeRequirement)]
 impl JsScopeRequirement {
+    /// `new ScopeRequirement(expr)`: the same as `parse` (so that `new` without an expression throws an
+    /// `OidcEdgeError` instead of making an empty object).
+    #[wasm_bindgen(constructor)]
+    pub fn new(expr: JsValue) -> JsResult<JsScopeRequirement> {
+        Self::parse(expr)
+    }
+
     /// `ScopeRequirement.parse(expr)`
     pub fn parse(expr: JsValue) -> JsResult<JsScopeRequirement> {
         string_arg("expr", &expr)
