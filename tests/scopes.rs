@@ -65,7 +65,7 @@ fn catalogue_scopes_are_scope_tokens_and_read_from_every_shape() {
     for s in strings(&f["catalogue"]) {
         let r = ScopeRequirement::parse(&s).unwrap();
         assert_eq!(r.to_string(), s);
-        assert_eq!(r.scopes(), [s.clone()]);
+        assert_eq!(r.scopes(), std::slice::from_ref(&s));
     }
     assert_eq!(
         scopes_of(token(&f, "editor_entra")),
@@ -295,10 +295,10 @@ proptest! {
     }
 
     #[test]
-    fn boolean_algebra(l in expr_strategy(), r in expr_strategy(), g in granted_strategy()) {
-        let (ls, rs) = (render(&l), render(&r));
+    fn boolean_algebra(l in expr_strategy(), r in expr_strategy(), m in expr_strategy(), g in granted_strategy()) {
+        let (ls, rs, ms) = (render(&l), render(&r), render(&m));
         let eval = |text: String| ScopeRequirement::parse(&text).unwrap().evaluate(&set(&g));
-        let (a, b) = (reference(&l, &g), reference(&r, &g));
+        let (a, b, c) = (reference(&l, &g), reference(&r, &g), reference(&m, &g));
         prop_assert_eq!(eval(format!("not ({ls})")), !a);
         prop_assert_eq!(eval(format!("not not ({ls})")), a);
         prop_assert_eq!(eval(format!("({ls}) and ({rs})")), a && b);
@@ -306,9 +306,11 @@ proptest! {
         // De Morgan, and precedence without parentheses around `not` operands
         prop_assert_eq!(eval(format!("not (({ls}) and ({rs}))")), eval(format!("not ({ls}) or not ({rs})")));
         prop_assert_eq!(eval(format!("not (({ls}) or ({rs}))")), eval(format!("not ({ls}) and not ({rs})")));
-        // `and` binds tighter: x or y and z == x or (y and z)
-        prop_assert_eq!(eval(format!("({ls}) or ({rs}) and ({ls})")), a || (b && a));
-        prop_assert_eq!(eval(format!("({rs}) and ({ls}) or ({rs})")), (b && a) || b);
+        // `and` binds tighter than `or`, `not` tighter than both
+        prop_assert_eq!(eval(format!("({ls}) or ({rs}) and ({ms})")), a || (b && c));
+        prop_assert_eq!(eval(format!("({ls}) and ({rs}) or ({ms})")), (a && b) || c);
+        prop_assert_eq!(eval(format!("not ({ls}) and ({rs})")), !a && b);
+        prop_assert_eq!(eval(format!("not ({ls}) or ({rs})")), !a || b);
     }
 
     #[test]
