@@ -263,6 +263,7 @@ export function hasScopes(claims: object, required: string | string[], mode?: "a
  * Throws `insufficient_scope` unless the token grants every required scope: the check `bearerChallenge` turns
  * into a `403`. The error's `requiredScopes` is the whole required list (RFC 6750 §3: the scope necessary to
  * access the resource, including what the token already has); its message names the missing ones.
+ * For an expression, use {@link ScopeRequirement.require}.
  * @param required a space-separated string or an array with one scope per item (as for {@link hasScopes}).
  * @throws OidcEdgeError `insufficient_scope` (with `requiredScopes`) when a scope is missing;
  *   `invalid_request` for the argument errors of {@link hasScopes}.
