@@ -8,4 +8,9 @@ export {
   buildAuthorizeUrl,
   parseCallback,
   buildEndSessionUrl,
+  scopesOf,
+  hasScopes,
+  requireScopes,
+  ScopeRequirement,
+  bearerChallenge,
 } from "./oidc_edge.js";

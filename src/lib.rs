@@ -10,6 +10,7 @@ pub mod authorize;
 pub mod base64url;
 pub mod bearer;
 pub mod callback;
+pub mod challenge;
 pub mod discovery;
 pub mod endpoint;
 pub mod error;

@@ -175,3 +175,144 @@ fn metadata_from_text_or_object() {
     let err = parse_provider_metadata(obj, s("https://idp.example.com/")).unwrap_err();
     assert_eq!(code_of(err), "issuer_mismatch");
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Scopes and RFC 6750 answers (src/js/scope.rs)
+
+mod scopes {
+    use super::*;
+    use oidc_edge::js::scope::{
+        JsScopeRequirement, bearer_challenge, has_scopes, require_scopes, scopes_of,
+    };
+
+    fn arr(items: &[&str]) -> JsValue {
+        items
+            .iter()
+            .map(|s| JsValue::from_str(s))
+            .collect::<js_sys::Array>()
+            .into()
+    }
+
+    fn strings(v: &JsValue) -> Vec<String> {
+        js_sys::Array::from(v)
+            .iter()
+            .map(|s| s.as_string().unwrap())
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn scopes_of_reads_every_shape() {
+        let c = object(&[("scope", s("a b a"))]);
+        assert_eq!(strings(&scopes_of(c).unwrap().into()), ["a", "b"]);
+        let c = object(&[("scp", arr(&["x", "y"]))]);
+        assert_eq!(strings(&scopes_of(c).unwrap().into()), ["x", "y"]);
+        let c = object(&[("scope", JsValue::UNDEFINED), ("scp", s("e f"))]);
+        assert_eq!(strings(&scopes_of(c).unwrap().into()), ["e", "f"]);
+        let c = object(&[("scope", JsValue::from(5)), ("scp", s("e"))]);
+        assert!(strings(&scopes_of(c).unwrap().into()).is_empty());
+        for bad in [JsValue::NULL, JsValue::UNDEFINED, s("a b"), arr(&["a"])] {
+            assert_eq!(code_of(scopes_of(bad).unwrap_err()), "invalid_request");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn has_scopes_modes_and_errors() {
+        let c = object(&[("scp", arr(&["auth.users.list", "admin"]))]);
+        assert!(has_scopes(c.clone(), s("auth.users.list admin"), JsValue::UNDEFINED).unwrap());
+        assert!(!has_scopes(c.clone(), arr(&["admin", "x"]), s("all")).unwrap());
+        assert!(has_scopes(c.clone(), arr(&["admin", "x"]), s("any")).unwrap());
+        assert!(!has_scopes(c.clone(), s("Admin"), s("any")).unwrap());
+        for (required, mode) in [
+            (s("admin"), s("ALL")),
+            (s("admin"), JsValue::from(1)),
+            (s(""), JsValue::UNDEFINED),
+            (arr(&[]), JsValue::UNDEFINED),
+            (JsValue::from(3), JsValue::UNDEFINED),
+            (
+                js_sys::Array::of1(&JsValue::from(3)).into(),
+                JsValue::UNDEFINED,
+            ),
+        ] {
+            assert_eq!(
+                code_of(has_scopes(c.clone(), required, mode).unwrap_err()),
+                "invalid_request"
+            );
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn requirement_class_and_thrown_columns() {
+        let r = JsScopeRequirement::parse(s("A AND (b OR c)")).unwrap();
+        assert_eq!(r.to_string_js(), "A and (b or c)");
+        assert_eq!(strings(&r.scopes().into()), ["A", "b", "c"]);
+        let c = object(&[("scope", s("A c"))]);
+        assert!(r.check(c.clone()).unwrap());
+        assert!(r.require_js(c).is_ok());
+        let c = object(&[("scope", s("A"))]);
+        assert!(!r.check(c.clone()).unwrap());
+        let err = r.require_js(c.clone()).unwrap_err();
+        assert_eq!(code_of(err.clone()), "insufficient_scope");
+        assert_eq!(strings(&get(&err, "requiredScopes")), ["A", "b"]);
+        assert_eq!(
+            strings(&r.satisfying_scopes(JsValue::UNDEFINED).unwrap().into()),
+            ["A", "b"]
+        );
+        let err = JsScopeRequirement::parse(s("a and (b")).err().unwrap();
+        assert_eq!(code_of(err.clone()), "invalid_scope_expression");
+        assert_eq!(get(&err, "column").as_f64(), Some(7.0));
+        let err = JsScopeRequirement::new(JsValue::UNDEFINED).err().unwrap();
+        assert_eq!(code_of(err), "invalid_request");
+        let deep = "(".repeat(100_000);
+        let err = JsScopeRequirement::parse(s(&deep)).err().unwrap();
+        assert_eq!(code_of(err), "invalid_scope_expression");
+        assert_eq!(
+            code_of(require_scopes(c, s("A b")).unwrap_err()),
+            "insufficient_scope"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn challenges_from_thrown_errors() {
+        let opts = object(&[("realm", s("api")), ("errorDescription", JsValue::TRUE)]);
+        let c = bearer_challenge(JsValue::NULL, opts.clone()).unwrap();
+        assert_eq!(get(&c, "status").as_f64(), Some(401.0));
+        assert_eq!(
+            get(&c, "wwwAuthenticate").as_string().as_deref(),
+            Some("Bearer realm=\"api\"")
+        );
+        let claims = object(&[("scope", s("a"))]);
+        let err = require_scopes(claims, s("a b")).unwrap_err();
+        let c = bearer_challenge(err, opts.clone()).unwrap();
+        assert_eq!(get(&c, "status").as_f64(), Some(403.0));
+        assert_eq!(
+            get(&c, "wwwAuthenticate").as_string().as_deref(),
+            Some(
+                "Bearer realm=\"api\", error=\"insufficient_scope\", error_description=\"the token lacks \
+                 the scope(s) b; required: a b\", scope=\"a b\""
+            )
+        );
+        let expired = object(&[
+            ("code", s("token_expired")),
+            ("message", s("expired \"now\"")),
+        ]);
+        let c = bearer_challenge(expired, opts.clone()).unwrap();
+        assert_eq!(get(&c, "status").as_f64(), Some(401.0));
+        assert_eq!(
+            get(&c, "wwwAuthenticate").as_string().as_deref(),
+            Some(
+                "Bearer realm=\"api\", error=\"invalid_token\", error_description=\"expired 'now'\""
+            )
+        );
+        let c = bearer_challenge(
+            JsValue::from(js_sys::Error::new("boom")),
+            JsValue::UNDEFINED,
+        )
+        .unwrap();
+        assert_eq!(get(&c, "status").as_f64(), Some(500.0));
+        let bad = object(&[("realm", s("api")), ("errorDescriptions", JsValue::TRUE)]);
+        assert_eq!(
+            code_of(bearer_challenge(JsValue::NULL, bad).unwrap_err()),
+            "invalid_request"
+        );
+    }
+}
