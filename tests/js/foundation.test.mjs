@@ -12,22 +12,9 @@ import {
   parseCallback,
   buildEndSessionUrl,
 } from "oidc-edge";
+import { throwsCode } from "./support/assert.mjs";
 
 await init();
-
-/** Runs `fn`, which must throw an OidcEdgeError with `code`; returns the error. */
-function throwsCode(fn, code) {
-  let caught;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof Error, `expected a thrown Error with code ${code}`);
-  assert.equal(caught.name, "OidcEdgeError");
-  assert.equal(caught.code, code, caught.message);
-  return caught;
-}
 
 const b64url = (buf) => Buffer.from(buf).toString("base64url");
 

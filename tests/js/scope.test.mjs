@@ -10,6 +10,7 @@ import {
   ScopeRequirement,
   bearerChallenge,
 } from "oidc-edge";
+import { throwsCode } from "./support/assert.mjs";
 
 await init();
 
@@ -17,20 +18,6 @@ const fixture = JSON.parse(
   readFileSync(new URL("../fixtures/auth-api-scopes.json", import.meta.url), "utf8"),
 );
 const tokens = fixture.tokens;
-
-/** Runs `fn`, which must throw an OidcEdgeError with `code`; returns the error. */
-function throwsCode(fn, code) {
-  let caught;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof Error, `expected a throw with ${code}`);
-  assert.equal(caught.name, "OidcEdgeError");
-  assert.equal(caught.code, code, caught.message);
-  return caught;
-}
 
 test("scopesOf reads scope, else scp, in every provider shape", () => {
   assert.deepEqual(scopesOf({ scope: "openid  email openid" }), ["openid", "email"]);
