@@ -17,6 +17,7 @@ pub mod error;
 pub mod json;
 pub mod params;
 pub mod pkce;
+pub mod route;
 pub mod scope;
 
 // Public only so the wasm-bindgen tests can call the exports from Rust; JS is its real audience.
