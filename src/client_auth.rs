@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::params::check_vschar;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use serde::Deserialize;
 
 /// `client_assertion_type` for a JWT assertion (RFC 7523 §2.2).
 pub const JWT_BEARER_ASSERTION_TYPE: &str =
@@ -109,6 +110,130 @@ impl ClientAuth {
             }
         }
         Ok(())
+    }
+}
+
+/// Client authentication as JS callers give it (`clientAuth`, camelCase). `method` defaults to
+/// `client_secret_basic` with a `clientSecret`, `private_key_jwt` with a `clientAssertion` or a signing key, and
+/// `none` otherwise. The signing key itself (a `CryptoKey` or a callback) never reaches the core: the binding
+/// only says whether there is one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientAuthOptions {
+    /// `client_id`.
+    pub client_id: String,
+    /// `none`, `client_secret_basic`, `client_secret_post` or `private_key_jwt`.
+    pub method: Option<String>,
+    /// The secret of `client_secret_basic` / `client_secret_post`.
+    pub client_secret: Option<String>,
+    /// A signed assertion for `private_key_jwt`, instead of a key.
+    pub client_assertion: Option<String>,
+    /// The assertion's `alg` (with a key; inferred from a `CryptoKey`).
+    pub alg: Option<String>,
+    /// The assertion's `kid`.
+    pub key_id: Option<String>,
+    /// The assertion's `aud`; default: the URL of the endpoint called.
+    pub audience: Option<String>,
+    /// The assertion's lifetime in seconds (default 60, at most 600).
+    pub assertion_lifetime: Option<u64>,
+}
+
+/// What [`ClientAuthOptions::resolve`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolvedClientAuth {
+    /// Ready to use.
+    Ready(ClientAuth),
+    /// `private_key_jwt` with a key: an assertion must be signed first (see [`crate::client_assertion`]).
+    Sign {
+        /// `client_id`.
+        client_id: String,
+        /// `aud`, when given.
+        audience: Option<String>,
+        /// `alg`, when given.
+        alg: Option<String>,
+        /// `kid`, when given.
+        key_id: Option<String>,
+        /// Lifetime in seconds.
+        lifetime: u64,
+    },
+}
+
+impl ClientAuthOptions {
+    /// Picks the method and checks that exactly its inputs are there.
+    ///
+    /// Errors (`invalid_request`): an unknown method; a secret without a secret method, or the reverse;
+    /// `private_key_jwt` with both or neither of `clientAssertion` and a key; assertion options (`alg`,
+    /// `keyId`, `audience`, `assertionLifetime`) without a key.
+    pub fn resolve(self, has_key: bool) -> Result<ResolvedClientAuth> {
+        let method = match self.method.as_deref() {
+            Some(m) => m,
+            None if self.client_secret.is_some() => "client_secret_basic",
+            None if self.client_assertion.is_some() || has_key => "private_key_jwt",
+            None => "none",
+        };
+        let signing_options = self.alg.is_some()
+            || self.key_id.is_some()
+            || self.audience.is_some()
+            || self.assertion_lifetime.is_some();
+        let secret_method = matches!(method, "client_secret_basic" | "client_secret_post");
+        if self.client_secret.is_some() && !secret_method {
+            return Err(Error::InvalidRequest(format!(
+                "clientSecret does not go with client authentication {method:?}"
+            )));
+        }
+        if method != "private_key_jwt" && (self.client_assertion.is_some() || has_key) {
+            return Err(Error::InvalidRequest(format!(
+                "clientAssertion and key do not go with client authentication {method:?}"
+            )));
+        }
+        if signing_options && !has_key {
+            return Err(Error::InvalidRequest(
+                "alg, keyId, audience and assertionLifetime are for signing with a key".into(),
+            ));
+        }
+        let client_id = self.client_id;
+        let secret = |s: Option<String>| {
+            s.ok_or_else(|| Error::InvalidRequest(format!("{method} needs clientSecret")))
+        };
+        Ok(ResolvedClientAuth::Ready(match method {
+            "none" => ClientAuth::None { client_id },
+            "client_secret_basic" => ClientAuth::SecretBasic {
+                client_id,
+                client_secret: secret(self.client_secret)?,
+            },
+            "client_secret_post" => ClientAuth::SecretPost {
+                client_id,
+                client_secret: secret(self.client_secret)?,
+            },
+            "private_key_jwt" => match (self.client_assertion, has_key) {
+                (Some(client_assertion), false) => ClientAuth::PrivateKeyJwt {
+                    client_id,
+                    client_assertion,
+                },
+                (None, true) => {
+                    return Ok(ResolvedClientAuth::Sign {
+                        client_id,
+                        audience: self.audience,
+                        alg: self.alg,
+                        key_id: self.key_id,
+                        lifetime: self
+                            .assertion_lifetime
+                            .unwrap_or(crate::client_assertion::DEFAULT_LIFETIME),
+                    });
+                }
+                _ => {
+                    return Err(Error::InvalidRequest(
+                        "private_key_jwt needs exactly one of clientAssertion and key".into(),
+                    ));
+                }
+            },
+            other => {
+                return Err(Error::InvalidRequest(format!(
+                    "client authentication method {other:?} is not one of none, client_secret_basic, \
+                     client_secret_post, private_key_jwt"
+                )));
+            }
+        }))
     }
 }
 
@@ -233,5 +358,64 @@ mod tests {
         ] {
             assert_eq!(run(bad).unwrap_err().code(), "invalid_request");
         }
+    }
+
+    #[test]
+    fn resolves_options() {
+        let opts = |json: &str| serde_json::from_str::<ClientAuthOptions>(json).unwrap();
+        assert_eq!(
+            opts(r#"{"clientId":"spa"}"#).resolve(false).unwrap(),
+            ResolvedClientAuth::Ready(ClientAuth::None {
+                client_id: "spa".into()
+            })
+        );
+        assert_eq!(
+            opts(r#"{"clientId":"c","clientSecret":"s"}"#)
+                .resolve(false)
+                .unwrap(),
+            ResolvedClientAuth::Ready(ClientAuth::SecretBasic {
+                client_id: "c".into(),
+                client_secret: "s".into()
+            })
+        );
+        assert!(matches!(
+            opts(r#"{"clientId":"c","method":"client_secret_post","clientSecret":"s"}"#)
+                .resolve(false)
+                .unwrap(),
+            ResolvedClientAuth::Ready(ClientAuth::SecretPost { .. })
+        ));
+        assert!(matches!(
+            opts(r#"{"clientId":"c","alg":"ES256"}"#)
+                .resolve(true)
+                .unwrap(),
+            ResolvedClientAuth::Sign { lifetime: 60, .. }
+        ));
+        assert!(matches!(
+            opts(r#"{"clientId":"c","clientAssertion":"a.b.c"}"#)
+                .resolve(false)
+                .unwrap(),
+            ResolvedClientAuth::Ready(ClientAuth::PrivateKeyJwt { .. })
+        ));
+        for (json, key) in [
+            (r#"{"clientId":"c","method":"client_secret_basic"}"#, false),
+            (
+                r#"{"clientId":"c","method":"none","clientSecret":"s"}"#,
+                false,
+            ),
+            (r#"{"clientId":"c","method":"private_key_jwt"}"#, false),
+            (r#"{"clientId":"c","clientAssertion":"a.b.c"}"#, true),
+            (r#"{"clientId":"c","clientSecret":"s"}"#, true),
+            (r#"{"clientId":"c","alg":"ES256"}"#, false),
+            (r#"{"clientId":"c","method":"client_secret_jwt"}"#, false),
+        ] {
+            assert_eq!(
+                opts(json).resolve(key).unwrap_err().code(),
+                "invalid_request",
+                "{json} {key}"
+            );
+        }
+        assert!(
+            serde_json::from_str::<ClientAuthOptions>(r#"{"clientId":"c","secret":"s"}"#).is_err()
+        );
     }
 }
