@@ -261,6 +261,18 @@ impl JwksCache {
     /// Errors: `http_error` with the status for a non-2xx response or a body over [`MAX_JWKS_BYTES`];
     /// `invalid_jwk` for a body that is not a JWK set (see [`CachedJwks::parse`]).
     pub fn on_response(&mut self, now: u64, response: &HttpResponse) -> Result<()> {
+        self.on_response_checked(now, response, |_| Ok(()))
+    }
+
+    /// Like [`JwksCache::on_response`], with a further check of the parsed set before it replaces the current
+    /// one: e.g. that it holds at least one usable key (building the verifier's key set from
+    /// [`CachedJwks::json`]). A set the check refuses counts as a failed fetch: the last good set stays.
+    pub fn on_response_checked(
+        &mut self,
+        now: u64,
+        response: &HttpResponse,
+        check: impl FnOnce(&CachedJwks) -> Result<()>,
+    ) -> Result<()> {
         let result = if !response.is_success() {
             Err(http_error(
                 response.status,
@@ -274,6 +286,7 @@ impl JwksCache {
         } else {
             let max_age = self.policy.max_age(response.header("cache-control"));
             CachedJwks::parse(&response.body, now, max_age)
+                .and_then(|set| check(&set).map(|()| set))
         };
         self.on_result(result)
     }
@@ -406,6 +419,20 @@ mod tests {
         let huge = HttpResponse::new(200, " ".repeat(MAX_JWKS_BYTES + 1));
         assert_eq!(c.on_response(630, &huge).unwrap_err().code(), "http_error");
         assert_eq!(c.current().unwrap().key_ids, ["a"]);
+    }
+
+    #[test]
+    fn a_set_the_check_refuses_keeps_the_last_one() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        c.next(0, None);
+        c.on_response(0, &ok(&["a"])).unwrap();
+        let weak = || Err(Error::WeakKey("every key is too small".into()));
+        let e = c
+            .on_response_checked(700, &ok(&["b"]), |_| weak())
+            .unwrap_err();
+        assert_eq!(e.code(), "weak_key");
+        assert_eq!(c.current().unwrap().key_ids, ["a"]);
+        assert_eq!(c.last_error().unwrap().code(), "weak_key");
     }
 
     #[test]

@@ -96,8 +96,8 @@ pub fn parse_userinfo_response(
         return Ok(Userinfo::Jwt(jwt.to_owned()));
     }
     let map = json::parse_object(&response.body).map_err(|e| bad(e.to_string()))?;
-    let sub = match map.get("sub") {
-        Some(Value::String(s)) => s,
+    match map.get("sub") {
+        Some(Value::String(_)) => {}
         Some(other) => {
             return Err(bad(format!(
                 "sub must be a string, found {}",
@@ -105,15 +105,30 @@ pub fn parse_userinfo_response(
             )));
         }
         None => return Err(bad("sub is missing (OIDC Core §5.3.2)".into())),
-    };
-    if let Some(expected) = expected_subject {
-        if sub != expected {
+    }
+    check_subject(&map, expected_subject)?;
+    Ok(Userinfo::Claims(map))
+}
+
+/// OIDC Core §5.3.4: the UserInfo `sub` must equal the ID token's. Used for JSON responses by
+/// [`parse_userinfo_response`], and meant for the claims of a JWT response once it is verified.
+///
+/// Errors: `invalid_claim` when `sub` is missing, not a string, or not `expected_subject` (when given).
+pub fn check_subject(claims: &Map<String, Value>, expected_subject: Option<&str>) -> Result<()> {
+    let sub = match claims.get("sub") {
+        Some(Value::String(s)) => s,
+        _ => {
             return Err(Error::InvalidClaim(
-                "the userinfo sub is not the ID token's sub (OIDC Core §5.3.4)".into(),
+                "the userinfo response has no string sub (OIDC Core §5.3.2)".into(),
             ));
         }
+    };
+    match expected_subject {
+        Some(expected) if sub != expected => Err(Error::InvalidClaim(
+            "the userinfo sub is not the ID token's sub (OIDC Core §5.3.4)".into(),
+        )),
+        _ => Ok(()),
     }
-    Ok(Userinfo::Claims(map))
 }
 
 /// The `error` of a `Bearer` challenge in a `WWW-Authenticate` value (RFC 6750 §3), as an OAuth error.
@@ -217,6 +232,17 @@ mod tests {
             parse_userinfo_response(&json, Some("u2"))
                 .unwrap_err()
                 .code(),
+            "invalid_claim"
+        );
+        let claims: Map<String, Value> = serde_json::from_str(r#"{"sub":"u1"}"#).unwrap();
+        assert!(check_subject(&claims, Some("u1")).is_ok());
+        assert!(check_subject(&claims, None).is_ok());
+        assert_eq!(
+            check_subject(&claims, Some("u2")).unwrap_err().code(),
+            "invalid_claim"
+        );
+        assert_eq!(
+            check_subject(&Map::new(), None).unwrap_err().code(),
             "invalid_claim"
         );
         let jwt =
