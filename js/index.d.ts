@@ -399,3 +399,380 @@ export function bearerChallenge(
   error: OidcEdgeError | { code?: string; message?: string; requiredScopes?: string[] } | null | undefined,
   opts?: BearerChallengeOptions,
 ): BearerChallenge;
+// Discovery with fetch
+
+/**
+ * Fetches and checks the provider's metadata: `{issuer}/.well-known/openid-configuration` (OIDC Discovery 1.0
+ * §4), then, when that answers 404 or 410, the RFC 8414 §3.1 location
+ * (`{origin}/.well-known/oauth-authorization-server{path}`). The document goes through
+ * {@link parseProviderMetadata}: `issuer` must equal `issuer` exactly.
+ * @param opts.fetch the fetch to use (default: `globalThis.fetch`).
+ * @throws OidcEdgeError `issuer_mismatch`, `invalid_metadata` as {@link parseProviderMetadata};
+ *   `http_error` (with `status`) for another non-2xx answer, both locations answering 404 (`status` 404), or a
+ *   network failure (no `status`); `invalid_request` for an issuer that is not https (http only on loopback), has
+ *   a query or fragment, or an unknown option.
+ */
+export function discover(issuer: string, opts?: { fetch?: typeof fetch }): Promise<ProviderMetadata>;
+
+/** The two discovery locations, in the order {@link discover} tries them: OIDC first, then RFC 8414. */
+export function discoveryUrls(issuer: string): [string, string];
+
+// ---------------------------------------------------------------------------------------------------
+// Token endpoint and friends (RFC 6749 §4–6, RFC 7636 §4.5, RFC 8693, RFC 7662, RFC 7009, OIDC Core §5.3)
+//
+// Two layers: `build*Request(...)` returns an {@link HttpRequest} to send with any HTTP client and
+// `parse*Response(...)` reads the answer (sans-IO: nothing is sent); the fetch helpers (`exchangeCode`,
+// `refreshTokens`, `clientCredentials`, `exchangeToken`, `introspect`, `revoke`, `userinfo`) do both with `fetch`.
+//
+// Errors common to every parser and helper:
+// - `authorization_error` when the body is an OAuth error (RFC 6749 §5.2: `{"error": …}`), whatever the status
+//   (some providers answer errors with 200); `error`, `errorDescription`, `errorUri` and the HTTP `status` are set.
+// - `http_error` with `status` for any other non-2xx answer, and for a 2xx answer that is not what the spec says
+//   (not a JSON object, duplicate JSON members, a required member missing or of the wrong type); `http_error`
+//   without `status` when `fetch` itself rejects (network, CORS, DNS).
+// - `invalid_request` for bad options: unknown or mistyped members (misspellings are refused, not ignored), an
+//   endpoint that is not https (http only on loopback hosts), a parameter that would be sent twice.
+
+/** A request to send: also a valid `fetch` init, so `fetch(req.url, req)` sends it. Header names are lower-case. */
+export interface HttpRequest {
+  url: string;
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  /** `application/x-www-form-urlencoded` for POSTs; absent for GETs. */
+  body?: string;
+}
+
+/** A response to parse. `headers` may be a `Headers` (from fetch) or a plain object; `body` the text. */
+export interface HttpResponseInput {
+  status: number;
+  headers?: Headers | Record<string, string>;
+  body?: string;
+}
+
+/**
+ * Signs a client assertion: receives the JWS signing input (`BASE64URL(header).BASE64URL(claims)` as UTF-8
+ * bytes) and returns the signature — for ECDSA in the JWS `r || s` form (RFC 7518 §3.4, what WebCrypto
+ * produces), not DER. For keys held in a KMS or HSM.
+ */
+export type AssertionSigner = (signingInput: Uint8Array) => Promise<Uint8Array | ArrayBuffer>;
+
+/**
+ * How the client authenticates (OIDC Core §9, RFC 6749 §2.3). `method` defaults to `client_secret_basic` with a
+ * `clientSecret`, to `private_key_jwt` with a `clientAssertion` or a `key`, and to `none` otherwise.
+ *
+ * - `none`: public clients (SPAs, native apps); `client_id` goes in the body. Such clients must use PKCE.
+ * - `client_secret_basic`: `Authorization: Basic base64(urlencode(clientId) ":" urlencode(clientSecret))` —
+ *   each part form-urlencoded first (RFC 6749 §2.3.1), so a `:` or `%` in either survives.
+ * - `client_secret_post`: `client_id` and `client_secret` in the body.
+ * - `private_key_jwt` (RFC 7523 §2.2): a JWT signed with the client's private key, with `iss` = `sub` = clientId,
+ *   `aud` = `audience` (default: the URL of the endpoint called, as OIDC Core §9 says; the provider's issuer is
+ *   what draft-ietf-oauth-rfc7523bis recommends and most providers accept), a random `jti`, `iat` = now and
+ *   `exp` = now + `assertionLifetime` (default 60 s, at most 600). Give either `key` — a private WebCrypto
+ *   `CryptoKey` (RSASSA-PKCS1-v1_5 → RS256/384/512, RSA-PSS → PS256/384/512, ECDSA P-256/384/521 → ES256/384/512,
+ *   Ed25519 → EdDSA; the algorithm follows from the key) or an {@link AssertionSigner} callback (then `alg` is
+ *   required) — or a `clientAssertion` you signed yourself (e.g. with {@link createClientAssertion}). Only the
+ *   fetch helpers sign; the synchronous builders need `clientAssertion`.
+ */
+export interface ClientAuth {
+  clientId: string;
+  method?: "none" | "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+  clientSecret?: string;
+  clientAssertion?: string;
+  key?: CryptoKey | AssertionSigner;
+  /** `private_key_jwt` with a key: the JWS algorithm; required with a callback, checked against a CryptoKey. */
+  alg?: "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "EdDSA";
+  /** `private_key_jwt` with a key: the JWS `kid` of the client's key. */
+  keyId?: string;
+  /** `private_key_jwt` with a key: the assertion's `aud`. */
+  audience?: string;
+  /** `private_key_jwt` with a key: seconds until `exp` (1..600, default 60). */
+  assertionLifetime?: number;
+}
+
+/**
+ * Builds and signs a `private_key_jwt` client assertion (see {@link ClientAuth}), for the synchronous builders
+ * or for any other use. Each call makes a fresh `jti`: an assertion is for one request.
+ * @throws OidcEdgeError `invalid_request` for an empty or non-ASCII `clientId`/`audience`, a lifetime outside
+ *   1..600, a callback without `alg`, an `alg` the key cannot do, a callback that throws, rejects or returns
+ *   something other than bytes, or a signature of the wrong size (DER-encoded ECDSA); `invalid_jwk` for a
+ *   CryptoKey that is not a private signing key of a supported algorithm, or that `crypto.subtle.sign` refuses.
+ */
+export function createClientAssertion(opts: {
+  clientId: string;
+  audience: string;
+  key: CryptoKey | AssertionSigner;
+  alg?: ClientAuth["alg"];
+  keyId?: string;
+  /** Seconds, 1..600, default 60. */
+  lifetime?: number;
+  /** Seconds since the epoch, default `Date.now()`. */
+  now?: number;
+}): Promise<string>;
+
+/** The RFC 8693 §3 token types, by short name; any absolute URI is accepted too. */
+export type TokenType = "access_token" | "refresh_token" | "id_token" | "jwt" | "saml1" | "saml2" | (string & {});
+
+/** Members every token request may have. */
+interface TokenRequestBase {
+  /** The provider's `token_endpoint`: https (http only on loopback hosts). */
+  tokenEndpoint: string;
+  clientAuth: ClientAuth;
+  /** RFC 8707 resource indicators: absolute URIs, one `resource` parameter each. */
+  resource?: string | string[];
+  /** Further parameters; none may repeat one set by the grant or by client authentication. */
+  extraParams?: Record<string, string>;
+}
+
+/** Authorization code exchange (RFC 6749 §4.1.3) with PKCE (RFC 7636 §4.5). */
+export interface CodeExchange extends TokenRequestBase {
+  /** The `code` from {@link parseCallback}. */
+  code: string;
+  /** The `redirectUri` of the authorization request, exactly. */
+  redirectUri: string;
+  /** The PKCE verifier ({@link generatePkce}); required for public clients (`none`), checked (43..128 chars). */
+  codeVerifier?: string;
+}
+
+/** Refresh (RFC 6749 §6). */
+export interface Refresh extends TokenRequestBase {
+  refreshToken: string;
+  /** A scope no wider than the original grant's (narrowing is allowed, widening is not). */
+  scope?: string | string[];
+}
+
+/** Client credentials (RFC 6749 §4.4): confidential clients only. */
+export interface ClientCredentialsGrant extends TokenRequestBase {
+  scope?: string | string[];
+}
+
+/** Token exchange (RFC 8693 §2.1). */
+export interface TokenExchange extends TokenRequestBase {
+  /** The token the new one is about: e.g. an ID token or an access token. */
+  subjectToken: string;
+  /** e.g. `"id_token"` or `"access_token"` (sent as `urn:ietf:params:oauth:token-type:…`). */
+  subjectTokenType: TokenType;
+  /** Delegation: the acting party's token, with `actorTokenType` (both or neither). */
+  actorToken?: string;
+  actorTokenType?: TokenType;
+  requestedTokenType?: TokenType;
+  /** Logical names of the target services, one `audience` parameter each. */
+  audience?: string | string[];
+  scope?: string | string[];
+}
+
+/** Options of every fetch helper. */
+export interface FetchOptions {
+  /** The fetch to use (default: `globalThis.fetch`). POSTs are sent with `redirect: "manual"`. */
+  fetch?: typeof fetch;
+  /** Seconds since the epoch, for `expiresAt` and client assertions (default `Date.now()`). */
+  now?: number;
+}
+
+/** A successful token response (RFC 6749 §5.1, RFC 8693 §2.2.1). */
+export interface TokenSet {
+  accessToken: string;
+  /**
+   * `"Bearer"` for any case of `bearer` — and when the provider omitted `token_type` (RFC 6749 makes it
+   * required, but some providers leave it out); other types (`"DPoP"`, RFC 8693's `"N_A"`) as sent.
+   */
+  tokenType: string;
+  /** `expires_in`, seconds (a non-negative integer; a string such as `"3600"` is refused). */
+  expiresIn?: number;
+  /** `now + expires_in`, seconds since the epoch. */
+  expiresAt?: number;
+  refreshToken?: string;
+  /** NOT verified: verify it (`TokenVerifier.verifyIdToken`) before trusting a claim in it. */
+  idToken?: string;
+  /** Granted scope; absent means the scope requested (RFC 6749 §5.1). */
+  scope?: string;
+  /** RFC 8693 token exchange: the type of `accessToken`. */
+  issuedTokenType?: string;
+  /** Every member of the response, as sent (provider extensions). */
+  raw: Record<string, unknown>;
+}
+
+/**
+ * Builds a token request for any grant, chosen by `grantType`. Members that do not belong to the grant are refused.
+ * @throws OidcEdgeError `invalid_request` (see above; also: an unknown `grantType`, a member the grant requires
+ *   missing, a public client exchanging a code without `codeVerifier`, a public client asking for
+ *   `client_credentials`, a scope token with a space, `"` or `\`, `actorToken` without `actorTokenType`, a
+ *   `clientAuth.key` — sign first with {@link createClientAssertion}); `invalid_pkce_verifier` for a verifier
+ *   outside RFC 7636 §4.1.
+ */
+export function buildTokenRequest(
+  req:
+    | (CodeExchange & { grantType: "authorization_code" })
+    | (Refresh & { grantType: "refresh_token" })
+    | (ClientCredentialsGrant & { grantType: "client_credentials" })
+    | (TokenExchange & { grantType: "urn:ietf:params:oauth:grant-type:token-exchange" }),
+): HttpRequest;
+
+/**
+ * Reads a token endpoint response (see the common errors above).
+ * @param opts.now seconds since the epoch for `expiresAt` (default `Date.now()`).
+ * @throws OidcEdgeError `authorization_error` (e.g. `invalid_grant` with status 400 for a used or expired code,
+ *   `invalid_client` with 401); `http_error` for a non-2xx answer without an OAuth error, or a 2xx answer without
+ *   a non-empty string `access_token`, or with `expires_in` not a non-negative integer, or `token_type`,
+ *   `refresh_token`, `id_token`, `scope`, `issued_token_type` not strings; `invalid_request` for a response
+ *   object without an integer `status` or with a non-string `body`.
+ */
+export function parseTokenResponse(res: HttpResponseInput, opts?: { now?: number }): TokenSet;
+
+/** Exchanges an authorization code (build + fetch + parse). Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
+export function exchangeCode(opts: CodeExchange & FetchOptions): Promise<TokenSet>;
+/** Refreshes tokens. Errors: {@link buildTokenRequest}, {@link parseTokenResponse} (`invalid_grant` for a revoked refresh token). */
+export function refreshTokens(opts: Refresh & FetchOptions): Promise<TokenSet>;
+/** Gets a token for the client itself. Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
+export function clientCredentials(opts: ClientCredentialsGrant & FetchOptions): Promise<TokenSet>;
+/** RFC 8693 token exchange. Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
+export function exchangeToken(opts: TokenExchange & FetchOptions): Promise<TokenSet>;
+
+/** An introspection request (RFC 7662 §2.1). */
+export interface IntrospectionRequest {
+  /** The provider's `introspection_endpoint`. */
+  introspectionEndpoint: string;
+  /** The endpoint requires client authentication (usually a resource server's credentials). */
+  clientAuth: ClientAuth;
+  token: string;
+  tokenTypeHint?: "access_token" | "refresh_token" | (string & {});
+  extraParams?: Record<string, string>;
+}
+
+/**
+ * An introspection response (RFC 7662 §2.2) with its own member names, so it can go to `scopesOf` /
+ * `hasScopes`. When `active` is false, nothing else about the token should be trusted.
+ */
+export interface IntrospectionResult {
+  active: boolean;
+  scope?: string;
+  client_id?: string;
+  username?: string;
+  token_type?: string;
+  exp?: number;
+  iat?: number;
+  nbf?: number;
+  sub?: string;
+  aud?: string | string[];
+  iss?: string;
+  jti?: string;
+  [member: string]: unknown;
+}
+
+/** Builds an introspection request. @throws OidcEdgeError `invalid_request`: an empty token or hint, see above. */
+export function buildIntrospectionRequest(req: IntrospectionRequest): HttpRequest;
+/**
+ * Reads an introspection response.
+ * @throws OidcEdgeError `http_error` for a missing or non-boolean `active`, or a registered member of the wrong
+ *   type (`scope`, `client_id`, `username`, `token_type`, `sub`, `iss`, `jti` strings; `exp`, `iat`, `nbf`
+ *   numbers; `aud` string or string array); the common errors above.
+ */
+export function parseIntrospectionResponse(res: HttpResponseInput): IntrospectionResult;
+/** Introspects a token (build + fetch + parse). */
+export function introspect(opts: IntrospectionRequest & FetchOptions): Promise<IntrospectionResult>;
+
+/** A revocation request (RFC 7009 §2.1). Public clients revoke their own tokens with `method: "none"`. */
+export interface RevocationRequest {
+  /** The provider's `revocation_endpoint`. */
+  revocationEndpoint: string;
+  clientAuth: ClientAuth;
+  token: string;
+  tokenTypeHint?: "access_token" | "refresh_token" | (string & {});
+  extraParams?: Record<string, string>;
+}
+
+/** Builds a revocation request. @throws OidcEdgeError `invalid_request`: see above. */
+export function buildRevocationRequest(req: RevocationRequest): HttpRequest;
+/**
+ * Reads a revocation response: any 2xx is success (RFC 7009 §2.2: also for unknown or already revoked tokens).
+ * @throws OidcEdgeError `authorization_error` (e.g. `unsupported_token_type`); `http_error` otherwise — 503 means
+ *   retry later (§2.2.1).
+ */
+export function parseRevocationResponse(res: HttpResponseInput): void;
+/** Revokes a token (build + fetch + parse). */
+export function revoke(opts: RevocationRequest & FetchOptions): Promise<void>;
+
+/**
+ * What the UserInfo endpoint answered (OIDC Core §5.3.2): JSON claims (with `sub` checked), or — when the client
+ * registered `userinfo_signed_response_alg` — a JWT (`application/jwt`), returned as is and NOT verified yet:
+ * verify it with the provider's keys (issuer, audience = your client id) before using a claim, then compare its
+ * `sub` with the ID token's.
+ */
+export type UserinfoResult =
+  | { format: "json"; claims: { sub: string; [claim: string]: unknown } }
+  | { format: "jwt"; jwt: string };
+
+/**
+ * Builds the UserInfo request: `GET` with `Authorization: Bearer <accessToken>` (RFC 6750 §2.1).
+ * @throws OidcEdgeError `invalid_request` for an endpoint that is not https (http only on loopback), or an access
+ *   token that is empty or not an RFC 6750 `b64token` (it goes into a header).
+ */
+export function buildUserinfoRequest(req: { userinfoEndpoint: string; accessToken: string }): HttpRequest;
+/**
+ * Reads a UserInfo response.
+ * @param opts.expectedSubject the ID token's `sub`, which the response's must equal (OIDC Core §5.3.4).
+ * @throws OidcEdgeError `authorization_error` for a `WWW-Authenticate: Bearer error="…"` challenge (RFC 6750 §3:
+ *   `invalid_token` with 401, `insufficient_scope` with 403) or an OAuth error body; `http_error` for another
+ *   non-2xx answer, a JSON body that is not an object or lacks a string `sub`, or an `application/jwt` body that is
+ *   not a compact JWS/JWE; `invalid_claim` when `sub` is not `expectedSubject`.
+ */
+export function parseUserinfoResponse(res: HttpResponseInput, opts?: { expectedSubject?: string }): UserinfoResult;
+/** Calls the UserInfo endpoint (build + fetch + parse). */
+export function userinfo(
+  opts: { userinfoEndpoint: string; accessToken: string; expectedSubject?: string } & FetchOptions,
+): Promise<UserinfoResult>;
+
+// ---------------------------------------------------------------------------------------------------
+// Remote JWKS
+
+/** A JWK set as published (RFC 7517 §5). */
+export interface JwksDocument {
+  keys: Array<{ kty: string; kid?: string; [member: string]: unknown }>;
+}
+
+/**
+ * The provider's JWK set, fetched from one fixed `jwks_uri` and cached:
+ * - fresh for the response's `Cache-Control: max-age`, bounded to `minMaxAge`..`maxMaxAge` (default 60 s..24 h),
+ *   `defaultMaxAge` (10 min) without one, `minMaxAge` for `no-cache`/`no-store`;
+ * - a `kid` not in the set triggers a refetch (key rotation), at most once per `cooldown` (default 30 s) however
+ *   many unknown `kid`s arrive — a flood of made-up `kid`s costs the provider one request per cooldown;
+ * - when a fetch fails, the last good set keeps being served, and the next attempt waits for the cooldown;
+ * - concurrent calls share one fetch in flight;
+ * - only `jwksUri` is ever fetched, never a URL from a token (`jku`, `x5u`).
+ * @throws OidcEdgeError (constructor) `invalid_request` for a `jwksUri` that is not https (http only on
+ *   loopback), bounds with `minMaxAge <= defaultMaxAge <= maxMaxAge` violated, or an unknown option.
+ */
+export class RemoteJwks {
+  constructor(
+    jwksUri: string,
+    opts?: {
+      fetch?: typeof fetch;
+      /** Seconds between fetches triggered by unknown `kid`s or after a failure (default 30). */
+      cooldown?: number;
+      /** Seconds of freshness without `Cache-Control: max-age` (default 600). */
+      defaultMaxAge?: number;
+      /** Lower bound on freshness (default 60). */
+      minMaxAge?: number;
+      /** Upper bound on freshness (default 86400). */
+      maxMaxAge?: number;
+    },
+  );
+  /**
+   * The key set, fetched first when there is none yet, when it is stale, or when `kid` is not in it (subject to the
+   * cooldown). The set may still lack `kid` (the cooldown held, or the provider does not have it): the verifier then
+   * reports `key_not_found`.
+   *
+   * Today this resolves to the JWKS document; it is meant to resolve to a `JwkSet` once that type is wired in.
+   * @param opts.now seconds since the epoch (default `Date.now()`), for tests and deterministic callers.
+   * @throws OidcEdgeError when there is no set to serve: `http_error` (with `status` for a non-2xx answer, without
+   *   for a network failure) or `invalid_jwk` (the body is not a JWK set: not an object, no non-empty `keys` array
+   *   of objects, a non-string `kid`, duplicate members); `invalid_request` for a non-string `kid`.
+   */
+  getKeySet(kid?: string, opts?: { now?: number }): Promise<JwksDocument>;
+  /** The `kid`s of the current set (empty before the first fetch). */
+  readonly keyIds: string[];
+  readonly jwksUri: string;
+  /** When the current set was fetched (seconds since the epoch), `undefined` before. */
+  readonly fetchedAt: number | undefined;
+  /** Releases the wasm memory of this object. */
+  free(): void;
+}

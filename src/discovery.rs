@@ -2,6 +2,7 @@
 
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse, http_error};
 use crate::json;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -164,6 +165,32 @@ pub fn discovery_urls(issuer: &str) -> Result<[String; 2]> {
     Ok([oidc, rfc8414])
 }
 
+/// The GET of one discovery location (from [`discovery_urls`]).
+pub fn discovery_request(url: &str) -> HttpRequest {
+    HttpRequest::get(url, "application/json")
+}
+
+/// Parses the answer of one discovery location. `Ok(None)` means 404 or 410: nothing there, try the next
+/// location of [`discovery_urls`] (the OIDC location first, then RFC 8414's).
+///
+/// Errors: what [`ProviderMetadata::from_json`] reports (`issuer_mismatch`, `invalid_metadata`); `http_error`
+/// with the status for any other non-2xx response.
+pub fn parse_discovery_response(
+    response: &HttpResponse,
+    expected_issuer: &str,
+) -> Result<Option<ProviderMetadata>> {
+    if matches!(response.status, 404 | 410) {
+        return Ok(None);
+    }
+    if !response.is_success() {
+        return Err(http_error(
+            response.status,
+            format!("the discovery document answered HTTP {}", response.status),
+        ));
+    }
+    ProviderMetadata::from_json(&response.body, expected_issuer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +265,34 @@ mod tests {
         assert_eq!(
             discovery_urls("https://idp.example.com").unwrap()[1],
             "https://idp.example.com/.well-known/oauth-authorization-server"
+        );
+    }
+
+    #[test]
+    fn discovery_responses() {
+        assert_eq!(
+            parse_discovery_response(&HttpResponse::new(404, "nope"), "https://idp.example.com"),
+            Ok(None)
+        );
+        let m = parse_discovery_response(&HttpResponse::new(200, DOC), "https://idp.example.com")
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.issuer, "https://idp.example.com");
+        let e = parse_discovery_response(&HttpResponse::new(500, DOC), "https://idp.example.com")
+            .unwrap_err();
+        assert_eq!(
+            e,
+            Error::HttpError {
+                message: "the discovery document answered HTTP 500".into(),
+                status: Some(500)
+            }
+        );
+        let e = parse_discovery_response(&HttpResponse::new(200, DOC), "https://other.example.com")
+            .unwrap_err();
+        assert_eq!(e.code(), "issuer_mismatch");
+        assert_eq!(
+            discovery_request("https://idp.example.com/.well-known/openid-configuration").method,
+            "GET"
         );
     }
 }

@@ -11,14 +11,22 @@ pub mod base64url;
 pub mod bearer;
 pub mod callback;
 pub mod challenge;
+pub mod client_assertion;
+pub mod client_auth;
 pub mod discovery;
 pub mod endpoint;
 pub mod error;
+pub mod http;
+pub mod introspect;
 pub mod json;
+pub mod jwks_cache;
 pub mod params;
 pub mod pkce;
+pub mod revoke;
 pub mod route;
 pub mod scope;
+pub mod token;
+pub mod userinfo;
 
 // Public only so the wasm-bindgen tests can call the exports from Rust; JS is its real audience.
 #[cfg(target_arch = "wasm32")]

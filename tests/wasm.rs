@@ -8,6 +8,9 @@ use oidc_edge::js::auth::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+#[path = "wasm/token.rs"]
+mod token;
+
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap()
 }

@@ -1,0 +1,202 @@
+// A real OpenID provider for tests and demos: oidc-provider on 127.0.0.1 (random port), with devInteractions,
+// a public PKCE client and confidential clients. `startProvider()` resolves to `{ issuer, provider, close() }`;
+// `login()` drives an authorization request through the devInteractions login and consent forms with plain
+// fetch (redirects followed by hand, cookies kept in a jar) and returns the redirect URL with the code.
+import { createServer } from "node:http";
+import { generateKeyPairSync } from "node:crypto";
+import Provider, { errors } from "oidc-provider";
+import { createLocalJWKSet, jwtVerify } from "jose";
+
+export const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+const TOKEN_TYPE = "urn:ietf:params:oauth:token-type:";
+
+/** The public SPA client: PKCE, no secret. */
+export const SPA = { clientId: "spa", redirectUri: "http://127.0.0.1/cb" };
+/** A confidential client with client_secret_basic; its secret has characters Basic auth must encode. */
+export const BASIC = { clientId: "svc:basic", clientSecret: "sec:ret%25 with space+plus" };
+/** A confidential client with client_secret_post. */
+export const POST = { clientId: "svc-post", clientSecret: "post secret: 100% +" };
+
+function defaultClients() {
+  return [
+    {
+      client_id: SPA.clientId,
+      token_endpoint_auth_method: "none",
+      redirect_uris: [SPA.redirectUri],
+      post_logout_redirect_uris: ["http://127.0.0.1/logged-out"],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+    },
+    {
+      client_id: BASIC.clientId,
+      client_secret: BASIC.clientSecret,
+      token_endpoint_auth_method: "client_secret_basic",
+      grant_types: ["client_credentials", TOKEN_EXCHANGE],
+      response_types: [],
+      redirect_uris: [],
+      scope: "api:read api:write",
+    },
+    {
+      client_id: POST.clientId,
+      client_secret: POST.clientSecret,
+      token_endpoint_auth_method: "client_secret_post",
+      grant_types: ["client_credentials"],
+      response_types: [],
+      redirect_uris: [],
+      scope: "api:read",
+    },
+  ];
+}
+
+/**
+ * Starts oidc-provider on 127.0.0.1:0.
+ * @param {{ clients?: object[] }} [opts] clients added to the default ones (spa, svc:basic, svc-post).
+ * @returns {Promise<{ issuer: string, provider: Provider, signingJwks: { keys: object[] },
+ *   tokenExchanges: object[], close(): Promise<void> }>}
+ */
+export async function startProvider(opts = {}) {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const signing = { ...privateKey.export({ format: "jwk" }), kid: "provider-rs256", alg: "RS256", use: "sig" };
+  const { d, p, q, dp, dq, qi, ...publicJwk } = signing;
+  const signingJwks = { keys: [publicJwk] };
+
+  const provider = new Provider(issuer, {
+    clients: [...defaultClients(), ...(opts.clients ?? [])],
+    jwks: { keys: [signing] },
+    cookies: { keys: ["test-cookie-key-not-secret"] },
+    ttl: {
+      AccessToken: 600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 600, RefreshToken: 3600,
+      Interaction: 600, Session: 3600, Grant: 3600,
+    },
+    scopes: ["openid", "offline_access", "profile", "email", "api:read", "api:write"],
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    features: {
+      devInteractions: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: async () => true },
+      revocation: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
+      clientCredentials: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
+    async findAccount(ctx, id) {
+      return {
+        accountId: id,
+        async claims() {
+          return { sub: id, email: `${id}@example.com`, email_verified: true, name: "Test User" };
+        },
+      };
+    },
+    issueRefreshToken: async (ctx, client) => client.grantTypeAllowed("refresh_token"),
+  });
+  provider.on("server_error", (ctx, err) => console.error("oidc-provider server_error", err));
+
+  // RFC 8693 token exchange is not built into oidc-provider: this grant accepts an access token (looked up) or
+  // an ID token (verified against the provider's keys) and issues a client-credentials style access token.
+  const tokenExchanges = [];
+  provider.registerGrantType(
+    TOKEN_EXCHANGE,
+    async (ctx) => {
+      const params = { ...ctx.oidc.params };
+      tokenExchanges.push(params);
+      const type = params.subject_token_type;
+      let sub;
+      if (type === `${TOKEN_TYPE}access_token`) {
+        const at = await ctx.oidc.provider.AccessToken.find(params.subject_token);
+        if (!at) throw new errors.InvalidGrant("subject_token is not an active access token");
+        sub = at.accountId;
+      } else if (type === `${TOKEN_TYPE}id_token`) {
+        try {
+          const { payload } = await jwtVerify(params.subject_token, createLocalJWKSet(signingJwks), { issuer });
+          sub = payload.sub;
+        } catch {
+          throw new errors.InvalidGrant("subject_token is not a valid ID token");
+        }
+      } else {
+        throw new errors.InvalidRequest(`unsupported subject_token_type ${type}`);
+      }
+      const token = new ctx.oidc.provider.ClientCredentials({
+        client: ctx.oidc.client,
+        scope: params.scope ?? "api:read",
+        extra: { sub },
+      });
+      ctx.body = {
+        access_token: await token.save(),
+        issued_token_type: `${TOKEN_TYPE}access_token`,
+        token_type: "Bearer",
+        expires_in: token.expiration,
+        scope: token.scope,
+      };
+    },
+    ["subject_token", "subject_token_type", "requested_token_type", "audience", "scope", "actor_token", "actor_token_type", "resource"],
+    ["audience", "resource"],
+  );
+
+  server.on("request", provider.callback());
+  const sockets = new Set();
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  return {
+    issuer,
+    provider,
+    signingJwks,
+    tokenExchanges,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * Logs in through devInteractions: GET the authorization URL, answer the login form (`login` = `user`) and the
+ * consent form, following redirects by hand with a cookie jar, until the provider redirects to `redirectUri`.
+ * @returns {Promise<string>} the redirect URL (with `code`, `state`, `iss`).
+ */
+export async function login(authorizeUrl, redirectUri, user = "alice") {
+  const jar = new Map();
+  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const remember = (res) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair.indexOf("=");
+      const name = pair.slice(0, i);
+      const value = pair.slice(i + 1);
+      if (value === "" || /expires=Thu, 01 Jan 1970/i.test(c)) jar.delete(name);
+      else jar.set(name, value);
+    }
+  };
+  let url = authorizeUrl;
+  let init = { method: "GET" };
+  for (let step = 0; step < 20; step++) {
+    const res = await fetch(url, { ...init, redirect: "manual", headers: { ...init.headers, cookie: cookieHeader() } });
+    remember(res);
+    if (res.status >= 300 && res.status < 400) {
+      const location = new URL(res.headers.get("location"), url).href;
+      await res.arrayBuffer();
+      if (location.startsWith(redirectUri)) return location;
+      url = location;
+      init = { method: "GET" };
+      continue;
+    }
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`login: ${url} answered ${res.status}: ${html.slice(0, 300)}`);
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    if (!action) throw new Error(`login: no form at ${url}: ${html.slice(0, 300)}`);
+    const form = new URLSearchParams();
+    for (const [, name, value] of html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) {
+      form.set(name, value);
+    }
+    if (/name="login"/.test(html)) {
+      form.set("login", user);
+      form.set("password", "any");
+    }
+    url = new URL(action.replaceAll("&amp;", "&"), url).href;
+    init = { method: "POST", body: form.toString(), headers: { "content-type": "application/x-www-form-urlencoded" } };
+  }
+  throw new Error("login: too many steps");
+}

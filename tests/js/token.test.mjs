@@ -1,0 +1,530 @@
+// Token endpoint and friends against a real OpenID provider (oidc-provider on 127.0.0.1, started here) and
+// small loopback servers: discovery (both locations), code + PKCE, refresh, client credentials (basic, post,
+// private_key_jwt), token exchange, introspection, revocation, userinfo, and the remote JWKS cache.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { webcrypto } from "node:crypto";
+import {
+  buildAuthorizeUrl,
+  buildTokenRequest,
+  buildIntrospectionRequest,
+  buildRevocationRequest,
+  buildUserinfoRequest,
+  clientCredentials,
+  createClientAssertion,
+  discover,
+  discoveryUrls,
+  exchangeCode,
+  exchangeToken,
+  generatePkce,
+  introspect,
+  parseCallback,
+  parseIntrospectionResponse,
+  parseRevocationResponse,
+  parseTokenResponse,
+  parseUserinfoResponse,
+  randomToken,
+  refreshTokens,
+  RemoteJwks,
+  revoke,
+  userinfo,
+} from "oidc-edge";
+import { BASIC, POST, SPA, login, startProvider } from "./support/provider.mjs";
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** A loopback server answering `handler(req, body)` -> `{ status, headers?, body }`; counts requests by path. */
+async function stub(handler) {
+  const hits = new Map();
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    const out = await handler(req, body, path);
+    res.writeHead(out.status, out.headers ?? { "content-type": "application/json" });
+    res.end(out.body ?? "");
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    hits,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
+
+// One provider for the whole file (start-up is the slow part), with a private_key_jwt client whose ES256
+// key the tests hold.
+let op;
+let meta;
+let pkjwtKey;
+const PKJWT = { clientId: "svc-pkjwt", keyId: "client-es256" };
+
+before(async () => {
+  pkjwtKey = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+  const publicJwk = { ...(await webcrypto.subtle.exportKey("jwk", pkjwtKey.publicKey)), kid: PKJWT.keyId, alg: "ES256" };
+  op = await startProvider({
+    clients: [
+      {
+        client_id: PKJWT.clientId,
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_signing_alg: "ES256",
+        jwks: { keys: [publicJwk] },
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+        scope: "api:read",
+      },
+    ],
+  });
+  meta = await discover(op.issuer);
+});
+
+after(async () => {
+  await op?.close();
+});
+
+/** Runs the authorization code flow for the SPA and returns `{ tokens, pkce }`. */
+async function signIn(scope = "openid email offline_access") {
+  const pkce = generatePkce();
+  const state = randomToken();
+  const url = buildAuthorizeUrl({
+    authorizationEndpoint: meta.authorization_endpoint,
+    clientId: SPA.clientId,
+    redirectUri: SPA.redirectUri,
+    scope,
+    state,
+    nonce: randomToken(),
+    codeChallenge: pkce.codeChallenge,
+    prompt: "consent",
+  });
+  const callback = parseCallback(await login(url, SPA.redirectUri), { state, issuer: op.issuer, requireIss: true });
+  return { code: callback.code, pkce };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Discovery
+
+test("discover reads the OIDC location of a real provider", async () => {
+  assert.equal(meta.issuer, op.issuer);
+  for (const name of ["token_endpoint", "jwks_uri", "userinfo_endpoint", "introspection_endpoint", "revocation_endpoint"]) {
+    assert.match(meta[name], /^http:\/\/127\.0\.0\.1:\d+\//, name);
+  }
+  await assert.rejects(discover(`${op.issuer}/`), { code: "issuer_mismatch" });
+});
+
+test("discover falls back to the RFC 8414 location on 404, and reports other failures", async (t) => {
+  let issuer;
+  const server = await stub((req, body, path) => {
+    if (path === "/.well-known/oauth-authorization-server/tenant") {
+      return {
+        status: 200,
+        body: JSON.stringify({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token` }),
+      };
+    }
+    if (path === "/broken/.well-known/openid-configuration") return { status: 500, body: "oops" };
+    return { status: 404, body: "not here" };
+  });
+  t.after(server.close);
+  issuer = `${server.url}/tenant`;
+  assert.deepEqual(discoveryUrls(issuer), [
+    `${issuer}/.well-known/openid-configuration`,
+    `${server.url}/.well-known/oauth-authorization-server/tenant`,
+  ]);
+  const m = await discover(issuer);
+  assert.equal(m.token_endpoint, `${issuer}/token`);
+  assert.equal(server.hits.get("/tenant/.well-known/openid-configuration"), 1);
+
+  await assert.rejects(discover(`${server.url}/broken`), { code: "http_error", status: 500 });
+  await assert.rejects(discover(`${server.url}/nothing`), { code: "http_error", status: 404 });
+  await assert.rejects(discover("http://idp.example.com"), { code: "invalid_request" });
+  // a custom fetch is used instead of the global one
+  const seen = [];
+  const m2 = await discover(issuer, { fetch: (url, init) => (seen.push(url), fetch(url, init)) });
+  assert.equal(m2.issuer, issuer);
+  assert.equal(seen.length, 2);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Authorization code + PKCE, refresh, userinfo, revocation, introspection
+
+test("code + PKCE exchange, refresh with a narrower scope, userinfo, revocation and introspection", async () => {
+  const { code, pkce } = await signIn();
+  const before = now();
+  const tokens = await exchangeCode({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth: { clientId: SPA.clientId },
+    code,
+    redirectUri: SPA.redirectUri,
+    codeVerifier: pkce.codeVerifier,
+  });
+  assert.equal(tokens.tokenType, "Bearer");
+  assert.ok(tokens.accessToken && tokens.refreshToken && tokens.idToken);
+  assert.equal(tokens.idToken.split(".").length, 3);
+  assert.equal(tokens.scope, "openid email offline_access");
+  assert.ok(tokens.expiresIn > 0);
+  assert.ok(tokens.expiresAt >= before + tokens.expiresIn && tokens.expiresAt <= now() + tokens.expiresIn);
+  assert.equal(tokens.raw.access_token, tokens.accessToken);
+
+  // userinfo: JSON claims, sub checked against the ID token's
+  const sub = JSON.parse(Buffer.from(tokens.idToken.split(".")[1], "base64url")).sub;
+  const info = await userinfo({ userinfoEndpoint: meta.userinfo_endpoint, accessToken: tokens.accessToken, expectedSubject: sub });
+  assert.equal(info.format, "json");
+  assert.equal(info.claims.sub, "alice");
+  assert.equal(info.claims.email, "alice@example.com");
+  await assert.rejects(
+    userinfo({ userinfoEndpoint: meta.userinfo_endpoint, accessToken: tokens.accessToken, expectedSubject: "mallory" }),
+    { code: "invalid_claim" },
+  );
+  await assert.rejects(userinfo({ userinfoEndpoint: meta.userinfo_endpoint, accessToken: "not-a-real-token" }), (e) =>
+    e.code === "authorization_error" && e.error === "invalid_token" && e.status === 401);
+
+  // refresh, asking for less
+  const refreshed = await refreshTokens({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth: { clientId: SPA.clientId },
+    refreshToken: tokens.refreshToken,
+    scope: ["openid", "offline_access"],
+  });
+  assert.equal(refreshed.scope, "openid offline_access");
+  assert.notEqual(refreshed.accessToken, tokens.accessToken);
+
+  // introspection (confidential client, Basic auth) sees the new access token
+  const basic = { clientId: BASIC.clientId, clientSecret: BASIC.clientSecret };
+  const active = await introspect({
+    introspectionEndpoint: meta.introspection_endpoint,
+    clientAuth: basic,
+    token: refreshed.accessToken,
+    tokenTypeHint: "access_token",
+  });
+  assert.equal(active.active, true);
+  assert.equal(active.client_id, SPA.clientId);
+  assert.equal(active.sub, "alice");
+  assert.equal(active.scope, "openid offline_access");
+
+  // the SPA revokes its access token; introspection then says inactive
+  await revoke({
+    revocationEndpoint: meta.revocation_endpoint,
+    clientAuth: { clientId: SPA.clientId },
+    token: refreshed.accessToken,
+    tokenTypeHint: "access_token",
+  });
+  const gone = await introspect({ introspectionEndpoint: meta.introspection_endpoint, clientAuth: basic, token: refreshed.accessToken });
+  assert.deepEqual(gone, { active: false });
+  // and so is a refresh token after revocation
+  const rt = refreshed.refreshToken ?? tokens.refreshToken;
+  await revoke({ revocationEndpoint: meta.revocation_endpoint, clientAuth: { clientId: SPA.clientId }, token: rt });
+  await assert.rejects(
+    refreshTokens({ tokenEndpoint: meta.token_endpoint, clientAuth: { clientId: SPA.clientId }, refreshToken: rt }),
+    { code: "authorization_error", error: "invalid_grant" },
+  );  // the code is single-use: the OAuth error comes back with its status (last: oidc-provider then revokes
+  // every token issued for the code, RFC 6749 §4.1.2)
+  await assert.rejects(
+    exchangeCode({
+      tokenEndpoint: meta.token_endpoint,
+      clientAuth: { clientId: SPA.clientId },
+      code,
+      redirectUri: SPA.redirectUri,
+      codeVerifier: pkce.codeVerifier,
+    }),
+    (e) => e.name === "OidcEdgeError" && e.code === "authorization_error" && e.error === "invalid_grant" && e.status === 400,
+  );
+
+});
+
+test("the sans-IO builders and parsers work with any fetch", async () => {
+  const { code, pkce } = await signIn("openid");
+  const req = buildTokenRequest({
+    tokenEndpoint: meta.token_endpoint,
+    grantType: "authorization_code",
+    clientAuth: { clientId: SPA.clientId, method: "none" },
+    code,
+    redirectUri: SPA.redirectUri,
+    codeVerifier: pkce.codeVerifier,
+  });
+  assert.deepEqual(Object.keys(req), ["url", "method", "headers", "body"]);
+  assert.equal(req.method, "POST");
+  assert.equal(req.headers["content-type"], "application/x-www-form-urlencoded");
+  const res = await fetch(req.url, req);
+  const tokens = parseTokenResponse({ status: res.status, headers: res.headers, body: await res.text() }, { now: 1000 });
+  assert.equal(tokens.expiresAt, 1000 + tokens.expiresIn);
+
+  const uReq = buildUserinfoRequest({ userinfoEndpoint: meta.userinfo_endpoint, accessToken: tokens.accessToken });
+  assert.equal(uReq.headers.authorization, `Bearer ${tokens.accessToken}`);
+  const uRes = await fetch(uReq.url, uReq);
+  const info = parseUserinfoResponse({ status: uRes.status, headers: uRes.headers, body: await uRes.text() });
+  assert.equal(info.claims.sub, "alice");
+
+  const basic = { clientId: BASIC.clientId, clientSecret: BASIC.clientSecret };
+  const iReq = buildIntrospectionRequest({ introspectionEndpoint: meta.introspection_endpoint, clientAuth: basic, token: tokens.accessToken });
+  const iRes = await fetch(iReq.url, iReq);
+  assert.equal(parseIntrospectionResponse({ status: iRes.status, body: await iRes.text() }).active, true);
+
+  const rReq = buildRevocationRequest({ revocationEndpoint: meta.revocation_endpoint, clientAuth: { clientId: SPA.clientId }, token: tokens.accessToken });
+  const rRes = await fetch(rReq.url, rReq);
+  assert.equal(parseRevocationResponse({ status: rRes.status, body: await rRes.text() }), undefined);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Client credentials and client authentication
+
+test("client_secret_basic encodes the id and secret before joining them (RFC 6749 §2.3.1)", async () => {
+  const req = buildTokenRequest({
+    tokenEndpoint: meta.token_endpoint,
+    grantType: "client_credentials",
+    clientAuth: { clientId: BASIC.clientId, clientSecret: BASIC.clientSecret },
+  });
+  const decoded = Buffer.from(req.headers.authorization.replace(/^Basic /, ""), "base64").toString();
+  assert.equal(decoded, "svc%3Abasic:sec%3Aret%2525+with+space%2Bplus");
+  assert.equal(req.body, "grant_type=client_credentials");
+
+  const tokens = await clientCredentials({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth: { clientId: BASIC.clientId, clientSecret: BASIC.clientSecret, method: "client_secret_basic" },
+    scope: "api:read",
+  });
+  assert.equal(tokens.scope, "api:read");
+  assert.equal(tokens.refreshToken, undefined);
+  await assert.rejects(
+    clientCredentials({ tokenEndpoint: meta.token_endpoint, clientAuth: { clientId: BASIC.clientId, clientSecret: "wrong" } }),
+    (e) => e.code === "authorization_error" && e.error === "invalid_client" && e.status === 401,
+  );
+});
+
+test("client_secret_post", async () => {
+  const tokens = await clientCredentials({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth: { clientId: POST.clientId, clientSecret: POST.clientSecret, method: "client_secret_post" },
+    scope: "api:read",
+  });
+  assert.ok(tokens.accessToken);
+  const info = await introspect({
+    introspectionEndpoint: meta.introspection_endpoint,
+    clientAuth: { clientId: POST.clientId, clientSecret: POST.clientSecret, method: "client_secret_post" },
+    token: tokens.accessToken,
+  });
+  assert.equal(info.active, true);
+  assert.equal(info.client_id, POST.clientId);
+});
+
+test("private_key_jwt with a CryptoKey, a signing callback, or a pre-signed assertion", async () => {
+  const base = { tokenEndpoint: meta.token_endpoint, scope: "api:read" };
+  // a WebCrypto key: the algorithm (ES256) comes from the key
+  const a = await clientCredentials({ ...base, clientAuth: { clientId: PKJWT.clientId, key: pkjwtKey.privateKey, keyId: PKJWT.keyId } });
+  assert.ok(a.accessToken);
+
+  // a callback: any signer (KMS, HSM…); the assertion it signed is a JWT with the RFC 7523 claims
+  let seen;
+  const signer = async (input) => {
+    assert.ok(input instanceof Uint8Array);
+    seen = new TextDecoder().decode(input);
+    return new Uint8Array(await webcrypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pkjwtKey.privateKey, input));
+  };
+  const b = await clientCredentials({ ...base, clientAuth: { clientId: PKJWT.clientId, key: signer, alg: "ES256" } });
+  assert.ok(b.accessToken);
+  const [h, p] = seen.split(".").map((s) => JSON.parse(Buffer.from(s, "base64url")));
+  assert.deepEqual(h, { alg: "ES256", typ: "JWT" });
+  assert.equal(p.iss, PKJWT.clientId);
+  assert.equal(p.sub, PKJWT.clientId);
+  assert.equal(p.aud, meta.token_endpoint);
+  assert.equal(p.exp - p.iat, 60);
+  assert.ok(p.jti.length >= 32);
+
+  // pre-signed, with the issuer as audience (draft-ietf-oauth-rfc7523bis), for the synchronous builder
+  const clientAssertion = await createClientAssertion({ clientId: PKJWT.clientId, audience: op.issuer, key: pkjwtKey.privateKey });
+  const req = buildTokenRequest({ ...base, grantType: "client_credentials", clientAuth: { clientId: PKJWT.clientId, clientAssertion } });
+  assert.match(req.body, /client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer/);
+  const res = await fetch(req.url, req);
+  assert.ok(parseTokenResponse({ status: res.status, body: await res.text() }).accessToken);
+
+  // a callback returning DER or nothing useful is caught before sending
+  await assert.rejects(
+    clientCredentials({ ...base, clientAuth: { clientId: PKJWT.clientId, key: async () => new Uint8Array(71), alg: "ES256" } }),
+    { code: "invalid_request" },
+  );
+  await assert.rejects(
+    clientCredentials({ ...base, clientAuth: { clientId: PKJWT.clientId, key: pkjwtKey.privateKey, alg: "RS256" } }),
+    { code: "invalid_request" },
+  );
+  await assert.rejects(
+    clientCredentials({ ...base, clientAuth: { clientId: PKJWT.clientId, key: pkjwtKey.publicKey } }),
+    { code: "invalid_jwk" },
+  );
+  // the synchronous builder cannot sign
+  assert.throws(
+    () => buildTokenRequest({ ...base, grantType: "client_credentials", clientAuth: { clientId: PKJWT.clientId, key: pkjwtKey.privateKey } }),
+    { code: "invalid_request" },
+  );
+  // a key signed by someone else is refused by the provider
+  const other = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+  await assert.rejects(
+    clientCredentials({ ...base, clientAuth: { clientId: PKJWT.clientId, key: other.privateKey } }),
+    { code: "authorization_error", error: "invalid_client", status: 401 },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Token exchange (RFC 8693): oidc-provider has no built-in grant; support/provider.mjs registers one
+
+test("token exchange with an access token or an ID token as subject_token", async () => {
+  const { code, pkce } = await signIn("openid");
+  const tokens = await exchangeCode({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth: { clientId: SPA.clientId },
+    code,
+    redirectUri: SPA.redirectUri,
+    codeVerifier: pkce.codeVerifier,
+  });
+  const clientAuth = { clientId: BASIC.clientId, clientSecret: BASIC.clientSecret };
+  const fromAccess = await exchangeToken({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth,
+    subjectToken: tokens.accessToken,
+    subjectTokenType: "access_token",
+    audience: ["https://api.example.com", "orders"],
+    scope: "api:read",
+  });
+  assert.equal(fromAccess.issuedTokenType, "urn:ietf:params:oauth:token-type:access_token");
+  assert.ok(fromAccess.accessToken);
+  const fromId = await exchangeToken({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth,
+    subjectToken: tokens.idToken,
+    subjectTokenType: "id_token",
+    requestedTokenType: "urn:ietf:params:oauth:token-type:access_token",
+  });
+  assert.ok(fromId.accessToken);
+  const [first, second] = op.tokenExchanges.slice(-2);
+  assert.equal(first.subject_token_type, "urn:ietf:params:oauth:token-type:access_token");
+  assert.deepEqual(first.audience, ["https://api.example.com", "orders"]);
+  assert.equal(second.subject_token_type, "urn:ietf:params:oauth:token-type:id_token");
+  assert.equal(second.requested_token_type, "urn:ietf:params:oauth:token-type:access_token");
+  const info = await introspect({ introspectionEndpoint: meta.introspection_endpoint, clientAuth, token: fromId.accessToken });
+  assert.equal(info.active, true);
+
+  await assert.rejects(
+    exchangeToken({ tokenEndpoint: meta.token_endpoint, clientAuth, subjectToken: "bogus", subjectTokenType: "access_token" }),
+    { code: "authorization_error", error: "invalid_grant", status: 400 },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Responses and options the provider will not produce
+
+test("parsers: OAuth errors, HTTP errors, bad token responses, JWT userinfo", () => {
+  assert.throws(
+    () => parseTokenResponse({ status: 400, body: '{"error":"invalid_scope","error_description":"no","error_uri":"https://e/x"}' }),
+    (e) => e.code === "authorization_error" && e.error === "invalid_scope" && e.errorDescription === "no" &&
+      e.errorUri === "https://e/x" && e.status === 400,
+  );
+  assert.throws(() => parseTokenResponse({ status: 502, body: "<html>bad gateway</html>" }), { code: "http_error", status: 502 });
+  assert.throws(() => parseTokenResponse({ status: 200, body: '{"access_token":"a","expires_in":"60"}' }), { code: "http_error", status: 200 });
+  assert.throws(() => parseTokenResponse({ status: 200, body: '{"access_token":"a","access_token":"b"}' }), { code: "http_error" });
+  const t = parseTokenResponse({ status: 200, body: '{"access_token":"a","token_type":"BEARER","expires_in":30}' }, { now: 100 });
+  assert.deepEqual(t, { accessToken: "a", tokenType: "Bearer", expiresIn: 30, expiresAt: 130, raw: { access_token: "a", token_type: "BEARER", expires_in: 30 } });
+  assert.equal(parseTokenResponse({ status: 200, body: '{"access_token":"a"}' }).tokenType, "Bearer");
+  assert.throws(() => parseTokenResponse({ status: "200", body: "" }), { code: "invalid_request" });
+  assert.throws(() => parseTokenResponse({ status: 200, body: "{}" }, { nwo: 1 }), { code: "invalid_request" });
+
+  const jwt = parseUserinfoResponse({ status: 200, headers: { "Content-Type": "application/jwt" }, body: "aa.bb.cc" });
+  assert.deepEqual(jwt, { format: "jwt", jwt: "aa.bb.cc" });
+  assert.throws(
+    () => parseUserinfoResponse({ status: 401, headers: new Headers({ "www-authenticate": 'Bearer error="invalid_token"' }), body: "" }),
+    { code: "authorization_error", error: "invalid_token", status: 401 },
+  );
+  assert.throws(() => parseRevocationResponse({ status: 503, body: "" }), { code: "http_error", status: 503 });
+  assert.throws(() => parseIntrospectionResponse({ status: 200, body: '{"active":"yes"}' }), { code: "http_error" });
+
+  assert.throws(() => buildTokenRequest({ tokenEndpoint: "https://e/t", grantType: "password", clientAuth: { clientId: "c" } }), { code: "invalid_request" });
+  assert.throws(() => buildTokenRequest({ tokenEndpoint: "https://e/t", grantType: "client_credentials", clientAuth: { clientId: "c" } }), { code: "invalid_request" });
+  assert.throws(() => buildTokenRequest({ tokenEndpoint: "https://e/t", grantType: "client_credentials", clientAuth: { clientId: "c", secret: "s" } }), { code: "invalid_request" });
+  assert.throws(
+    () => buildTokenRequest({ tokenEndpoint: "https://e/t", grantType: "authorization_code", code: "c", redirectUri: "https://a/cb", clientAuth: { clientId: "spa" } }),
+    { code: "invalid_request" },
+  );
+  assert.throws(() => buildUserinfoRequest({ userinfoEndpoint: "http://idp.example.com/me", accessToken: "a" }), { code: "invalid_request" });
+});
+
+test("fetch helpers reject network failures as http_error without a status", async () => {
+  await assert.rejects(
+    clientCredentials({
+      tokenEndpoint: "http://127.0.0.1:9/token",
+      clientAuth: { clientId: "c", clientSecret: "s" },
+      fetch: async () => { throw new TypeError("fetch failed"); },
+    }),
+    (e) => e.code === "http_error" && e.status === undefined && /fetch failed/.test(e.message),
+  );
+  await assert.rejects(exchangeCode({ tokenEndpoint: meta.token_endpoint, grantType: "x", clientAuth: { clientId: "spa" } }), { code: "invalid_request" });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Remote JWKS
+
+test("RemoteJwks fetches the provider's keys", async () => {
+  const remote = new RemoteJwks(meta.jwks_uri);
+  assert.deepEqual(remote.keyIds, []);
+  assert.equal(remote.fetchedAt, undefined);
+  const set = await remote.getKeySet("provider-rs256");
+  assert.deepEqual(set.keys.map((k) => k.kid), ["provider-rs256"]);
+  assert.deepEqual(remote.keyIds, ["provider-rs256"]);
+  assert.equal(remote.jwksUri, meta.jwks_uri);
+  assert.ok(remote.fetchedAt >= now() - 5);
+  assert.throws(() => new RemoteJwks("http://idp.example.com/jwks"), { code: "invalid_request" });
+  assert.throws(() => new RemoteJwks(meta.jwks_uri, { coolDown: 5 }), { code: "invalid_request" });
+});
+
+test("RemoteJwks: rotation refetches once, a kid flood costs one fetch per cooldown, failures keep the last set", async (t) => {
+  const key = (kid) => ({ kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", kid });
+  let keys = [key("k1")];
+  let failing = false;
+  const server = await stub(() =>
+    failing
+      ? { status: 503, body: "" }
+      : { status: 200, headers: { "content-type": "application/json", "cache-control": "public, max-age=300" }, body: JSON.stringify({ keys }) });
+  t.after(server.close);
+  const count = () => server.hits.get("/jwks") ?? 0;
+  const remote = new RemoteJwks(`${server.url}/jwks`);
+  const t0 = 1_000_000;
+
+  // concurrent first calls share one fetch
+  const sets = await Promise.all([remote.getKeySet("k1", { now: t0 }), remote.getKeySet(undefined, { now: t0 })]);
+  assert.deepEqual(sets.map((s) => s.keys.length), [1, 1]);
+  assert.equal(count(), 1);
+  await remote.getKeySet("k1", { now: t0 + 10 });
+  assert.equal(count(), 1, "fresh and known: no fetch");
+
+  // the provider rotates: a token with the new kid triggers one refetch (once the cooldown allows)
+  keys = [key("k1"), key("k2")];
+  await remote.getKeySet("k2", { now: t0 + 31 });
+  assert.equal(count(), 2);
+  assert.deepEqual(remote.keyIds, ["k1", "k2"]);
+
+  // a flood of made-up kids: nothing within the cooldown, then exactly one fetch per cooldown
+  await Promise.all(Array.from({ length: 50 }, (_, i) => remote.getKeySet(`bogus-${i}`, { now: t0 + 40 })));
+  assert.equal(count(), 2);
+  await Promise.all(Array.from({ length: 50 }, (_, i) => remote.getKeySet(`bogus-${i}`, { now: t0 + 61 })));
+  assert.equal(count(), 3);
+  await Promise.all(Array.from({ length: 50 }, (_, i) => remote.getKeySet(`other-${i}`, { now: t0 + 70 })));
+  assert.equal(count(), 3);
+
+  // max-age=300 from the last fetch (t0 + 61): stale at t0 + 361; the server fails; the last set is served
+  failing = true;
+  const stale = await remote.getKeySet("k2", { now: t0 + 361 });
+  assert.equal(count(), 4);
+  assert.deepEqual(stale.keys.map((k) => k.kid), ["k1", "k2"]);
+  await remote.getKeySet("k2", { now: t0 + 370 });
+  assert.equal(count(), 4, "after a failure, the next attempt waits for the cooldown");
+  failing = false;
+  keys = [key("k3")];
+  const fresh = await remote.getKeySet("k3", { now: t0 + 391 });
+  assert.equal(count(), 5);
+  assert.deepEqual(fresh.keys.map((k) => k.kid), ["k3"]);
+
+  // no set at all and the server down: the error, and no second fetch within the cooldown
+  failing = true;
+  const cold = new RemoteJwks(`${server.url}/jwks`, { cooldown: 10 });
+  await assert.rejects(cold.getKeySet(undefined, { now: t0 }), { code: "http_error", status: 503 });
+  await assert.rejects(cold.getKeySet(undefined, { now: t0 + 5 }), { code: "http_error", status: 503 });
+  assert.equal(count(), 6);
+});
