@@ -6,6 +6,7 @@
 //!
 //! Every fallible function returns [`Error`], whose [`Error::code`] is the stable string of DESIGN.md.
 
+pub mod alg;
 pub mod authorize;
 pub mod base64url;
 pub mod callback;
@@ -13,17 +14,27 @@ pub mod discovery;
 pub mod endpoint;
 pub mod error;
 pub mod json;
+pub mod jwk;
+pub mod jws;
 pub mod params;
 pub mod pkce;
 pub mod scope;
+pub mod verify;
+
+#[cfg(test)]
+mod testutil;
 
 // Public only so the wasm-bindgen tests can call the exports from Rust; JS is its real audience.
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod js;
 
+pub use alg::Algorithm;
 pub use authorize::{AuthorizeRequest, EndSessionRequest};
 pub use callback::{AuthorizationResponse, CallbackExpectation, parse_callback};
 pub use discovery::ProviderMetadata;
 pub use error::{Error, Result};
+pub use jwk::{Jwk, JwkSet};
+pub use jws::{UnverifiedJws, UnverifiedToken, VerifiedJws, VerifiedToken};
 pub use pkce::{ChallengeMethod, Pkce};
+pub use verify::TokenVerifier;

@@ -51,10 +51,19 @@ mod tests {
 
     #[test]
     fn scope_then_scp() {
-        assert_eq!(scopes_of(&claims(json!({"scope": "a b  a c"}))), ["a", "b", "c"]);
-        assert_eq!(scopes_of(&claims(json!({"scp": ["x", "y", "x"]}))), ["x", "y"]);
+        assert_eq!(
+            scopes_of(&claims(json!({"scope": "a b  a c"}))),
+            ["a", "b", "c"]
+        );
+        assert_eq!(
+            scopes_of(&claims(json!({"scp": ["x", "y", "x"]}))),
+            ["x", "y"]
+        );
         assert_eq!(scopes_of(&claims(json!({"scp": "x y"}))), ["x", "y"]);
-        assert_eq!(scopes_of(&claims(json!({"scope": "a", "scp": ["x"]}))), ["a"]);
+        assert_eq!(
+            scopes_of(&claims(json!({"scope": "a", "scp": ["x"]}))),
+            ["a"]
+        );
         assert!(scopes_of(&claims(json!({"scope": 5}))).is_empty());
     }
 
