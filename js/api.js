@@ -8,4 +8,6 @@ export {
   buildAuthorizeUrl,
   parseCallback,
   buildEndSessionUrl,
+  JwkSet,
+  TokenVerifier,
 } from "./oidc_edge.js";
