@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::json;
 use crate::jwk::JwkSet;
 use crate::jws::{DEFAULT_MAX_TOKEN_LENGTH, Header, UnverifiedToken, VerifiedToken};
+use crate::params::check_scope_token;
 use crate::scope::{self, Mode};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
@@ -245,6 +246,9 @@ impl TokenVerifier {
             required,
         )?;
         let scopes: Vec<&str> = options.required_scopes.iter().map(String::as_str).collect();
+        for scope in &scopes {
+            check_scope_token("requiredScopes", scope)?;
+        }
         require_scopes(verified.claims(), &scopes)?;
         Ok(verified)
     }

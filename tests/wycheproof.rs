@@ -2,6 +2,7 @@
 //! tokens use: every `invalid` vector must be rejected and every `valid` one accepted (`acceptable` ones may
 //! go either way). Only groups whose curve, hash, padding and salt are exactly a JWS algorithm's are run,
 //! ECDSA in its IEEE P1363 (raw r‖s) form as JWS has it (RFC 7518 §3.4).
+#![cfg(not(target_arch = "wasm32"))]
 
 use oidc_edge::{Algorithm, Jwk, base64url};
 use serde_json::{Value, json};

@@ -106,7 +106,9 @@ struct VerifierConfig {
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct VerifyConfig {
-    now: Option<f64>,
+    // Read separately (JSON turns NaN into null): see `now_seconds`.
+    #[allow(dead_code)]
+    now: Option<IgnoredAny>,
     typ: Option<String>,
     #[serde(default)]
     required_claims: Vec<String>,
@@ -115,7 +117,9 @@ struct VerifyConfig {
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct IdTokenConfig {
-    now: Option<f64>,
+    // Read separately (JSON turns NaN into null): see `now_seconds`.
+    #[allow(dead_code)]
+    now: Option<IgnoredAny>,
     nonce: Option<String>,
     max_age: Option<u64>,
     access_token: Option<String>,
@@ -125,20 +129,32 @@ struct IdTokenConfig {
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AccessTokenConfig {
-    now: Option<f64>,
+    // Read separately (JSON turns NaN into null): see `now_seconds`.
+    #[allow(dead_code)]
+    now: Option<IgnoredAny>,
     required_scopes: Option<OneOrMany>,
     typ: Option<String>,
 }
 
-/// `now` in whole seconds: the option when given (finite, non-negative), else the clock.
-fn now_seconds(now: Option<f64>) -> Result<u64, Error> {
-    let now = now.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
-    if now.is_finite() && now >= 0.0 {
-        Ok(now.floor() as u64)
+/// `opts.now` in whole seconds when given (a finite, non-negative number), else the clock's.
+fn now_seconds(opts: &JsValue) -> Result<u64, Error> {
+    let raw = if opts.is_object() {
+        Reflect::get(opts, &JsValue::from_str("now")).unwrap_or(JsValue::UNDEFINED)
     } else {
-        Err(Error::InvalidRequest(format!(
-            "now must be a non-negative number of seconds, found {now}"
-        )))
+        JsValue::UNDEFINED
+    };
+    let now = if raw.is_undefined() {
+        Some(js_sys::Date::now() / 1000.0)
+    } else {
+        raw.as_f64()
+    };
+    match now {
+        Some(now) if now.is_finite() && now >= 0.0 => Ok(now.floor() as u64),
+        _ => Err(Error::InvalidRequest(format!(
+            "now must be a non-negative number of seconds, found {}",
+            raw.as_f64()
+                .map_or_else(|| type_name(&raw), |n| n.to_string())
+        ))),
     }
 }
 
@@ -215,7 +231,7 @@ impl TokenVerifierHandle {
             let token = token_arg(&token)?;
             let o: VerifyConfig = options("verify options", &opts)?;
             let options = VerifyOptions {
-                now: now_seconds(o.now)?,
+                now: now_seconds(&opts)?,
                 typ: o.typ,
                 required_claims: o.required_claims,
             };
@@ -231,7 +247,7 @@ impl TokenVerifierHandle {
             let token = token_arg(&token)?;
             let o: IdTokenConfig = options("verifyIdToken options", &opts)?;
             let options = IdTokenOptions {
-                now: now_seconds(o.now)?,
+                now: now_seconds(&opts)?,
                 nonce: o.nonce,
                 max_age: o.max_age,
                 access_token: o.access_token,
@@ -261,7 +277,7 @@ impl TokenVerifierHandle {
                 s.space_separated().into_iter().map(str::to_owned).collect()
             });
             let options = AccessTokenOptions {
-                now: now_seconds(o.now)?,
+                now: now_seconds(&opts)?,
                 required_scopes,
                 strict,
             };

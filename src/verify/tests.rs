@@ -625,4 +625,9 @@ fn access_token_scopes() {
             .code(),
         "insufficient_scope"
     );
+    let quoted = require(&["a\"b"]);
+    let err = case
+        .access(json!({}), json!({"scope": "a\"b"}), quoted)
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_request");
 }

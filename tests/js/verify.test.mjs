@@ -288,6 +288,8 @@ describe("error codes", () => {
       assert.equal(codeOf(() => new TokenVerifier(opts)), "invalid_request", JSON.stringify(opts));
     }
     assert.equal(codeOf(() => verifier.verify(goodToken, { now: -1 })), "invalid_request");
+    assert.equal(codeOf(() => verifier.verify(goodToken, { now: NaN })), "invalid_request");
+    assert.equal(codeOf(() => verifier.verify(goodToken, { now: "1700000000" })), "invalid_request");
     assert.equal(codeOf(() => verifier.verify(goodToken, { nwo: NOW })), "invalid_request");
     assert.equal(codeOf(() => verifier.verifyAccessToken(goodToken, { now: NOW, typ: "JWT" })), "invalid_request");
     const multi = new TokenVerifier({ issuer: ISS, audience: [AUD, "api"], jwks });
