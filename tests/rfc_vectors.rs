@@ -1,6 +1,13 @@
 //! Published JWS examples, verified through the public API: RFC 7515 Appendix A, RFC 7520 §4 and
 //! RFC 8037 Appendix A.4. The values are the RFCs' (display line breaks removed); a transcription error
 //! cannot pass, since each example must verify and its one-bit variant must not.
+// A test crate: its helpers fail the test by panicking, as the `#[test]` functions do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use oidc_edge::jws::DEFAULT_MAX_TOKEN_LENGTH;
 use oidc_edge::{Algorithm, JwkSet, UnverifiedJws, UnverifiedToken};

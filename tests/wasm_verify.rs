@@ -2,6 +2,13 @@
 //! `jwks` option taken from an options object without consuming the caller's instance, claims as plain
 //! objects, and `OidcEdgeError`s — never a `TypeError` or a trap — for bad input.
 #![cfg(target_arch = "wasm32")]
+// A test crate: its helpers fail the test by panicking, as the `#[test]` functions do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use js_sys::{Object, Reflect};
 use jwt_compact::Algorithm as _;

@@ -3,6 +3,13 @@
 //! go either way). Only groups whose curve, hash, padding and salt are exactly a JWS algorithm's are run,
 //! ECDSA in its IEEE P1363 (raw r‖s) form as JWS has it (RFC 7518 §3.4).
 #![cfg(not(target_arch = "wasm32"))]
+// A test crate: its helpers fail the test by panicking, as the `#[test]` functions do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use oidc_edge::{Algorithm, Jwk, base64url};
 use serde_json::{Value, json};
