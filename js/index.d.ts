@@ -353,8 +353,9 @@ export class TokenVerifier {
   verify(token: string, opts?: { now?: number; typ?: string; requiredClaims?: string[] }): Claims;
 
   /**
-   * Verifies an ID token (OIDC Core 3.1.3.7), beyond {@link TokenVerifier.verify}: `sub` (a string) and `iat`
-   * are required (`missing_claim`); `aud` must contain the client (`audience_mismatch`); with several
+   * Verifies an ID token (OIDC Core 3.1.3.7), beyond {@link TokenVerifier.verify}: a `typ` of `at+jwt` or
+   * `logout+jwt` is `typ_mismatch` (RFC 8725 §3.11: other JWTs of the issuer must not pass as ID tokens);
+   * `sub` (a string) and `iat` are required (`missing_claim`); `aud` must contain the client (`audience_mismatch`); with several
    * audiences `azp` is required (`missing_claim`), and `azp`, when present, must be the client
    * (`azp_mismatch`).
    * @param opts.nonce the nonce sent in the authorization request: a token without `nonce`, or with another,

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 /// RSA moduli below this are `weak_key` (RFC 7518 §3.3).
 pub const MIN_RSA_BITS: usize = 2048;
-/// RSA moduli above this are refused: verifying with them costs too much for a JWKS anyone can serve.
+/// RSA moduli above this are refused: each verification with a larger one would cost tens of milliseconds.
 pub const MAX_RSA_BITS: usize = 8192;
 
 /// One usable verification key.

@@ -78,7 +78,11 @@ pub struct AccessTokenOptions {
 enum TypRule<'a> {
     Any,
     Exactly(&'a str),
-    AccessToken { strict: bool },
+    /// RFC 8725 §3.11: an access token or a logout token must not pass as an ID token.
+    IdToken,
+    AccessToken {
+        strict: bool,
+    },
 }
 
 /// Verifies JWTs from one issuer for one audience against a key set.
@@ -162,8 +166,8 @@ impl TokenVerifier {
         self.verified(token, options.now, rule, &required)
     }
 
-    /// Verifies an ID token (OIDC Core 3.1.3.7): everything [`Self::verify`] does, plus `sub` and `iat`
-    /// required, `aud` containing the client, `azp` (required with several audiences, equal to the client),
+    /// Verifies an ID token (OIDC Core 3.1.3.7): everything [`Self::verify`] does, plus a `typ` that is not
+    /// `at+jwt` or `logout+jwt`, `sub` and `iat` required, `aud` containing the client, `azp` (required with several audiences, equal to the client),
     /// `nonce`, `auth_time` against `max_age`, and `at_hash`/`c_hash` (OIDC Core 3.3.2.11) when asked.
     pub fn verify_id_token(&self, token: &str, options: &IdTokenOptions) -> Result<VerifiedToken> {
         let client_id = self.client_id.as_deref().ok_or_else(|| {
@@ -171,7 +175,7 @@ impl TokenVerifier {
                 "verifyIdToken needs clientId when audience lists several values".into(),
             )
         })?;
-        let verified = self.verified(token, options.now, TypRule::Any, &["sub", "iat"])?;
+        let verified = self.verified(token, options.now, TypRule::IdToken, &["sub", "iat"])?;
         let claims = verified.claims();
         string_claim(claims, "sub")?;
         let audiences = audiences(claims)?;
@@ -333,6 +337,10 @@ fn check_typ(header: &Header, rule: TypRule<'_>) -> Result<()> {
     let ok = match rule {
         TypRule::Any => true,
         TypRule::Exactly(expected) => found.as_deref() == Some(media_type(expected).as_str()),
+        TypRule::IdToken => !matches!(
+            found.as_deref(),
+            Some("application/at+jwt" | "application/logout+jwt")
+        ),
         TypRule::AccessToken { strict: true } => found.as_deref() == Some("application/at+jwt"),
         TypRule::AccessToken { strict: false } => {
             matches!(
@@ -347,6 +355,7 @@ fn check_typ(header: &Header, rule: TypRule<'_>) -> Result<()> {
     let expected = match rule {
         TypRule::Exactly(expected) => expected.to_owned(),
         TypRule::AccessToken { strict: true } => "at+jwt".to_owned(),
+        TypRule::IdToken => "an ID token's, not at+jwt or logout+jwt".to_owned(),
         _ => "at+jwt, application/at+jwt, JWT or none".to_owned(),
     };
     Err(Error::TypMismatch(format!(

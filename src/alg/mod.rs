@@ -181,6 +181,7 @@ impl VerifyingKey {
             )));
         }
         match (alg, self) {
+            // jwt-compact compares MACs as digest's `CtOutput`, in constant time.
             (Hs256, VerifyingKey::Hmac(k)) => check(
                 alg,
                 &jc::Hs256,

@@ -414,6 +414,23 @@ fn id_token_required_claims_audience_and_azp() {
 }
 
 #[test]
+fn id_token_refuses_access_and_logout_token_types() {
+    let case = Case::new();
+    let id = |typ: &str| {
+        let token = case.token(json!({"typ": typ}), json!({}));
+        let options = IdTokenOptions {
+            now: NOW,
+            ..Default::default()
+        };
+        case.verifier.verify_id_token(&token, &options)
+    };
+    assert!(id("JWT").is_ok());
+    assert_eq!(id("at+jwt").unwrap_err().code(), "typ_mismatch");
+    assert_eq!(id("application/AT+JWT").unwrap_err().code(), "typ_mismatch");
+    assert_eq!(id("logout+jwt").unwrap_err().code(), "typ_mismatch");
+}
+
+#[test]
 fn id_token_nonce() {
     let case = Case::new();
     let with_nonce = |n: &str| IdTokenOptions {

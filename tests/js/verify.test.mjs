@@ -220,6 +220,7 @@ describe("error codes", () => {
     assert.equal(codeOf(() => verifier.verifyAccessToken(signed({}, { typ: "JWT" }), { now: NOW, typ: "at+jwt" })), "typ_mismatch");
     assert.equal(codeOf(() => verifier.verifyAccessToken(signed({}, { typ: "dpop+jwt" }), { now: NOW })), "typ_mismatch");
     assert.equal(verifier.verifyAccessToken(signed({}, { typ: "application/at+jwt" }), { now: NOW }).sub, "user-1");
+    assert.equal(codeOf(() => verifier.verifyIdToken(signed({}, { typ: "at+jwt" }), { now: NOW })), "typ_mismatch");
     stillWorks();
   });
 
