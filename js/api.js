@@ -34,4 +34,6 @@ export {
   revoke,
   userinfo,
   RemoteJwks,
+  JwkSet,
+  TokenVerifier,
 } from "./oidc_edge.js";

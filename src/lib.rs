@@ -6,6 +6,7 @@
 //!
 //! Every fallible function returns [`Error`], whose [`Error::code`] is the stable string of DESIGN.md.
 
+pub mod alg;
 pub mod authorize;
 pub mod base64url;
 pub mod bearer;
@@ -19,7 +20,9 @@ pub mod error;
 pub mod http;
 pub mod introspect;
 pub mod json;
+pub mod jwk;
 pub mod jwks_cache;
+pub mod jws;
 pub mod params;
 pub mod pkce;
 pub mod revoke;
@@ -27,14 +30,22 @@ pub mod route;
 pub mod scope;
 pub mod token;
 pub mod userinfo;
+pub mod verify;
+
+#[cfg(test)]
+mod testutil;
 
 // Public only so the wasm-bindgen tests can call the exports from Rust; JS is its real audience.
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod js;
 
+pub use alg::Algorithm;
 pub use authorize::{AuthorizeRequest, EndSessionRequest};
 pub use callback::{AuthorizationResponse, CallbackExpectation, parse_callback};
 pub use discovery::ProviderMetadata;
 pub use error::{Error, Result};
+pub use jwk::{Jwk, JwkSet};
+pub use jws::{UnverifiedJws, UnverifiedToken, VerifiedJws, VerifiedToken};
 pub use pkce::{ChallengeMethod, Pkce};
+pub use verify::TokenVerifier;

@@ -8,3 +8,4 @@ pub mod http;
 pub mod jwks;
 pub mod scope;
 pub mod sign;
+pub mod verify;

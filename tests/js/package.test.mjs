@@ -62,5 +62,9 @@ test("index.d.ts type-checks, with usage from tests/js/types-usage.ts", () => {
       lib: ["es2022", "dom"], types: [], skipLibCheck: false },
     files: ["usage.ts"],
   }));
-  execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", project], { stdio: "pipe" });
+  try {
+    execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", project], { encoding: "utf8", stdio: "pipe" });
+  } catch (e) {
+    assert.fail(`tsc rejected index.d.ts or the usage:\n${e.stdout}${e.stderr}`);
+  }
 });

@@ -1,0 +1,285 @@
+//! JWS algorithms (RFC 7518 §3, RFC 8037 §3.1, RFC 8812 §3.2) and the public keys that verify them.
+//!
+//! Every signature check goes through jwt-compact's [`jwt_compact::Algorithm`] trait; ES384 and ES512,
+//! which it lacks, are implemented on that trait in [`ecdsa`].
+
+pub mod ecdsa;
+
+use crate::error::{Error, Result};
+use jwt_compact::alg as jc;
+use jwt_compact::{Algorithm as JwtAlgorithm, AlgorithmSignature};
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use zeroize::Zeroizing;
+
+/// A JWS `alg` this library implements. `none` is not one of them, by design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// HMAC with SHA-256.
+    Hs256,
+    /// HMAC with SHA-384.
+    Hs384,
+    /// HMAC with SHA-512.
+    Hs512,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    Rs256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    Rs384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    Rs512,
+    /// RSASSA-PSS with SHA-256 (salt = hash length, RFC 7518 §3.5).
+    Ps256,
+    /// RSASSA-PSS with SHA-384.
+    Ps384,
+    /// RSASSA-PSS with SHA-512.
+    Ps512,
+    /// ECDSA on P-256 with SHA-256.
+    Es256,
+    /// ECDSA on P-384 with SHA-384.
+    Es384,
+    /// ECDSA on P-521 with SHA-512.
+    Es512,
+    /// ECDSA on secp256k1 with SHA-256 (RFC 8812 §3.2).
+    Es256k,
+    /// EdDSA with Ed25519 (RFC 8037 §3.1).
+    EdDsa,
+}
+
+use Algorithm::*;
+
+impl Algorithm {
+    /// Every implemented algorithm.
+    pub const ALL: [Algorithm; 14] = [
+        Hs256, Hs384, Hs512, Rs256, Rs384, Rs512, Ps256, Ps384, Ps512, Es256, Es384, Es512, Es256k,
+        EdDsa,
+    ];
+
+    /// The registered `alg` name (RFC 7518 §3.1).
+    pub fn name(self) -> &'static str {
+        match self {
+            Hs256 => "HS256",
+            Hs384 => "HS384",
+            Hs512 => "HS512",
+            Rs256 => "RS256",
+            Rs384 => "RS384",
+            Rs512 => "RS512",
+            Ps256 => "PS256",
+            Ps384 => "PS384",
+            Ps512 => "PS512",
+            Es256 => "ES256",
+            Es384 => "ES384",
+            Es512 => "ES512",
+            Es256k => "ES256K",
+            EdDsa => "EdDSA",
+        }
+    }
+
+    /// The algorithm named `name` (case-sensitive, RFC 7515 §4.1.1); `none` and unknown names are
+    /// `unsupported_algorithm`.
+    pub fn from_name(name: &str) -> Result<Self> {
+        if let Some(alg) = Self::ALL.into_iter().find(|a| a.name() == name) {
+            return Ok(alg);
+        }
+        Err(Error::UnsupportedAlgorithm(
+            if name.eq_ignore_ascii_case("none") {
+                "alg \"none\" (an unsecured JWS, RFC 7518 §3.6) is never accepted".into()
+            } else {
+                format!("alg {name:?} is not implemented")
+            },
+        ))
+    }
+
+    /// Whether the algorithm is a MAC (HS*), whose key is a shared secret.
+    pub fn is_symmetric(self) -> bool {
+        matches!(self, Hs256 | Hs384 | Hs512)
+    }
+
+    /// The hash the algorithm signs with, applied to `data`. EdDSA/Ed25519 uses SHA-512 (OIDC Core errata
+    /// §3.1.3.6 for `at_hash`/`c_hash`).
+    pub fn hash(self, data: &[u8]) -> Vec<u8> {
+        match self {
+            Hs256 | Rs256 | Ps256 | Es256 | Es256k => Sha256::digest(data).to_vec(),
+            Hs384 | Rs384 | Ps384 | Es384 => Sha384::digest(data).to_vec(),
+            Hs512 | Rs512 | Ps512 | Es512 | EdDsa => Sha512::digest(data).to_vec(),
+        }
+    }
+
+    /// The output length of [`Self::hash`] in bytes; an HMAC key must be at least this long (RFC 7518 §3.2).
+    pub fn hash_len(self) -> usize {
+        match self {
+            Hs256 | Rs256 | Ps256 | Es256 | Es256k => 32,
+            Hs384 | Rs384 | Ps384 | Es384 => 48,
+            Hs512 | Rs512 | Ps512 | Es512 | EdDsa => 64,
+        }
+    }
+}
+
+/// Public key material (or, for HMAC, the shared secret) that verifies signatures of one key family.
+#[derive(Clone)]
+pub enum VerifyingKey {
+    /// An HMAC secret, zeroed on drop.
+    Hmac(Zeroizing<Vec<u8>>),
+    /// An RSA public key.
+    Rsa(rsa::RsaPublicKey),
+    /// A P-256 public key.
+    P256(p256::ecdsa::VerifyingKey),
+    /// A P-384 public key.
+    P384(p384::ecdsa::VerifyingKey),
+    /// A P-521 public key.
+    P521(p521::ecdsa::VerifyingKey),
+    /// A secp256k1 public key.
+    Secp256k1(k256::ecdsa::VerifyingKey),
+    /// An Ed25519 public key.
+    Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+impl std::fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print an HMAC secret; the family is enough to tell keys apart in a test failure.
+        write!(f, "VerifyingKey({})", self.kind())
+    }
+}
+
+impl VerifyingKey {
+    /// The key family, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            VerifyingKey::Hmac(_) => "oct",
+            VerifyingKey::Rsa(_) => "RSA",
+            VerifyingKey::P256(_) => "EC P-256",
+            VerifyingKey::P384(_) => "EC P-384",
+            VerifyingKey::P521(_) => "EC P-521",
+            VerifyingKey::Secp256k1(_) => "EC secp256k1",
+            VerifyingKey::Ed25519(_) => "OKP Ed25519",
+        }
+    }
+
+    /// The algorithms this key's family can verify. An HMAC secret only verifies HS* whose hash is no longer
+    /// than the secret (RFC 7518 §3.2).
+    pub fn family(&self) -> Vec<Algorithm> {
+        match self {
+            VerifyingKey::Hmac(k) => [Hs256, Hs384, Hs512]
+                .into_iter()
+                .filter(|a| a.hash_len() <= k.len())
+                .collect(),
+            VerifyingKey::Rsa(_) => vec![Rs256, Rs384, Rs512, Ps256, Ps384, Ps512],
+            VerifyingKey::P256(_) => vec![Es256],
+            VerifyingKey::P384(_) => vec![Es384],
+            VerifyingKey::P521(_) => vec![Es512],
+            VerifyingKey::Secp256k1(_) => vec![Es256k],
+            VerifyingKey::Ed25519(_) => vec![EdDsa],
+        }
+    }
+
+    /// Checks `signature` over `message` with `alg`: `algorithm_not_allowed` when `alg` is not of this key's
+    /// family, `invalid_signature` when the signature is malformed or wrong.
+    pub fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<()> {
+        if !self.family().contains(&alg) {
+            return Err(Error::AlgorithmNotAllowed(format!(
+                "an {} key cannot verify {}",
+                self.kind(),
+                alg.name()
+            )));
+        }
+        match (alg, self) {
+            // jwt-compact compares MACs as digest's `CtOutput`, in constant time.
+            (Hs256, VerifyingKey::Hmac(k)) => check(
+                alg,
+                &jc::Hs256,
+                &jc::Hs256Key::new(k.as_slice()),
+                message,
+                signature,
+            ),
+            (Hs384, VerifyingKey::Hmac(k)) => check(
+                alg,
+                &jc::Hs384,
+                &jc::Hs384Key::new(k.as_slice()),
+                message,
+                signature,
+            ),
+            (Hs512, VerifyingKey::Hmac(k)) => check(
+                alg,
+                &jc::Hs512,
+                &jc::Hs512Key::new(k.as_slice()),
+                message,
+                signature,
+            ),
+            (Rs256, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::rs256(), k, message, signature),
+            (Rs384, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::rs384(), k, message, signature),
+            (Rs512, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::rs512(), k, message, signature),
+            (Ps256, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::ps256(), k, message, signature),
+            (Ps384, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::ps384(), k, message, signature),
+            (Ps512, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::ps512(), k, message, signature),
+            (Es256, VerifyingKey::P256(k)) => {
+                ecdsa::check_scalars::<p256::NistP256>(alg, signature)?;
+                check(alg, &jc::Es256, k, message, signature)
+            }
+            (Es384, VerifyingKey::P384(k)) => {
+                ecdsa::check_scalars::<p384::NistP384>(alg, signature)?;
+                check(alg, &ecdsa::Es384, k, message, signature)
+            }
+            (Es512, VerifyingKey::P521(k)) => {
+                ecdsa::check_scalars::<p521::NistP521>(alg, signature)?;
+                check(alg, &ecdsa::Es512, k, message, signature)
+            }
+            (Es256k, VerifyingKey::Secp256k1(k)) => {
+                ecdsa::check_scalars::<k256::Secp256k1>(alg, signature)?;
+                let sig = signature_of::<jc::Es256k>(alg, signature)?;
+                // k256 refuses high-S signatures (a Bitcoin rule); RFC 8812 does not, and (r, n−s) verifies
+                // exactly when (r, s) does.
+                let sig = sig.normalize_s().unwrap_or(sig);
+                verified(
+                    alg,
+                    jc::Es256k::<Sha256>::default().verify_signature(&sig, k, message),
+                )
+            }
+            (EdDsa, VerifyingKey::Ed25519(k)) => check(alg, &jc::Ed25519, k, message, signature),
+            _ => Err(Error::AlgorithmNotAllowed(format!(
+                "an {} key cannot verify {}",
+                self.kind(),
+                alg.name()
+            ))),
+        }
+    }
+}
+
+/// Decodes and checks a signature through jwt-compact's traits.
+fn check<A: JwtAlgorithm>(
+    alg: Algorithm,
+    algorithm: &A,
+    key: &A::VerifyingKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    let sig = signature_of::<A>(alg, signature)?;
+    verified(alg, algorithm.verify_signature(&sig, key, message))
+}
+
+/// The algorithm's signature type, after the fixed-length check jwt-compact's validator would make.
+fn signature_of<A: JwtAlgorithm>(alg: Algorithm, bytes: &[u8]) -> Result<A::Signature> {
+    if let Some(len) = A::Signature::LENGTH {
+        if bytes.len() != len.get() {
+            return Err(Error::InvalidSignature(format!(
+                "an {} signature is {} bytes, found {}",
+                alg.name(),
+                len.get(),
+                bytes.len()
+            )));
+        }
+    }
+    A::Signature::try_from_slice(bytes)
+        .map_err(|_| Error::InvalidSignature(format!("malformed {} signature", alg.name())))
+}
+
+fn verified(alg: Algorithm, ok: bool) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidSignature(format!(
+            "the {} signature does not verify",
+            alg.name()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,329 @@
+//! JSON Web Keys (RFC 7517) for verification: RSA, EC (P-256, P-384, P-521, secp256k1), OKP Ed25519
+//! (RFC 8037) and oct, parsed strictly into [`VerifyingKey`]s. A key the library cannot use is skipped, not
+//! fatal, so that one exotic key in a provider's JWKS does not break the others.
+
+use crate::alg::{Algorithm, VerifyingKey};
+use crate::base64url;
+use crate::error::{Error, Result};
+use crate::json::{self, parse_strict};
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+/// RSA moduli below this are `weak_key` (RFC 7518 §3.3).
+pub const MIN_RSA_BITS: usize = 2048;
+/// RSA moduli above this are refused: each verification with a larger one would cost tens of milliseconds.
+pub const MAX_RSA_BITS: usize = 8192;
+
+/// One usable verification key.
+#[derive(Clone, Debug)]
+pub struct Jwk {
+    kid: Option<String>,
+    algorithms: Vec<Algorithm>,
+    key: VerifyingKey,
+}
+
+impl Jwk {
+    /// Parses one JWK. `invalid_jwk` for anything unusable for verification (unknown `kty`/`crv`/`alg`,
+    /// `use` other than `sig`, `key_ops` without `verify`, bad members), `weak_key` for an RSA modulus below
+    /// 2048 bits or an HMAC secret shorter than the hash of every algorithm it could be for.
+    pub fn from_value(value: &Value) -> Result<Self> {
+        let obj = value.as_object().ok_or_else(|| {
+            invalid(format!(
+                "a JWK must be an object, found {}",
+                json::kind(value)
+            ))
+        })?;
+        let kid = optional_str(obj, "kid")?.map(str::to_owned);
+        if let Some(usage) = optional_str(obj, "use")? {
+            if usage != "sig" {
+                return Err(invalid(format!(
+                    "\"use\": {usage:?} is not for signatures (RFC 7517 §4.2)"
+                )));
+            }
+        }
+        if let Some(ops) = obj.get("key_ops") {
+            let verifies = ops
+                .as_array()
+                .is_some_and(|ops| ops.iter().any(|op| op.as_str() == Some("verify")));
+            if !verifies {
+                return Err(invalid(
+                    "\"key_ops\" does not include \"verify\" (RFC 7517 §4.3)".into(),
+                ));
+            }
+        }
+        let alg = optional_str(obj, "alg")?
+            .map(|name| {
+                Algorithm::from_name(name).map_err(|_| {
+                    invalid(format!(
+                        "\"alg\": {name:?} is not a JWS algorithm this library implements"
+                    ))
+                })
+            })
+            .transpose()?;
+        let kty = optional_str(obj, "kty")?.ok_or_else(|| invalid("\"kty\" is missing".into()))?;
+        let key = match kty {
+            "RSA" => rsa_key(obj)?,
+            "EC" => ec_key(obj)?,
+            "OKP" => okp_key(obj)?,
+            "oct" => VerifyingKey::Hmac(Zeroizing::new(member_bytes(obj, "k")?)),
+            other => return Err(invalid(format!("\"kty\": {other:?} is not supported"))),
+        };
+        let family = key.family();
+        // RFC 8725 §3.1: the key decides the algorithm. Its own `alg`, when present, is the only one it verifies.
+        let algorithms = match alg {
+            Some(alg) if family.contains(&alg) => vec![alg],
+            Some(alg) if alg.is_symmetric() && kty == "oct" => {
+                return Err(Error::WeakKey(format!(
+                    "an {} secret must be at least {} bytes (RFC 7518 §3.2)",
+                    alg.name(),
+                    alg.hash_len()
+                )));
+            }
+            Some(alg) => {
+                return Err(invalid(format!(
+                    "\"alg\": {} does not fit a {} key",
+                    alg.name(),
+                    key.kind()
+                )));
+            }
+            None if family.is_empty() => {
+                return Err(Error::WeakKey(format!(
+                    "an HMAC secret must be at least {} bytes (RFC 7518 §3.2)",
+                    Algorithm::Hs256.hash_len()
+                )));
+            }
+            None => family,
+        };
+        Ok(Jwk {
+            kid,
+            algorithms,
+            key,
+        })
+    }
+
+    /// The key's `kid`, if it has one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The algorithms this key verifies: its `alg`, or its family's.
+    pub fn algorithms(&self) -> &[Algorithm] {
+        &self.algorithms
+    }
+
+    /// The key material.
+    pub fn key(&self) -> &VerifyingKey {
+        &self.key
+    }
+}
+
+/// A JWK Set (RFC 7517 §5) holding only keys usable for verification.
+#[derive(Clone, Debug)]
+pub struct JwkSet {
+    keys: Vec<Jwk>,
+}
+
+impl JwkSet {
+    /// Parses a JWKS document (`{"keys": [...]}`), rejecting duplicate members. Unusable keys are skipped;
+    /// when none is left the error is `weak_key` if every key was too weak, else `invalid_jwk`.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let doc =
+            parse_strict(text).map_err(|e| invalid(format!("JWKS is not valid JSON: {e}")))?;
+        let entries = doc.get("keys").and_then(Value::as_array).ok_or_else(|| {
+            invalid("a JWKS must be an object with a \"keys\" array (RFC 7517 §5)".into())
+        })?;
+        Self::from_keys(entries)
+    }
+
+    /// Builds a set from JWK values, with the skipping rules of [`Self::from_json`].
+    pub fn from_keys(entries: &[Value]) -> Result<Self> {
+        let mut keys = Vec::new();
+        let mut skipped = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            match Jwk::from_value(entry) {
+                Ok(key) => keys.push(key),
+                Err(e) => skipped.push((i, e)),
+            }
+        }
+        if !keys.is_empty() {
+            return Ok(JwkSet { keys });
+        }
+        let reasons = skipped
+            .iter()
+            .map(|(i, e)| format!("key {i}: {}", e.message()))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let all_weak =
+            !skipped.is_empty() && skipped.iter().all(|(_, e)| matches!(e, Error::WeakKey(_)));
+        Err(if all_weak {
+            Error::WeakKey(format!("no usable key in the JWKS: {reasons}"))
+        } else if reasons.is_empty() {
+            invalid("the JWKS holds no keys".into())
+        } else {
+            invalid(format!("no usable key in the JWKS: {reasons}"))
+        })
+    }
+
+    /// The usable keys.
+    pub fn keys(&self) -> &[Jwk] {
+        &self.keys
+    }
+
+    /// The `kid`s of the usable keys, each once, in the set's order.
+    pub fn key_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        for kid in self.keys.iter().filter_map(Jwk::kid) {
+            if !ids.contains(&kid) {
+                ids.push(kid);
+            }
+        }
+        ids
+    }
+
+    /// Whether the set holds a shared secret (which makes HS* part of the default allowlist).
+    pub fn has_symmetric_keys(&self) -> bool {
+        self.keys
+            .iter()
+            .any(|k| matches!(k.key, VerifyingKey::Hmac(_)))
+    }
+
+    /// The keys that may verify a token signed with `alg` and naming `kid`: with a `kid`, the keys of that
+    /// `kid` (`key_not_found` when none, `algorithm_not_allowed` when none is for `alg`); without, every key
+    /// for `alg` (`key_not_found` when none).
+    pub fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Jwk>> {
+        let named: Vec<&Jwk> = match kid {
+            Some(kid) => self.keys.iter().filter(|k| k.kid() == Some(kid)).collect(),
+            None => self.keys.iter().collect(),
+        };
+        if let (Some(kid), true) = (kid, named.is_empty()) {
+            return Err(Error::KeyNotFound(format!(
+                "no key in the JWKS has kid {kid:?}"
+            )));
+        }
+        let fitting: Vec<&Jwk> = named
+            .iter()
+            .copied()
+            .filter(|k| k.algorithms.contains(&alg))
+            .collect();
+        match (fitting.is_empty(), kid) {
+            (false, _) => Ok(fitting),
+            (true, Some(kid)) => Err(Error::AlgorithmNotAllowed(format!(
+                "the key {kid:?} verifies {}, not {}",
+                names(named.iter().flat_map(|k| k.algorithms.iter().copied())),
+                alg.name()
+            ))),
+            (true, None) => Err(Error::KeyNotFound(format!(
+                "no key in the JWKS verifies {}",
+                alg.name()
+            ))),
+        }
+    }
+}
+
+fn names(algs: impl Iterator<Item = Algorithm>) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for a in algs {
+        if !out.contains(&a.name()) {
+            out.push(a.name());
+        }
+    }
+    out.join(", ")
+}
+
+fn invalid(message: String) -> Error {
+    Error::InvalidJwk(message)
+}
+
+fn optional_str<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
+    match obj.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(invalid(format!(
+            "\"{name}\" must be a string, found {}",
+            json::kind(other)
+        ))),
+    }
+}
+
+/// A required base64url member (canonical, unpadded: RFC 7518 §6).
+fn member_bytes(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
+    let text = optional_str(obj, name)?.ok_or_else(|| invalid(format!("\"{name}\" is missing")))?;
+    let bytes = base64url::decode(text)
+        .ok_or_else(|| invalid(format!("\"{name}\" is not canonical unpadded base64url")))?;
+    if bytes.is_empty() {
+        return Err(invalid(format!("\"{name}\" is empty")));
+    }
+    Ok(bytes)
+}
+
+fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
+    let n = rsa::BigUint::from_bytes_be(&member_bytes(obj, "n")?);
+    let e = rsa::BigUint::from_bytes_be(&member_bytes(obj, "e")?);
+    let bits = n.bits();
+    if bits < MIN_RSA_BITS {
+        return Err(Error::WeakKey(format!(
+            "an RSA modulus must have at least {MIN_RSA_BITS} bits, found {bits} (RFC 7518 §3.3)"
+        )));
+    }
+    rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
+        .map(VerifyingKey::Rsa)
+        .map_err(|e| invalid(format!("unusable RSA key: {e}")))
+}
+
+fn ec_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
+    let crv = optional_str(obj, "crv")?.ok_or_else(|| invalid("\"crv\" is missing".into()))?;
+    let size = match crv {
+        "P-256" | "secp256k1" => 32,
+        "P-384" => 48,
+        "P-521" => 66,
+        other => return Err(invalid(format!("\"crv\": {other:?} is not supported"))),
+    };
+    let (x, y) = (member_bytes(obj, "x")?, member_bytes(obj, "y")?);
+    // RFC 7518 §6.2.1.2: coordinates are the full size of the field, leading zeros included.
+    if x.len() != size || y.len() != size {
+        return Err(invalid(format!(
+            "{crv} coordinates must be {size} bytes each"
+        )));
+    }
+    let point = [&[0x04][..], &x, &y].concat();
+    let not_on_curve = |_| invalid(format!("the point is not on {crv}"));
+    Ok(match crv {
+        "P-256" => VerifyingKey::P256(
+            p256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(not_on_curve)?,
+        ),
+        "P-384" => VerifyingKey::P384(
+            p384::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(not_on_curve)?,
+        ),
+        "P-521" => VerifyingKey::P521(
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(not_on_curve)?,
+        ),
+        _ => VerifyingKey::Secp256k1(
+            k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(not_on_curve)?,
+        ),
+    })
+}
+
+fn okp_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
+    match optional_str(obj, "crv")? {
+        Some("Ed25519") => {}
+        Some(other) => {
+            return Err(invalid(format!(
+                "\"crv\": {other:?} is not supported for signatures"
+            )));
+        }
+        None => return Err(invalid("\"crv\" is missing".into())),
+    }
+    let x: [u8; 32] = member_bytes(obj, "x")?
+        .try_into()
+        .map_err(|_| invalid("an Ed25519 \"x\" is 32 bytes (RFC 8037 §2)".into()))?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&x)
+        .map_err(|_| invalid("\"x\" is not an Ed25519 point".into()))?;
+    // A small-order key lets one signature verify for many messages.
+    if key.is_weak() {
+        return Err(invalid("the Ed25519 key has small order".into()));
+    }
+    Ok(VerifyingKey::Ed25519(key))
+}
+
+#[cfg(test)]
+mod tests;

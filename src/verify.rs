@@ -1,0 +1,453 @@
+//! The claims policy on top of a verified signature: [`TokenVerifier`] checks `iss`, `aud` and the time
+//! claims of every token (RFC 7519 §4.1), then the rules of ID tokens (OIDC Core 3.1.3.7) or of JWT access
+//! tokens (RFC 9068 §4). Time is an input: `now` in seconds.
+
+use crate::alg::Algorithm;
+use crate::base64url;
+use crate::error::{Error, Result};
+use crate::json;
+use crate::jwk::JwkSet;
+use crate::jws::{DEFAULT_MAX_TOKEN_LENGTH, Header, UnverifiedToken, VerifiedToken};
+use crate::params::check_scope_token;
+use crate::scope::{self, Mode};
+use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
+
+/// How a [`TokenVerifier`] is set up, beyond issuer, audience and keys.
+#[derive(Debug, Clone)]
+pub struct VerifierOptions {
+    /// The accepted algorithms; `None` for every asymmetric one, plus HS* when the set holds `oct` keys.
+    pub algorithms: Option<Vec<Algorithm>>,
+    /// Seconds of leeway for `exp`, `nbf` and `auth_time`.
+    pub clock_tolerance: u64,
+    /// The client, for ID tokens' `aud`/`azp`; defaults to the audience when there is exactly one.
+    pub client_id: Option<String>,
+    /// Longest accepted token, in bytes.
+    pub max_token_length: usize,
+}
+
+impl Default for VerifierOptions {
+    fn default() -> Self {
+        VerifierOptions {
+            algorithms: None,
+            clock_tolerance: 0,
+            client_id: None,
+            max_token_length: DEFAULT_MAX_TOKEN_LENGTH,
+        }
+    }
+}
+
+/// Options of [`TokenVerifier::verify`].
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// The current time, seconds since the epoch.
+    pub now: u64,
+    /// A required `typ` header (compared as a media type, RFC 7515 §4.1.9).
+    pub typ: Option<String>,
+    /// Claims that must be present besides `iss`, `aud` and `exp`.
+    pub required_claims: Vec<String>,
+}
+
+/// Options of [`TokenVerifier::verify_id_token`].
+#[derive(Debug, Clone, Default)]
+pub struct IdTokenOptions {
+    /// The current time, seconds since the epoch.
+    pub now: u64,
+    /// The `nonce` sent in the authorization request; the token must carry it.
+    pub nonce: Option<String>,
+    /// The `max_age` sent in the authorization request, in seconds; the token must carry `auth_time`.
+    pub max_age: Option<u64>,
+    /// The access token issued with the ID token; the token must carry a matching `at_hash`.
+    pub access_token: Option<String>,
+    /// The authorization code issued with the ID token; the token must carry a matching `c_hash`.
+    pub code: Option<String>,
+}
+
+/// Options of [`TokenVerifier::verify_access_token`].
+#[derive(Debug, Clone, Default)]
+pub struct AccessTokenOptions {
+    /// The current time, seconds since the epoch.
+    pub now: u64,
+    /// Scopes that must all be granted (`scope`, else `scp`).
+    pub required_scopes: Vec<String>,
+    /// RFC 9068 strict mode: `typ` must be `at+jwt`, and `sub`, `client_id`, `iat`, `jti` are required.
+    pub strict: bool,
+}
+
+/// The `typ` rule a verification applies to the header.
+enum TypRule<'a> {
+    Any,
+    Exactly(&'a str),
+    /// RFC 8725 §3.11: an access token or a logout token must not pass as an ID token.
+    IdToken,
+    AccessToken {
+        strict: bool,
+    },
+}
+
+/// Verifies JWTs from one issuer for one audience against a key set.
+#[derive(Debug, Clone)]
+pub struct TokenVerifier {
+    issuer: String,
+    audience: Vec<String>,
+    jwks: JwkSet,
+    algorithms: Vec<Algorithm>,
+    clock_tolerance: u64,
+    client_id: Option<String>,
+    max_token_length: usize,
+}
+
+impl TokenVerifier {
+    /// A verifier for tokens whose `iss` is `issuer` and whose `aud` contains one of `audience`.
+    /// `invalid_request` for an empty issuer, audience or algorithm list, or a zero `max_token_length`.
+    pub fn new(
+        issuer: &str,
+        audience: Vec<String>,
+        jwks: JwkSet,
+        options: VerifierOptions,
+    ) -> Result<Self> {
+        if issuer.is_empty() {
+            return Err(Error::InvalidRequest("issuer must not be empty".into()));
+        }
+        if audience.is_empty() || audience.iter().any(String::is_empty) {
+            return Err(Error::InvalidRequest(
+                "audience must be one or more non-empty strings".into(),
+            ));
+        }
+        if options.max_token_length == 0 {
+            return Err(Error::InvalidRequest(
+                "maxTokenLength must be positive".into(),
+            ));
+        }
+        let algorithms = match options.algorithms {
+            Some(algs) if algs.is_empty() => {
+                return Err(Error::InvalidRequest(
+                    "algorithms must list at least one algorithm".into(),
+                ));
+            }
+            Some(algs) => algs,
+            None => Algorithm::ALL
+                .into_iter()
+                .filter(|a| !a.is_symmetric() || jwks.has_symmetric_keys())
+                .collect(),
+        };
+        let client_id = match (options.client_id, audience.as_slice()) {
+            (Some(id), _) if id.is_empty() => {
+                return Err(Error::InvalidRequest("clientId must not be empty".into()));
+            }
+            (Some(id), _) => Some(id),
+            (None, [only]) => Some(only.clone()),
+            (None, _) => None,
+        };
+        Ok(TokenVerifier {
+            issuer: issuer.to_owned(),
+            audience,
+            jwks,
+            algorithms,
+            clock_tolerance: options.clock_tolerance,
+            client_id,
+            max_token_length: options.max_token_length,
+        })
+    }
+
+    /// The algorithms this verifier accepts.
+    pub fn algorithms(&self) -> &[Algorithm] {
+        &self.algorithms
+    }
+
+    /// Verifies signature, `typ` (when asked), `iss`, `aud`, `exp` (required), `nbf`, `iat` and the
+    /// required claims.
+    pub fn verify(&self, token: &str, options: &VerifyOptions) -> Result<VerifiedToken> {
+        let rule = options
+            .typ
+            .as_deref()
+            .map_or(TypRule::Any, TypRule::Exactly);
+        let required: Vec<&str> = options.required_claims.iter().map(String::as_str).collect();
+        self.verified(token, options.now, rule, &required)
+    }
+
+    /// Verifies an ID token (OIDC Core 3.1.3.7): everything [`Self::verify`] does, plus a `typ` that is not
+    /// `at+jwt` or `logout+jwt`, `sub` and `iat` required, `aud` containing the client, `azp` (required with several audiences, equal to the client),
+    /// `nonce`, `auth_time` against `max_age`, and `at_hash`/`c_hash` (OIDC Core 3.3.2.11) when asked.
+    pub fn verify_id_token(&self, token: &str, options: &IdTokenOptions) -> Result<VerifiedToken> {
+        let client_id = self.client_id.as_deref().ok_or_else(|| {
+            Error::InvalidRequest(
+                "verifyIdToken needs clientId when audience lists several values".into(),
+            )
+        })?;
+        let verified = self.verified(token, options.now, TypRule::IdToken, &["sub", "iat"])?;
+        let claims = verified.claims();
+        string_claim(claims, "sub")?;
+        let audiences = audiences(claims)?;
+        if !audiences.contains(&client_id) {
+            return Err(Error::AudienceMismatch(format!(
+                "\"aud\" does not contain the client {client_id:?}"
+            )));
+        }
+        match string_claim(claims, "azp")? {
+            Some(azp) if azp != client_id => {
+                return Err(Error::AzpMismatch(format!(
+                    "\"azp\" is {azp:?}, expected the client {client_id:?}"
+                )));
+            }
+            None if audiences.len() > 1 => {
+                return Err(Error::MissingClaim(
+                    "an ID token with several audiences must carry \"azp\"".into(),
+                ));
+            }
+            _ => {}
+        }
+        if let Some(expected) = options.nonce.as_deref() {
+            let nonce = string_claim(claims, "nonce")?.ok_or_else(|| {
+                Error::NonceMismatch("the ID token has no \"nonce\", one was sent".into())
+            })?;
+            if !bool::from(nonce.as_bytes().ct_eq(expected.as_bytes())) {
+                return Err(Error::NonceMismatch(
+                    "\"nonce\" is not the one sent in the authorization request".into(),
+                ));
+            }
+        }
+        if let Some(max_age) = options.max_age {
+            let auth_time = numeric_claim(claims, "auth_time")?.ok_or_else(|| {
+                Error::MissingClaim("\"auth_time\" is required when maxAge is given".into())
+            })?;
+            if auth_time + max_age as f64 + (self.clock_tolerance as f64) < options.now as f64 {
+                return Err(Error::AuthTimeTooOld(format!(
+                    "the user authenticated at {auth_time}, more than {max_age} s before now ({})",
+                    options.now
+                )));
+            }
+        }
+        let alg = verified.header().alg();
+        if let Some(access_token) = options.access_token.as_deref() {
+            check_half_hash(claims, "at_hash", alg, access_token)?;
+        }
+        if let Some(code) = options.code.as_deref() {
+            check_half_hash(claims, "c_hash", alg, code)?;
+        }
+        Ok(verified)
+    }
+
+    /// Verifies a JWT access token (RFC 9068): everything [`Self::verify`] does, `typ` `at+jwt`,
+    /// `application/at+jwt`, `JWT` or none (only `at+jwt` in strict mode, which also requires `sub`,
+    /// `client_id`, `iat` and `jti`), then the required scopes.
+    pub fn verify_access_token(
+        &self,
+        token: &str,
+        options: &AccessTokenOptions,
+    ) -> Result<VerifiedToken> {
+        let required: &[&str] = if options.strict {
+            &["sub", "client_id", "iat", "jti"]
+        } else {
+            &[]
+        };
+        let verified = self.verified(
+            token,
+            options.now,
+            TypRule::AccessToken {
+                strict: options.strict,
+            },
+            required,
+        )?;
+        let scopes: Vec<&str> = options.required_scopes.iter().map(String::as_str).collect();
+        for scope in &scopes {
+            check_scope_token("requiredScopes", scope)?;
+        }
+        require_scopes(verified.claims(), &scopes)?;
+        Ok(verified)
+    }
+
+    fn verified(
+        &self,
+        token: &str,
+        now: u64,
+        typ: TypRule<'_>,
+        required: &[&str],
+    ) -> Result<VerifiedToken> {
+        let verified = UnverifiedToken::parse(token, self.max_token_length)?
+            .verify(&self.jwks, &self.algorithms)?;
+        check_typ(verified.header(), typ)?;
+        let claims = verified.claims();
+        match string_claim(claims, "iss")? {
+            Some(iss) if iss == self.issuer => {}
+            Some(iss) => {
+                return Err(Error::IssuerMismatch(format!(
+                    "\"iss\" is {iss:?}, expected {:?}",
+                    self.issuer
+                )));
+            }
+            None => return Err(Error::MissingClaim("\"iss\" is required".into())),
+        }
+        if claims.get("aud").is_none() {
+            return Err(Error::MissingClaim("\"aud\" is required".into()));
+        }
+        if !audiences(claims)?
+            .iter()
+            .any(|aud| self.audience.iter().any(|a| a == aud))
+        {
+            return Err(Error::AudienceMismatch(format!(
+                "\"aud\" contains none of {:?}",
+                self.audience
+            )));
+        }
+        self.check_time(claims, now)?;
+        if let Some(missing) = required
+            .iter()
+            .find(|name| claims.get(**name).is_none_or(Value::is_null))
+        {
+            return Err(Error::MissingClaim(format!("{missing:?} is required")));
+        }
+        Ok(verified)
+    }
+
+    /// DESIGN.md "Time": `exp <= now - tolerance` is expired, `nbf > now + tolerance` not yet valid.
+    fn check_time(&self, claims: &Map<String, Value>, now: u64) -> Result<()> {
+        let (now, tolerance) = (now as f64, self.clock_tolerance as f64);
+        let exp = numeric_claim(claims, "exp")?
+            .ok_or_else(|| Error::MissingClaim("\"exp\" is required".into()))?;
+        if exp <= now - tolerance {
+            return Err(Error::TokenExpired(format!(
+                "the token expired at {exp}, now is {now}"
+            )));
+        }
+        if let Some(nbf) = numeric_claim(claims, "nbf")? {
+            if nbf > now + tolerance {
+                return Err(Error::TokenNotYetValid(format!(
+                    "the token is valid from {nbf}, now is {now}"
+                )));
+            }
+        }
+        numeric_claim(claims, "iat")?;
+        Ok(())
+    }
+}
+
+/// RFC 7515 §4.1.9: `typ` is a media type, compared case-insensitively, `application/` implied.
+fn media_type(typ: &str) -> String {
+    let lower = typ.to_ascii_lowercase();
+    if lower.contains('/') {
+        lower
+    } else {
+        format!("application/{lower}")
+    }
+}
+
+fn check_typ(header: &Header, rule: TypRule<'_>) -> Result<()> {
+    let found = header.typ().map(media_type);
+    let ok = match rule {
+        TypRule::Any => true,
+        TypRule::Exactly(expected) => found.as_deref() == Some(media_type(expected).as_str()),
+        TypRule::IdToken => !matches!(
+            found.as_deref(),
+            Some("application/at+jwt" | "application/logout+jwt")
+        ),
+        TypRule::AccessToken { strict: true } => found.as_deref() == Some("application/at+jwt"),
+        TypRule::AccessToken { strict: false } => {
+            matches!(
+                found.as_deref(),
+                None | Some("application/at+jwt" | "application/jwt")
+            )
+        }
+    };
+    if ok {
+        return Ok(());
+    }
+    let expected = match rule {
+        TypRule::Exactly(expected) => expected.to_owned(),
+        TypRule::AccessToken { strict: true } => "at+jwt".to_owned(),
+        TypRule::IdToken => "an ID token's, not at+jwt or logout+jwt".to_owned(),
+        _ => "at+jwt, application/at+jwt, JWT or none".to_owned(),
+    };
+    Err(Error::TypMismatch(format!(
+        "\"typ\" is {:?}, expected {expected}",
+        header.typ().unwrap_or("absent")
+    )))
+}
+
+/// The `aud` claim as a list: one string or an array of strings (RFC 7519 §4.1.3).
+fn audiences(claims: &Map<String, Value>) -> Result<Vec<&str>> {
+    match claims.get("aud") {
+        None => Ok(Vec::new()),
+        Some(Value::String(aud)) => Ok(vec![aud.as_str()]),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .ok_or_else(|| Error::InvalidClaim("\"aud\" must list strings".into()))
+            })
+            .collect(),
+        Some(other) => Err(Error::InvalidClaim(format!(
+            "\"aud\" must be a string or an array, found {}",
+            json::kind(other)
+        ))),
+    }
+}
+
+fn string_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(Error::InvalidClaim(format!(
+            "{name:?} must be a string, found {}",
+            json::kind(other)
+        ))),
+    }
+}
+
+/// A NumericDate claim (RFC 7519 §2): a JSON number, fractions allowed.
+fn numeric_claim(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| Error::InvalidClaim(format!("{name:?} is not a usable number"))),
+        Some(other) => Err(Error::InvalidClaim(format!(
+            "{name:?} must be a number, found {}",
+            json::kind(other)
+        ))),
+    }
+}
+
+/// `at_hash`/`c_hash` (OIDC Core 3.1.3.6, 3.3.2.11): base64url of the left half of the alg's hash of `value`.
+fn check_half_hash(
+    claims: &Map<String, Value>,
+    name: &str,
+    alg: Algorithm,
+    value: &str,
+) -> Result<()> {
+    let claimed = string_claim(claims, name)?.ok_or_else(|| {
+        Error::MissingClaim(format!(
+            "{name:?} is required to bind the ID token to what was given"
+        ))
+    })?;
+    let hash = alg.hash(value.as_bytes());
+    let expected = base64url::encode(hash.get(..hash.len() / 2).unwrap_or_default());
+    if bool::from(claimed.as_bytes().ct_eq(expected.as_bytes())) {
+        Ok(())
+    } else {
+        Err(Error::InvalidClaim(format!(
+            "{name:?} does not match the value given"
+        )))
+    }
+}
+
+/// The one place access-token scopes are checked: every required scope must be granted.
+fn require_scopes(claims: &Map<String, Value>, required: &[&str]) -> Result<()> {
+    if scope::has_scopes(claims, required, Mode::All) {
+        return Ok(());
+    }
+    let granted = scope::scopes_of(claims);
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|r| !granted.iter().any(|g| g == r))
+        .collect();
+    Err(Error::InsufficientScope {
+        message: format!("the token lacks the scope(s) {}", missing.join(" ")),
+        required: required.iter().map(|s| (*s).to_owned()).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

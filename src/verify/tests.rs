@@ -1,0 +1,650 @@
+use super::*;
+use crate::testutil::{TestKey, key_for, sign};
+use serde_json::json;
+use sha2::Digest;
+
+const NOW: u64 = 1_700_000_000;
+const ISS: &str = "https://idp.example.com";
+
+fn setup(alg: Algorithm, audience: &[&str], options: VerifierOptions) -> (TestKey, TokenVerifier) {
+    let key = key_for(alg, 1);
+    let set = JwkSet::from_keys(&[key.jwk_with_kid("k1")]).unwrap();
+    let aud = audience.iter().map(|s| s.to_string()).collect();
+    (key, TokenVerifier::new(ISS, aud, set, options).unwrap())
+}
+
+fn claims(extra: Value) -> Value {
+    let mut c =
+        json!({"iss": ISS, "aud": "client", "sub": "user", "iat": NOW - 10, "exp": NOW + 600});
+    for (k, v) in extra.as_object().unwrap() {
+        if v.is_null() {
+            c.as_object_mut().unwrap().remove(k);
+        } else {
+            c[k] = v.clone();
+        }
+    }
+    c
+}
+
+struct Case {
+    key: TestKey,
+    verifier: TokenVerifier,
+    alg: Algorithm,
+}
+
+impl Case {
+    fn new() -> Self {
+        Self::with(Algorithm::Es256, &["client"], VerifierOptions::default())
+    }
+    fn with(alg: Algorithm, audience: &[&str], options: VerifierOptions) -> Self {
+        let (key, verifier) = setup(alg, audience, options);
+        Case { key, verifier, alg }
+    }
+    fn token(&self, header: Value, extra: Value) -> String {
+        sign(self.alg, header, &claims(extra), &self.key)
+    }
+    fn verify(&self, extra: Value) -> Result<VerifiedToken> {
+        self.verifier.verify(
+            &self.token(json!({}), extra),
+            &VerifyOptions {
+                now: NOW,
+                ..Default::default()
+            },
+        )
+    }
+    fn code(&self, extra: Value) -> &'static str {
+        self.verify(extra).unwrap_err().code()
+    }
+    fn id(&self, extra: Value, options: IdTokenOptions) -> Result<VerifiedToken> {
+        self.verifier.verify_id_token(
+            &self.token(json!({}), extra),
+            &IdTokenOptions {
+                now: NOW,
+                ..options
+            },
+        )
+    }
+    fn access(
+        &self,
+        header: Value,
+        extra: Value,
+        options: AccessTokenOptions,
+    ) -> Result<VerifiedToken> {
+        self.verifier.verify_access_token(
+            &self.token(header, extra),
+            &AccessTokenOptions {
+                now: NOW,
+                ..options
+            },
+        )
+    }
+}
+
+#[test]
+fn a_good_token_gives_its_claims() {
+    let case = Case::new();
+    let verified = case.verify(json!({"custom": [1, 2]})).unwrap();
+    assert_eq!(verified.claims()["custom"], json!([1, 2]));
+    assert_eq!(verified.into_claims()["sub"], "user");
+}
+
+#[test]
+fn issuer_is_exact_and_required() {
+    let case = Case::new();
+    assert_eq!(
+        case.code(json!({"iss": "https://idp.example.com/"})),
+        "issuer_mismatch"
+    );
+    assert_eq!(case.code(json!({"iss": null})), "missing_claim");
+    assert_eq!(case.code(json!({"iss": 5})), "invalid_claim");
+}
+
+#[test]
+fn audience_must_contain_an_expected_one() {
+    let case = Case::with(
+        Algorithm::Es256,
+        &["api", "client"],
+        VerifierOptions::default(),
+    );
+    assert!(case.verify(json!({"aud": ["other", "client"]})).is_ok());
+    assert!(case.verify(json!({"aud": "api"})).is_ok());
+    assert_eq!(case.code(json!({"aud": ["other"]})), "audience_mismatch");
+    assert_eq!(case.code(json!({"aud": "Client"})), "audience_mismatch");
+    assert_eq!(case.code(json!({"aud": null})), "missing_claim");
+    assert_eq!(case.code(json!({"aud": ["client", 1]})), "invalid_claim");
+    assert_eq!(case.code(json!({"aud": {"client": true}})), "invalid_claim");
+}
+
+#[test]
+fn expiry_and_not_before_at_their_boundaries() {
+    let case = Case::new();
+    assert_eq!(case.code(json!({"exp": NOW})), "token_expired");
+    assert!(case.verify(json!({"exp": NOW + 1})).is_ok());
+    assert!(case.verify(json!({"exp": NOW as f64 + 0.5})).is_ok());
+    assert_eq!(case.code(json!({"exp": null})), "missing_claim");
+    assert_eq!(case.code(json!({"exp": "1800000000"})), "invalid_claim");
+    assert!(case.verify(json!({"nbf": NOW})).is_ok());
+    assert_eq!(case.code(json!({"nbf": NOW + 1})), "token_not_yet_valid");
+    assert_eq!(case.code(json!({"nbf": true})), "invalid_claim");
+    assert_eq!(case.code(json!({"iat": "yesterday"})), "invalid_claim");
+
+    let tolerant = Case::with(
+        Algorithm::Es256,
+        &["client"],
+        VerifierOptions {
+            clock_tolerance: 30,
+            ..Default::default()
+        },
+    );
+    assert!(tolerant.verify(json!({"exp": NOW - 29})).is_ok());
+    assert_eq!(tolerant.code(json!({"exp": NOW - 30})), "token_expired");
+    assert!(tolerant.verify(json!({"nbf": NOW + 30})).is_ok());
+    assert_eq!(
+        tolerant.code(json!({"nbf": NOW + 31})),
+        "token_not_yet_valid"
+    );
+}
+
+#[test]
+fn typ_and_required_claims() {
+    let case = Case::new();
+    let verify = |typ: Option<&str>, expected: Option<&str>| {
+        let header = typ.map_or(json!({}), |t| json!({"typ": t}));
+        let options = VerifyOptions {
+            now: NOW,
+            typ: expected.map(str::to_owned),
+            ..Default::default()
+        };
+        case.verifier
+            .verify(&case.token(header, json!({})), &options)
+    };
+    assert!(verify(Some("JWT"), Some("jwt")).is_ok());
+    assert!(verify(Some("application/JWT"), Some("JWT")).is_ok());
+    assert!(verify(Some("secevent+jwt"), None).is_ok());
+    assert_eq!(
+        verify(Some("at+jwt"), Some("JWT")).unwrap_err().code(),
+        "typ_mismatch"
+    );
+    assert_eq!(
+        verify(None, Some("JWT")).unwrap_err().code(),
+        "typ_mismatch"
+    );
+
+    let options = VerifyOptions {
+        now: NOW,
+        required_claims: vec!["jti".into()],
+        ..Default::default()
+    };
+    let err = case
+        .verifier
+        .verify(&case.token(json!({}), json!({})), &options)
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.message().as_str()),
+        ("missing_claim", "\"jti\" is required")
+    );
+    assert!(
+        case.verifier
+            .verify(&case.token(json!({}), json!({"jti": "x"})), &options)
+            .is_ok()
+    );
+    let null_jti = case.token(json!({}), json!({"jti": Value::Null}));
+    assert_eq!(
+        case.verifier
+            .verify(&null_jti, &options)
+            .unwrap_err()
+            .code(),
+        "missing_claim"
+    );
+}
+
+#[test]
+fn constructor_options_are_checked() {
+    let set = || JwkSet::from_keys(&[key_for(Algorithm::Es256, 1).jwk()]).unwrap();
+    let new = |iss: &str, aud: Vec<String>, o: VerifierOptions| {
+        TokenVerifier::new(iss, aud, set(), o).map(|_| ())
+    };
+    let aud = || vec!["client".to_owned()];
+    assert_eq!(
+        new("", aud(), VerifierOptions::default())
+            .unwrap_err()
+            .code(),
+        "invalid_request"
+    );
+    assert_eq!(
+        new(ISS, vec![], VerifierOptions::default())
+            .unwrap_err()
+            .code(),
+        "invalid_request"
+    );
+    assert_eq!(
+        new(ISS, vec![String::new()], VerifierOptions::default())
+            .unwrap_err()
+            .code(),
+        "invalid_request"
+    );
+    let o = VerifierOptions {
+        algorithms: Some(vec![]),
+        ..Default::default()
+    };
+    assert_eq!(new(ISS, aud(), o).unwrap_err().code(), "invalid_request");
+    let o = VerifierOptions {
+        max_token_length: 0,
+        ..Default::default()
+    };
+    assert_eq!(new(ISS, aud(), o).unwrap_err().code(), "invalid_request");
+    let o = VerifierOptions {
+        client_id: Some(String::new()),
+        ..Default::default()
+    };
+    assert_eq!(new(ISS, aud(), o).unwrap_err().code(), "invalid_request");
+}
+
+#[test]
+fn default_allowlist_is_asymmetric_unless_the_set_has_secrets() {
+    let (_, asymmetric) = setup(Algorithm::Rs256, &["client"], VerifierOptions::default());
+    assert!(asymmetric.algorithms().iter().all(|a| !a.is_symmetric()));
+    assert_eq!(asymmetric.algorithms().len(), 11);
+    let (_, with_secret) = setup(Algorithm::Hs256, &["client"], VerifierOptions::default());
+    assert_eq!(with_secret.algorithms().len(), 14);
+}
+
+#[test]
+fn alg_confusion_rsa_public_key_as_hmac_secret_is_refused() {
+    use rsa::traits::PublicKeyParts;
+    let case = Case::with(Algorithm::Rs256, &["client"], VerifierOptions::default());
+    let TestKey::Rsa(private) = &case.key else {
+        panic!("not an RSA key")
+    };
+    // the attacker MACs with the public key's bytes, as a confused verifier would use them
+    let secret = TestKey::Hmac(private.n().to_bytes_be());
+    let forged = sign(
+        Algorithm::Hs256,
+        json!({"kid": "k1"}),
+        &claims(json!({})),
+        &secret,
+    );
+    let options = VerifyOptions {
+        now: NOW,
+        ..Default::default()
+    };
+    assert_eq!(
+        case.verifier.verify(&forged, &options).unwrap_err().code(),
+        "algorithm_not_allowed"
+    );
+    // even when HS256 is allowed, the RSA key never verifies it
+    let set = JwkSet::from_keys(&[case.key.jwk_with_kid("k1")]).unwrap();
+    let lax = VerifierOptions {
+        algorithms: Some(vec![Algorithm::Hs256, Algorithm::Rs256]),
+        ..Default::default()
+    };
+    let verifier = TokenVerifier::new(ISS, vec!["client".into()], set, lax).unwrap();
+    assert_eq!(
+        verifier.verify(&forged, &options).unwrap_err().code(),
+        "algorithm_not_allowed"
+    );
+    let no_kid = sign(Algorithm::Hs256, json!({}), &claims(json!({})), &secret);
+    assert_eq!(
+        verifier.verify(&no_kid, &options).unwrap_err().code(),
+        "key_not_found"
+    );
+}
+
+#[test]
+fn algorithms_option_and_jwk_alg_narrow_the_choice() {
+    let narrow = VerifierOptions {
+        algorithms: Some(vec![Algorithm::Ps256]),
+        ..Default::default()
+    };
+    let case = Case::with(Algorithm::Rs256, &["client"], narrow);
+    assert_eq!(case.code(json!({})), "algorithm_not_allowed");
+
+    let key = key_for(Algorithm::Rs256, 1);
+    let mut jwk = key.jwk_with_kid("k1");
+    jwk["alg"] = json!("PS256");
+    let verifier = TokenVerifier::new(
+        ISS,
+        vec!["client".into()],
+        JwkSet::from_keys(&[jwk]).unwrap(),
+        VerifierOptions::default(),
+    )
+    .unwrap();
+    let options = VerifyOptions {
+        now: NOW,
+        ..Default::default()
+    };
+    let rs = sign(
+        Algorithm::Rs256,
+        json!({"kid": "k1"}),
+        &claims(json!({})),
+        &key,
+    );
+    assert_eq!(
+        verifier.verify(&rs, &options).unwrap_err().code(),
+        "algorithm_not_allowed"
+    );
+    let ps = sign(
+        Algorithm::Ps256,
+        json!({"kid": "k1"}),
+        &claims(json!({})),
+        &key,
+    );
+    assert!(verifier.verify(&ps, &options).is_ok());
+}
+
+#[test]
+fn token_length_option() {
+    let case = Case::with(
+        Algorithm::Es256,
+        &["client"],
+        VerifierOptions {
+            max_token_length: 100,
+            ..Default::default()
+        },
+    );
+    assert_eq!(case.code(json!({})), "malformed_token");
+}
+
+#[test]
+fn id_token_required_claims_audience_and_azp() {
+    let case = Case::new();
+    assert!(case.id(json!({}), IdTokenOptions::default()).is_ok());
+    assert_eq!(
+        case.id(json!({"sub": null}), IdTokenOptions::default())
+            .unwrap_err()
+            .code(),
+        "missing_claim"
+    );
+    assert_eq!(
+        case.id(json!({"sub": 1}), IdTokenOptions::default())
+            .unwrap_err()
+            .code(),
+        "invalid_claim"
+    );
+    assert_eq!(
+        case.id(json!({"iat": null}), IdTokenOptions::default())
+            .unwrap_err()
+            .code(),
+        "missing_claim"
+    );
+    let several = json!({"aud": ["client", "other"]});
+    assert_eq!(
+        case.id(several.clone(), IdTokenOptions::default())
+            .unwrap_err()
+            .code(),
+        "missing_claim"
+    );
+    assert!(
+        case.id(
+            json!({"aud": ["client", "other"], "azp": "client"}),
+            IdTokenOptions::default()
+        )
+        .is_ok()
+    );
+    assert_eq!(
+        case.id(json!({"azp": "other"}), IdTokenOptions::default())
+            .unwrap_err()
+            .code(),
+        "azp_mismatch"
+    );
+
+    let api_and_client = VerifierOptions {
+        client_id: Some("client".into()),
+        ..Default::default()
+    };
+    let case = Case::with(Algorithm::Es256, &["api", "client"], api_and_client);
+    assert_eq!(
+        case.id(json!({"aud": "api"}), IdTokenOptions::default())
+            .unwrap_err()
+            .code(),
+        "audience_mismatch"
+    );
+    let no_client = Case::with(
+        Algorithm::Es256,
+        &["api", "client"],
+        VerifierOptions::default(),
+    );
+    assert_eq!(
+        no_client
+            .id(json!({}), IdTokenOptions::default())
+            .unwrap_err()
+            .code(),
+        "invalid_request"
+    );
+}
+
+#[test]
+fn id_token_refuses_access_and_logout_token_types() {
+    let case = Case::new();
+    let id = |typ: &str| {
+        let token = case.token(json!({"typ": typ}), json!({}));
+        let options = IdTokenOptions {
+            now: NOW,
+            ..Default::default()
+        };
+        case.verifier.verify_id_token(&token, &options)
+    };
+    assert!(id("JWT").is_ok());
+    assert_eq!(id("at+jwt").unwrap_err().code(), "typ_mismatch");
+    assert_eq!(id("application/AT+JWT").unwrap_err().code(), "typ_mismatch");
+    assert_eq!(id("logout+jwt").unwrap_err().code(), "typ_mismatch");
+}
+
+#[test]
+fn id_token_nonce() {
+    let case = Case::new();
+    let with_nonce = |n: &str| IdTokenOptions {
+        nonce: Some(n.into()),
+        ..Default::default()
+    };
+    assert!(
+        case.id(json!({"nonce": "n-0S6_WzA2Mj"}), with_nonce("n-0S6_WzA2Mj"))
+            .is_ok()
+    );
+    assert_eq!(
+        case.id(json!({"nonce": "other"}), with_nonce("n-0S6_WzA2Mj"))
+            .unwrap_err()
+            .code(),
+        "nonce_mismatch"
+    );
+    assert_eq!(
+        case.id(json!({}), with_nonce("n-0S6_WzA2Mj"))
+            .unwrap_err()
+            .code(),
+        "nonce_mismatch"
+    );
+    assert!(
+        case.id(json!({"nonce": "unasked"}), IdTokenOptions::default())
+            .is_ok()
+    );
+}
+
+#[test]
+fn id_token_max_age() {
+    let case = Case::with(
+        Algorithm::Es256,
+        &["client"],
+        VerifierOptions {
+            clock_tolerance: 5,
+            ..Default::default()
+        },
+    );
+    let max_age = IdTokenOptions {
+        max_age: Some(300),
+        ..Default::default()
+    };
+    assert!(
+        case.id(json!({"auth_time": NOW - 305}), max_age.clone())
+            .is_ok()
+    );
+    assert_eq!(
+        case.id(json!({"auth_time": NOW - 306}), max_age.clone())
+            .unwrap_err()
+            .code(),
+        "auth_time_too_old"
+    );
+    assert_eq!(
+        case.id(json!({}), max_age.clone()).unwrap_err().code(),
+        "missing_claim"
+    );
+    assert_eq!(
+        case.id(json!({"auth_time": "recent"}), max_age)
+            .unwrap_err()
+            .code(),
+        "invalid_claim"
+    );
+    assert!(
+        case.id(json!({"auth_time": 1}), IdTokenOptions::default())
+            .is_ok()
+    );
+}
+
+fn half_hash<D: Digest>(value: &str) -> String {
+    let hash = D::digest(value.as_bytes());
+    base64url::encode(&hash[..hash.len() / 2])
+}
+
+#[test]
+fn id_token_at_hash_and_c_hash_use_the_algorithms_hash() {
+    for (alg, at_hash) in [
+        (Algorithm::Rs256, half_hash::<sha2::Sha256>("at-123")),
+        (Algorithm::Es384, half_hash::<sha2::Sha384>("at-123")),
+        (Algorithm::EdDsa, half_hash::<sha2::Sha512>("at-123")),
+    ] {
+        let case = Case::with(alg, &["client"], VerifierOptions::default());
+        let with_at = IdTokenOptions {
+            access_token: Some("at-123".into()),
+            ..Default::default()
+        };
+        assert!(
+            case.id(json!({"at_hash": at_hash}), with_at.clone())
+                .is_ok(),
+            "{}",
+            alg.name()
+        );
+        assert_eq!(
+            case.id(json!({"at_hash": "AAAA"}), with_at.clone())
+                .unwrap_err()
+                .code(),
+            "invalid_claim"
+        );
+        assert_eq!(
+            case.id(json!({}), with_at).unwrap_err().code(),
+            "missing_claim"
+        );
+    }
+    // OIDC Core A.4's code and c_hash are RS256 (SHA-256) values.
+    let case = Case::with(Algorithm::Rs256, &["client"], VerifierOptions::default());
+    let with_code = IdTokenOptions {
+        code: Some("Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk".into()),
+        ..Default::default()
+    };
+    assert!(
+        case.id(
+            json!({"c_hash": "LDktKdoQak3Pk0cnXxCltA"}),
+            with_code.clone()
+        )
+        .is_ok()
+    );
+    assert_eq!(
+        case.id(json!({"c_hash": "LDktKdoQak3Pk0cnXxCltB"}), with_code)
+            .unwrap_err()
+            .code(),
+        "invalid_claim"
+    );
+}
+
+#[test]
+fn access_token_typ_rules() {
+    let case = Case::new();
+    let lenient = AccessTokenOptions::default();
+    for typ in ["at+jwt", "application/at+jwt", "JWT", "AT+JWT"] {
+        assert!(
+            case.access(json!({"typ": typ}), json!({}), lenient.clone())
+                .is_ok(),
+            "{typ}"
+        );
+    }
+    assert!(case.access(json!({}), json!({}), lenient.clone()).is_ok());
+    assert_eq!(
+        case.access(json!({"typ": "id+jwt"}), json!({}), lenient)
+            .unwrap_err()
+            .code(),
+        "typ_mismatch"
+    );
+
+    let strict = AccessTokenOptions {
+        strict: true,
+        ..Default::default()
+    };
+    let full = json!({"client_id": "spa", "jti": "j1"});
+    assert!(
+        case.access(json!({"typ": "at+jwt"}), full.clone(), strict.clone())
+            .is_ok()
+    );
+    assert_eq!(
+        case.access(json!({"typ": "JWT"}), full.clone(), strict.clone())
+            .unwrap_err()
+            .code(),
+        "typ_mismatch"
+    );
+    assert_eq!(
+        case.access(json!({}), full, strict.clone())
+            .unwrap_err()
+            .code(),
+        "typ_mismatch"
+    );
+    for missing in ["sub", "client_id", "iat", "jti"] {
+        let mut extra = json!({"client_id": "spa", "jti": "j1"});
+        extra[missing] = Value::Null;
+        let err = case
+            .access(json!({"typ": "at+jwt"}), extra, strict.clone())
+            .unwrap_err();
+        assert_eq!(err.code(), "missing_claim", "{missing}");
+    }
+}
+
+#[test]
+fn access_token_scopes() {
+    let case = Case::new();
+    let require = |scopes: &[&str]| AccessTokenOptions {
+        required_scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    assert!(
+        case.access(
+            json!({}),
+            json!({"scope": "read write"}),
+            require(&["write", "read"])
+        )
+        .is_ok()
+    );
+    assert!(
+        case.access(json!({}), json!({"scp": ["read"]}), require(&["read"]))
+            .is_ok()
+    );
+    let err = case
+        .access(
+            json!({}),
+            json!({"scope": "read"}),
+            require(&["read", "write", "admin"]),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "insufficient_scope");
+    assert_eq!(err.message(), "the token lacks the scope(s) write admin");
+    let Error::InsufficientScope { required, .. } = err else {
+        panic!("not insufficient_scope")
+    };
+    assert_eq!(required, ["read", "write", "admin"]);
+    assert_eq!(
+        case.access(json!({}), json!({}), require(&["read"]))
+            .unwrap_err()
+            .code(),
+        "insufficient_scope"
+    );
+    let quoted = require(&["a\"b"]);
+    let err = case
+        .access(json!({}), json!({"scope": "a\"b"}), quoted)
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_request");
+}

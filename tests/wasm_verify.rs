@@ -1,0 +1,157 @@
+//! `JwkSet` and `TokenVerifier` in real JS engines (`make test-wasm-node`, `make test-wasm-browser`): the
+//! `jwks` option taken from an options object without consuming the caller's instance, claims as plain
+//! objects, and `OidcEdgeError`s — never a `TypeError` or a trap — for bad input.
+#![cfg(target_arch = "wasm32")]
+// A test crate: its helpers fail the test by panicking, as the `#[test]` functions do.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use js_sys::{Object, Reflect};
+use jwt_compact::Algorithm as _;
+use jwt_compact::AlgorithmSignature as _;
+use jwt_compact::alg::{Hs256, Hs256Key};
+use oidc_edge::base64url;
+use oidc_edge::js::verify::{JwkSetHandle, TokenVerifierHandle};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const SECRET: [u8; 32] = [7; 32];
+const NOW: f64 = 1_700_000_000.0;
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap()
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+fn code_of(err: JsValue) -> String {
+    assert!(
+        err.is_instance_of::<js_sys::Error>(),
+        "not an Error: {err:?}"
+    );
+    assert_eq!(
+        get(&err, "name").as_string().as_deref(),
+        Some("OidcEdgeError")
+    );
+    get(&err, "code").as_string().unwrap()
+}
+
+fn hs256(claims: &str) -> String {
+    let input = format!(
+        "{}.{}",
+        base64url::encode(r#"{"alg":"HS256","kid":"k"}"#),
+        base64url::encode(claims)
+    );
+    let sig = Hs256.sign(&Hs256Key::new(SECRET), input.as_bytes());
+    format!("{input}.{}", base64url::encode(sig.as_bytes()))
+}
+
+fn jwks() -> JwkSetHandle {
+    let text = format!(
+        r#"{{"keys":[{{"kty":"oct","kid":"k","k":"{}"}}]}}"#,
+        base64url::encode(SECRET)
+    );
+    JwkSetHandle::from_json(s(&text)).unwrap()
+}
+
+fn verifier_options(jwks: JsValue) -> JsValue {
+    object(&[
+        ("issuer", s("https://idp.example.com")),
+        ("audience", s("api")),
+        ("jwks", jwks),
+    ])
+}
+
+#[wasm_bindgen_test]
+fn verifies_and_returns_a_plain_object() {
+    let set: JsValue = jwks().into();
+    let verifier = TokenVerifierHandle::new(verifier_options(set.clone())).unwrap();
+    let token =
+        hs256(r#"{"iss":"https://idp.example.com","aud":"api","exp":1700000600,"scope":"a b"}"#);
+    let claims = verifier
+        .verify(s(&token), object(&[("now", JsValue::from(NOW))]))
+        .unwrap();
+    assert_eq!(
+        Object::get_prototype_of(&claims),
+        Object::get_prototype_of(&Object::new())
+    );
+    assert_eq!(get(&claims, "scope").as_string().as_deref(), Some("a b"));
+    let opts = object(&[("now", JsValue::from(NOW)), ("requiredScopes", s("b"))]);
+    assert!(verifier.verify_access_token(s(&token), opts).is_ok());
+    // the caller's JwkSet is still whole: a second verifier can be built from it
+    assert!(TokenVerifierHandle::new(verifier_options(set.clone())).is_ok());
+    let ids = js_sys::Array::from(&get(&set, "keyIds"));
+    assert_eq!(ids.get(0).as_string().as_deref(), Some("k"));
+}
+
+#[wasm_bindgen_test]
+fn jwks_must_be_a_jwk_set_instance() {
+    let not_sets = [
+        JsValue::UNDEFINED,
+        s("keys"),
+        js_sys::JSON::parse(r#"{"keys":[]}"#).unwrap(),
+        object(&[(
+            "__oidcEdgeShare",
+            js_sys::Function::new_no_args("return 1").into(),
+        )]),
+    ];
+    for jwks in not_sets {
+        let err = TokenVerifierHandle::new(verifier_options(jwks))
+            .err()
+            .unwrap();
+        assert_eq!(code_of(err), "invalid_request");
+    }
+    assert_eq!(
+        code_of(TokenVerifierHandle::new(JsValue::NULL).err().unwrap()),
+        "invalid_request"
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_tokens_and_options_are_oidc_edge_errors() {
+    let verifier = TokenVerifierHandle::new(verifier_options(jwks().into())).unwrap();
+    let now = || object(&[("now", JsValue::from(NOW))]);
+    for token in [JsValue::from(5), JsValue::NULL, s("a.b"), s("")] {
+        assert_eq!(
+            code_of(verifier.verify(token, now()).unwrap_err()),
+            "malformed_token"
+        );
+    }
+    let expired = hs256(r#"{"iss":"https://idp.example.com","aud":"api","exp":1}"#);
+    assert_eq!(
+        code_of(verifier.verify(s(&expired), now()).unwrap_err()),
+        "token_expired"
+    );
+    let bad_now = object(&[("now", JsValue::from(f64::NAN))]);
+    assert_eq!(
+        code_of(verifier.verify(s(&expired), bad_now).unwrap_err()),
+        "invalid_request"
+    );
+    assert_eq!(
+        code_of(verifier.verify_id_token(s(&expired), s("x")).unwrap_err()),
+        "invalid_request"
+    );
+    assert_eq!(
+        code_of(JwkSetHandle::from_json(JsValue::from(1)).err().unwrap()),
+        "invalid_jwk"
+    );
+    let weak = js_sys::JSON::parse(r#"{"keys":[{"kty":"oct","k":"c2hvcnQ"}]}"#).unwrap();
+    assert_eq!(
+        code_of(JwkSetHandle::from_json(weak).err().unwrap()),
+        "weak_key"
+    );
+}
