@@ -263,12 +263,12 @@ export function hasScopes(claims: object, required: string | string[], mode?: "a
  * Throws `insufficient_scope` unless the token grants every required scope: the check `bearerChallenge` turns
  * into a `403`. The error's `requiredScopes` is the whole required list (RFC 6750 §3: the scope necessary to
  * access the resource, including what the token already has); its message names the missing ones.
- * For an expression, use {@link ScopeRequirement.require}.
- * @param required a space-separated string or an array with one scope per item (as for {@link hasScopes}).
+ * @param required a space-separated string or an array with one scope per item (as for {@link hasScopes}), or
+ *   a {@link ScopeRequirement} (then `requiredScopes` is a set of scopes that satisfies it).
  * @throws OidcEdgeError `insufficient_scope` (with `requiredScopes`) when a scope is missing;
  *   `invalid_request` for the argument errors of {@link hasScopes}.
  */
-export function requireScopes(claims: object, required: string | string[]): void;
+export function requireScopes(claims: object, required: string | string[] | ScopeRequirement): void;
 
 /**
  * A boolean requirement over scope names, e.g. `auth.users.list and (auth.users.update or admin)`.
@@ -925,14 +925,19 @@ export class TokenVerifier {
    * @param opts.typ `"at+jwt"` turns on RFC 9068 strict mode: `typ` must be `at+jwt` (or
    *   `application/at+jwt`), and `sub`, `client_id`, `iat` and `jti` are required (`missing_claim`), as
    *   RFC 9068 §2.2 requires. Any other value is `invalid_request`.
-   * @param opts.requiredScopes scopes that must all be granted by `scope` (space-delimited) or, without it,
-   *   `scp`: a space-separated string or an array. Missing ones are `insufficient_scope`, whose
+   * @param opts.requiredScopes what the scopes of `scope` (space-delimited) or, without it, `scp` must
+   *   satisfy: a space-separated string or an array (every scope), or a {@link ScopeRequirement} expression
+   *   such as `auth.users.update or admin`. Unmet, it is `insufficient_scope`, whose
    *   `requiredScopes` lists the whole requirement (for an RFC 6750 `WWW-Authenticate` `scope`) and whose
    *   message names the missing ones. A value that is not a scope token (RFC 6749 §3.3) is `invalid_request`.
    */
   verifyAccessToken(
     token: string,
-    opts?: { requiredScopes?: string | string[]; now?: number; typ?: "at+jwt" | "application/at+jwt" },
+    opts?: {
+      requiredScopes?: string | string[] | ScopeRequirement;
+      now?: number;
+      typ?: "at+jwt" | "application/at+jwt";
+    },
   ): Claims;
   /** Frees the verifier's WebAssembly memory now, instead of at garbage collection. */
   free(): void;

@@ -8,8 +8,7 @@ use crate::error::{Error, Result};
 use crate::json;
 use crate::jwk::JwkSet;
 use crate::jws::{DEFAULT_MAX_TOKEN_LENGTH, Header, UnverifiedToken, VerifiedToken};
-use crate::params::check_scope_token;
-use crate::scope::{self, Mode};
+use crate::scope::{self, Requirement};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
@@ -68,8 +67,8 @@ pub struct IdTokenOptions {
 pub struct AccessTokenOptions {
     /// The current time, seconds since the epoch.
     pub now: u64,
-    /// Scopes that must all be granted (`scope`, else `scp`).
-    pub required_scopes: Vec<String>,
+    /// What the token's scopes (`scope`, else `scp`) must satisfy: a list (all of it) or an expression.
+    pub required_scopes: Option<Requirement>,
     /// RFC 9068 strict mode: `typ` must be `at+jwt`, and `sub`, `client_id`, `iat`, `jti` are required.
     pub strict: bool,
 }
@@ -249,11 +248,9 @@ impl TokenVerifier {
             },
             required,
         )?;
-        let scopes: Vec<&str> = options.required_scopes.iter().map(String::as_str).collect();
-        for scope in &scopes {
-            check_scope_token("requiredScopes", scope)?;
+        if let Some(requirement) = &options.required_scopes {
+            scope::require(verified.claims(), requirement)?;
         }
-        require_scopes(verified.claims(), &scopes)?;
         Ok(verified)
     }
 
@@ -430,23 +427,6 @@ fn check_half_hash(
             "{name:?} does not match the value given"
         )))
     }
-}
-
-/// The one place access-token scopes are checked: every required scope must be granted.
-fn require_scopes(claims: &Map<String, Value>, required: &[&str]) -> Result<()> {
-    if scope::has_scopes(claims, required, Mode::All) {
-        return Ok(());
-    }
-    let granted = scope::scopes_of(claims);
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|r| !granted.iter().any(|g| g == r))
-        .collect();
-    Err(Error::InsufficientScope {
-        message: format!("the token lacks the scope(s) {}", missing.join(" ")),
-        required: required.iter().map(|s| (*s).to_owned()).collect(),
-    })
 }
 
 #[cfg(test)]

@@ -57,6 +57,27 @@ fn opt_str(value: Option<&str>) -> JsValue {
     value.map_or(JsValue::UNDEFINED, JsValue::from_str)
 }
 
+/// The hidden method through which an export obtains its own handle on a wasm-bindgen object it was given
+/// (a `JwkSet`, a `ScopeRequirement`): taking such an object out of a JS value consumes it, which would leave
+/// the caller's instance dead, so each class offers `__oidcEdgeShare()` returning a copy to consume instead.
+pub const SHARE_METHOD: &str = "__oidcEdgeShare";
+
+/// A copy of the wasm-bindgen object `value` (of class `T`), through its [`SHARE_METHOD`]; `None` when `value`
+/// is not such an object (another class, a plain object that borrowed the method, a primitive).
+pub fn shared_handle<T: wasm_bindgen::convert::TryFromJsValue>(value: &JsValue) -> Option<T> {
+    use wasm_bindgen::JsCast;
+    if !value.is_object() {
+        return None;
+    }
+    let share = Reflect::get(value, &JsValue::from_str(SHARE_METHOD))
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    // Throws (caught here) when `value` only borrowed the method and holds no Rust object.
+    let copy = share.call0(value).ok()?;
+    T::try_from_js_value(copy).ok()
+}
+
 /// A required string argument; anything else is `invalid_request` (never a `TypeError`).
 pub fn string_arg(what: &str, value: &JsValue) -> Result<String, Error> {
     value.as_string().ok_or_else(|| {

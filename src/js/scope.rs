@@ -1,7 +1,9 @@
 //! Exports for scope checks (`scopesOf`, `hasScopes`, `requireScopes`, `ScopeRequirement`) and RFC 6750
 //! answers (`bearerChallenge`). Conversions only: the rules are in `crate::scope` and `crate::challenge`.
 
-use super::convert::{JsResult, options, string_arg, to_js_error, to_plain, type_name};
+use super::convert::{
+    JsResult, options, shared_handle, string_arg, to_js_error, to_plain, type_name,
+};
 use crate::challenge::{self, ChallengeOptions, Problem};
 use crate::error::Error;
 use crate::params::OneOrMany;
@@ -64,6 +66,15 @@ fn one_or_many(what: &str, value: &JsValue) -> Result<OneOrMany, Error> {
         .map(OneOrMany::Many)
 }
 
+/// A scope requirement argument: a space-separated string or an array (all of them are required), or a
+/// `ScopeRequirement` instance (its expression), for `requireScopes` and `verifyAccessToken`'s `requiredScopes`.
+pub fn requirement_arg(what: &str, value: &JsValue) -> Result<Requirement, Error> {
+    match shared_handle::<JsScopeRequirement>(value) {
+        Some(handle) => Ok(Requirement::Expression(handle.inner)),
+        None => Requirement::all_of(&one_or_many(what, value)?),
+    }
+}
+
 fn string_array(items: &[String]) -> Array {
     items.iter().map(|s| JsValue::from_str(s)).collect()
 }
@@ -97,8 +108,7 @@ pub fn has_scopes(claims: JsValue, required: JsValue, mode: JsValue) -> JsResult
 pub fn require_scopes(claims: JsValue, required: JsValue) -> JsResult<()> {
     let run = || -> Result<(), Error> {
         let claims = scope_claims(&claims)?;
-        let requirement = Requirement::all_of(&one_or_many("required", &required)?)?;
-        scope::require(&claims, &requirement)
+        scope::require(&claims, &requirement_arg("required", &required)?)
     };
     run().map_err(to_js_error)
 }
@@ -124,6 +134,14 @@ impl JsScopeRequirement {
             .and_then(|e| ScopeRequirement::parse(&e))
             .map(|inner| JsScopeRequirement { inner })
             .map_err(to_js_error)
+    }
+
+    /// Not public API: a copy for exports that take a `ScopeRequirement` (see `convert::SHARE_METHOD`).
+    #[wasm_bindgen(js_name = __oidcEdgeShare)]
+    pub fn share(&self) -> JsScopeRequirement {
+        JsScopeRequirement {
+            inner: self.inner.clone(),
+        }
     }
 
     /// `requirement.check(claims)`

@@ -1,7 +1,10 @@
 //! Exports for key sets and token verification: `JwkSet` and `TokenVerifier`. Conversions only; every rule
 //! lives in `crate::jwk`, `crate::jws` and `crate::verify`.
 
-use super::convert::{JsResult, options, required_options, stringify, to_js_error, type_name};
+use super::convert::{
+    JsResult, options, required_options, shared_handle, stringify, to_js_error, type_name,
+};
+use super::scope::requirement_arg;
 use crate::alg::Algorithm;
 use crate::error::Error;
 use crate::jwk::JwkSet;
@@ -10,14 +13,10 @@ use crate::params::OneOrMany;
 use crate::verify::{
     AccessTokenOptions, IdTokenOptions, TokenVerifier, VerifierOptions, VerifyOptions,
 };
-use js_sys::{Function, Reflect};
+use js_sys::Reflect;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
-
-/// The hidden method through which `TokenVerifier` obtains its own handle on a `JwkSet`.
-const SHARE_METHOD: &str = "__oidcEdgeShare";
 
 /// `JwkSet`: the usable keys of a JWKS.
 #[wasm_bindgen(js_name = JwkSet)]
@@ -69,24 +68,15 @@ impl JwkSetHandle {
 
 /// `opts.jwks` as a key set: it must be a `JwkSet` instance, else `invalid_request`.
 fn jwks_option(opts: &JsValue) -> Result<JwkSet, Error> {
-    let not_a_set = || {
-        Error::InvalidRequest(
-            "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson)".into(),
-        )
-    };
-    let jwks = Reflect::get(opts, &JsValue::from_str("jwks")).map_err(|_| not_a_set())?;
-    if !jwks.is_object() {
-        return Err(not_a_set());
-    }
-    let share = Reflect::get(&jwks, &JsValue::from_str(SHARE_METHOD))
+    Reflect::get(opts, &JsValue::from_str("jwks"))
         .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .ok_or_else(not_a_set)?;
-    // Throws (caught here) when `jwks` only borrowed the method and holds no Rust object.
-    let copy = share.call0(&jwks).map_err(|_| not_a_set())?;
-    JwkSetHandle::try_from_js_value(copy)
+        .and_then(|jwks| shared_handle::<JwkSetHandle>(&jwks))
         .map(|h| h.inner)
-        .map_err(|_| not_a_set())
+        .ok_or_else(|| {
+            Error::InvalidRequest(
+                "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson)".into(),
+            )
+        })
 }
 
 #[derive(Deserialize)]
@@ -132,7 +122,9 @@ struct AccessTokenConfig {
     // Read separately (JSON turns NaN into null): see `now_seconds`.
     #[allow(dead_code)]
     now: Option<IgnoredAny>,
-    required_scopes: Option<OneOrMany>,
+    // Read separately: it may be a ScopeRequirement, which JSON cannot carry.
+    #[allow(dead_code)]
+    required_scopes: Option<IgnoredAny>,
     typ: Option<String>,
 }
 
@@ -273,9 +265,11 @@ impl TokenVerifierHandle {
                     )));
                 }
             };
-            let required_scopes = o.required_scopes.as_ref().map_or_else(Vec::new, |s| {
-                s.space_separated().into_iter().map(str::to_owned).collect()
-            });
+            let required_scopes = Reflect::get(&opts, &JsValue::from_str("requiredScopes"))
+                .ok()
+                .filter(|v| !v.is_undefined() && !v.is_null())
+                .map(|v| requirement_arg("requiredScopes", &v))
+                .transpose()?;
             let options = AccessTokenOptions {
                 now: now_seconds(&opts)?,
                 required_scopes,

@@ -173,3 +173,11 @@ test("bearerChallenge rejects bad options", () => {
   throwsCode(() => bearerChallenge(null, "realm"), "invalid_request");
   assert.equal(bearerChallenge(null, { realm: 'say "hi"' }).wwwAuthenticate, 'Bearer realm="say \\"hi\\""');
 });
+
+test("requireScopes accepts a ScopeRequirement and leaves it usable", () => {
+  const req = ScopeRequirement.parse("auth.users.update or admin");
+  requireScopes({ scope: "admin" }, req);
+  const err = throwsCode(() => requireScopes({ scope: "auth.users.list" }, req), "insufficient_scope");
+  assert.ok(err.requiredScopes.length > 0);
+  assert.equal(req.toString(), "auth.users.update or admin");
+});

@@ -5,7 +5,7 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { SignJWT, generateKeyPair, generateSecret, exportJWK } from "jose";
-import { JwkSet, TokenVerifier, init } from "oidc-edge";
+import { JwkSet, ScopeRequirement, TokenVerifier, init } from "oidc-edge";
 
 const ISS = "https://idp.example.com";
 const AUD = "client-1";
@@ -250,6 +250,15 @@ describe("error codes", () => {
       assert.deepEqual(e.requiredScopes, ["read", "write", "admin"]);
       assert.match(e.message, /write admin/);
     }
+    const expr = ScopeRequirement.parse("(write or profile) and not admin");
+    assert.equal(verifier.verifyAccessToken(token, { now: NOW, requiredScopes: expr }).sub, "user-1");
+    // the caller's ScopeRequirement is still alive after the verifier used it
+    assert.equal(expr.toString(), "(write or profile) and not admin");
+    assert.equal(codeOf(() => verifier.verifyAccessToken(token, { now: NOW,
+      requiredScopes: ScopeRequirement.parse("write or admin") })), "insufficient_scope");
+    assert.equal(codeOf(() => verifier.verifyAccessToken(token, { now: NOW, requiredScopes: { toString: () => "read" } })),
+      "invalid_request");
+    assert.equal(codeOf(() => verifier.verifyAccessToken(token, { now: NOW, requiredScopes: [] })), "invalid_request");
     stillWorks();
   });
 
