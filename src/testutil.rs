@@ -1,3 +1,4 @@
+// Test-only module (declared under #[cfg(test)] by its parent): unwrap and panic are the assertions here.
 //! Test-only signing: fixed keys for every algorithm, their JWKs, and compact tokens with any header.
 
 use crate::alg::Algorithm;

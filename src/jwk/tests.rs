@@ -1,3 +1,4 @@
+// Test-only module (declared under #[cfg(test)] by its parent): unwrap and panic are the assertions here.
 use super::*;
 use crate::testutil::key_for;
 use serde_json::json;
