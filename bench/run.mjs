@@ -7,13 +7,13 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync, readdirSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { launchChromium } from "../tests/js/support/browser.mjs";
 import { serveStatic } from "../tests/js/support/static-server.mjs";
 import { startWorker } from "../tests/js/support/workerd.mjs";
-import { ALGS, MAIN_COLUMNS, REPEATED_COLUMNS, measure, timingOptions, warmUp } from "./cases.mjs";
+import { ALGS, MAIN_COLUMNS, REPEATED_COLUMNS, groupsOf, measureGroup, timingOptions, warmUp } from "./cases.mjs";
 import { makeFixtures } from "./fixtures.mjs";
 
 const root = resolve(import.meta.dirname, "..");
@@ -67,7 +67,7 @@ function machineInfo() {
   }
   return {
     date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30), workerd, chromium: null,
+    memoryGiB: Math.round(totalmem() / 2 ** 30), workerd, chromium: null, loadavgAtStart: loadavg()[0],
   };
 }
 
@@ -166,15 +166,17 @@ export default benchWorker({ oidc, glue, jose });
     await warmUp(ids, timeOps, opts.warmupMs);
     const results = {};
     const baselines = [];
-    for (const id of ids) {
+    for (const group of groupsOf(ids)) {
       baselineMs = await baselineOf(11);
       baselines.push(baselineMs);
-      const m = await measure((n) => timeOps(id, n), opts);
-      // Cross-check: one more batch, timed both ways (the worker's own clock has 1 ms resolution).
-      const hostMs = await timeOps(id, m.n);
-      results[id] = { ...m, baselineMs, clockCheck: { hostMs, workerMs, ratio: workerMs / hostMs } };
-      log(`  workerd  ${id}: ${Math.round(m.opsPerSec)} ops/s (baseline ${baselineMs.toFixed(3)} ms, ` +
-        `check: host ${hostMs.toFixed(1)} ms / worker ${workerMs} ms)`);
+      const measured = await measureGroup(group, timeOps, opts);
+      for (const id of group) {
+        // Cross-check: one more batch, timed both ways (the worker's own clock has 1 ms resolution).
+        const hostMs = await timeOps(id, measured[id].n);
+        results[id] = { ...measured[id], baselineMs, clockCheck: { hostMs, workerMs, ratio: workerMs / hostMs } };
+        log(`  workerd  ${id}: ${Math.round(measured[id].opsPerSec)} ops/s (baseline ${baselineMs.toFixed(3)} ms, ` +
+          `check: host ${hostMs.toFixed(1)} ms / worker ${workerMs} ms)`);
+      }
     }
     const ratios = Object.values(results).map((r) => r.clockCheck.ratio);
     return {
@@ -289,15 +291,17 @@ try {
 }
 const sizeResult = sizes();
 
+machine.loadavgAtEnd = loadavg()[0];
 const missing = [...new Set(Object.values(results).flatMap((r) => r.missing))];
 let report = `oidc-edge vs jose ${JSON.parse(readFileSync(join(root, "node_modules/jose/package.json"), "utf8")).version}` +
   ` — ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, Chromium ${machine.chromium ?? "n/a"}, workerd ${machine.workerd ?? "n/a"}` +
   `\npackage: ${pkg}${info.commit ? ` — ${info.branch} @ ${info.commit.slice(0, 10)} "${info.subject}"${info.dirtySources ? " (+ uncommitted source changes)" : ""}` : ""}` +
-  `, wasm sha256 ${info.wasmSha256}${quick ? "\nQUICK MODE: short batches, indicative numbers only" : ""}`;
+  `, wasm sha256 ${info.wasmSha256}` +
+  `\n1-min load average ${machine.loadavgAtStart.toFixed(2)} at start, ${machine.loadavgAtEnd.toFixed(2)} at end (anything above ~1 means other processes shared the cores)${quick ? "\nQUICK MODE: short batches, indicative numbers only" : ""}`;
 for (const [name, r] of Object.entries(results)) report += `\n${mainTable(name, r)}`;
 if (results.workerd) {
   report += `\n(workerd: timed from the host per request of N operations, minus the empty-request round trip ` +
-    `measured before each case: median ${results.workerd.baselineMs.median.toFixed(3)} ms, ` +
+    `measured before each row: median ${results.workerd.baselineMs.median.toFixed(3)} ms, ` +
     `range ${results.workerd.baselineMs.min.toFixed(3)}–${results.workerd.baselineMs.max.toFixed(3)} ms;` +
     `\n cross-check: one extra batch per case timed by the worker's own performance.now() / by the host: ` +
     `median ${results.workerd.clockCheck.medianRatio.toFixed(3)}, range ${results.workerd.clockCheck.min.toFixed(3)}–` +
