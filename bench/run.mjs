@@ -107,7 +107,10 @@ async function benchChromium(fixtures, machine) {
       await page.goto(`${server.url}/bench/browser/index.html`);
       await page.waitForFunction(() => window.__ready === true || undefined, null, { timeout: 30_000 })
         .catch((e) => { throw new Error(`bench page did not load: ${errors.join("; ") || e.message}`); });
-      machine.chromium = await page.evaluate(() => navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? navigator.userAgent);
+      machine.chromium = await page.evaluate(async () => {
+        const list = (await navigator.userAgentData?.getHighEntropyValues(["fullVersionList"]))?.fullVersionList;
+        return list?.find((b) => /Chrom/.test(b.brand))?.version ?? navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1];
+      });
       return await page.evaluate(([f, q]) => window.runBench(f, q), [fixtures, quick]);
     } finally {
       await chromium.close();
