@@ -28,6 +28,27 @@ const median = (xs) => {
   return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : null;
 };
 
+// Whatever ends the run (an error, Ctrl-C, a closed pipe), what it started is stopped: every server, browser,
+// workerd and child process registers its close function here while it runs.
+const running = new Set();
+async function started(close, body) {
+  running.add(close);
+  try {
+    return await body();
+  } finally {
+    running.delete(close);
+    await close();
+  }
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(signal, async () => {
+    await Promise.allSettled([...running].map((close) => close()));
+    process.exit(130);
+  });
+}
+process.on("exit", () => { for (const close of running) close(); }); // their synchronous part: the kill
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {}); // e.g. `| head`
+
 if (!existsSync(join(pkg, "oidc_edge_bg.wasm"))) throw new Error(`no package at ${pkg} (run make pkg)`);
 
 /** The verified-token cache option, when the package's types declare one on TokenVerifier's options. */
@@ -76,8 +97,11 @@ function runChild(args, env = {}) {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d) => { out += d; });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15 * 60_000);
+    const kill = () => child.kill("SIGKILL");
+    running.add(kill);
+    const timer = setTimeout(kill, 15 * 60_000);
     child.once("exit", (code) => {
+      running.delete(kill);
       clearTimeout(timer);
       if (code === 0) ok(JSON.parse(out));
       else fail(new Error(`node ${args.join(" ")} exited with ${code}`));
@@ -97,13 +121,13 @@ async function benchChromium(fixtures, machine) {
   const routes = {};
   for (const f of readdirSync(pkg)) routes[`/pkg/${f}`] = join(pkg, f);
   const server = await serveStatic(root, routes);
-  try {
+  return started(server.close, async () => {
     const chromium = await launchChromium();
-    try {
+    return started(chromium.close, async () => {
       const page = await chromium.context.newPage();
       const errors = [];
       page.on("pageerror", (e) => errors.push(String(e)));
-      page.on("console", (m) => log(`  chromium  ${m.text()}`));
+      page.on("console", (m) => { if (m.type() === "log") log(`  chromium  ${m.text()}`); });
       await page.goto(`${server.url}/bench/browser/index.html`);
       await page.waitForFunction(() => window.__ready === true || undefined, null, { timeout: 30_000 })
         .catch((e) => { throw new Error(`bench page did not load: ${errors.join("; ") || e.message}`); });
@@ -112,12 +136,8 @@ async function benchChromium(fixtures, machine) {
         return list?.find((b) => /Chrom/.test(b.brand))?.version ?? navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1];
       });
       return await page.evaluate(([f, q]) => window.runBench(f, q), [fixtures, quick]);
-    } finally {
-      await chromium.close();
-    }
-  } finally {
-    await server.close();
-  }
+    });
+  });
 }
 
 async function benchWorkerd(fixtures) {
@@ -140,7 +160,7 @@ export default benchWorker({ oidc, glue, jose });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  try {
+  return started(worker.close, async () => {
     const call = async (path, body) => {
       const res = await fetch(`${worker.url}${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
       const text = await res.text();
@@ -187,9 +207,7 @@ export default benchWorker({ oidc, glue, jose });
       baselineMs: { min: Math.min(...baselines), median: median(baselines), max: Math.max(...baselines) },
       clockCheck: { medianRatio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
     };
-  } finally {
-    await worker.close();
-  }
+  });
 }
 
 async function startup(fixturesFile) {
@@ -279,6 +297,8 @@ const cacheOption = detectCacheOption();
 log(`oidc-edge bench${quick ? " (quick)" : ""}: package ${pkg}${info.commit ? ` @ ${info.commit.slice(0, 10)} (${info.branch})` : ""}`);
 const fixtures = await makeFixtures(ALGS, { cacheOption });
 const tmp = mkdtempSync(join(tmpdir(), "oidc-edge-bench-"));
+const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
+running.add(removeTmp);
 const fixturesFile = join(tmp, "fixtures.json");
 writeFileSync(fixturesFile, JSON.stringify(fixtures));
 
@@ -290,7 +310,8 @@ try {
   if (runtimes.includes("workerd")) results.workerd = await benchWorkerd(fixtures);
   startupResult = await startup(fixturesFile);
 } finally {
-  rmSync(tmp, { recursive: true, force: true });
+  running.delete(removeTmp);
+  removeTmp();
 }
 const sizeResult = sizes();
 
