@@ -90,9 +90,14 @@ export async function buildCases({ oidc: entry, glue, jose, fixtures }) {
     add("repeated", alg, "joseKey", "async", () => jose.jwtVerify(same, key, jopts));
 
     if (!hasVerifier) continue;
-    const set = oidc.JwkSet.fromJson(JSON.stringify(f.jwks));
-    const vopts = { issuer, audience, jwks: set, algorithms: [alg] };
-    const verifier = new oidc.TokenVerifier(vopts);
+    let vopts;
+    let verifier;
+    try {
+      vopts = { issuer, audience, jwks: oidc.JwkSet.fromJson(JSON.stringify(f.jwks)), algorithms: [alg] };
+      verifier = new oidc.TokenVerifier(vopts);
+    } catch (e) {
+      throw new Error(`${alg}: oidc-edge refused the bench's JWKS or verifier options: ${e?.code ?? ""} ${e?.message}`);
+    }
     add("main", alg, "oidc", "sync", () => verifier.verify(next()));
     if (typeof verifier.verifyAsync === "function") {
       add("main", alg, "oidcAsync", "async", () => verifier.verifyAsync(next()));
