@@ -6,12 +6,14 @@ export CARGO_TERM_COLOR ?= never
 
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
-.PHONY: help setup setup-browser pkg test test-rust lint test-wasm-node test-wasm-browser test-js demo fuzz clean
+.PHONY: help setup setup-browser pkg test test-rust lint test-wasm-node test-wasm-browser test-js demo bench fuzz clean
 
 help:
 	@echo "make demo   build the package and run the demo on 127.0.0.1"
 	@echo "make test   run every test (Rust, wasm in Node and Chromium, JS against pkg/)"
 	@echo "make pkg    build the npm package into pkg/"
+	@echo "make bench  oidc-edge vs jose in Node, Chromium and workerd + sizes -> bench/results.json"
+	@echo "            (BENCH_QUICK=1: a short smoke run; OIDC_EDGE_PKG=dir: measure another built package)"
 	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 600) each (nightly + cargo-fuzz)"
 
 setup:
@@ -51,6 +53,10 @@ test-js:
 
 demo: pkg
 	node www/serve.mjs
+
+# Not part of `make test`: it takes minutes and its numbers depend on the machine.
+bench: setup-browser pkg
+	node bench/run.mjs
 
 fuzz:
 	bash scripts/fuzz.sh

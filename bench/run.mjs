@@ -1,0 +1,348 @@
+// `make bench`: oidc-edge's TokenVerifier against jose, side by side, in Node, headless Chromium and workerd,
+// plus package sizes and start-up times. Prints tables and writes bench/results.json.
+//   BENCH_QUICK=1          short batches (a smoke run; numbers indicative only)
+//   OIDC_EDGE_PKG=DIR      the package to measure (default: this repo's pkg/)
+//   BENCH_RUNTIMES=a,b     a subset of node,chromium,workerd (default: all three)
+// Everything it starts (a Node child, a static server, Chromium, workerd) it stops; loopback only.
+import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync, readdirSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { launchChromium } from "../tests/js/support/browser.mjs";
+import { serveStatic } from "../tests/js/support/static-server.mjs";
+import { startWorker } from "../tests/js/support/workerd.mjs";
+import { ALGS, MAIN_COLUMNS, REPEATED_COLUMNS, groupsOf, measureGroup, timingOptions, warmUp } from "./cases.mjs";
+import { makeFixtures } from "./fixtures.mjs";
+
+const root = resolve(import.meta.dirname, "..");
+const pkg = resolve(process.env.OIDC_EDGE_PKG ?? join(root, "pkg"));
+const quick = process.env.BENCH_QUICK === "1";
+const runtimes = (process.env.BENCH_RUNTIMES ?? "node,chromium,workerd").split(",").map((s) => s.trim());
+const STARTUP_RUNS = quick ? 6 : 24;
+const log = (m) => process.stderr.write(`${m}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length ? (s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2) : null;
+};
+
+// Whatever ends the run (an error, Ctrl-C, a closed pipe), what it started is stopped: every server, browser,
+// workerd and child process registers its close function here while it runs.
+const running = new Set();
+async function started(close, body) {
+  running.add(close);
+  try {
+    return await body();
+  } finally {
+    running.delete(close);
+    await close();
+  }
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(signal, async () => {
+    await Promise.allSettled([...running].map((close) => close()));
+    process.exit(130);
+  });
+}
+process.on("exit", () => { for (const close of running) close(); }); // their synchronous part: the kill
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {}); // e.g. `| head`
+
+if (!existsSync(join(pkg, "oidc_edge_bg.wasm"))) throw new Error(`no package at ${pkg} (run make pkg)`);
+
+/** The verified-token cache option, when the package's types declare one on TokenVerifier's options. */
+function detectCacheOption() {
+  if (process.env.BENCH_CACHE_OPTION) return JSON.parse(process.env.BENCH_CACHE_OPTION);
+  const dts = readFileSync(join(pkg, "index.d.ts"), "utf8");
+  if (/\bcacheSize\??\s*:/.test(dts)) return { cacheSize: 1024 };
+  if (/\btokenCacheSize\??\s*:/.test(dts)) return { tokenCacheSize: 1024 };
+  if (/\bcache\??\s*:\s*(boolean|true)/.test(dts)) return { cache: true };
+  if (/\bcache\??\s*:\s*number/.test(dts)) return { cache: 1024 };
+  return null;
+}
+
+function pkgInfo() {
+  const wasm = readFileSync(join(pkg, "oidc_edge_bg.wasm"));
+  const info = { path: pkg, wasmSha256: createHash("sha256").update(wasm).digest("hex").slice(0, 16) };
+  try {
+    const git = (...a) => execFileSync("git", ["-C", dirname(pkg), ...a], { encoding: "utf8" }).trim();
+    info.commit = git("rev-parse", "HEAD");
+    info.branch = git("rev-parse", "--abbrev-ref", "HEAD");
+    if (info.branch === "HEAD") info.branch = `detached, ${git("name-rev", "--name-only", "--exclude=refs/tags/*", "HEAD")}`;
+    info.subject = git("log", "-1", "--format=%s");
+    info.dirtySources = git("status", "--porcelain", "--", "src", "js", "Cargo.toml", "Cargo.lock") !== "";
+  } catch {
+    // not a git checkout
+  }
+  return info;
+}
+
+function machineInfo() {
+  const workerdBin = join(root, "node_modules/.bin/workerd");
+  let workerd = null;
+  try {
+    workerd = execFileSync(workerdBin, ["--version"], { encoding: "utf8" }).trim();
+  } catch {
+    // reported as null
+  }
+  return {
+    date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30), workerd, chromium: null, loadavgAtStart: loadavg()[0],
+  };
+}
+
+function runChild(args, env = {}) {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => { out += d; });
+    const kill = () => child.kill("SIGKILL");
+    running.add(kill);
+    const timer = setTimeout(kill, 15 * 60_000);
+    child.once("exit", (code) => {
+      running.delete(kill);
+      clearTimeout(timer);
+      if (code === 0) ok(JSON.parse(out));
+      else fail(new Error(`node ${args.join(" ")} exited with ${code}`));
+    });
+  });
+}
+
+// ---- runtimes ------------------------------------------------------------------------------------------
+
+async function benchNode(fixturesFile) {
+  log("node: measuring in a child process");
+  return runChild([join(root, "bench/node-runner.mjs"), "bench", fixturesFile], { OIDC_EDGE_PKG: pkg });
+}
+
+async function benchChromium(fixtures, machine) {
+  log("chromium: serving the page on 127.0.0.1, headless /usr/bin/chromium");
+  const routes = {};
+  for (const f of readdirSync(pkg)) routes[`/pkg/${f}`] = join(pkg, f);
+  const server = await serveStatic(root, routes);
+  return started(server.close, async () => {
+    const chromium = await launchChromium();
+    return started(chromium.close, async () => {
+      const page = await chromium.context.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("console", (m) => { if (m.type() === "log") log(`  chromium  ${m.text()}`); });
+      await page.goto(`${server.url}/bench/browser/index.html`);
+      await page.waitForFunction(() => window.__ready === true || undefined, null, { timeout: 30_000 })
+        .catch((e) => { throw new Error(`bench page did not load: ${errors.join("; ") || e.message}`); });
+      machine.chromium = await page.evaluate(async () => {
+        const list = (await navigator.userAgentData?.getHighEntropyValues(["fullVersionList"]))?.fullVersionList;
+        return list?.find((b) => /Chrom/.test(b.brand))?.version ?? navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1];
+      });
+      return await page.evaluate(([f, q]) => window.runBench(f, q), [fixtures, quick]);
+    });
+  });
+}
+
+async function benchWorkerd(fixtures) {
+  log("workerd: bundling the bench worker (workerd export condition) and starting workerd on 127.0.0.1");
+  // A throwaway entry next to its own node_modules, so `oidc-edge` resolves to the package under test
+  // through its exports map, exactly as a bundled Worker resolves it.
+  const dir = mkdtempSync(join(tmpdir(), "oidc-edge-bench-entry-"));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(pkg, join(dir, "node_modules/oidc-edge"));
+  symlinkSync(join(root, "node_modules/jose"), join(dir, "node_modules/jose"));
+  writeFileSync(join(dir, "entry.mjs"), `import * as oidc from "oidc-edge";
+import * as glue from ${JSON.stringify(join(pkg, "oidc_edge.js"))};
+import * as jose from "jose";
+import { benchWorker } from ${JSON.stringify(join(root, "bench/workerd/worker.mjs"))};
+export default benchWorker({ oidc, glue, jose });
+`);
+  let worker;
+  try {
+    worker = await startWorker(join(dir, "entry.mjs"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return started(worker.close, async () => {
+    const call = async (path, body) => {
+      const res = await fetch(`${worker.url}${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`workerd ${path}: ${res.status} ${text}\n${worker.logs.join("")}`);
+      return text;
+    };
+    const { ids, missing, cacheOption } = JSON.parse(await call("/setup", fixtures));
+    const { failures } = JSON.parse(await call("/check", {}));
+    if (failures.length) throw new Error(`correctness check failed:\n  ${failures.join("\n  ")}`);
+    let workerMs;
+    const rtt = async (id, n) => {
+      const t0 = performance.now();
+      workerMs = Number(await call(`/run?id=${encodeURIComponent(id)}&n=${n}`));
+      return performance.now() - t0;
+    };
+    // The empty-request round trip, measured again right before each case (it drifts as workerd warms up).
+    const baselineOf = async (count) => {
+      const xs = [];
+      for (let i = 0; i < count; i++) xs.push(await rtt("noop", 0));
+      return median(xs);
+    };
+    await baselineOf(30);
+    let baselineMs = await baselineOf(21);
+    const opts = timingOptions(quick);
+    const timeOps = async (id, n) => (await rtt(id, n)) - baselineMs;
+    await warmUp(ids, timeOps, opts.warmupMs);
+    const results = {};
+    const baselines = [];
+    for (const group of groupsOf(ids)) {
+      baselineMs = await baselineOf(11);
+      baselines.push(baselineMs);
+      const measured = await measureGroup(group, timeOps, opts);
+      for (const id of group) {
+        // Cross-check: one more batch, timed both ways (the worker's own clock has 1 ms resolution).
+        const hostMs = await timeOps(id, measured[id].n);
+        results[id] = { ...measured[id], baselineMs, clockCheck: { hostMs, workerMs, ratio: workerMs / hostMs } };
+        log(`  workerd  ${id}: ${Math.round(measured[id].opsPerSec)} ops/s (baseline ${baselineMs.toFixed(3)} ms, ` +
+          `check: host ${hostMs.toFixed(1)} ms / worker ${workerMs} ms)`);
+      }
+    }
+    const ratios = Object.values(results).map((r) => r.clockCheck.ratio);
+    return {
+      results, missing, cacheOption,
+      baselineMs: { min: Math.min(...baselines), median: median(baselines), max: Math.max(...baselines) },
+      clockCheck: { medianRatio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
+    };
+  });
+}
+
+async function startup(fixturesFile) {
+  log(`startup: ${STARTUP_RUNS} fresh Node processes (compile, instantiate, first verify)`);
+  const runs = [];
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    runs.push(await runChild([join(root, "bench/node-runner.mjs"), "startup", fixturesFile, ALGS[i % ALGS.length]], { OIDC_EDGE_PKG: pkg }));
+  }
+  const pick = (k, xs = runs) => median(xs.map((r) => r[k]).filter((v) => v !== undefined));
+  const firstVerify = {};
+  for (const alg of ALGS) {
+    const of = runs.filter((r) => r.alg === alg);
+    if (of.length) firstVerify[alg] = { setupMs: pick("setupMs", of), firstVerifyMs: pick("firstVerifyMs", of), secondVerifyMs: pick("secondVerifyMs", of), samples: of.length };
+  }
+  return { runs: runs.length, compileMs: pick("compileMs"), instantiateMs: pick("instantiateMs"), firstVerify };
+}
+
+function sizes() {
+  const one = (f) => {
+    const b = readFileSync(join(pkg, f));
+    return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length };
+  };
+  const files = {};
+  for (const f of ["oidc_edge_bg.wasm", "web.js", "api.js", "oidc_edge.js", "node.js", "workerd.js"]) files[f] = one(f);
+  const sum = (names, k) => names.reduce((a, f) => a + files[f][k], 0);
+  const browser = ["web.js", "api.js", "oidc_edge.js"];
+  return {
+    files,
+    browserJs: { raw: sum(browser, "raw"), gzip: sum(browser, "gzip") },
+    spaEntryTotal: { raw: sum([...browser, "oidc_edge_bg.wasm"], "raw"), gzip: sum([...browser, "oidc_edge_bg.wasm"], "gzip") },
+  };
+}
+
+// ---- output ----------------------------------------------------------------------------------------------
+
+function table(title, head, rows) {
+  const cells = [head, ...rows].map((r) => r.map((c) => String(c ?? "n/a")));
+  const width = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join("  ");
+  return [`\n${title}`, line(cells[0]), width.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
+}
+const ops = (m) => (m ? Math.round(m.opsPerSec).toLocaleString("en-US") : "n/a");
+const ratio = (a, b) => (a && b ? (a.opsPerSec / b.opsPerSec).toFixed(2) : "n/a");
+
+function mainTable(name, r) {
+  const get = (alg, col) => r.results[`main/${alg}/${col}`];
+  return table(`${name}: ops/s, median of batches (higher is better); ratio = oidc-edge verify / jose CryptoKey`,
+    ["alg", ...MAIN_COLUMNS.map((c) => c.label), "ratio"],
+    ALGS.map((alg) => [alg, ...MAIN_COLUMNS.map((c) => ops(get(alg, c.key))), ratio(get(alg, "oidc"), get(alg, "joseKey"))]));
+}
+
+function repeatedTable(all) {
+  const rows = [];
+  for (const [name, r] of Object.entries(all)) {
+    for (const alg of ALGS) {
+      const get = (col) => r.results[`repeated/${alg}/${col}`];
+      const best = get("oidcCached") ?? get("oidc");
+      rows.push([`${name} ${alg}`, ...REPEATED_COLUMNS.map((c) => ops(get(c.key))), ratio(best, get("joseKey"))]);
+    }
+  }
+  return table("repeated token (the same bearer token verified again and again): ops/s; ratio = best oidc-edge / jose",
+    ["runtime alg", ...REPEATED_COLUMNS.map((c) => c.label), "ratio"], rows);
+}
+
+function sizeTable(s, st) {
+  const kb = (n) => n.toLocaleString("en-US");
+  const rows = Object.entries(s.files).map(([f, v]) => [f, kb(v.raw), kb(v.gzip)]);
+  rows.push(["browser JS (web+api+oidc_edge)", kb(s.browserJs.raw), kb(s.browserJs.gzip)]);
+  rows.push(["SPA entry total (browser JS + wasm)", kb(s.spaEntryTotal.raw), kb(s.spaEntryTotal.gzip)]);
+  let out = table("sizes: bytes (gzip -9, each file on its own)", ["file", "raw", "gzip"], rows);
+  if (st) {
+    const ms = (v) => (v == null ? "n/a" : v.toFixed(2));
+    out += table(`start-up in Node: medians over fresh processes (${st.runs} runs; first verify ${Math.round(st.runs / ALGS.length)} per alg)`,
+      ["step", "ms"], [["WebAssembly.compile", ms(st.compileMs)], ["instantiate (initSync)", ms(st.instantiateMs)]]);
+    out += table("first verify after instantiation (Node, ms; setup = JwkSet.fromJson + new TokenVerifier)",
+      ["alg", "setup", "first verify", "second verify"],
+      ALGS.map((a) => [a, ms(st.firstVerify[a]?.setupMs), ms(st.firstVerify[a]?.firstVerifyMs), ms(st.firstVerify[a]?.secondVerifyMs)]));
+  }
+  return out;
+}
+
+// ---- main ------------------------------------------------------------------------------------------------
+
+const machine = machineInfo();
+const info = pkgInfo();
+const cacheOption = detectCacheOption();
+log(`oidc-edge bench${quick ? " (quick)" : ""}: package ${pkg}${info.commit ? ` @ ${info.commit.slice(0, 10)} (${info.branch})` : ""}`);
+const fixtures = await makeFixtures(ALGS, { cacheOption });
+const tmp = mkdtempSync(join(tmpdir(), "oidc-edge-bench-"));
+const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
+running.add(removeTmp);
+const fixturesFile = join(tmp, "fixtures.json");
+writeFileSync(fixturesFile, JSON.stringify(fixtures));
+
+const results = {};
+let startupResult;
+try {
+  if (runtimes.includes("node")) results.node = await benchNode(fixturesFile);
+  if (runtimes.includes("chromium")) results.chromium = await benchChromium(fixtures, machine);
+  if (runtimes.includes("workerd")) results.workerd = await benchWorkerd(fixtures);
+  startupResult = await startup(fixturesFile);
+} finally {
+  running.delete(removeTmp);
+  removeTmp();
+}
+const sizeResult = sizes();
+
+machine.loadavgAtEnd = loadavg()[0];
+const missing = [...new Set(Object.values(results).flatMap((r) => r.missing))];
+let report = `oidc-edge vs jose ${JSON.parse(readFileSync(join(root, "node_modules/jose/package.json"), "utf8")).version}` +
+  ` — ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, Chromium ${machine.chromium ?? "n/a"}, workerd ${machine.workerd ?? "n/a"}` +
+  `\npackage: ${pkg}${info.commit ? ` — ${info.branch} @ ${info.commit.slice(0, 10)} "${info.subject}"${info.dirtySources ? " (+ uncommitted source changes)" : ""}` : ""}` +
+  `, wasm sha256 ${info.wasmSha256}` +
+  `\n1-min load average ${machine.loadavgAtStart.toFixed(2)} at start, ${machine.loadavgAtEnd.toFixed(2)} at end (anything above ~1 means other processes shared the cores)${quick ? "\nQUICK MODE: short batches, indicative numbers only" : ""}`;
+for (const [name, r] of Object.entries(results)) report += `\n${mainTable(name, r)}`;
+if (results.workerd) {
+  report += `\n(workerd: timed from the host per request of N operations, minus the empty-request round trip ` +
+    `measured before each row: median ${results.workerd.baselineMs.median.toFixed(3)} ms, ` +
+    `range ${results.workerd.baselineMs.min.toFixed(3)}–${results.workerd.baselineMs.max.toFixed(3)} ms;` +
+    `\n cross-check: one extra batch per case timed by the worker's own performance.now() / by the host: ` +
+    `median ${results.workerd.clockCheck.medianRatio.toFixed(3)}, range ${results.workerd.clockCheck.min.toFixed(3)}–` +
+    `${results.workerd.clockCheck.max.toFixed(3)})`;
+}
+if (Object.keys(results).length) {
+  report += `\n${repeatedTable(results)}`;
+  report += `\n(verified-token cache option: ${cacheOption ? JSON.stringify(cacheOption) : "none offered by the package"})`;
+}
+report += `\n${sizeTable(sizeResult, startupResult)}`;
+if (missing.length) report += `\n\nnotes:\n${missing.map((m) => `- ${m}`).join("\n")}`;
+console.log(report);
+
+const out = {
+  machine, package: info, jose: JSON.parse(readFileSync(join(root, "node_modules/jose/package.json"), "utf8")).version,
+  quick, method: { ...timingOptions(quick), statistic: "median ops/s over timed batches", startupRuns: STARTUP_RUNS },
+  cacheOption, missing, runtimes: results, startup: startupResult, sizes: sizeResult,
+};
+writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(out, null, 2)}\n`);
+log("wrote bench/results.json");
