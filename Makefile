@@ -40,13 +40,10 @@ test-rust:
 
 test-wasm-node:
 	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --test wasm
-	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --test wasm_verify
 
 test-wasm-browser:
 	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 	  cargo test --target wasm32-unknown-unknown --test wasm
-	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
-	  cargo test --target wasm32-unknown-unknown --test wasm_verify
 
 test-js:
 	node --test --test-reporter=spec tests/js/

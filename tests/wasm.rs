@@ -10,6 +10,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 #[path = "wasm/token.rs"]
 mod token;
+#[path = "wasm/verify.rs"]
+mod verify;
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap()

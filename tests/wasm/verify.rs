@@ -1,54 +1,19 @@
 //! `JwkSet` and `TokenVerifier` in real JS engines (`make test-wasm-node`, `make test-wasm-browser`): the
 //! `jwks` option taken from an options object without consuming the caller's instance, claims as plain
 //! objects, and `OidcEdgeError`s — never a `TypeError` or a trap — for bad input.
-#![cfg(target_arch = "wasm32")]
-// A test crate: its helpers fail the test by panicking, as the `#[test]` functions do.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-use js_sys::{Object, Reflect};
+use super::{code_of, get, object, s};
+use js_sys::Object;
 use jwt_compact::Algorithm as _;
 use jwt_compact::AlgorithmSignature as _;
 use jwt_compact::alg::{Hs256, Hs256Key};
 use oidc_edge::base64url;
 use oidc_edge::js::verify::{JwkSetHandle, TokenVerifierHandle};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const SECRET: [u8; 32] = [7; 32];
 const NOW: f64 = 1_700_000_000.0;
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap()
-}
-
-fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
-    }
-    o.into()
-}
-
-fn s(v: &str) -> JsValue {
-    JsValue::from_str(v)
-}
-
-fn code_of(err: JsValue) -> String {
-    assert!(
-        err.is_instance_of::<js_sys::Error>(),
-        "not an Error: {err:?}"
-    );
-    assert_eq!(
-        get(&err, "name").as_string().as_deref(),
-        Some("OidcEdgeError")
-    );
-    get(&err, "code").as_string().unwrap()
-}
 
 fn hs256(claims: &str) -> String {
     let input = format!(
