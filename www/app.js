@@ -174,10 +174,11 @@ function renderSignedIn(session, what = "verifying the tokens") {
 }
 
 function scopeRow(expr) {
-  const input = h("input", { value: expr, spellcheck: false, className: "expr" });
+  const input = h("input", { value: expr, spellcheck: false, className: "expr", ariaLabel: "scope expression" });
+  const caret = h("pre", { className: "caret", hidden: true }); // under the input, at the error's column
   const cells = [h("td"), h("td"), h("td", { className: "details" })];
   const verdict = (v) => h("span", { className: v ? "pill ok" : "pill bad" }, v ? "✓ satisfied" : "✗ not satisfied");
-  const tr = h("tr", {}, h("td", {}, input), ...cells);
+  const tr = h("tr", {}, h("td", {}, input, caret), ...cells);
   tr.evaluate = () => {
     const { atClaims, session } = current ?? {};
     let req;
@@ -189,14 +190,13 @@ function scopeRow(expr) {
       cells[2].replaceChildren(h("div", {}, "canonical ", code(req.toString())),
         missing.length ? h("div", {}, "the token would need ", ...missing.map((s) => h("span", { className: "chip" }, s))) : "");
       tr.className = "";
+      caret.hidden = true;
     } catch (e) {
-      const caret = e.column ? `${" ".repeat(e.column - 1)}^` : "";
       cells[0].replaceChildren(h("span", { className: "pill bad" }, e.code ?? e.name));
-      cells[1].replaceChildren("");
-      cells[2].replaceChildren(
-        h("div", { className: "errline" }, e.column ? `column ${e.column}: ` : "", e.message),
-        caret && h("pre", { className: "caret" }, `${input.value}\n${caret}`),
-      );
+      cells[1].replaceChildren("—");
+      cells[2].replaceChildren(h("div", { className: "errline" }, e.column ? `column ${e.column}: ` : "", e.message));
+      caret.textContent = e.column ? `${" ".repeat(e.column - 1)}^` : "";
+      caret.hidden = !e.column;
       tr.className = "invalid";
     } finally {
       req?.free();
@@ -206,20 +206,27 @@ function scopeRow(expr) {
   return tr;
 }
 
+let apiCalls = 0;
 async function callApi(route, withToken) {
   const { method, path } = route;
   const headers = withToken ? { authorization: `Bearer ${current.session.tokens.accessToken}` } : {};
   const res = await fetch(path, { method, headers, body: method === "POST" ? JSON.stringify({ note: "hello from the demo" }) : undefined });
   const body = await res.text();
-  $("api-result").hidden = false;
-  $("api-status").textContent = `${res.status} ${res.statusText}`;
-  $("api-status").className = res.ok ? "pill ok" : "pill bad";
-  $("api-request").textContent = `${method} ${path}${withToken ? "  Authorization: Bearer …" : "  (no token)"}`;
-  const www = res.headers.get("www-authenticate");
-  fill($("api-headers"), www ? [["WWW-Authenticate", code(www)]] : []);
   let pretty = body;
   try { pretty = JSON.stringify(JSON.parse(body), null, 2); } catch { /* not JSON: shown as is */ }
-  $("api-body").textContent = pretty;
+  const www = res.headers.get("www-authenticate");
+  const headersDl = h("dl");
+  fill(headersDl, www ? [["WWW-Authenticate", code(www)]] : []);
+  const result = h("div", { className: "result", dataset: { status: res.status, call: ++apiCalls } },
+    h("div", { className: "status-line" },
+      h("span", { className: res.ok ? "pill ok" : "pill bad" }, `${res.status} ${res.statusText}`), " ",
+      h("code", {}, `${method} ${path}`), " ",
+      h("span", { className: "muted" }, withToken ? "Authorization: Bearer <access token>" : "no token"),
+      h("span", { className: "when" }, new Date().toLocaleTimeString([], { hour12: false }))),
+    www && headersDl,
+    h("pre", {}, pretty));
+  $("api-results").prepend(result);
+  while ($("api-results").children.length > 3) $("api-results").lastChild.remove();
 }
 
 async function refresh() {

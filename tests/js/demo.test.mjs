@@ -83,16 +83,20 @@ test("sign in with PKCE, verified claims, scope checks, API 200 and 403, refresh
   assert.equal(await row(1).getAttribute("class"), "invalid");
 
   // the API through the edge worker: 200 with the subject and scopes the worker vouched for, 403, 401
-  await page.click('[data-route="GET /api/profile"]');
-  await page.locator("#api-status", { hasText: "200" }).waitFor();
-  const echo = JSON.parse(await page.locator("#api-body").textContent());
+  const latest = page.locator("#api-results .result").first();
+  let calls = 0;
+  const call = async (route, status) => {
+    await page.click(`[data-route="${route}"]`);
+    await page.locator(`#api-results .result[data-call="${++calls}"]`).waitFor();
+    assert.equal(await latest.getAttribute("data-status"), String(status), await latest.textContent());
+  };
+  await call("GET /api/profile", 200);
+  const echo = JSON.parse(await latest.locator("pre").textContent());
   assert.equal(echo.subject, stack.user.login);
   assert.equal(echo.scopes, "api:read");
-  await page.click('[data-route="POST /api/notes"]');
-  await page.locator("#api-status", { hasText: "403" }).waitFor();
-  assert.match(await page.locator("#api-headers").textContent(), /error="insufficient_scope".*scope="api:write"/);
-  await page.click('[data-route="no-token"]');
-  await page.locator("#api-status", { hasText: "401" }).waitFor();
+  await call("POST /api/notes", 403);
+  assert.match(await latest.locator("dl").textContent(), /error="insufficient_scope".*scope="api:write"/);
+  await call("no-token", 401);
 
   // refresh: new tokens, verified again, and the API still answers
   const before = await claim("at_hash");
@@ -100,8 +104,8 @@ test("sign in with PKCE, verified claims, scope checks, API 200 and 403, refresh
   await page.locator("#refreshed", { hasText: "1×" }).waitFor();
   assert.notEqual(await claim("at_hash"), before);
   assert.equal(await page.locator("#error").isHidden(), true);
-  await page.click('[data-route="GET /api/profile"]');
-  await page.locator("#api-status", { hasText: "200" }).waitFor();
+  await call("GET /api/profile", 200);
+  await call("POST /api/notes", 403);
 
   mkdirSync(artifacts, { recursive: true });
   await page.setViewportSize({ width: 1100, height: 900 });
