@@ -2,7 +2,14 @@
 import { startDemoStack } from "./stack.mjs";
 
 const port = Number(process.env.PORT ?? 8080);
-const stack = await startDemoStack({ port });
+let stack;
+try {
+  stack = await startDemoStack({ port });
+} catch (e) {
+  if (e.code !== "EADDRINUSE") throw e;
+  console.error(`port ${port} is in use: run PORT=<another port> make demo`);
+  process.exit(1);
+}
 const { urls, user } = stack;
 console.log(`
 oidc-edge demo — open ${urls.spa}/
