@@ -288,7 +288,7 @@ async function main() {
   $("api-buttons").replaceChildren(
     ...cfg.routes.map((r) => h("button", {
       onclick: () => step(`calling ${r.method} ${r.path}`, () => callApi(r, true)), dataset: { route: `${r.method} ${r.path}` },
-    }, `${r.method} ${r.path}`, h("small", {}, `needs ${r.requires}`))),
+    }, `${r.method} ${r.path}`, h("small", {}, `needs ${r.scopes}`))),
     h("button", {
       className: "secondary", dataset: { route: "no-token" },
       onclick: () => step("calling the API", () => callApi(cfg.routes[0], false)),

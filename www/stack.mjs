@@ -24,10 +24,10 @@ export const TEST_USER = { login: "alice", password: "wonderland" };
 /** OpenID scopes the SPA always asks for, and the API's scopes (the user picks which to request). */
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"];
 export const API_SCOPES = ["api:read", "api:write"];
-/** The worker's route table: method + path -> scope requirement. */
+/** The worker's route table: method + path -> scope requirement (a ScopeRequirement expression). */
 export const ROUTES = [
-  { method: "GET", path: "/api/profile", requires: "api:read" },
-  { method: "POST", path: "/api/notes", requires: "api:write" },
+  { method: "GET", path: "/api/profile", scopes: "api:read" },
+  { method: "POST", path: "/api/notes", scopes: "api:write" },
 ];
 const WORKER_ENTRY = join(www, "standin-worker.js");
 
@@ -125,7 +125,8 @@ export async function startDemoStack({ port = 0 } = {}) {
         AUDIENCE: api,
         JWKS_URI: `${provider.issuer}/jwks`,
         ORIGIN: origin.url,
-        ROUTES: JSON.stringify(Object.fromEntries(ROUTES.map((r) => [`${r.method} ${r.path}`, r.requires]))),
+        REALM: "demo-api",
+        ROUTES: JSON.stringify(ROUTES),
       },
     });
     closers.push(worker.close);

@@ -1,6 +1,7 @@
 // STAND-IN for the edge verifier of issue 7 (`worker/`, built on another branch): the least the demo needs
 // from it, so the demo runs before that worker lands. Delete this file when it does.
-// Bindings: ISSUER, AUDIENCE, JWKS_URI, ORIGIN, ROUTES (JSON: {"METHOD /path": "scope expression"}).
+// Same bindings as worker/src/index.js: ISSUER, AUDIENCE, JWKS_URI, ORIGIN, REALM and ROUTES (JSON:
+// [{ "method": "GET", "path": "/api/x", "scopes": "scope expression" }]; here exact paths only).
 import { JwkSet, TokenVerifier, ScopeRequirement, bearerChallenge } from "oidc-edge";
 
 let verifier;
@@ -8,13 +9,13 @@ let routes;
 
 export default {
   async fetch(request, env) {
-    routes ??= new Map(Object.entries(JSON.parse(env.ROUTES)).map(([k, v]) => [k, ScopeRequirement.parse(v)]));
+    routes ??= new Map(JSON.parse(env.ROUTES).map((r) => [`${r.method} ${r.path}`, ScopeRequirement.parse(r.scopes)]));
     const url = new URL(request.url);
     const required = routes.get(`${request.method} ${url.pathname}`);
     if (!required) return new Response("not found\n", { status: 404 });
     const deny = (error) => {
-      const { status, wwwAuthenticate } = bearerChallenge(error, { realm: "demo-api", errorDescription: true });
-      return new Response(JSON.stringify({ error: error?.code ?? "no_token", message: error?.message }), {
+      const { status, wwwAuthenticate } = bearerChallenge(error, { realm: env.REALM, errorDescription: true });
+      return new Response(JSON.stringify({ error: error?.code ?? "invalid_request", message: error?.message }), {
         status, headers: { "www-authenticate": wwwAuthenticate, "content-type": "application/json" },
       });
     };
