@@ -152,3 +152,14 @@ test("a callback whose state was tampered with shows state_mismatch", async (t) 
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, "demo-state-mismatch.png") });
 });
+
+test("cancelling at the provider shows authorization_error with access_denied", async (t) => {
+  const page = await newPage(t);
+  await page.goto(`${stack.urls.spa}/`);
+  await page.locator("#login:not([disabled])").click();
+  await page.click("text=[ Cancel ]");
+  await page.locator("#error:not([hidden])").waitFor();
+  assert.equal(await page.locator("#error-code").textContent(), "authorization_error");
+  assert.match(await page.locator("#error-message").textContent(), /^access_denied: End-User aborted interaction/);
+  assert.equal(await page.locator("#signin").isVisible(), true);
+});
