@@ -118,6 +118,7 @@ test("sign in with PKCE, verified claims, scope checks, API 200 and 403, refresh
   await page.locator("#notice", { hasText: "Signed out" }).waitFor();
   assert.equal(await page.locator("#signin").isVisible(), true);
   assert.equal(await page.locator("#identity").isHidden(), true);
+  await page.screenshot({ path: join(artifacts, "demo-signed-out.png") });
 });
 
 test("a callback whose state was tampered with shows state_mismatch", async (t) => {
