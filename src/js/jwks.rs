@@ -60,9 +60,15 @@ impl RemoteJwks {
         self.cache.borrow().generation()
     }
 
-    /// Whether the cache policy would fetch now for a token with `kid` (no attempt is counted).
+    /// Whether a token with `kid` should wait for keys: the cache policy would fetch now (no attempt is
+    /// counted), or a fetch is in flight and the current set lacks `kid` (or there is none yet).
     pub(crate) fn fetch_due(&self, now: u64, kid: Option<&str>) -> bool {
-        matches!(self.cache.borrow().peek(now, kid), Plan::Fetch(_))
+        let cache = self.cache.borrow();
+        let lacking = cache
+            .current()
+            .is_none_or(|c| kid.is_some_and(|k| !c.has_kid(k)));
+        (lacking && self.in_flight.borrow().is_some())
+            || matches!(cache.peek(now, kid), Plan::Fetch(_))
     }
 
     /// Makes sure there is a set, fetching when the cache policy says so (a stale set, an unknown `kid`,
