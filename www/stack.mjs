@@ -9,6 +9,7 @@
 //
 // `startDemoStack({ port })` resolves to `{ urls, clientId, user, close() }`; `close()` stops every server and
 // the workerd process it started.
+import { readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, resolve } from "node:path";
 import { startProvider } from "../tests/js/support/provider.mjs";
@@ -29,7 +30,8 @@ export const ROUTES = [
   { method: "GET", path: "/api/profile", scopes: "api:read" },
   { method: "POST", path: "/api/notes", scopes: "api:write" },
 ];
-const WORKER_ENTRY = join(www, "standin-worker.js");
+/** The edge verifier of worker/ (a Cloudflare Worker), run in workerd with the vars of its wrangler.toml. */
+const WORKER_ENTRY = join(root, "worker/src/index.js");
 
 /** The API origin behind the worker: it trusts the worker's headers and says what it received. */
 async function startOrigin() {
@@ -81,7 +83,7 @@ export async function startDemoStack({ port = 0 } = {}) {
   try {
     let config;
     let workerUrl;
-    const pkgFiles = ["web.js", "api.js", "oidc_edge.js", "oidc_edge_bg.wasm"];
+    const pkgFiles = readdirSync(join(root, "pkg")); // the built package, as the page imports it (import map)
     const spa = await serveStatic(www, {
       ...Object.fromEntries(pkgFiles.map((f) => [`/pkg/${f}`, join(root, "pkg", f)])),
       "/callback": join(www, "index.html"),
