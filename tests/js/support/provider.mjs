@@ -57,13 +57,12 @@ function defaultClients() {
  *   resource or `audience`) granting at most `scope`. Any other `resource` is `invalid_target`.
  * @param {boolean} [opts.atHash] put `at_hash` in ID tokens issued by the token endpoint too. OIDC Core 3.1.3.8
  *   makes it optional in the code flow and oidc-provider leaves it out; the demo turns it on to show the check.
- * @param {number} [opts.port] listen on this port (default 0: any free one).
  * @returns {Promise<{ issuer: string, provider: Provider, signingJwks: { keys: object[] },
  *   tokenExchanges: object[], close(): Promise<void> }>}
  */
 export async function startProvider(opts = {}) {
   const server = createServer();
-  await new Promise((resolve, reject) => server.once("error", reject).listen(opts.port ?? 0, "127.0.0.1", resolve));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${server.address().port}`;
 
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
