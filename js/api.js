@@ -37,3 +37,5 @@ export {
   JwkSet,
   TokenVerifier,
 } from "./oidc_edge.js";
+// The edge verifier: a small composition of Promises and Responses around the wasm EdgeGuard.
+export { createEdgeVerifier } from "./edge.js";

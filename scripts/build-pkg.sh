@@ -16,7 +16,7 @@ wasm-bindgen "$wasm" --out-dir "$out" --out-name oidc_edge --target web --no-typ
 node_modules/.bin/wasm-opt "$out/oidc_edge_bg.wasm" -o "$out/oidc_edge_bg.wasm" -Oz --strip-debug \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --enable-reference-types --enable-multivalue
-cp js/api.js js/node.js js/web.js js/workerd.js js/index.d.ts js/package.json "$out/"
+cp js/api.js js/edge.js js/node.js js/web.js js/workerd.js js/index.d.ts js/package.json "$out/"
 cp README.md "$out/README.md"
 
 printf '\n%-22s %10s %10s\n' "pkg/ file" "raw B" "gzip B"

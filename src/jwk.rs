@@ -7,6 +7,7 @@ use crate::base64url;
 use crate::error::{Error, Result};
 use crate::json::{self, parse_strict};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// RSA moduli below this are `weak_key` (RFC 7518 §3.3).
@@ -120,7 +121,8 @@ impl Jwk {
 /// A JWK Set (RFC 7517 §5) holding only keys usable for verification.
 #[derive(Clone, Debug)]
 pub struct JwkSet {
-    keys: Vec<Jwk>,
+    // Shared: cloning a set (a verifier taking the current set of a remote JWKS) copies no key material.
+    keys: Arc<[Jwk]>,
 }
 
 impl JwkSet {
@@ -146,7 +148,7 @@ impl JwkSet {
             }
         }
         if !keys.is_empty() {
-            return Ok(JwkSet { keys });
+            return Ok(JwkSet { keys: keys.into() });
         }
         let reasons = skipped
             .iter()
@@ -162,6 +164,19 @@ impl JwkSet {
         } else {
             invalid(format!("no usable key in the JWKS: {reasons}"))
         })
+    }
+
+    /// A set with no key: every verification against it is `key_not_found`. What a verifier whose keys come
+    /// from a remote JWKS holds before the first fetch.
+    pub fn empty() -> Self {
+        JwkSet {
+            keys: Arc::from(Vec::new()),
+        }
+    }
+
+    /// Whether the set holds no key (only [`JwkSet::empty`]; a parsed set has at least one).
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
     }
 
     /// The usable keys.

@@ -12,14 +12,19 @@
 //!   attempt waits for the cooldown.
 //! - The only URL ever fetched is the one given at construction: never one taken from a token (`jku`, `x5u`).
 //!
-//! The set is kept generic — the JSON text, the parsed object and its `kid`s — so that the usable key set type
-//! can be built from it by whoever verifies.
+//! A fetched body is parsed once, into the verifier's [`JwkSet`]: a body with no usable key (`invalid_jwk`,
+//! `weak_key`) is a failed fetch like any other, and the last good set keeps being served. Each good set gets a
+//! new [`JwksCache::generation`], so that whoever derived something from the keys (a verifier, a cache of
+//! verified tokens) can tell that they changed.
+//!
+//! A refetch (the set expired, or an unknown `kid`) carries `Cache-Control: no-cache` (RFC 9111 §5.2.1.4), so
+//! that a shared cache between this one and the provider (e.g. the Workers Cache API) does not answer it with
+//! the set it just replaced.
 
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse, http_error};
-use crate::json;
-use serde_json::{Map, Value};
+use crate::jwk::JwkSet;
 
 /// The largest JWKS body accepted, in bytes.
 pub const MAX_JWKS_BYTES: usize = 512 * 1024;
@@ -85,13 +90,11 @@ impl CachePolicy {
 }
 
 /// A JWK set as fetched.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CachedJwks {
-    /// The body, as received.
-    pub json: String,
-    /// The parsed set: an object with a non-empty `keys` array of objects.
-    pub value: Map<String, Value>,
-    /// The `kid` of every key that has one, in order.
+    /// The usable keys (see [`JwkSet::from_json`]).
+    pub set: JwkSet,
+    /// The `kid` of every usable key, each once, in order.
     pub key_ids: Vec<String>,
     /// When it was fetched.
     pub fetched_at: u64,
@@ -100,38 +103,13 @@ pub struct CachedJwks {
 }
 
 impl CachedJwks {
-    /// Parses a JWK set. Errors: `invalid_jwk` when it is not an object whose `keys` is a non-empty array of
-    /// objects, or a `kid` is not a string, or on duplicate JSON members.
+    /// Parses a JWK set. Errors: those of [`JwkSet::from_json`]: `invalid_jwk` when it is not a JWKS or holds no
+    /// usable key, `weak_key` when every key is too weak.
     pub fn parse(json_text: &str, fetched_at: u64, max_age: u64) -> Result<Self> {
-        let value = json::parse_object(json_text)
-            .map_err(|e| Error::InvalidJwk(format!("the JWKS is not a JSON object: {e}")))?;
-        let keys = match value.get("keys") {
-            Some(Value::Array(keys)) if !keys.is_empty() => keys,
-            Some(Value::Array(_)) => return Err(Error::InvalidJwk("the JWKS has no keys".into())),
-            _ => return Err(Error::InvalidJwk("the JWKS has no \"keys\" array".into())),
-        };
-        let mut key_ids = Vec::new();
-        for key in keys {
-            let Value::Object(key) = key else {
-                return Err(Error::InvalidJwk(format!(
-                    "a JWKS key must be an object, found {}",
-                    json::kind(key)
-                )));
-            };
-            match key.get("kid") {
-                None => {}
-                Some(Value::String(kid)) => key_ids.push(kid.clone()),
-                Some(other) => {
-                    return Err(Error::InvalidJwk(format!(
-                        "kid must be a string, found {}",
-                        json::kind(other)
-                    )));
-                }
-            }
-        }
+        let set = JwkSet::from_json(json_text)?;
+        let key_ids = set.key_ids().into_iter().map(str::to_owned).collect();
         Ok(CachedJwks {
-            json: json_text.to_owned(),
-            value,
+            set,
             key_ids,
             fetched_at,
             max_age,
@@ -177,6 +155,7 @@ pub struct JwksCache {
     jwks_uri: String,
     policy: CachePolicy,
     current: Option<CachedJwks>,
+    generation: u64,
     last_attempt: Option<u64>,
     last_error: Option<Error>,
 }
@@ -191,6 +170,7 @@ impl JwksCache {
             jwks_uri: jwks_uri.to_owned(),
             policy,
             current: None,
+            generation: 0,
             last_attempt: None,
             last_error: None,
         })
@@ -201,12 +181,29 @@ impl JwksCache {
         &self.jwks_uri
     }
 
-    /// The GET to send when [`JwksCache::next`] says [`Plan::Fetch`].
+    /// The GET to send when [`JwksCache::next`] says [`Plan::Fetch`] (as for [`FetchReason::Initial`]).
     pub fn request(&self) -> HttpRequest {
-        HttpRequest::get(
+        self.request_for(FetchReason::Initial)
+    }
+
+    /// The GET to send for a fetch of this reason: a refetch ([`FetchReason::Expired`],
+    /// [`FetchReason::UnknownKid`]) asks intermediate caches not to answer from what they stored.
+    pub fn request_for(&self, reason: FetchReason) -> HttpRequest {
+        let mut request = HttpRequest::get(
             self.jwks_uri.clone(),
             "application/jwk-set+json, application/json",
-        )
+        );
+        if reason != FetchReason::Initial {
+            request
+                .headers
+                .push(("cache-control".into(), "no-cache".into()));
+        }
+        request
+    }
+
+    /// Incremented at each good set (0 before the first): a changed value means the keys may have changed.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The last good set, fresh or not.
@@ -227,7 +224,16 @@ impl JwksCache {
     /// Decides, at `now`, for a token with `kid` (or none), whether to fetch. A `Fetch` answer counts as an
     /// attempt from now on (the cooldown starts), so ask only when you will send the request.
     pub fn next(&mut self, now: u64, kid: Option<&str>) -> Plan {
-        let plan = match &self.current {
+        let plan = self.peek(now, kid);
+        if matches!(plan, Plan::Fetch(_)) {
+            self.last_attempt = Some(now);
+        }
+        plan
+    }
+
+    /// What [`JwksCache::next`] would answer, without counting a fetch attempt.
+    pub fn peek(&self, now: u64, kid: Option<&str>) -> Plan {
+        match &self.current {
             None if self.last_error.is_some() && !self.cooled_down(now) => {
                 Plan::Fail(self.last_error.clone().unwrap_or_else(|| Error::HttpError {
                     message: "the JWKS could not be fetched".into(),
@@ -248,11 +254,7 @@ impl JwksCache {
                 }
                 _ => Plan::UseCurrent,
             },
-        };
-        if matches!(plan, Plan::Fetch(_)) {
-            self.last_attempt = Some(now);
         }
-        plan
     }
 
     /// Takes the answer to [`JwksCache::request`]. A good set replaces the current one; on failure the current
@@ -265,8 +267,8 @@ impl JwksCache {
     }
 
     /// Like [`JwksCache::on_response`], with a further check of the parsed set before it replaces the current
-    /// one: e.g. that it holds at least one usable key (building the verifier's key set from
-    /// [`CachedJwks::json`]). A set the check refuses counts as a failed fetch: the last good set stays.
+    /// one (e.g. that it holds a key a caller needs). A set the check refuses counts as a failed fetch: the last
+    /// good set stays.
     pub fn on_response_checked(
         &mut self,
         now: u64,
@@ -300,6 +302,7 @@ impl JwksCache {
         match result {
             Ok(set) => {
                 self.current = Some(set);
+                self.generation = self.generation.wrapping_add(1);
                 self.last_error = None;
                 Ok(())
             }
@@ -320,7 +323,9 @@ mod tests {
     fn jwks(kids: &[&str]) -> String {
         let keys: Vec<String> = kids
             .iter()
-            .map(|k| format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"AA","kid":"{k}"}}"#))
+            .map(|k| format!(
+                    r#"{{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"{k}"}}"#
+                ))
             .collect();
         format!(r#"{{"keys":[{}]}}"#, keys.join(","))
     }
@@ -433,6 +438,51 @@ mod tests {
         assert_eq!(e.code(), "weak_key");
         assert_eq!(c.current().unwrap().key_ids, ["a"]);
         assert_eq!(c.last_error().unwrap().code(), "weak_key");
+    }
+
+    #[test]
+    fn a_set_without_usable_keys_is_a_failed_fetch() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert_eq!(c.generation(), 0);
+        c.next(0, None);
+        c.on_response(0, &ok(&["a"])).unwrap();
+        assert_eq!(c.generation(), 1);
+        assert_eq!(c.current().unwrap().set.key_ids(), ["a"]);
+        let enc = r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","use":"enc","kid":"e"}]}"#;
+        let e = c
+            .on_response(700, &HttpResponse::new(200, enc))
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_jwk");
+        let weak = r#"{"keys":[{"kty":"oct","k":"c2hvcnQ","alg":"HS256","kid":"w"}]}"#;
+        let e = c
+            .on_response(700, &HttpResponse::new(200, weak))
+            .unwrap_err();
+        assert_eq!(e.code(), "weak_key");
+        assert_eq!(c.current().unwrap().key_ids, ["a"]);
+        assert_eq!(c.generation(), 1);
+    }
+
+    #[test]
+    fn refetches_ask_caches_to_revalidate() {
+        let c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert_eq!(
+            c.request_for(FetchReason::Initial).header("cache-control"),
+            None
+        );
+        for r in [FetchReason::Expired, FetchReason::UnknownKid] {
+            assert_eq!(c.request_for(r).header("cache-control"), Some("no-cache"));
+        }
+    }
+
+    #[test]
+    fn peek_does_not_start_the_cooldown() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert_eq!(c.peek(0, None), Plan::Fetch(FetchReason::Initial));
+        assert_eq!(c.peek(0, None), Plan::Fetch(FetchReason::Initial));
+        assert_eq!(c.next(0, None), Plan::Fetch(FetchReason::Initial));
+        c.on_response(0, &ok(&["a"])).unwrap();
+        assert_eq!(c.peek(40, Some("b")), Plan::Fetch(FetchReason::UnknownKid));
+        assert_eq!(c.peek(40, Some("b")), Plan::Fetch(FetchReason::UnknownKid));
     }
 
     #[test]

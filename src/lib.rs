@@ -15,6 +15,7 @@ pub mod challenge;
 pub mod client_assertion;
 pub mod client_auth;
 pub mod discovery;
+pub mod edge;
 pub mod endpoint;
 pub mod error;
 pub mod http;
@@ -29,6 +30,7 @@ pub mod revoke;
 pub mod route;
 pub mod scope;
 pub mod token;
+pub mod token_cache;
 pub mod userinfo;
 pub mod verify;
 

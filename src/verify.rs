@@ -73,6 +73,14 @@ pub struct AccessTokenOptions {
     pub strict: bool,
 }
 
+/// Every asymmetric algorithm, plus HS* when the set holds `oct` keys (DESIGN.md "Algorithms").
+fn default_algorithms(jwks: &JwkSet) -> Vec<Algorithm> {
+    Algorithm::ALL
+        .into_iter()
+        .filter(|a| !a.is_symmetric() || jwks.has_symmetric_keys())
+        .collect()
+}
+
 /// The `typ` rule a verification applies to the header.
 enum TypRule<'a> {
     Any,
@@ -91,6 +99,8 @@ pub struct TokenVerifier {
     audience: Vec<String>,
     jwks: JwkSet,
     algorithms: Vec<Algorithm>,
+    /// Whether `algorithms` was given (else it follows the key set: HS* only with `oct` keys).
+    explicit_algorithms: bool,
     clock_tolerance: u64,
     client_id: Option<String>,
     max_token_length: usize,
@@ -118,6 +128,7 @@ impl TokenVerifier {
                 "maxTokenLength must be positive".into(),
             ));
         }
+        let explicit_algorithms = options.algorithms.is_some();
         let algorithms = match options.algorithms {
             Some(algs) if algs.is_empty() => {
                 return Err(Error::InvalidRequest(
@@ -125,10 +136,7 @@ impl TokenVerifier {
                 ));
             }
             Some(algs) => algs,
-            None => Algorithm::ALL
-                .into_iter()
-                .filter(|a| !a.is_symmetric() || jwks.has_symmetric_keys())
-                .collect(),
+            None => default_algorithms(&jwks),
         };
         let client_id = match (options.client_id, audience.as_slice()) {
             (Some(id), _) if id.is_empty() => {
@@ -143,6 +151,7 @@ impl TokenVerifier {
             audience,
             jwks,
             algorithms,
+            explicit_algorithms,
             clock_tolerance: options.clock_tolerance,
             client_id,
             max_token_length: options.max_token_length,
@@ -152,6 +161,25 @@ impl TokenVerifier {
     /// The algorithms this verifier accepts.
     pub fn algorithms(&self) -> &[Algorithm] {
         &self.algorithms
+    }
+
+    /// The key set it verifies against.
+    pub fn jwks(&self) -> &JwkSet {
+        &self.jwks
+    }
+
+    /// The clock tolerance, in seconds.
+    pub fn clock_tolerance(&self) -> u64 {
+        self.clock_tolerance
+    }
+
+    /// Replaces the key set (a remote JWKS was refetched). Without explicit `algorithms`, the default
+    /// allowlist follows the new set (HS* only when it holds `oct` keys). Cheap: a [`JwkSet`] shares its keys.
+    pub fn set_jwks(&mut self, jwks: JwkSet) {
+        if !self.explicit_algorithms {
+            self.algorithms = default_algorithms(&jwks);
+        }
+        self.jwks = jwks;
     }
 
     /// Verifies signature, `typ` (when asked), `iss`, `aud`, `exp` (required), `nbf`, `iat` and the

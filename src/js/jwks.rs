@@ -1,9 +1,12 @@
 //! `RemoteJwks`: the core's JWKS cache policy (`jwks_cache`) driven with `fetch`. Concurrent callers share
-//! one fetch in flight.
+//! one fetch in flight. The cache holds the parsed `JwkSet`, which a `TokenVerifier` or an edge guard built on
+//! this object reads at each verification (no copy of the keys: a `JwkSet` shares them).
 
 use super::convert::{JsResult, options, string_arg, to_js_error};
 use super::http::{fetch_fn, now_or, send, split_options};
+use super::verify::JwkSetHandle;
 use crate::error::Error;
+use crate::jwk::JwkSet;
 use crate::jwks_cache::{CachePolicy, JwksCache, Plan};
 use js_sys::{Array, Function, Promise};
 use serde::Deserialize;
@@ -35,46 +38,51 @@ pub struct RemoteJwks {
     in_flight: Rc<RefCell<Option<Promise>>>,
 }
 
-#[wasm_bindgen]
 impl RemoteJwks {
-    /// `new RemoteJwks(jwksUri, opts?)`
-    #[wasm_bindgen(constructor)]
-    pub fn new(jwks_uri: JsValue, opts: JsValue) -> JsResult<RemoteJwks> {
-        let run = || -> Result<RemoteJwks, Error> {
-            let uri = string_arg("jwksUri", &jwks_uri)?;
-            let (rest, taken) = split_options(&opts, &["fetch"]);
-            let o: RemoteJwksOptions = options("RemoteJwks options", &rest)?;
-            let d = CachePolicy::default();
-            let policy = CachePolicy {
-                cooldown: o.cooldown.unwrap_or(d.cooldown),
-                default_max_age: o.default_max_age.unwrap_or(d.default_max_age),
-                min_max_age: o.min_max_age.unwrap_or(d.min_max_age),
-                max_max_age: o.max_max_age.unwrap_or(d.max_max_age),
-            };
-            Ok(RemoteJwks {
-                cache: Rc::new(RefCell::new(JwksCache::new(&uri, policy)?)),
-                fetch: fetch_fn(taken.first().unwrap_or(&JsValue::UNDEFINED))?,
-                in_flight: Rc::new(RefCell::new(None)),
-            })
-        };
-        run().map_err(to_js_error)
+    /// A remote set around a core cache.
+    pub(crate) fn from_cache(cache: JwksCache, fetch: Function) -> Self {
+        RemoteJwks {
+            cache: Rc::new(RefCell::new(cache)),
+            fetch,
+            in_flight: Rc::new(RefCell::new(None)),
+        }
     }
 
-    /// `remote.getKeySet(kid?, opts?)`: the JWK set (for now its JSON object; the usable key set type plugs
-    /// in here), fetching when the cache policy says so.
-    #[wasm_bindgen(js_name = getKeySet)]
-    pub fn get_key_set(&self, kid: JsValue, opts: JsValue) -> Promise {
+    /// The current set and its generation, when there is one (no fetch).
+    pub(crate) fn current(&self) -> Option<(JwkSet, u64)> {
+        let cache = self.cache.borrow();
+        let generation = cache.generation();
+        cache.current().map(|c| (c.set.clone(), generation))
+    }
+
+    /// The generation of the current set (0 before the first).
+    pub(crate) fn generation(&self) -> u64 {
+        self.cache.borrow().generation()
+    }
+
+    /// Whether a token with `kid` should wait for keys: the cache policy would fetch now (no attempt is
+    /// counted), or a fetch is in flight and the current set lacks `kid` (or there is none yet).
+    pub(crate) fn fetch_due(&self, now: u64, kid: Option<&str>) -> bool {
+        let cache = self.cache.borrow();
+        let lacking = cache
+            .current()
+            .is_none_or(|c| kid.is_some_and(|k| !c.has_kid(k)));
+        (lacking && self.in_flight.borrow().is_some())
+            || matches!(cache.peek(now, kid), Plan::Fetch(_))
+    }
+
+    /// Makes sure there is a set, fetching when the cache policy says so (a stale set, an unknown `kid`,
+    /// subject to the cooldown). Resolves when there is a set to use (possibly without `kid`); rejects with the
+    /// fetch error when there is none.
+    pub(crate) fn ensure(
+        &self,
+        now: u64,
+        kid: Option<String>,
+    ) -> impl std::future::Future<Output = Result<(), JsValue>> + 'static {
         let cache = self.cache.clone();
         let fetch = self.fetch.clone();
         let in_flight = self.in_flight.clone();
-        future_to_promise(async move {
-            let kid = if kid.is_undefined() || kid.is_null() {
-                None
-            } else {
-                Some(string_arg("kid", &kid).map_err(to_js_error)?)
-            };
-            let o: GetOptions = options("getKeySet options", &opts).map_err(to_js_error)?;
-            let now = now_or(o.now);
+        async move {
             // Someone is fetching already: wait for it, then decide (the cooldown stops a second fetch).
             let pending = in_flight.borrow().clone();
             if let Some(p) = pending {
@@ -84,8 +92,8 @@ impl RemoteJwks {
             match plan {
                 Plan::UseCurrent => {}
                 Plan::Fail(e) => return Err(to_js_error(e)),
-                Plan::Fetch(_) => {
-                    let request = cache.borrow().request();
+                Plan::Fetch(reason) => {
+                    let request = cache.borrow().request_for(reason);
                     let fetch_cache = cache.clone();
                     let promise = future_to_promise(async move {
                         let result = match send(&fetch, &request).await {
@@ -105,15 +113,75 @@ impl RemoteJwks {
                     }
                 }
             }
-            let cache = cache.borrow();
-            let set = cache.current().ok_or_else(|| {
+            if cache.borrow().current().is_none() {
+                return Err(to_js_error(Error::HttpError {
+                    message: "the JWKS has not been fetched".into(),
+                    status: None,
+                }));
+            }
+            Ok(())
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl RemoteJwks {
+    /// `new RemoteJwks(jwksUri, opts?)`
+    #[wasm_bindgen(constructor)]
+    pub fn new(jwks_uri: JsValue, opts: JsValue) -> JsResult<RemoteJwks> {
+        let run = || -> Result<RemoteJwks, Error> {
+            let uri = string_arg("jwksUri", &jwks_uri)?;
+            let (rest, taken) = split_options(&opts, &["fetch"]);
+            let o: RemoteJwksOptions = options("RemoteJwks options", &rest)?;
+            let d = CachePolicy::default();
+            let policy = CachePolicy {
+                cooldown: o.cooldown.unwrap_or(d.cooldown),
+                default_max_age: o.default_max_age.unwrap_or(d.default_max_age),
+                min_max_age: o.min_max_age.unwrap_or(d.min_max_age),
+                max_max_age: o.max_max_age.unwrap_or(d.max_max_age),
+            };
+            Ok(RemoteJwks::from_cache(
+                JwksCache::new(&uri, policy)?,
+                fetch_fn(taken.first().unwrap_or(&JsValue::UNDEFINED))?,
+            ))
+        };
+        run().map_err(to_js_error)
+    }
+
+    /// `remote.getKeySet(kid?, opts?)`: the current `JwkSet`, fetching when the cache policy says so.
+    #[wasm_bindgen(js_name = getKeySet)]
+    pub fn get_key_set(&self, kid: JsValue, opts: JsValue) -> Promise {
+        let args = (|| -> Result<(Option<String>, u64), Error> {
+            let kid = if kid.is_undefined() || kid.is_null() {
+                None
+            } else {
+                Some(string_arg("kid", &kid)?)
+            };
+            let o: GetOptions = options("getKeySet options", &opts)?;
+            Ok((kid, now_or(o.now)))
+        })();
+        let this = self.share();
+        future_to_promise(async move {
+            let (kid, now) = args.map_err(to_js_error)?;
+            this.ensure(now, kid).await?;
+            let set = this.current().map(|(set, _)| set).ok_or_else(|| {
                 to_js_error(Error::HttpError {
                     message: "the JWKS has not been fetched".into(),
                     status: None,
                 })
             })?;
-            js_sys::JSON::parse(&set.json)
+            Ok(JwkSetHandle::new(set).into())
         })
+    }
+
+    /// Not public API: a second handle on the same cache (see `convert::shared_handle`).
+    #[wasm_bindgen(js_name = __oidcEdgeShare)]
+    pub fn share(&self) -> RemoteJwks {
+        RemoteJwks {
+            cache: self.cache.clone(),
+            fetch: self.fetch.clone(),
+            in_flight: self.in_flight.clone(),
+        }
     }
 
     /// The `kid`s of the current set (empty before the first fetch).

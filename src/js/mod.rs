@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod convert;
+pub mod edge;
 pub mod endpoints;
 pub mod http;
 pub mod jwks;

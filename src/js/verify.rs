@@ -4,6 +4,7 @@
 use super::convert::{
     JsResult, options, required_options, shared_handle, stringify, to_js_error, type_name,
 };
+use super::jwks::RemoteJwks;
 use super::scope::requirement_arg;
 use crate::alg::Algorithm;
 use crate::error::Error;
@@ -13,15 +14,24 @@ use crate::params::OneOrMany;
 use crate::verify::{
     AccessTokenOptions, IdTokenOptions, TokenVerifier, VerifierOptions, VerifyOptions,
 };
-use js_sys::Reflect;
+use js_sys::{Promise, Reflect};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 /// `JwkSet`: the usable keys of a JWKS.
 #[wasm_bindgen(js_name = JwkSet)]
 pub struct JwkSetHandle {
     inner: JwkSet,
+}
+
+impl JwkSetHandle {
+    /// A handle on a core set.
+    pub(crate) fn new(inner: JwkSet) -> Self {
+        JwkSetHandle { inner }
+    }
 }
 
 #[wasm_bindgen(js_class = JwkSet)]
@@ -66,17 +76,36 @@ impl JwkSetHandle {
     }
 }
 
-/// `opts.jwks` as a key set: it must be a `JwkSet` instance, else `invalid_request`.
-fn jwks_option(opts: &JsValue) -> Result<JwkSet, Error> {
-    Reflect::get(opts, &JsValue::from_str("jwks"))
-        .ok()
-        .and_then(|jwks| shared_handle::<JwkSetHandle>(&jwks))
-        .map(|h| h.inner)
-        .ok_or_else(|| {
-            Error::InvalidRequest(
-                "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson)".into(),
-            )
-        })
+/// Where a verifier's keys come from.
+enum KeySource {
+    Fixed,
+    /// A remote set: the verifier takes its current set whenever the generation changed.
+    Remote {
+        remote: RemoteJwks,
+        seen: Cell<u64>,
+    },
+}
+
+/// `opts.jwks`: a `JwkSet` or a `RemoteJwks` instance, else `invalid_request`.
+fn jwks_option(opts: &JsValue) -> Result<(JwkSet, KeySource), Error> {
+    let value = Reflect::get(opts, &JsValue::from_str("jwks")).unwrap_or(JsValue::UNDEFINED);
+    if let Some(h) = shared_handle::<JwkSetHandle>(&value) {
+        return Ok((h.inner, KeySource::Fixed));
+    }
+    if let Some(remote) = shared_handle::<RemoteJwks>(&value) {
+        let (set, generation) = remote.current().unwrap_or((JwkSet::empty(), 0));
+        return Ok((
+            set,
+            KeySource::Remote {
+                remote,
+                seen: Cell::new(generation),
+            },
+        ));
+    }
+    Err(Error::InvalidRequest(
+        "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson) or a RemoteJwks"
+            .into(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -170,10 +199,26 @@ fn claims_object(token: VerifiedToken) -> JsResult<JsValue> {
     js_sys::JSON::parse(&text)
 }
 
-/// `TokenVerifier`: verifies JWTs of one issuer and audience against a `JwkSet`.
+/// `TokenVerifier`: verifies JWTs of one issuer and audience against a `JwkSet` or a `RemoteJwks`.
 #[wasm_bindgen(js_name = TokenVerifier)]
 pub struct TokenVerifierHandle {
-    inner: TokenVerifier,
+    inner: RefCell<TokenVerifier>,
+    source: KeySource,
+}
+
+impl TokenVerifierHandle {
+    /// Runs `f` on the verifier, after taking the remote set's current keys if they changed.
+    fn with<T>(&self, f: impl FnOnce(&TokenVerifier) -> T) -> T {
+        if let KeySource::Remote { remote, seen } = &self.source {
+            if remote.generation() != seen.get() {
+                if let Some((set, generation)) = remote.current() {
+                    self.inner.borrow_mut().set_jwks(set);
+                    seen.set(generation);
+                }
+            }
+        }
+        f(&self.inner.borrow())
+    }
 }
 
 #[wasm_bindgen(js_class = TokenVerifier)]
@@ -181,9 +226,9 @@ impl TokenVerifierHandle {
     /// `new TokenVerifier({ issuer, audience, jwks, algorithms?, clockTolerance?, clientId?, maxTokenLength? })`
     #[wasm_bindgen(constructor)]
     pub fn new(opts: JsValue) -> JsResult<TokenVerifierHandle> {
-        let run = || -> Result<TokenVerifier, Error> {
+        let run = || -> Result<(TokenVerifier, KeySource), Error> {
             let config: VerifierConfig = required_options("TokenVerifier options", &opts)?;
-            let jwks = jwks_option(&opts)?;
+            let (jwks, source) = jwks_option(&opts)?;
             let algorithms = config
                 .algorithms
                 .map(|names| {
@@ -210,11 +255,33 @@ impl TokenVerifierHandle {
                 .into_iter()
                 .map(str::to_owned)
                 .collect();
-            TokenVerifier::new(&config.issuer, audience, jwks, options)
+            TokenVerifier::new(&config.issuer, audience, jwks, options).map(|v| (v, source))
         };
         run()
-            .map(|inner| TokenVerifierHandle { inner })
+            .map(|(inner, source)| TokenVerifierHandle {
+                inner: RefCell::new(inner),
+                source,
+            })
             .map_err(to_js_error)
+    }
+
+    /// `ensureKeys(token, { now? })`: with a `RemoteJwks`, makes sure its set is there for the token's `kid`,
+    /// fetching when the cache policy allows it; resolves at once with a `JwkSet`.
+    #[wasm_bindgen(js_name = ensureKeys)]
+    pub fn ensure_keys(&self, token: JsValue, opts: JsValue) -> Promise {
+        let remote = match &self.source {
+            KeySource::Fixed => None,
+            KeySource::Remote { remote, .. } => Some(remote.share()),
+        };
+        let now = now_seconds(&opts);
+        let kid = token.as_string().and_then(|t| crate::edge::token_kid(&t));
+        future_to_promise(async move {
+            let now = now.map_err(to_js_error)?;
+            if let Some(remote) = remote {
+                remote.ensure(now, kid).await?;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
     }
 
     /// `verify(token, { now?, typ?, requiredClaims? })`
@@ -227,7 +294,7 @@ impl TokenVerifierHandle {
                 typ: o.typ,
                 required_claims: o.required_claims,
             };
-            self.inner.verify(&token, &options)
+            self.with(|v| v.verify(&token, &options))
         };
         claims_object(run().map_err(to_js_error)?)
     }
@@ -245,7 +312,7 @@ impl TokenVerifierHandle {
                 access_token: o.access_token,
                 code: o.code,
             };
-            self.inner.verify_id_token(&token, &options)
+            self.with(|v| v.verify_id_token(&token, &options))
         };
         claims_object(run().map_err(to_js_error)?)
     }
@@ -275,7 +342,7 @@ impl TokenVerifierHandle {
                 required_scopes,
                 strict,
             };
-            self.inner.verify_access_token(&token, &options)
+            self.with(|v| v.verify_access_token(&token, &options))
         };
         claims_object(run().map_err(to_js_error)?)
     }

@@ -44,6 +44,7 @@ test("browser without a bundler: import map -> pkg/web.js", async () => {
   const server = await serveStatic(join(fixtures, "browser"), {
     "/pkg/web.js": join(root, "pkg/web.js"),
     "/pkg/api.js": join(root, "pkg/api.js"),
+    "/pkg/edge.js": join(root, "pkg/edge.js"),
     "/pkg/oidc_edge.js": join(root, "pkg/oidc_edge.js"),
     "/pkg/oidc_edge_bg.wasm": join(root, "pkg/oidc_edge_bg.wasm"),
   });

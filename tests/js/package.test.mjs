@@ -26,7 +26,7 @@ after(() => rmSync(project, { recursive: true, force: true }));
 
 test("the packed tarball ships exactly the files the exports map needs", () => {
   const installed = readdirSync(join(project, "node_modules", "oidc-edge")).sort();
-  assert.deepEqual(installed, ["README.md", "api.js", "index.d.ts", "node.js", "oidc_edge.js", "oidc_edge_bg.wasm",
+  assert.deepEqual(installed, ["README.md", "api.js", "edge.js", "index.d.ts", "node.js", "oidc_edge.js", "oidc_edge_bg.wasm",
     "package.json", "web.js", "workerd.js"]);
 });
 

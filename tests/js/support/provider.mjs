@@ -50,7 +50,13 @@ function defaultClients() {
 
 /**
  * Starts oidc-provider on 127.0.0.1:0.
- * @param {{ clients?: object[] }} [opts] clients added to the default ones (spa, svc:basic, svc-post).
+ * @param {object} [opts]
+ * @param {object[]} [opts.clients] clients added to the default ones (spa, svc:basic, svc-post).
+ * @param {Record<string, { scope: string, audience?: string }>} [opts.resourceServers] turns on RFC 8707
+ *   resource indicators: each key is a resource URI whose access tokens are RFC 9068 JWTs (RS256, `aud` = the
+ *   resource or `audience`) granting at most `scope`. Any other `resource` is `invalid_target`.
+ * @param {boolean} [opts.atHash] put `at_hash` in ID tokens issued by the token endpoint too. OIDC Core 3.1.3.8
+ *   makes it optional in the code flow and oidc-provider leaves it out; the demo turns it on to show the check.
  * @returns {Promise<{ issuer: string, provider: Provider, signingJwks: { keys: object[] },
  *   tokenExchanges: object[], close(): Promise<void> }>}
  */
@@ -80,6 +86,24 @@ export async function startProvider(opts = {}) {
       revocation: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      ...(opts.resourceServers && {
+        resourceIndicators: {
+          enabled: true,
+          // the token endpoint issues the access token for the resource the authorization request named
+          useGrantedResource: async () => true,
+          async getResourceServerInfo(ctx, resource) {
+            const server = opts.resourceServers[resource];
+            if (!server) throw new errors.InvalidTarget(`unknown resource ${resource}`);
+            return {
+              scope: server.scope,
+              audience: server.audience ?? resource,
+              accessTokenFormat: "jwt",
+              accessTokenTTL: 600,
+              jwt: { sign: { alg: "RS256" } },
+            };
+          },
+        },
+      }),
     },
     async findAccount(ctx, id) {
       return {
@@ -92,6 +116,22 @@ export async function startProvider(opts = {}) {
     issueRefreshToken: async (ctx, client) => client.grantTypeAllowed("refresh_token"),
   });
   provider.on("server_error", (ctx, err) => console.error("oidc-provider server_error", err));
+  if (opts.atHash) {
+    // Remember each access token issued in this request, and hash it into the ID token issued with it.
+    const { AccessToken, IdToken } = provider;
+    const save = AccessToken.prototype.save;
+    AccessToken.prototype.save = async function saveAndRemember(...args) {
+      const value = await save.apply(this, args);
+      if (Provider.ctx) Provider.ctx.state.issuedAccessToken = value;
+      return value;
+    };
+    const issue = IdToken.prototype.issue;
+    IdToken.prototype.issue = function issueWithAtHash(args) {
+      const at = this.ctx?.state?.issuedAccessToken;
+      if (args?.use === "idtoken" && at && this.extra.at_hash === undefined) this.set("at_hash", at);
+      return issue.call(this, args);
+    };
+  }
 
   // RFC 8693 token exchange is not built into oidc-provider: this grant accepts an access token (looked up) or
   // an ID token (verified against the provider's keys) and issues a client-credentials style access token.

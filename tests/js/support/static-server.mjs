@@ -8,9 +8,13 @@ const TYPES = {
   ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css", ".png": "image/png",
 };
 
-/** Serves `root` on `port` (0: any free one); `routes` maps URL paths to other files. Resolves to `{ url, close }`. */
-export async function serveStatic(root, routes = {}, port = 0) {
+/**
+ * Serves `root` on `port` (0: any free one); `routes` maps URL paths to other files; `handle(req, res)`, when
+ * given, sees each request first and returns true when it answered it. Resolves to `{ url, close }`.
+ */
+export async function serveStatic(root, routes = {}, port = 0, handle = undefined) {
   const server = createServer(async (req, res) => {
+    if (handle && (await handle(req, res))) return;
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     const file = routes[path] ?? join(root, normalize(path === "/" ? "/index.html" : path));
     if (!file.startsWith(root) && !routes[path]) {

@@ -1,0 +1,72 @@
+// createEdgeVerifier: the edge verifier for any runtime with fetch, Request and Response (Cloudflare Workers,
+// Deno, Vercel / Netlify edge functions, Node 20+). I/O only: every decision — routes, CORS, tokens, scopes,
+// when to fetch keys, which status and headers to answer — comes from the wasm EdgeGuard (src/edge.rs).
+import { EdgeGuard } from "./oidc_edge.js";
+
+// The JWKS fetch through the Cache API (caches.default, Cloudflare Workers) when there is one, so that a new
+// isolate finds the keys without asking the provider. The core marks refetches (an expired set, an unknown kid)
+// `Cache-Control: no-cache`: those go to the provider and refresh the cached copy. No Cache API (or one that
+// fails): plain fetch, silently.
+function withCacheApi(fetchFn) {
+  return async (url, init) => {
+    let cache;
+    try {
+      cache = globalThis.caches?.default;
+    } catch {
+      cache = undefined;
+    }
+    if (!cache) return fetchFn(url, init);
+    const noCache = /no-cache/i.test(new Headers(init?.headers).get("cache-control") ?? "");
+    if (!noCache) {
+      const hit = await cache.match(url).catch(() => undefined);
+      if (hit) return hit;
+    }
+    const res = await fetchFn(url, init);
+    if (res.ok) await cache.put(url, res.clone()).catch(() => {});
+    return res;
+  };
+}
+
+/**
+ * @param {object} config see index.d.ts (EdgeVerifierConfig)
+ * @returns {(request: Request) => Promise<EdgeVerifierResult>}
+ */
+export function createEdgeVerifier(config) {
+  const opts = config !== null && typeof config === "object" && !Array.isArray(config) ? { ...config } : config;
+  let fetchFn;
+  if (opts !== null && typeof opts === "object") {
+    const given = opts.fetch;
+    const useCacheApi = opts.cacheApi !== false;
+    delete opts.cacheApi;
+    const base = given ?? ((url, init) => globalThis.fetch(url, init));
+    fetchFn = useCacheApi ? withCacheApi(base) : base;
+    if (typeof given === "function" || given === undefined) opts.fetch = fetchFn;
+  }
+  const guard = new EdgeGuard(opts);
+
+  async function verify(request) {
+    const url = new URL(request.url);
+    const h = request.headers;
+    const args = [
+      request.method,
+      url.pathname,
+      h.get("authorization") ?? undefined,
+      h.get("origin") ?? undefined,
+      h.get("access-control-request-method") ?? undefined,
+      h.get("access-control-request-headers") ?? undefined,
+    ];
+    let d = guard.decide(...args, true);
+    if (d.fetchKeys) {
+      // A failed fetch is the guard's to answer (the last good set, or 503 without one).
+      await guard.fetchKeys(d.kid).catch(() => {});
+      d = guard.decide(...args, false);
+    }
+    if (d.ok) return { ok: true, claims: d.claims, scopes: d.scopes, route: d.route, headers: d.headers };
+    return { ok: false, response: new Response(d.status === 204 ? null : d.body, { status: d.status, headers: d.headers }) };
+  }
+  Object.defineProperties(verify, {
+    keyIds: { get: () => guard.keyIds },
+    cachedTokens: { get: () => guard.cachedTokens },
+  });
+  return verify;
+}

@@ -1,0 +1,187 @@
+// RemoteJwks as a TokenVerifier's key source, and createEdgeVerifier in Node (it runs wherever Request and
+// Response exist), against loopback JWKS servers that count their fetches.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { JwkSet, RemoteJwks, TokenVerifier, createEdgeVerifier } from "oidc-edge";
+import {
+  AUDIENCE, ISSUER, ROUTES, accessToken, jwksServer, signingKey, tamper, unsigned,
+} from "./support/edge-fixtures.mjs";
+
+const now = () => Math.floor(Date.now() / 1000);
+
+test("TokenVerifier over a RemoteJwks: ensureKeys, rotation after exactly one refetch, a kid flood", async (t) => {
+  const k1 = await signingKey("k1");
+  const k2 = await signingKey("k2");
+  const server = await jwksServer([k1]);
+  t.after(server.close);
+  const remote = new RemoteJwks(server.jwksUri, { cooldown: 30 });
+  const verifier = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: remote });
+  const t0 = now();
+  const tok1 = await accessToken(k1);
+  assert.throws(() => verifier.verifyAccessToken(tok1), { code: "key_not_found" }, "no keys before ensureKeys");
+  await verifier.ensureKeys(tok1, { now: t0 });
+  assert.equal(server.fetches, 1);
+  assert.equal(verifier.verifyAccessToken(tok1).sub, "alice");
+  await verifier.ensureKeys(tok1, { now: t0 + 1 });
+  assert.equal(server.fetches, 1, "known kid, fresh set: no fetch");
+
+  // rotation: the provider adds k2; a k2 token needs exactly one refetch (once the cooldown allows it)
+  server.setKeys([k1, k2]);
+  const tok2 = await accessToken(k2);
+  await verifier.ensureKeys(tok2, { now: t0 + 31 });
+  assert.equal(server.fetches, 2);
+  assert.equal(verifier.verifyAccessToken(tok2).sub, "alice");
+  assert.deepEqual((await remote.getKeySet(undefined, { now: t0 + 31 })).keyIds, ["k1", "k2"]);
+
+  // a flood of unknown kids: nothing inside the cooldown, then one fetch per cooldown
+  const bogus = (i) => accessToken(k1, {}, { kid: `bogus-${i}` });
+  const flood = await Promise.all(Array.from({ length: 100 }, (_, i) => bogus(i)));
+  await Promise.all(flood.map((tok) => verifier.ensureKeys(tok, { now: t0 + 40 })));
+  assert.equal(server.fetches, 2);
+  await Promise.all(flood.map((tok) => verifier.ensureKeys(tok, { now: t0 + 61 })));
+  assert.equal(server.fetches, 3);
+  await Promise.all(flood.map((tok) => verifier.ensureKeys(tok, { now: t0 + 75 })));
+  assert.equal(server.fetches, 3);
+  for (const tok of flood.slice(0, 3)) assert.throws(() => verifier.verifyAccessToken(tok), { code: "key_not_found" });
+
+  // a refetched set with no usable key is a failed fetch: the last good set stays
+  server.setKeys([{ jwk: { kty: "RSA", n: "AQAB", e: "AQAB", kid: "tiny" } }]);
+  await verifier.ensureKeys(await accessToken(k1, {}, { kid: "tiny" }), { now: t0 + 100 });
+  assert.equal(server.fetches, 4);
+  assert.equal(verifier.verifyAccessToken(tok2).sub, "alice");
+  assert.deepEqual(remote.keyIds, ["k1", "k2"]);
+
+  // a fixed JwkSet: ensureKeys resolves at once
+  const fixed = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: JwkSet.fromJson({ keys: [k1.jwk] }) });
+  await fixed.ensureKeys(tok1);
+  assert.equal(fixed.verifyAccessToken(tok1).sub, "alice");
+  assert.throws(() => new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] } }), { code: "invalid_request" });
+});
+
+function verifierFor(server, extra = {}) {
+  return createEdgeVerifier({
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES, realm: "api", ...extra,
+  });
+}
+
+const get = (path, headers = {}, method = "GET") => new Request(`https://api.example.com${path}`, { method, headers });
+const bearer = (tok) => ({ authorization: `Bearer ${tok}` });
+
+test("createEdgeVerifier: every answer of the table", async (t) => {
+  const k1 = await signingKey("k1");
+  const server = await jwksServer([k1]);
+  t.after(server.close);
+  const verify = verifierFor(server);
+  const good = await accessToken(k1);
+
+  let r = await verify(get("/api/orders?x=1", bearer(good)));
+  assert.equal(r.ok, true);
+  assert.equal(r.claims.sub, "alice");
+  assert.deepEqual(r.scopes, ["orders.read"]);
+  assert.equal(r.route, "/api/orders");
+  assert.equal(server.fetches, 1);
+
+  r = await verify(get("/health"));
+  assert.equal(r.ok, true);
+  assert.equal(r.claims, undefined);
+
+  const expect = async (req, status, challenge) => {
+    const res = (await verify(req)).response;
+    assert.ok(res instanceof Response);
+    assert.equal(res.status, status, `${req.method} ${req.url}`);
+    if (challenge !== undefined) assert.equal(res.headers.get("www-authenticate"), challenge);
+    return res;
+  };
+  const invalid = 'Bearer realm="api", error="invalid_token"';
+  await expect(get("/api/orders"), 401, 'Bearer realm="api"');
+  await expect(get("/api/orders", { authorization: "Basic YTpi" }), 401, 'Bearer realm="api"');
+  await expect(get("/api/orders", { authorization: "Bearer" }), 401, invalid);
+  await expect(get("/api/orders", { authorization: "Bearer a b" }), 401, invalid);
+  await expect(get("/api/orders", bearer(await accessToken(k1, { exp: now() - 10 }))), 401, invalid);
+  await expect(get("/api/orders", bearer(tamper(good))), 401, invalid);
+  await expect(get("/api/orders", bearer(await accessToken(k1, { aud: "other" }))), 401, invalid);
+  await expect(get("/api/orders", bearer(unsigned(good))), 401, invalid);
+  await expect(get("/api/orders", bearer(await accessToken(k1, { scope: "profile" }))), 403,
+    'Bearer realm="api", error="insufficient_scope", scope="orders.read"');
+  await expect(get("/api/orders/7", bearer(good), "POST"), 403,
+    'Bearer realm="api", error="insufficient_scope", scope="orders.write"');
+  assert.equal((await verify(get("/api/orders/7", bearer(await accessToken(k1, { scope: "admin" })), "PUT"))).ok, true);
+  const nf = await expect(get("/nope", bearer(good)), 404);
+  assert.deepEqual(await nf.json(), { error: "not_found" });
+  await expect(get("/api/a//b", bearer(good)), 400);
+  await expect(get("/api/%2e%2e%2fhealth", bearer(good)), 400);
+  assert.equal(server.fetches, 1, "tampered / unsigned / wrong-audience tokens with a known kid fetch nothing");
+});
+
+test("createEdgeVerifier: CORS preflight, CORS on failures, the token cache, bad configurations", async (t) => {
+  const k1 = await signingKey("k1");
+  const server = await jwksServer([k1]);
+  t.after(server.close);
+  const verify = verifierFor(server, {
+    cors: { allowedOrigins: ["https://app.example.com"], maxAge: 120 },
+    tokenCache: { maxEntries: 100 },
+    routes: JSON.stringify(ROUTES),
+  });
+  const origin = "https://app.example.com";
+  let r = await verify(get("/api/orders", {
+    origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization",
+  }, "OPTIONS"));
+  assert.equal(r.response.status, 204);
+  assert.equal(r.response.headers.get("access-control-allow-origin"), origin);
+  assert.equal(r.response.headers.get("access-control-max-age"), "120");
+  r = await verify(get("/api/orders", { origin: "https://evil.example", "access-control-request-method": "GET" }, "OPTIONS"));
+  assert.equal(r.response.status, 403);
+  assert.equal(r.response.headers.get("access-control-allow-origin"), null);
+  r = await verify(get("/api/orders", { origin }));
+  assert.equal(r.response.status, 401);
+  assert.equal(r.response.headers.get("access-control-allow-origin"), origin);
+  assert.match(r.response.headers.get("access-control-expose-headers"), /WWW-Authenticate/);
+
+  const tok = await accessToken(k1);
+  r = await verify(get("/api/orders", { ...bearer(tok), origin }));
+  assert.equal(r.ok, true);
+  assert.deepEqual(new Headers(r.headers).get("access-control-allow-origin"), origin);
+  assert.equal(verify.cachedTokens, 1);
+  r = await verify(get("/api/orders", bearer(tok)));
+  assert.equal(r.ok, true);
+  assert.equal(verify.cachedTokens, 1);
+  const narrow = await accessToken(k1, { scope: "profile" });
+  assert.equal((await verify(get("/api/x", bearer(narrow)))).ok, true);
+  assert.equal((await verify(get("/api/orders", bearer(narrow)))).response.status, 403, "scopes checked on a cache hit");
+  assert.deepEqual(verify.keyIds, ["k1"]);
+
+  for (const bad of [
+    {}, { issuer: ISSUER, audience: AUDIENCE, routes: ROUTES },
+    { issuer: ISSUER, audience: AUDIENCE, jwksUri: "http://idp.example.com/jwks", routes: ROUTES },
+    { issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: "not json" },
+    { issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES, tokenCache: { maxEntries: 0 } },
+    { issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES, unknown: 1 },
+  ]) {
+    assert.throws(() => createEdgeVerifier(bad), { name: "OidcEdgeError", code: "invalid_request" }, JSON.stringify(bad));
+  }
+  assert.throws(() => createEdgeVerifier(null), { code: "invalid_request" });
+});
+
+test("createEdgeVerifier: JWKS down → 503, then served once it is back; rotation needs one refetch", async (t) => {
+  const k1 = await signingKey("k1");
+  const k2 = await signingKey("k2");
+  const server = await jwksServer([k1]);
+  t.after(server.close);
+  server.fail();
+  const verify = verifierFor(server, { jwksCache: { cooldown: 1 } });
+  const tok1 = await accessToken(k1);
+  const res = (await verify(get("/api/orders", bearer(tok1)))).response;
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get("www-authenticate"), 'Bearer realm="api"');
+  assert.equal((await verify(get("/health"))).ok, true, "public routes need no keys");
+  server.fail(false);
+  await new Promise((ok) => setTimeout(ok, 1100));
+  assert.equal((await verify(get("/api/orders", bearer(tok1)))).ok, true);
+  const before = server.fetches;
+  server.setKeys([k1, k2]);
+  await new Promise((ok) => setTimeout(ok, 1100));
+  const tok2 = await accessToken(k2);
+  const [a, b] = await Promise.all([verify(get("/api/orders", bearer(tok2))), verify(get("/api/orders", bearer(tok2)))]);
+  assert.equal(a.ok && b.ok, true);
+  assert.equal(server.fetches, before + 1, "two concurrent requests, one refetch");
+});

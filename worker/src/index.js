@@ -1,0 +1,113 @@
+// oidc-edge verifier: a Cloudflare Worker that guards an API. Every request is checked by the package's edge
+// verifier (routes, bearer token, scopes, CORS — all decided in WebAssembly); an accepted request is forwarded
+// to ORIGIN (same method, path, query and body) with the verified subject and scopes in headers.
+// Configuration: the [vars] of wrangler.toml (see README.md).
+import { createEdgeVerifier } from "oidc-edge";
+
+/** Headers the origin trusts; whatever the client sent under these names is removed before forwarding. */
+const SUBJECT_HEADER = "X-Auth-Subject";
+const SCOPES_HEADER = "X-Auth-Scopes";
+const FORGEABLE = /^x-auth-/i;
+
+const list = (v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const int = (v) => (v === undefined || v === "" ? undefined : Number(v));
+const flag = (v) => /^(1|true|yes|on)$/i.test(String(v ?? "").trim());
+
+/** The createEdgeVerifier configuration from the Worker's vars (text only: numbers and lists are parsed here). */
+export function configFromEnv(env) {
+  const audience = list(env.AUDIENCE);
+  const config = {
+    issuer: env.ISSUER,
+    audience: audience.length === 1 ? audience[0] : audience,
+    jwksUri: env.JWKS_URI,
+    routes: env.ROUTES,
+  };
+  if (env.REALM) config.realm = env.REALM;
+  if (env.CLOCK_TOLERANCE) config.clockTolerance = int(env.CLOCK_TOLERANCE);
+  if (env.ALGORITHMS) config.algorithms = list(env.ALGORITHMS);
+  if (env.STRICT_ACCESS_TOKENS) config.strict = flag(env.STRICT_ACCESS_TOKENS);
+  if (env.TOKEN_CACHE_SIZE && int(env.TOKEN_CACHE_SIZE) !== 0) config.tokenCache = { maxEntries: int(env.TOKEN_CACHE_SIZE) };
+  const jwksCache = {};
+  if (env.JWKS_COOLDOWN) jwksCache.cooldown = int(env.JWKS_COOLDOWN);
+  if (env.JWKS_MIN_MAX_AGE) jwksCache.minMaxAge = int(env.JWKS_MIN_MAX_AGE);
+  if (env.JWKS_DEFAULT_MAX_AGE) jwksCache.defaultMaxAge = int(env.JWKS_DEFAULT_MAX_AGE);
+  if (env.JWKS_MAX_MAX_AGE) jwksCache.maxMaxAge = int(env.JWKS_MAX_MAX_AGE);
+  if (Object.keys(jwksCache).length) config.jwksCache = jwksCache;
+  if (env.CORS_ALLOWED_ORIGINS) {
+    config.cors = { allowedOrigins: list(env.CORS_ALLOWED_ORIGINS) };
+    if (env.CORS_ALLOWED_METHODS) config.cors.allowedMethods = list(env.CORS_ALLOWED_METHODS);
+    if (env.CORS_ALLOWED_HEADERS) config.cors.allowedHeaders = list(env.CORS_ALLOWED_HEADERS);
+    if (env.CORS_EXPOSED_HEADERS) config.cors.exposedHeaders = list(env.CORS_EXPOSED_HEADERS);
+    if (env.CORS_MAX_AGE) config.cors.maxAge = int(env.CORS_MAX_AGE);
+    if (env.CORS_ALLOW_CREDENTIALS) config.cors.allowCredentials = flag(env.CORS_ALLOW_CREDENTIALS);
+  }
+  return config;
+}
+
+// One verifier per isolate (its JWKS and token caches live as long as the isolate), rebuilt if the vars change.
+let current;
+function verifierFor(env) {
+  const key = JSON.stringify(env, (k, v) => (typeof v === "string" || k === "" ? v : undefined));
+  if (current?.key !== key) current = { key, verify: createEdgeVerifier(configFromEnv(env)) };
+  return current.verify;
+}
+
+function json(status, error, headers = []) {
+  const h = new Headers(headers);
+  h.set("content-type", "application/json");
+  h.set("cache-control", "no-store");
+  return new Response(JSON.stringify({ error }), { status, headers: h });
+}
+
+/** A header value for a claim: printable ASCII as is, anything else percent-encoded. */
+function headerValue(s) {
+  const v = String(s ?? "");
+  return /^[\x20-\x7e]*$/.test(v) ? v : encodeURIComponent(v);
+}
+
+export default {
+  async fetch(request, env) {
+    let verify;
+    try {
+      verify = verifierFor(env);
+    } catch (e) {
+      console.error(`oidc-edge worker: bad configuration: ${e.code ?? e.name}: ${e.message}`);
+      return json(500, "server_error");
+    }
+    let result;
+    try {
+      result = await verify(request);
+    } catch (e) {
+      console.error(`oidc-edge worker: verifier failed: ${e.code ?? e.name}: ${e.message}`);
+      return json(500, "server_error");
+    }
+    if (!result.ok) return result.response;
+
+    const url = new URL(request.url);
+    const target = new URL(url.pathname + url.search, env.ORIGIN);
+    const headers = new Headers(request.headers);
+    for (const name of [...headers.keys()]) if (FORGEABLE.test(name)) headers.delete(name);
+    if (!flag(env.KEEP_AUTHORIZATION)) headers.delete("authorization");
+    headers.delete("host");
+    if (result.claims) {
+      headers.set(SUBJECT_HEADER, headerValue(result.claims.sub));
+      headers.set(SCOPES_HEADER, result.scopes.join(" "));
+    }
+    const hasBody = request.method !== "GET" && request.method !== "HEAD";
+    let upstream;
+    try {
+      upstream = await fetch(target, {
+        method: request.method, headers, body: hasBody ? request.body : undefined, redirect: "manual",
+      });
+    } catch (e) {
+      console.error(`oidc-edge worker: origin unreachable: ${e.message}`);
+      return json(502, "bad_gateway", result.headers);
+    }
+    const response = new Response(upstream.body, upstream);
+    for (const [name, value] of result.headers) {
+      if (name.toLowerCase() === "vary") response.headers.append(name, value);
+      else response.headers.set(name, value);
+    }
+    return response;
+  },
+};
