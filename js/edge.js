@@ -32,9 +32,11 @@ function withCacheApi(fetchFn) {
  * @returns {(request: Request) => Promise<EdgeVerifierResult>}
  */
 export function createEdgeVerifier(config) {
-  const opts = config !== null && typeof config === "object" && !Array.isArray(config) ? { ...config } : config;
+  // Anything but a plain object goes to EdgeGuard as is, which refuses it (invalid_request).
+  const isObject = config !== null && typeof config === "object" && !Array.isArray(config);
+  const opts = isObject ? { ...config } : config;
   let fetchFn;
-  if (opts !== null && typeof opts === "object") {
+  if (isObject) {
     const given = opts.fetch;
     const useCacheApi = opts.cacheApi !== false;
     delete opts.cacheApi;
