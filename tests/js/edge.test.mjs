@@ -218,4 +218,23 @@ test("createEdgeVerifier: the JWKS goes through the Cache API when there is one;
   const third = verifierFor(server, { cacheApi: false });
   assert.equal((await third(get("/api/orders", bearer(tok1)))).ok, true);
   assert.equal(server.fetches, 3, "cacheApi: false");
+
+  // a copy stored longer ago than its max-age (300 s) is stale in the isolate that reads it: it is refetched
+  // (once the cooldown allows) instead of being trusted for another max-age
+  const [url, res] = [...stored][0];
+  const aged = new Response(await res.clone().text(), res);
+  aged.headers.set("x-oidc-edge-stored-at", String(now() - 400));
+  stored.set(url, aged);
+  const fourth = verifierFor(server, { jwksCache: { cooldown: 1 } });
+  assert.equal((await fourth(get("/api/orders", bearer(tok1)))).ok, true);
+  assert.equal(server.fetches, 3, "served from the Cache API");
+  await new Promise((ok) => setTimeout(ok, 1100));
+  assert.equal((await fourth(get("/api/orders", bearer(tok1)))).ok, true);
+  assert.equal(server.fetches, 4, "stale: refetched");
+  // a recent copy stays fresh
+  const fifth = verifierFor(server, { jwksCache: { cooldown: 1 } });
+  assert.equal((await fifth(get("/api/orders", bearer(tok1)))).ok, true);
+  await new Promise((ok) => setTimeout(ok, 1100));
+  assert.equal((await fifth(get("/api/orders", bearer(tok1)))).ok, true);
+  assert.equal(server.fetches, 4, "fresh copy: no refetch");
 });
