@@ -5,8 +5,11 @@ import { EdgeGuard } from "./oidc_edge.js";
 
 // The JWKS fetch through the Cache API (caches.default, Cloudflare Workers) when there is one, so that a new
 // isolate finds the keys without asking the provider. The core marks refetches (an expired set, an unknown kid)
-// `Cache-Control: no-cache`: those go to the provider and refresh the cached copy. No Cache API (or one that
-// fails): plain fetch, silently.
+// `Cache-Control: no-cache`: those go to the provider and refresh the cached copy. A copy served from the Cache API
+// carries its `Age` (RFC 9111 §5.1: seconds since it was stored, plus any Age it came with), from which the core
+// computes the freshness left. No Cache API (or one that fails): plain fetch, silently.
+const STORED_AT = "x-oidc-edge-stored-at";
+
 function withCacheApi(fetchFn) {
   return async (url, init) => {
     let cache;
@@ -16,13 +19,29 @@ function withCacheApi(fetchFn) {
       cache = undefined;
     }
     if (!cache) return fetchFn(url, init);
+    const nowSeconds = () => Math.floor(Date.now() / 1000);
     const noCache = /no-cache/i.test(new Headers(init?.headers).get("cache-control") ?? "");
     if (!noCache) {
       const hit = await cache.match(url).catch(() => undefined);
-      if (hit) return hit;
+      if (hit) {
+        const res = new Response(hit.body, hit);
+        const storedAt = Number(res.headers.get(STORED_AT));
+        const age = Number(res.headers.get("age")) || 0;
+        if (Number.isFinite(storedAt) && storedAt > 0) res.headers.set("age", String(age + Math.max(0, nowSeconds() - storedAt)));
+        res.headers.delete(STORED_AT);
+        return res;
+      }
     }
     const res = await fetchFn(url, init);
-    if (res.ok) await cache.put(url, res.clone()).catch(() => {});
+    if (res.ok) {
+      try {
+        const copy = new Response(res.clone().body, res);
+        copy.headers.set(STORED_AT, String(nowSeconds()));
+        await cache.put(url, copy);
+      } catch {
+        // not cacheable here (e.g. no-store): plain fetch it is
+      }
+    }
     return res;
   };
 }
@@ -32,9 +51,11 @@ function withCacheApi(fetchFn) {
  * @returns {(request: Request) => Promise<EdgeVerifierResult>}
  */
 export function createEdgeVerifier(config) {
-  const opts = config !== null && typeof config === "object" && !Array.isArray(config) ? { ...config } : config;
+  // Anything but a plain object goes to EdgeGuard as is, which refuses it (invalid_request).
+  const isObject = config !== null && typeof config === "object" && !Array.isArray(config);
+  const opts = isObject ? { ...config } : config;
   let fetchFn;
-  if (opts !== null && typeof opts === "object") {
+  if (isObject) {
     const given = opts.fetch;
     const useCacheApi = opts.cacheApi !== false;
     delete opts.cacheApi;

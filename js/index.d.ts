@@ -731,7 +731,7 @@ export interface JwksDocument {
 
 /**
  * The provider's JWK set, fetched from one fixed `jwks_uri` and cached:
- * - fresh for the response's `Cache-Control: max-age`, bounded to `minMaxAge`..`maxMaxAge` (default 60 s..24 h),
+ * - fresh for the response's `Cache-Control: max-age` less its `Age` header, bounded to `minMaxAge`..`maxMaxAge` (default 60 s..24 h),
  *   `defaultMaxAge` (10 min) without one, `minMaxAge` for `no-cache`/`no-store`;
  * - a `kid` not in the set triggers a refetch (key rotation), at most once per `cooldown` (default 30 s) however
  *   many unknown `kid`s arrive — a flood of made-up `kid`s costs the provider one request per cooldown;
@@ -1035,8 +1035,8 @@ export interface EdgeVerifierConfig {
    */
   tokenCache?: { maxEntries: number };
   /**
-   * Cache the JWKS response in the Cache API (`caches.default`, Cloudflare Workers) across isolates; refetches
-   * bypass and refresh it. Silently plain `fetch` where there is no Cache API. Default true.
+   * Cache the JWKS response in the Cache API (`caches.default`, Cloudflare Workers) across isolates, fresh for
+   * what is left of its `max-age` (its `Age` is tracked); refetches bypass and refresh it. Silently plain `fetch` where there is no Cache API. Default true.
    */
   cacheApi?: boolean;
   /** The `fetch` for the JWKS (default `globalThis.fetch`). */

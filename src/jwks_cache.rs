@@ -2,7 +2,8 @@
 //! passes `now` (seconds), asks [`JwksCache::next`] what to do, sends [`JwksCache::request`] when told to, and
 //! hands the answer to [`JwksCache::on_response`].
 //!
-//! - A set is fresh for `max-age` from its `Cache-Control` header, bounded to
+//! - A set is fresh for `max-age` from its `Cache-Control` header (less its `Age`, when a cache in between
+//!   kept it), bounded to
 //!   [`CachePolicy::min_max_age`]..=[`CachePolicy::max_max_age`] (default 60 s..24 h);
 //!   [`CachePolicy::default_max_age`] (10 min) without one; `no-cache`/`no-store` mean the minimum.
 //! - A token whose `kid` is not in the fresh set triggers a refetch (keys rotate), at most once per
@@ -287,7 +288,13 @@ impl JwksCache {
             ))
         } else {
             let max_age = self.policy.max_age(response.header("cache-control"));
-            CachedJwks::parse(&response.body, now, max_age)
+            // A response a cache kept for a while (RFC 9111 §5.1 `Age`) has that much less freshness left.
+            let age = response
+                .header("age")
+                .and_then(|a| a.trim().parse::<u64>().ok())
+                .unwrap_or(0)
+                .min(max_age);
+            CachedJwks::parse(&response.body, now.saturating_sub(age), max_age)
                 .and_then(|set| check(&set).map(|()| set))
         };
         self.on_result(result)
@@ -472,6 +479,30 @@ mod tests {
         for r in [FetchReason::Expired, FetchReason::UnknownKid] {
             assert_eq!(c.request_for(r).header("cache-control"), Some("no-cache"));
         }
+    }
+
+    #[test]
+    fn age_shortens_freshness() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        c.next(1000, None);
+        let res = ok(&["a"])
+            .with_header("Cache-Control", "max-age=300")
+            .with_header("Age", "250");
+        c.on_response(1000, &res).unwrap();
+        assert_eq!(c.current().unwrap().fetched_at, 750);
+        assert_eq!(c.next(1049, None), Plan::UseCurrent);
+        assert_eq!(c.next(1050, None), Plan::Fetch(FetchReason::Expired));
+        let old = ok(&["a"])
+            .with_header("Cache-Control", "max-age=300")
+            .with_header("Age", "99999");
+        c.on_response(2000, &old).unwrap();
+        assert!(
+            !c.current().unwrap().is_fresh(2000),
+            "older than max-age: stale at once"
+        );
+        c.on_response(3000, &ok(&["a"]).with_header("Age", "junk"))
+            .unwrap();
+        assert_eq!(c.current().unwrap().fetched_at, 3000);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 /// The response headers the core reads.
-const RESPONSE_HEADERS: [&str; 3] = ["content-type", "cache-control", "www-authenticate"];
+const RESPONSE_HEADERS: [&str; 4] = ["content-type", "cache-control", "age", "www-authenticate"];
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
     // Reflect.set on a fresh plain object cannot fail.

@@ -185,3 +185,56 @@ test("createEdgeVerifier: JWKS down → 503, then served once it is back; rotati
   assert.equal(a.ok && b.ok, true);
   assert.equal(server.fetches, before + 1, "two concurrent requests, one refetch");
 });
+
+test("createEdgeVerifier: the JWKS goes through the Cache API when there is one; refetches bypass and refresh it", async (t) => {
+  const k1 = await signingKey("k1");
+  const k2 = await signingKey("k2");
+  const server = await jwksServer([k1]);
+  t.after(server.close);
+  const stored = new Map();
+  const calls = [];
+  globalThis.caches = {
+    default: {
+      async match(url) { calls.push(["match", String(url)]); return stored.get(String(url))?.clone(); },
+      async put(url, res) { calls.push(["put", String(url)]); stored.set(String(url), res); },
+    },
+  };
+  t.after(() => { delete globalThis.caches; });
+  const tok1 = await accessToken(k1);
+  const first = verifierFor(server, { jwksCache: { cooldown: 1 } });
+  assert.equal((await first(get("/api/orders", bearer(tok1)))).ok, true);
+  assert.equal(server.fetches, 1);
+  assert.deepEqual(calls.map((c) => c[0]), ["match", "put"]);
+  // another isolate: served from the Cache API, the provider is not asked
+  const second = verifierFor(server, { jwksCache: { cooldown: 1 } });
+  assert.equal((await second(get("/api/orders", bearer(tok1)))).ok, true);
+  assert.equal(server.fetches, 1);
+  // rotation: the unknown-kid refetch skips the cached copy and replaces it
+  server.setKeys([k1, k2]);
+  await new Promise((ok) => setTimeout(ok, 1100));
+  assert.equal((await second(get("/api/orders", bearer(await accessToken(k2))))).ok, true);
+  assert.equal(server.fetches, 2);
+  assert.deepEqual(calls.slice(3).map((c) => c[0]), ["put"]);
+  const third = verifierFor(server, { cacheApi: false });
+  assert.equal((await third(get("/api/orders", bearer(tok1)))).ok, true);
+  assert.equal(server.fetches, 3, "cacheApi: false");
+
+  // a copy stored longer ago than its max-age (300 s) is stale in the isolate that reads it: it is refetched
+  // (once the cooldown allows) instead of being trusted for another max-age
+  const [url, res] = [...stored][0];
+  const aged = new Response(await res.clone().text(), res);
+  aged.headers.set("x-oidc-edge-stored-at", String(now() - 400));
+  stored.set(url, aged);
+  const fourth = verifierFor(server, { jwksCache: { cooldown: 1 } });
+  assert.equal((await fourth(get("/api/orders", bearer(tok1)))).ok, true);
+  assert.equal(server.fetches, 3, "served from the Cache API");
+  await new Promise((ok) => setTimeout(ok, 1100));
+  assert.equal((await fourth(get("/api/orders", bearer(tok1)))).ok, true);
+  assert.equal(server.fetches, 4, "stale: refetched");
+  // a recent copy stays fresh
+  const fifth = verifierFor(server, { jwksCache: { cooldown: 1 } });
+  assert.equal((await fifth(get("/api/orders", bearer(tok1)))).ok, true);
+  await new Promise((ok) => setTimeout(ok, 1100));
+  assert.equal((await fifth(get("/api/orders", bearer(tok1)))).ok, true);
+  assert.equal(server.fetches, 4, "fresh copy: no refetch");
+});

@@ -3,6 +3,7 @@
 import {
   init, generatePkce, pkceChallenge, randomToken, parseProviderMetadata, buildAuthorizeUrl, parseCallback,
   buildEndSessionUrl, type OidcEdgeError, type PkcePair, type ProviderMetadata,
+  RemoteJwks, JwkSet, TokenVerifier, createEdgeVerifier, type EdgeVerifierResult,
 } from "oidc-edge";
 
 await init();
@@ -28,3 +29,24 @@ try {
 generatePkce({ method: "S512" });
 // @ts-expect-error state is required
 parseCallback(url, {});
+
+// RemoteJwks as a verifier's key source; the edge verifier
+const remote = new RemoteJwks("https://idp.example.com/jwks", { cooldown: 30 });
+const set: JwkSet = await remote.getKeySet("k1");
+const tv = new TokenVerifier({ issuer: "https://idp.example.com", audience: "api", jwks: remote });
+await tv.ensureKeys("a.b.c");
+void [set.keyIds, tv.verifyAccessToken("a.b.c").sub];
+const verify = createEdgeVerifier({
+  issuer: "https://idp.example.com", audience: "api", jwksUri: "https://idp.example.com/jwks",
+  routes: [{ method: "GET", path: "/api/*", scopes: "read" }], cors: { allowedOrigins: "*" }, tokenCache: { maxEntries: 10 },
+});
+const result: EdgeVerifierResult = await verify(new Request("https://api.example.com/api/x"));
+if (result.ok) {
+  const sub: string | undefined = result.claims?.sub;
+  void [sub, result.scopes.join(" "), result.headers, verify.cachedTokens, verify.keyIds];
+} else {
+  const res: Response = result.response;
+  void res.status;
+}
+// @ts-expect-error routes is required
+createEdgeVerifier({ issuer: "i", audience: "a", jwksUri: "https://x" });

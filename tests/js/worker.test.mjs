@@ -151,3 +151,20 @@ test("origin down: 502 with a JSON body, no stack trace", async () => {
   assert.doesNotMatch(text, /at |Error/);
   assert.equal((await call("/health")).status, 502);
 });
+
+test("KEEP_AUTHORIZATION forwards the header; a bad configuration is a 500 with the reason only in the logs", async (t) => {
+  const keep = await startWorkerEnv([k1], { KEEP_AUTHORIZATION: "true" });
+  t.after(keep.close);
+  const token = await accessToken(k1);
+  const res = await fetch(`${keep.url}/api/orders`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).headers.authorization, `Bearer ${token}`);
+
+  const bad = await startWorkerEnv([k1], { ROUTES: '[{"method": "get", "path": "/x"}]' });
+  t.after(bad.close);
+  const r = await fetch(`${bad.url}/x`);
+  assert.equal(r.status, 500);
+  assert.deepEqual(await r.json(), { error: "server_error" });
+  await sleep(100);
+  assert.match(bad.logs.join(""), /bad configuration: invalid_request/);
+});
