@@ -18,11 +18,25 @@ const refs = { jwks };
 const validToken =
   "eyJhbGciOiJIUzI1NiIsImtpZCI6Im9jdCJ9.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlLmNvbSIsImF1ZCI6ImFwaSIsInN1YiI6InVzZXItMSIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoyMDAwMDAwMDAwfQ";
 
-/** The argument notation of the corpus: {"$ref"}, {"$repeat"}, {"$concat"}; everything else as is. */
+/**
+ * The argument notation of the corpus: {"$ref"}, {"$repeat"}, {"$concat"}, {"$deep": n} (an object nested n
+ * levels), {"$cyclic": object} (the object with a member `self` pointing to itself); everything else as is.
+ */
 function expand(value) {
   if (Array.isArray(value)) return value.map(expand);
   if (value === null || typeof value !== "object") return value;
   if ("$ref" in value) return refs[value.$ref];
+  if ("$deep" in value) {
+    const root = {};
+    let node = root;
+    for (let i = 0; i < value.$deep; i++) node = node.a = {};
+    return root;
+  }
+  if ("$cyclic" in value) {
+    const object = expand(value.$cyclic);
+    object.self = object;
+    return object;
+  }
   if ("$repeat" in value) return String(value.$repeat[0]).repeat(value.$repeat[1]);
   if ("$concat" in value) return value.$concat.map(expand).join("");
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v)]));
