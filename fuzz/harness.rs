@@ -3,8 +3,26 @@
 //! feeds arbitrary bytes to one entry point and checks that the outcome is a value or a documented error:
 //! a panic here is exactly what would kill the wasm instance.
 
+use jwt_compact::Algorithm as _;
+use jwt_compact::AlgorithmSignature as _;
+use jwt_compact::alg as jc;
+use oidc_edge::bearer::bearer_token;
 use oidc_edge::callback::{CallbackExpectation, parse_callback};
-use oidc_edge::{AuthorizeRequest, Error, ProviderMetadata};
+use oidc_edge::challenge::{ChallengeOptions, Problem, bearer_challenge};
+use oidc_edge::http::HttpResponse;
+use oidc_edge::introspect::parse_introspection_response;
+use oidc_edge::jws::DEFAULT_MAX_TOKEN_LENGTH;
+use oidc_edge::route::RouteTable;
+use oidc_edge::scope::expr::{MAX_EXPRESSION_LEN, ScopeRequirement};
+use oidc_edge::scope::{Requirement, scopes_of};
+use oidc_edge::token::parse_token_response;
+use oidc_edge::userinfo::{bearer_challenge_error, parse_userinfo_response};
+use oidc_edge::verify::{AccessTokenOptions, IdTokenOptions, VerifierOptions, VerifyOptions};
+use oidc_edge::{
+    Algorithm, AuthorizeRequest, Error, JwkSet, ProviderMetadata, TokenVerifier, UnverifiedToken,
+    base64url,
+};
+use std::collections::HashSet;
 
 /// Splits an input into a first line (a parameter) and the rest (the main input).
 fn split(data: &[u8]) -> (String, String) {
@@ -72,5 +90,383 @@ pub fn authorize(data: &[u8]) {
             )
         ),
         Err(e) => assert_code(&e, &["invalid_request", "invalid_pkce_verifier"]),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tokens, keys, scopes, endpoint responses, the edge verifier's route table and bearer header.
+
+/// The fixed key set of the token targets: one key of every family, with a `kid` each (the keys of
+/// `src/testutil.rs`, seed 1; `fuzz/seeds/jws_verify/` holds tokens they signed).
+pub const JWKS: &str = r#"{"keys":[
+{"kty":"oct","kid":"oct","k":"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ"},
+{"kty":"RSA","kid":"rsa","e":"AQAB","n":"n4EPtAOCc9AlkeQHPzHStgAbgs7bTZLwUBZdR8_KuKPEHLd4rHVTeT-O-XV2jRojdNhxJWTDvNd7nqQ0VEiZQHz_AJmSCpMaJMRBSFKrKb2wqVwGU_NsYOYL-QtiWN2lbzcEe6XC0dApr5ydQLrHqkHHig3RBordaZ6Aj-oBHqFEHYpPe7Tpe-OfVfHd1E6cS6M1FZcD1NNLYD5lFHpPI9bTwJlsde3uhGqC0ZCuEHg8lhzwOHrtIQbS0FVbb9k3-tVTU4fg_3L_vniUFAKwuCLqKnS2BYwdq_mzSnbLY7h_qixoR7jig3__kRhuaxwUkRz5iaiQkqgc5gHdrNP5zw"},
+{"kty":"EC","kid":"p256","crv":"P-256","x":"yWuBy_JMn9tTCbKPR5aDIgXGzag9XMSuyqIhLf3Wcog","y":"F1vFKM6bTaODPppqULZg2jPp0Zhu_4N0TjA21NZafU0"},
+{"kty":"EC","kid":"p384","crv":"P-384","x":"tVt3NtUn2eo-VxIj8ymk91nDTgwWUpeV2gOI5kR0z-85nbNZMVmedL48ewxMYN2u","y":"kDkavunRZy83Fp6B8x8RmKULKwNnGMJGxK9-wyv-Gw7UJOTGO7gAiEA0zarmoQ-i"},
+{"kty":"EC","kid":"p521","crv":"P-521","x":"Ad3XlR9IsZwC7_2B05yIW8kOy2MMo3en91gUQCPPeZTsJMD7r2WR6QNakWfoupeS8i7ld7xCtJFZMcqnxZCe0JLc","y":"ALkSDvW7PZPZCBMqNuy6f8iOIeGitQLTr6OXm_yaaUcqYeTQp-kzxvwkeHJ_gfgSZv-FjDThjSKMSBTvSde9-fPC"},
+{"kty":"EC","kid":"k256","crv":"secp256k1","x":"6H4CvBYoOe6kcWP2i3SJaXW2gH9yEPsz1pbAs5YOd7U","y":"-64OttV9t1TM0WWIEHKrcjMcBEhALIaSGAziF0Xni1E"},
+{"kty":"OKP","kid":"ed25519","crv":"Ed25519","x":"iojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w"}
+]}"#;
+
+/// The `oct` key of [`JWKS`], which `jws_claims` signs with.
+const HMAC_KEY: [u8; 64] = [1; 64];
+const ISSUER: &str = "https://idp.example.com";
+/// Between the seed tokens' `iat`/`nbf` (1700000000) and `exp` (2000000000).
+const NOW: u64 = 1_700_000_100;
+
+/// Every code a token verification may end with.
+const TOKEN_CODES: &[&str] = &[
+    "malformed_token",
+    "unsupported_algorithm",
+    "algorithm_not_allowed",
+    "key_not_found",
+    "invalid_signature",
+    "unsupported_critical_header",
+    "token_expired",
+    "token_not_yet_valid",
+    "issuer_mismatch",
+    "audience_mismatch",
+    "azp_mismatch",
+    "nonce_mismatch",
+    "typ_mismatch",
+    "missing_claim",
+    "invalid_claim",
+    "auth_time_too_old",
+    "insufficient_scope",
+];
+
+fn verifier(tolerance: u64) -> TokenVerifier {
+    let jwks = JwkSet::from_json(JWKS).unwrap_or_else(|e| panic!("the harness JWKS: {e}"));
+    let options = VerifierOptions {
+        algorithms: Some(Algorithm::ALL.to_vec()),
+        clock_tolerance: tolerance,
+        client_id: Some("api".into()),
+        ..VerifierOptions::default()
+    };
+    TokenVerifier::new(ISSUER, vec!["api".into(), "other".into()], jwks, options)
+        .unwrap_or_else(|e| panic!("the harness verifier: {e}"))
+}
+
+thread_local! {
+    static VERIFIERS: [TokenVerifier; 2] = [verifier(0), verifier(u64::MAX)];
+}
+
+/// Runs every verification mode on `token`: each ends with claims that passed the policy or a token code.
+fn verify_all(token: &str) {
+    let check = |what: &str, result: Result<oidc_edge::VerifiedToken, Error>| match result {
+        Ok(v) => {
+            assert_eq!(
+                v.claims().get("iss").and_then(|i| i.as_str()),
+                Some(ISSUER),
+                "{what}"
+            );
+            assert!(v.claims().contains_key("exp"), "{what}");
+        }
+        Err(e) => {
+            assert_code(&e, TOKEN_CODES);
+            if token.len() > 16 {
+                assert!(
+                    !e.to_string().contains(token),
+                    "{what}: the message holds the token"
+                );
+            }
+        }
+    };
+    if let Ok(t) = UnverifiedToken::parse(token, DEFAULT_MAX_TOKEN_LENGTH) {
+        let _ = (t.header().alg(), t.header().kid(), t.header().typ());
+    }
+    let requirement = ScopeRequirement::parse("orders.read and not (banned or \"and\")")
+        .map(Requirement::from)
+        .unwrap_or_else(|e| panic!("{e}"));
+    VERIFIERS.with(|[strict, lax]| {
+        for (name, v) in [("tolerance 0", strict), ("tolerance u64::MAX", lax)] {
+            for now in [NOW, 0, u64::MAX] {
+                check(
+                    name,
+                    v.verify(
+                        token,
+                        &VerifyOptions {
+                            now,
+                            typ: None,
+                            required_claims: vec!["sub".into()],
+                        },
+                    ),
+                );
+            }
+            check(
+                name,
+                v.verify(
+                    token,
+                    &VerifyOptions {
+                        now: NOW,
+                        typ: Some("JWT".into()),
+                        required_claims: Vec::new(),
+                    },
+                ),
+            );
+            let id = IdTokenOptions {
+                now: NOW,
+                nonce: Some("n-0S6_WzA2Mj".into()),
+                max_age: Some(3600),
+                access_token: Some("fuzz-access-token".into()),
+                code: Some("fuzz-code".into()),
+            };
+            check(name, v.verify_id_token(token, &id));
+            let id = IdTokenOptions {
+                max_age: Some(u64::MAX),
+                ..IdTokenOptions::default()
+            };
+            check(name, v.verify_id_token(token, &id));
+            for strict in [false, true] {
+                let at = AccessTokenOptions {
+                    now: NOW,
+                    required_scopes: Some(requirement.clone()),
+                    strict,
+                };
+                check(name, v.verify_access_token(token, &at));
+            }
+        }
+    });
+}
+
+/// `TokenVerifier.verify*` with a fixed key set of every family, every algorithm allowed: the input is the
+/// compact token.
+pub fn jws_verify(data: &[u8]) {
+    verify_all(&String::from_utf8_lossy(data));
+}
+
+/// The claims policy with attacker-chosen JSON: the input is the header JSON, a newline, the payload JSON,
+/// and optionally a newline and the signature (base64url, used as is). The harness base64url-encodes the
+/// header and payload and, without a signature line, signs them with the set's `oct` key for the header's
+/// HS* `alg` (HS256 otherwise), so the signature passes and the fuzzer reaches the claims checks.
+pub fn jws_claims(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut pieces = text.splitn(3, '\n');
+    let header = pieces.next().unwrap_or_default();
+    let payload = pieces.next().unwrap_or_default();
+    let input = format!(
+        "{}.{}",
+        base64url::encode(header),
+        base64url::encode(payload)
+    );
+    let signature = match pieces.next() {
+        Some(sig) => sig.to_owned(),
+        None => {
+            let alg = serde_json::from_str::<serde_json::Value>(header)
+                .ok()
+                .and_then(|h| h.get("alg").and_then(|a| a.as_str()).map(str::to_owned));
+            let sig = match alg.as_deref() {
+                Some("HS384") => jc::Hs384
+                    .sign(&jc::Hs384Key::new(HMAC_KEY), input.as_bytes())
+                    .as_bytes()
+                    .to_vec(),
+                Some("HS512") => jc::Hs512
+                    .sign(&jc::Hs512Key::new(HMAC_KEY), input.as_bytes())
+                    .as_bytes()
+                    .to_vec(),
+                _ => jc::Hs256
+                    .sign(&jc::Hs256Key::new(HMAC_KEY), input.as_bytes())
+                    .as_bytes()
+                    .to_vec(),
+            };
+            base64url::encode(sig)
+        }
+    };
+    verify_all(&format!("{input}.{signature}"));
+}
+
+/// `JwkSet.fromJson`: the input is the document. Every key it keeps then verifies a wrong signature of
+/// every length class with each of its algorithms, which must be `invalid_signature`, never a panic.
+pub fn jwks(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match JwkSet::from_json(&text) {
+        Ok(set) => {
+            assert!(!set.keys().is_empty());
+            let ids = set.key_ids();
+            for key in set.keys() {
+                assert!(!key.algorithms().is_empty());
+                if let Some(kid) = key.kid() {
+                    assert!(ids.contains(&kid));
+                }
+                for &alg in key.algorithms() {
+                    for len in [0, 1, 32, 64, 96, 132, 256, 512, 1024] {
+                        let sig = vec![0x5a; len];
+                        match key.key().verify(alg, b"header.payload", &sig) {
+                            Ok(()) => panic!("a constant signature verified with {}", alg.name()),
+                            Err(e) => assert_code(&e, &["invalid_signature"]),
+                        }
+                    }
+                }
+            }
+            for alg in Algorithm::ALL {
+                for kid in [None, ids.first().copied(), Some("no-such-kid")] {
+                    if let Err(e) = set.candidates(kid, alg) {
+                        assert_code(&e, &["key_not_found", "algorithm_not_allowed"]);
+                    }
+                }
+            }
+        }
+        Err(e) => assert_code(&e, &["invalid_jwk", "weak_key"]),
+    }
+}
+
+/// `ScopeRequirement.parse`, then evaluation on a fixed claims set: the input is the expression.
+pub fn scope(data: &[u8]) {
+    let expr = String::from_utf8_lossy(data);
+    match ScopeRequirement::parse(&expr) {
+        Ok(req) => {
+            // the canonical form parses back to the same requirement
+            let canonical = req.to_string();
+            let again = ScopeRequirement::parse(&canonical)
+                .unwrap_or_else(|e| panic!("canonical form {canonical:?} does not parse: {e}"));
+            assert_eq!(again, req, "canonical form {canonical:?}");
+            let claims =
+                serde_json::json!({"scope": "orders.read orders.write admin a", "scp": ["x"]});
+            let claims = claims.as_object().cloned().unwrap_or_default();
+            let granted = scopes_of(&claims).into_iter().collect::<HashSet<_>>();
+            let met = req.check(&claims);
+            assert_eq!(met, req.evaluate(&granted));
+            let _ = req.satisfying_scopes(&granted);
+            match req.require_granted(&granted) {
+                Ok(()) => assert!(met),
+                Err(e) => {
+                    assert!(!met);
+                    assert_code(&e, &["insufficient_scope"]);
+                }
+            }
+        }
+        Err(e) => {
+            assert_code(&e, &["invalid_scope_expression"]);
+            if let Error::InvalidScopeExpression { column, .. } = e {
+                let len = expr.chars().count();
+                assert!(
+                    (1..=len.max(MAX_EXPRESSION_LEN) + 1).contains(&column),
+                    "column {column} of {len} characters"
+                );
+            }
+        }
+    }
+}
+
+/// The token, introspection and userinfo response parsers: the input is the status (first line), the
+/// `Content-Type` (second), the `WWW-Authenticate` (third), then the body.
+pub fn token_response(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.splitn(4, '\n');
+    let status = lines
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .parse()
+        .unwrap_or(200);
+    let content_type = lines.next().unwrap_or_default();
+    let challenge = lines.next().unwrap_or_default();
+    let body = lines.next().unwrap_or_default();
+    let mut response = HttpResponse::new(status, body);
+    if !content_type.is_empty() {
+        response = response.with_header("Content-Type", content_type);
+    }
+    if !challenge.is_empty() {
+        response = response.with_header("WWW-Authenticate", challenge);
+    }
+    for now in [NOW, u64::MAX] {
+        match parse_token_response(&response, now) {
+            Ok(t) => {
+                assert!(!t.access_token.is_empty());
+                if let (Some(at), Some(inn)) = (t.expires_at, t.expires_in) {
+                    assert!(at >= inn);
+                }
+            }
+            Err(e) => assert_code(&e, &["authorization_error", "http_error"]),
+        }
+    }
+    match parse_introspection_response(&response) {
+        Ok(m) => assert!(m.get("active").is_some_and(|a| a.is_boolean())),
+        Err(e) => assert_code(&e, &["authorization_error", "http_error"]),
+    }
+    for sub in [None, Some("user-1")] {
+        if let Err(e) = parse_userinfo_response(&response, sub) {
+            assert_code(&e, &["authorization_error", "http_error", "invalid_claim"]);
+        }
+    }
+    if let Some(e) = bearer_challenge_error(challenge) {
+        assert_code(&e, &["authorization_error"]);
+    }
+}
+
+const ROUTES: &str = r#"[
+    {"method": "GET", "path": "/health", "public": true},
+    {"method": "GET,HEAD", "path": "/api/users", "scopes": "auth.users.list"},
+    {"method": ["PUT", "PATCH"], "path": "/api/users/:id", "scopes": "auth.users.update or admin"},
+    {"method": "*", "path": "/api/admin/*", "scopes": "admin"},
+    {"method": "GET", "path": "/api/*"}
+]"#;
+
+/// The edge verifier's route table: the input is a method (first line), a request path (second), then the
+/// table's JSON (a fixed table when it does not parse).
+pub fn route(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.splitn(3, '\n');
+    let method = lines.next().unwrap_or_default();
+    let path = lines.next().unwrap_or_default();
+    let json = lines.next().unwrap_or_default();
+    let table = match RouteTable::from_json(json) {
+        Ok(table) => table,
+        Err(e) => {
+            assert_code(&e, &["invalid_request", "invalid_scope_expression"]);
+            RouteTable::from_json(ROUTES).unwrap_or_else(|e| panic!("the harness routes: {e}"))
+        }
+    };
+    match table.find(method, path) {
+        Ok(Some(route)) => assert!(route.pattern.starts_with('/')),
+        Ok(None) => {}
+        Err(e) => assert_code(&e, &["invalid_request"]),
+    }
+}
+
+/// The `Authorization: Bearer` header parser, and the `WWW-Authenticate: Bearer` challenge reader and
+/// writer: the input is the header value.
+pub fn bearer(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match bearer_token(Some(&text)) {
+        Ok(Some(token)) => {
+            assert!(!token.is_empty() && text.ends_with(token));
+            assert!(!token.contains([' ', ',', '\t']));
+        }
+        Ok(None) => {}
+        Err(e) => assert_code(&e, &["malformed_token"]),
+    }
+    if let Some(e) = bearer_challenge_error(&text) {
+        assert_code(&e, &["authorization_error"]);
+    }
+    // The challenge for a failure whose message and scopes are attacker-influenced.
+    let problem = Problem::Failure {
+        code: "insufficient_scope".into(),
+        message: text.to_string(),
+        required_scopes: text.split(' ').map(str::to_owned).collect(),
+    };
+    let opts = ChallengeOptions {
+        realm: Some(text.to_string()),
+        error_description: true,
+        scope: None,
+    };
+    for opts in [
+        opts,
+        ChallengeOptions {
+            realm: None,
+            ..ChallengeOptions::default()
+        },
+    ] {
+        match bearer_challenge(&problem, &opts) {
+            Ok(c) => {
+                assert!(c.www_authenticate.starts_with("Bearer"));
+                assert!(!c.www_authenticate.contains(['\r', '\n']));
+                // what we write, we read back
+                if let Some(e) = bearer_challenge_error(&c.www_authenticate) {
+                    assert_code(&e, &["authorization_error"]);
+                }
+            }
+            Err(e) => assert_code(&e, &["invalid_request"]),
+        }
     }
 }

@@ -459,3 +459,6 @@ fn check_half_hash(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod prop;

@@ -40,3 +40,38 @@ fn provider_metadata() {
 fn authorize() {
     replay("authorize", harness::authorize);
 }
+
+#[test]
+fn jws_verify() {
+    replay("jws_verify", harness::jws_verify);
+}
+
+#[test]
+fn jws_claims() {
+    replay("jws_claims", harness::jws_claims);
+}
+
+#[test]
+fn jwks() {
+    replay("jwks", harness::jwks);
+}
+
+#[test]
+fn scope() {
+    replay("scope", harness::scope);
+}
+
+#[test]
+fn token_response() {
+    replay("token_response", harness::token_response);
+}
+
+#[test]
+fn route() {
+    replay("route", harness::route);
+}
+
+#[test]
+fn bearer() {
+    replay("bearer", harness::bearer);
+}
