@@ -315,6 +315,7 @@ impl<'a> UnverifiedToken<'a> {
             signing_input: jws.signing_input.to_owned(),
             signature: jws.signature,
             header: jws.header,
+            payload: jws.payload,
             claims,
             keys: keys.clone(),
             candidates,
@@ -335,6 +336,7 @@ pub struct PendingSignature {
     signing_input: String,
     signature: Vec<u8>,
     header: Header,
+    payload: Vec<u8>,
     claims: Map<String, Value>,
     keys: JwkSet,
     candidates: Vec<usize>,
@@ -435,6 +437,7 @@ impl PendingSignature {
         }
         Ok(VerifiedToken {
             header: self.header,
+            payload: self.payload,
             claims: self.claims,
         })
     }
@@ -444,6 +447,8 @@ impl PendingSignature {
 #[derive(Debug, Clone)]
 pub struct VerifiedToken {
     header: Header,
+    /// The payload as signed: the claims' JSON text (strict JSON, so `JSON.parse` of it gives the claims).
+    payload: Vec<u8>,
     claims: Map<String, Value>,
 }
 
@@ -456,6 +461,11 @@ impl VerifiedToken {
     /// The authenticated claims.
     pub fn claims(&self) -> &Map<String, Value> {
         &self.claims
+    }
+
+    /// The claims as the JSON text that was signed (UTF-8 and strict JSON: it parsed into [`Self::claims`]).
+    pub fn claims_json(&self) -> Option<&str> {
+        std::str::from_utf8(&self.payload).ok()
     }
 
     /// The claims, by value.

@@ -204,7 +204,12 @@ fn token_arg(token: &JsValue) -> Result<String, Error> {
 
 /// The claims of a verified token as JSON text (through JSON rather than `to_plain`: a large integer claim
 /// becomes a (rounded) number, as `JSON.parse` would make it, instead of failing the whole verification).
+/// The signed payload is used as is: strict JSON that parsed into these claims, so `JSON.parse` of it gives
+/// the same object (duplicate members were refused), without serializing the claims again.
 fn claims_json(token: &VerifiedToken) -> Result<String, Error> {
+    if let Some(text) = token.claims_json() {
+        return Ok(text.to_owned());
+    }
     serde_json::to_string(token.claims())
         .map_err(|e| Error::MalformedToken(format!("claims could not be converted: {e}")))
 }
@@ -225,6 +230,8 @@ struct CryptoKeys {
 struct Shared {
     verifier: RefCell<TokenVerifier>,
     crypto_keys: RefCell<CryptoKeys>,
+    /// [`webcrypto_params`], built once per algorithm.
+    params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
     cache: Option<RefCell<TokenCache<Cached>>>,
 }
 
@@ -462,7 +469,13 @@ async fn webcrypto_verify(
     pending: PendingSignature,
 ) -> Result<VerifiedToken, Error> {
     let alg = pending.alg();
-    let (Some((import_alg, verify_alg)), Some(subtle)) = (webcrypto_params(alg), subtle()) else {
+    let params = shared
+        .params
+        .borrow_mut()
+        .entry(alg)
+        .or_insert_with(|| webcrypto_params(alg))
+        .clone();
+    let (Some((import_alg, verify_alg)), Some(subtle)) = (params, subtle()) else {
         return pending.verify_with_rust();
     };
     let mut last = Error::InvalidSignature("the signature does not verify".into());
@@ -607,6 +620,7 @@ impl TokenVerifierHandle {
                 shared: Rc::new(Shared {
                     verifier: RefCell::new(verifier),
                     crypto_keys: RefCell::new(CryptoKeys::default()),
+                    params: RefCell::new(HashMap::new()),
                     cache,
                 }),
                 source,
