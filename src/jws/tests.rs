@@ -316,10 +316,10 @@ fn prepare_applies_the_pre_signature_rules() {
     assert_eq!(code(&unknown, &[Algorithm::Es256]), "key_not_found");
     // CVE-2022-21449: (0, 0) never reaches a verifier, nor r = n.
     let input = good.rsplit_once('.').unwrap().0;
-    let zero = format!("{input}.{}", crate::base64url::encode(&[0u8; 64]));
+    let zero = format!("{input}.{}", crate::base64url::encode([0u8; 64]));
     assert_eq!(code(&zero, &[Algorithm::Es256]), "invalid_signature");
-    let high = format!("{input}.{}", crate::base64url::encode(&[0xffu8; 64]));
+    let high = format!("{input}.{}", crate::base64url::encode([0xffu8; 64]));
     assert_eq!(code(&high, &[Algorithm::Es256]), "invalid_signature");
-    let short = format!("{input}.{}", crate::base64url::encode(&[1u8; 63]));
+    let short = format!("{input}.{}", crate::base64url::encode([1u8; 63]));
     assert_eq!(code(&short, &[Algorithm::Es256]), "invalid_signature");
 }
