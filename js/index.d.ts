@@ -913,7 +913,8 @@ export interface Claims {
 export class TokenVerifier {
   /** @throws OidcEdgeError `invalid_request` for a missing/empty `issuer` or `audience`, `jwks` that is not a
    *  {@link JwkSet} or {@link RemoteJwks}, an unknown or empty `algorithms` entry, a negative or fractional `clockTolerance`, a zero
-   *  `maxTokenLength`, an empty `clientId`, or an unknown option. */
+   *  `maxTokenLength`, an empty `clientId`, a `cache` other than `{ maxEntries }` with an integer in
+   *  1..1048576, or an unknown option. */
   constructor(opts: TokenVerifierOptions);
 
   /**
