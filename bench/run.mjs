@@ -55,6 +55,7 @@ if (!existsSync(join(pkg, "oidc_edge_bg.wasm"))) throw new Error(`no package at 
 function detectCacheOption() {
   if (process.env.BENCH_CACHE_OPTION) return JSON.parse(process.env.BENCH_CACHE_OPTION);
   const dts = readFileSync(join(pkg, "index.d.ts"), "utf8");
+  if (/\bcache\??\s*:\s*\{\s*maxEntries\??\s*:/.test(dts)) return { cache: { maxEntries: 1024 } };
   if (/\bcacheSize\??\s*:/.test(dts)) return { cacheSize: 1024 };
   if (/\btokenCacheSize\??\s*:/.test(dts)) return { tokenCacheSize: 1024 };
   if (/\bcache\??\s*:\s*(boolean|true)/.test(dts)) return { cache: true };

@@ -850,6 +850,19 @@ export interface TokenVerifierOptions {
   clientId?: string;
   /** Longest accepted token in bytes, checked before anything is decoded. Default 65536. */
   maxTokenLength?: number;
+  /**
+   * Opt-in verified-token cache (off by default), used by every verify method, sync and Async. It skips only
+   * what cannot differ between two calls with the same token: parsing and the signature check. Entries are
+   * keyed by the SHA-256 of the whole token (a token differing in one byte, e.g. a tampered signature, is
+   * never a hit; no token is kept), hold the verified header and claims, and are bounded by `maxEntries`
+   * (expired entries evicted first, then the oldest). At every hit the whole claims policy runs again with
+   * that call's options and clock: `exp`/`nbf` against `now` (never served past `exp`), `iss`, `aud`, `typ`,
+   * `requiredClaims`, `nonce`, `maxAge`, `at_hash`/`c_hash`, `requiredScopes`. So every option is safe to
+   * serve from the cache. A new key set (a {@link RemoteJwks} refetch) empties it; a token whose check
+   * failed, or without a numeric `exp`, is not cached. `maxEntries`: an integer in 1..1048576, else
+   * `invalid_request`.
+   */
+  cache?: { maxEntries: number };
 }
 
 /** Verified claims, with their JWT names. Large integers are rounded as `JSON.parse` rounds them. */
@@ -872,7 +885,11 @@ export interface Claims {
 
 /**
  * Verifies JWTs (compact JWS, RFC 7515 §7.1) of one issuer and audience against a {@link JwkSet}.
- * Synchronous; `now` defaults to the clock (`Date.now() / 1000`, whole seconds).
+ * `verify`, `verifyIdToken` and `verifyAccessToken` are synchronous (signatures checked by the Rust
+ * algorithms in WebAssembly); `verifyAsync`, `verifyIdTokenAsync` and `verifyAccessTokenAsync` take the same
+ * options, return the same claims and fail with the same codes, but hand the signature check to the runtime's
+ * WebCrypto (`crypto.subtle.verify`), which is several times faster for RSA and ECDSA.
+ * `now` defaults to the clock (`Date.now() / 1000`, whole seconds).
  *
  * Every method first checks, in this order, and throws an {@link OidcEdgeError} with:
  * - `malformed_token`: not a string; longer than `maxTokenLength`; not three parts of canonical unpadded
@@ -896,7 +913,8 @@ export interface Claims {
 export class TokenVerifier {
   /** @throws OidcEdgeError `invalid_request` for a missing/empty `issuer` or `audience`, `jwks` that is not a
    *  {@link JwkSet} or {@link RemoteJwks}, an unknown or empty `algorithms` entry, a negative or fractional `clockTolerance`, a zero
-   *  `maxTokenLength`, an empty `clientId`, or an unknown option. */
+   *  `maxTokenLength`, an empty `clientId`, a `cache` other than `{ maxEntries }` with an integer in
+   *  1..1048576, or an unknown option. */
   constructor(opts: TokenVerifierOptions);
 
   /**
@@ -965,6 +983,38 @@ export class TokenVerifier {
       typ?: "at+jwt" | "application/at+jwt";
     },
   ): Claims;
+
+  /**
+   * {@link TokenVerifier.verify} with the signature checked by WebCrypto. Every rule (parsing, header,
+   * allowlist, key selection, the ECDSA r/s range check of CVE-2022-21449, the claims policy) runs in
+   * WebAssembly exactly as in the sync method; only the signature check of a chosen key goes to
+   * `crypto.subtle.verify`: RS*, PS* (salt = hash length), ES256/384/512 (raw r‖s) and EdDSA (where the
+   * runtime's `importKey` accepts Ed25519; otherwise the Rust implementation). HS* (faster in WebAssembly than
+   * through WebCrypto's asynchronous hop) and ES256K (no WebCrypto curve) stay in Rust. Each key is imported
+   * once per key set and algorithm and kept as a non-extractable `CryptoKey`.
+   *
+   * Trust boundary: the runtime's `globalThis.crypto.subtle`, as for `jose`. A token counts as verified only
+   * once `verify` resolved `true` for its signing input, signature and a key the set selected for its `alg`.
+   *
+   * Every failure rejects the Promise (never a synchronous throw), with the codes of the sync method.
+   */
+  verifyAsync(token: string, opts?: { now?: number; typ?: string; requiredClaims?: string[] }): Promise<Claims>;
+
+  /** {@link TokenVerifier.verifyIdToken} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
+  verifyIdTokenAsync(
+    token: string,
+    opts?: { nonce?: string; maxAge?: number; now?: number; accessToken?: string; code?: string },
+  ): Promise<Claims>;
+
+  /** {@link TokenVerifier.verifyAccessToken} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
+  verifyAccessTokenAsync(
+    token: string,
+    opts?: {
+      requiredScopes?: string | string[] | ScopeRequirement;
+      now?: number;
+      typ?: "at+jwt" | "application/at+jwt";
+    },
+  ): Promise<Claims>;
   /** Frees the verifier's WebAssembly memory now, instead of at garbage collection. */
   free(): void;
 }

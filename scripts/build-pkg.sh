@@ -13,7 +13,7 @@ rm -rf "$out"
 wasm-bindgen "$wasm" --out-dir "$out" --out-name oidc_edge --target web --no-typescript \
   --remove-name-section --remove-producers-section
 # rustc's default wasm32 features; wasm-bindgen drops the target_features section that would tell wasm-opt.
-node_modules/.bin/wasm-opt "$out/oidc_edge_bg.wasm" -o "$out/oidc_edge_bg.wasm" -Oz --strip-debug \
+node_modules/.bin/wasm-opt "$out/oidc_edge_bg.wasm" -o "$out/oidc_edge_bg.wasm" -O3 --strip-debug \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --enable-reference-types --enable-multivalue
 cp js/api.js js/edge.js js/node.js js/web.js js/workerd.js js/index.d.ts js/package.json "$out/"

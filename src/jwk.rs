@@ -21,6 +21,9 @@ pub struct Jwk {
     kid: Option<String>,
     algorithms: Vec<Algorithm>,
     key: VerifyingKey,
+    /// The public members (`kty`, `crv`, `n`, `e`, `x`, `y`) of an RSA, EC or OKP key, for WebCrypto's
+    /// `importKey("jwk", …)`; never an HMAC secret nor a private member.
+    public: Option<Map<String, Value>>,
 }
 
 impl Jwk {
@@ -95,10 +98,20 @@ impl Jwk {
             }
             None => family,
         };
+        let public = match kty {
+            "oct" => None,
+            _ => Some(
+                ["kty", "crv", "n", "e", "x", "y"]
+                    .into_iter()
+                    .filter_map(|m| obj.get(m).map(|v| (m.to_owned(), v.clone())))
+                    .collect(),
+            ),
+        };
         Ok(Jwk {
             kid,
             algorithms,
             key,
+            public,
         })
     }
 
@@ -116,6 +129,12 @@ impl Jwk {
     pub fn key(&self) -> &VerifyingKey {
         &self.key
     }
+
+    /// The public key as a minimal JWK (`kty`, `crv`, `n`, `e`, `x`, `y`), for importing it elsewhere
+    /// (WebCrypto). `None` for an HMAC secret.
+    pub fn public_jwk(&self) -> Option<&Map<String, Value>> {
+        self.public.as_ref()
+    }
 }
 
 /// A JWK Set (RFC 7517 §5) holding only keys usable for verification.
@@ -123,6 +142,14 @@ impl Jwk {
 pub struct JwkSet {
     // Shared: cloning a set (a verifier taking the current set of a remote JWKS) copies no key material.
     keys: Arc<[Jwk]>,
+    /// Unique per parsed set (clones share it): what keys derived from this set (WebCrypto's) are cached by.
+    id: u64,
+}
+
+fn next_set_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl JwkSet {
@@ -148,7 +175,10 @@ impl JwkSet {
             }
         }
         if !keys.is_empty() {
-            return Ok(JwkSet { keys: keys.into() });
+            return Ok(JwkSet {
+                keys: keys.into(),
+                id: next_set_id(),
+            });
         }
         let reasons = skipped
             .iter()
@@ -171,7 +201,13 @@ impl JwkSet {
     pub fn empty() -> Self {
         JwkSet {
             keys: Arc::from(Vec::new()),
+            id: next_set_id(),
         }
+    }
+
+    /// An identifier unique to this set among the sets parsed in this process; clones share it.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Whether the set holds no key (only [`JwkSet::empty`]; a parsed set has at least one).

@@ -1,5 +1,19 @@
 //! JWS Compact Serialization (RFC 7515 §7.1) and its header rules, as two states of one token: parsed but
-//! unverified, and verified. Only [`UnverifiedJws::verify`] makes the second from the first.
+//! unverified, and verified. Only a signature check makes the second from the first: [`UnverifiedJws::verify`]
+//! (the Rust algorithms), or [`PendingSignature::complete`] with a [`SignatureProof`].
+//!
+//! # The sans-IO split (for WebCrypto)
+//!
+//! [`UnverifiedToken::prepare`] applies every rule that comes before the signature (structure, header, the
+//! allowlist, key selection by `kid`/`alg`, the ECDSA `r`/`s` range check of CVE-2022-21449 and the fixed
+//! signature lengths) and returns a [`PendingSignature`]: the signing input, the signature, the algorithm and
+//! the candidate keys. Whoever checks the signature then completes it with a [`SignatureProof`] naming the
+//! candidate that verified. A proof comes only from [`PendingSignature::check_with_rust`] (the Rust
+//! algorithms) or, in the wasm build, from the binding after `crypto.subtle.verify` resolved `true` for this
+//! very input, signature and key (`src/js/verify.rs`): its constructor is private to the crate, and a proof
+//! names the pending check it was made for, so it cannot complete another token. The trust boundary is
+//! therefore the runtime's WebCrypto implementation (`globalThis.crypto.subtle`, read when the wasm module
+//! calls it), exactly as for `jose`.
 
 use crate::alg::Algorithm;
 use crate::base64url;
@@ -7,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::json::{self, parse_strict_slice};
 use crate::jwk::JwkSet;
 use serde_json::{Map, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The default cap on a token's length, checked before anything is decoded.
 pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 64 * 1024;
@@ -194,17 +209,7 @@ impl<'a> UnverifiedJws<'a> {
     /// `allowed` (`algorithm_not_allowed`). Each fitting key is tried; `invalid_signature` if none verifies.
     pub fn verify(self, keys: &JwkSet, allowed: &[Algorithm]) -> Result<VerifiedJws> {
         let alg = self.header.alg;
-        if !allowed.contains(&alg) {
-            return Err(Error::AlgorithmNotAllowed(format!(
-                "alg {} is not in the allowlist ({})",
-                alg.name(),
-                allowed
-                    .iter()
-                    .map(|a| a.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+        check_allowed(alg, allowed)?;
         let mut last = Error::InvalidSignature("the signature does not verify".into());
         for jwk in keys.candidates(self.header.kid(), alg)? {
             match jwk
@@ -222,6 +227,21 @@ impl<'a> UnverifiedJws<'a> {
         }
         Err(last)
     }
+}
+
+fn check_allowed(alg: Algorithm, allowed: &[Algorithm]) -> Result<()> {
+    if allowed.contains(&alg) {
+        return Ok(());
+    }
+    Err(Error::AlgorithmNotAllowed(format!(
+        "alg {} is not in the allowlist ({})",
+        alg.name(),
+        allowed
+            .iter()
+            .map(|a| a.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
 }
 
 /// A JWS whose signature verified with a key of the set.
@@ -272,11 +292,152 @@ impl<'a> UnverifiedToken<'a> {
         self.jws.header()
     }
 
-    /// See [`UnverifiedJws::verify`].
+    /// Every rule before the signature check (see the module documentation): the allowlist
+    /// (`algorithm_not_allowed`), the candidate keys (`key_not_found`, `algorithm_not_allowed`) and the
+    /// signature's form (`invalid_signature`: wrong length, ECDSA `r` or `s` outside `[1, n-1]`).
+    pub fn prepare(self, keys: &JwkSet, allowed: &[Algorithm]) -> Result<PendingSignature> {
+        let UnverifiedToken { jws, claims } = self;
+        let alg = jws.header.alg;
+        check_allowed(alg, allowed)?;
+        let candidates: Vec<usize> = {
+            let fitting = keys.candidates(jws.header.kid(), alg)?;
+            keys.keys()
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| fitting.iter().any(|f| std::ptr::eq(*f, *k)))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        crate::alg::check_signature_form(alg, &jws.signature)?;
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        Ok(PendingSignature {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            signing_input: jws.signing_input.to_owned(),
+            signature: jws.signature,
+            header: jws.header,
+            payload: jws.payload,
+            claims,
+            keys: keys.clone(),
+            candidates,
+        })
+    }
+
+    /// See [`UnverifiedJws::verify`]: [`Self::prepare`], then [`PendingSignature::verify_with_rust`].
     pub fn verify(self, keys: &JwkSet, allowed: &[Algorithm]) -> Result<VerifiedToken> {
-        let verified = self.jws.verify(keys, allowed)?;
+        self.prepare(keys, allowed)?.verify_with_rust()
+    }
+}
+
+/// A JWT that passed every rule before its signature, waiting for the signature check (module documentation).
+/// Owns what it needs, so the check may be asynchronous.
+#[derive(Debug)]
+pub struct PendingSignature {
+    id: u64,
+    signing_input: String,
+    signature: Vec<u8>,
+    header: Header,
+    payload: Vec<u8>,
+    claims: Map<String, Value>,
+    keys: JwkSet,
+    candidates: Vec<usize>,
+}
+
+/// Evidence that the signature of one [`PendingSignature`] verified with one of its candidate keys. Only
+/// [`PendingSignature::check_with_rust`] and the wasm binding's WebCrypto path make one.
+#[derive(Debug)]
+pub struct SignatureProof {
+    pending: u64,
+    candidate: usize,
+}
+
+impl SignatureProof {
+    /// For the binding only, and only once `crypto.subtle.verify` resolved `true` for `pending`'s signing
+    /// input and signature, with the key of `candidate` (an index into [`PendingSignature::candidates`])
+    /// imported for `pending`'s algorithm.
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn webcrypto_verified(pending: &PendingSignature, candidate: usize) -> Self {
+        SignatureProof {
+            pending: pending.id,
+            candidate,
+        }
+    }
+}
+
+impl PendingSignature {
+    /// The token's algorithm (allowed, and verified by every candidate key).
+    pub fn alg(&self) -> Algorithm {
+        self.header.alg
+    }
+
+    /// The JWS signing input: everything before the last dot, as bytes (RFC 7515 §5.2).
+    pub fn signing_input(&self) -> &[u8] {
+        self.signing_input.as_bytes()
+    }
+
+    /// The decoded signature.
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
+    }
+
+    /// The keys to try, in the set's order, at least one.
+    pub fn candidates(&self) -> impl Iterator<Item = &crate::jwk::Jwk> {
+        self.candidates
+            .iter()
+            .filter_map(|i| self.keys.keys().get(*i))
+    }
+
+    /// The key set the candidates come from.
+    pub fn key_set(&self) -> &JwkSet {
+        &self.keys
+    }
+
+    /// The candidates' positions in [`Self::key_set`], in the order to try them.
+    pub fn candidate_positions(&self) -> &[usize] {
+        &self.candidates
+    }
+
+    /// The number of candidate keys.
+    pub fn candidate_count(&self) -> usize {
+        self.candidates.len()
+    }
+
+    /// Checks the signature with candidate `candidate` through the Rust algorithms.
+    pub fn check_with_rust(&self, candidate: usize) -> Result<SignatureProof> {
+        let jwk = self
+            .candidates
+            .get(candidate)
+            .and_then(|i| self.keys.keys().get(*i))
+            .ok_or_else(|| Error::InvalidSignature("no such candidate key".into()))?;
+        jwk.key()
+            .verify(self.alg(), self.signing_input.as_bytes(), &self.signature)?;
+        Ok(SignatureProof {
+            pending: self.id,
+            candidate,
+        })
+    }
+
+    /// Tries every candidate with the Rust algorithms: the result of [`UnverifiedToken::verify`].
+    pub fn verify_with_rust(self) -> Result<VerifiedToken> {
+        let mut last = Error::InvalidSignature("the signature does not verify".into());
+        for candidate in 0..self.candidates.len() {
+            match self.check_with_rust(candidate) {
+                Ok(proof) => return self.complete(proof),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    /// The verified token, given a proof made for this check. `invalid_signature` for a proof of another one.
+    pub fn complete(self, proof: SignatureProof) -> Result<VerifiedToken> {
+        if proof.pending != self.id || proof.candidate >= self.candidates.len() {
+            return Err(Error::InvalidSignature(
+                "the signature proof is not for this token".into(),
+            ));
+        }
         Ok(VerifiedToken {
-            header: verified.header,
+            header: self.header,
+            payload: self.payload,
             claims: self.claims,
         })
     }
@@ -286,6 +447,8 @@ impl<'a> UnverifiedToken<'a> {
 #[derive(Debug, Clone)]
 pub struct VerifiedToken {
     header: Header,
+    /// The payload as signed: the claims' JSON text (strict JSON, so `JSON.parse` of it gives the claims).
+    payload: Vec<u8>,
     claims: Map<String, Value>,
 }
 
@@ -298,6 +461,11 @@ impl VerifiedToken {
     /// The authenticated claims.
     pub fn claims(&self) -> &Map<String, Value> {
         &self.claims
+    }
+
+    /// The claims as the JSON text that was signed (UTF-8 and strict JSON: it parsed into [`Self::claims`]).
+    pub fn claims_json(&self) -> Option<&str> {
+        std::str::from_utf8(&self.payload).ok()
     }
 
     /// The claims, by value.

@@ -18,21 +18,22 @@ use std::sync::Arc;
 /// A verified token's claims, shared between the cache and its hits.
 pub type Claims = Arc<Map<String, Value>>;
 
-struct Entry {
-    claims: Claims,
+struct Entry<T> {
+    value: T,
     exp: u64,
 }
 
-/// The cache. `capacity == 0` disables it.
-pub struct TokenCache {
+/// The cache, of claims (the edge guard) or of any value derived from a verified token (`T`, e.g. the
+/// `TokenVerifier` binding keeps the verified header and claims). `capacity == 0` disables it.
+pub struct TokenCache<T = Claims> {
     capacity: usize,
     clock_tolerance: u64,
     generation: u64,
-    entries: HashMap<[u8; 32], Entry>,
+    entries: HashMap<[u8; 32], Entry<T>>,
     order: VecDeque<[u8; 32]>,
 }
 
-impl std::fmt::Debug for TokenCache {
+impl<T> std::fmt::Debug for TokenCache<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TokenCache")
             .field("capacity", &self.capacity)
@@ -46,7 +47,16 @@ pub fn token_key(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-impl TokenCache {
+impl TokenCache<Claims> {
+    /// Remembers a token just verified at `now`. Tokens without a numeric `exp`, or already expired, are
+    /// not kept.
+    pub fn insert(&mut self, token: &str, claims: Claims, now: u64) {
+        let exp = claims.get("exp").cloned();
+        self.insert_value(token, claims, exp.as_ref(), now);
+    }
+}
+
+impl<T: Clone> TokenCache<T> {
     /// A cache of at most `capacity` tokens, with the verifier's clock tolerance.
     pub fn new(capacity: usize, clock_tolerance: u64) -> Self {
         TokenCache {
@@ -87,8 +97,8 @@ impl TokenCache {
         exp <= now.saturating_sub(self.clock_tolerance)
     }
 
-    /// The claims of `token` when it was verified and is not expired at `now`.
-    pub fn get(&mut self, token: &str, now: u64) -> Option<Claims> {
+    /// The claims (the value) of `token` when it was verified and is not expired at `now`.
+    pub fn get(&mut self, token: &str, now: u64) -> Option<T> {
         if self.capacity == 0 {
             return None;
         }
@@ -99,16 +109,16 @@ impl TokenCache {
             self.order.retain(|k| k != &key);
             return None;
         }
-        self.entries.get(&key).map(|e| e.claims.clone())
+        self.entries.get(&key).map(|e| e.value.clone())
     }
 
-    /// Remembers a token just verified at `now`. Tokens without a numeric `exp`, or already expired, are
-    /// not kept.
-    pub fn insert(&mut self, token: &str, claims: Claims, now: u64) {
+    /// Remembers `value` for a token just verified at `now`, whose `exp` claim is `exp`. Tokens without a
+    /// numeric `exp`, or already expired, are not kept.
+    pub fn insert_value(&mut self, token: &str, value: T, exp: Option<&Value>, now: u64) {
         if self.capacity == 0 {
             return;
         }
-        let Some(exp) = claims.get("exp").and_then(Value::as_f64) else {
+        let Some(exp) = exp.and_then(Value::as_f64) else {
             return;
         };
         if !exp.is_finite() || exp < 0.0 {
@@ -126,7 +136,7 @@ impl TokenCache {
         if self.entries.len() >= self.capacity {
             self.evict(now);
         }
-        self.entries.insert(key, Entry { claims, exp });
+        self.entries.insert(key, Entry { value, exp });
         self.order.push_back(key);
     }
 

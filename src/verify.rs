@@ -7,7 +7,9 @@ use crate::base64url;
 use crate::error::{Error, Result};
 use crate::json;
 use crate::jwk::JwkSet;
-use crate::jws::{DEFAULT_MAX_TOKEN_LENGTH, Header, UnverifiedToken, VerifiedToken};
+use crate::jws::{
+    DEFAULT_MAX_TOKEN_LENGTH, Header, PendingSignature, UnverifiedToken, VerifiedToken,
+};
 use crate::scope::{self, Requirement};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
@@ -71,6 +73,28 @@ pub struct AccessTokenOptions {
     pub required_scopes: Option<Requirement>,
     /// RFC 9068 strict mode: `typ` must be `at+jwt`, and `sub`, `client_id`, `iat`, `jti` are required.
     pub strict: bool,
+}
+
+/// Which verification to run, with its per-call options: the claims policy of [`TokenVerifier::check`].
+#[derive(Debug, Clone)]
+pub enum Policy {
+    /// [`TokenVerifier::verify`].
+    Jwt(VerifyOptions),
+    /// [`TokenVerifier::verify_id_token`].
+    IdToken(IdTokenOptions),
+    /// [`TokenVerifier::verify_access_token`].
+    AccessToken(AccessTokenOptions),
+}
+
+impl Policy {
+    /// The current time of the call, seconds since the epoch.
+    pub fn now(&self) -> u64 {
+        match self {
+            Policy::Jwt(o) => o.now,
+            Policy::IdToken(o) => o.now,
+            Policy::AccessToken(o) => o.now,
+        }
+    }
 }
 
 /// Every asymmetric algorithm, plus HS* when the set holds `oct` keys (DESIGN.md "Algorithms").
@@ -185,24 +209,92 @@ impl TokenVerifier {
     /// Verifies signature, `typ` (when asked), `iss`, `aud`, `exp` (required), `nbf`, `iat` and the
     /// required claims.
     pub fn verify(&self, token: &str, options: &VerifyOptions) -> Result<VerifiedToken> {
-        let rule = options
-            .typ
-            .as_deref()
-            .map_or(TypRule::Any, TypRule::Exactly);
-        let required: Vec<&str> = options.required_claims.iter().map(String::as_str).collect();
-        self.verified(token, options.now, rule, &required)
+        self.verify_policy(token, &Policy::Jwt(options.clone()))
     }
 
     /// Verifies an ID token (OIDC Core 3.1.3.7): everything [`Self::verify`] does, plus a `typ` that is not
     /// `at+jwt` or `logout+jwt`, `sub` and `iat` required, `aud` containing the client, `azp` (required with several audiences, equal to the client),
     /// `nonce`, `auth_time` against `max_age`, and `at_hash`/`c_hash` (OIDC Core 3.3.2.11) when asked.
     pub fn verify_id_token(&self, token: &str, options: &IdTokenOptions) -> Result<VerifiedToken> {
-        let client_id = self.client_id.as_deref().ok_or_else(|| {
+        self.verify_policy(token, &Policy::IdToken(options.clone()))
+    }
+
+    /// Verifies a JWT access token (RFC 9068): everything [`Self::verify`] does, `typ` `at+jwt`,
+    /// `application/at+jwt`, `JWT` or none (only `at+jwt` in strict mode, which also requires `sub`,
+    /// `client_id`, `iat` and `jti`), then the required scopes.
+    pub fn verify_access_token(
+        &self,
+        token: &str,
+        options: &AccessTokenOptions,
+    ) -> Result<VerifiedToken> {
+        self.verify_policy(token, &Policy::AccessToken(options.clone()))
+    }
+
+    /// [`Self::prepare`], the signature through the Rust algorithms, then [`Self::check`].
+    pub fn verify_policy(&self, token: &str, policy: &Policy) -> Result<VerifiedToken> {
+        let verified = self.prepare(token, policy)?.verify_with_rust()?;
+        self.check(&verified, policy)?;
+        Ok(verified)
+    }
+
+    /// Everything before the signature check (sans-IO split, see [`crate::jws`]): the verifier's own
+    /// configuration for the policy (`invalid_request`: an ID token needs a client), then
+    /// [`UnverifiedToken::parse`] and [`UnverifiedToken::prepare`] with this verifier's keys and allowlist.
+    pub fn prepare(&self, token: &str, policy: &Policy) -> Result<PendingSignature> {
+        if let Policy::IdToken(_) = policy {
+            self.id_token_client()?;
+        }
+        UnverifiedToken::parse(token, self.max_token_length)?.prepare(&self.jwks, &self.algorithms)
+    }
+
+    fn id_token_client(&self) -> Result<&str> {
+        self.client_id.as_deref().ok_or_else(|| {
             Error::InvalidRequest(
                 "verifyIdToken needs clientId when audience lists several values".into(),
             )
-        })?;
-        let verified = self.verified(token, options.now, TypRule::IdToken, &["sub", "iat"])?;
+        })
+    }
+
+    /// The claims policy on a token whose signature verified: `typ`, `iss`, `aud`, the time claims at the
+    /// policy's `now`, the required claims, then the ID-token or access-token rules. Pure: it may run again
+    /// on a cached [`VerifiedToken`] with other per-call options.
+    pub fn check(&self, verified: &VerifiedToken, policy: &Policy) -> Result<()> {
+        match policy {
+            Policy::Jwt(options) => {
+                let rule = options
+                    .typ
+                    .as_deref()
+                    .map_or(TypRule::Any, TypRule::Exactly);
+                let required: Vec<&str> =
+                    options.required_claims.iter().map(String::as_str).collect();
+                self.check_common(verified, options.now, rule, &required)
+            }
+            Policy::IdToken(options) => self.check_id_token(verified, options),
+            Policy::AccessToken(options) => {
+                let required: &[&str] = if options.strict {
+                    &["sub", "client_id", "iat", "jti"]
+                } else {
+                    &[]
+                };
+                self.check_common(
+                    verified,
+                    options.now,
+                    TypRule::AccessToken {
+                        strict: options.strict,
+                    },
+                    required,
+                )?;
+                if let Some(requirement) = &options.required_scopes {
+                    scope::require(verified.claims(), requirement)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn check_id_token(&self, verified: &VerifiedToken, options: &IdTokenOptions) -> Result<()> {
+        let client_id = self.id_token_client()?;
+        self.check_common(verified, options.now, TypRule::IdToken, &["sub", "iat"])?;
         let claims = verified.claims();
         string_claim(claims, "sub")?;
         let audiences = audiences(claims)?;
@@ -252,45 +344,16 @@ impl TokenVerifier {
         if let Some(code) = options.code.as_deref() {
             check_half_hash(claims, "c_hash", alg, code)?;
         }
-        Ok(verified)
+        Ok(())
     }
 
-    /// Verifies a JWT access token (RFC 9068): everything [`Self::verify`] does, `typ` `at+jwt`,
-    /// `application/at+jwt`, `JWT` or none (only `at+jwt` in strict mode, which also requires `sub`,
-    /// `client_id`, `iat` and `jti`), then the required scopes.
-    pub fn verify_access_token(
+    fn check_common(
         &self,
-        token: &str,
-        options: &AccessTokenOptions,
-    ) -> Result<VerifiedToken> {
-        let required: &[&str] = if options.strict {
-            &["sub", "client_id", "iat", "jti"]
-        } else {
-            &[]
-        };
-        let verified = self.verified(
-            token,
-            options.now,
-            TypRule::AccessToken {
-                strict: options.strict,
-            },
-            required,
-        )?;
-        if let Some(requirement) = &options.required_scopes {
-            scope::require(verified.claims(), requirement)?;
-        }
-        Ok(verified)
-    }
-
-    fn verified(
-        &self,
-        token: &str,
+        verified: &VerifiedToken,
         now: u64,
         typ: TypRule<'_>,
         required: &[&str],
-    ) -> Result<VerifiedToken> {
-        let verified = UnverifiedToken::parse(token, self.max_token_length)?
-            .verify(&self.jwks, &self.algorithms)?;
+    ) -> Result<()> {
         check_typ(verified.header(), typ)?;
         let claims = verified.claims();
         match string_claim(claims, "iss")? {
@@ -322,7 +385,7 @@ impl TokenVerifier {
         {
             return Err(Error::MissingClaim(format!("{missing:?} is required")));
         }
-        Ok(verified)
+        Ok(())
     }
 
     /// DESIGN.md "Time": `exp <= now - tolerance` is expired, `nbf > now + tolerance` not yet valid.

@@ -103,6 +103,14 @@ impl Algorithm {
         }
     }
 
+    /// The fixed signature length of EdDSA and HS* (RSA's depends on the key, ECDSA's is `r‖s`).
+    fn signature_len(self) -> usize {
+        match self {
+            EdDsa => 64,
+            other => other.hash_len(),
+        }
+    }
+
     /// The output length of [`Self::hash`] in bytes; an HMAC key must be at least this long (RFC 7518 §3.2).
     pub fn hash_len(self) -> usize {
         match self {
@@ -239,6 +247,28 @@ impl VerifyingKey {
                 alg.name()
             ))),
         }
+    }
+}
+
+/// The checks on a signature's form that come before any key is used, whoever verifies it afterwards (the
+/// Rust algorithms or WebCrypto): ECDSA is raw `r‖s` of the curve's size with `r`, `s` in `[1, n-1]`
+/// (CVE-2022-21449: never hand `(0, 0)` to a verifier), an Ed25519 signature is 64 bytes, an HMAC the hash's
+/// length. `invalid_signature` otherwise. RSA lengths depend on the key and are checked by the verifier.
+pub fn check_signature_form(alg: Algorithm, signature: &[u8]) -> Result<()> {
+    match alg {
+        Es256 => ecdsa::check_scalars::<p256::NistP256>(alg, signature),
+        Es384 => ecdsa::check_scalars::<p384::NistP384>(alg, signature),
+        Es512 => ecdsa::check_scalars::<p521::NistP521>(alg, signature),
+        Es256k => ecdsa::check_scalars::<k256::Secp256k1>(alg, signature),
+        EdDsa | Hs256 | Hs384 | Hs512 if signature.len() != alg.signature_len() => {
+            Err(Error::InvalidSignature(format!(
+                "an {} signature is {} bytes, found {}",
+                alg.name(),
+                alg.signature_len(),
+                signature.len()
+            )))
+        }
+        _ => Ok(()),
     }
 }
 

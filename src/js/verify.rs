@@ -9,17 +9,20 @@ use super::scope::requirement_arg;
 use crate::alg::Algorithm;
 use crate::error::Error;
 use crate::jwk::JwkSet;
-use crate::jws::VerifiedToken;
+use crate::jws::{PendingSignature, SignatureProof, VerifiedToken};
 use crate::params::OneOrMany;
+use crate::token_cache::TokenCache;
 use crate::verify::{
-    AccessTokenOptions, IdTokenOptions, TokenVerifier, VerifierOptions, VerifyOptions,
+    AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, VerifierOptions, VerifyOptions,
 };
-use js_sys::{Promise, Reflect};
+use js_sys::{Promise, Reflect, Uint8Array};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 /// `JwkSet`: the usable keys of a JWKS.
 #[wasm_bindgen(js_name = JwkSet)]
@@ -120,7 +123,18 @@ struct VerifierConfig {
     clock_tolerance: Option<u64>,
     client_id: Option<String>,
     max_token_length: Option<usize>,
+    cache: Option<CacheConfig>,
 }
+
+/// `cache: { maxEntries }`: the verified-token cache.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CacheConfig {
+    max_entries: usize,
+}
+
+/// The largest `cache.maxEntries` accepted.
+const MAX_CACHE_ENTRIES: usize = 1 << 20;
 
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -188,45 +202,377 @@ fn token_arg(token: &JsValue) -> Result<String, Error> {
     })
 }
 
-/// The claims as a plain object. Through JSON text rather than `to_plain`: a large integer claim becomes a
-/// (rounded) number, as `JSON.parse` would make it, instead of failing the whole verification.
-fn claims_object(token: VerifiedToken) -> JsResult<JsValue> {
-    let text = serde_json::to_string(token.claims()).map_err(|e| {
-        to_js_error(Error::MalformedToken(format!(
-            "claims could not be converted: {e}"
-        )))
-    })?;
-    js_sys::JSON::parse(&text)
+/// The claims of a verified token as JSON text (through JSON rather than `to_plain`: a large integer claim
+/// becomes a (rounded) number, as `JSON.parse` would make it, instead of failing the whole verification).
+/// The signed payload is used as is: strict JSON that parsed into these claims, so `JSON.parse` of it gives
+/// the same object (duplicate members were refused), without serializing the claims again.
+fn claims_json(token: &VerifiedToken) -> Result<String, Error> {
+    if let Some(text) = token.claims_json() {
+        return Ok(text.to_owned());
+    }
+    serde_json::to_string(token.claims())
+        .map_err(|e| Error::MalformedToken(format!("claims could not be converted: {e}")))
+}
+
+/// A verified token kept by the verified-token cache: what the signature check produced (header and
+/// claims), and the claims' JSON text so that a hit only runs `JSON.parse`.
+type Cached = Rc<(VerifiedToken, String)>;
+
+/// The `CryptoKey`s imported for one key set, by (position in the set, algorithm): WebCrypto binds a hash
+/// to an RSA key, so an RSA key without `alg` may have several.
+#[derive(Default)]
+struct CryptoKeys {
+    set_id: u64,
+    keys: HashMap<(usize, Algorithm), Option<JsValue>>,
+}
+
+/// What a verifier shares with its asynchronous verifications.
+struct Shared {
+    verifier: RefCell<TokenVerifier>,
+    crypto_keys: RefCell<CryptoKeys>,
+    /// [`webcrypto_params`], built once per algorithm.
+    params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
+    cache: Option<RefCell<TokenCache<Cached>>>,
+}
+
+impl Shared {
+    /// The cached verification of `token`, if any, with the policy applied for this call.
+    fn cached(&self, token: &str, policy: &Policy) -> Result<Option<String>, Error> {
+        let Some(cache) = &self.cache else {
+            return Ok(None);
+        };
+        let hit = cache.borrow_mut().get(token, policy.now());
+        match hit {
+            Some(entry) => {
+                self.verifier.borrow().check(&entry.0, policy)?;
+                Ok(Some(entry.1.clone()))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Applies the policy to a token whose signature just verified, and remembers it when it passed.
+    fn finish(
+        &self,
+        token: &str,
+        verified: VerifiedToken,
+        policy: &Policy,
+    ) -> Result<String, Error> {
+        self.verifier.borrow().check(&verified, policy)?;
+        let json = claims_json(&verified)?;
+        if let Some(cache) = &self.cache {
+            let exp = verified.claims().get("exp").cloned();
+            cache.borrow_mut().insert_value(
+                token,
+                Rc::new((verified, json.clone())),
+                exp.as_ref(),
+                policy.now(),
+            );
+        }
+        Ok(json)
+    }
 }
 
 /// `TokenVerifier`: verifies JWTs of one issuer and audience against a `JwkSet` or a `RemoteJwks`.
 #[wasm_bindgen(js_name = TokenVerifier)]
 pub struct TokenVerifierHandle {
-    inner: RefCell<TokenVerifier>,
+    shared: Rc<Shared>,
     source: KeySource,
 }
 
 impl TokenVerifierHandle {
-    /// Runs `f` on the verifier, after taking the remote set's current keys if they changed.
-    fn with<T>(&self, f: impl FnOnce(&TokenVerifier) -> T) -> T {
+    /// Takes the remote set's current keys if they changed; a new set empties the verified-token cache.
+    fn sync_keys(&self) {
         if let KeySource::Remote { remote, seen } = &self.source {
             if remote.generation() != seen.get() {
                 if let Some((set, generation)) = remote.current() {
-                    self.inner.borrow_mut().set_jwks(set);
+                    self.shared.verifier.borrow_mut().set_jwks(set);
                     seen.set(generation);
                 }
             }
         }
-        f(&self.inner.borrow())
+        if let Some(cache) = &self.shared.cache {
+            let id = self.shared.verifier.borrow().jwks().id();
+            cache.borrow_mut().sync_generation(id);
+        }
     }
+
+    /// The synchronous verification: cache, or the Rust algorithms.
+    fn run_sync(&self, setup: Result<(String, Policy), Error>) -> JsResult<JsValue> {
+        let run = || -> Result<String, Error> {
+            let (token, policy) = setup?;
+            self.sync_keys();
+            if let Some(json) = self.shared.cached(&token, &policy)? {
+                return Ok(json);
+            }
+            let pending = self.shared.verifier.borrow().prepare(&token, &policy)?;
+            let verified = pending.verify_with_rust()?;
+            self.shared.finish(&token, verified, &policy)
+        };
+        js_sys::JSON::parse(&run().map_err(to_js_error)?)
+    }
+
+    /// The asynchronous verification: every rule in the core, the signature through WebCrypto where the
+    /// algorithm and runtime allow it. Every failure rejects the promise.
+    fn run_async(&self, setup: Result<(String, Policy), Error>) -> Promise {
+        enum Step {
+            Done(String),
+            Pending(String, Policy, PendingSignature),
+        }
+        let step = || -> Result<Step, Error> {
+            let (token, policy) = setup?;
+            self.sync_keys();
+            if let Some(json) = self.shared.cached(&token, &policy)? {
+                return Ok(Step::Done(json));
+            }
+            let pending = self.shared.verifier.borrow().prepare(&token, &policy)?;
+            Ok(Step::Pending(token, policy, pending))
+        };
+        let step = step();
+        let shared = self.shared.clone();
+        future_to_promise(async move {
+            let json = match step.map_err(to_js_error)? {
+                Step::Done(json) => json,
+                Step::Pending(token, policy, pending) => {
+                    let verified = webcrypto_verify(&shared, pending)
+                        .await
+                        .map_err(to_js_error)?;
+                    shared
+                        .finish(&token, verified, &policy)
+                        .map_err(to_js_error)?
+                }
+            };
+            js_sys::JSON::parse(&json)
+        })
+    }
+}
+
+/// WebCrypto's names for `alg`: (importKey algorithm, verify algorithm), or `None` where the Rust
+/// algorithms verify (HS*: faster in wasm than WebCrypto's asynchronous hop; ES256K: no WebCrypto curve).
+fn webcrypto_params(alg: Algorithm) -> Option<(JsValue, JsValue)> {
+    let object = |members: &[(&str, JsValue)]| -> JsValue {
+        let o = js_sys::Object::new();
+        for (k, v) in members {
+            let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+        }
+        o.into()
+    };
+    let hash = |bits: u32| object(&[("name", JsValue::from_str(&format!("SHA-{bits}")))]);
+    let bits = (alg.hash_len() * 8) as u32;
+    let name = |n: &str| JsValue::from_str(n);
+    use Algorithm::*;
+    Some(match alg {
+        Rs256 | Rs384 | Rs512 => (
+            object(&[("name", name("RSASSA-PKCS1-v1_5")), ("hash", hash(bits))]),
+            object(&[("name", name("RSASSA-PKCS1-v1_5"))]),
+        ),
+        // RFC 7518 §3.5: the salt is as long as the hash.
+        Ps256 | Ps384 | Ps512 => (
+            object(&[("name", name("RSA-PSS")), ("hash", hash(bits))]),
+            object(&[
+                ("name", name("RSA-PSS")),
+                ("saltLength", JsValue::from(alg.hash_len() as u32)),
+            ]),
+        ),
+        Es256 | Es384 | Es512 => {
+            let curve = match alg {
+                Es256 => "P-256",
+                Es384 => "P-384",
+                _ => "P-521",
+            };
+            (
+                object(&[("name", name("ECDSA")), ("namedCurve", name(curve))]),
+                object(&[("name", name("ECDSA")), ("hash", hash(bits))]),
+            )
+        }
+        EdDsa => (
+            object(&[("name", name("Ed25519"))]),
+            object(&[("name", name("Ed25519"))]),
+        ),
+        Hs256 | Hs384 | Hs512 | Es256k => return None,
+    })
+}
+
+/// `globalThis.crypto.subtle`, read at each use (the runtime's, as for `jose`).
+fn subtle() -> Option<JsValue> {
+    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
+    Reflect::get(&crypto, &JsValue::from_str("subtle"))
+        .ok()
+        .filter(JsValue::is_object)
+}
+
+/// Calls `subtle[method](...args)` and awaits it. `Err` when it throws or rejects.
+async fn call_subtle(
+    subtle: &JsValue,
+    method: &str,
+    args: &js_sys::Array,
+) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function = Reflect::get(subtle, &JsValue::from_str(method))?.dyn_into()?;
+    let promise: Promise = Reflect::apply(&f, subtle, args)?.dyn_into()?;
+    JsFuture::from(promise).await
+}
+
+/// The `CryptoKey` of the key at `position` of the pending check's set, for `alg`: imported once per
+/// (set, key, algorithm) and cached. `None` when the runtime has no WebCrypto or refuses the key (e.g.
+/// Ed25519 in an older runtime): the Rust algorithms verify instead, and the refusal is cached too.
+async fn crypto_key(
+    shared: &Shared,
+    subtle: &JsValue,
+    pending: &PendingSignature,
+    position: usize,
+    import_alg: &JsValue,
+) -> Option<JsValue> {
+    let (set_id, alg) = (pending.key_set().id(), pending.alg());
+    {
+        let keys = shared.crypto_keys.borrow();
+        if keys.set_id == set_id {
+            if let Some(slot) = keys.keys.get(&(position, alg)) {
+                return slot.clone();
+            }
+        }
+    }
+    let jwk = pending.key_set().keys().get(position)?.public_jwk()?;
+    let imported = async {
+        let text = serde_json::to_string(jwk).ok()?;
+        let jwk = js_sys::JSON::parse(&text).ok()?;
+        let usages = js_sys::Array::of1(&JsValue::from_str("verify"));
+        let args = js_sys::Array::of5(
+            &JsValue::from_str("jwk"),
+            &jwk,
+            import_alg,
+            &JsValue::FALSE,
+            &usages,
+        );
+        call_subtle(subtle, "importKey", &args).await.ok()
+    }
+    .await;
+    let mut keys = shared.crypto_keys.borrow_mut();
+    // A set other than the verifier's current one (it changed while this check was in flight) is not cached.
+    let current = shared.verifier.borrow().jwks().id();
+    if set_id == current {
+        if keys.set_id != current {
+            *keys = CryptoKeys {
+                set_id: current,
+                keys: HashMap::new(),
+            };
+        }
+        keys.keys.insert((position, alg), imported.clone());
+    }
+    imported
+}
+
+/// The signature check of a pending verification: each candidate key through `crypto.subtle.verify`, or
+/// through the Rust algorithms where WebCrypto cannot (see [`webcrypto_params`], [`crypto_key`]). The
+/// [`SignatureProof`] of a WebCrypto check is made only after `verify` resolved to `true`.
+async fn webcrypto_verify(
+    shared: &Shared,
+    pending: PendingSignature,
+) -> Result<VerifiedToken, Error> {
+    let alg = pending.alg();
+    let params = shared
+        .params
+        .borrow_mut()
+        .entry(alg)
+        .or_insert_with(|| webcrypto_params(alg))
+        .clone();
+    let (Some((import_alg, verify_alg)), Some(subtle)) = (params, subtle()) else {
+        return pending.verify_with_rust();
+    };
+    let mut last = Error::InvalidSignature("the signature does not verify".into());
+    let positions = pending.candidate_positions().to_vec();
+    for (candidate, position) in positions.into_iter().enumerate() {
+        let checked = match crypto_key(shared, &subtle, &pending, position, &import_alg).await {
+            Some(key) => {
+                // Copies: WebCrypto may read its inputs after this call returns.
+                let args = js_sys::Array::of4(
+                    &verify_alg,
+                    &key,
+                    &Uint8Array::from(pending.signature()).into(),
+                    &Uint8Array::from(pending.signing_input()).into(),
+                );
+                match call_subtle(&subtle, "verify", &args).await {
+                    Ok(v) if v.as_bool() == Some(true) => {
+                        Ok(SignatureProof::webcrypto_verified(&pending, candidate))
+                    }
+                    Ok(_) => Err(Error::InvalidSignature(format!(
+                        "the {} signature does not verify",
+                        alg.name()
+                    ))),
+                    // WebCrypto refused the operation itself: the Rust algorithms decide.
+                    Err(_) => pending.check_with_rust(candidate),
+                }
+            }
+            None => pending.check_with_rust(candidate),
+        };
+        match checked {
+            Ok(proof) => return pending.complete(proof),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+fn verify_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
+    let token = token_arg(token)?;
+    let o: VerifyConfig = options("verify options", opts)?;
+    Ok((
+        token,
+        Policy::Jwt(VerifyOptions {
+            now: now_seconds(opts)?,
+            typ: o.typ,
+            required_claims: o.required_claims,
+        }),
+    ))
+}
+
+fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
+    let token = token_arg(token)?;
+    let o: IdTokenConfig = options("verifyIdToken options", opts)?;
+    Ok((
+        token,
+        Policy::IdToken(IdTokenOptions {
+            now: now_seconds(opts)?,
+            nonce: o.nonce,
+            max_age: o.max_age,
+            access_token: o.access_token,
+            code: o.code,
+        }),
+    ))
+}
+
+fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
+    let token = token_arg(token)?;
+    let o: AccessTokenConfig = options("verifyAccessToken options", opts)?;
+    let strict = match o.typ.as_deref() {
+        None => false,
+        Some("at+jwt" | "application/at+jwt") => true,
+        Some(other) => {
+            return Err(Error::InvalidRequest(format!(
+                "verifyAccessToken typ must be \"at+jwt\" (RFC 9068 strict mode), found {other:?}"
+            )));
+        }
+    };
+    let required_scopes = Reflect::get(opts, &JsValue::from_str("requiredScopes"))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+        .map(|v| requirement_arg("requiredScopes", &v))
+        .transpose()?;
+    Ok((
+        token,
+        Policy::AccessToken(AccessTokenOptions {
+            now: now_seconds(opts)?,
+            required_scopes,
+            strict,
+        }),
+    ))
 }
 
 #[wasm_bindgen(js_class = TokenVerifier)]
 impl TokenVerifierHandle {
-    /// `new TokenVerifier({ issuer, audience, jwks, algorithms?, clockTolerance?, clientId?, maxTokenLength? })`
+    /// `new TokenVerifier({ issuer, audience, jwks, algorithms?, clockTolerance?, clientId?, maxTokenLength?, cache? })`
     #[wasm_bindgen(constructor)]
     pub fn new(opts: JsValue) -> JsResult<TokenVerifierHandle> {
-        let run = || -> Result<(TokenVerifier, KeySource), Error> {
+        let run = || -> Result<TokenVerifierHandle, Error> {
             let config: VerifierConfig = required_options("TokenVerifier options", &opts)?;
             let (jwks, source) = jwks_option(&opts)?;
             let algorithms = config
@@ -243,11 +589,25 @@ impl TokenVerifierHandle {
                 })
                 .transpose()?;
             let defaults = VerifierOptions::default();
+            let clock_tolerance = config.clock_tolerance.unwrap_or(defaults.clock_tolerance);
             let options = VerifierOptions {
                 algorithms,
-                clock_tolerance: config.clock_tolerance.unwrap_or(defaults.clock_tolerance),
+                clock_tolerance,
                 client_id: config.client_id,
                 max_token_length: config.max_token_length.unwrap_or(defaults.max_token_length),
+            };
+            let cache = match config.cache {
+                None => None,
+                Some(CacheConfig { max_entries })
+                    if (1..=MAX_CACHE_ENTRIES).contains(&max_entries) =>
+                {
+                    Some(RefCell::new(TokenCache::new(max_entries, clock_tolerance)))
+                }
+                Some(CacheConfig { max_entries }) => {
+                    return Err(Error::InvalidRequest(format!(
+                        "cache.maxEntries must be an integer in 1..={MAX_CACHE_ENTRIES}, found {max_entries}"
+                    )));
+                }
             };
             let audience = config
                 .audience
@@ -255,14 +615,18 @@ impl TokenVerifierHandle {
                 .into_iter()
                 .map(str::to_owned)
                 .collect();
-            TokenVerifier::new(&config.issuer, audience, jwks, options).map(|v| (v, source))
-        };
-        run()
-            .map(|(inner, source)| TokenVerifierHandle {
-                inner: RefCell::new(inner),
+            let verifier = TokenVerifier::new(&config.issuer, audience, jwks, options)?;
+            Ok(TokenVerifierHandle {
+                shared: Rc::new(Shared {
+                    verifier: RefCell::new(verifier),
+                    crypto_keys: RefCell::new(CryptoKeys::default()),
+                    params: RefCell::new(HashMap::new()),
+                    cache,
+                }),
                 source,
             })
-            .map_err(to_js_error)
+        };
+        run().map_err(to_js_error)
     }
 
     /// `ensureKeys(token, { now? })`: with a `RemoteJwks`, makes sure its set is there for the token's `kid`,
@@ -286,64 +650,36 @@ impl TokenVerifierHandle {
 
     /// `verify(token, { now?, typ?, requiredClaims? })`
     pub fn verify(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<VerifiedToken, Error> {
-            let token = token_arg(&token)?;
-            let o: VerifyConfig = options("verify options", &opts)?;
-            let options = VerifyOptions {
-                now: now_seconds(&opts)?,
-                typ: o.typ,
-                required_claims: o.required_claims,
-            };
-            self.with(|v| v.verify(&token, &options))
-        };
-        claims_object(run().map_err(to_js_error)?)
+        self.run_sync(verify_policy(&token, &opts))
     }
 
     /// `verifyIdToken(token, { nonce?, maxAge?, now?, accessToken?, code? })`
     #[wasm_bindgen(js_name = verifyIdToken)]
     pub fn verify_id_token(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<VerifiedToken, Error> {
-            let token = token_arg(&token)?;
-            let o: IdTokenConfig = options("verifyIdToken options", &opts)?;
-            let options = IdTokenOptions {
-                now: now_seconds(&opts)?,
-                nonce: o.nonce,
-                max_age: o.max_age,
-                access_token: o.access_token,
-                code: o.code,
-            };
-            self.with(|v| v.verify_id_token(&token, &options))
-        };
-        claims_object(run().map_err(to_js_error)?)
+        self.run_sync(id_token_policy(&token, &opts))
     }
 
     /// `verifyAccessToken(token, { requiredScopes?, now?, typ? })`
     #[wasm_bindgen(js_name = verifyAccessToken)]
     pub fn verify_access_token(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<VerifiedToken, Error> {
-            let token = token_arg(&token)?;
-            let o: AccessTokenConfig = options("verifyAccessToken options", &opts)?;
-            let strict = match o.typ.as_deref() {
-                None => false,
-                Some("at+jwt" | "application/at+jwt") => true,
-                Some(other) => {
-                    return Err(Error::InvalidRequest(format!(
-                        "verifyAccessToken typ must be \"at+jwt\" (RFC 9068 strict mode), found {other:?}"
-                    )));
-                }
-            };
-            let required_scopes = Reflect::get(&opts, &JsValue::from_str("requiredScopes"))
-                .ok()
-                .filter(|v| !v.is_undefined() && !v.is_null())
-                .map(|v| requirement_arg("requiredScopes", &v))
-                .transpose()?;
-            let options = AccessTokenOptions {
-                now: now_seconds(&opts)?,
-                required_scopes,
-                strict,
-            };
-            self.with(|v| v.verify_access_token(&token, &options))
-        };
-        claims_object(run().map_err(to_js_error)?)
+        self.run_sync(access_token_policy(&token, &opts))
+    }
+
+    /// `verifyAsync(token, opts)`: `verify`, with the signature checked by WebCrypto.
+    #[wasm_bindgen(js_name = verifyAsync)]
+    pub fn verify_async(&self, token: JsValue, opts: JsValue) -> Promise {
+        self.run_async(verify_policy(&token, &opts))
+    }
+
+    /// `verifyIdTokenAsync(token, opts)`: `verifyIdToken`, with the signature checked by WebCrypto.
+    #[wasm_bindgen(js_name = verifyIdTokenAsync)]
+    pub fn verify_id_token_async(&self, token: JsValue, opts: JsValue) -> Promise {
+        self.run_async(id_token_policy(&token, &opts))
+    }
+
+    /// `verifyAccessTokenAsync(token, opts)`: `verifyAccessToken`, with the signature checked by WebCrypto.
+    #[wasm_bindgen(js_name = verifyAccessTokenAsync)]
+    pub fn verify_access_token_async(&self, token: JsValue, opts: JsValue) -> Promise {
+        self.run_async(access_token_policy(&token, &opts))
     }
 }

@@ -239,3 +239,87 @@ fn embedded_and_remote_keys_in_the_header_are_ignored() {
         "invalid_signature"
     );
 }
+
+#[test]
+fn pending_signature_needs_a_proof_of_its_own_check() {
+    let (key, set) = es256();
+    let good = sign(
+        Algorithm::Es256,
+        json!({"kid": "k1"}),
+        &json!({"sub": "a"}),
+        &key,
+    );
+    let other = sign(
+        Algorithm::Es256,
+        json!({"kid": "k1"}),
+        &json!({"sub": "b"}),
+        &key,
+    );
+    let prepare = |t: &str| {
+        UnverifiedToken::parse(t, MAX)
+            .unwrap()
+            .prepare(&set, &[Algorithm::Es256])
+            .unwrap()
+    };
+    let (a, b) = (prepare(&good), prepare(&other));
+    assert_eq!(a.alg(), Algorithm::Es256);
+    assert_eq!(a.candidate_count(), 1);
+    assert_eq!(a.candidate_positions(), &[0]);
+    assert_eq!(
+        a.signing_input(),
+        good.rsplit_once('.').unwrap().0.as_bytes()
+    );
+    assert!(a.candidates().next().unwrap().public_jwk().is_some());
+    // A proof made for one token does not complete another.
+    let proof_b = b.check_with_rust(0).unwrap();
+    assert_eq!(a.complete(proof_b).unwrap_err().code(), "invalid_signature");
+    let b = prepare(&other);
+    let proof = b.check_with_rust(0).unwrap();
+    let verified = b.complete(proof).unwrap();
+    assert_eq!(verified.claims()["sub"], "b");
+    assert_eq!(verified.claims_json(), Some(r#"{"sub":"b"}"#));
+    // No proof for a candidate that does not exist, nor for a tampered signature.
+    let a = prepare(&good);
+    assert_eq!(
+        a.check_with_rust(1).unwrap_err().code(),
+        "invalid_signature"
+    );
+    let tampered = format!(
+        "{}.{}",
+        good.rsplit_once('.').unwrap().0,
+        other.rsplit_once('.').unwrap().1
+    );
+    assert_eq!(
+        prepare(&tampered).check_with_rust(0).unwrap_err().code(),
+        "invalid_signature"
+    );
+}
+
+#[test]
+fn prepare_applies_the_pre_signature_rules() {
+    let (key, set) = es256();
+    let good = sign(
+        Algorithm::Es256,
+        json!({"kid": "k1"}),
+        &json!({"sub": "a"}),
+        &key,
+    );
+    let code = |t: &str, allowed: &[Algorithm]| {
+        UnverifiedToken::parse(t, MAX)
+            .unwrap()
+            .prepare(&set, allowed)
+            .unwrap_err()
+            .code()
+    };
+    assert_eq!(code(&good, &[Algorithm::Rs256]), "algorithm_not_allowed");
+    let unknown = sign(Algorithm::Es256, json!({"kid": "k9"}), &json!({}), &key);
+    assert_eq!(code(&unknown, &[Algorithm::Es256]), "key_not_found");
+    // CVE-2022-21449: (0, 0) never reaches a verifier, nor r = n.
+    let input = good.rsplit_once('.').unwrap().0;
+    let zero = format!("{input}.{}", crate::base64url::encode([0u8; 64]));
+    assert_eq!(code(&zero, &[Algorithm::Es256]), "invalid_signature");
+    let high = format!("{input}.{}", crate::base64url::encode([0xffu8; 64]));
+    assert_eq!(code(&high, &[Algorithm::Es256]), "invalid_signature");
+    let short = format!("{input}.{}", crate::base64url::encode([1u8; 63]));
+    assert_eq!(code(&short, &[Algorithm::Es256]), "invalid_signature");
+}

@@ -3,7 +3,7 @@
 import {
   init, generatePkce, pkceChallenge, randomToken, parseProviderMetadata, buildAuthorizeUrl, parseCallback,
   buildEndSessionUrl, type OidcEdgeError, type PkcePair, type ProviderMetadata,
-  RemoteJwks, JwkSet, TokenVerifier, createEdgeVerifier, type EdgeVerifierResult,
+  RemoteJwks, JwkSet, TokenVerifier, createEdgeVerifier, type EdgeVerifierResult, type Claims,
 } from "oidc-edge";
 
 await init();
@@ -36,6 +36,10 @@ const set: JwkSet = await remote.getKeySet("k1");
 const tv = new TokenVerifier({ issuer: "https://idp.example.com", audience: "api", jwks: remote });
 await tv.ensureKeys("a.b.c");
 void [set.keyIds, tv.verifyAccessToken("a.b.c").sub];
+const cached = new TokenVerifier({ issuer: "https://idp.example.com", audience: "api", jwks: set, cache: { maxEntries: 1000 } });
+const asyncClaims: Claims = await cached.verifyAsync("a.b.c", { typ: "JWT" });
+void [asyncClaims.iss, (await cached.verifyIdTokenAsync("a.b.c", { nonce: "n" })).nonce,
+  (await cached.verifyAccessTokenAsync("a.b.c", { requiredScopes: "read" })).scope];
 const verify = createEdgeVerifier({
   issuer: "https://idp.example.com", audience: "api", jwksUri: "https://idp.example.com/jwks",
   routes: [{ method: "GET", path: "/api/*", scopes: "read" }], cors: { allowedOrigins: "*" }, tokenCache: { maxEntries: 10 },
