@@ -6,31 +6,8 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { SignJWT, generateKeyPair, generateSecret, exportJWK } from "jose";
 import { JwkSet, ScopeRequirement, TokenVerifier, init } from "oidc-edge";
+import { AUD, ISS, NOW, b64, signRaw } from "./support/async-fixtures.mjs";
 
-const ISS = "https://idp.example.com";
-const AUD = "client-1";
-const NOW = 1_700_000_000;
-const b64 = (x) => Buffer.from(x).toString("base64url");
-
-/** Signs any header/payload text with a node:crypto key, for tokens jose refuses to make. */
-function signRaw(alg, header, payload, key) {
-  const input = `${b64(typeof header === "string" ? header : JSON.stringify(header))}.${b64(
-    typeof payload === "string" ? payload : JSON.stringify(payload),
-  )}`;
-  const hash = { 256: "sha256", 384: "sha384", 512: "sha512" }[alg.slice(-3)];
-  let sig;
-  if (alg.startsWith("HS")) sig = crypto.createHmac(hash, key).update(input).digest();
-  else if (alg.startsWith("RS")) sig = crypto.sign(hash, Buffer.from(input), key);
-  else if (alg.startsWith("PS"))
-    sig = crypto.sign(hash, Buffer.from(input), {
-      key,
-      padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
-      saltLength: Number(alg.slice(-3)) / 8,
-    });
-  else if (alg === "EdDSA") sig = crypto.sign(null, Buffer.from(input), key);
-  else sig = crypto.sign(alg === "ES256K" ? "sha256" : hash, Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
-  return `${input}.${b64(sig)}`;
-}
 
 const claims = (extra = {}) => ({ iss: ISS, aud: AUD, sub: "user-1", iat: NOW - 5, exp: NOW + 600, ...extra });
 

@@ -6,10 +6,11 @@ import { SignJWT, generateKeyPair, generateSecret, exportJWK } from "jose";
 export const ISS = "https://idp.example.com";
 export const AUD = "client-1";
 export const NOW = 1_700_000_000;
-const b64 = (x) => Buffer.from(x).toString("base64url");
+export const b64 = (x) => Buffer.from(x).toString("base64url");
 const claims = (extra = {}) => ({ iss: ISS, aud: AUD, sub: "user-1", iat: NOW - 5, exp: NOW + 600, scope: "read profile", ...extra });
 
-function signRaw(alg, header, payload, key) {
+/** Signs any header/payload text with a node:crypto key, for tokens jose refuses to make. */
+export function signRaw(alg, header, payload, key) {
   const input = `${b64(typeof header === "string" ? header : JSON.stringify(header))}.${b64(
     typeof payload === "string" ? payload : JSON.stringify(payload),
   )}`;
