@@ -17,7 +17,9 @@ use oidc_edge::scope::expr::{MAX_EXPRESSION_LEN, ScopeRequirement};
 use oidc_edge::scope::{Requirement, scopes_of};
 use oidc_edge::token::parse_token_response;
 use oidc_edge::userinfo::{bearer_challenge_error, parse_userinfo_response};
-use oidc_edge::verify::{AccessTokenOptions, IdTokenOptions, VerifierOptions, VerifyOptions};
+use oidc_edge::verify::{
+    AccessTokenOptions, IdTokenOptions, UserinfoJwtOptions, VerifierOptions, VerifyOptions,
+};
 use oidc_edge::{
     Algorithm, AuthorizeRequest, Error, JwkSet, ProviderMetadata, TokenVerifier, UnverifiedToken,
     base64url,
@@ -208,6 +210,11 @@ fn verify_all(token: &str) {
                 };
                 check(name, v.verify_access_token(token, &at));
             }
+            let userinfo = UserinfoJwtOptions {
+                now: NOW,
+                expected_subject: Some("fuzz-subject".into()),
+            };
+            check(name, v.verify_userinfo(token, &userinfo));
         }
     });
 }

@@ -692,14 +692,32 @@ export function parseRevocationResponse(res: HttpResponseInput): void;
 export function revoke(opts: RevocationRequest & FetchOptions): Promise<void>;
 
 /**
- * What the UserInfo endpoint answered (OIDC Core §5.3.2): JSON claims (with `sub` checked), or — when the client
- * registered `userinfo_signed_response_alg` — a JWT (`application/jwt`), returned as is and NOT verified yet:
- * verify it with the provider's keys (issuer, audience = your client id) before using a claim, then compare its
- * `sub` with the ID token's.
+ * What the UserInfo endpoint answered (OIDC Core §5.3.2):
+ * - `{ format: "json", claims }`: JSON claims, `sub` checked (no `verifier` given);
+ * - `{ format: "jwt", jwt, claims }`: a signed response (the client registered `userinfo_signed_response_alg`)
+ *   verified with the `verifier` given — `claims` is only there once verified;
+ * - `{ format: "jwt", jwt }` without `claims`: a JWT answered when no `verifier` was given, returned as is and NOT
+ *   verified: pass a `verifier`, or call {@link TokenVerifier.verifyUserinfo}, before using a claim.
  */
 export type UserinfoResult =
   | { format: "json"; claims: { sub: string; [claim: string]: unknown } }
-  | { format: "jwt"; jwt: string };
+  | { format: "jwt"; jwt: string; claims: Claims & { sub: string } }
+  | { format: "jwt"; jwt: string; claims?: undefined };
+
+/**
+ * The options of {@link parseUserinfoResponse} and {@link userinfo}.
+ * @property expectedSubject the ID token's `sub`, which the response's must equal (OIDC Core §5.3.4).
+ * @property verifier for a client that registered `userinfo_signed_response_alg`: the {@link TokenVerifier} of
+ *   the provider (its `issuer`, its keys, and the client id as `clientId` or the only `audience`). The response
+ *   must then be a JWT (a JSON answer is `http_error`: unsigned claims would be a silent downgrade), verified
+ *   as {@link TokenVerifier.verifyUserinfo} does. The verifier is shared, not consumed.
+ * @property now the time in seconds for the JWT's `exp`/`nbf`/`iat` (default: the clock).
+ */
+export interface UserinfoParseOptions {
+  expectedSubject?: string;
+  verifier?: TokenVerifier;
+  now?: number;
+}
 
 /**
  * Builds the UserInfo request: `GET` with `Authorization: Bearer <accessToken>` (RFC 6750 §2.1).
@@ -708,17 +726,24 @@ export type UserinfoResult =
  */
 export function buildUserinfoRequest(req: { userinfoEndpoint: string; accessToken: string }): HttpRequest;
 /**
- * Reads a UserInfo response.
- * @param opts.expectedSubject the ID token's `sub`, which the response's must equal (OIDC Core §5.3.4).
+ * Reads a UserInfo response; with `opts.verifier`, requires and verifies a signed one (synchronously, with the
+ * Rust algorithms; {@link userinfo} uses WebCrypto).
  * @throws OidcEdgeError `authorization_error` for a `WWW-Authenticate: Bearer error="…"` challenge (RFC 6750 §3:
  *   `invalid_token` with 401, `insufficient_scope` with 403) or an OAuth error body; `http_error` for another
- *   non-2xx answer, a JSON body that is not an object or lacks a string `sub`, or an `application/jwt` body that is
- *   not a compact JWS/JWE; `invalid_claim` when `sub` is not `expectedSubject`.
+ *   non-2xx answer, a JSON body that is not an object or lacks a string `sub`, an `application/jwt` body that is
+ *   not a compact JWS/JWE, or a JSON answer when a `verifier` was given; `invalid_claim` when `sub` is not
+ *   `expectedSubject`; with a `verifier`, every error of {@link TokenVerifier.verifyUserinfo}; `invalid_request`
+ *   for a `verifier` that is not a {@link TokenVerifier}, a bad `now` or an unknown option.
  */
-export function parseUserinfoResponse(res: HttpResponseInput, opts?: { expectedSubject?: string }): UserinfoResult;
-/** Calls the UserInfo endpoint (build + fetch + parse). */
+export function parseUserinfoResponse(res: HttpResponseInput, opts?: UserinfoParseOptions): UserinfoResult;
+/**
+ * Calls the UserInfo endpoint (build + fetch + parse); with `verifier`, the signed response is verified with the
+ * signature checked by WebCrypto (as {@link TokenVerifier.verifyUserinfoAsync}).
+ * @throws OidcEdgeError (rejects) those of {@link buildUserinfoRequest} and {@link parseUserinfoResponse}, and
+ *   `http_error` when the fetch fails.
+ */
 export function userinfo(
-  opts: { userinfoEndpoint: string; accessToken: string; expectedSubject?: string } & FetchOptions,
+  opts: { userinfoEndpoint: string; accessToken: string } & UserinfoParseOptions & FetchOptions,
 ): Promise<UserinfoResult>;
 
 // ---------------------------------------------------------------------------------------------------
@@ -893,7 +918,8 @@ export interface Claims {
  *
  * Every method first checks, in this order, and throws an {@link OidcEdgeError} with:
  * - `malformed_token`: not a string; longer than `maxTokenLength`; not three parts of canonical unpadded
- *   base64url; a header or claims that are not a JSON object or repeat a member name; a non-string `kid`/`typ`.
+ *   base64url (five parts, an encrypted JWE, is named as such: only signed tokens are verified); a header or
+ *   claims that are not a JSON object or repeat a member name; a non-string `kid`/`typ`.
  * - `unsupported_algorithm`: an `alg` not implemented, or `none`.
  * - `unsupported_critical_header`: `crit` present (no extension is processed, RFC 7515 §4.1.11), empty, not
  *   an array, listing a standard header or one the header lacks; `b64` other than `true` (RFC 7797).
@@ -905,7 +931,8 @@ export interface Claims {
  * - `missing_claim` / `invalid_claim` / `issuer_mismatch`: `iss` absent / not a string / not `issuer`.
  * - `missing_claim` / `invalid_claim` / `audience_mismatch`: `aud` absent / not a string or string array /
  *   containing no expected audience.
- * - `token_expired`: `exp <= now - clockTolerance`; `exp` is required (`missing_claim`).
+ * - `token_expired`: `exp <= now - clockTolerance`; `exp` is required (`missing_claim`), except by
+ *   `verifyUserinfo` (OIDC Core §5.3.2 does not require it).
  * - `token_not_yet_valid`: `nbf > now + clockTolerance`.
  * - `invalid_claim`: `exp`, `nbf`, `iat` (or `auth_time`) not a number.
  * Bad options are `invalid_request`.
@@ -985,6 +1012,19 @@ export class TokenVerifier {
   ): Claims;
 
   /**
+   * Verifies a signed UserInfo response (OIDC Core §5.3.2) — usually through {@link userinfo}'s `verifier`
+   * option. Beyond the signature and the header rules: a `typ` of `at+jwt` or `logout+jwt` is `typ_mismatch`
+   * (RFC 8725 §3.11); `iss` must be `issuer`; `aud` must contain the client (`clientId`, or the only audience;
+   * `audience_mismatch`); `exp` is not required, but `exp`, `nbf` and `iat` are checked when present; `sub` is
+   * required (`missing_claim`), a string (`invalid_claim`) and equal to `expectedSubject` when given
+   * (`invalid_claim`, OIDC Core §5.3.4).
+   * @param opts.now the time in seconds (default: the clock).
+   * @param opts.expectedSubject the ID token's `sub`.
+   * @throws OidcEdgeError `invalid_request` when the verifier has several audiences and no `clientId`.
+   */
+  verifyUserinfo(jwt: string, opts?: { now?: number; expectedSubject?: string }): Claims & { sub: string };
+
+  /**
    * {@link TokenVerifier.verify} with the signature checked by WebCrypto. Every rule (parsing, header,
    * allowlist, key selection, the ECDSA r/s range check of CVE-2022-21449, the claims policy) runs in
    * WebAssembly exactly as in the sync method; only the signature check of a chosen key goes to
@@ -1015,6 +1055,9 @@ export class TokenVerifier {
       typ?: "at+jwt" | "application/at+jwt";
     },
   ): Promise<Claims>;
+
+  /** {@link TokenVerifier.verifyUserinfo} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
+  verifyUserinfoAsync(jwt: string, opts?: { now?: number; expectedSubject?: string }): Promise<Claims & { sub: string }>;
   /** Frees the verifier's WebAssembly memory now, instead of at garbage collection. */
   free(): void;
 }

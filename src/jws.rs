@@ -168,9 +168,13 @@ impl<'a> UnverifiedJws<'a> {
         let (Some(header), Some(payload), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(malformed(
-                "a compact JWS has exactly three dot-separated parts (RFC 7515 §7.1)".into(),
-            ));
+            // Five parts is a JWE (RFC 7516 §7.1): say so rather than "malformed".
+            let what = if compact.split('.').count() == 5 {
+                "an encrypted token (JWE) cannot be verified: only signed tokens (JWS) are"
+            } else {
+                "a compact JWS has exactly three dot-separated parts (RFC 7515 §7.1)"
+            };
+            return Err(malformed(what.into()));
         };
         let decode = |part: &str, what: &str| {
             base64url::decode(part)

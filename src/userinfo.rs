@@ -1,8 +1,10 @@
 //! The UserInfo request (OIDC Core §5.3.1, a bearer GET per RFC 6750 §2.1) and its response (§5.3.2):
 //! JSON claims, or a signed (or encrypted) JWT when the client registered `userinfo_signed_response_alg`.
 //!
-//! A JWT response is handed back as [`Userinfo::Jwt`], unverified: verify it with the provider's keys
-//! (issuer, audience = client id) before using a claim in it.
+//! A JWT response is handed back as [`Userinfo::Jwt`], unverified: verify it with
+//! [`TokenVerifier::verify_userinfo`](crate::TokenVerifier::verify_userinfo) (issuer, audience = client id,
+//! `sub`) before using a claim in it. A client that registered signed responses parses with
+//! [`parse_signed_userinfo_response`], which refuses unsigned JSON.
 
 use crate::endpoint::parse_endpoint;
 use crate::error::{Error, Result};
@@ -110,8 +112,25 @@ pub fn parse_userinfo_response(
     Ok(Userinfo::Claims(map))
 }
 
+/// Parses the UserInfo response of a client that registered `userinfo_signed_response_alg` (OIDC Core §5.3.2):
+/// the compact JWS, to verify with [`TokenVerifier::verify_userinfo`](crate::TokenVerifier::verify_userinfo).
+///
+/// Errors: those of [`parse_userinfo_response`], and `http_error` for a JSON answer: taking unsigned claims
+/// where signed ones were registered would be a silent downgrade.
+pub fn parse_signed_userinfo_response(response: &HttpResponse) -> Result<String> {
+    match parse_userinfo_response(response, None)? {
+        Userinfo::Jwt(jwt) => Ok(jwt),
+        Userinfo::Claims(_) => Err(http_error(
+            response.status,
+            "the userinfo endpoint answered unsigned JSON claims where a signed (application/jwt) \
+             response was expected"
+                .into(),
+        )),
+    }
+}
+
 /// OIDC Core §5.3.4: the UserInfo `sub` must equal the ID token's. Used for JSON responses by
-/// [`parse_userinfo_response`], and meant for the claims of a JWT response once it is verified.
+/// [`parse_userinfo_response`], and for JWT responses by `TokenVerifier::verify_userinfo`.
 ///
 /// Errors: `invalid_claim` when `sub` is missing, not a string, or not `expected_subject` (when given).
 pub fn check_subject(claims: &Map<String, Value>, expected_subject: Option<&str>) -> Result<()> {
@@ -265,6 +284,21 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn signed_responses_refuse_json() {
+        let jwt = HttpResponse::new(200, "aa.bb.cc").with_header("content-type", "application/jwt");
+        assert_eq!(parse_signed_userinfo_response(&jwt).unwrap(), "aa.bb.cc");
+        let json = HttpResponse::new(200, r#"{"sub":"u1"}"#)
+            .with_header("content-type", "application/json");
+        let e = parse_signed_userinfo_response(&json).unwrap_err();
+        assert_eq!(e.code(), "http_error");
+        assert!(e.to_string().contains("unsigned"), "{e}");
+        let denied = HttpResponse::new(403, "")
+            .with_header("www-authenticate", "Bearer error=\"insufficient_scope\"");
+        let e = parse_signed_userinfo_response(&denied).unwrap_err();
+        assert_eq!(e.code(), "authorization_error");
     }
 
     #[test]

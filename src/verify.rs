@@ -11,6 +11,7 @@ use crate::jws::{
     DEFAULT_MAX_TOKEN_LENGTH, Header, PendingSignature, UnverifiedToken, VerifiedToken,
 };
 use crate::scope::{self, Requirement};
+use crate::userinfo;
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
@@ -75,6 +76,15 @@ pub struct AccessTokenOptions {
     pub strict: bool,
 }
 
+/// Options of [`TokenVerifier::verify_userinfo`].
+#[derive(Debug, Clone, Default)]
+pub struct UserinfoJwtOptions {
+    /// The current time, seconds since the epoch (`exp`, `nbf` and `iat` are checked when present).
+    pub now: u64,
+    /// The ID token's `sub`: OIDC Core §5.3.4 requires the response's `sub` to equal it.
+    pub expected_subject: Option<String>,
+}
+
 /// Which verification to run, with its per-call options: the claims policy of [`TokenVerifier::check`].
 #[derive(Debug, Clone)]
 pub enum Policy {
@@ -84,6 +94,8 @@ pub enum Policy {
     IdToken(IdTokenOptions),
     /// [`TokenVerifier::verify_access_token`].
     AccessToken(AccessTokenOptions),
+    /// [`TokenVerifier::verify_userinfo`].
+    Userinfo(UserinfoJwtOptions),
 }
 
 impl Policy {
@@ -93,6 +105,7 @@ impl Policy {
             Policy::Jwt(o) => o.now,
             Policy::IdToken(o) => o.now,
             Policy::AccessToken(o) => o.now,
+            Policy::Userinfo(o) => o.now,
         }
     }
 }
@@ -109,8 +122,8 @@ fn default_algorithms(jwks: &JwkSet) -> Vec<Algorithm> {
 enum TypRule<'a> {
     Any,
     Exactly(&'a str),
-    /// RFC 8725 §3.11: an access token or a logout token must not pass as an ID token.
-    IdToken,
+    /// RFC 8725 §3.11: an access token or a logout token must not pass as an ID token or a userinfo response.
+    NotAccessOrLogout,
     AccessToken {
         strict: bool,
     },
@@ -230,6 +243,17 @@ impl TokenVerifier {
         self.verify_policy(token, &Policy::AccessToken(options.clone()))
     }
 
+    /// Verifies a signed UserInfo response (OIDC Core §5.3.2): signature, a `typ` that is not `at+jwt` or
+    /// `logout+jwt`, `iss`, `aud` containing the client, `exp`/`nbf`/`iat` only when present (the response need
+    /// not expire), `sub` required and equal to `expected_subject` when given (§5.3.4, `invalid_claim`).
+    pub fn verify_userinfo(
+        &self,
+        token: &str,
+        options: &UserinfoJwtOptions,
+    ) -> Result<VerifiedToken> {
+        self.verify_policy(token, &Policy::Userinfo(options.clone()))
+    }
+
     /// [`Self::prepare`], the signature through the Rust algorithms, then [`Self::check`].
     pub fn verify_policy(&self, token: &str, policy: &Policy) -> Result<VerifiedToken> {
         let verified = self.prepare(token, policy)?.verify_with_rust()?;
@@ -241,16 +265,21 @@ impl TokenVerifier {
     /// configuration for the policy (`invalid_request`: an ID token needs a client), then
     /// [`UnverifiedToken::parse`] and [`UnverifiedToken::prepare`] with this verifier's keys and allowlist.
     pub fn prepare(&self, token: &str, policy: &Policy) -> Result<PendingSignature> {
-        if let Policy::IdToken(_) = policy {
-            self.id_token_client()?;
+        match policy {
+            Policy::IdToken(_) | Policy::Userinfo(_) => {
+                self.client()?;
+            }
+            Policy::Jwt(_) | Policy::AccessToken(_) => {}
         }
         UnverifiedToken::parse(token, self.max_token_length)?.prepare(&self.jwks, &self.algorithms)
     }
 
-    fn id_token_client(&self) -> Result<&str> {
+    /// The client that ID tokens and userinfo responses are for.
+    fn client(&self) -> Result<&str> {
         self.client_id.as_deref().ok_or_else(|| {
             Error::InvalidRequest(
-                "verifyIdToken needs clientId when audience lists several values".into(),
+                "ID tokens and userinfo responses need clientId when audience lists several values"
+                    .into(),
             )
         })
     }
@@ -267,7 +296,7 @@ impl TokenVerifier {
                     .map_or(TypRule::Any, TypRule::Exactly);
                 let required: Vec<&str> =
                     options.required_claims.iter().map(String::as_str).collect();
-                self.check_common(verified, options.now, rule, &required)
+                self.check_common(verified, options.now, rule, &required, Exp::Required)
             }
             Policy::IdToken(options) => self.check_id_token(verified, options),
             Policy::AccessToken(options) => {
@@ -283,26 +312,30 @@ impl TokenVerifier {
                         strict: options.strict,
                     },
                     required,
+                    Exp::Required,
                 )?;
                 if let Some(requirement) = &options.required_scopes {
                     scope::require(verified.claims(), requirement)?;
                 }
                 Ok(())
             }
+            Policy::Userinfo(options) => {
+                let client_id = self.client()?;
+                let rule = TypRule::NotAccessOrLogout;
+                self.check_common(verified, options.now, rule, &["sub"], Exp::Optional)?;
+                audiences_with_client(verified.claims(), client_id)?;
+                userinfo::check_subject(verified.claims(), options.expected_subject.as_deref())
+            }
         }
     }
 
     fn check_id_token(&self, verified: &VerifiedToken, options: &IdTokenOptions) -> Result<()> {
-        let client_id = self.id_token_client()?;
-        self.check_common(verified, options.now, TypRule::IdToken, &["sub", "iat"])?;
+        let client_id = self.client()?;
+        let rule = TypRule::NotAccessOrLogout;
+        self.check_common(verified, options.now, rule, &["sub", "iat"], Exp::Required)?;
         let claims = verified.claims();
         string_claim(claims, "sub")?;
-        let audiences = audiences(claims)?;
-        if !audiences.contains(&client_id) {
-            return Err(Error::AudienceMismatch(format!(
-                "\"aud\" does not contain the client {client_id:?}"
-            )));
-        }
+        let audiences = audiences_with_client(claims, client_id)?;
         match string_claim(claims, "azp")? {
             Some(azp) if azp != client_id => {
                 return Err(Error::AzpMismatch(format!(
@@ -353,6 +386,7 @@ impl TokenVerifier {
         now: u64,
         typ: TypRule<'_>,
         required: &[&str],
+        exp: Exp,
     ) -> Result<()> {
         check_typ(verified.header(), typ)?;
         let claims = verified.claims();
@@ -378,7 +412,7 @@ impl TokenVerifier {
                 self.audience
             )));
         }
-        self.check_time(claims, now)?;
+        self.check_time(claims, now, exp)?;
         if let Some(missing) = required
             .iter()
             .find(|name| claims.get(**name).is_none_or(Value::is_null))
@@ -389,14 +423,18 @@ impl TokenVerifier {
     }
 
     /// DESIGN.md "Time": `exp <= now - tolerance` is expired, `nbf > now + tolerance` not yet valid.
-    fn check_time(&self, claims: &Map<String, Value>, now: u64) -> Result<()> {
+    fn check_time(&self, claims: &Map<String, Value>, now: u64, exp: Exp) -> Result<()> {
         let (now, tolerance) = (now as f64, self.clock_tolerance as f64);
-        let exp = numeric_claim(claims, "exp")?
-            .ok_or_else(|| Error::MissingClaim("\"exp\" is required".into()))?;
-        if exp <= now - tolerance {
-            return Err(Error::TokenExpired(format!(
-                "the token expired at {exp}, now is {now}"
-            )));
+        match (numeric_claim(claims, "exp")?, exp) {
+            (Some(exp), _) if exp <= now - tolerance => {
+                return Err(Error::TokenExpired(format!(
+                    "the token expired at {exp}, now is {now}"
+                )));
+            }
+            (None, Exp::Required) => {
+                return Err(Error::MissingClaim("\"exp\" is required".into()));
+            }
+            _ => {}
         }
         if let Some(nbf) = numeric_claim(claims, "nbf")? {
             if nbf > now + tolerance {
@@ -408,6 +446,27 @@ impl TokenVerifier {
         numeric_claim(claims, "iat")?;
         Ok(())
     }
+}
+
+/// Whether a token must carry `exp`: every token does, except a userinfo response (OIDC Core §5.3.2).
+#[derive(Clone, Copy)]
+enum Exp {
+    Required,
+    Optional,
+}
+
+/// The token's audiences, which must contain the client (OIDC Core 3.1.3.7 item 3, §5.3.2).
+fn audiences_with_client<'a>(
+    claims: &'a Map<String, Value>,
+    client_id: &str,
+) -> Result<Vec<&'a str>> {
+    let audiences = audiences(claims)?;
+    if !audiences.contains(&client_id) {
+        return Err(Error::AudienceMismatch(format!(
+            "\"aud\" does not contain the client {client_id:?}"
+        )));
+    }
+    Ok(audiences)
 }
 
 /// RFC 7515 §4.1.9: `typ` is a media type, compared case-insensitively, `application/` implied.
@@ -425,7 +484,7 @@ fn check_typ(header: &Header, rule: TypRule<'_>) -> Result<()> {
     let ok = match rule {
         TypRule::Any => true,
         TypRule::Exactly(expected) => found.as_deref() == Some(media_type(expected).as_str()),
-        TypRule::IdToken => !matches!(
+        TypRule::NotAccessOrLogout => !matches!(
             found.as_deref(),
             Some("application/at+jwt" | "application/logout+jwt")
         ),
@@ -443,7 +502,7 @@ fn check_typ(header: &Header, rule: TypRule<'_>) -> Result<()> {
     let expected = match rule {
         TypRule::Exactly(expected) => expected.to_owned(),
         TypRule::AccessToken { strict: true } => "at+jwt".to_owned(),
-        TypRule::IdToken => "an ID token's, not at+jwt or logout+jwt".to_owned(),
+        TypRule::NotAccessOrLogout => "neither at+jwt nor logout+jwt".to_owned(),
         _ => "at+jwt, application/at+jwt, JWT or none".to_owned(),
     };
     Err(Error::TypMismatch(format!(

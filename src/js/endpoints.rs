@@ -2,11 +2,13 @@
 //! builders and parsers (`build*Request` -> `{ url, method, headers, body }`, `parse*Response({ status,
 //! headers?, body })`) and the fetch helpers that chain them (`exchangeCode`, `discover`, …).
 
+use super::convert::shared_handle;
 use super::convert::{
     JsResult, optional_usize, options, required_options, string_arg, to_js_error, to_plain,
 };
 use super::http::{fetch_fn, now_or, request_to_js, response_from_js, send, split_options};
 use super::sign::{Assertion, sign_assertion};
+use super::verify::TokenVerifierHandle;
 use crate::client_auth::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::discovery::{discovery_request, discovery_urls, parse_discovery_response};
 use crate::error::Error;
@@ -14,7 +16,10 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::introspect::{IntrospectionRequest, parse_introspection_response};
 use crate::revoke::{RevocationRequest, parse_revocation_response};
 use crate::token::{TOKEN_EXCHANGE_GRANT, TokenRequestOptions, parse_token_response};
-use crate::userinfo::{Userinfo, UserinfoRequest, parse_userinfo_response};
+use crate::userinfo::{
+    Userinfo, UserinfoRequest, parse_signed_userinfo_response, parse_userinfo_response,
+};
+use crate::verify::{Policy, UserinfoJwtOptions};
 use js_sys::{Function, Reflect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -196,6 +201,43 @@ fn userinfo_to_js(u: &Userinfo) -> JsResult<JsValue> {
     })
 }
 
+/// What `parseUserinfoResponse` and `userinfo` give back.
+enum Answer {
+    /// Without a verifier: JSON claims (`sub` checked), or an unverified JWT.
+    Parsed(Userinfo),
+    /// With a verifier: the JWT and its verified claims (as JSON text).
+    Verified { jwt: String, claims: String },
+}
+
+/// `{ format: "json", claims }`, `{ format: "jwt", jwt }`, or `{ format: "jwt", jwt, claims }` once verified.
+fn answer_to_js(answer: Answer) -> JsResult<JsValue> {
+    match answer {
+        Answer::Parsed(parsed) => userinfo_to_js(&parsed),
+        Answer::Verified { jwt, claims } => {
+            let result = to_plain(&UserinfoResult::Jwt { jwt: &jwt })?;
+            Reflect::set(&result, &"claims".into(), &js_sys::JSON::parse(&claims)?)?;
+            Ok(result)
+        }
+    }
+}
+
+/// `opts.verifier`: the `TokenVerifier` that signed responses are verified with, when given.
+fn verifier_option(value: &JsValue) -> Result<Option<TokenVerifierHandle>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    shared_handle::<TokenVerifierHandle>(value)
+        .map(Some)
+        .ok_or_else(|| Error::InvalidRequest("verifier must be a TokenVerifier".into()))
+}
+
+fn userinfo_policy(now: u64, expected_subject: Option<String>) -> Policy {
+    Policy::Userinfo(UserinfoJwtOptions {
+        now,
+        expected_subject,
+    })
+}
+
 fn introspection_request(o: IntrospectionOptions, auth: ClientAuth) -> Result<HttpRequest, Error> {
     IntrospectionRequest {
         introspection_endpoint: o.introspection_endpoint,
@@ -312,16 +354,25 @@ pub fn build_userinfo_request(req: JsValue) -> JsResult<JsValue> {
     run().map(|r| request_to_js(&r)).map_err(to_js_error)
 }
 
-/// `parseUserinfoResponse(response, opts?)`
+/// `parseUserinfoResponse(response, { expectedSubject?, verifier?, now? })`
 #[wasm_bindgen(js_name = parseUserinfoResponse)]
 pub fn parse_userinfo_response_js(response: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let run = || -> Result<Userinfo, Fail> {
-        let o: ParseUserinfoOptions = options("parseUserinfoResponse options", &opts)?;
+    let (rest, taken) = split_options(&opts, &["verifier", "now"]);
+    let run = || -> Result<Answer, Fail> {
+        let [verifier, now] = <[JsValue; 2]>::try_from(taken)
+            .map_err(|_| Error::InvalidRequest("parseUserinfoResponse options".into()))?;
+        let o: ParseUserinfoOptions = options("parseUserinfoResponse options", &rest)?;
+        let now = now_or(optional_usize("now", &now)?.map(|n| n as u64));
         let res = response_from_js(&response)?;
-        parse_userinfo_response(&res, o.expected_subject.as_deref())
-            .map_err(with_status(res.status))
+        let Some(verifier) = verifier_option(&verifier)? else {
+            let parsed = parse_userinfo_response(&res, o.expected_subject.as_deref());
+            return Ok(Answer::Parsed(parsed.map_err(with_status(res.status))?));
+        };
+        let jwt = parse_signed_userinfo_response(&res).map_err(with_status(res.status))?;
+        let claims = verifier.check_sync(jwt.clone(), userinfo_policy(now, o.expected_subject))?;
+        Ok(Answer::Verified { jwt, claims })
     };
-    userinfo_to_js(&run().map_err(to_js)?)
+    answer_to_js(run().map_err(to_js)?)
 }
 
 /// `discoveryUrls(issuer)`
@@ -437,10 +488,10 @@ pub async fn revoke(opts: JsValue) -> JsResult<()> {
     run().await.map_err(to_js)
 }
 
-/// `userinfo(opts)`
+/// `userinfo(opts)`: with `verifier`, a signed response is required and verified (WebCrypto where it can).
 #[wasm_bindgen]
 pub async fn userinfo(opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<Userinfo, Fail> {
+    let run = async || -> Result<Answer, Fail> {
         let io = io(&opts, "userinfo")?;
         if !io.client_auth.is_undefined() {
             return Err(Error::InvalidRequest(
@@ -448,17 +499,25 @@ pub async fn userinfo(opts: JsValue) -> JsResult<JsValue> {
             )
             .into());
         }
-        let o: UserinfoOptions = required_options("userinfo options", &io.rest)?;
+        let (rest, taken) = split_options(&io.rest, &["verifier"]);
+        let verifier = verifier_option(taken.first().unwrap_or(&JsValue::UNDEFINED))?;
+        let o: UserinfoOptions = required_options("userinfo options", &rest)?;
         let req = UserinfoRequest {
             userinfo_endpoint: o.userinfo_endpoint,
             access_token: o.access_token,
         }
         .build()?;
         let res = send_checked(&io, &req).await?;
-        parse_userinfo_response(&res, o.expected_subject.as_deref())
-            .map_err(with_status(res.status))
+        let Some(verifier) = verifier else {
+            let parsed = parse_userinfo_response(&res, o.expected_subject.as_deref());
+            return Ok(Answer::Parsed(parsed.map_err(with_status(res.status))?));
+        };
+        let jwt = parse_signed_userinfo_response(&res).map_err(with_status(res.status))?;
+        let policy = userinfo_policy(io.now, o.expected_subject);
+        let claims = verifier.check_async(jwt.clone(), policy).await?;
+        Ok(Answer::Verified { jwt, claims })
     };
-    userinfo_to_js(&run().await.map_err(to_js)?)
+    answer_to_js(run().await.map_err(to_js)?)
 }
 
 #[derive(Default, Deserialize)]

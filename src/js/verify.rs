@@ -13,7 +13,8 @@ use crate::jws::{PendingSignature, SignatureProof, VerifiedToken};
 use crate::params::OneOrMany;
 use crate::token_cache::TokenCache;
 use crate::verify::{
-    AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, VerifierOptions, VerifyOptions,
+    AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, UserinfoJwtOptions, VerifierOptions,
+    VerifyOptions,
 };
 use js_sys::{Promise, Reflect, Uint8Array};
 use serde::Deserialize;
@@ -233,6 +234,7 @@ struct Shared {
     /// [`webcrypto_params`], built once per algorithm.
     params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
     cache: Option<RefCell<TokenCache<Cached>>>,
+    source: KeySource,
 }
 
 impl Shared {
@@ -277,13 +279,18 @@ impl Shared {
 #[wasm_bindgen(js_name = TokenVerifier)]
 pub struct TokenVerifierHandle {
     shared: Rc<Shared>,
-    source: KeySource,
+}
+
+/// Where an asynchronous verification stands once its synchronous part ran.
+enum Step {
+    Done(String),
+    Pending(String, Policy, PendingSignature),
 }
 
 impl TokenVerifierHandle {
     /// Takes the remote set's current keys if they changed; a new set empties the verified-token cache.
     fn sync_keys(&self) {
-        if let KeySource::Remote { remote, seen } = &self.source {
+        if let KeySource::Remote { remote, seen } = &self.shared.source {
             if remote.generation() != seen.get() {
                 if let Some((set, generation)) = remote.current() {
                     self.shared.verifier.borrow_mut().set_jwks(set);
@@ -297,51 +304,62 @@ impl TokenVerifierHandle {
         }
     }
 
-    /// The synchronous verification: cache, or the Rust algorithms.
-    fn run_sync(&self, setup: Result<(String, Policy), Error>) -> JsResult<JsValue> {
-        let run = || -> Result<String, Error> {
-            let (token, policy) = setup?;
-            self.sync_keys();
-            if let Some(json) = self.shared.cached(&token, &policy)? {
-                return Ok(json);
+    /// Everything a verification does before the signature: the key set, the cache, then the core's prepare.
+    fn start(&self, token: String, policy: Policy) -> Result<Step, Error> {
+        self.sync_keys();
+        if let Some(json) = self.shared.cached(&token, &policy)? {
+            return Ok(Step::Done(json));
+        }
+        let pending = self.shared.verifier.borrow().prepare(&token, &policy)?;
+        Ok(Step::Pending(token, policy, pending))
+    }
+
+    /// The synchronous verification (cache, or the Rust algorithms): the claims as JSON text.
+    pub(super) fn check_sync(&self, token: String, policy: Policy) -> Result<String, Error> {
+        match self.start(token, policy)? {
+            Step::Done(json) => Ok(json),
+            Step::Pending(token, policy, pending) => {
+                let verified = pending.verify_with_rust()?;
+                self.shared.finish(&token, verified, &policy)
             }
-            let pending = self.shared.verifier.borrow().prepare(&token, &policy)?;
-            let verified = pending.verify_with_rust()?;
-            self.shared.finish(&token, verified, &policy)
-        };
-        js_sys::JSON::parse(&run().map_err(to_js_error)?)
+        }
     }
 
     /// The asynchronous verification: every rule in the core, the signature through WebCrypto where the
-    /// algorithm and runtime allow it. Every failure rejects the promise.
-    fn run_async(&self, setup: Result<(String, Policy), Error>) -> Promise {
-        enum Step {
-            Done(String),
-            Pending(String, Policy, PendingSignature),
-        }
-        let step = || -> Result<Step, Error> {
-            let (token, policy) = setup?;
-            self.sync_keys();
-            if let Some(json) = self.shared.cached(&token, &policy)? {
-                return Ok(Step::Done(json));
-            }
-            let pending = self.shared.verifier.borrow().prepare(&token, &policy)?;
-            Ok(Step::Pending(token, policy, pending))
-        };
-        let step = step();
+    /// algorithm and runtime allow it. Its synchronous part runs now, at the call.
+    pub(super) fn check_async(
+        &self,
+        token: String,
+        policy: Policy,
+    ) -> impl Future<Output = Result<String, Error>> + 'static {
+        let step = self.start(token, policy);
         let shared = self.shared.clone();
-        future_to_promise(async move {
-            let json = match step.map_err(to_js_error)? {
-                Step::Done(json) => json,
+        async move {
+            match step? {
+                Step::Done(json) => Ok(json),
                 Step::Pending(token, policy, pending) => {
-                    let verified = webcrypto_verify(&shared, pending)
-                        .await
-                        .map_err(to_js_error)?;
-                    shared
-                        .finish(&token, verified, &policy)
-                        .map_err(to_js_error)?
+                    let verified = webcrypto_verify(&shared, pending).await?;
+                    shared.finish(&token, verified, &policy)
                 }
-            };
+            }
+        }
+    }
+
+    fn run_sync(&self, setup: Result<(String, Policy), Error>) -> JsResult<JsValue> {
+        let json = setup
+            .and_then(|(token, policy)| self.check_sync(token, policy))
+            .map_err(to_js_error)?;
+        js_sys::JSON::parse(&json)
+    }
+
+    /// Every failure rejects the promise.
+    fn run_async(&self, setup: Result<(String, Policy), Error>) -> Promise {
+        let verification = setup.map(|(token, policy)| self.check_async(token, policy));
+        future_to_promise(async move {
+            let json = verification
+                .map_err(to_js_error)?
+                .await
+                .map_err(to_js_error)?;
             js_sys::JSON::parse(&json)
         })
     }
@@ -540,6 +558,28 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
     ))
 }
 
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UserinfoConfig {
+    // Read separately (JSON turns NaN into null): see `now_seconds`.
+    #[allow(dead_code)]
+    now: Option<IgnoredAny>,
+    expected_subject: Option<String>,
+}
+
+/// The policy of `verifyUserinfo(jwt, { now?, expectedSubject? })`.
+fn userinfo_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
+    let token = token_arg(token)?;
+    let o: UserinfoConfig = options("verifyUserinfo options", opts)?;
+    Ok((
+        token,
+        Policy::Userinfo(UserinfoJwtOptions {
+            now: now_seconds(opts)?,
+            expected_subject: o.expected_subject,
+        }),
+    ))
+}
+
 fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
     let token = token_arg(token)?;
     let o: AccessTokenConfig = options("verifyAccessToken options", opts)?;
@@ -622,8 +662,8 @@ impl TokenVerifierHandle {
                     crypto_keys: RefCell::new(CryptoKeys::default()),
                     params: RefCell::new(HashMap::new()),
                     cache,
+                    source,
                 }),
-                source,
             })
         };
         run().map_err(to_js_error)
@@ -633,7 +673,7 @@ impl TokenVerifierHandle {
     /// fetching when the cache policy allows it; resolves at once with a `JwkSet`.
     #[wasm_bindgen(js_name = ensureKeys)]
     pub fn ensure_keys(&self, token: JsValue, opts: JsValue) -> Promise {
-        let remote = match &self.source {
+        let remote = match &self.shared.source {
             KeySource::Fixed => None,
             KeySource::Remote { remote, .. } => Some(remote.share()),
         };
@@ -663,6 +703,26 @@ impl TokenVerifierHandle {
     #[wasm_bindgen(js_name = verifyAccessToken)]
     pub fn verify_access_token(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
         self.run_sync(access_token_policy(&token, &opts))
+    }
+
+    /// `verifyUserinfo(jwt, { now?, expectedSubject? })`: a signed UserInfo response (OIDC Core §5.3.2).
+    #[wasm_bindgen(js_name = verifyUserinfo)]
+    pub fn verify_userinfo(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
+        self.run_sync(userinfo_policy(&token, &opts))
+    }
+
+    /// `verifyUserinfoAsync(jwt, opts)`: `verifyUserinfo`, with the signature checked by WebCrypto.
+    #[wasm_bindgen(js_name = verifyUserinfoAsync)]
+    pub fn verify_userinfo_async(&self, token: JsValue, opts: JsValue) -> Promise {
+        self.run_async(userinfo_policy(&token, &opts))
+    }
+
+    /// A handle on the same verifier (keys, cache), to be consumed by an options object.
+    #[wasm_bindgen(js_name = __oidcEdgeShare)]
+    pub fn share(&self) -> TokenVerifierHandle {
+        TokenVerifierHandle {
+            shared: self.shared.clone(),
+        }
     }
 
     /// `verifyAsync(token, opts)`: `verify`, with the signature checked by WebCrypto.

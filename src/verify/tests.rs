@@ -673,3 +673,76 @@ fn access_token_scopes() {
         .unwrap_err();
     assert_eq!(err.code(), "insufficient_scope");
 }
+
+#[test]
+fn userinfo_responses_need_iss_aud_sub_but_not_exp() {
+    let case = Case::with(
+        Algorithm::Es256,
+        &["client", "api"],
+        VerifierOptions {
+            client_id: Some("client".into()),
+            ..Default::default()
+        },
+    );
+    let userinfo = |header: Value, extra: Value, expected: Option<&str>| {
+        let token = case.token(header, extra);
+        let options = UserinfoJwtOptions {
+            now: NOW,
+            expected_subject: expected.map(str::to_owned),
+        };
+        case.verifier.verify_userinfo(&token, &options)
+    };
+    let code = |header: Value, extra: Value, expected: Option<&str>| {
+        userinfo(header, extra, expected).unwrap_err().code()
+    };
+    // OIDC Core §5.3.2: no exp or iat needed; sub checked against the ID token's (§5.3.4).
+    let ok = userinfo(json!({}), json!({"exp": null, "iat": null}), Some("user")).unwrap();
+    assert_eq!(ok.claims()["sub"], "user");
+    assert!(userinfo(json!({}), json!({}), None).is_ok());
+    let other = json!({"exp": null});
+    assert_eq!(
+        code(json!({}), other.clone(), Some("someone")),
+        "invalid_claim"
+    );
+    assert_eq!(code(json!({}), json!({"sub": 7}), None), "invalid_claim");
+    assert_eq!(code(json!({}), json!({"sub": null}), None), "missing_claim");
+    // exp and nbf still bind when present.
+    assert_eq!(code(json!({}), json!({"exp": NOW}), None), "token_expired");
+    assert_eq!(
+        code(json!({}), json!({"nbf": NOW + 60}), None),
+        "token_not_yet_valid"
+    );
+    assert_eq!(
+        code(json!({}), json!({"iss": "https://evil"}), None),
+        "issuer_mismatch"
+    );
+    assert_eq!(code(json!({}), json!({"iss": null}), None), "missing_claim");
+    // aud must contain the client, not merely another of the verifier's audiences.
+    assert_eq!(
+        code(json!({}), json!({"aud": "api"}), None),
+        "audience_mismatch"
+    );
+    assert_eq!(code(json!({}), json!({"aud": null}), None), "missing_claim");
+    assert!(userinfo(json!({}), json!({"aud": ["api", "client"]}), None).is_ok());
+    // RFC 8725 §3.11: an access token or a logout token is not a userinfo response.
+    assert_eq!(
+        code(json!({"typ": "at+jwt"}), json!({}), None),
+        "typ_mismatch"
+    );
+    assert_eq!(
+        code(json!({"typ": "logout+jwt"}), json!({}), None),
+        "typ_mismatch"
+    );
+    // With several audiences and no clientId there is no client to check.
+    let (_, no_client) = setup(Algorithm::Es256, &["a", "b"], VerifierOptions::default());
+    let token = case.token(json!({}), json!({}));
+    let e = no_client.verify_userinfo(&token, &UserinfoJwtOptions::default());
+    assert_eq!(e.unwrap_err().code(), "invalid_request");
+    // Only signed responses: an encrypted one is named as such.
+    let e = case
+        .verifier
+        .verify_userinfo("a.b.c.d.e", &UserinfoJwtOptions::default())
+        .unwrap_err();
+    assert_eq!(e.code(), "malformed_token");
+    assert!(e.to_string().contains("JWE"), "{e}");
+}

@@ -29,8 +29,10 @@ import {
   JwkSet,
   RemoteJwks,
   revoke,
+  TokenVerifier,
   userinfo,
 } from "oidc-edge";
+import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { BASIC, POST, SPA, login, startProvider } from "./support/provider.mjs";
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -61,6 +63,8 @@ let op;
 let meta;
 let pkjwtKey;
 const PKJWT = { clientId: "svc-pkjwt", keyId: "client-es256" };
+/** A public client that registered signed UserInfo responses (OIDC Core §5.3.2). */
+const SIGNED = { clientId: "spa-signed-userinfo", redirectUri: SPA.redirectUri };
 
 before(async () => {
   pkjwtKey = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
@@ -77,7 +81,16 @@ before(async () => {
         redirect_uris: [],
         scope: "api:read",
       },
+      {
+        client_id: SIGNED.clientId,
+        token_endpoint_auth_method: "none",
+        redirect_uris: [SIGNED.redirectUri],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+        userinfo_signed_response_alg: "RS256",
+      },
     ],
+    jwtUserinfo: true,
   });
   meta = await discover(op.issuer);
 });
@@ -86,21 +99,21 @@ after(async () => {
   await op?.close();
 });
 
-/** Runs the authorization code flow for the SPA and returns `{ tokens, pkce }`. */
-async function signIn(scope = "openid email offline_access") {
+/** Runs the authorization code flow for a public client (the SPA by default) and returns `{ code, pkce }`. */
+async function signIn(scope = "openid email offline_access", client = SPA) {
   const pkce = generatePkce();
   const state = randomToken();
   const url = buildAuthorizeUrl({
     authorizationEndpoint: meta.authorization_endpoint,
-    clientId: SPA.clientId,
-    redirectUri: SPA.redirectUri,
+    clientId: client.clientId,
+    redirectUri: client.redirectUri,
     scope,
     state,
     nonce: randomToken(),
     codeChallenge: pkce.codeChallenge,
     prompt: "consent",
   });
-  const callback = parseCallback(await login(url, SPA.redirectUri), { state, issuer: op.issuer, requireIss: true });
+  const callback = parseCallback(await login(url, client.redirectUri), { state, issuer: op.issuer, requireIss: true });
   return { code: callback.code, pkce };
 }
 
@@ -408,6 +421,114 @@ test("token exchange with an access token or an ID token as subject_token", asyn
     exchangeToken({ tokenEndpoint: meta.token_endpoint, clientAuth, subjectToken: "bogus", subjectTokenType: "access_token" }),
     { code: "authorization_error", error: "invalid_grant", status: 400 },
   );
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Signed UserInfo responses (OIDC Core §5.3.2), verified with a TokenVerifier
+
+test("a signed userinfo response from the provider is verified: signature, iss, aud = client, sub", async () => {
+  const { code, pkce } = await signIn("openid email", SIGNED);
+  const tokens = await exchangeCode({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth: { clientId: SIGNED.clientId },
+    code,
+    redirectUri: SIGNED.redirectUri,
+    codeVerifier: pkce.codeVerifier,
+  });
+  const verifier = new TokenVerifier({ issuer: op.issuer, audience: SIGNED.clientId, jwks: JwkSet.fromJson(op.signingJwks) });
+  const sub = verifier.verifyIdToken(tokens.idToken).sub;
+  const ask = { userinfoEndpoint: meta.userinfo_endpoint, accessToken: tokens.accessToken };
+
+  // fetch helper: signature through WebCrypto, then the claims rules and the subject
+  const info = await userinfo({ ...ask, verifier, expectedSubject: sub });
+  assert.equal(info.format, "jwt");
+  assert.equal(info.jwt.split(".").length, 3);
+  assert.equal(info.claims.sub, "alice");
+  assert.equal(info.claims.email, "alice@example.com");
+  assert.equal(info.claims.iss, op.issuer);
+  assert.equal(info.claims.aud, SIGNED.clientId);
+
+  // without a verifier the JWT comes back as is, with no claims to misuse; the verifier's methods check it later
+  const raw = await userinfo(ask);
+  assert.deepEqual(Object.keys(raw).sort(), ["format", "jwt"]);
+  assert.deepEqual(verifier.verifyUserinfo(raw.jwt, { expectedSubject: sub }), info.claims);
+  assert.deepEqual(await verifier.verifyUserinfoAsync(raw.jwt, { expectedSubject: sub }), info.claims);
+
+  // the sans-IO pair, synchronous verification with the Rust algorithms
+  const req = buildUserinfoRequest(ask);
+  const res = await fetch(req.url, { method: req.method, headers: req.headers });
+  const parsed = parseUserinfoResponse({ status: res.status, headers: res.headers, body: await res.text() }, { verifier, expectedSubject: sub });
+  assert.deepEqual(parsed.claims, info.claims);
+
+  // another user's sub, another client's verifier, another provider's keys, a tampered signature
+  await assert.rejects(userinfo({ ...ask, verifier, expectedSubject: "mallory" }), { code: "invalid_claim" });
+  const spaVerifier = new TokenVerifier({ issuer: op.issuer, audience: SPA.clientId, jwks: JwkSet.fromJson(op.signingJwks) });
+  await assert.rejects(userinfo({ ...ask, verifier: spaVerifier }), { code: "audience_mismatch" });
+  const stranger = await generateKeyPair("RS256");
+  const strangerJwks = JwkSet.fromJson({ keys: [{ ...(await exportJWK(stranger.publicKey)), kid: "provider-rs256", alg: "RS256" }] });
+  const strangerVerifier = new TokenVerifier({ issuer: op.issuer, audience: SIGNED.clientId, jwks: strangerJwks });
+  await assert.rejects(userinfo({ ...ask, verifier: strangerVerifier }), { code: "invalid_signature" });
+  const [h, p, s] = raw.jwt.split(".");
+  const tampered = `${h}.${p}.${s[0] === "A" ? "B" : "A"}${s.slice(1)}`;
+  assert.throws(() => verifier.verifyUserinfo(tampered), { code: "invalid_signature" });
+  const forged = `${h}.${Buffer.from(JSON.stringify({ ...info.claims, email: "mallory@example.com" })).toString("base64url")}.${s}`;
+  await assert.rejects(verifier.verifyUserinfoAsync(forged), { code: "invalid_signature" });
+
+  // a client expecting signed responses refuses the JSON answer the SPA client gets (a downgrade)
+  const plain = await signIn("openid email");
+  const spaTokens = await exchangeCode({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth: { clientId: SPA.clientId },
+    code: plain.code,
+    redirectUri: SPA.redirectUri,
+    codeVerifier: plain.pkce.codeVerifier,
+  });
+  await assert.rejects(
+    userinfo({ userinfoEndpoint: meta.userinfo_endpoint, accessToken: spaTokens.accessToken, verifier: spaVerifier }),
+    (e) => e.code === "http_error" && e.status === 200 && /unsigned/.test(e.message),
+  );
+  // the verifier was shared with each call, not consumed
+  assert.equal(verifier.verifyUserinfo(raw.jwt).sub, "alice");
+});
+
+test("signed userinfo rules on tokens the provider will not produce", async () => {
+  const { privateKey, publicKey } = await generateKeyPair("ES256");
+  const jwks = JwkSet.fromJson({ keys: [{ ...(await exportJWK(publicKey)), kid: "k", alg: "ES256" }] });
+  const verifier = new TokenVerifier({ issuer: "https://op.example", audience: ["client", "api"], clientId: "client", jwks });
+  const sign = (claims, header = {}) =>
+    new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: "k", ...header }).sign(privateKey);
+  const base = { iss: "https://op.example", aud: "client", sub: "u1" };
+  const answer = async (claims, header) => ({ status: 200, headers: { "content-type": "application/jwt" }, body: await sign(claims, header) });
+  const parse = async (claims, opts = {}, header = {}) => parseUserinfoResponse(await answer(claims, header), { verifier, now: 1000, ...opts });
+
+  // no exp, no iat: still a valid response (OIDC Core §5.3.2 requires only iss and aud)
+  assert.deepEqual((await parse(base)).claims, base);
+  // exp and nbf bind when present
+  await assert.rejects(parse({ ...base, exp: 1000 }), { code: "token_expired" });
+  assert.equal((await parse({ ...base, exp: 1001 })).claims.exp, 1001);
+  await assert.rejects(parse({ ...base, nbf: 1001 }), { code: "token_not_yet_valid" });
+  await assert.rejects(parse({ ...base, iss: "https://evil.example" }), { code: "issuer_mismatch" });
+  // aud must hold the client itself, not just another audience of the verifier
+  await assert.rejects(parse({ ...base, aud: "api" }), { code: "audience_mismatch" });
+  await assert.rejects(parse({ iss: base.iss, aud: "client" }), { code: "missing_claim" });
+  await assert.rejects(parse({ ...base, sub: 42 }), { code: "invalid_claim" });
+  await assert.rejects(parse(base, { expectedSubject: "u2" }), { code: "invalid_claim" });
+  await assert.rejects(parse(base, {}, { typ: "at+jwt" }), { code: "typ_mismatch" });
+  await assert.rejects(parse(base, {}, { typ: "logout+jwt" }), { code: "typ_mismatch" });
+  // an encrypted response is named, not called malformed garbage
+  assert.throws(
+    () => parseUserinfoResponse({ status: 200, headers: { "content-type": "application/jwt" }, body: "a.b.c.d.e" }, { verifier }),
+    (e) => e.code === "malformed_token" && /JWE/.test(e.message),
+  );
+  // bad options
+  const ok = await answer(base);
+  assert.throws(() => parseUserinfoResponse(ok, { verifier: {} }), { code: "invalid_request" });
+  assert.throws(() => parseUserinfoResponse(ok, { verifier: jwks }), { code: "invalid_request" });
+  assert.throws(() => parseUserinfoResponse(ok, { verifier, now: -1 }), { code: "invalid_request" });
+  assert.throws(() => parseUserinfoResponse(ok, { verifier, verifer: 1 }), { code: "invalid_request" });
+  assert.throws(() => verifier.verifyUserinfo(ok.body, { expectedSubjet: "u1" }), { code: "invalid_request" });
+  // without a verifier: the JWT as is
+  assert.deepEqual(parseUserinfoResponse(ok), { format: "jwt", jwt: ok.body });
 });
 
 // ---------------------------------------------------------------------------------------------------------

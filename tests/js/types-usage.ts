@@ -4,6 +4,7 @@ import {
   init, generatePkce, pkceChallenge, randomToken, parseProviderMetadata, buildAuthorizeUrl, parseCallback,
   buildEndSessionUrl, type OidcEdgeError, type PkcePair, type ProviderMetadata,
   RemoteJwks, JwkSet, TokenVerifier, createEdgeVerifier, type EdgeVerifierResult, type Claims,
+  userinfo, parseUserinfoResponse, type UserinfoResult,
 } from "oidc-edge";
 
 await init();
@@ -40,6 +41,16 @@ const cached = new TokenVerifier({ issuer: "https://idp.example.com", audience: 
 const asyncClaims: Claims = await cached.verifyAsync("a.b.c", { typ: "JWT" });
 void [asyncClaims.iss, (await cached.verifyIdTokenAsync("a.b.c", { nonce: "n" })).nonce,
   (await cached.verifyAccessTokenAsync("a.b.c", { requiredScopes: "read" })).scope];
+// Signed userinfo: claims only on a verified JWT
+const info: UserinfoResult = await userinfo({ userinfoEndpoint: "https://idp.example.com/me", accessToken: "at", verifier: cached, expectedSubject: "u" });
+if (info.format === "jwt" && info.claims) {
+  const sub: string = info.claims.sub;
+  void sub;
+}
+const signedSub: string = cached.verifyUserinfo("a.b.c", { expectedSubject: "u" }).sub;
+void [signedSub, (await cached.verifyUserinfoAsync("a.b.c")).email];
+// @ts-expect-error a JwkSet is not a verifier
+parseUserinfoResponse({ status: 200, body: "" }, { verifier: set });
 const verify = createEdgeVerifier({
   issuer: "https://idp.example.com", audience: "api", jwksUri: "https://idp.example.com/jwks",
   routes: [{ method: "GET", path: "/api/*", scopes: "read" }], cors: { allowedOrigins: "*" }, tokenCache: { maxEntries: 10 },

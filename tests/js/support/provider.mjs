@@ -55,6 +55,8 @@ function defaultClients() {
  * @param {Record<string, { scope: string, audience?: string }>} [opts.resourceServers] turns on RFC 8707
  *   resource indicators: each key is a resource URI whose access tokens are RFC 9068 JWTs (RS256, `aud` = the
  *   resource or `audience`) granting at most `scope`. Any other `resource` is `invalid_target`.
+ * @param {boolean} [opts.jwtUserinfo] turns on signed UserInfo responses (OIDC Core §5.3.2) for clients that
+ *   register `userinfo_signed_response_alg`.
  * @param {boolean} [opts.atHash] put `at_hash` in ID tokens issued by the token endpoint too. OIDC Core 3.1.3.8
  *   makes it optional in the code flow and oidc-provider leaves it out; the demo turns it on to show the check.
  * @returns {Promise<{ issuer: string, provider: Provider, signingJwks: { keys: object[] },
@@ -86,6 +88,7 @@ export async function startProvider(opts = {}) {
       revocation: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      jwtUserinfo: { enabled: Boolean(opts.jwtUserinfo) },
       ...(opts.resourceServers && {
         resourceIndicators: {
           enabled: true,
