@@ -1,6 +1,10 @@
 //! JSON Web Keys (RFC 7517) for verification: RSA, EC (P-256, P-384, P-521, secp256k1), OKP Ed25519
 //! (RFC 8037) and oct, parsed strictly into [`VerifyingKey`]s. A key the library cannot use is skipped, not
 //! fatal, so that one exotic key in a provider's JWKS does not break the others.
+//!
+//! Without the `rust-crypto` feature there is no curve or bignum arithmetic here: sizes, the RSA exponent and
+//! the Ed25519 small-order points are checked, secp256k1 keys are skipped (WebCrypto lacks the curve), and
+//! WebCrypto's `importKey` checks the rest when a token is verified.
 
 use crate::alg::{Algorithm, VerifyingKey};
 use crate::base64url;
@@ -307,6 +311,7 @@ fn member_bytes(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+#[cfg(feature = "rust-crypto")]
 fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     let n = rsa::BigUint::from_bytes_be(&member_bytes(obj, "n")?);
     let e = rsa::BigUint::from_bytes_be(&member_bytes(obj, "e")?);
@@ -319,6 +324,39 @@ fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
         .map(VerifyingKey::Rsa)
         .map_err(|e| invalid(format!("unusable RSA key: {e}")))
+}
+
+/// The rules `rsa::RsaPublicKey::new_with_max_size` applies, on the bytes: modulus size, and the public
+/// exponent in [2, 2^33 − 1].
+#[cfg(not(feature = "rust-crypto"))]
+fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
+    let bits = bit_length(&member_bytes(obj, "n")?);
+    let e_bits = bit_length(&member_bytes(obj, "e")?);
+    if bits < MIN_RSA_BITS {
+        return Err(Error::WeakKey(format!(
+            "an RSA modulus must have at least {MIN_RSA_BITS} bits, found {bits} (RFC 7518 §3.3)"
+        )));
+    }
+    if bits > MAX_RSA_BITS {
+        return Err(invalid(format!(
+            "unusable RSA key: the modulus has {bits} bits, more than {MAX_RSA_BITS}"
+        )));
+    }
+    if !(2..=33).contains(&e_bits) {
+        return Err(invalid(
+            "unusable RSA key: the public exponent must be in [2, 2^33 - 1]".into(),
+        ));
+    }
+    Ok(VerifyingKey::Rsa(crate::alg::WebCryptoKey))
+}
+
+/// The bit length of a big-endian unsigned integer (0 for zero).
+#[cfg(any(test, not(feature = "rust-crypto")))]
+fn bit_length(bytes: &[u8]) -> usize {
+    let digits: Vec<&u8> = bytes.iter().skip_while(|b| **b == 0).collect();
+    digits
+        .first()
+        .map_or(0, |top| 8 * digits.len() - top.leading_zeros() as usize)
 }
 
 fn ec_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
@@ -336,7 +374,12 @@ fn ec_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
             "{crv} coordinates must be {size} bytes each"
         )));
     }
-    let point = [&[0x04][..], &x, &y].concat();
+    ec_point(crv, &x, &y)
+}
+
+#[cfg(feature = "rust-crypto")]
+fn ec_point(crv: &str, x: &[u8], y: &[u8]) -> Result<VerifyingKey> {
+    let point = [&[0x04][..], x, y].concat();
     let not_on_curve = |_| invalid(format!("the point is not on {crv}"));
     Ok(match crv {
         "P-256" => VerifyingKey::P256(
@@ -354,6 +397,20 @@ fn ec_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     })
 }
 
+/// Whether the point is on the curve is WebCrypto's `importKey` to say, when a token is verified.
+#[cfg(not(feature = "rust-crypto"))]
+fn ec_point(crv: &str, _x: &[u8], _y: &[u8]) -> Result<VerifyingKey> {
+    use crate::alg::WebCryptoKey;
+    match crv {
+        "P-256" => Ok(VerifyingKey::P256(WebCryptoKey)),
+        "P-384" => Ok(VerifyingKey::P384(WebCryptoKey)),
+        "P-521" => Ok(VerifyingKey::P521(WebCryptoKey)),
+        _ => Err(invalid(format!(
+            "\"crv\": {crv:?} needs the rust-crypto feature (WebCrypto has no such curve)"
+        ))),
+    }
+}
+
 fn okp_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     match optional_str(obj, "crv")? {
         Some("Ed25519") => {}
@@ -367,13 +424,65 @@ fn okp_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     let x: [u8; 32] = member_bytes(obj, "x")?
         .try_into()
         .map_err(|_| invalid("an Ed25519 \"x\" is 32 bytes (RFC 8037 §2)".into()))?;
-    let key = ed25519_dalek::VerifyingKey::from_bytes(&x)
+    ed25519_key(&x)
+}
+
+#[cfg(feature = "rust-crypto")]
+fn ed25519_key(x: &[u8; 32]) -> Result<VerifyingKey> {
+    let key = ed25519_dalek::VerifyingKey::from_bytes(x)
         .map_err(|_| invalid("\"x\" is not an Ed25519 point".into()))?;
     // A small-order key lets one signature verify for many messages.
     if key.is_weak() {
         return Err(invalid("the Ed25519 key has small order".into()));
     }
     Ok(VerifyingKey::Ed25519(key))
+}
+
+/// Only the small-order check, on the encoding; WebCrypto's `importKey` refuses what is not a point.
+#[cfg(not(feature = "rust-crypto"))]
+fn ed25519_key(x: &[u8; 32]) -> Result<VerifyingKey> {
+    if ed25519_small_order(x) {
+        return Err(invalid("the Ed25519 key has small order".into()));
+    }
+    Ok(VerifyingKey::Ed25519(crate::alg::WebCryptoKey))
+}
+
+/// Whether `x` encodes one of the 8 points of small order (a key for which one signature verifies many
+/// messages), canonically or not: their y coordinates are 0, 1, p − 1 and two of order 8, and only 0 and 1
+/// have a second encoding below 2^255 (y + p). The sign bit does not matter. libsodium's list.
+#[cfg(any(test, not(feature = "rust-crypto")))]
+fn ed25519_small_order(x: &[u8; 32]) -> bool {
+    const fn y(low: [u8; 2], rest: u8, top: u8) -> [u8; 32] {
+        let mut b = [rest; 32];
+        b[0] = low[0];
+        b[1] = low[1];
+        b[31] = top;
+        b
+    }
+    const ORDER_8_A: [u8; 32] = [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ];
+    const ORDER_8_B: [u8; 32] = [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ];
+    const SMALL: [[u8; 32]; 7] = [
+        y([0x00, 0x00], 0x00, 0x00), // y = 0
+        y([0x01, 0x00], 0x00, 0x00), // y = 1
+        ORDER_8_A,
+        ORDER_8_B,
+        y([0xec, 0xff], 0xff, 0x7f), // y = p − 1
+        y([0xed, 0xff], 0xff, 0x7f), // y = p (≡ 0)
+        y([0xee, 0xff], 0xff, 0x7f), // y = p + 1 (≡ 1)
+    ];
+    let mut y = *x;
+    if let Some(top) = y.last_mut() {
+        *top &= 0x7f;
+    }
+    SMALL.contains(&y)
 }
 
 #[cfg(test)]

@@ -1,44 +1,10 @@
-//! ECDSA details jwt-compact leaves to us: ES384 and ES512 on its `Algorithm` trait (with RustCrypto's
-//! `p384`/`p521`), and the explicit r, s ∈ [1, n−1] check every ECDSA verification makes first.
+//! ECDSA jwt-compact leaves to us: ES384 and ES512 on its `Algorithm` trait (with RustCrypto's
+//! `p384`/`p521`). The r, s range check is in `scalars`, shared with the WebCrypto path.
 
-use super::Algorithm;
-use crate::error::{Error, Result};
 use ::ecdsa::signature::{RandomizedSigner, Verifier};
-use elliptic_curve::bigint::Zero;
-use elliptic_curve::generic_array::typenum::Unsigned;
-use elliptic_curve::{Curve, FieldBytes, FieldBytesEncoding};
 use jwt_compact::AlgorithmSignature;
 use std::borrow::Cow;
 use std::num::NonZeroUsize;
-
-/// Rejects an ECDSA signature that is not raw `r‖s` of the curve's size (RFC 7518 §3.4), or whose r or s
-/// is 0 or ≥ n: CVE-2022-21449 accepted (0, 0) for every message, so this does not rely on the curve crate.
-pub(super) fn check_scalars<C: Curve>(alg: Algorithm, signature: &[u8]) -> Result<()> {
-    let size = C::FieldBytesSize::USIZE;
-    let (r, s) = signature
-        .split_at_checked(size)
-        .filter(|(_, s)| s.len() == size)
-        .ok_or_else(|| {
-            Error::InvalidSignature(format!(
-                "an {} signature is r‖s, {} bytes, found {}",
-                alg.name(),
-                2 * size,
-                signature.len()
-            ))
-        })?;
-    for scalar in [r, s] {
-        let bytes = FieldBytes::<C>::from_exact_iter(scalar.iter().copied())
-            .ok_or_else(|| Error::InvalidSignature("ECDSA scalar of the wrong size".into()))?;
-        let value = C::Uint::decode_field_bytes(&bytes);
-        if bool::from(value.is_zero()) || value >= C::ORDER {
-            return Err(Error::InvalidSignature(format!(
-                "{} signature scalars must be in [1, n-1]",
-                alg.name()
-            )));
-        }
-    }
-    Ok(())
-}
 
 /// A raw `r‖s` ECDSA signature (jwt-compact's signature trait, for curves it does not cover).
 pub struct EcdsaSignature<S>(S);

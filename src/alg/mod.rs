@@ -1,15 +1,36 @@
 //! JWS algorithms (RFC 7518 §3, RFC 8037 §3.1, RFC 8812 §3.2) and the public keys that verify them.
 //!
-//! Every signature check goes through jwt-compact's [`jwt_compact::Algorithm`] trait; ES384 and ES512,
-//! which it lacks, are implemented on that trait in [`ecdsa`].
+//! Every signature check in Rust goes through jwt-compact's [`jwt_compact::Algorithm`] trait; ES384 and
+//! ES512, which it lacks, are implemented on that trait in `ecdsa`. Without the `rust-crypto` feature only
+//! HS* is checked here: the public keys of the other families are kept as [`WebCryptoKey`]s, for WebCrypto.
 
+#[cfg(feature = "rust-crypto")]
 pub mod ecdsa;
+pub mod scalars;
 
 use crate::error::{Error, Result};
 use jwt_compact::alg as jc;
 use jwt_compact::{Algorithm as JwtAlgorithm, AlgorithmSignature};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
+
+#[cfg(not(feature = "rust-crypto"))]
+use {
+    WebCryptoKey as Ed25519Key, WebCryptoKey as P256Key, WebCryptoKey as P384Key,
+    WebCryptoKey as P521Key, WebCryptoKey as RsaKey,
+};
+#[cfg(feature = "rust-crypto")]
+use {
+    ed25519_dalek::VerifyingKey as Ed25519Key, p256::ecdsa::VerifyingKey as P256Key,
+    p384::ecdsa::VerifyingKey as P384Key, p521::ecdsa::VerifyingKey as P521Key,
+    rsa::RsaPublicKey as RsaKey,
+};
+
+/// A public key that only WebCrypto verifies (a build without `rust-crypto`): the key material is the JWK's
+/// public members ([`crate::jwk::Jwk::public_jwk`]), checked for form when the set was read.
+#[cfg(not(feature = "rust-crypto"))]
+#[derive(Debug, Clone, Copy)]
+pub struct WebCryptoKey;
 
 /// A JWS `alg` this library implements. `none` is not one of them, by design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,17 +148,18 @@ pub enum VerifyingKey {
     /// An HMAC secret, zeroed on drop.
     Hmac(Zeroizing<Vec<u8>>),
     /// An RSA public key.
-    Rsa(rsa::RsaPublicKey),
+    Rsa(RsaKey),
     /// A P-256 public key.
-    P256(p256::ecdsa::VerifyingKey),
+    P256(P256Key),
     /// A P-384 public key.
-    P384(p384::ecdsa::VerifyingKey),
+    P384(P384Key),
     /// A P-521 public key.
-    P521(p521::ecdsa::VerifyingKey),
-    /// A secp256k1 public key.
+    P521(P521Key),
+    /// A secp256k1 public key (only with `rust-crypto`: WebCrypto has no secp256k1).
+    #[cfg(feature = "rust-crypto")]
     Secp256k1(k256::ecdsa::VerifyingKey),
     /// An Ed25519 public key.
-    Ed25519(ed25519_dalek::VerifyingKey),
+    Ed25519(Ed25519Key),
 }
 
 impl std::fmt::Debug for VerifyingKey {
@@ -156,6 +178,7 @@ impl VerifyingKey {
             VerifyingKey::P256(_) => "EC P-256",
             VerifyingKey::P384(_) => "EC P-384",
             VerifyingKey::P521(_) => "EC P-521",
+            #[cfg(feature = "rust-crypto")]
             VerifyingKey::Secp256k1(_) => "EC secp256k1",
             VerifyingKey::Ed25519(_) => "OKP Ed25519",
         }
@@ -173,6 +196,7 @@ impl VerifyingKey {
             VerifyingKey::P256(_) => vec![Es256],
             VerifyingKey::P384(_) => vec![Es384],
             VerifyingKey::P521(_) => vec![Es512],
+            #[cfg(feature = "rust-crypto")]
             VerifyingKey::Secp256k1(_) => vec![Es256k],
             VerifyingKey::Ed25519(_) => vec![EdDsa],
         }
@@ -211,6 +235,14 @@ impl VerifyingKey {
                 message,
                 signature,
             ),
+            _ => self.verify_asymmetric(alg, message, signature),
+        }
+    }
+
+    /// [`Self::verify`] for the families other than HMAC, `alg` being of the key's family.
+    #[cfg(feature = "rust-crypto")]
+    fn verify_asymmetric(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<()> {
+        match (alg, self) {
             (Rs256, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::rs256(), k, message, signature),
             (Rs384, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::rs384(), k, message, signature),
             (Rs512, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::rs512(), k, message, signature),
@@ -218,19 +250,19 @@ impl VerifyingKey {
             (Ps384, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::ps384(), k, message, signature),
             (Ps512, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::ps512(), k, message, signature),
             (Es256, VerifyingKey::P256(k)) => {
-                ecdsa::check_scalars::<p256::NistP256>(alg, signature)?;
+                scalars::check_scalars(alg, signature)?;
                 check(alg, &jc::Es256, k, message, signature)
             }
             (Es384, VerifyingKey::P384(k)) => {
-                ecdsa::check_scalars::<p384::NistP384>(alg, signature)?;
+                scalars::check_scalars(alg, signature)?;
                 check(alg, &ecdsa::Es384, k, message, signature)
             }
             (Es512, VerifyingKey::P521(k)) => {
-                ecdsa::check_scalars::<p521::NistP521>(alg, signature)?;
+                scalars::check_scalars(alg, signature)?;
                 check(alg, &ecdsa::Es512, k, message, signature)
             }
             (Es256k, VerifyingKey::Secp256k1(k)) => {
-                ecdsa::check_scalars::<k256::Secp256k1>(alg, signature)?;
+                scalars::check_scalars(alg, signature)?;
                 let sig = signature_of::<jc::Es256k>(alg, signature)?;
                 // k256 refuses high-S signatures (a Bitcoin rule); RFC 8812 does not, and (r, n−s) verifies
                 // exactly when (r, s) does.
@@ -248,6 +280,17 @@ impl VerifyingKey {
             ))),
         }
     }
+
+    /// Without `rust-crypto`, only WebCrypto verifies these families (the binding's Async methods); the
+    /// synchronous path refuses rather than pretend.
+    #[cfg(not(feature = "rust-crypto"))]
+    fn verify_asymmetric(&self, alg: Algorithm, _message: &[u8], _signature: &[u8]) -> Result<()> {
+        Err(Error::UnsupportedAlgorithm(format!(
+            "this build checks {} signatures only through WebCrypto: use verifyAsync, verifyIdTokenAsync \
+             or verifyAccessTokenAsync, in a runtime whose crypto.subtle supports the key",
+            alg.name()
+        )))
+    }
 }
 
 /// The checks on a signature's form that come before any key is used, whoever verifies it afterwards (the
@@ -256,10 +299,7 @@ impl VerifyingKey {
 /// length. `invalid_signature` otherwise. RSA lengths depend on the key and are checked by the verifier.
 pub fn check_signature_form(alg: Algorithm, signature: &[u8]) -> Result<()> {
     match alg {
-        Es256 => ecdsa::check_scalars::<p256::NistP256>(alg, signature),
-        Es384 => ecdsa::check_scalars::<p384::NistP384>(alg, signature),
-        Es512 => ecdsa::check_scalars::<p521::NistP521>(alg, signature),
-        Es256k => ecdsa::check_scalars::<k256::Secp256k1>(alg, signature),
+        Es256 | Es384 | Es512 | Es256k => scalars::check_scalars(alg, signature),
         EdDsa | Hs256 | Hs384 | Hs512 if signature.len() != alg.signature_len() => {
             Err(Error::InvalidSignature(format!(
                 "an {} signature is {} bytes, found {}",

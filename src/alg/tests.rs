@@ -172,3 +172,48 @@ fn es256k_accepts_high_s_signatures() {
     key.verify(Algorithm::Es256k, b"m", &high.to_bytes())
         .unwrap();
 }
+
+#[test]
+fn the_byte_orders_are_the_curves_orders_and_n_minus_1_is_the_largest_scalar() {
+    use elliptic_curve::{Curve, FieldBytesEncoding};
+    fn order_of<C: Curve>() -> Vec<u8> {
+        C::Uint::encode_field_bytes(&C::ORDER).to_vec()
+    }
+    for (alg, n) in [
+        (Algorithm::Es256, order_of::<p256::NistP256>()),
+        (Algorithm::Es384, order_of::<p384::NistP384>()),
+        (Algorithm::Es512, order_of::<p521::NistP521>()),
+        (Algorithm::Es256k, order_of::<k256::Secp256k1>()),
+    ] {
+        assert_eq!(scalars::order(alg).unwrap(), n.as_slice(), "{}", alg.name());
+        // n − 1 (its last byte is not 0 for any of these curves) passes, n and n + 1 do not.
+        let mut below = n.clone();
+        *below.last_mut().unwrap() -= 1;
+        let mut above = n.clone();
+        *above.last_mut().unwrap() += 1;
+        let one = {
+            let mut v = vec![0; n.len()];
+            *v.last_mut().unwrap() = 1;
+            v
+        };
+        scalars::check_scalars(alg, &[below.clone(), below.clone()].concat()).unwrap();
+        scalars::check_scalars(alg, &[one.clone(), one.clone()].concat()).unwrap();
+        for bad in [&n, &above] {
+            for sig in [
+                [bad.clone(), one.clone()].concat(),
+                [one.clone(), bad.clone()].concat(),
+            ] {
+                assert!(
+                    scalars::check_scalars(alg, &sig)
+                        .unwrap_err()
+                        .message()
+                        .contains("[1, n-1]")
+                );
+            }
+        }
+    }
+    for alg in [Algorithm::Rs256, Algorithm::EdDsa, Algorithm::Hs256] {
+        assert!(scalars::order(alg).is_none());
+        scalars::check_scalars(alg, &[]).unwrap();
+    }
+}

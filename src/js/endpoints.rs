@@ -2,27 +2,40 @@
 //! builders and parsers (`build*Request` -> `{ url, method, headers, body }`, `parse*Response({ status,
 //! headers?, body })`) and the fetch helpers that chain them (`exchangeCode`, `discover`, …).
 
+#[cfg(feature = "server")]
 use super::convert::shared_handle;
 use super::convert::{
     JsResult, optional_usize, options, required_options, string_arg, to_js_error, to_plain,
 };
 use super::http::{fetch_fn, now_or, request_to_js, response_from_js, send, split_options};
+#[cfg(feature = "server")]
 use super::sign::{Assertion, sign_assertion};
+#[cfg(feature = "server")]
 use super::verify::TokenVerifierHandle;
 use crate::client_auth::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::discovery::{discovery_request, discovery_urls, parse_discovery_response};
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse};
+#[cfg(feature = "server")]
 use crate::introspect::{IntrospectionRequest, parse_introspection_response};
+#[cfg(feature = "server")]
 use crate::revoke::{RevocationRequest, parse_revocation_response};
-use crate::token::{TOKEN_EXCHANGE_GRANT, TokenRequestOptions, parse_token_response};
+#[cfg(feature = "server")]
+use crate::token::TOKEN_EXCHANGE_GRANT;
+use crate::token::{TokenRequestOptions, parse_token_response};
+#[cfg(feature = "server")]
 use crate::userinfo::{
     Userinfo, UserinfoRequest, parse_signed_userinfo_response, parse_userinfo_response,
 };
+#[cfg(feature = "server")]
 use crate::verify::{Policy, UserinfoJwtOptions};
 use js_sys::{Function, Reflect};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+#[cfg(feature = "server")]
+use serde::Serialize;
+#[cfg(feature = "server")]
 use serde_json::{Map, Value};
+#[cfg(feature = "server")]
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
@@ -63,21 +76,26 @@ fn read_client_auth(value: &JsValue) -> Result<(ClientAuthOptions, Option<JsValu
     Ok((opts, key))
 }
 
+/// Why `clientAuth.key` cannot be used here.
+#[cfg(feature = "server")]
+const CANNOT_SIGN: &str = "request builders are synchronous and cannot sign: pass clientAuth.clientAssertion \
+     from createClientAssertion(), or use the fetch helpers, which sign with clientAuth.key";
+#[cfg(not(feature = "server"))]
+const CANNOT_SIGN: &str = "this build does not sign client assertions: pass clientAuth.clientAssertion, \
+     signed elsewhere";
+
 /// Client authentication for a synchronous builder: a key cannot sign here.
 fn client_auth_sync(value: &JsValue) -> Result<ClientAuth, Error> {
     let (opts, key) = read_client_auth(value)?;
     match opts.resolve(key.is_some())? {
         ResolvedClientAuth::Ready(auth) => Ok(auth),
-        ResolvedClientAuth::Sign { .. } => Err(Error::InvalidRequest(
-            "request builders are synchronous and cannot sign: pass clientAuth.clientAssertion from \
-             createClientAssertion(), or use the fetch helpers, which sign with clientAuth.key"
-                .into(),
-        )),
+        ResolvedClientAuth::Sign { .. } => Err(Error::InvalidRequest(CANNOT_SIGN.into())),
     }
 }
 
 /// Client authentication for a fetch helper: signs an assertion when given a key (audience: the endpoint
 /// called, unless `clientAuth.audience` says otherwise).
+#[cfg(feature = "server")]
 async fn client_auth_async(value: &JsValue, endpoint: &str, now: u64) -> Result<ClientAuth, Error> {
     let (opts, key) = read_client_auth(value)?;
     match opts.resolve(key.is_some())? {
@@ -110,6 +128,17 @@ async fn client_auth_async(value: &JsValue, endpoint: &str, now: u64) -> Result<
     }
 }
 
+/// Without `server` nothing signs: as [`client_auth_sync`].
+#[cfg(not(feature = "server"))]
+async fn client_auth_async(
+    value: &JsValue,
+    _endpoint: &str,
+    _now: u64,
+) -> Result<ClientAuth, Error> {
+    client_auth_sync(value)
+}
+
+#[cfg(feature = "server")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AssertionOptions {
@@ -122,6 +151,7 @@ struct AssertionOptions {
 }
 
 /// `createClientAssertion(opts)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = createClientAssertion)]
 pub async fn create_client_assertion(opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<String, Error> {
@@ -149,6 +179,7 @@ pub async fn create_client_assertion(opts: JsValue) -> JsResult<JsValue> {
 // ---------------------------------------------------------------------------------------------------
 // Options of the other endpoints (shape only: the core checks the values)
 
+#[cfg(feature = "server")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct IntrospectionOptions {
@@ -158,6 +189,7 @@ struct IntrospectionOptions {
     extra_params: Option<BTreeMap<String, String>>,
 }
 
+#[cfg(feature = "server")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RevocationOptions {
@@ -167,6 +199,7 @@ struct RevocationOptions {
     extra_params: Option<BTreeMap<String, String>>,
 }
 
+#[cfg(feature = "server")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct UserinfoOptions {
@@ -181,12 +214,14 @@ struct ParseTokenOptions {
     now: Option<u64>,
 }
 
+#[cfg(feature = "server")]
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ParseUserinfoOptions {
     expected_subject: Option<String>,
 }
 
+#[cfg(feature = "server")]
 #[derive(Serialize)]
 #[serde(tag = "format", rename_all = "lowercase")]
 enum UserinfoResult<'a> {
@@ -194,6 +229,7 @@ enum UserinfoResult<'a> {
     Jwt { jwt: &'a str },
 }
 
+#[cfg(feature = "server")]
 fn userinfo_to_js(u: &Userinfo) -> JsResult<JsValue> {
     to_plain(&match u {
         Userinfo::Claims(claims) => UserinfoResult::Json { claims },
@@ -202,6 +238,7 @@ fn userinfo_to_js(u: &Userinfo) -> JsResult<JsValue> {
 }
 
 /// What `parseUserinfoResponse` and `userinfo` give back.
+#[cfg(feature = "server")]
 enum Answer {
     /// Without a verifier: JSON claims (`sub` checked), or an unverified JWT.
     Parsed(Userinfo),
@@ -210,6 +247,7 @@ enum Answer {
 }
 
 /// `{ format: "json", claims }`, `{ format: "jwt", jwt }`, or `{ format: "jwt", jwt, claims }` once verified.
+#[cfg(feature = "server")]
 fn answer_to_js(answer: Answer) -> JsResult<JsValue> {
     match answer {
         Answer::Parsed(parsed) => userinfo_to_js(&parsed),
@@ -222,6 +260,7 @@ fn answer_to_js(answer: Answer) -> JsResult<JsValue> {
 }
 
 /// `opts.verifier`: the `TokenVerifier` that signed responses are verified with, when given.
+#[cfg(feature = "server")]
 fn verifier_option(value: &JsValue) -> Result<Option<TokenVerifierHandle>, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
@@ -231,6 +270,7 @@ fn verifier_option(value: &JsValue) -> Result<Option<TokenVerifierHandle>, Error
         .ok_or_else(|| Error::InvalidRequest("verifier must be a TokenVerifier".into()))
 }
 
+#[cfg(feature = "server")]
 fn userinfo_policy(now: u64, expected_subject: Option<String>) -> Policy {
     Policy::Userinfo(UserinfoJwtOptions {
         now,
@@ -238,6 +278,7 @@ fn userinfo_policy(now: u64, expected_subject: Option<String>) -> Policy {
     })
 }
 
+#[cfg(feature = "server")]
 fn introspection_request(o: IntrospectionOptions, auth: ClientAuth) -> Result<HttpRequest, Error> {
     IntrospectionRequest {
         introspection_endpoint: o.introspection_endpoint,
@@ -249,6 +290,7 @@ fn introspection_request(o: IntrospectionOptions, auth: ClientAuth) -> Result<Ht
     .build()
 }
 
+#[cfg(feature = "server")]
 fn revocation_request(o: RevocationOptions, auth: ClientAuth) -> Result<HttpRequest, Error> {
     RevocationRequest {
         revocation_endpoint: o.revocation_endpoint,
@@ -292,6 +334,7 @@ pub fn parse_token_response_js(response: JsValue, opts: JsValue) -> JsResult<JsV
 }
 
 /// `buildIntrospectionRequest(req)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = buildIntrospectionRequest)]
 pub fn build_introspection_request(req: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<HttpRequest, Error> {
@@ -303,6 +346,7 @@ pub fn build_introspection_request(req: JsValue) -> JsResult<JsValue> {
 }
 
 /// `parseIntrospectionResponse(response)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = parseIntrospectionResponse)]
 pub fn parse_introspection_response_js(response: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<_, Fail> {
@@ -313,6 +357,7 @@ pub fn parse_introspection_response_js(response: JsValue) -> JsResult<JsValue> {
 }
 
 /// `buildRevocationRequest(req)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = buildRevocationRequest)]
 pub fn build_revocation_request(req: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<HttpRequest, Error> {
@@ -324,6 +369,7 @@ pub fn build_revocation_request(req: JsValue) -> JsResult<JsValue> {
 }
 
 /// `parseRevocationResponse(response)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = parseRevocationResponse)]
 pub fn parse_revocation_response_js(response: JsValue) -> JsResult<()> {
     let run = || -> Result<(), Fail> {
@@ -333,6 +379,7 @@ pub fn parse_revocation_response_js(response: JsValue) -> JsResult<()> {
     run().map_err(to_js)
 }
 
+#[cfg(feature = "server")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct BuildUserinfoOptions {
@@ -341,6 +388,7 @@ struct BuildUserinfoOptions {
 }
 
 /// `buildUserinfoRequest(req)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = buildUserinfoRequest)]
 pub fn build_userinfo_request(req: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<HttpRequest, Error> {
@@ -355,6 +403,7 @@ pub fn build_userinfo_request(req: JsValue) -> JsResult<JsValue> {
 }
 
 /// `parseUserinfoResponse(response, { expectedSubject?, verifier?, now? })`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = parseUserinfoResponse)]
 pub fn parse_userinfo_response_js(response: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let (rest, taken) = split_options(&opts, &["verifier", "now"]);
@@ -449,18 +498,21 @@ pub async fn refresh_tokens(opts: JsValue) -> JsResult<JsValue> {
 }
 
 /// `clientCredentials(opts)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = clientCredentials)]
 pub async fn client_credentials(opts: JsValue) -> JsResult<JsValue> {
     token_grant(opts, "client_credentials", "clientCredentials").await
 }
 
 /// `exchangeToken(opts)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = exchangeToken)]
 pub async fn exchange_token(opts: JsValue) -> JsResult<JsValue> {
     token_grant(opts, TOKEN_EXCHANGE_GRANT, "exchangeToken").await
 }
 
 /// `introspect(opts)`
+#[cfg(feature = "server")]
 #[wasm_bindgen]
 pub async fn introspect(opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
@@ -475,6 +527,7 @@ pub async fn introspect(opts: JsValue) -> JsResult<JsValue> {
 }
 
 /// `revoke(opts)`
+#[cfg(feature = "server")]
 #[wasm_bindgen]
 pub async fn revoke(opts: JsValue) -> JsResult<()> {
     let run = async || -> Result<(), Fail> {
@@ -489,6 +542,7 @@ pub async fn revoke(opts: JsValue) -> JsResult<()> {
 }
 
 /// `userinfo(opts)`: with `verifier`, a signed response is required and verified (WebCrypto where it can).
+#[cfg(feature = "server")]
 #[wasm_bindgen]
 pub async fn userinfo(opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<Answer, Fail> {

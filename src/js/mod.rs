@@ -3,10 +3,13 @@
 
 pub mod auth;
 pub mod convert;
+#[cfg(feature = "server")]
 pub mod edge;
 pub mod endpoints;
 pub mod http;
+#[cfg(feature = "server")]
 pub mod jwks;
 pub mod scope;
+#[cfg(feature = "server")]
 pub mod sign;
 pub mod verify;

@@ -1,14 +1,16 @@
 //! Exports for scope checks (`scopesOf`, `hasScopes`, `requireScopes`, `ScopeRequirement`) and RFC 6750
 //! answers (`bearerChallenge`). Conversions only: the rules are in `crate::scope` and `crate::challenge`.
 
-use super::convert::{
-    JsResult, options, shared_handle, string_arg, to_js_error, to_plain, type_name,
-};
+use super::convert::{JsResult, shared_handle, string_arg, to_js_error, type_name};
+#[cfg(feature = "server")]
+use super::convert::{options, to_plain};
+#[cfg(feature = "server")]
 use crate::challenge::{self, ChallengeOptions, Problem};
 use crate::error::Error;
 use crate::params::OneOrMany;
 use crate::scope::{self, Mode, Requirement, ScopeRequirement};
 use js_sys::{Array, Reflect};
+#[cfg(feature = "server")]
 use serde::Serialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -190,6 +192,7 @@ impl JsScopeRequirement {
     }
 }
 
+#[cfg(feature = "server")]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ChallengeResult<'a> {
@@ -198,11 +201,13 @@ struct ChallengeResult<'a> {
 }
 
 /// A member of a JS object; `undefined` when absent or when reading it throws.
+#[cfg(feature = "server")]
 fn member(obj: &JsValue, name: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `bearerChallenge(error, opts?)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = bearerChallenge)]
 pub fn bearer_challenge(error: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<challenge::Challenge, Error> {

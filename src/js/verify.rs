@@ -4,6 +4,7 @@
 use super::convert::{
     JsResult, options, required_options, shared_handle, stringify, to_js_error, type_name,
 };
+#[cfg(feature = "server")]
 use super::jwks::RemoteJwks;
 use super::scope::requirement_arg;
 use crate::alg::Algorithm;
@@ -11,15 +12,19 @@ use crate::error::Error;
 use crate::jwk::JwkSet;
 use crate::jws::{PendingSignature, SignatureProof, VerifiedToken};
 use crate::params::OneOrMany;
+#[cfg(feature = "server")]
 use crate::token_cache::TokenCache;
+#[cfg(feature = "server")]
+use crate::verify::UserinfoJwtOptions;
 use crate::verify::{
-    AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, UserinfoJwtOptions, VerifierOptions,
-    VerifyOptions,
+    AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, VerifierOptions, VerifyOptions,
 };
 use js_sys::{Promise, Reflect, Uint8Array};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use std::cell::{Cell, RefCell};
+#[cfg(feature = "server")]
+use std::cell::Cell;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -33,6 +38,7 @@ pub struct JwkSetHandle {
 
 impl JwkSetHandle {
     /// A handle on a core set.
+    #[cfg(feature = "server")]
     pub(crate) fn new(inner: JwkSet) -> Self {
         JwkSetHandle { inner }
     }
@@ -84,11 +90,18 @@ impl JwkSetHandle {
 enum KeySource {
     Fixed,
     /// A remote set: the verifier takes its current set whenever the generation changed.
+    #[cfg(feature = "server")]
     Remote {
         remote: RemoteJwks,
         seen: Cell<u64>,
     },
 }
+
+#[cfg(feature = "server")]
+const JWKS_OPTION: &str =
+    "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson) or a RemoteJwks";
+#[cfg(not(feature = "server"))]
+const JWKS_OPTION: &str = "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson)";
 
 /// `opts.jwks`: a `JwkSet` or a `RemoteJwks` instance, else `invalid_request`.
 fn jwks_option(opts: &JsValue) -> Result<(JwkSet, KeySource), Error> {
@@ -96,6 +109,7 @@ fn jwks_option(opts: &JsValue) -> Result<(JwkSet, KeySource), Error> {
     if let Some(h) = shared_handle::<JwkSetHandle>(&value) {
         return Ok((h.inner, KeySource::Fixed));
     }
+    #[cfg(feature = "server")]
     if let Some(remote) = shared_handle::<RemoteJwks>(&value) {
         let (set, generation) = remote.current().unwrap_or((JwkSet::empty(), 0));
         return Ok((
@@ -106,10 +120,7 @@ fn jwks_option(opts: &JsValue) -> Result<(JwkSet, KeySource), Error> {
             },
         ));
     }
-    Err(Error::InvalidRequest(
-        "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson) or a RemoteJwks"
-            .into(),
-    ))
+    Err(Error::InvalidRequest(JWKS_OPTION.into()))
 }
 
 #[derive(Deserialize)]
@@ -124,10 +135,12 @@ struct VerifierConfig {
     clock_tolerance: Option<u64>,
     client_id: Option<String>,
     max_token_length: Option<usize>,
+    #[cfg(feature = "server")]
     cache: Option<CacheConfig>,
 }
 
 /// `cache: { maxEntries }`: the verified-token cache.
+#[cfg(feature = "server")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct CacheConfig {
@@ -135,6 +148,7 @@ struct CacheConfig {
 }
 
 /// The largest `cache.maxEntries` accepted.
+#[cfg(feature = "server")]
 const MAX_CACHE_ENTRIES: usize = 1 << 20;
 
 #[derive(Default, Deserialize)]
@@ -217,6 +231,7 @@ fn claims_json(token: &VerifiedToken) -> Result<String, Error> {
 
 /// A verified token kept by the verified-token cache: what the signature check produced (header and
 /// claims), and the claims' JSON text so that a hit only runs `JSON.parse`.
+#[cfg(feature = "server")]
 type Cached = Rc<(VerifiedToken, String)>;
 
 /// The `CryptoKey`s imported for one key set, by (position in the set, algorithm): WebCrypto binds a hash
@@ -233,12 +248,15 @@ struct Shared {
     crypto_keys: RefCell<CryptoKeys>,
     /// [`webcrypto_params`], built once per algorithm.
     params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
+    #[cfg(feature = "server")]
     cache: Option<RefCell<TokenCache<Cached>>>,
+    #[cfg_attr(not(feature = "server"), allow(dead_code))] // always `Fixed` without RemoteJwks
     source: KeySource,
 }
 
 impl Shared {
     /// The cached verification of `token`, if any, with the policy applied for this call.
+    #[cfg(feature = "server")]
     fn cached(&self, token: &str, policy: &Policy) -> Result<Option<String>, Error> {
         let Some(cache) = &self.cache else {
             return Ok(None);
@@ -253,7 +271,14 @@ impl Shared {
         }
     }
 
+    /// Without `server` there is no verified-token cache.
+    #[cfg(not(feature = "server"))]
+    fn cached(&self, _token: &str, _policy: &Policy) -> Result<Option<String>, Error> {
+        Ok(None)
+    }
+
     /// Applies the policy to a token whose signature just verified, and remembers it when it passed.
+    #[cfg_attr(not(feature = "server"), allow(unused_variables))] // `token` keys the cache
     fn finish(
         &self,
         token: &str,
@@ -262,6 +287,7 @@ impl Shared {
     ) -> Result<String, Error> {
         self.verifier.borrow().check(&verified, policy)?;
         let json = claims_json(&verified)?;
+        #[cfg(feature = "server")]
         if let Some(cache) = &self.cache {
             let exp = verified.claims().get("exp").cloned();
             cache.borrow_mut().insert_value(
@@ -290,6 +316,7 @@ enum Step {
 impl TokenVerifierHandle {
     /// Takes the remote set's current keys if they changed; a new set empties the verified-token cache.
     fn sync_keys(&self) {
+        #[cfg(feature = "server")]
         if let KeySource::Remote { remote, seen } = &self.shared.source {
             if remote.generation() != seen.get() {
                 if let Some((set, generation)) = remote.current() {
@@ -298,6 +325,7 @@ impl TokenVerifierHandle {
                 }
             }
         }
+        #[cfg(feature = "server")]
         if let Some(cache) = &self.shared.cache {
             let id = self.shared.verifier.borrow().jwks().id();
             cache.borrow_mut().sync_generation(id);
@@ -558,6 +586,7 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
     ))
 }
 
+#[cfg(feature = "server")]
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct UserinfoConfig {
@@ -568,6 +597,7 @@ struct UserinfoConfig {
 }
 
 /// The policy of `verifyUserinfo(jwt, { now?, expectedSubject? })`.
+#[cfg(feature = "server")]
 fn userinfo_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
     let token = token_arg(token)?;
     let o: UserinfoConfig = options("verifyUserinfo options", opts)?;
@@ -636,6 +666,7 @@ impl TokenVerifierHandle {
                 client_id: config.client_id,
                 max_token_length: config.max_token_length.unwrap_or(defaults.max_token_length),
             };
+            #[cfg(feature = "server")]
             let cache = match config.cache {
                 None => None,
                 Some(CacheConfig { max_entries })
@@ -661,6 +692,7 @@ impl TokenVerifierHandle {
                     verifier: RefCell::new(verifier),
                     crypto_keys: RefCell::new(CryptoKeys::default()),
                     params: RefCell::new(HashMap::new()),
+                    #[cfg(feature = "server")]
                     cache,
                     source,
                 }),
@@ -671,6 +703,7 @@ impl TokenVerifierHandle {
 
     /// `ensureKeys(token, { now? })`: with a `RemoteJwks`, makes sure its set is there for the token's `kid`,
     /// fetching when the cache policy allows it; resolves at once with a `JwkSet`.
+    #[cfg(feature = "server")]
     #[wasm_bindgen(js_name = ensureKeys)]
     pub fn ensure_keys(&self, token: JsValue, opts: JsValue) -> Promise {
         let remote = match &self.shared.source {
@@ -706,18 +739,21 @@ impl TokenVerifierHandle {
     }
 
     /// `verifyUserinfo(jwt, { now?, expectedSubject? })`: a signed UserInfo response (OIDC Core §5.3.2).
+    #[cfg(feature = "server")]
     #[wasm_bindgen(js_name = verifyUserinfo)]
     pub fn verify_userinfo(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
         self.run_sync(userinfo_policy(&token, &opts))
     }
 
     /// `verifyUserinfoAsync(jwt, opts)`: `verifyUserinfo`, with the signature checked by WebCrypto.
+    #[cfg(feature = "server")]
     #[wasm_bindgen(js_name = verifyUserinfoAsync)]
     pub fn verify_userinfo_async(&self, token: JsValue, opts: JsValue) -> Promise {
         self.run_async(userinfo_policy(&token, &opts))
     }
 
     /// A handle on the same verifier (keys, cache), to be consumed by an options object.
+    #[cfg(feature = "server")]
     #[wasm_bindgen(js_name = __oidcEdgeShare)]
     pub fn share(&self) -> TokenVerifierHandle {
         TokenVerifierHandle {

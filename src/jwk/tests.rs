@@ -236,3 +236,69 @@ fn candidates_follow_kid_then_algorithm() {
         "key_not_found"
     );
 }
+
+#[test]
+fn bit_length_counts_like_biguint() {
+    for bytes in [
+        &[][..],
+        &[0],
+        &[0, 0, 1],
+        &[1],
+        &[0x80],
+        &[0x7f, 0xff],
+        &[0, 0x01, 0, 0, 0, 0],
+        &[0xff; 256],
+    ] {
+        assert_eq!(
+            bit_length(bytes),
+            rsa::BigUint::from_bytes_be(bytes).bits(),
+            "{bytes:?}"
+        );
+    }
+}
+
+#[test]
+fn the_small_order_ed25519_list_agrees_with_dalek() {
+    // The 7 encodings of libsodium's list, and 256 other byte patterns, each with both sign bits: the list
+    // says small order exactly when ed25519-dalek refuses the key as weak (or as not a point).
+    let listed = [
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    ]
+    .map(hex32);
+    for (i, x) in listed
+        .iter()
+        .chain(&(0..=255u8).map(|b| [b; 32]).collect::<Vec<_>>())
+        .enumerate()
+    {
+        for sign in [0, 0x80] {
+            let mut x = *x;
+            x[31] |= sign;
+            let dalek = ed25519_dalek::VerifyingKey::from_bytes(&x);
+            if i < listed.len() {
+                assert!(ed25519_small_order(&x), "{x:02x?}");
+                assert!(dalek.map_or(true, |k| k.is_weak()), "{x:02x?}");
+            } else if let Ok(k) = dalek {
+                assert_eq!(ed25519_small_order(&x), k.is_weak(), "{x:02x?}");
+            }
+        }
+    }
+    let x = key_for(Algorithm::EdDsa, 1).jwk()["x"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let x: [u8; 32] = base64url::decode(&x).unwrap().try_into().unwrap();
+    assert!(!ed25519_small_order(&x));
+}
+
+fn hex32(hex: &str) -> [u8; 32] {
+    let bytes: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    bytes.try_into().unwrap()
+}
