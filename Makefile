@@ -30,10 +30,13 @@ pkg: setup
 test: setup-browser lint test-rust test-wasm-node test-wasm-browser pkg test-js
 	@echo "make test: all suites passed"
 
+# The second pair is the SPA entry's feature set (no default features: scripts/build-pkg.sh).
 lint:
 	cargo fmt --check
 	cargo clippy --lib --tests -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --lib --no-default-features -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 test-rust:
 	cargo test
@@ -59,4 +62,4 @@ fuzz:
 	bash scripts/fuzz.sh
 
 clean:
-	rm -rf pkg target/wasm32-unknown-unknown/release
+	rm -rf pkg target/wasm32-unknown-unknown/release target/wasm32-unknown-unknown/release-spa

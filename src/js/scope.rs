@@ -1,22 +1,26 @@
 //! Exports for scope checks (`scopesOf`, `hasScopes`, `requireScopes`, `ScopeRequirement`) and RFC 6750
 //! answers (`bearerChallenge`). Conversions only: the rules are in `crate::scope` and `crate::challenge`.
+//! Without the `server` feature only [`requirement_arg`] is left (`verifyAccessToken`'s `requiredScopes`).
 
-use super::convert::{JsResult, shared_handle, string_arg, to_js_error, type_name};
-#[cfg(feature = "server")]
-use super::convert::{options, to_plain};
-#[cfg(feature = "server")]
-use crate::challenge::{self, ChallengeOptions, Problem};
+use super::convert::{string_arg, type_name};
 use crate::error::Error;
 use crate::params::OneOrMany;
-use crate::scope::{self, Mode, Requirement, ScopeRequirement};
-use js_sys::{Array, Reflect};
-#[cfg(feature = "server")]
-use serde::Serialize;
-use serde_json::{Map, Value};
+use crate::scope::Requirement;
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "server")]
+use {
+    super::convert::{JsResult, options, shared_handle, to_js_error, to_plain},
+    crate::challenge::{self, ChallengeOptions, Problem},
+    crate::scope::{self, Mode, ScopeRequirement},
+    js_sys::Reflect,
+    serde::Serialize,
+    serde_json::{Map, Value},
+};
 
 /// The `scope` and `scp` members of a claims object, as the core reads them. Only these two members are
 /// read (no `JSON.stringify` of the whole object, which may hold BigInts or cycles).
+#[cfg(feature = "server")]
 fn scope_claims(claims: &JsValue) -> Result<Map<String, Value>, Error> {
     if !claims.is_object() || Array::is_array(claims) {
         return Err(Error::InvalidRequest(format!(
@@ -71,17 +75,20 @@ fn one_or_many(what: &str, value: &JsValue) -> Result<OneOrMany, Error> {
 /// A scope requirement argument: a space-separated string or an array (all of them are required), or a
 /// `ScopeRequirement` instance (its expression), for `requireScopes` and `verifyAccessToken`'s `requiredScopes`.
 pub fn requirement_arg(what: &str, value: &JsValue) -> Result<Requirement, Error> {
-    match shared_handle::<JsScopeRequirement>(value) {
-        Some(handle) => Ok(Requirement::Expression(handle.inner)),
-        None => Requirement::all_of(&one_or_many(what, value)?),
+    #[cfg(feature = "server")]
+    if let Some(handle) = shared_handle::<JsScopeRequirement>(value) {
+        return Ok(Requirement::Expression(handle.inner));
     }
+    Requirement::all_of(&one_or_many(what, value)?)
 }
 
+#[cfg(feature = "server")]
 fn string_array(items: &[String]) -> Array {
     items.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
 /// `scopesOf(claims)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = scopesOf)]
 pub fn scopes_of(claims: JsValue) -> JsResult<Array> {
     let claims = scope_claims(&claims).map_err(to_js_error)?;
@@ -89,6 +96,7 @@ pub fn scopes_of(claims: JsValue) -> JsResult<Array> {
 }
 
 /// `hasScopes(claims, required, mode?)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = hasScopes)]
 pub fn has_scopes(claims: JsValue, required: JsValue, mode: JsValue) -> JsResult<bool> {
     let run = || -> Result<bool, Error> {
@@ -106,6 +114,7 @@ pub fn has_scopes(claims: JsValue, required: JsValue, mode: JsValue) -> JsResult
 }
 
 /// `requireScopes(claims, required)`
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = requireScopes)]
 pub fn require_scopes(claims: JsValue, required: JsValue) -> JsResult<()> {
     let run = || -> Result<(), Error> {
@@ -116,11 +125,13 @@ pub fn require_scopes(claims: JsValue, required: JsValue) -> JsResult<()> {
 }
 
 /// `ScopeRequirement`: a parsed scope expression.
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_name = ScopeRequirement)]
 pub struct JsScopeRequirement {
     inner: ScopeRequirement,
 }
 
+#[cfg(feature = "server")]
 #[wasm_bindgen(js_class = ScopeRequirement)]
 impl JsScopeRequirement {
     /// `new ScopeRequirement(expr)`: the same as `parse` (so that `new` without an expression throws an

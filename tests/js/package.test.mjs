@@ -1,6 +1,7 @@
 // The package as published: `npm pack` pkg/, install the tarball into an empty project (offline: it has no
 // dependencies), and import it by name from a separate `node` process — what a user's `npm install` gives.
-// Also: every runtime export is declared in index.d.ts and the declarations type-check against real usage.
+// Also: every runtime export is declared in index.d.ts (spa.d.ts for `oidc-edge/spa`) and the declarations
+// type-check against real usage.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -8,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "n
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as api from "oidc-edge";
+import * as spaApi from "oidc-edge/spa";
 
 const root = resolve(import.meta.dirname, "../..");
 const pkgDir = join(root, "pkg");
@@ -27,7 +29,7 @@ after(() => rmSync(project, { recursive: true, force: true }));
 test("the packed tarball ships exactly the files the exports map needs", () => {
   const installed = readdirSync(join(project, "node_modules", "oidc-edge")).sort();
   assert.deepEqual(installed, ["README.md", "api.js", "edge.js", "index.d.ts", "node.js", "oidc_edge.js", "oidc_edge_bg.wasm",
-    "package.json", "web.js", "workerd.js"]);
+    "oidc_edge_spa.js", "oidc_edge_spa_bg.wasm", "package.json", "spa.d.ts", "spa.js", "web.js", "workerd.js"]);
 });
 
 test("node -e importing oidc-edge prints a PKCE pair", () => {
@@ -48,19 +50,44 @@ test("a mismatched state from the installed package is an OidcEdgeError, not a T
   assert.equal(out.trim(), "OidcEdgeError state_mismatch true");
 });
 
-test("every runtime export is declared in index.d.ts, and nothing else is", () => {
-  const dts = readFileSync(join(pkgDir, "index.d.ts"), "utf8");
-  const declared = [...dts.matchAll(/^export (?:declare )?(?:function|class|const) (\w+)/gm)].map((m) => m[1]).sort();
-  assert.deepEqual(Object.keys(api).sort(), declared);
+test("node -e importing oidc-edge/spa from the installed package verifies an HS256 token", () => {
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", `
+    import { readFileSync } from "node:fs";
+    import { createHmac } from "node:crypto";
+    import { init, JwkSet, TokenVerifier } from "oidc-edge/spa";
+    await init(readFileSync(new URL(import.meta.resolve("oidc-edge/oidc_edge_spa_bg.wasm"))));
+    const b64 = (s) => Buffer.from(s).toString("base64url");
+    const key = Buffer.alloc(32, 7);
+    const input = b64('{"alg":"HS256"}') + "." + b64(JSON.stringify({ iss: "https://i", aud: "c", sub: "s", exp: 2e9 }));
+    const token = input + "." + createHmac("sha256", key).update(input).digest("base64url");
+    const v = new TokenVerifier({ issuer: "https://i", audience: "c", jwks: JwkSet.fromJson({ keys: [{ kty: "oct", k: key.toString("base64url") }] }) });
+    console.log(v.verify(token).sub, (await v.verifyAsync(token)).sub);`], { cwd: project, encoding: "utf8" });
+  assert.equal(out.trim(), "s s");
 });
 
-test("index.d.ts type-checks, with usage from tests/js/types-usage.ts", () => {
-  const usage = join(project, "usage.ts");
-  writeFileSync(usage, readFileSync(join(root, "tests/js/types-usage.ts"), "utf8"));
+/** The names a .d.ts declares as runtime values: functions, classes, consts, and value re-exports. */
+function declaredValues(file) {
+  const dts = readFileSync(join(pkgDir, file), "utf8");
+  const own = [...dts.matchAll(/^export (?:declare )?(?:function|class|const) (\w+)/gm)].map((m) => m[1]);
+  const reexported = [...dts.matchAll(/^export \{([^}]*)\} from/gm)].flatMap((m) => m[1].split(",").map((n) => n.trim()).filter(Boolean));
+  return [...own, ...reexported].sort();
+}
+
+test("every runtime export is declared in index.d.ts, and nothing else is", () => {
+  assert.deepEqual(Object.keys(api).sort(), declaredValues("index.d.ts"));
+});
+
+test("every runtime export of oidc-edge/spa is declared in spa.d.ts, and nothing else is", () => {
+  assert.deepEqual(Object.keys(spaApi).sort(), declaredValues("spa.d.ts"));
+});
+
+test("index.d.ts and spa.d.ts type-check, with usage from tests/js/types-usage.ts and types-usage-spa.ts", () => {
+  writeFileSync(join(project, "usage.ts"), readFileSync(join(root, "tests/js/types-usage.ts"), "utf8"));
+  writeFileSync(join(project, "usage-spa.ts"), readFileSync(join(root, "tests/js/types-usage-spa.ts"), "utf8"));
   writeFileSync(join(project, "tsconfig.json"), JSON.stringify({
     compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022",
       lib: ["es2022", "dom"], types: [], skipLibCheck: false },
-    files: ["usage.ts"],
+    files: ["usage.ts", "usage-spa.ts"],
   }));
   try {
     execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", project], { encoding: "utf8", stdio: "pipe" });

@@ -1,0 +1,247 @@
+/**
+ * oidc-edge/spa — the single-page-app entry: a WebAssembly module of its own, much smaller than the main
+ * entry's, for an app that signs in and checks its ID token.
+ *
+ * ```js
+ * import { init, generatePkce, buildAuthorizeUrl, parseCallback, exchangeCode, JwkSet, TokenVerifier } from "oidc-edge/spa";
+ * await init(); // fetches oidc_edge_spa_bg.wasm next to spa.js (bundlers emit it)
+ * ```
+ *
+ * What it holds: PKCE, `state`/`nonce`, discovery, the authorization URL, the callback, RP-initiated logout,
+ * the token endpoint (code exchange, refresh, and the sans-IO builder and parser), and `JwkSet` /
+ * `TokenVerifier`. What it leaves out, compared with `oidc-edge`:
+ * - the pure-Rust RSA, ECDSA and EdDSA: RS*, PS*, ES256/384/512 and EdDSA signatures are checked only by the
+ *   runtime's WebCrypto, through the `…Async` methods of {@link TokenVerifier} (the synchronous ones refuse
+ *   them with `unsupported_algorithm`); ES256K (no WebCrypto curve) is not available; HS* is checked in
+ *   WebAssembly by both;
+ * - the server half: `createEdgeVerifier`, `bearerChallenge`, the scope helpers (`scopesOf`, `hasScopes`,
+ *   `requireScopes`, `ScopeRequirement`), `RemoteJwks`, the verified-token cache, `clientCredentials`,
+ *   `exchangeToken`, introspection, revocation, userinfo, and signing `private_key_jwt` assertions
+ *   (`createClientAssertion`, `clientAuth.key`).
+ *
+ * Everything it shares with `oidc-edge` behaves the same and throws the same {@link OidcEdgeError} codes: the
+ * functions re-exported below are documented in `index.d.ts`. Every function is synchronous unless it
+ * returns a Promise.
+ * @packageDocumentation
+ */
+
+import type {
+  ClientAuth,
+  CodeExchange,
+  Claims,
+  HttpRequest,
+  JwsAlgorithm,
+  Refresh,
+  TokenSet,
+  FetchOptions,
+  ClientCredentialsGrant,
+  TokenExchange,
+} from "./index.js";
+
+export type {
+  OidcEdgeErrorCode,
+  OidcEdgeError,
+  CodeChallengeMethod,
+  PkcePair,
+  ProviderMetadata,
+  AuthorizeRequest,
+  CallbackExpectation,
+  AuthorizationResponse,
+  EndSessionRequest,
+  HttpRequest,
+  HttpResponseInput,
+  TokenSet,
+  FetchOptions,
+  TokenType,
+  JwksDocument,
+  JwsAlgorithm,
+  Claims,
+} from "./index.js";
+
+export {
+  generatePkce,
+  pkceChallenge,
+  randomToken,
+  parseProviderMetadata,
+  discover,
+  discoveryUrls,
+  buildAuthorizeUrl,
+  parseCallback,
+  buildEndSessionUrl,
+  parseTokenResponse,
+} from "./index.js";
+
+/**
+ * Instantiates the WebAssembly module; call it once before anything else (until then every other export
+ * throws a `TypeError`). Later calls return at once. Without `input` it fetches `oidc_edge_spa_bg.wasm` from next to
+ * `spa.js` (`new URL(..., import.meta.url)`, which bundlers such as Vite follow and emit); pass a URL, a
+ * `Response`, the bytes or a compiled `WebAssembly.Module` to load it from elsewhere — in Node, the bytes
+ * (`readFile` of `import.meta.resolve("oidc-edge/oidc_edge_spa_bg.wasm")`), as `fetch` reads no `file:` URL.
+ * @throws (rejects) whatever `fetch` or `WebAssembly.instantiate` throws: a `TypeError` for a network
+ *   failure, a `WebAssembly.CompileError` for bytes that are not this module.
+ */
+export function init(input?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+
+// ---------------------------------------------------------------------------------------------------
+// Token endpoint: code exchange and refresh (the other grants' builders are here too, without signing)
+
+/**
+ * Client authentication in the SPA entry: {@link ClientAuth} without signing. A public client (what an SPA
+ * is) gives only `clientId` (method `none`, PKCE then required); `clientSecret` (`client_secret_basic`,
+ * `client_secret_post`) and a ready `clientAssertion` (`private_key_jwt`, signed elsewhere) work as in
+ * `oidc-edge`. A `key` is `invalid_request`: this entry signs nothing.
+ */
+export type SpaClientAuth = Pick<ClientAuth, "clientId" | "method" | "clientSecret" | "clientAssertion">;
+
+/** {@link CodeExchange} with {@link SpaClientAuth}. */
+export type SpaCodeExchange = Omit<CodeExchange, "clientAuth"> & { clientAuth: SpaClientAuth };
+/** {@link Refresh} with {@link SpaClientAuth}. */
+export type SpaRefresh = Omit<Refresh, "clientAuth"> & { clientAuth: SpaClientAuth };
+
+/**
+ * Builds a token request for any grant, as `buildTokenRequest` of `oidc-edge` (same rules and errors), with
+ * {@link SpaClientAuth}.
+ * @throws OidcEdgeError `invalid_request` as in `oidc-edge` (unknown grant or member, missing member, a public
+ *   client exchanging a code without `codeVerifier`, an endpoint that is not https…), and for a
+ *   `clientAuth.key`; `invalid_pkce_verifier` for a verifier outside RFC 7636 §4.1.
+ */
+export function buildTokenRequest(
+  req:
+    | (SpaCodeExchange & { grantType: "authorization_code" })
+    | (SpaRefresh & { grantType: "refresh_token" })
+    | (Omit<ClientCredentialsGrant, "clientAuth"> & { clientAuth: SpaClientAuth; grantType: "client_credentials" })
+    | (Omit<TokenExchange, "clientAuth"> & {
+        clientAuth: SpaClientAuth;
+        grantType: "urn:ietf:params:oauth:grant-type:token-exchange";
+      }),
+): HttpRequest;
+
+/**
+ * Exchanges the authorization code (build + fetch + parse), as `exchangeCode` of `oidc-edge`.
+ * Errors (the Promise rejects): those of {@link buildTokenRequest} and `parseTokenResponse` — e.g.
+ * `authorization_error` with `error: "invalid_grant"` and `status: 400` for a used or expired code, `http_error`
+ * for a network failure (no `status`) or a non-OAuth failure answer.
+ */
+export function exchangeCode(opts: SpaCodeExchange & FetchOptions): Promise<TokenSet>;
+
+/** Refreshes tokens, as `refreshTokens` of `oidc-edge`. Errors: as {@link exchangeCode} (`invalid_grant` for a revoked refresh token). */
+export function refreshTokens(opts: SpaRefresh & FetchOptions): Promise<TokenSet>;
+
+// ---------------------------------------------------------------------------------------------------
+// Keys and verification
+
+/**
+ * The usable verification keys of a JWK Set: RSA (2048–8192 bits), EC P-256 / P-384 / P-521, OKP Ed25519
+ * and oct (HMAC secrets), read and skipped by the rules of `JwkSet` in `oidc-edge`, with two differences
+ * (this entry has no curve or bignum arithmetic):
+ * - secp256k1 keys are skipped (`invalid_jwk`: WebCrypto has no such curve);
+ * - an EC point is checked for its size, not for being on the curve, and an Ed25519 `x` for its size and for
+ *   not being a small-order point, not for being a point: WebCrypto's `importKey` refuses such a key when a
+ *   token is verified with it (`unsupported_algorithm`, see {@link TokenVerifier}), where `oidc-edge` skips it
+ *   when reading the set.
+ * A key of this entry's `JwkSet` is not one of `oidc-edge`'s: the two modules do not share objects.
+ */
+export class JwkSet {
+  private constructor();
+  /**
+   * Parses a JWKS document, `{"keys": [...]}`, as JSON text (duplicate member names are rejected) or an object.
+   * @throws OidcEdgeError `weak_key` when no key is usable and every key was skipped for weakness (RSA below
+   *   2048 bits, HMAC secret shorter than its hash); `invalid_jwk` when no key is usable otherwise (e.g. only
+   *   secp256k1 keys), or the document is not JSON, not an object, or has no `keys` array.
+   */
+  static fromJson(json: string | object): JwkSet;
+  /** The `kid`s of the usable keys, each once, in the set's order. */
+  readonly keyIds: string[];
+  /** Frees the keys' WebAssembly memory now, instead of at garbage collection. Verifiers keep their own copy. */
+  free(): void;
+}
+
+/** Options of this entry's {@link TokenVerifier}: those of `oidc-edge` without `cache`, with a {@link JwkSet} only. */
+export interface SpaTokenVerifierOptions {
+  /** The issuer identifier: `iss` must equal it exactly. */
+  issuer: string;
+  /** The accepted audiences (for an SPA's ID tokens, its client id): `aud` must contain one of them. */
+  audience: string | string[];
+  /** The provider's keys, from {@link JwkSet.fromJson} of this entry. Anything else is `invalid_request`. */
+  jwks: JwkSet;
+  /** Narrows the accepted algorithms. Default: every asymmetric algorithm, plus HS* when `jwks` holds `oct` keys. */
+  algorithms?: JwsAlgorithm[];
+  /** Seconds of leeway for `exp`, `nbf` and `auth_time`; a non-negative integer, default 0. */
+  clockTolerance?: number;
+  /** The client, for ID tokens' `aud` and `azp`. Default: `audience` when it is one string. */
+  clientId?: string;
+  /** Longest accepted token in bytes, checked before anything is decoded. Default 65536. */
+  maxTokenLength?: number;
+}
+
+/** Per-call options of `verifyIdToken` / `verifyIdTokenAsync`, as in `oidc-edge`. */
+export interface IdTokenCheck {
+  /** The nonce sent in the authorization request: a token without it, or with another, is `nonce_mismatch`. */
+  nonce?: string;
+  /** The `max_age` sent, in seconds: `auth_time` is then required and checked (`auth_time_too_old`). */
+  maxAge?: number;
+  /** Seconds since the epoch (default: the clock). */
+  now?: number;
+  /** The access token issued with it: `at_hash` must match (`missing_claim`, `invalid_claim`). */
+  accessToken?: string;
+  /** The authorization code: `c_hash` must match. */
+  code?: string;
+}
+
+/** Per-call options of `verifyAccessToken` / `verifyAccessTokenAsync` (no `ScopeRequirement` in this entry). */
+export interface AccessTokenCheck {
+  /** Scopes the token must have, space-separated or as an array (all of them): else `insufficient_scope`. */
+  requiredScopes?: string | string[];
+  now?: number;
+  /** RFC 9068 strict mode. */
+  typ?: "at+jwt" | "application/at+jwt";
+}
+
+/** Per-call options of `verify` / `verifyAsync`. */
+export interface JwtCheck {
+  now?: number;
+  /** A required `typ` header (`typ_mismatch`). */
+  typ?: string;
+  /** Claims that must be present and not null (`missing_claim`). */
+  requiredClaims?: string[];
+}
+
+/**
+ * Verifies JWTs of one issuer and audience against a {@link JwkSet}: the rules, options, claims and error
+ * codes of `TokenVerifier` in `oidc-edge` (see `index.d.ts`: the header rules, the allowlist, key selection by
+ * `kid`/`alg`, the ECDSA r/s range check of CVE-2022-21449, `iss`/`aud`/`exp`/`nbf`/`iat`, and the ID-token and
+ * access-token rules), except where the signature is checked:
+ * - `verifyAsync`, `verifyIdTokenAsync`, `verifyAccessTokenAsync` (use these): RS*, PS*, ES256/384/512 and
+ *   EdDSA through `crypto.subtle.verify`, HS* in WebAssembly. Where the runtime has no `crypto.subtle`
+ *   (browsers expose it only in secure contexts: https or localhost) or its `importKey` refuses the key (e.g.
+ *   Ed25519 in an older browser, or an EC point that is not on its curve), the Promise rejects with
+ *   `unsupported_algorithm` — `oidc-edge` would check it in Rust instead.
+ * - `verify`, `verifyIdToken`, `verifyAccessToken`: HS* tokens as in `oidc-edge`; a token of any other
+ *   algorithm throws `unsupported_algorithm` (after the rules that come before the signature, e.g.
+ *   `key_not_found`), never its claims: this entry cannot check that signature synchronously.
+ *
+ * The Async methods reject (never throw) on every failure.
+ */
+export class TokenVerifier {
+  /** @throws OidcEdgeError `invalid_request` for a missing/empty `issuer` or `audience`, `jwks` that is not
+   *  this entry's {@link JwkSet}, an unknown or empty `algorithms` entry, a negative or fractional
+   *  `clockTolerance`, a zero `maxTokenLength`, an empty `clientId`, or an unknown option (`cache` included). */
+  constructor(opts: SpaTokenVerifierOptions);
+  /** Any JWT, synchronously: HS* only (see the class). */
+  verify(token: string, opts?: JwtCheck): Claims;
+  /** An ID token (OIDC Core 3.1.3.7), synchronously: HS* only (see the class). */
+  verifyIdToken(token: string, opts?: IdTokenCheck): Claims;
+  /** A JWT access token (RFC 9068), synchronously: HS* only (see the class). */
+  verifyAccessToken(token: string, opts?: AccessTokenCheck): Claims;
+  /** Any JWT: signature, `iss`, `aud`, `exp`, `nbf`, `iat`, then `typ` and `requiredClaims`. */
+  verifyAsync(token: string, opts?: JwtCheck): Promise<Claims>;
+  /**
+   * An ID token, what an SPA checks after {@link exchangeCode}: everything `verifyAsync` checks, plus `typ` not
+   * `at+jwt`/`logout+jwt`, `sub` and `iat` required, `aud`/`azp` against the client, and the options.
+   */
+  verifyIdTokenAsync(token: string, opts?: IdTokenCheck): Promise<Claims>;
+  /** A JWT access token (RFC 9068): `typ`, then `requiredScopes` (`insufficient_scope`). */
+  verifyAccessTokenAsync(token: string, opts?: AccessTokenCheck): Promise<Claims>;
+  /** Frees the verifier's WebAssembly memory now, instead of at garbage collection. */
+  free(): void;
+}
