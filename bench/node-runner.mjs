@@ -2,6 +2,7 @@
 // and server work stays out of the measured process). Prints one JSON object on stdout; progress on stderr.
 //   node bench/node-runner.mjs bench   FIXTURES.json   -> { results, missing, cacheOption }
 //   node bench/node-runner.mjs startup FIXTURES.json ALG -> compile / instantiate / first verify times (ms)
+//   node bench/node-runner.mjs startup-spa FIXTURES.json ALG -> the same for the SPA entry (verifyAsync)
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -46,6 +47,27 @@ if (mode === "bench") {
     Object.assign(out, { alg, setupMs: t4 - t3, firstVerifyMs: t5 - t4, secondVerifyMs: t6 - t5 });
   }
   process.stdout.write(JSON.stringify(out));
+} else if (mode === "startup-spa") {
+  // The SPA entry's module: its glue, its .wasm, and the WebCrypto path (its sync verify refuses RS*/ES*/EdDSA).
+  const bytes = readFileSync(join(pkg, "oidc_edge_spa_bg.wasm"));
+  const glue = await load("oidc_edge_spa.js");
+  const t0 = performance.now();
+  const module = await WebAssembly.compile(bytes);
+  const t1 = performance.now();
+  glue.initSync({ module });
+  const t2 = performance.now();
+  const f = fixtures.algs[alg];
+  const verifier = new glue.TokenVerifier({
+    issuer: fixtures.issuer, audience: fixtures.audience, jwks: glue.JwkSet.fromJson(JSON.stringify(f.jwks)), algorithms: [alg],
+  });
+  const t3 = performance.now();
+  await verifier.verifyAsync(f.tokens[0]);
+  const t4 = performance.now();
+  await verifier.verifyAsync(f.tokens[1]);
+  const t5 = performance.now();
+  process.stdout.write(JSON.stringify({
+    compileMs: t1 - t0, instantiateMs: t2 - t1, alg, setupMs: t3 - t2, firstVerifyMs: t4 - t3, secondVerifyMs: t5 - t4,
+  }));
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

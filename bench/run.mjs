@@ -3,6 +3,7 @@
 //   BENCH_QUICK=1          short batches (a smoke run; numbers indicative only)
 //   OIDC_EDGE_PKG=DIR      the package to measure (default: this repo's pkg/)
 //   BENCH_RUNTIMES=a,b     a subset of node,chromium,workerd (default: all three)
+//   BENCH_PART=sizes       only the sizes and start-up times (no runtime benches; bench/results.json untouched)
 // Everything it starts (a Node child, a static server, Chromium, workerd) it stops; loopback only.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -19,7 +20,8 @@ import { makeFixtures } from "./fixtures.mjs";
 const root = resolve(import.meta.dirname, "..");
 const pkg = resolve(process.env.OIDC_EDGE_PKG ?? join(root, "pkg"));
 const quick = process.env.BENCH_QUICK === "1";
-const runtimes = (process.env.BENCH_RUNTIMES ?? "node,chromium,workerd").split(",").map((s) => s.trim());
+const sizesOnly = process.env.BENCH_PART === "sizes";
+const runtimes = sizesOnly ? [] : (process.env.BENCH_RUNTIMES ?? "node,chromium,workerd").split(",").map((s) => s.trim());
 const STARTUP_RUNS = quick ? 6 : 24;
 const log = (m) => process.stderr.write(`${m}\n`);
 const median = (xs) => {
@@ -211,11 +213,12 @@ export default benchWorker({ oidc, glue, jose });
   });
 }
 
-async function startup(fixturesFile) {
-  log(`startup: ${STARTUP_RUNS} fresh Node processes (compile, instantiate, first verify)`);
+/** Start-up in fresh Node processes: `mode` "startup" (the main entry) or "startup-spa" (`oidc-edge/spa`). */
+async function startup(fixturesFile, mode = "startup") {
+  log(`${mode}: ${STARTUP_RUNS} fresh Node processes (compile, instantiate, first verify)`);
   const runs = [];
   for (let i = 0; i < STARTUP_RUNS; i++) {
-    runs.push(await runChild([join(root, "bench/node-runner.mjs"), "startup", fixturesFile, ALGS[i % ALGS.length]], { OIDC_EDGE_PKG: pkg }));
+    runs.push(await runChild([join(root, "bench/node-runner.mjs"), mode, fixturesFile, ALGS[i % ALGS.length]], { OIDC_EDGE_PKG: pkg }));
   }
   const pick = (k, xs = runs) => median(xs.map((r) => r[k]).filter((v) => v !== undefined));
   const firstVerify = {};
@@ -226,19 +229,26 @@ async function startup(fixturesFile) {
   return { runs: runs.length, compileMs: pick("compileMs"), instantiateMs: pick("instantiateMs"), firstVerify };
 }
 
+/** Whether the package has the SPA entry (a package built before it had none). */
+const hasSpa = () => existsSync(join(pkg, "oidc_edge_spa_bg.wasm"));
+
 function sizes() {
   const one = (f) => {
     const b = readFileSync(join(pkg, f));
     return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length };
   };
   const files = {};
-  for (const f of ["oidc_edge_bg.wasm", "web.js", "api.js", "oidc_edge.js", "node.js", "workerd.js"]) files[f] = one(f);
+  const spa = hasSpa() ? ["spa.js", "oidc_edge_spa.js", "oidc_edge_spa_bg.wasm"] : [];
+  for (const f of ["oidc_edge_bg.wasm", "web.js", "api.js", "oidc_edge.js", "node.js", "workerd.js", ...spa]) files[f] = one(f);
   const sum = (names, k) => names.reduce((a, f) => a + files[f][k], 0);
+  const total = (names) => ({ raw: sum(names, "raw"), gzip: sum(names, "gzip") });
   const browser = ["web.js", "api.js", "oidc_edge.js"];
   return {
     files,
-    browserJs: { raw: sum(browser, "raw"), gzip: sum(browser, "gzip") },
-    spaEntryTotal: { raw: sum([...browser, "oidc_edge_bg.wasm"], "raw"), gzip: sum([...browser, "oidc_edge_bg.wasm"], "gzip") },
+    browserJs: total(browser),
+    // What a browser downloads for `import "oidc-edge"` (each file gzipped on its own, as servers send them).
+    mainEntryTotal: total([...browser, "oidc_edge_bg.wasm"]),
+    spaEntryTotal: spa.length ? total(spa) : null,
   };
 }
 
@@ -273,19 +283,27 @@ function repeatedTable(all) {
     ["runtime alg", ...REPEATED_COLUMNS.map((c) => c.label), "ratio"], rows);
 }
 
-function sizeTable(s, st) {
+function sizeTable(s, st, spaSt) {
   const kb = (n) => n.toLocaleString("en-US");
   const rows = Object.entries(s.files).map(([f, v]) => [f, kb(v.raw), kb(v.gzip)]);
   rows.push(["browser JS (web+api+oidc_edge)", kb(s.browserJs.raw), kb(s.browserJs.gzip)]);
-  rows.push(["SPA entry total (browser JS + wasm)", kb(s.spaEntryTotal.raw), kb(s.spaEntryTotal.gzip)]);
+  rows.push(["main entry in a browser (browser JS + wasm)", kb(s.mainEntryTotal.raw), kb(s.mainEntryTotal.gzip)]);
+  if (s.spaEntryTotal) rows.push(["oidc-edge/spa (spa + oidc_edge_spa + wasm)", kb(s.spaEntryTotal.raw), kb(s.spaEntryTotal.gzip)]);
   let out = table("sizes: bytes (gzip -9, each file on its own)", ["file", "raw", "gzip"], rows);
+  const ms = (v) => (v == null ? "n/a" : v.toFixed(2));
   if (st) {
-    const ms = (v) => (v == null ? "n/a" : v.toFixed(2));
     out += table(`start-up in Node: medians over fresh processes (${st.runs} runs; first verify ${Math.round(st.runs / ALGS.length)} per alg)`,
       ["step", "ms"], [["WebAssembly.compile", ms(st.compileMs)], ["instantiate (initSync)", ms(st.instantiateMs)]]);
     out += table("first verify after instantiation (Node, ms; setup = JwkSet.fromJson + new TokenVerifier)",
       ["alg", "setup", "first verify", "second verify"],
       ALGS.map((a) => [a, ms(st.firstVerify[a]?.setupMs), ms(st.firstVerify[a]?.firstVerifyMs), ms(st.firstVerify[a]?.secondVerifyMs)]));
+  }
+  if (spaSt) {
+    out += table(`oidc-edge/spa start-up in Node: medians over fresh processes (${spaSt.runs} runs)`,
+      ["step", "ms"], [["WebAssembly.compile", ms(spaSt.compileMs)], ["instantiate (initSync)", ms(spaSt.instantiateMs)]]);
+    out += table("oidc-edge/spa first verifyAsync (WebCrypto; HS256 in wasm) after instantiation (Node, ms)",
+      ["alg", "setup", "first verifyAsync", "second verifyAsync"],
+      ALGS.map((a) => [a, ms(spaSt.firstVerify[a]?.setupMs), ms(spaSt.firstVerify[a]?.firstVerifyMs), ms(spaSt.firstVerify[a]?.secondVerifyMs)]));
   }
   return out;
 }
@@ -305,11 +323,13 @@ writeFileSync(fixturesFile, JSON.stringify(fixtures));
 
 const results = {};
 let startupResult;
+let spaStartupResult;
 try {
   if (runtimes.includes("node")) results.node = await benchNode(fixturesFile);
   if (runtimes.includes("chromium")) results.chromium = await benchChromium(fixtures, machine);
   if (runtimes.includes("workerd")) results.workerd = await benchWorkerd(fixtures);
   startupResult = await startup(fixturesFile);
+  if (hasSpa()) spaStartupResult = await startup(fixturesFile, "startup-spa");
 } finally {
   running.delete(removeTmp);
   removeTmp();
@@ -336,14 +356,17 @@ if (Object.keys(results).length) {
   report += `\n${repeatedTable(results)}`;
   report += `\n(verified-token cache option: ${cacheOption ? JSON.stringify(cacheOption) : "none offered by the package"})`;
 }
-report += `\n${sizeTable(sizeResult, startupResult)}`;
+report += `\n${sizeTable(sizeResult, startupResult, spaStartupResult)}`;
 if (missing.length) report += `\n\nnotes:\n${missing.map((m) => `- ${m}`).join("\n")}`;
 console.log(report);
 
-const out = {
-  machine, package: info, jose: JSON.parse(readFileSync(join(root, "node_modules/jose/package.json"), "utf8")).version,
-  quick, method: { ...timingOptions(quick), statistic: "median ops/s over timed batches", startupRuns: STARTUP_RUNS },
-  cacheOption, missing, runtimes: results, startup: startupResult, sizes: sizeResult,
-};
-writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(out, null, 2)}\n`);
-log("wrote bench/results.json");
+// A partial run (BENCH_PART=sizes) leaves the last full results in bench/results.json.
+if (!sizesOnly) {
+  const out = {
+    machine, package: info, jose: JSON.parse(readFileSync(join(root, "node_modules/jose/package.json"), "utf8")).version,
+    quick, method: { ...timingOptions(quick), statistic: "median ops/s over timed batches", startupRuns: STARTUP_RUNS },
+    cacheOption, missing, runtimes: results, startup: startupResult, spaStartup: spaStartupResult, sizes: sizeResult,
+  };
+  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(out, null, 2)}\n`);
+  log("wrote bench/results.json");
+}
