@@ -72,6 +72,10 @@ test("exports: sign-in, token endpoint, keys and verification; nothing of the se
     assert.equal(name in spa, false, name);
     assert.equal(name in full, true, name);
   }
+  for (const method of ["ensureKeys", "verifyUserinfo", "verifyUserinfoAsync"]) {
+    assert.equal(method in spa.TokenVerifier.prototype, false, method);
+    assert.equal(method in full.TokenVerifier.prototype, true, method);
+  }
 });
 
 test("PKCE: RFC 7636 Appendix B, generated pairs, bad verifiers", async () => {

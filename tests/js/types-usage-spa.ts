@@ -48,6 +48,8 @@ await exchangeCode({ tokenEndpoint: "https://x", clientAuth: { clientId: "spa", 
 new TokenVerifier({ issuer: "i", audience: "a", jwks, cache: { maxEntries: 10 } });
 // @ts-expect-error no ensureKeys (no RemoteJwks) in the SPA entry
 await verifier.ensureKeys("a.b.c");
+// @ts-expect-error no userinfo in the SPA entry
+verifier.verifyUserinfo("a.b.c");
 // @ts-expect-error the server half is not in the SPA entry
 spa.createEdgeVerifier;
 // @ts-expect-error nor are the scope helpers
