@@ -825,7 +825,8 @@ export type JwsAlgorithm =
  *
  * Keys it cannot use are skipped, not fatal: unknown `kty` or `crv`, `use` other than `"sig"`, `key_ops`
  * without `"verify"`, an `alg` that is not an implemented JWS algorithm or does not fit the key, RSA moduli
- * below 2048 bits, HMAC secrets shorter than their hash (an `oct` key without `alg` verifies only the HS*
+ * below 2048 bits, RSA keys with an even modulus or a public exponent `e` that is not odd in [3, 2^33 − 1] (the
+ * keys ring, the synchronous RSA verifier, refuses; `invalid_jwk`), HMAC secrets shorter than their hash (an `oct` key without `alg` verifies only the HS*
  * whose hash is no longer than the secret; below 32 bytes it verifies nothing), EC coordinates that are not
  * full-size or not on the curve, small-order Ed25519 keys. Members are canonical unpadded base64url.
  *

@@ -10,7 +10,7 @@
  * What it holds: PKCE, `state`/`nonce`, discovery, the authorization URL, the callback, RP-initiated logout,
  * the token endpoint (code exchange, refresh, and the sans-IO builder and parser), and `JwkSet` /
  * `TokenVerifier`. What it leaves out, compared with `oidc-edge`:
- * - the pure-Rust RSA, ECDSA and EdDSA: RS*, PS*, ES256/384/512 and EdDSA signatures are checked only by the
+ * - the synchronous RSA, ECDSA and EdDSA (ring and RustCrypto in WebAssembly): RS*, PS*, ES256/384/512 and EdDSA signatures are checked only by the
  *   runtime's WebCrypto, through the `…Async` methods of {@link TokenVerifier} (the synchronous ones refuse
  *   them with `unsupported_algorithm`); ES256K (no WebCrypto curve) is not available; HS* is checked in
  *   WebAssembly by both;

@@ -311,19 +311,34 @@ fn member_bytes(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The rules ring applies to an RSA key on every verification, checked once here so that a key it would refuse
+/// is skipped with the set's other unusable keys: modulus size and odd, public exponent odd in [3, 2^33 − 1].
 #[cfg(feature = "rust-crypto")]
 fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
-    let n = rsa::BigUint::from_bytes_be(&member_bytes(obj, "n")?);
-    let e = rsa::BigUint::from_bytes_be(&member_bytes(obj, "e")?);
-    let bits = n.bits();
+    let (n, e) = (member_bytes(obj, "n")?, member_bytes(obj, "e")?);
+    let bits = bit_length(&n);
     if bits < MIN_RSA_BITS {
         return Err(Error::WeakKey(format!(
             "an RSA modulus must have at least {MIN_RSA_BITS} bits, found {bits} (RFC 7518 §3.3)"
         )));
     }
-    rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
-        .map(VerifyingKey::Rsa)
-        .map_err(|e| invalid(format!("unusable RSA key: {e}")))
+    if bits > MAX_RSA_BITS {
+        return Err(invalid(format!(
+            "unusable RSA key: the modulus has {bits} bits, more than {MAX_RSA_BITS}"
+        )));
+    }
+    if n.last().is_some_and(|b| b % 2 == 0) {
+        return Err(invalid("unusable RSA key: the modulus is even".into()));
+    }
+    let e_odd = e.last().is_some_and(|b| b % 2 == 1);
+    let e_bits = bit_length(&e);
+    // Odd and more than 2 bits long is ≥ 3; 33 bits at most is ≤ 2^33 − 1.
+    if !e_odd || !(2..=33).contains(&e_bits) {
+        return Err(invalid(
+            "unusable RSA key: the public exponent must be odd and in [3, 2^33 - 1]".into(),
+        ));
+    }
+    Ok(VerifyingKey::Rsa(crate::alg::ring_sig::RsaKey::new(&n, &e)))
 }
 
 /// The rules `rsa::RsaPublicKey::new_with_max_size` applies, on the bytes: modulus size, and the public
@@ -351,7 +366,6 @@ fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
 }
 
 /// The bit length of a big-endian unsigned integer (0 for zero).
-#[cfg(any(test, not(feature = "rust-crypto")))]
 fn bit_length(bytes: &[u8]) -> usize {
     let digits: Vec<&u8> = bytes.iter().skip_while(|b| **b == 0).collect();
     digits
@@ -377,22 +391,27 @@ fn ec_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     ec_point(crv, &x, &y)
 }
 
+/// P-256 and P-384 keys are kept as the SEC1 point ring verifies with, once `p256`/`p384` have checked that
+/// it is on the curve.
 #[cfg(feature = "rust-crypto")]
 fn ec_point(crv: &str, x: &[u8], y: &[u8]) -> Result<VerifyingKey> {
+    use crate::alg::ring_sig::EcKey;
     let point = [&[0x04][..], x, y].concat();
-    let not_on_curve = |_| invalid(format!("the point is not on {crv}"));
+    let not_on_curve = || invalid(format!("the point is not on {crv}"));
     Ok(match crv {
-        "P-256" => VerifyingKey::P256(
-            p256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(not_on_curve)?,
-        ),
-        "P-384" => VerifyingKey::P384(
-            p384::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(not_on_curve)?,
-        ),
+        "P-256" => {
+            p256::PublicKey::from_sec1_bytes(&point).map_err(|_| not_on_curve())?;
+            VerifyingKey::P256(EcKey::new(&point))
+        }
+        "P-384" => {
+            p384::PublicKey::from_sec1_bytes(&point).map_err(|_| not_on_curve())?;
+            VerifyingKey::P384(EcKey::new(&point))
+        }
         "P-521" => VerifyingKey::P521(
-            p521::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(not_on_curve)?,
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(|_| not_on_curve())?,
         ),
         _ => VerifyingKey::Secp256k1(
-            k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(not_on_curve)?,
+            k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(|_| not_on_curve())?,
         ),
     })
 }

@@ -6,7 +6,7 @@
 //!
 //! Every fallible function returns [`Error`], whose [`Error::code`] is the stable string of DESIGN.md.
 //!
-//! Features (both default): `rust-crypto`, the pure-Rust asymmetric algorithms (without it, only WebCrypto
+//! Features (both default): `rust-crypto`, the synchronous asymmetric algorithms (ring and RustCrypto; without it, only WebCrypto
 //! checks RS*/PS*/ES*/EdDSA signatures, through the binding's Async methods), and `server`, the modules of
 //! resource servers and edge workers (routes, RFC 6750 challenges, the edge guard, the verified-token and
 //! JWKS caches, introspection, revocation). The SPA entry is built with neither.

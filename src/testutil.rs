@@ -124,7 +124,9 @@ impl TestKey {
             }
             (Es256, TestKey::P256(k)) => jc::Es256.sign(k, input).as_bytes().to_vec(),
             (Es384, TestKey::P384(k)) => {
-                crate::alg::ecdsa::Es384.sign(k, input).as_bytes().to_vec()
+                use p384::ecdsa::signature::Signer;
+                let sig: p384::ecdsa::Signature = k.sign(input);
+                sig.to_bytes().to_vec()
             }
             (Es512, TestKey::P521(k)) => {
                 crate::alg::ecdsa::Es512.sign(k, input).as_bytes().to_vec()

@@ -1,5 +1,5 @@
-//! ECDSA jwt-compact leaves to us: ES384 and ES512 on its `Algorithm` trait (with RustCrypto's
-//! `p384`/`p521`). The r, s range check is in `scalars`, shared with the WebCrypto path.
+//! ECDSA that neither jwt-compact nor ring has: ES512 on jwt-compact's `Algorithm` trait (with RustCrypto's
+//! `p521`). The r, s range check is in `scalars`, shared with the WebCrypto path.
 
 use ::ecdsa::signature::{RandomizedSigner, Verifier};
 use jwt_compact::AlgorithmSignature;
@@ -48,17 +48,13 @@ macro_rules! ecdsa_algorithm {
                 verifying_key: &Self::VerifyingKey,
                 message: &[u8],
             ) -> bool {
-                // The curve crate hashes with the curve's JWS hash (SHA-384 for P-384, SHA-512 for P-521).
+                // The curve crate hashes with the curve's JWS hash (SHA-512 for P-521).
                 verifying_key.verify(message, &signature.0).is_ok()
             }
         }
     };
 }
 
-ecdsa_algorithm!(
-    /// `ES384`: ECDSA on P-384 with SHA-384 (RFC 7518 §3.4).
-    Es384, "ES384", p384, 48
-);
 ecdsa_algorithm!(
     /// `ES512`: ECDSA on P-521 with SHA-512 (RFC 7518 §3.4).
     Es512, "ES512", p521, 66

@@ -1,11 +1,14 @@
 //! JWS algorithms (RFC 7518 §3, RFC 8037 §3.1, RFC 8812 §3.2) and the public keys that verify them.
 //!
-//! Every signature check in Rust goes through jwt-compact's [`jwt_compact::Algorithm`] trait; ES384 and
-//! ES512, which it lacks, are implemented on that trait in `ecdsa`. Without the `rust-crypto` feature only
+//! Every signature check in Rust goes through jwt-compact's [`jwt_compact::Algorithm`] trait: RS*, PS*, ES256
+//! and ES384 are ring's (`ring_sig`), ES512 is RustCrypto's `p521` on that trait (`ecdsa`), ES256K, EdDSA and
+//! HS* are jwt-compact's own. Without the `rust-crypto` feature only
 //! HS* is checked here: the public keys of the other families are kept as [`WebCryptoKey`]s, for WebCrypto.
 
 #[cfg(feature = "rust-crypto")]
 pub mod ecdsa;
+#[cfg(feature = "rust-crypto")]
+pub mod ring_sig;
 pub mod scalars;
 
 use crate::error::{Error, Result};
@@ -21,9 +24,8 @@ use {
 };
 #[cfg(feature = "rust-crypto")]
 use {
-    ed25519_dalek::VerifyingKey as Ed25519Key, p256::ecdsa::VerifyingKey as P256Key,
-    p384::ecdsa::VerifyingKey as P384Key, p521::ecdsa::VerifyingKey as P521Key,
-    rsa::RsaPublicKey as RsaKey,
+    ed25519_dalek::VerifyingKey as Ed25519Key, p521::ecdsa::VerifyingKey as P521Key,
+    ring_sig::EcKey as P256Key, ring_sig::EcKey as P384Key, ring_sig::RsaKey,
 };
 
 /// A public key that only WebCrypto verifies (a build without `rust-crypto`): the key material is the JWK's
@@ -243,19 +245,31 @@ impl VerifyingKey {
     #[cfg(feature = "rust-crypto")]
     fn verify_asymmetric(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<()> {
         match (alg, self) {
-            (Rs256, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::rs256(), k, message, signature),
-            (Rs384, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::rs384(), k, message, signature),
-            (Rs512, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::rs512(), k, message, signature),
-            (Ps256, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::ps256(), k, message, signature),
-            (Ps384, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::ps384(), k, message, signature),
-            (Ps512, VerifyingKey::Rsa(k)) => check(alg, &jc::Rsa::ps512(), k, message, signature),
+            (Rs256, VerifyingKey::Rsa(k)) => {
+                check(alg, &ring_sig::Rsa::RS256, k, message, signature)
+            }
+            (Rs384, VerifyingKey::Rsa(k)) => {
+                check(alg, &ring_sig::Rsa::RS384, k, message, signature)
+            }
+            (Rs512, VerifyingKey::Rsa(k)) => {
+                check(alg, &ring_sig::Rsa::RS512, k, message, signature)
+            }
+            (Ps256, VerifyingKey::Rsa(k)) => {
+                check(alg, &ring_sig::Rsa::PS256, k, message, signature)
+            }
+            (Ps384, VerifyingKey::Rsa(k)) => {
+                check(alg, &ring_sig::Rsa::PS384, k, message, signature)
+            }
+            (Ps512, VerifyingKey::Rsa(k)) => {
+                check(alg, &ring_sig::Rsa::PS512, k, message, signature)
+            }
             (Es256, VerifyingKey::P256(k)) => {
                 scalars::check_scalars(alg, signature)?;
-                check(alg, &jc::Es256, k, message, signature)
+                check(alg, &ring_sig::Ecdsa::ES256, k, message, signature)
             }
             (Es384, VerifyingKey::P384(k)) => {
                 scalars::check_scalars(alg, signature)?;
-                check(alg, &ecdsa::Es384, k, message, signature)
+                check(alg, &ring_sig::Ecdsa::ES384, k, message, signature)
             }
             (Es512, VerifyingKey::P521(k)) => {
                 scalars::check_scalars(alg, signature)?;

@@ -81,6 +81,29 @@ fn rsa_moduli_below_2048_bits_are_weak() {
     assert_eq!(code(json!({"kty": "RSA", "n": n(256)})), "invalid_jwk");
 }
 
+/// ring, which verifies RSA with `rust-crypto`, refuses these keys at every verification: they are skipped when
+/// the set is read instead.
+#[cfg(feature = "rust-crypto")]
+#[test]
+fn rsa_keys_ring_refuses_are_unusable() {
+    let n = |last: u8| {
+        let mut n = vec![0xc3; 256];
+        if let Some(b) = n.last_mut() {
+            *b = last;
+        }
+        base64url::encode(n)
+    };
+    let key = |n: String, e: &[u8]| json!({"kty": "RSA", "n": n, "e": base64url::encode(e)});
+    for e in [&[3u8][..], &[0, 1, 0, 1], &[1, 0xff, 0xff, 0xff, 0xff]] {
+        assert!(parse(key(n(0xc3), e)).is_ok(), "e = {e:?}");
+    }
+    // e even, below 3, or above 2^33 - 1; then an even modulus
+    for e in [&[1u8][..], &[2], &[1, 0, 0], &[2, 0, 0, 0, 1], &[0xff; 5]] {
+        assert_eq!(code(key(n(0xc3), e)), "invalid_jwk", "e = {e:?}");
+    }
+    assert_eq!(code(key(n(0xc2), &[1, 0, 1])), "invalid_jwk");
+}
+
 #[test]
 fn hmac_secrets_shorter_than_their_hash_are_weak() {
     let oct = |len: usize, alg: Option<&str>| {
