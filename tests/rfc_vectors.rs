@@ -9,6 +9,11 @@
     clippy::indexing_slicing
 )]
 
+// In wasm32 (`tests/wasm.rs` includes this file) the same examples run under wasm-bindgen-test: there they check
+// ring's and RustCrypto's wasm32 code as the package ships it, where `cargo test` checks their native code.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 use oidc_edge::jws::DEFAULT_MAX_TOKEN_LENGTH;
 use oidc_edge::{Algorithm, JwkSet, UnverifiedJws, UnverifiedToken};
 use serde_json::{Value, json};

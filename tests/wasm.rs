@@ -8,10 +8,14 @@ use oidc_edge::js::auth::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+#[path = "rfc_vectors.rs"]
+mod rfc_vectors;
 #[path = "wasm/token.rs"]
 mod token;
 #[path = "wasm/verify.rs"]
 mod verify;
+#[path = "wycheproof.rs"]
+mod wycheproof;
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap()

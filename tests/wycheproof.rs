@@ -2,7 +2,11 @@
 //! tokens use: every `invalid` vector must be rejected and every `valid` one accepted (`acceptable` ones may
 //! go either way). Only groups whose curve, hash, padding and salt are exactly a JWS algorithm's are run,
 //! ECDSA in its IEEE P1363 (raw r‖s) form as JWS has it (RFC 7518 §3.4).
-#![cfg(not(target_arch = "wasm32"))]
+//!
+//! RS*, PS*, ES256 and ES384 are ring's: natively (`cargo test`) ring runs its x86_64 assembly, so this file
+//! is also included in `tests/wasm.rs` (`make test-wasm-node`, `make test-wasm-browser`) to run the vectors
+//! against the wasm32 build the package ships (ring's portable C compiled by clang). The `acceptable`
+//! outcomes are the same as with RustCrypto's `rsa`/`p256`/`p384` (only RS* tcId 8 per group, rejected by both).
 // A test crate: its helpers fail the test by panicking, as the `#[test]` functions do.
 #![allow(
     clippy::unwrap_used,
@@ -10,6 +14,9 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use oidc_edge::{Algorithm, Jwk, base64url};
 use serde_json::{Value, json};
