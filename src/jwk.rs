@@ -332,7 +332,7 @@ fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     }
     let e_odd = e.last().is_some_and(|b| b % 2 == 1);
     let e_bits = bit_length(&e);
-    // Odd and more than 2 bits long is ≥ 3; 33 bits at most is ≤ 2^33 − 1.
+    // Odd and at least 2 bits long is ≥ 3; 33 bits at most is ≤ 2^33 − 1.
     if !e_odd || !(2..=33).contains(&e_bits) {
         return Err(invalid(
             "unusable RSA key: the public exponent must be odd and in [3, 2^33 - 1]".into(),
@@ -341,8 +341,8 @@ fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     Ok(VerifyingKey::Rsa(crate::alg::ring_sig::RsaKey::new(&n, &e)))
 }
 
-/// The rules `rsa::RsaPublicKey::new_with_max_size` applies, on the bytes: modulus size, and the public
-/// exponent in [2, 2^33 − 1].
+/// The form rules, on the bytes: modulus size, and the public exponent in [2, 2^33 − 1] (the `rsa` crate's
+/// bounds; the `rust-crypto` build, whose ring also wants it odd and ≥ 3, skips more keys).
 #[cfg(not(feature = "rust-crypto"))]
 fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     let bits = bit_length(&member_bytes(obj, "n")?);
