@@ -311,9 +311,9 @@ fn member_bytes(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The rules ring applies to an RSA key on every verification, checked once here so that a key it would refuse
-/// is skipped with the set's other unusable keys: modulus size and odd, public exponent odd in [3, 2^33 − 1].
-#[cfg(feature = "rust-crypto")]
+/// The RSA key rules, the same in every build: ring applies them at each verification (checked once here,
+/// so that a key it would refuse is skipped with the set's other unusable keys), and no sound RSA key breaks
+/// them: modulus of 2048–8192 bits and odd, public exponent odd in [3, 2^33 − 1].
 fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     let (n, e) = (member_bytes(obj, "n")?, member_bytes(obj, "e")?);
     let bits = bit_length(&n);
@@ -338,31 +338,19 @@ fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
             "unusable RSA key: the public exponent must be odd and in [3, 2^33 - 1]".into(),
         ));
     }
-    Ok(VerifyingKey::Rsa(crate::alg::ring_sig::RsaKey::new(&n, &e)))
+    Ok(rsa_verifying_key(&n, &e))
 }
 
-/// The form rules, on the bytes: modulus size, and the public exponent in [2, 2^33 − 1] (the `rsa` crate's
-/// bounds; the `rust-crypto` build, whose ring also wants it odd and ≥ 3, skips more keys).
+/// With `rust-crypto`, the key in ring's form.
+#[cfg(feature = "rust-crypto")]
+fn rsa_verifying_key(n: &[u8], e: &[u8]) -> VerifyingKey {
+    VerifyingKey::Rsa(crate::alg::ring_sig::RsaKey::new(n, e))
+}
+
+/// Without it, WebCrypto imports the key from the JWK when a token is verified.
 #[cfg(not(feature = "rust-crypto"))]
-fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
-    let bits = bit_length(&member_bytes(obj, "n")?);
-    let e_bits = bit_length(&member_bytes(obj, "e")?);
-    if bits < MIN_RSA_BITS {
-        return Err(Error::WeakKey(format!(
-            "an RSA modulus must have at least {MIN_RSA_BITS} bits, found {bits} (RFC 7518 §3.3)"
-        )));
-    }
-    if bits > MAX_RSA_BITS {
-        return Err(invalid(format!(
-            "unusable RSA key: the modulus has {bits} bits, more than {MAX_RSA_BITS}"
-        )));
-    }
-    if !(2..=33).contains(&e_bits) {
-        return Err(invalid(
-            "unusable RSA key: the public exponent must be in [2, 2^33 - 1]".into(),
-        ));
-    }
-    Ok(VerifyingKey::Rsa(crate::alg::WebCryptoKey))
+fn rsa_verifying_key(_n: &[u8], _e: &[u8]) -> VerifyingKey {
+    VerifyingKey::Rsa(crate::alg::WebCryptoKey)
 }
 
 /// The bit length of a big-endian unsigned integer (0 for zero).

@@ -266,6 +266,11 @@ test("JwkSet: secp256k1 skipped, RSA size and exponent, small-order Ed25519, EC 
   const big = rsa(2048);
   assert.equal(await codeOf(() => spa.JwkSet.fromJson({ keys: [{ ...big, e: "AQ" }] })), "invalid_jwk", "e = 1");
   assert.equal(await codeOf(() => spa.JwkSet.fromJson({ keys: [{ ...big, e: "AgAAAAAA" }] })), "invalid_jwk", "e > 2^33");
+  // the same RSA rules as the main entry's: an even exponent or modulus is refused in both
+  for (const [what, key] of [["e = 4", { ...big, e: "BA" }], ["even n", { ...big, n: Buffer.alloc(256, 0xfe).toString("base64url") }]]) {
+    assert.equal(await codeOf(() => spa.JwkSet.fromJson({ keys: [key] })), "invalid_jwk", what);
+    assert.equal(await codeOf(() => full.JwkSet.fromJson({ keys: [key] })), "invalid_jwk", what);
+  }
   assert.equal(await codeOf(() => spa.JwkSet.fromJson({ keys: [{ ...big, n: Buffer.alloc(1025, 0xff).toString("base64url") }] })),
     "invalid_jwk", "8200 bits");
   spa.JwkSet.fromJson({ keys: [big] });
