@@ -11,5 +11,7 @@ pub mod http;
 pub mod jwks;
 pub mod scope;
 #[cfg(feature = "server")]
+pub mod server_endpoints;
+#[cfg(feature = "server")]
 pub mod sign;
 pub mod verify;
