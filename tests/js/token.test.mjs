@@ -117,6 +117,17 @@ async function signIn(scope = "openid email offline_access", client = SPA) {
   return { code: callback.code, pkce };
 }
 
+/** The code exchange of a public client, after `signIn(…, client)`. */
+function exchangeFor(client, { code, pkce }) {
+  return exchangeCode({
+    tokenEndpoint: meta.token_endpoint,
+    clientAuth: { clientId: client.clientId },
+    code,
+    redirectUri: client.redirectUri,
+    codeVerifier: pkce.codeVerifier,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Discovery
 
@@ -164,15 +175,9 @@ test("discover falls back to the RFC 8414 location on 404, and reports other fai
 // Authorization code + PKCE, refresh, userinfo, revocation, introspection
 
 test("code + PKCE exchange, refresh with a narrower scope, userinfo, revocation and introspection", async () => {
-  const { code, pkce } = await signIn();
+  const signedIn = await signIn();
   const before = now();
-  const tokens = await exchangeCode({
-    tokenEndpoint: meta.token_endpoint,
-    clientAuth: { clientId: SPA.clientId },
-    code,
-    redirectUri: SPA.redirectUri,
-    codeVerifier: pkce.codeVerifier,
-  });
+  const tokens = await exchangeFor(SPA, signedIn);
   assert.equal(tokens.tokenType, "Bearer");
   assert.ok(tokens.accessToken && tokens.refreshToken && tokens.idToken);
   assert.equal(tokens.idToken.split(".").length, 3);
@@ -235,13 +240,7 @@ test("code + PKCE exchange, refresh with a narrower scope, userinfo, revocation 
   );  // the code is single-use: the OAuth error comes back with its status (last: oidc-provider then revokes
   // every token issued for the code, RFC 6749 §4.1.2)
   await assert.rejects(
-    exchangeCode({
-      tokenEndpoint: meta.token_endpoint,
-      clientAuth: { clientId: SPA.clientId },
-      code,
-      redirectUri: SPA.redirectUri,
-      codeVerifier: pkce.codeVerifier,
-    }),
+    exchangeFor(SPA, signedIn),
     (e) => e.name === "OidcEdgeError" && e.code === "authorization_error" && e.error === "invalid_grant" && e.status === 400,
   );
 
@@ -427,14 +426,7 @@ test("token exchange with an access token or an ID token as subject_token", asyn
 // Signed UserInfo responses (OIDC Core §5.3.2), verified with a TokenVerifier
 
 test("a signed userinfo response from the provider is verified: signature, iss, aud = client, sub", async () => {
-  const { code, pkce } = await signIn("openid email", SIGNED);
-  const tokens = await exchangeCode({
-    tokenEndpoint: meta.token_endpoint,
-    clientAuth: { clientId: SIGNED.clientId },
-    code,
-    redirectUri: SIGNED.redirectUri,
-    codeVerifier: pkce.codeVerifier,
-  });
+  const tokens = await exchangeFor(SIGNED, await signIn("openid email", SIGNED));
   const verifier = new TokenVerifier({ issuer: op.issuer, audience: SIGNED.clientId, jwks: JwkSet.fromJson(op.signingJwks) });
   const sub = verifier.verifyIdToken(tokens.idToken).sub;
   const ask = { userinfoEndpoint: meta.userinfo_endpoint, accessToken: tokens.accessToken };
@@ -475,14 +467,7 @@ test("a signed userinfo response from the provider is verified: signature, iss, 
   await assert.rejects(verifier.verifyUserinfoAsync(forged), { code: "invalid_signature" });
 
   // a client expecting signed responses refuses the JSON answer the SPA client gets (a downgrade)
-  const plain = await signIn("openid email");
-  const spaTokens = await exchangeCode({
-    tokenEndpoint: meta.token_endpoint,
-    clientAuth: { clientId: SPA.clientId },
-    code: plain.code,
-    redirectUri: SPA.redirectUri,
-    codeVerifier: plain.pkce.codeVerifier,
-  });
+  const spaTokens = await exchangeFor(SPA, await signIn("openid email"));
   await assert.rejects(
     userinfo({ userinfoEndpoint: meta.userinfo_endpoint, accessToken: spaTokens.accessToken, verifier: spaVerifier }),
     (e) => e.code === "http_error" && e.status === 200 && /unsigned/.test(e.message),
