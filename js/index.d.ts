@@ -936,7 +936,7 @@ export interface Claims {
  *   `verifyUserinfo` (OIDC Core §5.3.2 does not require it).
  * - `token_not_yet_valid`: `nbf > now + clockTolerance`.
  * - `invalid_claim`: `exp`, `nbf`, `iat` (or `auth_time`) not a number.
- * Bad options are `invalid_request`.
+ * Bad options are `invalid_request` (e.g. a `now` that is negative, not a number, or beyond 2^53 − 1).
  */
 export class TokenVerifier {
   /** @throws OidcEdgeError `invalid_request` for a missing/empty `issuer` or `audience`, `jwks` that is not a

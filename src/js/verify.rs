@@ -186,6 +186,9 @@ struct AccessTokenConfig {
     typ: Option<String>,
 }
 
+/// `Number.MAX_SAFE_INTEGER`.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 /// `opts.now` in whole seconds when given (a finite, non-negative number), else the clock's.
 fn now_seconds(opts: &JsValue) -> Result<u64, Error> {
     let raw = if opts.is_object() {
@@ -199,9 +202,10 @@ fn now_seconds(opts: &JsValue) -> Result<u64, Error> {
         raw.as_f64()
     };
     match now {
-        Some(now) if now.is_finite() && now >= 0.0 => Ok(now.floor() as u64),
+        // Beyond 2^53 − 1 a JS number no longer counts whole seconds: refused rather than saturated.
+        Some(now) if (0.0..=MAX_SAFE_INTEGER).contains(&now) => Ok(now.floor() as u64),
         _ => Err(Error::InvalidRequest(format!(
-            "now must be a non-negative number of seconds, found {}",
+            "now must be a non-negative number of seconds up to 2^53 - 1, found {}",
             raw.as_f64()
                 .map_or_else(|| type_name(&raw), |n| n.to_string())
         ))),

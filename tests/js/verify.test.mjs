@@ -276,6 +276,8 @@ describe("error codes", () => {
     }
     assert.equal(codeOf(() => verifier.verify(goodToken, { now: -1 })), "invalid_request");
     assert.equal(codeOf(() => verifier.verify(goodToken, { now: NaN })), "invalid_request");
+    assert.equal(codeOf(() => verifier.verify(goodToken, { now: 1e300 })), "invalid_request");
+    assert.equal(codeOf(() => verifier.verify(goodToken, { now: Infinity })), "invalid_request");
     assert.equal(codeOf(() => verifier.verify(goodToken, { now: "1700000000" })), "invalid_request");
     assert.equal(codeOf(() => verifier.verify(goodToken, { nwo: NOW })), "invalid_request");
     assert.equal(codeOf(() => verifier.verifyAccessToken(goodToken, { now: NOW, typ: "JWT" })), "invalid_request");
