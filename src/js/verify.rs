@@ -206,8 +206,12 @@ fn now_seconds(opts: &JsValue) -> Result<u64, Error> {
         Some(now) if (0.0..=MAX_SAFE_INTEGER).contains(&now) => Ok(now.floor() as u64),
         _ => Err(Error::InvalidRequest(format!(
             "now must be a non-negative number of seconds up to 2^53 - 1, found {}",
-            raw.as_f64()
-                .map_or_else(|| type_name(&raw), |n| n.to_string())
+            match raw.as_f64() {
+                None => type_name(&raw),
+                Some(n) if n.is_nan() || n.abs() <= MAX_SAFE_INTEGER => n.to_string(),
+                // Not its 300 digits: the message says what was wrong.
+                Some(_) => "a larger number".into(),
+            }
         ))),
     }
 }
