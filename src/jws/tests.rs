@@ -11,6 +11,11 @@ fn es256() -> (TestKey, JwkSet) {
     (key, set)
 }
 
+/// Parses, then verifies against `set` with `alg` as the only allowed algorithm.
+fn verify_with(token: &str, set: &JwkSet, alg: Algorithm) -> Result<VerifiedToken> {
+    UnverifiedToken::parse(token, MAX)?.verify(set, &[alg])
+}
+
 fn parse_code(token: &str) -> &'static str {
     UnverifiedToken::parse(token, MAX).unwrap_err().code()
 }
@@ -176,28 +181,19 @@ fn verification_checks_the_allowlist_and_the_signature() {
         &json!({"sub": "a"}),
         &key,
     );
-    let verified = UnverifiedToken::parse(&token, MAX)
-        .unwrap()
-        .verify(&set, &[Algorithm::Es256])
-        .unwrap();
+    let verified = verify_with(&token, &set, Algorithm::Es256).unwrap();
     assert_eq!(verified.claims()["sub"], "a");
     assert_eq!(verified.header().alg(), Algorithm::Es256);
-    let err = UnverifiedToken::parse(&token, MAX)
-        .unwrap()
-        .verify(&set, &[Algorithm::Rs256])
-        .unwrap_err();
+    let err = verify_with(&token, &set, Algorithm::Rs256).unwrap_err();
     assert_eq!(err.code(), "algorithm_not_allowed");
-    let (other, _) = (key_for(Algorithm::Es256, 2), ());
+    let other = key_for(Algorithm::Es256, 2);
     let forged = sign(
         Algorithm::Es256,
         json!({"kid": "k1"}),
         &json!({"sub": "a"}),
         &other,
     );
-    let err = UnverifiedToken::parse(&forged, MAX)
-        .unwrap()
-        .verify(&set, &[Algorithm::Es256])
-        .unwrap_err();
+    let err = verify_with(&forged, &set, Algorithm::Es256).unwrap_err();
     assert_eq!(err.code(), "invalid_signature");
 }
 
@@ -207,22 +203,14 @@ fn a_token_without_kid_tries_every_fitting_key() {
     let second = key_for(Algorithm::Es256, 2);
     let set = JwkSet::from_keys(&[first.jwk_with_kid("a"), second.jwk_with_kid("b")]).unwrap();
     let token = sign(Algorithm::Es256, json!({}), &json!({"sub": "a"}), &second);
-    assert!(
-        UnverifiedToken::parse(&token, MAX)
-            .unwrap()
-            .verify(&set, &[Algorithm::Es256])
-            .is_ok()
-    );
+    assert!(verify_with(&token, &set, Algorithm::Es256).is_ok());
     let token = sign(
         Algorithm::Es256,
         json!({"kid": "a"}),
         &json!({"sub": "a"}),
         &second,
     );
-    let err = UnverifiedToken::parse(&token, MAX)
-        .unwrap()
-        .verify(&set, &[Algorithm::Es256])
-        .unwrap_err();
+    let err = verify_with(&token, &set, Algorithm::Es256).unwrap_err();
     assert_eq!(err.code(), "invalid_signature");
 }
 
