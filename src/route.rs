@@ -229,13 +229,8 @@ fn request_segments(path: &str) -> Result<Vec<&str>> {
 mod tests {
     use super::*;
 
-    const TABLE: &str = r#"[
-        {"method": "GET", "path": "/health", "public": true},
-        {"method": "GET,HEAD", "path": "/api/users", "scopes": "auth.users.list"},
-        {"method": ["PUT", "PATCH"], "path": "/api/users/:id", "scopes": "auth.users.update or admin"},
-        {"method": "*", "path": "/api/admin/*", "scopes": "admin"},
-        {"method": "GET", "path": "/api/*"}
-    ]"#;
+    /// The route table shared with the fuzz harness.
+    const TABLE: &str = include_str!("../tests/fixtures/routes.json");
 
     fn pattern(t: &RouteTable, method: &str, path: &str) -> Option<String> {
         t.find(method, path).unwrap().map(|r| r.pattern.clone())
