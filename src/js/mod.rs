@@ -1,10 +1,11 @@
 //! The binding layer: the only code that knows about JavaScript. It converts JS values to core types and
 //! core errors to `OidcEdgeError`s, sends the core's requests with `fetch`, and holds no rules of its own.
-//! Its folders mirror the core's: `client/`, `server/`, and `verify`/`scope` at the top.
+//! Its folders mirror the core's: `client/`, `jose/`, `server/`, and `verify`/`scope` at the top.
 
 pub mod client;
 pub mod convert;
 pub mod http;
+pub mod jose;
 pub mod scope;
 #[cfg(feature = "server")]
 pub mod server;

@@ -1,9 +1,7 @@
-//! Exports for key sets and token verification: `JwkSet` and `TokenVerifier`. Conversions only; every rule
-//! lives in `crate::jose::jwk`, `crate::jose::jws` and `crate::verify`.
+//! The `TokenVerifier` export. Conversions only; every rule lives in `crate::jose` and `crate::verify`.
 
-use super::convert::{
-    JsResult, options, required_options, shared_handle, stringify, to_js_error, type_name,
-};
+use super::convert::{JsResult, options, required_options, shared_handle, to_js_error, type_name};
+use super::jose::JwkSetHandle;
 use super::scope::requirement_arg;
 #[cfg(feature = "server")]
 use super::server::jwks::RemoteJwks;
@@ -30,62 +28,6 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
-/// `JwkSet`: the usable keys of a JWKS.
-#[wasm_bindgen(js_name = JwkSet)]
-pub struct JwkSetHandle {
-    inner: JwkSet,
-}
-
-impl JwkSetHandle {
-    /// A handle on a core set.
-    #[cfg(feature = "server")]
-    pub(crate) fn new(inner: JwkSet) -> Self {
-        JwkSetHandle { inner }
-    }
-}
-
-#[wasm_bindgen(js_class = JwkSet)]
-impl JwkSetHandle {
-    /// `JwkSet.fromJson(json)`: a JWKS as JSON text or as an object.
-    #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(json: JsValue) -> JsResult<JwkSetHandle> {
-        let text = match json.as_string() {
-            Some(text) => Some(text),
-            // An object goes through JSON.stringify so that the one strict parser sees it.
-            None if json.is_object() => stringify(&json),
-            None => None,
-        };
-        let text = text.ok_or_else(|| {
-            to_js_error(Error::InvalidJwk(format!(
-                "a JWKS must be JSON text or an object, found {}",
-                type_name(&json)
-            )))
-        })?;
-        JwkSet::from_json(&text)
-            .map(|inner| JwkSetHandle { inner })
-            .map_err(to_js_error)
-    }
-
-    /// `keyIds`: the `kid`s of the usable keys.
-    #[wasm_bindgen(getter, js_name = keyIds)]
-    pub fn key_ids(&self) -> Vec<String> {
-        self.inner
-            .key_ids()
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// Not public API: a second handle on the same keys. Taking a wasm-bindgen object out of a JS value
-    /// consumes it, so `TokenVerifier` consumes this copy instead of the caller's instance.
-    #[wasm_bindgen(js_name = __oidcEdgeShare)]
-    pub fn share(&self) -> JwkSetHandle {
-        JwkSetHandle {
-            inner: self.inner.clone(),
-        }
-    }
-}
-
 /// Where a verifier's keys come from.
 enum KeySource {
     Fixed,
@@ -107,7 +49,7 @@ const JWKS_OPTION: &str = "TokenVerifier options: jwks must be a JwkSet (from Jw
 fn jwks_option(opts: &JsValue) -> Result<(JwkSet, KeySource), Error> {
     let value = Reflect::get(opts, &JsValue::from_str("jwks")).unwrap_or(JsValue::UNDEFINED);
     if let Some(h) = shared_handle::<JwkSetHandle>(&value) {
-        return Ok((h.inner, KeySource::Fixed));
+        return Ok((h.into_inner(), KeySource::Fixed));
     }
     #[cfg(feature = "server")]
     if let Some(remote) = shared_handle::<RemoteJwks>(&value) {

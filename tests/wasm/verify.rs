@@ -8,7 +8,8 @@ use jwt_compact::Algorithm as _;
 use jwt_compact::AlgorithmSignature as _;
 use jwt_compact::alg::{Hs256, Hs256Key};
 use oidc_edge::jose::base64url;
-use oidc_edge::js::verify::{JwkSetHandle, TokenVerifierHandle};
+use oidc_edge::js::jose::JwkSetHandle;
+use oidc_edge::js::verify::TokenVerifierHandle;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 

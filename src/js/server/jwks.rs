@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::jose::JwkSet;
 use crate::js::convert::{JsResult, options, string_arg, to_js_error};
 use crate::js::http::{fetch_fn, now_or, send, split_options};
-use crate::js::verify::JwkSetHandle;
+use crate::js::jose::JwkSetHandle;
 use crate::server::{CachePolicy, JwksCache, Plan};
 use js_sys::{Array, Function, Promise};
 use serde::Deserialize;
@@ -170,7 +170,7 @@ impl RemoteJwks {
                     status: None,
                 })
             })?;
-            Ok(JwkSetHandle::new(set).into())
+            Ok(JwkSetHandle::from(set).into())
         })
     }
 
