@@ -3,16 +3,10 @@
 use super::convert::{JsResult, options, required_options, shared_handle, to_js_error, type_name};
 use super::jose::JwkSetHandle;
 use super::scope::requirement_arg;
-#[cfg(feature = "server")]
-use super::server::jwks::RemoteJwks;
 use crate::error::Error;
 use crate::jose::Algorithm;
 use crate::jose::JwkSet;
 use crate::jose::{PendingSignature, SignatureProof, VerifiedToken};
-#[cfg(feature = "server")]
-use crate::server::TokenCache;
-#[cfg(feature = "server")]
-use crate::verify::UserinfoJwtOptions;
 use crate::verify::{
     AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, VerifierOptions, VerifyOptions,
 };
@@ -20,49 +14,30 @@ use crate::wire::OneOrMany;
 use js_sys::{Promise, Reflect, Uint8Array};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-#[cfg(feature = "server")]
-use std::cell::Cell;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
-/// Where a verifier's keys come from.
-enum KeySource {
-    Fixed,
-    /// A remote set: the verifier takes its current set whenever the generation changed.
-    #[cfg(feature = "server")]
-    Remote {
-        remote: RemoteJwks,
-        seen: Cell<u64>,
-    },
-}
-
+// What the `server` feature adds to a verifier (keys from a `RemoteJwks`, the verified-token cache,
+// `ensureKeys`, `verifyUserinfo`), and the SPA build's stand-ins.
 #[cfg(feature = "server")]
-const JWKS_OPTION: &str =
-    "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson) or a RemoteJwks";
+#[path = "verify/server.rs"]
+mod extras;
 #[cfg(not(feature = "server"))]
-const JWKS_OPTION: &str = "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson)";
+#[path = "verify/spa.rs"]
+mod extras;
 
-/// `opts.jwks`: a `JwkSet` or a `RemoteJwks` instance, else `invalid_request`.
+use extras::{CacheConfig, Extras, KeySource};
+
+/// `opts.jwks`: a `JwkSet` or (with the `server` feature) a `RemoteJwks` instance, else `invalid_request`.
 fn jwks_option(opts: &JsValue) -> Result<(JwkSet, KeySource), Error> {
     let value = Reflect::get(opts, &JsValue::from_str("jwks")).unwrap_or(JsValue::UNDEFINED);
     if let Some(h) = shared_handle::<JwkSetHandle>(&value) {
         return Ok((h.into_inner(), KeySource::Fixed));
     }
-    #[cfg(feature = "server")]
-    if let Some(remote) = shared_handle::<RemoteJwks>(&value) {
-        let (set, generation) = remote.current().unwrap_or((JwkSet::empty(), 0));
-        return Ok((
-            set,
-            KeySource::Remote {
-                remote,
-                seen: Cell::new(generation),
-            },
-        ));
-    }
-    Err(Error::InvalidRequest(JWKS_OPTION.into()))
+    extras::remote_jwks(&value).ok_or_else(|| Error::InvalidRequest(extras::JWKS_OPTION.into()))
 }
 
 #[derive(Deserialize)]
@@ -77,21 +52,8 @@ struct VerifierConfig {
     clock_tolerance: Option<u64>,
     client_id: Option<String>,
     max_token_length: Option<usize>,
-    #[cfg(feature = "server")]
     cache: Option<CacheConfig>,
 }
-
-/// `cache: { maxEntries }`: the verified-token cache.
-#[cfg(feature = "server")]
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CacheConfig {
-    max_entries: usize,
-}
-
-/// The largest `cache.maxEntries` accepted.
-#[cfg(feature = "server")]
-const MAX_CACHE_ENTRIES: usize = 1 << 20;
 
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -179,11 +141,6 @@ fn claims_json(token: &VerifiedToken) -> Result<String, Error> {
         .map_err(|e| Error::MalformedToken(format!("claims could not be converted: {e}")))
 }
 
-/// A verified token kept by the verified-token cache: what the signature check produced (header and
-/// claims), and the claims' JSON text so that a hit only runs `JSON.parse`.
-#[cfg(feature = "server")]
-type Cached = Rc<(VerifiedToken, String)>;
-
 /// The `CryptoKey`s imported for one key set, by (position in the set, algorithm): WebCrypto binds a hash
 /// to an RSA key, so an RSA key without `alg` may have several.
 #[derive(Default)]
@@ -198,37 +155,12 @@ struct Shared {
     crypto_keys: RefCell<CryptoKeys>,
     /// [`webcrypto_params`], built once per algorithm.
     params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
-    #[cfg(feature = "server")]
-    cache: Option<RefCell<TokenCache<Cached>>>,
-    #[cfg_attr(not(feature = "server"), allow(dead_code))] // always `Fixed` without RemoteJwks
-    source: KeySource,
+    /// The `server` feature's key source and verified-token cache.
+    extras: Extras,
 }
 
 impl Shared {
-    /// The cached verification of `token`, if any, with the policy applied for this call.
-    #[cfg(feature = "server")]
-    fn cached(&self, token: &str, policy: &Policy) -> Result<Option<String>, Error> {
-        let Some(cache) = &self.cache else {
-            return Ok(None);
-        };
-        let hit = cache.borrow_mut().get(token, policy.now());
-        match hit {
-            Some(entry) => {
-                self.verifier.borrow().check(&entry.0, policy)?;
-                Ok(Some(entry.1.clone()))
-            }
-            None => Ok(None),
-        }
-    }
-
-    /// Without `server` there is no verified-token cache.
-    #[cfg(not(feature = "server"))]
-    fn cached(&self, _token: &str, _policy: &Policy) -> Result<Option<String>, Error> {
-        Ok(None)
-    }
-
     /// Applies the policy to a token whose signature just verified, and remembers it when it passed.
-    #[cfg_attr(not(feature = "server"), allow(unused_variables))] // `token` keys the cache
     fn finish(
         &self,
         token: &str,
@@ -237,16 +169,7 @@ impl Shared {
     ) -> Result<String, Error> {
         self.verifier.borrow().check(&verified, policy)?;
         let json = claims_json(&verified)?;
-        #[cfg(feature = "server")]
-        if let Some(cache) = &self.cache {
-            let exp = verified.claims().get("exp").cloned();
-            cache.borrow_mut().insert_value(
-                token,
-                Rc::new((verified, json.clone())),
-                exp.as_ref(),
-                policy.now(),
-            );
-        }
+        self.extras.remember(token, verified, &json, policy);
         Ok(json)
     }
 }
@@ -264,28 +187,14 @@ enum Step {
 }
 
 impl TokenVerifierHandle {
-    /// Takes the remote set's current keys if they changed; a new set empties the verified-token cache.
-    fn sync_keys(&self) {
-        #[cfg(feature = "server")]
-        if let KeySource::Remote { remote, seen } = &self.shared.source {
-            if remote.generation() != seen.get() {
-                if let Some((set, generation)) = remote.current() {
-                    self.shared.verifier.borrow_mut().set_jwks(set);
-                    seen.set(generation);
-                }
-            }
-        }
-        #[cfg(feature = "server")]
-        if let Some(cache) = &self.shared.cache {
-            let id = self.shared.verifier.borrow().jwks().id();
-            cache.borrow_mut().sync_generation(id);
-        }
-    }
-
     /// Everything a verification does before the signature: the key set, the cache, then the core's prepare.
     fn start(&self, token: String, policy: Policy) -> Result<Step, Error> {
-        self.sync_keys();
-        if let Some(json) = self.shared.cached(&token, &policy)? {
+        self.shared.extras.sync_keys(&self.shared.verifier);
+        if let Some(json) = self
+            .shared
+            .extras
+            .cached(&self.shared.verifier, &token, &policy)?
+        {
             return Ok(Step::Done(json));
         }
         let pending = self.shared.verifier.borrow().prepare(&token, &policy)?;
@@ -536,30 +445,6 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
     ))
 }
 
-#[cfg(feature = "server")]
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct UserinfoConfig {
-    // Read separately (JSON turns NaN into null): see `now_seconds`.
-    #[allow(dead_code)]
-    now: Option<IgnoredAny>,
-    expected_subject: Option<String>,
-}
-
-/// The policy of `verifyUserinfo(jwt, { now?, expectedSubject? })`.
-#[cfg(feature = "server")]
-fn userinfo_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
-    let token = token_arg(token)?;
-    let o: UserinfoConfig = options("verifyUserinfo options", opts)?;
-    Ok((
-        token,
-        Policy::Userinfo(UserinfoJwtOptions {
-            now: now_seconds(opts)?,
-            expected_subject: o.expected_subject,
-        }),
-    ))
-}
-
 fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
     let token = token_arg(token)?;
     let o: AccessTokenConfig = options("verifyAccessToken options", opts)?;
@@ -616,20 +501,7 @@ impl TokenVerifierHandle {
                 client_id: config.client_id,
                 max_token_length: config.max_token_length.unwrap_or(defaults.max_token_length),
             };
-            #[cfg(feature = "server")]
-            let cache = match config.cache {
-                None => None,
-                Some(CacheConfig { max_entries })
-                    if (1..=MAX_CACHE_ENTRIES).contains(&max_entries) =>
-                {
-                    Some(RefCell::new(TokenCache::new(max_entries, clock_tolerance)))
-                }
-                Some(CacheConfig { max_entries }) => {
-                    return Err(Error::InvalidRequest(format!(
-                        "cache.maxEntries must be an integer in 1..={MAX_CACHE_ENTRIES}, found {max_entries}"
-                    )));
-                }
-            };
+            let extras = Extras::new(source, config.cache, clock_tolerance)?;
             let audience = config
                 .audience
                 .values()
@@ -642,33 +514,11 @@ impl TokenVerifierHandle {
                     verifier: RefCell::new(verifier),
                     crypto_keys: RefCell::new(CryptoKeys::default()),
                     params: RefCell::new(HashMap::new()),
-                    #[cfg(feature = "server")]
-                    cache,
-                    source,
+                    extras,
                 }),
             })
         };
         run().map_err(to_js_error)
-    }
-
-    /// `ensureKeys(token, { now? })`: with a `RemoteJwks`, makes sure its set is there for the token's `kid`,
-    /// fetching when the cache policy allows it; resolves at once with a `JwkSet`.
-    #[cfg(feature = "server")]
-    #[wasm_bindgen(js_name = ensureKeys)]
-    pub fn ensure_keys(&self, token: JsValue, opts: JsValue) -> Promise {
-        let remote = match &self.shared.source {
-            KeySource::Fixed => None,
-            KeySource::Remote { remote, .. } => Some(remote.share()),
-        };
-        let now = now_seconds(&opts);
-        let kid = token.as_string().and_then(|t| crate::server::token_kid(&t));
-        future_to_promise(async move {
-            let now = now.map_err(to_js_error)?;
-            if let Some(remote) = remote {
-                remote.ensure(now, kid).await?;
-            }
-            Ok(JsValue::UNDEFINED)
-        })
     }
 
     /// `verify(token, { now?, typ?, requiredClaims? })`
@@ -686,29 +536,6 @@ impl TokenVerifierHandle {
     #[wasm_bindgen(js_name = verifyAccessToken)]
     pub fn verify_access_token(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
         self.run_sync(access_token_policy(&token, &opts))
-    }
-
-    /// `verifyUserinfo(jwt, { now?, expectedSubject? })`: a signed UserInfo response (OIDC Core §5.3.2).
-    #[cfg(feature = "server")]
-    #[wasm_bindgen(js_name = verifyUserinfo)]
-    pub fn verify_userinfo(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
-        self.run_sync(userinfo_policy(&token, &opts))
-    }
-
-    /// `verifyUserinfoAsync(jwt, opts)`: `verifyUserinfo`, with the signature checked by WebCrypto.
-    #[cfg(feature = "server")]
-    #[wasm_bindgen(js_name = verifyUserinfoAsync)]
-    pub fn verify_userinfo_async(&self, token: JsValue, opts: JsValue) -> Promise {
-        self.run_async(userinfo_policy(&token, &opts))
-    }
-
-    /// A handle on the same verifier (keys, cache), to be consumed by an options object.
-    #[cfg(feature = "server")]
-    #[wasm_bindgen(js_name = __oidcEdgeShare)]
-    pub fn share(&self) -> TokenVerifierHandle {
-        TokenVerifierHandle {
-            shared: self.shared.clone(),
-        }
     }
 
     /// `verifyAsync(token, opts)`: `verify`, with the signature checked by WebCrypto.

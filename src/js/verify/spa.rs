@@ -1,0 +1,72 @@
+//! The SPA build's stand-ins for what the `server` feature adds to `TokenVerifier` (see `server.rs`): the
+//! keys are always the given `JwkSet`, and there is no verified-token cache.
+
+use crate::error::Error;
+use crate::jose::{JwkSet, VerifiedToken};
+use crate::verify::{Policy, TokenVerifier};
+use serde::de::{Deserialize, Deserializer, Error as _};
+use std::cell::RefCell;
+use wasm_bindgen::JsValue;
+
+/// The keys are the `JwkSet` the verifier was made with.
+pub(super) enum KeySource {
+    Fixed,
+}
+
+pub(super) const JWKS_OPTION: &str =
+    "TokenVerifier options: jwks must be a JwkSet (from JwkSet.fromJson)";
+
+/// There is no `RemoteJwks` in this build.
+pub(super) fn remote_jwks(_value: &JsValue) -> Option<(JwkSet, KeySource)> {
+    None
+}
+
+/// `cache`, an option of the main entry only: giving one is `invalid_request`.
+pub(super) enum CacheConfig {}
+
+impl<'de> Deserialize<'de> for CacheConfig {
+    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(D::Error::custom(
+            "cache (the verified-token cache) is not in the SPA entry",
+        ))
+    }
+}
+
+/// No key source to follow and no verified-token cache.
+pub(super) struct Extras;
+
+impl Extras {
+    pub(super) fn new(
+        _source: KeySource,
+        config: Option<CacheConfig>,
+        _clock_tolerance: u64,
+    ) -> Result<Self, Error> {
+        match config {
+            None => Ok(Extras),
+            Some(never) => match never {},
+        }
+    }
+
+    /// The keys never change.
+    pub(super) fn sync_keys(&self, _verifier: &RefCell<TokenVerifier>) {}
+
+    /// Nothing is cached.
+    pub(super) fn cached(
+        &self,
+        _verifier: &RefCell<TokenVerifier>,
+        _token: &str,
+        _policy: &Policy,
+    ) -> Result<Option<String>, Error> {
+        Ok(None)
+    }
+
+    /// Nothing is kept.
+    pub(super) fn remember(
+        &self,
+        _token: &str,
+        _verified: VerifiedToken,
+        _json: &str,
+        _policy: &Policy,
+    ) {
+    }
+}
