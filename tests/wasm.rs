@@ -186,13 +186,12 @@ fn metadata_from_text_or_object() {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Scopes and RFC 6750 answers (src/js/scope.rs)
+// Scopes and RFC 6750 answers (src/js/scope/server.rs, src/js/server/challenge.rs)
 
 mod scopes {
     use super::*;
-    use oidc_edge::js::scope::{
-        JsScopeRequirement, bearer_challenge, has_scopes, require_scopes, scopes_of,
-    };
+    use oidc_edge::js::scope::server::{JsScopeRequirement, has_scopes, require_scopes, scopes_of};
+    use oidc_edge::js::server::challenge::bearer_challenge;
 
     fn arr(items: &[&str]) -> JsValue {
         items

@@ -1,4 +1,6 @@
-//! The resource server's exports (`crate::server`, the `server` feature): `RemoteJwks` and the edge guard.
+//! The resource server's exports (`crate::server`, the `server` feature): `RemoteJwks`, the edge guard and
+//! `bearerChallenge`.
 
+pub mod challenge;
 pub mod edge;
 pub mod jwks;

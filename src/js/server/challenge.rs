@@ -1,0 +1,59 @@
+//! The `bearerChallenge` export: RFC 6750 answers for a thrown error. Conversions only: the rules are in
+//! `crate::server` (challenge).
+
+use crate::error::Error;
+use crate::js::convert::{JsResult, options, to_js_error, to_plain};
+use crate::server::{self as challenge, ChallengeOptions, Problem};
+use js_sys::{Array, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChallengeResult<'a> {
+    status: u16,
+    www_authenticate: &'a str,
+}
+
+/// A member of a JS object; `undefined` when absent or when reading it throws.
+fn member(obj: &JsValue, name: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `bearerChallenge(error, opts?)`
+#[wasm_bindgen(js_name = bearerChallenge)]
+pub fn bearer_challenge(error: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<challenge::Challenge, Error> {
+        let opts: ChallengeOptions = options("bearerChallenge options", &opts)?;
+        let problem = if error.is_undefined() || error.is_null() {
+            Problem::MissingToken
+        } else if error.is_object() {
+            let required = member(&error, "requiredScopes");
+            Problem::Failure {
+                code: member(&error, "code").as_string().unwrap_or_default(),
+                message: member(&error, "message").as_string().unwrap_or_default(),
+                required_scopes: if Array::is_array(&required) {
+                    Array::from(&required)
+                        .iter()
+                        .filter_map(|s| s.as_string())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        } else {
+            // A thrown string or number is not an oidc-edge error: a server failure.
+            Problem::Failure {
+                code: String::new(),
+                message: String::new(),
+                required_scopes: Vec::new(),
+            }
+        };
+        challenge::bearer_challenge(&problem, &opts)
+    };
+    let c = run().map_err(to_js_error)?;
+    to_plain(&ChallengeResult {
+        status: c.status,
+        www_authenticate: &c.www_authenticate,
+    })
+}
