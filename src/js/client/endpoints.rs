@@ -3,8 +3,7 @@
 //! them (`exchangeCode`, `refreshTokens`, `discover`), and what every endpoint binding shares (client
 //! authentication, `Fail`, `io`); the server-side endpoints are in `server_endpoints`.
 
-#[cfg(feature = "server")]
-use super::sign::{Assertion, sign_assertion};
+use super::sign::{CANNOT_SIGN, client_auth_async};
 use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::client::{TokenRequestOptions, parse_token_response};
 use crate::client::{discovery_request, discovery_urls, parse_discovery_response};
@@ -45,7 +44,9 @@ pub(super) fn with_status(status: u16) -> impl FnOnce(Error) -> Fail {
 // ---------------------------------------------------------------------------------------------------
 // Client authentication
 
-fn read_client_auth(value: &JsValue) -> Result<(ClientAuthOptions, Option<JsValue>), Error> {
+pub(super) fn read_client_auth(
+    value: &JsValue,
+) -> Result<(ClientAuthOptions, Option<JsValue>), Error> {
     let (copy, taken) = split_options(value, &["key"]);
     let opts: ClientAuthOptions = required_options("clientAuth", &copy)?;
     let key = taken
@@ -55,14 +56,6 @@ fn read_client_auth(value: &JsValue) -> Result<(ClientAuthOptions, Option<JsValu
     Ok((opts, key))
 }
 
-/// Why `clientAuth.key` cannot be used here.
-#[cfg(feature = "server")]
-const CANNOT_SIGN: &str = "request builders are synchronous and cannot sign: pass clientAuth.clientAssertion \
-     from createClientAssertion(), or use the fetch helpers, which sign with clientAuth.key";
-#[cfg(not(feature = "server"))]
-const CANNOT_SIGN: &str = "this build does not sign client assertions: pass clientAuth.clientAssertion, \
-     signed elsewhere";
-
 /// Client authentication for a synchronous builder: a key cannot sign here.
 pub(super) fn client_auth_sync(value: &JsValue) -> Result<ClientAuth, Error> {
     let (opts, key) = read_client_auth(value)?;
@@ -70,55 +63,6 @@ pub(super) fn client_auth_sync(value: &JsValue) -> Result<ClientAuth, Error> {
         ResolvedClientAuth::Ready(auth) => Ok(auth),
         ResolvedClientAuth::Sign { .. } => Err(Error::InvalidRequest(CANNOT_SIGN.into())),
     }
-}
-
-/// Client authentication for a fetch helper: signs an assertion when given a key (audience: the endpoint
-/// called, unless `clientAuth.audience` says otherwise).
-#[cfg(feature = "server")]
-pub(super) async fn client_auth_async(
-    value: &JsValue,
-    endpoint: &str,
-    now: u64,
-) -> Result<ClientAuth, Error> {
-    let (opts, key) = read_client_auth(value)?;
-    match opts.resolve(key.is_some())? {
-        ResolvedClientAuth::Ready(auth) => Ok(auth),
-        ResolvedClientAuth::Sign {
-            client_id,
-            audience,
-            alg,
-            key_id,
-            lifetime,
-        } => {
-            let key = key.unwrap_or(JsValue::UNDEFINED);
-            let client_assertion = sign_assertion(
-                &key,
-                &Assertion {
-                    client_id: &client_id,
-                    audience: audience.as_deref().unwrap_or(endpoint),
-                    alg: alg.as_deref(),
-                    key_id: key_id.as_deref(),
-                    lifetime,
-                    now,
-                },
-            )
-            .await?;
-            Ok(ClientAuth::PrivateKeyJwt {
-                client_id,
-                client_assertion,
-            })
-        }
-    }
-}
-
-/// Without `server` nothing signs: as [`client_auth_sync`].
-#[cfg(not(feature = "server"))]
-pub(super) async fn client_auth_async(
-    value: &JsValue,
-    _endpoint: &str,
-    _now: u64,
-) -> Result<ClientAuth, Error> {
-    client_auth_sync(value)
 }
 
 // ---------------------------------------------------------------------------------------------------

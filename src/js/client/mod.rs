@@ -6,5 +6,9 @@ pub mod auth;
 pub mod endpoints;
 #[cfg(feature = "server")]
 pub mod server_endpoints;
+// Signing `private_key_jwt` assertions (the `server` feature), or the SPA build's refusal to.
 #[cfg(feature = "server")]
+pub mod sign;
+#[cfg(not(feature = "server"))]
+#[path = "unsigned.rs"]
 pub mod sign;

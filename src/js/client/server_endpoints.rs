@@ -3,10 +3,9 @@
 //! (OIDC Core §5.3, signed responses verified with a `TokenVerifier`) and `private_key_jwt` assertions.
 
 use super::endpoints::{
-    Fail, client_auth_async, client_auth_sync, io, send_checked, split_auth, to_js, token_grant,
-    with_status,
+    Fail, client_auth_sync, io, send_checked, split_auth, to_js, token_grant, with_status,
 };
-use super::sign::{Assertion, sign_assertion};
+use super::sign::{Assertion, client_auth_async, sign_assertion};
 use crate::client::ClientAuth;
 use crate::client::TOKEN_EXCHANGE_GRANT;
 use crate::client::introspect::{IntrospectionRequest, parse_introspection_response};

@@ -2,7 +2,9 @@
 //! `crypto.subtle.sign`) or an async callback `(signingInput: Uint8Array) => Promise<Uint8Array>`. The claims,
 //! the signing input and the algorithm mapping are the core's (`client_assertion`); this is only the I/O.
 
+use super::endpoints::read_client_auth;
 use crate::client::assertion::{self as client_assertion, AssertionParams};
+use crate::client::{ClientAuth, ResolvedClientAuth};
 use crate::error::Error;
 use crate::js::convert::type_name;
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
@@ -148,4 +150,46 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
         )));
     };
     client_assertion::finish(alg, &input, &bytes)
+}
+
+/// Why `clientAuth.key` cannot be used by a synchronous request builder.
+pub(super) const CANNOT_SIGN: &str = "request builders are synchronous and cannot sign: pass clientAuth.clientAssertion \
+     from createClientAssertion(), or use the fetch helpers, which sign with clientAuth.key";
+
+/// Client authentication for a fetch helper: signs an assertion when given a key (audience: the endpoint
+/// called, unless `clientAuth.audience` says otherwise).
+pub(super) async fn client_auth_async(
+    value: &JsValue,
+    endpoint: &str,
+    now: u64,
+) -> Result<ClientAuth, Error> {
+    let (opts, key) = read_client_auth(value)?;
+    match opts.resolve(key.is_some())? {
+        ResolvedClientAuth::Ready(auth) => Ok(auth),
+        ResolvedClientAuth::Sign {
+            client_id,
+            audience,
+            alg,
+            key_id,
+            lifetime,
+        } => {
+            let key = key.unwrap_or(JsValue::UNDEFINED);
+            let client_assertion = sign_assertion(
+                &key,
+                &Assertion {
+                    client_id: &client_id,
+                    audience: audience.as_deref().unwrap_or(endpoint),
+                    alg: alg.as_deref(),
+                    key_id: key_id.as_deref(),
+                    lifetime,
+                    now,
+                },
+            )
+            .await?;
+            Ok(ClientAuth::PrivateKeyJwt {
+                client_id,
+                client_assertion,
+            })
+        }
+    }
 }
