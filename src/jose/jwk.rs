@@ -14,6 +14,20 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
+// Key material: checked by RustCrypto and kept in the Rust algorithms' form with `rust-crypto`; without it,
+// checked for form only and kept for WebCrypto.
+#[cfg(feature = "rust-crypto")]
+#[path = "jwk/rust_keys.rs"]
+mod keys;
+#[cfg(not(feature = "rust-crypto"))]
+#[path = "jwk/webcrypto_keys.rs"]
+mod keys;
+#[cfg(any(test, not(feature = "rust-crypto")))]
+#[path = "jwk/small_order.rs"]
+mod small_order;
+
+use keys::{ec_point, ed25519_key, rsa_verifying_key};
+
 /// RSA moduli below this are `weak_key` (RFC 7518 §3.3).
 pub const MIN_RSA_BITS: usize = 2048;
 /// RSA moduli above this are refused: each verification with a larger one would cost tens of milliseconds.
@@ -341,18 +355,6 @@ fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     Ok(rsa_verifying_key(&n, &e))
 }
 
-/// With `rust-crypto`, the key in ring's form.
-#[cfg(feature = "rust-crypto")]
-fn rsa_verifying_key(n: &[u8], e: &[u8]) -> VerifyingKey {
-    VerifyingKey::Rsa(crate::jose::alg::ring_sig::RsaKey::new(n, e))
-}
-
-/// Without it, WebCrypto imports the key from the JWK when a token is verified.
-#[cfg(not(feature = "rust-crypto"))]
-fn rsa_verifying_key(_n: &[u8], _e: &[u8]) -> VerifyingKey {
-    VerifyingKey::Rsa(crate::jose::alg::WebCryptoKey)
-}
-
 /// The bit length of a big-endian unsigned integer (0 for zero).
 fn bit_length(bytes: &[u8]) -> usize {
     let digits: Vec<&u8> = bytes.iter().skip_while(|b| **b == 0).collect();
@@ -379,45 +381,6 @@ fn ec_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     ec_point(crv, &x, &y)
 }
 
-/// P-256 and P-384 keys are kept as the SEC1 point ring verifies with, once `p256`/`p384` have checked that
-/// it is on the curve.
-#[cfg(feature = "rust-crypto")]
-fn ec_point(crv: &str, x: &[u8], y: &[u8]) -> Result<VerifyingKey> {
-    use crate::jose::alg::ring_sig::EcKey;
-    let point = [&[0x04][..], x, y].concat();
-    let not_on_curve = || invalid(format!("the point is not on {crv}"));
-    Ok(match crv {
-        "P-256" => {
-            p256::PublicKey::from_sec1_bytes(&point).map_err(|_| not_on_curve())?;
-            VerifyingKey::P256(EcKey::new(&point))
-        }
-        "P-384" => {
-            p384::PublicKey::from_sec1_bytes(&point).map_err(|_| not_on_curve())?;
-            VerifyingKey::P384(EcKey::new(&point))
-        }
-        "P-521" => VerifyingKey::P521(
-            p521::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(|_| not_on_curve())?,
-        ),
-        _ => VerifyingKey::Secp256k1(
-            k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(|_| not_on_curve())?,
-        ),
-    })
-}
-
-/// Whether the point is on the curve is WebCrypto's `importKey` to say, when a token is verified.
-#[cfg(not(feature = "rust-crypto"))]
-fn ec_point(crv: &str, _x: &[u8], _y: &[u8]) -> Result<VerifyingKey> {
-    use crate::jose::alg::WebCryptoKey;
-    match crv {
-        "P-256" => Ok(VerifyingKey::P256(WebCryptoKey)),
-        "P-384" => Ok(VerifyingKey::P384(WebCryptoKey)),
-        "P-521" => Ok(VerifyingKey::P521(WebCryptoKey)),
-        _ => Err(invalid(format!(
-            "\"crv\": {crv:?} needs the rust-crypto feature (WebCrypto has no such curve)"
-        ))),
-    }
-}
-
 fn okp_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
     match optional_str(obj, "crv")? {
         Some("Ed25519") => {}
@@ -432,64 +395,6 @@ fn okp_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
         .try_into()
         .map_err(|_| invalid("an Ed25519 \"x\" is 32 bytes (RFC 8037 §2)".into()))?;
     ed25519_key(&x)
-}
-
-#[cfg(feature = "rust-crypto")]
-fn ed25519_key(x: &[u8; 32]) -> Result<VerifyingKey> {
-    let key = ed25519_dalek::VerifyingKey::from_bytes(x)
-        .map_err(|_| invalid("\"x\" is not an Ed25519 point".into()))?;
-    // A small-order key lets one signature verify for many messages.
-    if key.is_weak() {
-        return Err(invalid("the Ed25519 key has small order".into()));
-    }
-    Ok(VerifyingKey::Ed25519(key))
-}
-
-/// Only the small-order check, on the encoding; WebCrypto's `importKey` refuses what is not a point.
-#[cfg(not(feature = "rust-crypto"))]
-fn ed25519_key(x: &[u8; 32]) -> Result<VerifyingKey> {
-    if ed25519_small_order(x) {
-        return Err(invalid("the Ed25519 key has small order".into()));
-    }
-    Ok(VerifyingKey::Ed25519(crate::jose::alg::WebCryptoKey))
-}
-
-/// Whether `x` encodes one of the 8 points of small order (a key for which one signature verifies many
-/// messages), canonically or not: their y coordinates are 0, 1, p − 1 and two of order 8, and only 0 and 1
-/// have a second encoding below 2^255 (y + p). The sign bit does not matter. libsodium's list.
-#[cfg(any(test, not(feature = "rust-crypto")))]
-fn ed25519_small_order(x: &[u8; 32]) -> bool {
-    const fn y(low: [u8; 2], rest: u8, top: u8) -> [u8; 32] {
-        let mut b = [rest; 32];
-        b[0] = low[0];
-        b[1] = low[1];
-        b[31] = top;
-        b
-    }
-    const ORDER_8_A: [u8; 32] = [
-        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
-        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
-        0xfc, 0x05,
-    ];
-    const ORDER_8_B: [u8; 32] = [
-        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
-        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
-        0x03, 0x7a,
-    ];
-    const SMALL: [[u8; 32]; 7] = [
-        y([0x00, 0x00], 0x00, 0x00), // y = 0
-        y([0x01, 0x00], 0x00, 0x00), // y = 1
-        ORDER_8_A,
-        ORDER_8_B,
-        y([0xec, 0xff], 0xff, 0x7f), // y = p − 1
-        y([0xed, 0xff], 0xff, 0x7f), // y = p (≡ 0)
-        y([0xee, 0xff], 0xff, 0x7f), // y = p + 1 (≡ 1)
-    ];
-    let mut y = *x;
-    if let Some(top) = y.last_mut() {
-        *top &= 0x7f;
-    }
-    SMALL.contains(&y)
 }
 
 #[cfg(test)]

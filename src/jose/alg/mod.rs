@@ -3,7 +3,7 @@
 //! Every signature check in Rust goes through jwt-compact's [`jwt_compact::Algorithm`] trait: RS*, PS*, ES256
 //! and ES384 are ring's (`ring_sig`), ES512 is RustCrypto's `p521` on that trait (`ecdsa`), ES256K, EdDSA and
 //! HS* are jwt-compact's own. Without the `rust-crypto` feature only
-//! HS* is checked here: the public keys of the other families are kept as [`WebCryptoKey`]s, for WebCrypto.
+//! HS* is checked here: the public keys of the other families are kept as `keys::WebCryptoKey`s, for WebCrypto.
 
 #[cfg(feature = "rust-crypto")]
 pub mod ecdsa;
@@ -11,28 +11,21 @@ pub mod ecdsa;
 pub mod ring_sig;
 pub mod scalars;
 
+// The public key types and the asymmetric signature checks: the Rust algorithms' with `rust-crypto`; without
+// it, placeholders whose signatures only WebCrypto checks (through the binding).
+#[cfg(feature = "rust-crypto")]
+#[path = "rust_keys.rs"]
+pub mod keys;
+#[cfg(not(feature = "rust-crypto"))]
+#[path = "webcrypto_keys.rs"]
+pub mod keys;
+
 use crate::error::{Error, Result};
 use jwt_compact::alg as jc;
 use jwt_compact::{Algorithm as JwtAlgorithm, AlgorithmSignature};
+use keys::{Ed25519Key, P256Key, P384Key, P521Key, RsaKey, Secp256k1Key};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
-
-#[cfg(not(feature = "rust-crypto"))]
-use {
-    WebCryptoKey as Ed25519Key, WebCryptoKey as P256Key, WebCryptoKey as P384Key,
-    WebCryptoKey as P521Key, WebCryptoKey as RsaKey,
-};
-#[cfg(feature = "rust-crypto")]
-use {
-    ed25519_dalek::VerifyingKey as Ed25519Key, p521::ecdsa::VerifyingKey as P521Key,
-    ring_sig::EcKey as P256Key, ring_sig::EcKey as P384Key, ring_sig::RsaKey,
-};
-
-/// A public key that only WebCrypto verifies (a build without `rust-crypto`): the key material is the JWK's
-/// public members ([`crate::jose::jwk::Jwk::public_jwk`]), checked for form when the set was read.
-#[cfg(not(feature = "rust-crypto"))]
-#[derive(Debug, Clone, Copy)]
-pub struct WebCryptoKey;
 
 /// A JWS `alg` this library implements. `none` is not one of them, by design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,9 +150,9 @@ pub enum VerifyingKey {
     P384(P384Key),
     /// A P-521 public key.
     P521(P521Key),
-    /// A secp256k1 public key (only with `rust-crypto`: WebCrypto has no secp256k1).
-    #[cfg(feature = "rust-crypto")]
-    Secp256k1(k256::ecdsa::VerifyingKey),
+    /// A secp256k1 public key (only with `rust-crypto`: WebCrypto has no secp256k1, and without it the type
+    /// has no value).
+    Secp256k1(Secp256k1Key),
     /// An Ed25519 public key.
     Ed25519(Ed25519Key),
 }
@@ -180,7 +173,6 @@ impl VerifyingKey {
             VerifyingKey::P256(_) => "EC P-256",
             VerifyingKey::P384(_) => "EC P-384",
             VerifyingKey::P521(_) => "EC P-521",
-            #[cfg(feature = "rust-crypto")]
             VerifyingKey::Secp256k1(_) => "EC secp256k1",
             VerifyingKey::Ed25519(_) => "OKP Ed25519",
         }
@@ -198,7 +190,6 @@ impl VerifyingKey {
             VerifyingKey::P256(_) => vec![Es256],
             VerifyingKey::P384(_) => vec![Es384],
             VerifyingKey::P521(_) => vec![Es512],
-            #[cfg(feature = "rust-crypto")]
             VerifyingKey::Secp256k1(_) => vec![Es256k],
             VerifyingKey::Ed25519(_) => vec![EdDsa],
         }
@@ -239,71 +230,6 @@ impl VerifyingKey {
             ),
             _ => self.verify_asymmetric(alg, message, signature),
         }
-    }
-
-    /// [`Self::verify`] for the families other than HMAC, `alg` being of the key's family.
-    #[cfg(feature = "rust-crypto")]
-    fn verify_asymmetric(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<()> {
-        match (alg, self) {
-            (Rs256, VerifyingKey::Rsa(k)) => {
-                check(alg, &ring_sig::Rsa::RS256, k, message, signature)
-            }
-            (Rs384, VerifyingKey::Rsa(k)) => {
-                check(alg, &ring_sig::Rsa::RS384, k, message, signature)
-            }
-            (Rs512, VerifyingKey::Rsa(k)) => {
-                check(alg, &ring_sig::Rsa::RS512, k, message, signature)
-            }
-            (Ps256, VerifyingKey::Rsa(k)) => {
-                check(alg, &ring_sig::Rsa::PS256, k, message, signature)
-            }
-            (Ps384, VerifyingKey::Rsa(k)) => {
-                check(alg, &ring_sig::Rsa::PS384, k, message, signature)
-            }
-            (Ps512, VerifyingKey::Rsa(k)) => {
-                check(alg, &ring_sig::Rsa::PS512, k, message, signature)
-            }
-            (Es256, VerifyingKey::P256(k)) => {
-                scalars::check_scalars(alg, signature)?;
-                check(alg, &ring_sig::Ecdsa::ES256, k, message, signature)
-            }
-            (Es384, VerifyingKey::P384(k)) => {
-                scalars::check_scalars(alg, signature)?;
-                check(alg, &ring_sig::Ecdsa::ES384, k, message, signature)
-            }
-            (Es512, VerifyingKey::P521(k)) => {
-                scalars::check_scalars(alg, signature)?;
-                check(alg, &ecdsa::Es512, k, message, signature)
-            }
-            (Es256k, VerifyingKey::Secp256k1(k)) => {
-                scalars::check_scalars(alg, signature)?;
-                let sig = signature_of::<jc::Es256k>(alg, signature)?;
-                // k256 refuses high-S signatures (a Bitcoin rule); RFC 8812 does not, and (r, n−s) verifies
-                // exactly when (r, s) does.
-                let sig = sig.normalize_s().unwrap_or(sig);
-                verified(
-                    alg,
-                    jc::Es256k::<Sha256>::default().verify_signature(&sig, k, message),
-                )
-            }
-            (EdDsa, VerifyingKey::Ed25519(k)) => check(alg, &jc::Ed25519, k, message, signature),
-            _ => Err(Error::AlgorithmNotAllowed(format!(
-                "an {} key cannot verify {}",
-                self.kind(),
-                alg.name()
-            ))),
-        }
-    }
-
-    /// Without `rust-crypto`, only WebCrypto verifies these families (the binding's Async methods); the
-    /// synchronous path refuses rather than pretend.
-    #[cfg(not(feature = "rust-crypto"))]
-    fn verify_asymmetric(&self, alg: Algorithm, _message: &[u8], _signature: &[u8]) -> Result<()> {
-        Err(Error::UnsupportedAlgorithm(format!(
-            "this build checks {} signatures only through WebCrypto: use verifyAsync, verifyIdTokenAsync \
-             or verifyAccessTokenAsync, in a runtime whose crypto.subtle supports the key",
-            alg.name()
-        )))
     }
 }
 

@@ -1,4 +1,5 @@
 // Test-only module (declared under #[cfg(test)] by its parent): unwrap and panic are the assertions here.
+use super::small_order::ed25519_small_order;
 use super::*;
 use crate::jose::testutil::key_for;
 use serde_json::json;

@@ -1,0 +1,39 @@
+//! The Ed25519 points of small order, by their encodings: the key check without `rust-crypto`, and the
+//! tests' cross-check against ed25519-dalek.
+
+/// Whether `x` encodes one of the 8 points of small order (a key for which one signature verifies many
+/// messages), canonically or not: their y coordinates are 0, 1, p − 1 and two of order 8, and only 0 and 1
+/// have a second encoding below 2^255 (y + p). The sign bit does not matter. libsodium's list.
+pub(super) fn ed25519_small_order(x: &[u8; 32]) -> bool {
+    const fn y(low: [u8; 2], rest: u8, top: u8) -> [u8; 32] {
+        let mut b = [rest; 32];
+        b[0] = low[0];
+        b[1] = low[1];
+        b[31] = top;
+        b
+    }
+    const ORDER_8_A: [u8; 32] = [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ];
+    const ORDER_8_B: [u8; 32] = [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ];
+    const SMALL: [[u8; 32]; 7] = [
+        y([0x00, 0x00], 0x00, 0x00), // y = 0
+        y([0x01, 0x00], 0x00, 0x00), // y = 1
+        ORDER_8_A,
+        ORDER_8_B,
+        y([0xec, 0xff], 0xff, 0x7f), // y = p − 1
+        y([0xed, 0xff], 0xff, 0x7f), // y = p (≡ 0)
+        y([0xee, 0xff], 0xff, 0x7f), // y = p + 1 (≡ 1)
+    ];
+    let mut y = *x;
+    if let Some(top) = y.last_mut() {
+        *top &= 0x7f;
+    }
+    SMALL.contains(&y)
+}
