@@ -4,6 +4,7 @@
 
 use crate::client::pkce::random_token;
 use crate::error::{Error, Result};
+use crate::jose::Algorithm::{self, *};
 use crate::jose::base64url;
 use crate::wire::check_vschar;
 use serde::Serialize;
@@ -15,9 +16,25 @@ pub const MAX_LIFETIME: u64 = 600;
 
 /// The signature algorithms a client assertion may use (RFC 7518 §3.1, RFC 8037): asymmetric only, since
 /// `private_key_jwt` is about a private key (`client_secret_jwt` is not offered).
-pub const ALGORITHMS: [&str; 10] = [
-    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+pub const ALGORITHMS: [Algorithm; 10] = [
+    Rs256, Rs384, Rs512, Ps256, Ps384, Ps512, Es256, Es384, Es512, EdDsa,
 ];
+
+/// The assertion algorithm called `name`. Errors: `invalid_request` for a name outside [`ALGORITHMS`].
+pub fn algorithm(name: &str) -> Result<Algorithm> {
+    ALGORITHMS
+        .into_iter()
+        .find(|alg| alg.name() == name)
+        .ok_or_else(|| not_an_assertion_algorithm(name))
+}
+
+fn not_an_assertion_algorithm(name: &str) -> Error {
+    let names: Vec<&str> = ALGORITHMS.iter().map(|alg| alg.name()).collect();
+    Error::InvalidRequest(format!(
+        "client assertion algorithm {name:?} is not one of {}",
+        names.join(", ")
+    ))
+}
 
 /// What goes into the assertion.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +45,7 @@ pub struct AssertionParams<'a> {
     /// the issuer is what draft-ietf-oauth-rfc7523bis recommends).
     pub audience: &'a str,
     /// The JWS `alg`, one of [`ALGORITHMS`].
-    pub alg: &'a str,
+    pub alg: Algorithm,
     /// The JWS `kid`, when the provider holds several of the client's keys.
     pub key_id: Option<&'a str>,
     /// Seconds since the epoch: `iat`, and the start of `exp`.
@@ -63,11 +80,7 @@ struct Claims<'a> {
 /// audience; a lifetime of 0 or above [`MAX_LIFETIME`]; no secure random source.
 pub fn signing_input(p: &AssertionParams<'_>) -> Result<String> {
     if !ALGORITHMS.contains(&p.alg) {
-        return Err(Error::InvalidRequest(format!(
-            "client assertion algorithm {:?} is not one of {}",
-            p.alg,
-            ALGORITHMS.join(", ")
-        )));
+        return Err(not_an_assertion_algorithm(p.alg.name()));
     }
     check_vschar("clientId", p.client_id)?;
     check_vschar("audience", p.audience)?;
@@ -82,7 +95,7 @@ pub fn signing_input(p: &AssertionParams<'_>) -> Result<String> {
     }
     let jti = random_token(24)?;
     let header = Header {
-        alg: p.alg,
+        alg: p.alg.name(),
         typ: "JWT",
         kid: p.key_id,
     };
@@ -108,24 +121,18 @@ fn b64_json<T: Serialize>(value: &T) -> Result<String> {
 /// Errors (`invalid_request`): a signature of the wrong size for its algorithm — ECDSA signatures must be
 /// the JWS `r || s` form (RFC 7518 §3.4: 64, 96 or 132 bytes), which WebCrypto produces, not DER; EdDSA
 /// signatures are 64 bytes; an empty RSA signature.
-pub fn finish(alg: &str, signing_input: &str, signature: &[u8]) -> Result<String> {
-    let expected = match alg {
-        "ES256" => Some(64),
-        "ES384" => Some(96),
-        "ES512" => Some(132),
-        "EdDSA" => Some(64),
-        _ => None,
-    };
-    match expected {
+pub fn finish(alg: Algorithm, signing_input: &str, signature: &[u8]) -> Result<String> {
+    let alg_name = alg.name();
+    match alg.info().signature_len {
         Some(n) if signature.len() != n => {
             return Err(Error::InvalidRequest(format!(
-                "a {alg} signature must be {n} bytes (JWS r||s form, not DER), found {}",
+                "a {alg_name} signature must be {n} bytes (JWS r||s form, not DER), found {}",
                 signature.len()
             )));
         }
         None if signature.len() < 256 => {
             return Err(Error::InvalidRequest(format!(
-                "an {alg} signature must be at least 256 bytes (RSA >= 2048 bits), found {}",
+                "an {alg_name} signature must be at least 256 bytes (RSA >= 2048 bits), found {}",
                 signature.len()
             )));
         }
@@ -134,76 +141,10 @@ pub fn finish(alg: &str, signing_input: &str, signature: &[u8]) -> Result<String
     Ok(format!("{signing_input}.{}", base64url::encode(signature)))
 }
 
-/// The WebCrypto `sign` parameters of a JWS algorithm (what `crypto.subtle.sign` takes as its first
-/// argument): `name`, and `saltLength` for RSA-PSS (the hash length, RFC 7518 §3.5) or `hash` for ECDSA.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebCryptoSign {
-    /// The WebCrypto algorithm name.
-    pub name: &'static str,
-    /// ECDSA: the hash (`SHA-256`…).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hash: Option<&'static str>,
-    /// RSA-PSS: the salt length in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub salt_length: Option<u32>,
-}
-
-/// Maps a JWS algorithm to WebCrypto sign parameters. Errors: `invalid_request` for other algorithms.
-pub fn webcrypto_sign_params(alg: &str) -> Result<WebCryptoSign> {
-    let p = |name, hash, salt_length| WebCryptoSign {
-        name,
-        hash,
-        salt_length,
-    };
-    Ok(match alg {
-        "RS256" | "RS384" | "RS512" => p("RSASSA-PKCS1-v1_5", None, None),
-        "PS256" => p("RSA-PSS", None, Some(32)),
-        "PS384" => p("RSA-PSS", None, Some(48)),
-        "PS512" => p("RSA-PSS", None, Some(64)),
-        "ES256" => p("ECDSA", Some("SHA-256"), None),
-        "ES384" => p("ECDSA", Some("SHA-384"), None),
-        "ES512" => p("ECDSA", Some("SHA-512"), None),
-        "EdDSA" => p("Ed25519", None, None),
-        other => {
-            return Err(Error::InvalidRequest(format!(
-                "no WebCrypto signature for algorithm {other:?}"
-            )));
-        }
-    })
-}
-
-/// The JWS algorithm of a WebCrypto key, from its `algorithm` (`name`, `hash.name`, `namedCurve`).
-/// `None` when the key is not one a client assertion can be signed with (HMAC, ECDH, unknown curves…).
-pub fn alg_of_webcrypto_key(
-    name: &str,
-    hash: Option<&str>,
-    curve: Option<&str>,
-) -> Option<&'static str> {
-    let bits = match hash {
-        Some("SHA-256") => Some(256),
-        Some("SHA-384") => Some(384),
-        Some("SHA-512") => Some(512),
-        _ => None,
-    };
-    match (name, bits, curve) {
-        ("RSASSA-PKCS1-v1_5", Some(256), _) => Some("RS256"),
-        ("RSASSA-PKCS1-v1_5", Some(384), _) => Some("RS384"),
-        ("RSASSA-PKCS1-v1_5", Some(512), _) => Some("RS512"),
-        ("RSA-PSS", Some(256), _) => Some("PS256"),
-        ("RSA-PSS", Some(384), _) => Some("PS384"),
-        ("RSA-PSS", Some(512), _) => Some("PS512"),
-        ("ECDSA", _, Some("P-256")) => Some("ES256"),
-        ("ECDSA", _, Some("P-384")) => Some("ES384"),
-        ("ECDSA", _, Some("P-521")) => Some("ES512"),
-        ("Ed25519", _, _) => Some("EdDSA"),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jose::Sha;
     use serde_json::Value;
 
     fn part(input: &str, i: usize) -> Value {
@@ -216,7 +157,7 @@ mod tests {
         let params = AssertionParams {
             client_id: "client-1",
             audience: "https://idp.example.com/token",
-            alg: "ES256",
+            alg: Es256,
             key_id: Some("k1"),
             now: 1_700_000_000,
             lifetime: DEFAULT_LIFETIME,
@@ -236,7 +177,7 @@ mod tests {
         // a fresh jti every time
         assert_ne!(part(&signing_input(&params).unwrap(), 1)["jti"], c["jti"]);
 
-        let jws = finish("ES256", &input, &[7u8; 64]).unwrap();
+        let jws = finish(Es256, &input, &[7u8; 64]).unwrap();
         assert!(jws.starts_with(&input));
         assert_eq!(jws.split('.').count(), 3);
     }
@@ -246,18 +187,14 @@ mod tests {
         let base = AssertionParams {
             client_id: "c",
             audience: "https://idp.example.com",
-            alg: "RS256",
+            alg: Rs256,
             key_id: None,
             now: 0,
             lifetime: 60,
         };
         for bad in [
             AssertionParams {
-                alg: "HS256",
-                ..base.clone()
-            },
-            AssertionParams {
-                alg: "none",
+                alg: Hs256,
                 ..base.clone()
             },
             AssertionParams {
@@ -275,44 +212,43 @@ mod tests {
         ] {
             assert_eq!(signing_input(&bad).unwrap_err().code(), "invalid_request");
         }
+        for name in ["HS256", "none"] {
+            assert_eq!(algorithm(name).unwrap_err().code(), "invalid_request");
+        }
         assert!(signing_input(&base).is_ok());
         // DER-encoded ECDSA (70-72 bytes) is a classic mistake
         assert_eq!(
-            finish("ES256", "a.b", &[1; 71]).unwrap_err().code(),
+            finish(Es256, "a.b", &[1; 71]).unwrap_err().code(),
             "invalid_request"
         );
         assert_eq!(
-            finish("RS256", "a.b", &[1; 10]).unwrap_err().code(),
+            finish(Rs256, "a.b", &[1; 10]).unwrap_err().code(),
             "invalid_request"
         );
-        assert!(finish("RS256", "a.b", &[1; 256]).is_ok());
+        assert!(finish(Rs256, "a.b", &[1; 256]).is_ok());
     }
 
     #[test]
     fn webcrypto_mapping_round_trips() {
+        let webcrypto = |alg: Algorithm| alg.info().webcrypto.unwrap();
+        assert_eq!(webcrypto(Ps384).salt_length, Some(48));
         assert_eq!(
-            webcrypto_sign_params("PS384").unwrap().salt_length,
-            Some(48)
-        );
-        assert_eq!(
-            webcrypto_sign_params("ES256").unwrap().hash,
+            webcrypto(Es256).hash.map(Sha::webcrypto_name),
             Some("SHA-256")
         );
-        assert!(webcrypto_sign_params("HS256").is_err());
+        assert!(Hs256.info().webcrypto.is_none());
+        let of_key =
+            |name, hash, curve| Algorithm::of_webcrypto_key(&ALGORITHMS, name, hash, curve);
+        assert_eq!(of_key("ECDSA", None, Some("P-256")), Some(Es256));
         assert_eq!(
-            alg_of_webcrypto_key("ECDSA", None, Some("P-256")),
-            Some("ES256")
+            of_key("RSASSA-PKCS1-v1_5", Some("SHA-256"), None),
+            Some(Rs256)
         );
-        assert_eq!(
-            alg_of_webcrypto_key("RSASSA-PKCS1-v1_5", Some("SHA-256"), None),
-            Some("RS256")
-        );
-        assert_eq!(
-            alg_of_webcrypto_key("RSA-PSS", Some("SHA-512"), None),
-            Some("PS512")
-        );
-        assert_eq!(alg_of_webcrypto_key("Ed25519", None, None), Some("EdDSA"));
-        assert_eq!(alg_of_webcrypto_key("HMAC", Some("SHA-256"), None), None);
-        assert_eq!(alg_of_webcrypto_key("ECDSA", None, Some("K-256")), None);
+        assert_eq!(of_key("RSA-PSS", Some("SHA-512"), None), Some(Ps512));
+        assert_eq!(of_key("Ed25519", None, None), Some(EdDsa));
+        assert_eq!(of_key("HMAC", Some("SHA-256"), None), None);
+        assert_eq!(of_key("ECDSA", None, Some("K-256")), None);
+        // Every assertion algorithm can be signed by WebCrypto.
+        assert!(ALGORITHMS.iter().all(|alg| alg.info().webcrypto.is_some()));
     }
 }

@@ -11,7 +11,7 @@ mod jws;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-pub use alg::{Algorithm, VerifyingKey};
+pub use alg::{Algorithm, AlgorithmInfo, KeyFamily, Sha, VerifyingKey, WebCrypto};
 pub use jwk::{Jwk, JwkSet, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use jws::{
     DEFAULT_MAX_TOKEN_LENGTH, Header, PendingSignature, SignatureProof, UnverifiedJws,

@@ -2,6 +2,7 @@
 
 use super::convert::{JsResult, options, required_options, shared_handle, to_js_error, type_name};
 use super::jose::JwkSetHandle;
+use super::jose::webcrypto::{import_params, operation_params};
 use super::scope::requirement_arg;
 use crate::error::Error;
 use crate::jose::Algorithm;
@@ -252,50 +253,11 @@ impl TokenVerifierHandle {
     }
 }
 
-/// WebCrypto's names for `alg`: (importKey algorithm, verify algorithm), or `None` where the Rust
-/// algorithms verify (HS*: faster in wasm than WebCrypto's asynchronous hop; ES256K: no WebCrypto curve).
+/// WebCrypto's parameters for `alg`: (importKey algorithm, verify algorithm), or `None` where the Rust
+/// algorithms verify (the table's `webcrypto`: HS* and ES256K).
 fn webcrypto_params(alg: Algorithm) -> Option<(JsValue, JsValue)> {
-    let object = |members: &[(&str, JsValue)]| -> JsValue {
-        let o = js_sys::Object::new();
-        for (k, v) in members {
-            let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-        }
-        o.into()
-    };
-    let hash = |bits: u32| object(&[("name", JsValue::from_str(&format!("SHA-{bits}")))]);
-    let bits = (alg.hash_len() * 8) as u32;
-    let name = |n: &str| JsValue::from_str(n);
-    use Algorithm::*;
-    Some(match alg {
-        Rs256 | Rs384 | Rs512 => (
-            object(&[("name", name("RSASSA-PKCS1-v1_5")), ("hash", hash(bits))]),
-            object(&[("name", name("RSASSA-PKCS1-v1_5"))]),
-        ),
-        // RFC 7518 §3.5: the salt is as long as the hash.
-        Ps256 | Ps384 | Ps512 => (
-            object(&[("name", name("RSA-PSS")), ("hash", hash(bits))]),
-            object(&[
-                ("name", name("RSA-PSS")),
-                ("saltLength", JsValue::from(alg.hash_len() as u32)),
-            ]),
-        ),
-        Es256 | Es384 | Es512 => {
-            let curve = match alg {
-                Es256 => "P-256",
-                Es384 => "P-384",
-                _ => "P-521",
-            };
-            (
-                object(&[("name", name("ECDSA")), ("namedCurve", name(curve))]),
-                object(&[("name", name("ECDSA")), ("hash", hash(bits))]),
-            )
-        }
-        EdDsa => (
-            object(&[("name", name("Ed25519"))]),
-            object(&[("name", name("Ed25519"))]),
-        ),
-        Hs256 | Hs384 | Hs512 | Es256k => return None,
-    })
+    let w = alg.info().webcrypto?;
+    Some((import_params(&w), operation_params(&w)))
 }
 
 /// `globalThis.crypto.subtle`, read at each use (the runtime's, as for `jose`).

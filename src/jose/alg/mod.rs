@@ -10,6 +10,7 @@ pub mod ecdsa;
 #[cfg(feature = "rust-crypto")]
 pub mod ring_sig;
 pub mod scalars;
+mod table;
 
 // The public key types and the asymmetric signature checks: the Rust algorithms' with `rust-crypto`; without
 // it, placeholders whose signatures only WebCrypto checks (through the binding).
@@ -24,8 +25,9 @@ use crate::error::{Error, Result};
 use jwt_compact::alg as jc;
 use jwt_compact::{Algorithm as JwtAlgorithm, AlgorithmSignature};
 use keys::{Ed25519Key, P256Key, P384Key, P521Key, RsaKey, Secp256k1Key};
-use sha2::{Digest, Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
+
+pub use table::{AlgorithmInfo, KeyFamily, Sha, WebCrypto};
 
 /// A JWS `alg` this library implements. `none` is not one of them, by design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,22 +73,7 @@ impl Algorithm {
 
     /// The registered `alg` name (RFC 7518 §3.1).
     pub fn name(self) -> &'static str {
-        match self {
-            Hs256 => "HS256",
-            Hs384 => "HS384",
-            Hs512 => "HS512",
-            Rs256 => "RS256",
-            Rs384 => "RS384",
-            Rs512 => "RS512",
-            Ps256 => "PS256",
-            Ps384 => "PS384",
-            Ps512 => "PS512",
-            Es256 => "ES256",
-            Es384 => "ES384",
-            Es512 => "ES512",
-            Es256k => "ES256K",
-            EdDsa => "EdDSA",
-        }
+        self.info().name
     }
 
     /// The algorithm named `name` (case-sensitive, RFC 7515 §4.1.1); `none` and unknown names are
@@ -112,28 +99,12 @@ impl Algorithm {
     /// The hash the algorithm signs with, applied to `data`. EdDSA/Ed25519 uses SHA-512 (OIDC Core errata
     /// §3.1.3.6 for `at_hash`/`c_hash`).
     pub fn hash(self, data: &[u8]) -> Vec<u8> {
-        match self {
-            Hs256 | Rs256 | Ps256 | Es256 | Es256k => Sha256::digest(data).to_vec(),
-            Hs384 | Rs384 | Ps384 | Es384 => Sha384::digest(data).to_vec(),
-            Hs512 | Rs512 | Ps512 | Es512 | EdDsa => Sha512::digest(data).to_vec(),
-        }
-    }
-
-    /// The fixed signature length of EdDSA and HS* (RSA's depends on the key, ECDSA's is `r‖s`).
-    fn signature_len(self) -> usize {
-        match self {
-            EdDsa => 64,
-            other => other.hash_len(),
-        }
+        self.info().hash.digest(data)
     }
 
     /// The output length of [`Self::hash`] in bytes; an HMAC key must be at least this long (RFC 7518 §3.2).
     pub fn hash_len(self) -> usize {
-        match self {
-            Hs256 | Rs256 | Ps256 | Es256 | Es256k => 32,
-            Hs384 | Rs384 | Ps384 | Es384 => 48,
-            Hs512 | Rs512 | Ps512 | Es512 | EdDsa => 64,
-        }
+        self.info().hash.output_len()
     }
 }
 
@@ -165,34 +136,36 @@ impl std::fmt::Debug for VerifyingKey {
 }
 
 impl VerifyingKey {
+    /// The key family.
+    pub fn key_family(&self) -> KeyFamily {
+        match self {
+            VerifyingKey::Hmac(_) => KeyFamily::Oct,
+            VerifyingKey::Rsa(_) => KeyFamily::Rsa,
+            VerifyingKey::P256(_) => KeyFamily::P256,
+            VerifyingKey::P384(_) => KeyFamily::P384,
+            VerifyingKey::P521(_) => KeyFamily::P521,
+            VerifyingKey::Secp256k1(_) => KeyFamily::Secp256k1,
+            VerifyingKey::Ed25519(_) => KeyFamily::Ed25519,
+        }
+    }
+
     /// The key family, for messages.
     pub fn kind(&self) -> &'static str {
-        match self {
-            VerifyingKey::Hmac(_) => "oct",
-            VerifyingKey::Rsa(_) => "RSA",
-            VerifyingKey::P256(_) => "EC P-256",
-            VerifyingKey::P384(_) => "EC P-384",
-            VerifyingKey::P521(_) => "EC P-521",
-            VerifyingKey::Secp256k1(_) => "EC secp256k1",
-            VerifyingKey::Ed25519(_) => "OKP Ed25519",
-        }
+        self.key_family().name()
     }
 
     /// The algorithms this key's family can verify. An HMAC secret only verifies HS* whose hash is no longer
     /// than the secret (RFC 7518 §3.2).
     pub fn family(&self) -> Vec<Algorithm> {
-        match self {
-            VerifyingKey::Hmac(k) => [Hs256, Hs384, Hs512]
-                .into_iter()
-                .filter(|a| a.hash_len() <= k.len())
-                .collect(),
-            VerifyingKey::Rsa(_) => vec![Rs256, Rs384, Rs512, Ps256, Ps384, Ps512],
-            VerifyingKey::P256(_) => vec![Es256],
-            VerifyingKey::P384(_) => vec![Es384],
-            VerifyingKey::P521(_) => vec![Es512],
-            VerifyingKey::Secp256k1(_) => vec![Es256k],
-            VerifyingKey::Ed25519(_) => vec![EdDsa],
-        }
+        let family = self.key_family();
+        Algorithm::ALL
+            .into_iter()
+            .filter(|a| a.info().family == family)
+            .filter(|a| match self {
+                VerifyingKey::Hmac(k) => a.hash_len() <= k.len(),
+                _ => true,
+            })
+            .collect()
     }
 
     /// Checks `signature` over `message` with `alg`: `algorithm_not_allowed` when `alg` is not of this key's
@@ -240,14 +213,15 @@ impl VerifyingKey {
 pub fn check_signature_form(alg: Algorithm, signature: &[u8]) -> Result<()> {
     match alg {
         Es256 | Es384 | Es512 | Es256k => scalars::check_scalars(alg, signature),
-        EdDsa | Hs256 | Hs384 | Hs512 if signature.len() != alg.signature_len() => {
-            Err(Error::InvalidSignature(format!(
+        EdDsa | Hs256 | Hs384 | Hs512 => match alg.info().signature_len {
+            Some(len) if signature.len() != len => Err(Error::InvalidSignature(format!(
                 "an {} signature is {} bytes, found {}",
                 alg.name(),
-                alg.signature_len(),
+                len,
                 signature.len()
-            )))
-        }
+            ))),
+            _ => Ok(()),
+        },
         _ => Ok(()),
     }
 }

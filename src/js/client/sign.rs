@@ -6,8 +6,10 @@ use super::endpoints::read_client_auth;
 use crate::client::assertion::{self as client_assertion, AssertionParams};
 use crate::client::{ClientAuth, ResolvedClientAuth};
 use crate::error::Error;
+use crate::jose::Algorithm;
 use crate::js::convert::type_name;
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use crate::js::jose::webcrypto::operation_params;
+use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -49,20 +51,11 @@ pub fn is_signer(key: &JsValue) -> bool {
 /// the wrong size; `invalid_jwk` for a CryptoKey that is not a private signing key of a supported algorithm,
 /// or one WebCrypto refuses to sign with.
 pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, Error> {
-    let alg: &'static str = if key.is_function() {
+    let alg: Algorithm = if key.is_function() {
         let alg = a.alg.ok_or_else(|| {
             Error::InvalidRequest("a signing callback needs clientAuth.alg (e.g. \"ES256\")".into())
         })?;
-        client_assertion::ALGORITHMS
-            .iter()
-            .copied()
-            .find(|x| *x == alg)
-            .ok_or_else(|| {
-                Error::InvalidRequest(format!(
-                    "client assertion algorithm {alg:?} is not one of {}",
-                    client_assertion::ALGORITHMS.join(", ")
-                ))
-            })?
+        client_assertion::algorithm(alg)?
     } else if is_signer(key) {
         let algorithm = get(key, "algorithm");
         let name = get(&algorithm, "name").as_string().unwrap_or_default();
@@ -73,16 +66,22 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
                 "the client assertion key must be a private CryptoKey".into(),
             ));
         }
-        let derived = client_assertion::alg_of_webcrypto_key(&name, hash.as_deref(), curve.as_deref())
-            .ok_or_else(|| {
+        let derived = Algorithm::of_webcrypto_key(
+            &client_assertion::ALGORITHMS,
+            &name,
+            hash.as_deref(),
+            curve.as_deref(),
+        )
+        .ok_or_else(|| {
                 Error::InvalidJwk(format!(
                     "a {name} CryptoKey cannot sign a client assertion (RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA or Ed25519)"
                 ))
             })?;
         if let Some(alg) = a.alg {
-            if alg != derived {
+            if alg != derived.name() {
                 return Err(Error::InvalidRequest(format!(
-                    "clientAuth.alg {alg:?} does not fit the key, which signs {derived}"
+                    "clientAuth.alg {alg:?} does not fit the key, which signs {}",
+                    derived.name()
                 )));
             }
         }
@@ -114,18 +113,17 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
         let sign: Function = get(&subtle, "sign")
             .dyn_into()
             .map_err(|_| Error::InvalidRequest("no crypto.subtle in this runtime".into()))?;
-        let params = client_assertion::webcrypto_sign_params(alg)?;
-        let obj = Object::new();
-        let _ = Reflect::set(&obj, &"name".into(), &params.name.into());
-        if let Some(hash) = params.hash {
-            let _ = Reflect::set(&obj, &"hash".into(), &hash.into());
-        }
-        if let Some(salt) = params.salt_length {
-            let _ = Reflect::set(&obj, &"saltLength".into(), &salt.into());
-        }
-        let promise = sign.call3(&subtle, &obj, key, &data).map_err(|e| {
-            Error::InvalidJwk(format!("crypto.subtle.sign failed: {}", js_message(&e)))
+        let params = alg.info().webcrypto.ok_or_else(|| {
+            Error::InvalidRequest(format!(
+                "no WebCrypto signature for algorithm {:?}",
+                alg.name()
+            ))
         })?;
+        let promise = sign
+            .call3(&subtle, &operation_params(&params), key, &data)
+            .map_err(|e| {
+                Error::InvalidJwk(format!("crypto.subtle.sign failed: {}", js_message(&e)))
+            })?;
         JsFuture::from(Promise::resolve(&promise))
             .await
             .map_err(|e| {
