@@ -37,7 +37,8 @@ pub fn request_to_js(req: &HttpRequest) -> JsValue {
     obj.into()
 }
 
-/// Reads `{ status, headers?, body }` given by a caller (`headers`: a `Headers` or a plain object).
+/// Reads `{ status, headers?, body, redirected? }` given by a caller (`headers`: a `Headers` or a plain object;
+/// `redirected`: the `Response.redirected` of a fetch that followed a redirect, which the core refuses).
 ///
 /// Errors: `invalid_request` for a missing or non-integer status, a non-string body or header value.
 pub fn response_from_js(value: &JsValue) -> Result<HttpResponse, Error> {
@@ -62,10 +63,12 @@ pub fn response_from_js(value: &JsValue) -> Result<HttpResponse, Error> {
         string_arg("response.body", &body)?
     };
     let headers = get(value, "headers");
+    let redirected = get(value, "redirected").is_truthy();
     let mut out = HttpResponse {
         status,
         headers: Vec::new(),
         body,
+        redirected,
     };
     if headers.is_undefined() || headers.is_null() {
         return Ok(out);
@@ -134,13 +137,13 @@ fn fetch_error(what: &str, e: &JsValue) -> Error {
     }
 }
 
-/// Sends a request and reads the whole response. POSTs do not follow redirects (a 307 would resend the
-/// credentials elsewhere). Errors: `http_error` without a status when fetch rejects or the body cannot be read.
+/// Sends a request and reads the whole response. Redirects are not followed (`redirect: "manual"`): the core
+/// refuses the 3xx or opaque redirect that comes back, and an answer a caller's `fetch` got by following one
+/// anyway (`Response.redirected`). Errors: `http_error` without a status when fetch rejects or the body cannot
+/// be read.
 pub async fn send(fetch: &Function, req: &HttpRequest) -> Result<HttpResponse, Error> {
     let init: Object = request_to_js(req).unchecked_into();
-    if req.method == "POST" {
-        set(&init, "redirect", &JsValue::from_str("manual"));
-    }
+    set(&init, "redirect", &JsValue::from_str("manual"));
     let _ = Reflect::delete_property(&init, &JsValue::from_str("url"));
     let promise = fetch
         .call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)
@@ -149,6 +152,7 @@ pub async fn send(fetch: &Function, req: &HttpRequest) -> Result<HttpResponse, E
         .await
         .map_err(|e| fetch_error("fetch failed", &e))?;
     let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
+    let redirected = get(&response, "redirected").is_truthy();
     let headers = get(&response, "headers");
     let headers = if headers.is_object() {
         read_headers(&headers)?
@@ -170,6 +174,7 @@ pub async fn send(fetch: &Function, req: &HttpRequest) -> Result<HttpResponse, E
         status,
         headers,
         body,
+        redirected,
     })
 }
 
