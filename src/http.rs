@@ -357,6 +357,20 @@ mod tests {
     }
 
     #[test]
+    fn timeout_is_whole_seconds_in_range() {
+        assert_eq!(fetch_timeout(None), Ok(DEFAULT_TIMEOUT));
+        assert_eq!(fetch_timeout(Some(1)), Ok(1));
+        assert_eq!(fetch_timeout(Some(MAX_TIMEOUT)), Ok(MAX_TIMEOUT));
+        for bad in [0, MAX_TIMEOUT + 1, 5000, u64::MAX] {
+            assert_eq!(
+                fetch_timeout(Some(bad)).unwrap_err().code(),
+                "invalid_request",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn headers_are_case_insensitive() {
         let r = HttpResponse::new(200, "")
             .with_header("Content-Type", "Application/JSON; charset=utf-8");

@@ -2,7 +2,7 @@
 //! `js/edge.js` (`createEdgeVerifier`) builds `Request`/`Response` objects around it.
 
 use super::convert::{JsResult, required_options, to_js_error};
-use super::http::{fetch_fn, now_or, split_options};
+use super::http::{Fetcher, now_or};
 use super::jwks::RemoteJwks;
 use crate::edge::{Decision, EdgeConfig, EdgeGuard, EdgeRequest};
 use crate::error::Error;
@@ -45,21 +45,18 @@ pub struct EdgeGuardHandle {
 
 #[wasm_bindgen(js_class = EdgeGuard)]
 impl EdgeGuardHandle {
-    /// `new EdgeGuard(config)`: the configuration of `createEdgeVerifier`, `fetch` included.
+    /// `new EdgeGuard(config)`: the configuration of `createEdgeVerifier`, `fetch` and `timeout` included.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> JsResult<EdgeGuardHandle> {
         let run = || -> Result<EdgeGuardHandle, Error> {
-            let (rest, taken) = split_options(&config, &["fetch"]);
+            let (fetcher, rest) = Fetcher::from_options(&config)?;
             let config: EdgeConfig = required_options("createEdgeVerifier config", &rest)?;
             let guard = EdgeGuard::new(&config)?;
             let uri = config.jwks_uri.as_deref().ok_or_else(|| {
                 Error::InvalidRequest("createEdgeVerifier config: jwksUri is required".into())
             })?;
             let policy = config.jwks_cache.unwrap_or_default().policy();
-            let remote = RemoteJwks::from_cache(
-                JwksCache::new(uri, policy)?,
-                fetch_fn(taken.first().unwrap_or(&JsValue::UNDEFINED))?,
-            );
+            let remote = RemoteJwks::from_cache(JwksCache::new(uri, policy)?, fetcher);
             Ok(EdgeGuardHandle {
                 guard: RefCell::new(guard),
                 remote,
