@@ -8,6 +8,7 @@ use jwt_compact::AlgorithmSignature as _;
 use jwt_compact::alg as jc;
 use oidc_edge::client::introspect::parse_introspection_response;
 use oidc_edge::client::parse_token_response;
+use oidc_edge::client::revoke::parse_revocation_response;
 use oidc_edge::client::{CallbackExpectation, parse_callback};
 use oidc_edge::client::{bearer_challenge_error, parse_userinfo_response};
 use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
@@ -338,8 +339,9 @@ pub fn scope(data: &[u8]) {
     }
 }
 
-/// The token, introspection and userinfo response parsers: the input is the status (first line), the
-/// `Content-Type` (second), the `WWW-Authenticate` (third), then the body.
+/// The token, introspection, revocation and userinfo response parsers: the input is the status (first line),
+/// the `Content-Type` (second), the `WWW-Authenticate` (third), then the body. A redirect (3xx, status 0) is
+/// never accepted, and always `http_error`, whatever the body.
 pub fn token_response(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut lines = text.splitn(4, '\n');
@@ -359,24 +361,51 @@ pub fn token_response(data: &[u8]) {
     if !challenge.is_empty() {
         response = response.with_header("WWW-Authenticate", challenge);
     }
+    let redirect = response.is_redirect();
+    let refused = |e: &Error| {
+        if redirect {
+            assert_code(e, &["http_error"]);
+        }
+    };
     for now in [NOW, u64::MAX] {
         match parse_token_response(&response, now) {
+            Ok(_) if redirect => panic!("a token response with status {status} was accepted"),
             Ok(t) => {
                 assert!(!t.access_token.is_empty());
                 if let (Some(at), Some(inn)) = (t.expires_at, t.expires_in) {
                     assert!(at >= inn);
                 }
             }
-            Err(e) => assert_code(&e, &["authorization_error", "http_error"]),
+            Err(e) => {
+                refused(&e);
+                assert_code(&e, &["authorization_error", "http_error"]);
+            }
         }
     }
     match parse_introspection_response(&response) {
-        Ok(m) => assert!(m.get("active").is_some_and(|a| a.is_boolean())),
-        Err(e) => assert_code(&e, &["authorization_error", "http_error"]),
+        Ok(m) => assert!(!redirect && m.get("active").is_some_and(|a| a.is_boolean())),
+        Err(e) => {
+            refused(&e);
+            assert_code(&e, &["authorization_error", "http_error"]);
+        }
+    }
+    match parse_revocation_response(&response) {
+        Ok(()) => assert!(response.is_success()),
+        Err(e) => {
+            refused(&e);
+            assert_code(&e, &["authorization_error", "http_error"]);
+        }
     }
     for sub in [None, Some("user-1")] {
-        if let Err(e) = parse_userinfo_response(&response, sub) {
-            assert_code(&e, &["authorization_error", "http_error", "invalid_claim"]);
+        match parse_userinfo_response(&response, sub) {
+            Ok(_) => assert!(
+                !redirect,
+                "a userinfo response with status {status} was accepted"
+            ),
+            Err(e) => {
+                refused(&e);
+                assert_code(&e, &["authorization_error", "http_error", "invalid_claim"]);
+            }
         }
     }
     if let Some(e) = bearer_challenge_error(challenge) {

@@ -33,7 +33,9 @@ function withCacheApi(fetchFn) {
       }
     }
     const res = await fetchFn(url, init);
-    if (res.ok) {
+    // A copy served later says nothing of a redirect a caller's fetch followed: never store one (the core
+    // refuses it now, and would trust the copy).
+    if (res.ok && !res.redirected) {
       try {
         const copy = new Response(res.clone().body, res);
         copy.headers.set(STORED_AT, String(nowSeconds()));

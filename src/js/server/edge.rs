@@ -4,7 +4,7 @@
 use super::jwks::RemoteJwks;
 use crate::error::Error;
 use crate::js::convert::{JsResult, required_options, to_js_error};
-use crate::js::http::{fetch_fn, now_or, split_options};
+use crate::js::http::{Fetcher, now_or};
 use crate::server::JwksCache;
 use crate::server::{Decision, EdgeConfig, EdgeGuard, EdgeRequest};
 use js_sys::{Array, Object, Promise, Reflect};
@@ -45,21 +45,18 @@ pub struct EdgeGuardHandle {
 
 #[wasm_bindgen(js_class = EdgeGuard)]
 impl EdgeGuardHandle {
-    /// `new EdgeGuard(config)`: the configuration of `createEdgeVerifier`, `fetch` included.
+    /// `new EdgeGuard(config)`: the configuration of `createEdgeVerifier`, `fetch` and `timeout` included.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> JsResult<EdgeGuardHandle> {
         let run = || -> Result<EdgeGuardHandle, Error> {
-            let (rest, taken) = split_options(&config, &["fetch"]);
+            let (fetcher, rest) = Fetcher::from_options(&config)?;
             let config: EdgeConfig = required_options("createEdgeVerifier config", &rest)?;
             let guard = EdgeGuard::new(&config)?;
             let uri = config.jwks_uri.as_deref().ok_or_else(|| {
                 Error::InvalidRequest("createEdgeVerifier config: jwksUri is required".into())
             })?;
             let policy = config.jwks_cache.unwrap_or_default().policy();
-            let remote = RemoteJwks::from_cache(
-                JwksCache::new(uri, policy)?,
-                fetch_fn(taken.first().unwrap_or(&JsValue::UNDEFINED))?,
-            );
+            let remote = RemoteJwks::from_cache(JwksCache::new(uri, policy)?, fetcher);
             Ok(EdgeGuardHandle {
                 guard: RefCell::new(guard),
                 remote,
