@@ -53,10 +53,17 @@ for (const stream of [process.stdout, process.stderr]) stream.on("error", () => 
 
 if (!existsSync(join(pkg, "oidc_edge_bg.wasm"))) throw new Error(`no package at ${pkg} (run make pkg)`);
 
+/** A package's type declarations as one text: `file` and the files it re-exports (`export * from`). */
+function declarations(file) {
+  const text = readFileSync(join(pkg, file), "utf8");
+  const parts = [...text.matchAll(/^export \* from "\.\/(.+)\.js";$/gm)].map((m) => declarations(join(dirname(file), `${m[1]}.d.ts`)));
+  return [text, ...parts].join("\n");
+}
+
 /** The verified-token cache option, when the package's types declare one on TokenVerifier's options. */
 function detectCacheOption() {
   if (process.env.BENCH_CACHE_OPTION) return JSON.parse(process.env.BENCH_CACHE_OPTION);
-  const dts = readFileSync(join(pkg, "index.d.ts"), "utf8");
+  const dts = declarations("index.d.ts");
   if (/\bcache\??\s*:\s*\{\s*maxEntries\??\s*:/.test(dts)) return { cache: { maxEntries: 1024 } };
   if (/\bcacheSize\??\s*:/.test(dts)) return { cacheSize: 1024 };
   if (/\btokenCacheSize\??\s*:/.test(dts)) return { tokenCacheSize: 1024 };

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds pkg/, the npm package: release wasm -> wasm-bindgen (web glue, shared by every entry point) ->
 # wasm-opt from npm's binaryen (Debian's 108 emits modules that fail at load) -> the hand-written entry
-# points, types and package.json from js/. Then the SPA entry (`oidc-edge/spa`): the crate without default
-# features, profile release-spa, its own glue and .wasm. Prints the raw and gzipped size of every file it ships.
+# points, types and package.json from js/ (js/package.json's "files" says which). Then the SPA entry
+# (`oidc-edge/spa`): the crate without default features, profile release-spa, its own glue and .wasm. Prints
+# the raw and gzipped size of every file it ships.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +25,19 @@ wasm-bindgen "$spa_wasm" --out-dir "$out" --out-name oidc_edge_spa --target web 
 # Size first, measured on the gzipped file: binaryen's inlining grows it (-Oz: +5%), so it is off.
 node_modules/.bin/wasm-opt "$out/oidc_edge_spa_bg.wasm" -o "$out/oidc_edge_spa_bg.wasm" -O2 -fimfs=0 -ocimfs=0 \
   --strip-debug "${features[@]}"
-cp js/api.js js/edge.js js/node.js js/web.js js/workerd.js js/spa.js js/index.d.ts js/spa.d.ts js/package.json "$out/"
-cp README.md "$out/README.md"
+# What ships is js/package.json's "files", the one list: the hand-written files from js/, README.md from the
+# root; the others are wasm-bindgen's output, already in pkg/.
+node -p 'JSON.parse(require("fs").readFileSync("js/package.json", "utf8")).files.join("\n")' | while read -r f; do
+  if [ -e "js/$f" ]; then
+    mkdir -p "$out/$(dirname "$f")" && cp "js/$f" "$out/$f"
+  elif [ "$f" = README.md ]; then
+    cp README.md "$out/README.md"
+  elif [ ! -e "$out/$f" ]; then
+    echo "js/package.json ships $f, which nothing builds" >&2
+    exit 1
+  fi
+done
+cp js/package.json "$out/"
 
 size() { printf '%-24s %10d %10d\n' "$1" "$(cat "${@:2}" | wc -c)" "$(for f in "${@:2}"; do gzip -9c "$f"; done | wc -c)"; }
 printf '\n%-24s %10s %10s\n' "pkg/ file" "raw B" "gzip B"

@@ -187,4 +187,35 @@ mod tests {
             "the authorization server answered access_denied: user said no"
         );
     }
+
+    /// The strings `Error::code` returns, read from its own source (every arm of its match).
+    fn rust_codes() -> Vec<&'static str> {
+        let body = include_str!("error.rs")
+            .split("pub fn code(&self)")
+            .nth(1)
+            .and_then(|rest| rest.split("\n    }\n").next())
+            .unwrap();
+        body.split("=> \"")
+            .skip(1)
+            .map(|arm| arm.split('"').next().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_typescript_union_lists_every_code() {
+        let dts = include_str!("../js/types/errors.d.ts");
+        let union = dts
+            .split("export type OidcEdgeErrorCode =")
+            .nth(1)
+            .and_then(|rest| rest.split(';').next())
+            .unwrap();
+        let mut ts: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
+        let mut rust = rust_codes();
+        ts.sort_unstable();
+        rust.sort_unstable();
+        assert_eq!(
+            rust, ts,
+            "OidcEdgeErrorCode in js/types/errors.d.ts must list exactly the codes of Error::code"
+        );
+    }
 }

@@ -5,9 +5,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import * as api from "oidc-edge";
 import * as spaApi from "oidc-edge/spa";
 
@@ -27,9 +27,15 @@ before(() => {
 after(() => rmSync(project, { recursive: true, force: true }));
 
 test("the packed tarball ships exactly the files the exports map needs", () => {
-  const installed = readdirSync(join(project, "node_modules", "oidc-edge")).sort();
-  assert.deepEqual(installed, ["README.md", "api.js", "edge.js", "index.d.ts", "node.js", "oidc_edge.js", "oidc_edge_bg.wasm",
-    "oidc_edge_spa.js", "oidc_edge_spa_bg.wasm", "package.json", "spa.d.ts", "spa.js", "web.js", "workerd.js"]);
+  const dir = join(project, "node_modules", "oidc-edge");
+  const installed = readdirSync(dir, { recursive: true }).filter((f) => statSync(join(dir, f)).isFile()).sort();
+  // js/package.json's `files` is the one list of what ships (scripts/build-pkg.sh copies it).
+  const manifest = JSON.parse(readFileSync(join(root, "js/package.json"), "utf8"));
+  assert.deepEqual(installed, [...manifest.files, "package.json"].sort());
+  const targets = (e) => (typeof e === "string" ? [e] : Object.values(e).flatMap(targets));
+  for (const target of [manifest.types, manifest.main, manifest.module, ...targets(manifest.exports)]) {
+    assert.ok(installed.includes(target.replace(/^\.\//, "")), `${target} is in the exports map but not shipped`);
+  }
 });
 
 test("node -e importing oidc-edge prints a PKCE pair", () => {
@@ -65,12 +71,14 @@ test("node -e importing oidc-edge/spa from the installed package verifies an HS2
   assert.equal(out.trim(), "s s");
 });
 
-/** The names a .d.ts declares as runtime values: functions, classes, consts, and value re-exports. */
+/** The names a .d.ts declares as runtime values: functions, classes, consts, and value re-exports (following
+ *  `export * from`, which index.d.ts uses for its parts in types/). */
 function declaredValues(file) {
   const dts = readFileSync(join(pkgDir, file), "utf8");
   const own = [...dts.matchAll(/^export (?:declare )?(?:function|class|const) (\w+)/gm)].map((m) => m[1]);
   const reexported = [...dts.matchAll(/^export \{([^}]*)\} from/gm)].flatMap((m) => m[1].split(",").map((n) => n.trim()).filter(Boolean));
-  return [...own, ...reexported].sort();
+  const parts = [...dts.matchAll(/^export \* from "\.\/(.+)\.js";$/gm)].flatMap((m) => declaredValues(join(dirname(file), `${m[1]}.d.ts`)));
+  return [...own, ...reexported, ...parts].sort();
 }
 
 test("every runtime export is declared in index.d.ts, and nothing else is", () => {

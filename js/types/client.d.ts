@@ -1,0 +1,557 @@
+// The sign-in client (src/client/): PKCE, discovery, the authorization request and callback, the token endpoint
+// and the other endpoint calls, sans-IO builders and parsers and the fetch helpers that chain them.
+
+import type { OidcEdgeError } from "./errors.js";
+import type { hasScopes, scopesOf } from "./scope.js";
+import type { Claims, TokenVerifier } from "./verify.js";
+import type { RemoteJwks, createEdgeVerifier } from "./server.js";
+// ---------------------------------------------------------------------------------------------------
+// PKCE (RFC 7636), state and nonce
+
+/** A PKCE challenge method: `S256` (use it) or `plain` (RFC 7636 §7.2: only where S256 is impossible). */
+export type CodeChallengeMethod = "S256" | "plain";
+
+/** A fresh PKCE pair. Keep `codeVerifier` secret until the token request. */
+export interface PkcePair {
+  codeVerifier: string;
+  codeChallenge: string;
+  codeChallengeMethod: CodeChallengeMethod;
+}
+
+/**
+ * Generates a PKCE verifier from the platform's secure random source and its challenge (RFC 7636 §4.1–4.2).
+ * @param opts.method `"S256"` (default) or `"plain"`.
+ * @param opts.verifierLength 43..128 characters, default 64.
+ * @throws OidcEdgeError `invalid_pkce_verifier` for a length outside 43..128; `invalid_request` for an
+ *   unknown method or option, or no secure random source.
+ */
+export function generatePkce(opts?: { method?: CodeChallengeMethod; verifierLength?: number }): PkcePair;
+
+/**
+ * The challenge for a verifier: `BASE64URL(SHA256(verifier))` for S256 (the default), the verifier for plain.
+ * @throws OidcEdgeError `invalid_pkce_verifier` when the verifier is not 43..128 characters of
+ *   `[A-Za-z0-9-._~]`; `invalid_request` for a method other than `"S256"`/`"plain"` or a non-string verifier.
+ */
+export function pkceChallenge(codeVerifier: string, method?: CodeChallengeMethod): string;
+
+/**
+ * `bytes` random bytes (16..512, default 32) as base64url: for `state` and `nonce`.
+ * @throws OidcEdgeError `invalid_request` for a size outside 16..512 or not an integer.
+ */
+export function randomToken(bytes?: number): string;
+
+// ---------------------------------------------------------------------------------------------------
+// Discovery (OpenID Connect Discovery 1.0, RFC 8414)
+
+/**
+ * Provider metadata with the provider's own snake_case member names. Members not listed here are kept as sent.
+ */
+export interface ProviderMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint?: string;
+  jwks_uri?: string;
+  userinfo_endpoint?: string;
+  end_session_endpoint?: string;
+  revocation_endpoint?: string;
+  introspection_endpoint?: string;
+  registration_endpoint?: string;
+  scopes_supported?: string[];
+  response_types_supported?: string[];
+  code_challenge_methods_supported?: string[];
+  id_token_signing_alg_values_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
+  [member: string]: unknown;
+}
+
+/**
+ * Checks a discovery document against the issuer you expect.
+ * @param json the document as JSON text (duplicate members are rejected) or as an object.
+ * @param expectedIssuer the issuer identifier, which `issuer` must equal exactly — a trailing slash counts
+ *   (OIDC Discovery §4.3).
+ * @throws OidcEdgeError `issuer_mismatch` when `issuer` differs; `invalid_metadata` when the document is not
+ *   an object, lacks `issuer` or `authorization_endpoint`, has a member of the wrong type, or an endpoint that
+ *   is not an https URL (http is accepted on loopback hosts only); `invalid_request` when `expectedIssuer`
+ *   is not an https URL without query and fragment.
+ */
+export function parseProviderMetadata(json: string | object, expectedIssuer: string): ProviderMetadata;
+
+// ---------------------------------------------------------------------------------------------------
+// Authorization request and callback (RFC 6749 §4.1, OIDC Core 3.1.2, RFC 7636, RFC 8707, RFC 9207)
+
+/** The parameters of an authorization request. */
+export interface AuthorizeRequest {
+  /** The provider's `authorization_endpoint`: https (http only on loopback), no fragment; its query is kept. */
+  authorizationEndpoint: string;
+  clientId: string;
+  /** Absolute URI without fragment, exactly as registered. */
+  redirectUri: string;
+  /** Space-separated string or list of scope tokens; at least one. */
+  scope: string | string[];
+  /** CSRF protection: a value from {@link randomToken}, kept until the callback. */
+  state: string;
+  /** Binds the ID token to this request; required when `responseType` includes `id_token`. */
+  nonce?: string;
+  /** From {@link generatePkce}. */
+  codeChallenge?: string;
+  /** Default `"S256"`; always sent with the challenge. */
+  codeChallengeMethod?: CodeChallengeMethod;
+  /** Default `"code"`. */
+  responseType?: string;
+  responseMode?: string;
+  /** Space-separated; `"none"` cannot be combined with other values. */
+  prompt?: string;
+  loginHint?: string;
+  /** Seconds. */
+  maxAge?: number;
+  acrValues?: string | string[];
+  /** RFC 8707 resource indicators: absolute URIs without fragment, one `resource` parameter each. */
+  resource?: string | string[];
+  /** Further parameters; none may repeat a parameter set above or in the endpoint's query. */
+  extraParams?: Record<string, string>;
+}
+
+/**
+ * Builds the URL to send the browser to. Values are form-encoded (UTF-8, spaces as `+`), the endpoint's own
+ * query parameters are kept, and every `resource` becomes its own parameter.
+ * @throws OidcEdgeError `invalid_request` for an endpoint that is not https (http only on loopback) or has a
+ *   fragment; a `redirectUri` that is not absolute or has a fragment; an empty or non-ASCII `clientId`/`state`;
+ *   no scope, or a scope token with a space, `"` or `\`; a challenge that does not fit its method, or a method
+ *   without a challenge; `prompt` `none` with other values; a `resource` that is not an absolute URI; a
+ *   parameter given twice; an unknown or mistyped member.
+ */
+export function buildAuthorizeUrl(req: AuthorizeRequest): string;
+
+/** What the callback must bring back. */
+export interface CallbackExpectation {
+  /** The `state` sent in the authorization request. */
+  state: string;
+  /** The provider's issuer; checked against the `iss` response parameter when present (RFC 9207). */
+  issuer?: string;
+  /** Make `iss` mandatory (for providers advertising `authorization_response_iss_parameter_supported`). */
+  requireIss?: boolean;
+}
+
+/** A successful authorization response. */
+export interface AuthorizationResponse {
+  code: string;
+  state: string;
+  iss?: string;
+}
+
+/**
+ * Reads the authorization response from the redirect URL (`location.href`): from the query, or from the
+ * fragment when the query holds neither `code` nor `error`. Checks `iss`, then `state`, then an error.
+ * @throws OidcEdgeError `state_mismatch` when `state` is missing or not the one sent; `authorization_error`
+ *   when the provider sent `error` (with `error`, `errorDescription`, `errorUri`); `issuer_mismatch` when
+ *   `iss` differs from `expect.issuer` (or is missing with `requireIss`); `invalid_request` for a URL that is
+ *   not absolute, a repeated parameter, a missing or empty `code`, or an empty expected state.
+ */
+export function parseCallback(url: string, expect: CallbackExpectation): AuthorizationResponse;
+
+/** The parameters of an RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2). */
+export interface EndSessionRequest {
+  /** The provider's `end_session_endpoint`: https (http only on loopback). */
+  endSessionEndpoint: string;
+  /** The ID token last issued to the client. */
+  idTokenHint?: string;
+  /** Absolute URI without fragment, registered with the provider; needs `idTokenHint` or `clientId`. */
+  postLogoutRedirectUri?: string;
+  state?: string;
+  clientId?: string;
+  logoutHint?: string;
+  uiLocales?: string;
+}
+
+/**
+ * Builds the logout URL to send the browser to.
+ * @throws OidcEdgeError `invalid_request` for an endpoint that is not https (http only on loopback); a
+ *   redirect URI that is not absolute or has a fragment; `postLogoutRedirectUri` without `idTokenHint` or
+ *   `clientId`; an empty value; an unknown or mistyped member.
+ */
+export function buildEndSessionUrl(req: EndSessionRequest): string;
+
+// Discovery with fetch
+
+/**
+ * Fetches and checks the provider's metadata: `{issuer}/.well-known/openid-configuration` (OIDC Discovery 1.0
+ * §4), then, when that answers 404 or 410, the RFC 8414 §3.1 location
+ * (`{origin}/.well-known/oauth-authorization-server{path}`). The document goes through
+ * {@link parseProviderMetadata}: `issuer` must equal `issuer` exactly. Redirects are refused and each fetch is
+ * bounded by `timeout`, as for every fetch helper (see {@link FetchLimits}).
+ * @param opts.fetch the fetch to use (default: `globalThis.fetch`).
+ * @param opts.timeout seconds each location may take, 1..300 (default 5).
+ * @throws OidcEdgeError `issuer_mismatch`, `invalid_metadata` as {@link parseProviderMetadata};
+ *   `http_error` (with `status`) for another non-2xx answer, a redirect (3xx, or `status` 0 in browsers), both
+ *   locations answering 404 (`status` 404), or a network failure or timeout (no `status`); `invalid_request` for
+ *   an issuer that is not https (http only on loopback), has a query or fragment, a bad `timeout`, or an unknown
+ *   option.
+ */
+export function discover(issuer: string, opts?: FetchLimits): Promise<ProviderMetadata>;
+
+/** The two discovery locations, in the order {@link discover} tries them: OIDC first, then RFC 8414. */
+export function discoveryUrls(issuer: string): [string, string];
+
+// ---------------------------------------------------------------------------------------------------
+// Token endpoint and friends (RFC 6749 §4–6, RFC 7636 §4.5, RFC 8693, RFC 7662, RFC 7009, OIDC Core §5.3)
+//
+// Two layers: `build*Request(...)` returns an {@link HttpRequest} to send with any HTTP client and
+// `parse*Response(...)` reads the answer (sans-IO: nothing is sent); the fetch helpers (`exchangeCode`,
+// `refreshTokens`, `clientCredentials`, `exchangeToken`, `introspect`, `revoke`, `userinfo`) do both with `fetch`.
+//
+// Errors common to every parser and helper:
+// - `http_error` with `status` for a redirect, whatever its body: a 3xx, an opaque redirect (`status` 0, what
+//   browsers give for `redirect: "manual"`), or an answer a caller's fetch got by following one
+//   (`redirected: true`). No redirect is ever followed (see {@link FetchLimits}).
+// - `authorization_error` when the body is an OAuth error (RFC 6749 §5.2: `{"error": …}`), whatever the status
+//   (some providers answer errors with 200); `error`, `errorDescription`, `errorUri` and the HTTP `status` are set.
+// - `http_error` with `status` for any other non-2xx answer, and for a 2xx answer that is not what the spec says
+//   (not a JSON object, duplicate JSON members, a required member missing or of the wrong type); `http_error`
+//   without `status` when `fetch` itself rejects (network, CORS, DNS) or the `timeout` passed ("timed out").
+// - `invalid_request` for bad options: unknown or mistyped members (misspellings are refused, not ignored), an
+//   endpoint that is not https (http only on loopback hosts), a parameter that would be sent twice.
+
+/** A request to send: also a valid `fetch` init, so `fetch(req.url, req)` sends it. Header names are lower-case. */
+export interface HttpRequest {
+  url: string;
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  /** `application/x-www-form-urlencoded` for POSTs; absent for GETs. */
+  body?: string;
+}
+
+/**
+ * A response to parse. `headers` may be a `Headers` (from fetch) or a plain object; `body` the text. Send the
+ * request without following redirects (`redirect: "manual"`): a 3xx or `status` 0 is refused (`http_error`).
+ */
+export interface HttpResponseInput {
+  status: number;
+  headers?: Headers | Record<string, string>;
+  body?: string;
+  /** `Response.redirected`: true when your client followed a redirect to get this; refused (`http_error`). */
+  redirected?: boolean;
+}
+
+/**
+ * Signs a client assertion: receives the JWS signing input (`BASE64URL(header).BASE64URL(claims)` as UTF-8
+ * bytes) and returns the signature — for ECDSA in the JWS `r || s` form (RFC 7518 §3.4, what WebCrypto
+ * produces), not DER. For keys held in a KMS or HSM.
+ */
+export type AssertionSigner = (signingInput: Uint8Array) => Promise<Uint8Array | ArrayBuffer>;
+
+/**
+ * How the client authenticates (OIDC Core §9, RFC 6749 §2.3). `method` defaults to `client_secret_basic` with a
+ * `clientSecret`, to `private_key_jwt` with a `clientAssertion` or a `key`, and to `none` otherwise.
+ *
+ * - `none`: public clients (SPAs, native apps); `client_id` goes in the body. Such clients must use PKCE.
+ * - `client_secret_basic`: `Authorization: Basic base64(urlencode(clientId) ":" urlencode(clientSecret))` —
+ *   each part form-urlencoded first (RFC 6749 §2.3.1), so a `:` or `%` in either survives.
+ * - `client_secret_post`: `client_id` and `client_secret` in the body.
+ * - `private_key_jwt` (RFC 7523 §2.2): a JWT signed with the client's private key, with `iss` = `sub` = clientId,
+ *   `aud` = `audience` (default: the URL of the endpoint called, as OIDC Core §9 says; the provider's issuer is
+ *   what draft-ietf-oauth-rfc7523bis recommends and most providers accept), a random `jti`, `iat` = now and
+ *   `exp` = now + `assertionLifetime` (default 60 s, at most 600). Give either `key` — a private WebCrypto
+ *   `CryptoKey` (RSASSA-PKCS1-v1_5 → RS256/384/512, RSA-PSS → PS256/384/512, ECDSA P-256/384/521 → ES256/384/512,
+ *   Ed25519 → EdDSA; the algorithm follows from the key) or an {@link AssertionSigner} callback (then `alg` is
+ *   required) — or a `clientAssertion` you signed yourself (e.g. with {@link createClientAssertion}). Only the
+ *   fetch helpers sign; the synchronous builders need `clientAssertion`.
+ */
+export interface ClientAuth {
+  clientId: string;
+  method?: "none" | "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+  clientSecret?: string;
+  clientAssertion?: string;
+  key?: CryptoKey | AssertionSigner;
+  /** `private_key_jwt` with a key: the JWS algorithm; required with a callback, checked against a CryptoKey. */
+  alg?: "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "EdDSA";
+  /** `private_key_jwt` with a key: the JWS `kid` of the client's key. */
+  keyId?: string;
+  /** `private_key_jwt` with a key: the assertion's `aud`. */
+  audience?: string;
+  /** `private_key_jwt` with a key: seconds until `exp` (1..600, default 60). */
+  assertionLifetime?: number;
+}
+
+/**
+ * Builds and signs a `private_key_jwt` client assertion (see {@link ClientAuth}), for the synchronous builders
+ * or for any other use. Each call makes a fresh `jti`: an assertion is for one request.
+ * @throws OidcEdgeError `invalid_request` for an empty or non-ASCII `clientId`/`audience`, a lifetime outside
+ *   1..600, a callback without `alg`, an `alg` the key cannot do, a callback that throws, rejects or returns
+ *   something other than bytes, or a signature of the wrong size (DER-encoded ECDSA); `invalid_jwk` for a
+ *   CryptoKey that is not a private signing key of a supported algorithm, or that `crypto.subtle.sign` refuses.
+ */
+export function createClientAssertion(opts: {
+  clientId: string;
+  audience: string;
+  key: CryptoKey | AssertionSigner;
+  alg?: ClientAuth["alg"];
+  keyId?: string;
+  /** Seconds, 1..600, default 60. */
+  lifetime?: number;
+  /** Seconds since the epoch, default `Date.now()`. */
+  now?: number;
+}): Promise<string>;
+
+/** The RFC 8693 §3 token types, by short name; any absolute URI is accepted too. */
+export type TokenType = "access_token" | "refresh_token" | "id_token" | "jwt" | "saml1" | "saml2" | (string & {});
+
+/** Members every token request may have. */
+interface TokenRequestBase {
+  /** The provider's `token_endpoint`: https (http only on loopback hosts). */
+  tokenEndpoint: string;
+  clientAuth: ClientAuth;
+  /** RFC 8707 resource indicators: absolute URIs, one `resource` parameter each. */
+  resource?: string | string[];
+  /** Further parameters; none may repeat one set by the grant or by client authentication. */
+  extraParams?: Record<string, string>;
+}
+
+/** Authorization code exchange (RFC 6749 §4.1.3) with PKCE (RFC 7636 §4.5). */
+export interface CodeExchange extends TokenRequestBase {
+  /** The `code` from {@link parseCallback}. */
+  code: string;
+  /** The `redirectUri` of the authorization request, exactly. */
+  redirectUri: string;
+  /** The PKCE verifier ({@link generatePkce}); required for public clients (`none`), checked (43..128 chars). */
+  codeVerifier?: string;
+}
+
+/** Refresh (RFC 6749 §6). */
+export interface Refresh extends TokenRequestBase {
+  refreshToken: string;
+  /** A scope no wider than the original grant's (narrowing is allowed, widening is not). */
+  scope?: string | string[];
+}
+
+/** Client credentials (RFC 6749 §4.4): confidential clients only. */
+export interface ClientCredentialsGrant extends TokenRequestBase {
+  scope?: string | string[];
+}
+
+/** Token exchange (RFC 8693 §2.1). */
+export interface TokenExchange extends TokenRequestBase {
+  /** The token the new one is about: e.g. an ID token or an access token. */
+  subjectToken: string;
+  /** e.g. `"id_token"` or `"access_token"` (sent as `urn:ietf:params:oauth:token-type:…`). */
+  subjectTokenType: TokenType;
+  /** Delegation: the acting party's token, with `actorTokenType` (both or neither). */
+  actorToken?: string;
+  actorTokenType?: TokenType;
+  requestedTokenType?: TokenType;
+  /** Logical names of the target services, one `audience` parameter each. */
+  audience?: string | string[];
+  scope?: string | string[];
+}
+
+/**
+ * How every request the package sends is bounded: the fetch helpers ({@link discover}, {@link exchangeCode},
+ * {@link refreshTokens}, {@link clientCredentials}, {@link exchangeToken}, {@link introspect}, {@link revoke},
+ * {@link userinfo}), {@link RemoteJwks} (and so a {@link TokenVerifier} over one) and {@link createEdgeVerifier}.
+ *
+ * - No redirect is followed (only the configured URL is ever fetched: a `jwks_uri` that redirects elsewhere must
+ *   not make that server's keys trusted, a POST must not resend credentials). Every request is sent with
+ *   `redirect: "manual"`; a 3xx answer, the opaque redirect browsers give for it (`status` 0, `type`
+ *   `"opaqueredirect"`) and an answer a caller's `fetch` got by following one anyway (`Response.redirected`)
+ *   are `http_error` with that `status`, whatever the body, and the message says redirects are refused.
+ * - Each exchange (connection, headers and the whole body) must finish within `timeout` seconds, else it is
+ *   `http_error` without `status` ("timed out"). The `fetch` gets an `AbortSignal` (`init.signal`:
+ *   `AbortSignal.timeout`, or an `AbortController` and a timer where that is missing) and is not waited for
+ *   past the timeout even if it ignores the signal. A {@link RemoteJwks} then keeps serving its last good set.
+ */
+export interface FetchLimits {
+  /**
+   * The fetch to use (default: `globalThis.fetch`). It is called as `fetch(url, init)` with
+   * `init.redirect === "manual"` and `init.signal`; keep both (a fetch that follows redirects is refused).
+   */
+  fetch?: typeof fetch;
+  /**
+   * Seconds one exchange may take: an integer in 1..300, default 5. Seconds like every other time option of
+   * the package (so a value in milliseconds, e.g. 5000, is refused rather than waited for). NaN, ±Infinity,
+   * a fraction, a string or `null` is `invalid_request`: a timeout cannot be turned off.
+   */
+  timeout?: number;
+}
+
+/** Options of every fetch helper: {@link FetchLimits} (`fetch`, `timeout`) and `now`. */
+export interface FetchOptions extends FetchLimits {
+  /** Seconds since the epoch, for `expiresAt` and client assertions (default `Date.now()`). */
+  now?: number;
+}
+
+/** A successful token response (RFC 6749 §5.1, RFC 8693 §2.2.1). */
+export interface TokenSet {
+  accessToken: string;
+  /**
+   * `"Bearer"` for any case of `bearer` — and when the provider omitted `token_type` (RFC 6749 makes it
+   * required, but some providers leave it out); other types (`"DPoP"`, RFC 8693's `"N_A"`) as sent.
+   */
+  tokenType: string;
+  /** `expires_in`, seconds (a non-negative integer; a string such as `"3600"` is refused). */
+  expiresIn?: number;
+  /** `now + expires_in`, seconds since the epoch. */
+  expiresAt?: number;
+  refreshToken?: string;
+  /** NOT verified: verify it (`TokenVerifier.verifyIdToken`) before trusting a claim in it. */
+  idToken?: string;
+  /** Granted scope; absent means the scope requested (RFC 6749 §5.1). */
+  scope?: string;
+  /** RFC 8693 token exchange: the type of `accessToken`. */
+  issuedTokenType?: string;
+  /** Every member of the response, as sent (provider extensions). */
+  raw: Record<string, unknown>;
+}
+
+/**
+ * Builds a token request for any grant, chosen by `grantType`. Members that do not belong to the grant are refused.
+ * @throws OidcEdgeError `invalid_request` (see above; also: an unknown `grantType`, a member the grant requires
+ *   missing, a public client exchanging a code without `codeVerifier`, a public client asking for
+ *   `client_credentials`, a scope token with a space, `"` or `\`, `actorToken` without `actorTokenType`, a
+ *   `clientAuth.key` — sign first with {@link createClientAssertion}); `invalid_pkce_verifier` for a verifier
+ *   outside RFC 7636 §4.1.
+ */
+export function buildTokenRequest(
+  req:
+    | (CodeExchange & { grantType: "authorization_code" })
+    | (Refresh & { grantType: "refresh_token" })
+    | (ClientCredentialsGrant & { grantType: "client_credentials" })
+    | (TokenExchange & { grantType: "urn:ietf:params:oauth:grant-type:token-exchange" }),
+): HttpRequest;
+
+/**
+ * Reads a token endpoint response (see the common errors above).
+ * @param opts.now seconds since the epoch for `expiresAt` (default `Date.now()`).
+ * @throws OidcEdgeError `authorization_error` (e.g. `invalid_grant` with status 400 for a used or expired code,
+ *   `invalid_client` with 401); `http_error` for a non-2xx answer without an OAuth error, or a 2xx answer without
+ *   a non-empty string `access_token`, or with `expires_in` not a non-negative integer, or `token_type`,
+ *   `refresh_token`, `id_token`, `scope`, `issued_token_type` not strings; `invalid_request` for a response
+ *   object without an integer `status` or with a non-string `body`.
+ */
+export function parseTokenResponse(res: HttpResponseInput, opts?: { now?: number }): TokenSet;
+
+/** Exchanges an authorization code (build + fetch + parse). Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
+export function exchangeCode(opts: CodeExchange & FetchOptions): Promise<TokenSet>;
+/** Refreshes tokens. Errors: {@link buildTokenRequest}, {@link parseTokenResponse} (`invalid_grant` for a revoked refresh token). */
+export function refreshTokens(opts: Refresh & FetchOptions): Promise<TokenSet>;
+/** Gets a token for the client itself. Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
+export function clientCredentials(opts: ClientCredentialsGrant & FetchOptions): Promise<TokenSet>;
+/** RFC 8693 token exchange. Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
+export function exchangeToken(opts: TokenExchange & FetchOptions): Promise<TokenSet>;
+
+/** An introspection request (RFC 7662 §2.1). */
+export interface IntrospectionRequest {
+  /** The provider's `introspection_endpoint`. */
+  introspectionEndpoint: string;
+  /** The endpoint requires client authentication (usually a resource server's credentials). */
+  clientAuth: ClientAuth;
+  token: string;
+  tokenTypeHint?: "access_token" | "refresh_token" | (string & {});
+  extraParams?: Record<string, string>;
+}
+
+/**
+ * An introspection response (RFC 7662 §2.2) with its own member names, so it can go to `scopesOf` /
+ * `hasScopes`. When `active` is false, nothing else about the token should be trusted.
+ */
+export interface IntrospectionResult {
+  active: boolean;
+  scope?: string;
+  client_id?: string;
+  username?: string;
+  token_type?: string;
+  exp?: number;
+  iat?: number;
+  nbf?: number;
+  sub?: string;
+  aud?: string | string[];
+  iss?: string;
+  jti?: string;
+  [member: string]: unknown;
+}
+
+/** Builds an introspection request. @throws OidcEdgeError `invalid_request`: an empty token or hint, see above. */
+export function buildIntrospectionRequest(req: IntrospectionRequest): HttpRequest;
+/**
+ * Reads an introspection response.
+ * @throws OidcEdgeError `http_error` for a missing or non-boolean `active`, or a registered member of the wrong
+ *   type (`scope`, `client_id`, `username`, `token_type`, `sub`, `iss`, `jti` strings; `exp`, `iat`, `nbf`
+ *   numbers; `aud` string or string array); the common errors above.
+ */
+export function parseIntrospectionResponse(res: HttpResponseInput): IntrospectionResult;
+/** Introspects a token (build + fetch + parse). */
+export function introspect(opts: IntrospectionRequest & FetchOptions): Promise<IntrospectionResult>;
+
+/** A revocation request (RFC 7009 §2.1). Public clients revoke their own tokens with `method: "none"`. */
+export interface RevocationRequest {
+  /** The provider's `revocation_endpoint`. */
+  revocationEndpoint: string;
+  clientAuth: ClientAuth;
+  token: string;
+  tokenTypeHint?: "access_token" | "refresh_token" | (string & {});
+  extraParams?: Record<string, string>;
+}
+
+/** Builds a revocation request. @throws OidcEdgeError `invalid_request`: see above. */
+export function buildRevocationRequest(req: RevocationRequest): HttpRequest;
+/**
+ * Reads a revocation response: any 2xx is success (RFC 7009 §2.2: also for unknown or already revoked tokens).
+ * @throws OidcEdgeError `authorization_error` (e.g. `unsupported_token_type`); `http_error` otherwise — 503 means
+ *   retry later (§2.2.1).
+ */
+export function parseRevocationResponse(res: HttpResponseInput): void;
+/** Revokes a token (build + fetch + parse). */
+export function revoke(opts: RevocationRequest & FetchOptions): Promise<void>;
+
+/**
+ * What the UserInfo endpoint answered (OIDC Core §5.3.2):
+ * - `{ format: "json", claims }`: JSON claims, `sub` checked (no `verifier` given);
+ * - `{ format: "jwt", jwt, claims }`: a signed response (the client registered `userinfo_signed_response_alg`)
+ *   verified with the `verifier` given — `claims` is only there once verified;
+ * - `{ format: "jwt", jwt }` without `claims`: a JWT answered when no `verifier` was given, returned as is and NOT
+ *   verified: pass a `verifier`, or call {@link TokenVerifier.verifyUserinfo}, before using a claim.
+ */
+export type UserinfoResult =
+  | { format: "json"; claims: { sub: string; [claim: string]: unknown } }
+  | { format: "jwt"; jwt: string; claims: Claims & { sub: string } }
+  | { format: "jwt"; jwt: string; claims?: undefined };
+
+/**
+ * The options of {@link parseUserinfoResponse} and {@link userinfo}.
+ * @property expectedSubject the ID token's `sub`, which the response's must equal (OIDC Core §5.3.4).
+ * @property verifier for a client that registered `userinfo_signed_response_alg`: the {@link TokenVerifier} of
+ *   the provider (its `issuer`, its keys, and the client id as `clientId` or the only `audience`). The response
+ *   must then be a JWT (a JSON answer is `http_error`: unsigned claims would be a silent downgrade), verified
+ *   as {@link TokenVerifier.verifyUserinfo} does. The verifier is shared, not consumed.
+ * @property now the time in seconds for the JWT's `exp`/`nbf`/`iat` (default: the clock).
+ */
+export interface UserinfoParseOptions {
+  expectedSubject?: string;
+  verifier?: TokenVerifier;
+  now?: number;
+}
+
+/**
+ * Builds the UserInfo request: `GET` with `Authorization: Bearer <accessToken>` (RFC 6750 §2.1).
+ * @throws OidcEdgeError `invalid_request` for an endpoint that is not https (http only on loopback), or an access
+ *   token that is empty or not an RFC 6750 `b64token` (it goes into a header).
+ */
+export function buildUserinfoRequest(req: { userinfoEndpoint: string; accessToken: string }): HttpRequest;
+/**
+ * Reads a UserInfo response; with `opts.verifier`, requires and verifies a signed one (synchronously, with the
+ * Rust algorithms; {@link userinfo} uses WebCrypto).
+ * @throws OidcEdgeError `authorization_error` for a `WWW-Authenticate: Bearer error="…"` challenge (RFC 6750 §3:
+ *   `invalid_token` with 401, `insufficient_scope` with 403) or an OAuth error body; `http_error` for another
+ *   non-2xx answer, a JSON body that is not an object or lacks a string `sub`, an `application/jwt` body that is
+ *   not a compact JWS/JWE, or a JSON answer when a `verifier` was given; `invalid_claim` when `sub` is not
+ *   `expectedSubject`; with a `verifier`, every error of {@link TokenVerifier.verifyUserinfo}; `invalid_request`
+ *   for a `verifier` that is not a {@link TokenVerifier}, a bad `now` or an unknown option.
+ */
+export function parseUserinfoResponse(res: HttpResponseInput, opts?: UserinfoParseOptions): UserinfoResult;
+/**
+ * Calls the UserInfo endpoint (build + fetch + parse); with `verifier`, the signed response is verified with the
+ * signature checked by WebCrypto (as {@link TokenVerifier.verifyUserinfoAsync}).
+ * @throws OidcEdgeError (rejects) those of {@link buildUserinfoRequest} and {@link parseUserinfoResponse}, and
+ *   `http_error` when the fetch fails, times out or is answered with a redirect.
+ */
+export function userinfo(
+  opts: { userinfoEndpoint: string; accessToken: string } & UserinfoParseOptions & FetchOptions,
+): Promise<UserinfoResult>;

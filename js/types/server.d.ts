@@ -1,0 +1,203 @@
+// The resource server (src/server/): RemoteJwks and the edge verifier.
+
+import type { OidcEdgeError } from "./errors.js";
+import type { FetchLimits } from "./client.js";
+import type { ScopeRequirement } from "./scope.js";
+import type { Claims, JwkSet, JwsAlgorithm, TokenVerifier, TokenVerifierOptions } from "./verify.js";
+// ---------------------------------------------------------------------------------------------------
+// Remote JWKS
+
+/** A JWK set as published (RFC 7517 §5). */
+export interface JwksDocument {
+  keys: Array<{ kty: string; kid?: string; [member: string]: unknown }>;
+}
+
+/**
+ * The provider's JWK set, fetched from one fixed `jwks_uri` and cached:
+ * - fresh for the response's `Cache-Control: max-age` less its `Age` header, bounded to `minMaxAge`..`maxMaxAge` (default 60 s..24 h),
+ *   `defaultMaxAge` (10 min) without one, `minMaxAge` for `no-cache`/`no-store`;
+ * - a `kid` not in the set triggers a refetch (key rotation), at most once per `cooldown` (default 30 s) however
+ *   many unknown `kid`s arrive — a flood of made-up `kid`s costs the provider one request per cooldown;
+ * - when a fetch fails, the last good set keeps being served, and the next attempt waits for the cooldown;
+ * - a fetched set with no usable key (`invalid_jwk`, `weak_key`, see {@link JwkSet.fromJson}) counts as a failed
+ *   fetch: the last good set keeps being served;
+ * - a refetch (expired set, unknown `kid`) is sent with `Cache-Control: no-cache`, so shared caches revalidate;
+ * - concurrent calls share one fetch in flight;
+ * - only `jwksUri` is ever fetched, never a URL from a token (`jku`, `x5u`), and never one it redirects to: a
+ *   3xx (or `status` 0 in browsers) is a failed fetch, `http_error` (see {@link FetchLimits});
+ * - each fetch must finish within `timeout` seconds (default 5): one that stalls is a failed fetch, and the last
+ *   good set keeps being served.
+ *
+ * Pass it as `jwks` to a {@link TokenVerifier}: the verifier then reads the current set at each (synchronous)
+ * verification, and {@link TokenVerifier.ensureKeys} fetches what a token needs first.
+ * @throws OidcEdgeError (constructor) `invalid_request` for a `jwksUri` that is not https (http only on
+ *   loopback), bounds with `minMaxAge <= defaultMaxAge <= maxMaxAge` violated, a `timeout` that is not an
+ *   integer in 1..300, or an unknown option.
+ */
+export class RemoteJwks {
+  constructor(
+    jwksUri: string,
+    opts?: FetchLimits & {
+      /** Seconds between fetches triggered by unknown `kid`s or after a failure (default 30). */
+      cooldown?: number;
+      /** Seconds of freshness without `Cache-Control: max-age` (default 600). */
+      defaultMaxAge?: number;
+      /** Lower bound on freshness (default 60). */
+      minMaxAge?: number;
+      /** Upper bound on freshness (default 86400). */
+      maxMaxAge?: number;
+    },
+  );
+  /**
+   * The key set, fetched first when there is none yet, when it is stale, or when `kid` is not in it (subject to the
+   * cooldown). The set may still lack `kid` (the cooldown held, or the provider does not have it): the verifier then
+   * reports `key_not_found`.
+   *
+   * Resolves to the current {@link JwkSet} (its usable keys; parsed once per fetch).
+   * @param opts.now seconds since the epoch (default `Date.now()`), for tests and deterministic callers.
+   * @throws OidcEdgeError when there is no set to serve: `http_error` (with `status` for a non-2xx answer or a
+   *   redirect, without for a network failure or a timeout), `invalid_jwk` (the body is not a JWK set, or holds no usable key) or `weak_key`
+   *   (every key too weak); `invalid_request` for a non-string `kid`.
+   */
+  getKeySet(kid?: string, opts?: { now?: number }): Promise<JwkSet>;
+  /** The `kid`s of the current set (empty before the first fetch). */
+  readonly keyIds: string[];
+  readonly jwksUri: string;
+  /** When the current set was fetched (seconds since the epoch), `undefined` before. */
+  readonly fetchedAt: number | undefined;
+  /** Releases the wasm memory of this object. */
+  free(): void;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Edge verifier (Cloudflare Workers, Deno, Vercel / Netlify edge functions, Node 20+)
+
+/** One route of the edge verifier's table. First match wins; no match is `404` (deny by default). */
+export interface EdgeRoute {
+  /** `"GET"`, `"GET,HEAD"`, `["PUT", "PATCH"]` or `"*"`; upper case. */
+  method: string | string[];
+  /**
+   * An absolute path pattern: literal segments (exact, case-sensitive), `:name` (one non-empty segment), a final
+   * `*` (the rest, possibly nothing). One trailing slash in the request is ignored.
+   */
+  path: string;
+  /** A {@link ScopeRequirement} expression the token's scopes must satisfy (`"orders.read or admin"`). */
+  scopes?: string;
+  /** No token needed (cannot be combined with `scopes`). */
+  public?: boolean;
+}
+
+/** CORS of the edge verifier. */
+export interface EdgeCorsConfig {
+  /** Exact origins (`"https://app.example.com"`; a list, or one string with commas), or `"*"`. */
+  allowedOrigins: string | string[];
+  /** Methods a preflight may ask for. Default `GET, HEAD, POST, PUT, PATCH, DELETE`. */
+  allowedMethods?: string | string[];
+  /** Request headers a preflight may ask for (any case). Default `authorization, content-type`. */
+  allowedHeaders?: string | string[];
+  /** Response headers the app may read; `WWW-Authenticate` always is. */
+  exposedHeaders?: string | string[];
+  /** `Access-Control-Max-Age` of preflight answers, seconds. Default 600. */
+  maxAge?: number;
+  /** `Access-Control-Allow-Credentials: true`; not with `"*"`. */
+  allowCredentials?: boolean;
+}
+
+/** The configuration of {@link createEdgeVerifier}. Unknown or mistyped members are `invalid_request`. */
+export interface EdgeVerifierConfig {
+  /** `iss` must equal it exactly. */
+  issuer: string;
+  /** `aud` must contain one of them. */
+  audience: string | string[];
+  /** The provider's JWKS URL (https; http only on loopback). Only this URL is ever fetched. */
+  jwksUri: string;
+  /** The route table, or that array as JSON text (as it comes from an environment variable). */
+  routes: EdgeRoute[] | string;
+  /** The `realm` of every `WWW-Authenticate` challenge (printable ASCII). */
+  realm?: string;
+  /** Seconds of leeway for `exp` and `nbf`. Default 0. */
+  clockTolerance?: number;
+  /** Narrows the accepted algorithms (see {@link TokenVerifierOptions.algorithms}). */
+  algorithms?: JwsAlgorithm[];
+  /** RFC 9068 strict mode: `typ` must be `at+jwt`; `sub`, `client_id`, `iat`, `jti` required. Default false. */
+  strict?: boolean;
+  /** Send the failure's message as `error_description` in challenges. Default false (it helps probing). */
+  errorDescription?: boolean;
+  /** CORS: preflights answered at the edge, CORS headers on every answer to an allowed origin. Default: none. */
+  cors?: EdgeCorsConfig;
+  /** The JWKS cache timings (see {@link RemoteJwks}); seconds. */
+  jwksCache?: { cooldown?: number; defaultMaxAge?: number; minMaxAge?: number; maxMaxAge?: number };
+  /**
+   * The verified-token cache, opt-in: tokens kept by the SHA-256 of the whole token, never served at or past
+   * their `exp` (re-checked at every hit against the clock), dropped when the key set changes; the route's scope
+   * requirement is still checked at every request. `maxEntries`: 1..1 000 000 (oldest evicted first, expired
+   * before that).
+   */
+  tokenCache?: { maxEntries: number };
+  /**
+   * Cache the JWKS response in the Cache API (`caches.default`, Cloudflare Workers) across isolates, fresh for
+   * what is left of its `max-age` (its `Age` is tracked); refetches bypass and refresh it. Silently plain `fetch` where there is no Cache API. Default true.
+   */
+  cacheApi?: boolean;
+  /**
+   * The `fetch` for the JWKS (default `globalThis.fetch`), called with `redirect: "manual"` and a `signal`
+   * (see {@link FetchLimits}): a JWKS URL that redirects is a failed fetch, never followed.
+   */
+  fetch?: typeof fetch;
+  /**
+   * Seconds a JWKS fetch may take (1..300, default 5; see {@link FetchLimits}). A request waiting for keys gets
+   * the last good set when the fetch times out, or `503` when there is none.
+   */
+  timeout?: number;
+}
+
+/** What the edge verifier says about a request. */
+export type EdgeVerifierResult =
+  | {
+      ok: true;
+      /** The verified claims; `undefined` on a public route. */
+      claims: Claims | undefined;
+      /** The token's scopes (`scope`, else `scp`); empty on a public route. */
+      scopes: string[];
+      /** The matched route's `path` pattern. */
+      route: string;
+      /** Headers to add to the response you send back (CORS), as `[name, value]` pairs. */
+      headers: [string, string][];
+    }
+  | {
+      ok: false;
+      /**
+       * The answer to send as is:
+       * - `204` to an allowed CORS preflight, `403` `{"error":"cors_not_allowed"}` to another;
+       * - `400` `WWW-Authenticate: Bearer …, error="invalid_request"` for a path the route table refuses to read
+       *   (`//`, dot segments, `%2F`, `%2E`, `%5C`);
+       * - `404` `{"error":"not_found"}` when no route matches;
+       * - `401` `WWW-Authenticate: Bearer realm="…"` without `Authorization` or with another scheme;
+       * - `401` `…, error="invalid_token"` for a malformed `Bearer` value or a token that fails verification
+       *   (signature, `alg`, `kid`, `iss`, `aud`, `exp`, `nbf`, `typ`…);
+       * - `403` `…, error="insufficient_scope", scope="…"` when the route's scopes are not granted;
+       * - `503` when no key set could be fetched at all (the JWKS URL failed, redirected or timed out).
+       *
+       * Bodies are `{"error": "…"}` JSON with `Cache-Control: no-store`.
+       */
+      response: Response;
+    };
+
+/**
+ * The edge verifier: `const verify = createEdgeVerifier(config)`, once per isolate; then
+ * `const result = await verify(request)` for each request. Every decision — route, CORS, token, scopes, when to
+ * fetch keys, status and headers — is made in WebAssembly; this function only does the I/O (the JWKS fetch through
+ * a {@link RemoteJwks}, the Cache API, building the `Response`). Tokens are verified synchronously; a request waits
+ * for a JWKS fetch only when there is no set yet, the set is stale, or its `kid` is unknown (once per cooldown).
+ * @throws OidcEdgeError `invalid_request` (synchronously) for a bad configuration: missing or bad `issuer`,
+ *   `audience`, `jwksUri`, `routes` (see {@link EdgeRoute}), `realm`, `cors`, `jwksCache`, `tokenCache`,
+ *   `timeout` (an integer in 1..300), or an unknown option; `invalid_scope_expression` for a route's bad `scopes`.
+ */
+export function createEdgeVerifier(
+  config: EdgeVerifierConfig,
+): ((request: Request) => Promise<EdgeVerifierResult>) & {
+  /** The `kid`s of the current key set. */
+  readonly keyIds: string[];
+  /** How many verified tokens are cached. */
+  readonly cachedTokens: number;
+};

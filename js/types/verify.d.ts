@@ -1,0 +1,260 @@
+// JOSE keys (src/jose/) and token verification (src/verify/).
+
+import type { OidcEdgeError } from "./errors.js";
+import type { userinfo } from "./client.js";
+import type { ScopeRequirement } from "./scope.js";
+import type { RemoteJwks } from "./server.js";
+// ---------------------------------------------------------------------------------------------------
+// Keys and token verification (RFC 7515/7517/7518/7519, RFC 8037, RFC 8725, OIDC Core 3.1.3.7, RFC 9068)
+
+/** The JWS algorithms oidc-edge implements. `none` is never accepted. */
+export type JwsAlgorithm =
+  | "HS256" | "HS384" | "HS512"
+  | "RS256" | "RS384" | "RS512"
+  | "PS256" | "PS384" | "PS512"
+  | "ES256" | "ES384" | "ES512" | "ES256K"
+  | "EdDSA";
+
+/**
+ * The usable verification keys of a JWK Set (RFC 7517 §5): RSA (2048–8192 bits), EC P-256 / P-384 / P-521 /
+ * secp256k1, OKP Ed25519 (RFC 8037) and oct (HMAC secrets).
+ *
+ * Keys it cannot use are skipped, not fatal: unknown `kty` or `crv`, `use` other than `"sig"`, `key_ops`
+ * without `"verify"`, an `alg` that is not an implemented JWS algorithm or does not fit the key, RSA moduli
+ * below 2048 bits, RSA keys with an even modulus or a public exponent `e` that is not odd in [3, 2^33 − 1] (the
+ * keys ring, the synchronous RSA verifier, refuses; `invalid_jwk`), HMAC secrets shorter than their hash (an `oct` key without `alg` verifies only the HS*
+ * whose hash is no longer than the secret; below 32 bytes it verifies nothing), EC coordinates that are not
+ * full-size or not on the curve, small-order Ed25519 keys. Members are canonical unpadded base64url.
+ *
+ * A key's `alg`, when present, is the only algorithm it verifies; without `alg`, its `kty`/`crv` family does
+ * (RFC 8725 §3.1: the key decides, never the token's header).
+ */
+export class JwkSet {
+  private constructor();
+  /**
+   * Parses a JWKS document, `{"keys": [...]}`, given as JSON text (duplicate member names are rejected) or
+   * as an object.
+   * @throws OidcEdgeError `weak_key` when no key is usable and every key was skipped for weakness (RSA below
+   *   2048 bits, HMAC secret shorter than its hash); `invalid_jwk` when no key is usable otherwise, or the
+   *   document is not JSON, not an object, or has no `keys` array. The message says why each key was skipped.
+   */
+  static fromJson(json: string | object): JwkSet;
+  /** The `kid`s of the usable keys, each once, in the set's order (keys without `kid` are usable but unlisted). */
+  readonly keyIds: string[];
+  /** Frees the keys' WebAssembly memory now, instead of at garbage collection. Verifiers keep their own copy. */
+  free(): void;
+}
+
+/** Options of the {@link TokenVerifier} constructor. Unknown or mistyped members are `invalid_request`. */
+export interface TokenVerifierOptions {
+  /** The issuer identifier: `iss` must equal it exactly. */
+  issuer: string;
+  /** The accepted audiences: `aud` (a string or an array) must contain at least one of them. */
+  audience: string | string[];
+  /**
+   * The keys: a {@link JwkSet} (fixed), or a {@link RemoteJwks} whose current set the verifier reads at each
+   * verification (no copy per request; a refetched set is picked up by the next call). With a `RemoteJwks`,
+   * call {@link TokenVerifier.ensureKeys} before verifying: the synchronous methods never fetch, and before the
+   * first fetch every token is `key_not_found`. Anything else is `invalid_request`.
+   */
+  jwks: JwkSet | RemoteJwks;
+  /**
+   * Narrows the accepted algorithms. Default: every asymmetric algorithm, plus HS256/384/512 only when
+   * `jwks` holds `oct` keys.
+   */
+  algorithms?: JwsAlgorithm[];
+  /** Seconds of leeway for `exp`, `nbf` and `auth_time`; a non-negative integer, default 0. */
+  clockTolerance?: number;
+  /**
+   * The client, for ID tokens' `aud` and `azp` (OIDC Core 3.1.3.7). Default: `audience` when it is one
+   * string; required for {@link TokenVerifier.verifyIdToken} when `audience` lists several values.
+   */
+  clientId?: string;
+  /** Longest accepted token in bytes, checked before anything is decoded. Default 65536. */
+  maxTokenLength?: number;
+  /**
+   * Opt-in verified-token cache (off by default), used by every verify method, sync and Async. It skips only
+   * what cannot differ between two calls with the same token: parsing and the signature check. Entries are
+   * keyed by the SHA-256 of the whole token (a token differing in one byte, e.g. a tampered signature, is
+   * never a hit; no token is kept), hold the verified header and claims, and are bounded by `maxEntries`
+   * (expired entries evicted first, then the oldest). At every hit the whole claims policy runs again with
+   * that call's options and clock: `exp`/`nbf` against `now` (never served past `exp`), `iss`, `aud`, `typ`,
+   * `requiredClaims`, `nonce`, `maxAge`, `at_hash`/`c_hash`, `requiredScopes`. So every option is safe to
+   * serve from the cache. A new key set (a {@link RemoteJwks} refetch) empties it; a token whose check
+   * failed, or without a numeric `exp`, is not cached. `maxEntries`: an integer in 1..1048576, else
+   * `invalid_request`.
+   */
+  cache?: { maxEntries: number };
+}
+
+/** Verified claims, with their JWT names. Large integers are rounded as `JSON.parse` rounds them. */
+export interface Claims {
+  iss: string;
+  aud: string | string[];
+  exp: number;
+  sub?: string;
+  iat?: number;
+  nbf?: number;
+  jti?: string;
+  scope?: string;
+  scp?: string | string[];
+  client_id?: string;
+  azp?: string;
+  nonce?: string;
+  auth_time?: number;
+  [claim: string]: unknown;
+}
+
+/**
+ * Verifies JWTs (compact JWS, RFC 7515 §7.1) of one issuer and audience against a {@link JwkSet}.
+ * `verify`, `verifyIdToken` and `verifyAccessToken` are synchronous (signatures checked by the Rust
+ * algorithms in WebAssembly); `verifyAsync`, `verifyIdTokenAsync` and `verifyAccessTokenAsync` take the same
+ * options, return the same claims and fail with the same codes, but hand the signature check to the runtime's
+ * WebCrypto (`crypto.subtle.verify`), which is several times faster for RSA and ECDSA.
+ * `now` defaults to the clock (`Date.now() / 1000`, whole seconds).
+ *
+ * Every method first checks, in this order, and throws an {@link OidcEdgeError} with:
+ * - `malformed_token`: not a string; longer than `maxTokenLength`; not three parts of canonical unpadded
+ *   base64url (five parts, an encrypted JWE, is named as such: only signed tokens are verified); a header or
+ *   claims that are not a JSON object or repeat a member name; a non-string `kid`/`typ`.
+ * - `unsupported_algorithm`: an `alg` not implemented, or `none`.
+ * - `unsupported_critical_header`: `crit` present (no extension is processed, RFC 7515 §4.1.11), empty, not
+ *   an array, listing a standard header or one the header lacks; `b64` other than `true` (RFC 7797).
+ * - `algorithm_not_allowed`: `alg` outside `algorithms`, or the key named by `kid` does not verify `alg`.
+ * - `key_not_found`: no key has the token's `kid`, or (without `kid`) no key verifies `alg`. Without `kid`,
+ *   every fitting key is tried. `jku`, `jwk`, `x5u` and `x5c` are never used to find a key.
+ * - `invalid_signature`: the signature does not verify; ECDSA signatures must be raw `r‖s` with r, s in
+ *   [1, n−1] (CVE-2022-21449).
+ * - `missing_claim` / `invalid_claim` / `issuer_mismatch`: `iss` absent / not a string / not `issuer`.
+ * - `missing_claim` / `invalid_claim` / `audience_mismatch`: `aud` absent / not a string or string array /
+ *   containing no expected audience.
+ * - `token_expired`: `exp <= now - clockTolerance`; `exp` is required (`missing_claim`), except by
+ *   `verifyUserinfo` (OIDC Core §5.3.2 does not require it).
+ * - `token_not_yet_valid`: `nbf > now + clockTolerance`.
+ * - `invalid_claim`: `exp`, `nbf`, `iat` (or `auth_time`) not a number.
+ * Bad options are `invalid_request` (e.g. a `now` that is negative, not a number, or beyond 2^53 − 1).
+ */
+export class TokenVerifier {
+  /** @throws OidcEdgeError `invalid_request` for a missing/empty `issuer` or `audience`, `jwks` that is not a
+   *  {@link JwkSet} or {@link RemoteJwks}, an unknown or empty `algorithms` entry, a negative or fractional `clockTolerance`, a zero
+   *  `maxTokenLength`, an empty `clientId`, a `cache` other than `{ maxEntries }` with an integer in
+   *  1..1048576, or an unknown option. */
+  constructor(opts: TokenVerifierOptions);
+
+  /**
+   * With a {@link RemoteJwks} as `jwks`: makes sure its key set is there for the token's `kid` (read from the
+   * unverified header), fetching under the cache's rules — first fetch, stale set, or a `kid` not in the set,
+   * at most once per cooldown however many unknown `kid`s arrive. Resolves when a set is there (it may still
+   * lack the `kid`: verification then says `key_not_found`); with a fixed {@link JwkSet}, at once.
+   *
+   * ```js
+   * await verifier.ensureKeys(token);
+   * const claims = verifier.verifyAccessToken(token, { requiredScopes: "orders.read" });
+   * ```
+   * @throws OidcEdgeError (rejects) `http_error` / `invalid_jwk` / `weak_key` when no set could ever be fetched
+   *   (see {@link RemoteJwks.getKeySet}); never for the token itself (a malformed token just ensures a set).
+   */
+  ensureKeys(token: string, opts?: { now?: number }): Promise<void>;
+
+  /**
+   * Verifies any JWT: signature, `iss`, `aud`, `exp`, `nbf`, `iat`, then the options.
+   * @param opts.now the time in seconds (default: the clock).
+   * @param opts.typ a required `typ` header, compared as a media type (case-insensitive, `application/`
+   *   implied, RFC 7515 §4.1.9); absent or different is `typ_mismatch`.
+   * @param opts.requiredClaims claims that must be present and not null (`missing_claim`).
+   */
+  verify(token: string, opts?: { now?: number; typ?: string; requiredClaims?: string[] }): Claims;
+
+  /**
+   * Verifies an ID token (OIDC Core 3.1.3.7), beyond {@link TokenVerifier.verify}: a `typ` of `at+jwt` or
+   * `logout+jwt` is `typ_mismatch` (RFC 8725 §3.11: other JWTs of the issuer must not pass as ID tokens);
+   * `sub` (a string) and `iat` are required (`missing_claim`); `aud` must contain the client (`audience_mismatch`); with several
+   * audiences `azp` is required (`missing_claim`), and `azp`, when present, must be the client
+   * (`azp_mismatch`).
+   * @param opts.nonce the nonce sent in the authorization request: a token without `nonce`, or with another,
+   *   is `nonce_mismatch`.
+   * @param opts.maxAge the `max_age` sent, in seconds: `auth_time` is then required (`missing_claim`), and
+   *   `auth_time + maxAge + clockTolerance < now` is `auth_time_too_old`.
+   * @param opts.accessToken the access token issued with it: `at_hash` is then required (`missing_claim`)
+   *   and must be the base64url left half of the `alg`'s hash of it (SHA-512 for EdDSA), else `invalid_claim`
+   *   (OIDC Core 3.2.2.9). Pass it when the binding must be checked (implicit and hybrid flows; in the code
+   *   flow `at_hash` is optional and providers may omit it).
+   * @param opts.code the authorization code: the same for `c_hash` (OIDC Core 3.3.2.11).
+   * @throws OidcEdgeError `invalid_request` when the verifier has several audiences and no `clientId`.
+   */
+  verifyIdToken(
+    token: string,
+    opts?: { nonce?: string; maxAge?: number; now?: number; accessToken?: string; code?: string },
+  ): Claims;
+
+  /**
+   * Verifies a JWT access token (RFC 9068), beyond {@link TokenVerifier.verify}: the `typ` header must be
+   * `at+jwt`, `application/at+jwt`, `JWT` or absent (`typ_mismatch`).
+   * @param opts.typ `"at+jwt"` turns on RFC 9068 strict mode: `typ` must be `at+jwt` (or
+   *   `application/at+jwt`), and `sub`, `client_id`, `iat` and `jti` are required (`missing_claim`), as
+   *   RFC 9068 §2.2 requires. Any other value is `invalid_request`.
+   * @param opts.requiredScopes what the scopes of `scope` (space-delimited) or, without it, `scp` must
+   *   satisfy: a space-separated string or an array (every scope), or a {@link ScopeRequirement} expression
+   *   such as `auth.users.update or admin`. Unmet, it is `insufficient_scope`, whose
+   *   `requiredScopes` lists the whole requirement (for an RFC 6750 `WWW-Authenticate` `scope`) and whose
+   *   message names the missing ones. A value that is not a scope token (RFC 6749 §3.3) is `invalid_request`.
+   */
+  verifyAccessToken(
+    token: string,
+    opts?: {
+      requiredScopes?: string | string[] | ScopeRequirement;
+      now?: number;
+      typ?: "at+jwt" | "application/at+jwt";
+    },
+  ): Claims;
+
+  /**
+   * Verifies a signed UserInfo response (OIDC Core §5.3.2) — usually through {@link userinfo}'s `verifier`
+   * option. Beyond the signature and the header rules: a `typ` of `at+jwt` or `logout+jwt` is `typ_mismatch`
+   * (RFC 8725 §3.11); `iss` must be `issuer`; `aud` must contain the client (`clientId`, or the only audience;
+   * `audience_mismatch`); `exp` is not required, but `exp`, `nbf` and `iat` are checked when present; `sub` is
+   * required (`missing_claim`), a string (`invalid_claim`) and equal to `expectedSubject` when given
+   * (`invalid_claim`, OIDC Core §5.3.4).
+   * @param opts.now the time in seconds (default: the clock).
+   * @param opts.expectedSubject the ID token's `sub`.
+   * @throws OidcEdgeError `invalid_request` when the verifier has several audiences and no `clientId`.
+   */
+  verifyUserinfo(jwt: string, opts?: { now?: number; expectedSubject?: string }): Claims & { sub: string };
+
+  /**
+   * {@link TokenVerifier.verify} with the signature checked by WebCrypto. Every rule (parsing, header,
+   * allowlist, key selection, the ECDSA r/s range check of CVE-2022-21449, the claims policy) runs in
+   * WebAssembly exactly as in the sync method; only the signature check of a chosen key goes to
+   * `crypto.subtle.verify`: RS*, PS* (salt = hash length), ES256/384/512 (raw r‖s) and EdDSA (where the
+   * runtime's `importKey` accepts Ed25519; otherwise the Rust implementation). HS* (faster in WebAssembly than
+   * through WebCrypto's asynchronous hop) and ES256K (no WebCrypto curve) stay in Rust. Each key is imported
+   * once per key set and algorithm and kept as a non-extractable `CryptoKey`.
+   *
+   * Trust boundary: the runtime's `globalThis.crypto.subtle`, as for `jose`. A token counts as verified only
+   * once `verify` resolved `true` for its signing input, signature and a key the set selected for its `alg`.
+   *
+   * Every failure rejects the Promise (never a synchronous throw), with the codes of the sync method.
+   */
+  verifyAsync(token: string, opts?: { now?: number; typ?: string; requiredClaims?: string[] }): Promise<Claims>;
+
+  /** {@link TokenVerifier.verifyIdToken} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
+  verifyIdTokenAsync(
+    token: string,
+    opts?: { nonce?: string; maxAge?: number; now?: number; accessToken?: string; code?: string },
+  ): Promise<Claims>;
+
+  /** {@link TokenVerifier.verifyAccessToken} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
+  verifyAccessTokenAsync(
+    token: string,
+    opts?: {
+      requiredScopes?: string | string[] | ScopeRequirement;
+      now?: number;
+      typ?: "at+jwt" | "application/at+jwt";
+    },
+  ): Promise<Claims>;
+
+  /** {@link TokenVerifier.verifyUserinfo} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
+  verifyUserinfoAsync(jwt: string, opts?: { now?: number; expectedSubject?: string }): Promise<Claims & { sub: string }>;
+  /** Frees the verifier's WebAssembly memory now, instead of at garbage collection. */
+  free(): void;
+}
