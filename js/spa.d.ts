@@ -26,13 +26,16 @@
  */
 
 import type {
+  AccessTokenCheck as MainAccessTokenCheck,
   ClientAuth,
   CodeExchange,
   Claims,
   HttpRequest,
-  JwsAlgorithm,
+  IdTokenCheck,
+  JwtCheck,
   Refresh,
   TokenSet,
+  TokenVerifierOptions,
   FetchOptions,
   ClientCredentialsGrant,
   TokenExchange,
@@ -57,6 +60,8 @@ export type {
   JwksDocument,
   JwsAlgorithm,
   Claims,
+  IdTokenCheck,
+  JwtCheck,
 } from "./index.js";
 
 export {
@@ -162,54 +167,16 @@ export class JwkSet {
 }
 
 /** Options of this entry's {@link TokenVerifier}: those of `oidc-edge` without `cache`, with a {@link JwkSet} only. */
-export interface SpaTokenVerifierOptions {
-  /** The issuer identifier: `iss` must equal it exactly. */
-  issuer: string;
-  /** The accepted audiences (for an SPA's ID tokens, its client id): `aud` must contain one of them. */
-  audience: string | string[];
+export type SpaTokenVerifierOptions = Omit<TokenVerifierOptions, "jwks" | "cache"> & {
   /** The provider's keys, from {@link JwkSet.fromJson} of this entry. Anything else is `invalid_request`. */
   jwks: JwkSet;
-  /** Narrows the accepted algorithms. Default: every asymmetric algorithm, plus HS* when `jwks` holds `oct` keys. */
-  algorithms?: JwsAlgorithm[];
-  /** Seconds of leeway for `exp`, `nbf` and `auth_time`; a non-negative integer, default 0. */
-  clockTolerance?: number;
-  /** The client, for ID tokens' `aud` and `azp`. Default: `audience` when it is one string. */
-  clientId?: string;
-  /** Longest accepted token in bytes, checked before anything is decoded. Default 65536. */
-  maxTokenLength?: number;
-}
+};
 
-/** Per-call options of `verifyIdToken` / `verifyIdTokenAsync`, as in `oidc-edge`. */
-export interface IdTokenCheck {
-  /** The nonce sent in the authorization request: a token without it, or with another, is `nonce_mismatch`. */
-  nonce?: string;
-  /** The `max_age` sent, in seconds: `auth_time` is then required and checked (`auth_time_too_old`). */
-  maxAge?: number;
-  /** Seconds since the epoch (default: the clock). */
-  now?: number;
-  /** The access token issued with it: `at_hash` must match (`missing_claim`, `invalid_claim`). */
-  accessToken?: string;
-  /** The authorization code: `c_hash` must match. */
-  code?: string;
-}
-
-/** Per-call options of `verifyAccessToken` / `verifyAccessTokenAsync` (no `ScopeRequirement` in this entry). */
-export interface AccessTokenCheck {
+/** Per-call options of `verifyAccessToken` / `verifyAccessTokenAsync`, as in `oidc-edge` without a `ScopeRequirement`. */
+export type AccessTokenCheck = Omit<MainAccessTokenCheck, "requiredScopes"> & {
   /** Scopes the token must have, space-separated or as an array (all of them): else `insufficient_scope`. */
   requiredScopes?: string | string[];
-  now?: number;
-  /** RFC 9068 strict mode. */
-  typ?: "at+jwt" | "application/at+jwt";
-}
-
-/** Per-call options of `verify` / `verifyAsync`. */
-export interface JwtCheck {
-  now?: number;
-  /** A required `typ` header (`typ_mismatch`). */
-  typ?: string;
-  /** Claims that must be present and not null (`missing_claim`). */
-  requiredClaims?: string[];
-}
+};
 
 /**
  * Verifies JWTs of one issuer and audience against a {@link JwkSet}: the rules, options, claims and error

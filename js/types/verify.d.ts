@@ -105,6 +105,48 @@ export interface Claims {
   [claim: string]: unknown;
 }
 
+/** Per-call options of {@link TokenVerifier.verify} / `verifyAsync` (see the method for each rule). */
+export interface JwtCheck {
+  /** Seconds since the epoch (default: the clock). */
+  now?: number;
+  /** A required `typ` header (`typ_mismatch`). */
+  typ?: string;
+  /** Claims that must be present and not null (`missing_claim`). */
+  requiredClaims?: string[];
+}
+
+/** Per-call options of {@link TokenVerifier.verifyIdToken} / `verifyIdTokenAsync` (see the method for each rule). */
+export interface IdTokenCheck {
+  /** The nonce sent in the authorization request: a token without it, or with another, is `nonce_mismatch`. */
+  nonce?: string;
+  /** The `max_age` sent, in seconds: `auth_time` is then required and checked (`auth_time_too_old`). */
+  maxAge?: number;
+  /** Seconds since the epoch (default: the clock). */
+  now?: number;
+  /** The access token issued with it: `at_hash` must match (`missing_claim`, `invalid_claim`). */
+  accessToken?: string;
+  /** The authorization code: `c_hash` must match. */
+  code?: string;
+}
+
+/** Per-call options of {@link TokenVerifier.verifyAccessToken} / `verifyAccessTokenAsync` (see the method). */
+export interface AccessTokenCheck {
+  /** What the token's scopes must satisfy: space-separated or an array (all of them), or a {@link ScopeRequirement}. */
+  requiredScopes?: string | string[] | ScopeRequirement;
+  /** Seconds since the epoch (default: the clock). */
+  now?: number;
+  /** RFC 9068 strict mode. */
+  typ?: "at+jwt" | "application/at+jwt";
+}
+
+/** Per-call options of {@link TokenVerifier.verifyUserinfo} / `verifyUserinfoAsync`. */
+export interface UserinfoCheck {
+  /** Seconds since the epoch (default: the clock). */
+  now?: number;
+  /** The ID token's `sub`: a different `sub` is `invalid_claim`. */
+  expectedSubject?: string;
+}
+
 /**
  * Verifies JWTs (compact JWS, RFC 7515 §7.1) of one issuer and audience against a {@link JwkSet}.
  * `verify`, `verifyIdToken` and `verifyAccessToken` are synchronous (signatures checked by the Rust
@@ -163,7 +205,7 @@ export class TokenVerifier {
    *   implied, RFC 7515 §4.1.9); absent or different is `typ_mismatch`.
    * @param opts.requiredClaims claims that must be present and not null (`missing_claim`).
    */
-  verify(token: string, opts?: { now?: number; typ?: string; requiredClaims?: string[] }): Claims;
+  verify(token: string, opts?: JwtCheck): Claims;
 
   /**
    * Verifies an ID token (OIDC Core 3.1.3.7), beyond {@link TokenVerifier.verify}: a `typ` of `at+jwt` or
@@ -184,7 +226,7 @@ export class TokenVerifier {
    */
   verifyIdToken(
     token: string,
-    opts?: { nonce?: string; maxAge?: number; now?: number; accessToken?: string; code?: string },
+    opts?: IdTokenCheck,
   ): Claims;
 
   /**
@@ -201,11 +243,7 @@ export class TokenVerifier {
    */
   verifyAccessToken(
     token: string,
-    opts?: {
-      requiredScopes?: string | string[] | ScopeRequirement;
-      now?: number;
-      typ?: "at+jwt" | "application/at+jwt";
-    },
+    opts?: AccessTokenCheck,
   ): Claims;
 
   /**
@@ -219,7 +257,7 @@ export class TokenVerifier {
    * @param opts.expectedSubject the ID token's `sub`.
    * @throws OidcEdgeError `invalid_request` when the verifier has several audiences and no `clientId`.
    */
-  verifyUserinfo(jwt: string, opts?: { now?: number; expectedSubject?: string }): Claims & { sub: string };
+  verifyUserinfo(jwt: string, opts?: UserinfoCheck): Claims & { sub: string };
 
   /**
    * {@link TokenVerifier.verify} with the signature checked by WebCrypto. Every rule (parsing, header,
@@ -235,26 +273,22 @@ export class TokenVerifier {
    *
    * Every failure rejects the Promise (never a synchronous throw), with the codes of the sync method.
    */
-  verifyAsync(token: string, opts?: { now?: number; typ?: string; requiredClaims?: string[] }): Promise<Claims>;
+  verifyAsync(token: string, opts?: JwtCheck): Promise<Claims>;
 
   /** {@link TokenVerifier.verifyIdToken} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
   verifyIdTokenAsync(
     token: string,
-    opts?: { nonce?: string; maxAge?: number; now?: number; accessToken?: string; code?: string },
+    opts?: IdTokenCheck,
   ): Promise<Claims>;
 
   /** {@link TokenVerifier.verifyAccessToken} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
   verifyAccessTokenAsync(
     token: string,
-    opts?: {
-      requiredScopes?: string | string[] | ScopeRequirement;
-      now?: number;
-      typ?: "at+jwt" | "application/at+jwt";
-    },
+    opts?: AccessTokenCheck,
   ): Promise<Claims>;
 
   /** {@link TokenVerifier.verifyUserinfo} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
-  verifyUserinfoAsync(jwt: string, opts?: { now?: number; expectedSubject?: string }): Promise<Claims & { sub: string }>;
+  verifyUserinfoAsync(jwt: string, opts?: UserinfoCheck): Promise<Claims & { sub: string }>;
   /** Frees the verifier's WebAssembly memory now, instead of at garbage collection. */
   free(): void;
 }
