@@ -1,15 +1,25 @@
 //! # oidc-edge
 //!
 //! The security-critical half of OAuth 2.0 / OpenID Connect for single-page apps and edge runtimes, as a
-//! sans-IO core (this crate's modules: pure functions and types, no clock, no network) plus one binding
-//! layer for JavaScript (`src/js/`, only in the wasm32 build).
+//! sans-IO core (pure functions and types, no clock, no network) plus one binding layer for JavaScript
+//! (`src/js/`, only in the wasm32 build). `docs/architecture.md` in the repository describes the layers, the
+//! folders and how a sign-in and an edge request travel through them.
 //!
-//! Every fallible function returns [`Error`], whose [`Error::code`] is the stable string of DESIGN.md.
+//! The core's folders, one role each, each a facade of curated re-exports:
+//! - [`client`]: the sign-in client (PKCE, authorization request and callback, discovery, the token endpoint,
+//!   client authentication, userinfo; introspection and revocation with `server`);
+//! - [`jose`]: base64url, strict JSON, the JWS algorithms and their table, JWK sets, JWS;
+//! - [`verify`]: the claims policy of [`TokenVerifier`]; [`scope`]: scopes and scope expressions;
+//! - `server` (feature `server`): bearer tokens, RFC 6750 answers, routes, the token and JWKS caches, the
+//!   edge guard;
+//! - [`wire`]: the `HttpRequest` / `HttpResponse` plans and parameter rules both roles share.
 //!
-//! Features (both default): `rust-crypto`, the synchronous asymmetric algorithms (ring and RustCrypto; without it, only WebCrypto
-//! checks RS*/PS*/ES*/EdDSA signatures, through the binding's Async methods), and `server`, the modules of
-//! resource servers and edge workers (routes, RFC 6750 challenges, the edge guard, the verified-token and
-//! JWKS caches, introspection, revocation). The SPA entry is built with neither.
+//! Every fallible function returns [`Error`], whose [`Error::code`] is the stable string JS sees as
+//! `OidcEdgeError.code` (the union `OidcEdgeErrorCode` of `js/types/errors.d.ts`, tested against it).
+//!
+//! Features (both default): `rust-crypto`, the synchronous asymmetric algorithms (ring and RustCrypto; without
+//! it, only WebCrypto checks RS*/PS*/ES*/EdDSA signatures, through the binding's Async methods), and `server`,
+//! the resource server and the calls servers make. The SPA entry is built with neither.
 
 pub mod client;
 pub mod error;

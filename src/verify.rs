@@ -261,7 +261,7 @@ impl TokenVerifier {
         Ok(verified)
     }
 
-    /// Everything before the signature check (sans-IO split, see [`crate::jose::jws`]): the verifier's own
+    /// Everything before the signature check (sans-IO split, see [`crate::jose::PendingSignature`]): the verifier's own
     /// configuration for the policy (`invalid_request`: an ID token needs a client), then
     /// [`UnverifiedToken::parse`] and [`UnverifiedToken::prepare`] with this verifier's keys and allowlist.
     pub fn prepare(&self, token: &str, policy: &Policy) -> Result<PendingSignature> {

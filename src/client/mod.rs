@@ -3,6 +3,8 @@
 //! client authentication, and the calls a signed-in client makes (userinfo; with the `server` feature also
 //! introspection and revocation). Every call is a sans-IO plan: an [`HttpRequest`](crate::wire::HttpRequest)
 //! to send, and a parser for the [`HttpResponse`](crate::wire::HttpResponse) that came back.
+//!
+//! `docs/architecture.md` follows a sign-in through this folder and the binding.
 
 pub mod assertion;
 mod auth;

@@ -1,7 +1,7 @@
 //! JOSE: what a JWT is made of. Canonical base64url, strict JSON (no duplicate members), the JWS algorithms and
 //! their keys, JSON Web Keys and key sets, and the JWS compact serialization with its typestate
 //! ([`UnverifiedToken`] → [`PendingSignature`] → [`SignatureProof`] → [`VerifiedToken`]). Claims rules are
-//! not here: they are [`crate::verify`]'s.
+//! not here: they are [`crate::verify`]'s. See `docs/architecture.md` for the layers around it.
 
 mod alg;
 pub mod base64url;

@@ -7,7 +7,7 @@
 //! - [`ScopeRequirement`]: boolean expressions over scope names (`and`, `or`, `not`, parentheses); its grammar
 //!   is in [`expr`].
 //! - [`require`]: the check the token verifier uses, which answers [`Error::InsufficientScope`] with the
-//!   scopes that would satisfy the requirement (for RFC 6750's `scope` attribute, see [`crate::server::challenge`]).
+//!   scopes that would satisfy the requirement (for RFC 6750's `scope` attribute, see `bearer_challenge` in `crate::server`).
 
 pub mod expr;
 

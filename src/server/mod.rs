@@ -1,6 +1,8 @@
 //! The resource server (the `server` feature): what an API or an edge worker does with the tokens it is
 //! sent. The `Authorization: Bearer` header, RFC 6750 answers, the route table, the verified-token and
 //! JWKS caches, and the edge guard that puts them together (with CORS).
+//!
+//! `docs/architecture.md` follows an edge request through this folder and the binding.
 
 mod bearer;
 mod challenge;

@@ -1,6 +1,6 @@
 //! The wire both roles share: the [`HttpRequest`] a sans-IO plan hands over and the [`HttpResponse`] that
 //! comes back (with the response rules every endpoint shares), what a URL must be before anything is sent to
-//! it, and the parameter shapes and character rules of RFC 6749 Appendix A.
+//! it, and the parameter shapes and character rules of RFC 6749 Appendix A. See `docs/architecture.md`.
 
 mod endpoint;
 mod http;
