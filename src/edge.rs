@@ -19,6 +19,7 @@
 
 use crate::challenge::{ChallengeOptions, Problem, bearer_challenge};
 use crate::error::{Error, Result};
+use crate::http::is_tchar;
 use crate::jwk::JwkSet;
 use crate::jws::{DEFAULT_MAX_TOKEN_LENGTH, UnverifiedJws};
 use crate::params::OneOrMany;
@@ -340,11 +341,6 @@ impl Cors {
             body: String::new(),
         }
     }
-}
-
-/// RFC 9110 §5.6.2 tchar.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 fn json_response(status: u16, headers: Vec<(String, String)>, error: &str) -> EdgeResponse {
