@@ -82,12 +82,22 @@ export function createEdgeVerifier(config) {
       await guard.fetchKeys(d.kid).catch(() => {});
       d = guard.decide(...args, false);
     }
-    if (d.ok) return { ok: true, claims: d.claims, scopes: d.scopes, route: d.route, headers: d.headers };
+    if (d.ok) {
+      return { ok: true, claims: d.claims, scopes: d.scopes, route: d.route, headers: d.headers, identityHeaders: d.identityHeaders };
+    }
     return { ok: false, response: new Response(d.status === 204 ? null : d.body, { status: d.status, headers: d.headers }) };
+  }
+  // The request headers for the origin: every header the guard strips removed, the identity headers set.
+  function forwardHeaders(headers, result) {
+    const out = new Headers(headers);
+    for (const name of guard.strippedHeaders([...out.keys()])) out.delete(name);
+    if (result?.ok) for (const [name, value] of result.identityHeaders) out.set(name, value);
+    return out;
   }
   Object.defineProperties(verify, {
     keyIds: { get: () => guard.keyIds },
     cachedTokens: { get: () => guard.cachedTokens },
+    forwardHeaders: { value: forwardHeaders },
   });
   return verify;
 }

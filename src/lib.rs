@@ -26,6 +26,8 @@ pub mod discovery;
 pub mod edge;
 pub mod endpoint;
 pub mod error;
+#[cfg(feature = "server")]
+pub mod forward;
 pub mod http;
 #[cfg(feature = "server")]
 pub mod introspect;
