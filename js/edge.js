@@ -1,6 +1,7 @@
 // createEdgeVerifier: the edge verifier for any runtime with fetch, Request and Response (Cloudflare Workers,
-// Deno, Vercel / Netlify edge functions, Node 20+). I/O only: every decision — routes, CORS, tokens, scopes,
-// when to fetch keys, which status and headers to answer — comes from the wasm EdgeGuard (src/edge.rs).
+// Deno, Vercel / Netlify edge functions, Node 20+). I/O only: every decision — routes, methods, CORS, tokens,
+// scopes, when to fetch keys, which status and headers to answer, which request headers the origin may see —
+// comes from the wasm EdgeGuard (src/edge.rs).
 import { EdgeGuard } from "./oidc_edge.js";
 
 // The JWKS fetch through the Cache API (caches.default, Cloudflare Workers) when there is one, so that a new
