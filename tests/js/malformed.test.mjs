@@ -20,7 +20,8 @@ const validToken =
 
 /**
  * The argument notation of the corpus: {"$ref"}, {"$repeat"}, {"$concat"}, {"$deep": n} (an object nested n
- * levels), {"$cyclic": object} (the object with a member `self` pointing to itself); everything else as is.
+ * levels), {"$cyclic": object} (the object with a member `self` pointing to itself), {"$number": "NaN"} (a
+ * number JSON cannot hold); everything else as is.
  */
 function expand(value) {
   if (Array.isArray(value)) return value.map(expand);
@@ -37,6 +38,7 @@ function expand(value) {
     object.self = object;
     return object;
   }
+  if ("$number" in value) return Number(value.$number);
   if ("$repeat" in value) return String(value.$repeat[0]).repeat(value.$repeat[1]);
   if ("$concat" in value) return value.$concat.map(expand).join("");
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v)]));
