@@ -46,15 +46,7 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// A header name as origins compare it: ASCII lower case, `_` read as `-`.
 pub fn fold_header_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c == '_' {
-                '-'
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect()
+    name.to_ascii_lowercase().replace('_', "-")
 }
 
 /// A header value: printable ASCII as is, anything else percent-encoded (as `encodeURIComponent`).

@@ -280,16 +280,7 @@ fn is_path_char(b: u8) -> bool {
 
 /// A segment as an origin may read it: ASCII case folded, `+` as a space.
 fn fold(decoded: &str) -> String {
-    decoded
-        .chars()
-        .map(|c| {
-            if c == '+' {
-                ' '
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
-        .collect()
+    decoded.to_ascii_lowercase().replace('+', " ")
 }
 
 fn compile_pattern(pattern: &str) -> Result<Vec<Segment>> {
@@ -455,6 +446,8 @@ mod tests {
         ));
     }
 
+    /// Every spelling an origin may read as another path is refused (400), never matched to a less-scoped
+    /// route: the fixture's scoped `/api/admin/*` is followed by the catch-all `/api/*`.
     #[test]
     fn ambiguous_request_paths_are_refused() {
         let t = RouteTable::from_json(TABLE).unwrap();
@@ -466,21 +459,6 @@ mod tests {
             "/api%2Fadmin",
             "/api/%2e%2e/x",
             "/api\\admin",
-        ] {
-            assert_eq!(
-                t.find("GET", p).unwrap_err().code(),
-                "invalid_request",
-                "{p}"
-            );
-        }
-    }
-
-    /// Every spelling an origin may read as another path is refused (400), never matched to a less-scoped
-    /// route: the fixture's scoped `/api/admin/*` is followed by the catch-all `/api/*`.
-    #[test]
-    fn paths_origins_may_read_differently_are_refused() {
-        let t = RouteTable::from_json(TABLE).unwrap();
-        for p in [
             // percent-encoded unreserved characters, either hex case (RFC 3986 §2.3, §6.2.2.2)
             "/api/%61dmin/users",
             "/api/%41DMIN/users",
@@ -537,10 +515,7 @@ mod tests {
             "/api/users/%40me",
         ] {
             assert_eq!(
-                t.find("GET", p)
-                    .map(|r| r.map(|r| r.pattern.clone()))
-                    .unwrap_err()
-                    .code(),
+                t.find("GET", p).unwrap_err().code(),
                 "invalid_request",
                 "{p}"
             );
