@@ -413,11 +413,16 @@ pub fn token_response(data: &[u8]) {
     }
 }
 
-/// The route table of `src/server/route.rs`'s tests.
+/// The route table of `src/server/route.rs`'s tests: a scoped `/api/admin/*` before the catch-all `/api/*`.
 const ROUTES: &str = include_str!("../tests/fixtures/routes.json");
 
+fn fixed_routes() -> RouteTable {
+    RouteTable::from_json(ROUTES).unwrap_or_else(|e| panic!("the harness routes: {e}"))
+}
+
 /// The edge verifier's route table: the input is a method (first line), a request path (second), then the
-/// table's JSON (a fixed table when it does not parse).
+/// table's JSON (a fixed table when it does not parse). Besides the outcome's type, it checks the path rules
+/// of `src/server/route.rs` against an independent reading of them, on the fixed table.
 pub fn route(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut lines = text.splitn(3, '\n');
@@ -428,13 +433,130 @@ pub fn route(data: &[u8]) {
         Ok(table) => table,
         Err(e) => {
             assert_code(&e, &["invalid_request", "invalid_scope_expression"]);
-            RouteTable::from_json(ROUTES).unwrap_or_else(|e| panic!("the harness routes: {e}"))
+            fixed_routes()
         }
     };
     match table.find(method, path) {
-        Ok(Some(route)) => assert!(route.pattern.starts_with('/')),
+        Ok(Some(route)) => {
+            assert!(route.pattern.starts_with('/'));
+            assert_plain_path(path);
+        }
         Ok(None) => {}
         Err(e) => assert_code(&e, &["invalid_request"]),
+    }
+    match table.allowed_methods(path) {
+        Ok(allow) => assert!(
+            allow
+                .iter()
+                .all(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_uppercase()))
+        ),
+        Err(e) => {
+            assert_code(&e, &["invalid_request"]);
+            assert!(
+                table.find(method, path).is_err(),
+                "allowed_methods refused {path:?}, find did not"
+            );
+        }
+    }
+    origin_reads_alike(method, path);
+}
+
+/// RFC 3986 `pchar` without `%` and `;`.
+fn plain_path_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,=:@".contains(&b)
+}
+
+/// A path the table matched has no spelling an origin could read differently.
+fn assert_plain_path(path: &str) {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3).unwrap_or_default())
+                .unwrap_or_default();
+            assert!(
+                hex.len() == 2 && hex.bytes().all(|h| h.is_ascii_hexdigit()),
+                "{path:?}: bad escape"
+            );
+            let byte = u8::from_str_radix(hex, 16).unwrap_or_default();
+            let unsafe_byte = plain_path_char(byte) && !b"!$&'()*+,=:@".contains(&byte);
+            assert!(
+                !unsafe_byte && !b"%/\\;?#".contains(&byte) && !byte.is_ascii_control(),
+                "{path:?}: matched with %{hex}"
+            );
+            i += 3;
+        } else {
+            assert!(
+                b == b'/' || plain_path_char(b),
+                "{path:?}: matched with {:?}",
+                char::from(b)
+            );
+            i += 1;
+        }
+    }
+    for segment in path.trim_end_matches('/').split('/').skip(1) {
+        assert!(
+            !segment.is_empty() && !segment.ends_with('.'),
+            "{path:?}: matched with {segment:?}"
+        );
+    }
+}
+
+/// A path the fixed table matches reaches the same route once read the way a decoding, case-insensitive
+/// origin reads it (decoded, lower-cased, re-encoded where it must be), and is refused with one of its
+/// letters percent-encoded.
+fn origin_reads_alike(method: &str, path: &str) {
+    let fixed = fixed_routes();
+    let Ok(Some(route)) = fixed.find(method, path) else {
+        return;
+    };
+    let mut decoded = Vec::new();
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            _ => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    let reading: String = decoded
+        .iter()
+        .map(|&b| {
+            let b = b.to_ascii_lowercase();
+            if b == b'/' || plain_path_char(b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    match fixed.find(method, &reading) {
+        Ok(Some(r)) => assert_eq!(r.pattern, route.pattern, "{path:?} read as {reading:?}"),
+        other => panic!(
+            "{path:?} matched {}, read as {reading:?}: {other:?}",
+            route.pattern
+        ),
+    }
+    if let Some(at) = path.find(|c: char| c.is_ascii_alphanumeric()) {
+        let letter = path.as_bytes().get(at).copied().unwrap_or_default();
+        let encoded = format!(
+            "{}%{letter:02X}{}",
+            path.get(..at).unwrap_or_default(),
+            path.get(at + 1..).unwrap_or_default()
+        );
+        assert!(
+            fixed.find(method, &encoded).is_err(),
+            "{encoded:?} was matched"
+        );
     }
 }
 

@@ -78,7 +78,21 @@ export interface EdgeRoute {
   method: string | string[];
   /**
    * An absolute path pattern: literal segments (exact, case-sensitive), `:name` (one non-empty segment), a final
-   * `*` (the rest, possibly nothing). One trailing slash in the request is ignored.
+   * `*` (the rest, possibly nothing). One trailing slash in the request is ignored. A literal is RFC 3986 `pchar`
+   * without `%`, `;`, `:` and `*`, and does not end with `.` (`invalid_request` otherwise).
+   *
+   * Request paths are matched as origins read them (docs/security.md, "Edge: paths, headers, methods"): a path
+   * that some origin could read differently is `400`, never matched to a later, less-scoped route. Refused
+   * whatever the table: `//`, `.`/`..` segments, `;params` (raw or `%3B`), a segment ending with `.` or
+   * starting or ending with a space (`%20`), raw characters a URL does not carry (space, controls, non-ASCII,
+   * `\`, `|`), a `%` without two hex digits (`%u0061`), encoded unreserved characters (`%61`, `%7E`: clients never
+   * need them and origins disagree on decoding them), `%2E`, `%2F`, `%5C`, `%25` (double encoding), `%3F`, `%23`,
+   * encoded controls (`%00`, `%0A`) and encodings that are not UTF-8 (`%C0%AE`). Refused where an earlier route
+   * would take it: a path that reaches a route only because another spelling misses an earlier one — another
+   * case (`/api/ADMIN`), a percent-encoding of a literal (`/api/%40me` for `/api/@me`), `+` for a space, `HEAD`
+   * for `GET`, or non-ASCII where a literal stands (origins may fold `ı`, `K`, `ａ` into ASCII). Hex digits may be
+   * either case; other encodings (`%20`, `%40`, `%2B`, UTF-8) are data for `:name` and `*`. A path no route
+   * matches as written is `404`.
    */
   path: string;
   /** A {@link ScopeRequirement} expression the token's scopes must satisfy (`"orders.read or admin"`). */
@@ -149,6 +163,23 @@ export interface EdgeVerifierConfig {
    * the last good set when the fetch times out, or `503` when there is none.
    */
   timeout?: number;
+  /**
+   * More request headers {@link createEdgeVerifier}'s `forwardHeaders` removes (names, any case, `_` or `-`:
+   * `"X-Tenant"` also removes `x_tenant`). Always removed, on every route: `X-Auth-Subject`, `X-Auth-Scopes` and
+   * every other `X-Auth-*` name, `Authorization` (unless `keepAuthorization`) and the rewriting headers
+   * (unless in `keepHeaders`). A list, or one string with commas. `invalid_request` for a name that is not an
+   * RFC 9110 token.
+   */
+  stripHeaders?: string | string[];
+  /**
+   * Rewriting headers to forward after all: some of `X-Original-URL`, `X-Rewrite-URL` (IIS, Symfony and Zend
+   * route on them), `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` (frameworks take the method
+   * from them). Removed by default because the route table checked another URL and method. `invalid_request`
+   * for any other name (identity headers cannot be kept).
+   */
+  keepHeaders?: string | string[];
+  /** Forward the client's `Authorization` header to the origin. Default false. */
+  keepAuthorization?: boolean;
 }
 
 /** What the edge verifier says about a request. */
@@ -163,6 +194,12 @@ export type EdgeVerifierResult =
       route: string;
       /** Headers to add to the response you send back (CORS), as `[name, value]` pairs. */
       headers: [string, string][];
+      /**
+       * Headers to set on the request you forward to the origin: `X-Auth-Subject` (the `sub`) and
+       * `X-Auth-Scopes` (space-separated), each printable ASCII as is, otherwise percent-encoded as by
+       * `encodeURIComponent`; empty on a public route. `forwardHeaders` sets them.
+       */
+      identityHeaders: [string, string][];
     }
   | {
       ok: false;
@@ -170,7 +207,12 @@ export type EdgeVerifierResult =
        * The answer to send as is:
        * - `204` to an allowed CORS preflight, `403` `{"error":"cors_not_allowed"}` to another;
        * - `400` `WWW-Authenticate: Bearer …, error="invalid_request"` for a path the route table refuses to read
-       *   (`//`, dot segments, `%2F`, `%2E`, `%5C`);
+       *   (`//`, dot segments, `%2F`, `%61`, `;params`, a spelling an origin may read as an earlier route: see
+       *   {@link EdgeRoute.path});
+       * - `405` `{"error":"method_not_allowed"}` with `Allow` (the methods of the routes matching the path, the
+       *   usual seven for a `"*"` route) for a method the edge does not forward: `CONNECT`, `TRACE`, `TRACK`
+       *   (fetch cannot forward them), one with a lower-case letter (`patch`: some origins read it as `PATCH`),
+       *   or not an RFC 9110 token. Upper-case extension methods (`PROPFIND`) are routed: only `"*"` takes them;
        * - `404` `{"error":"not_found"}` when no route matches;
        * - `401` `WWW-Authenticate: Bearer realm="…"` without `Authorization` or with another scheme;
        * - `401` `…, error="invalid_token"` for a malformed `Bearer` value or a token that fails verification
@@ -200,4 +242,11 @@ export function createEdgeVerifier(
   readonly keyIds: string[];
   /** How many verified tokens are cached. */
   readonly cachedTokens: number;
+  /**
+   * The headers to send the origin: a copy of `headers` without every header the verifier strips (see
+   * {@link EdgeVerifierConfig.stripHeaders}; names compared with case folded and `_` read as `-`, as CGI, WSGI
+   * and PHP read `X_Auth_Subject` as `HTTP_X_AUTH_SUBJECT`), then, for an `ok` `result`, its
+   * `identityHeaders` set. Call it on every forwarded request, public routes included. Throws nothing.
+   */
+  forwardHeaders(headers: HeadersInit, result?: EdgeVerifierResult): Headers;
 };

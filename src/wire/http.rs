@@ -131,6 +131,12 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .map(|(_, v)| v.as_str())
 }
 
+/// RFC 9110 §5.6.2 tchar: the characters of a method or a header name.
+#[cfg(feature = "server")]
+pub fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
 /// An [`Error::HttpError`] for a response.
 pub fn http_error(status: u16, message: String) -> Error {
     Error::HttpError {

@@ -12,5 +12,7 @@ pub use http::{
 pub use params::OneOrMany;
 
 pub(crate) use endpoint::{append_query, parse_absolute, parse_endpoint, parse_uri, query_names};
+#[cfg(feature = "server")]
+pub(crate) use http::is_tchar;
 pub(crate) use http::{Form, error_for_failure, form_post, http_error, json_object, status_error};
 pub(crate) use params::{check_non_empty, check_scope_token, check_vschar};

@@ -85,3 +85,21 @@ for (const [i, entry] of corpus.calls.entries()) {
     stillWorks();
   });
 }
+
+// The edge verifier's malformed requests: answered at the edge, never let through, never a throw.
+const edge = corpus.edgeRequests;
+const edgeVerify = oidc.createEdgeVerifier({
+  ...edge.config,
+  routes: readFileSync(resolve(import.meta.dirname, "../..", edge.config.routes), "utf8"),
+  fetch: () => assert.fail("no request of the corpus needs keys"),
+});
+for (const [i, entry] of edge.requests.entries()) {
+  test(`malformed edge request #${i}: ${JSON.stringify(entry.method)} ${entry.path} -> ${entry.status}`, async () => {
+    const request = { method: entry.method, url: `https://api.example.com${entry.path}`, headers: new Headers() };
+    const result = await edgeVerify(request);
+    assert.equal(result.ok, false, `let through to ${result.route}`);
+    assert.equal(result.response.status, entry.status);
+    assert.equal(typeof (await result.response.json()).error, "string");
+    if ("allow" in entry) assert.equal(result.response.headers.get("allow"), entry.allow);
+  });
+}

@@ -56,12 +56,15 @@ parseUserinfoResponse({ status: 200, body: "" }, { verifier: set });
 const verify = createEdgeVerifier({
   issuer: "https://idp.example.com", audience: "api", jwksUri: "https://idp.example.com/jwks",
   routes: [{ method: "GET", path: "/api/*", scopes: "read" }], cors: { allowedOrigins: "*" }, tokenCache: { maxEntries: 10 },
-  timeout: 3,
+  stripHeaders: ["X-Tenant"], keepHeaders: "X-HTTP-Method-Override", keepAuthorization: false, timeout: 3,
 });
-const result: EdgeVerifierResult = await verify(new Request("https://api.example.com/api/x"));
+const request = new Request("https://api.example.com/api/x");
+const result: EdgeVerifierResult = await verify(request);
+const upstream: Headers = verify.forwardHeaders(request.headers, result);
 if (result.ok) {
   const sub: string | undefined = result.claims?.sub;
-  void [sub, result.scopes.join(" "), result.headers, verify.cachedTokens, verify.keyIds];
+  const identity: [string, string][] = result.identityHeaders;
+  void [sub, identity, upstream, result.scopes.join(" "), result.headers, verify.cachedTokens, verify.keyIds];
 } else {
   const res: Response = result.response;
   void res.status;

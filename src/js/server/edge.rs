@@ -66,8 +66,8 @@ impl EdgeGuardHandle {
     }
 
     /// `decide(method, path, authorization, origin, acrMethod, acrHeaders, allowFetch, now?)`:
-    /// `{ ok: true, claims, scopes, route, headers }`, `{ ok: false, status, headers, body }` or
-    /// `{ fetchKeys: true, kid }`.
+    /// `{ ok: true, claims, scopes, route, headers, identityHeaders }`, `{ ok: false, status, headers, body }`
+    /// or `{ fetchKeys: true, kid }`.
     #[allow(clippy::too_many_arguments)]
     pub fn decide(
         &self,
@@ -124,6 +124,7 @@ impl EdgeGuardHandle {
                 set(&out, "scopes", &scopes);
                 set(&out, "route", &JsValue::from_str(&a.route));
                 set(&out, "headers", &headers_array(&a.headers));
+                set(&out, "identityHeaders", &headers_array(&a.identity));
             }
             Decision::Respond(r) => {
                 set(&out, "ok", &JsValue::FALSE);
@@ -152,6 +153,17 @@ impl EdgeGuardHandle {
             fut.await?;
             Ok(JsValue::UNDEFINED)
         })
+    }
+
+    /// `strippedHeaders(names)`: those of `names` to remove from a request before forwarding it.
+    #[wasm_bindgen(js_name = strippedHeaders)]
+    pub fn stripped_headers(&self, names: Vec<String>) -> Array {
+        let guard = self.guard.borrow();
+        names
+            .iter()
+            .filter(|n| guard.strips_header(n))
+            .map(|n| JsValue::from_str(n))
+            .collect()
     }
 
     /// The `kid`s of the current key set.
