@@ -132,7 +132,6 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 }
 
 /// RFC 9110 §5.6.2 tchar: the characters of a method or a header name.
-#[cfg(feature = "server")]
 pub fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }

@@ -6,13 +6,12 @@ mod endpoint;
 mod http;
 mod params;
 
+pub use http::is_tchar;
 pub use http::{
     DEFAULT_TIMEOUT, FORM_CONTENT_TYPE, HttpRequest, HttpResponse, MAX_TIMEOUT, fetch_timeout,
 };
 pub use params::OneOrMany;
 
 pub(crate) use endpoint::{append_query, parse_absolute, parse_endpoint, parse_uri, query_names};
-#[cfg(feature = "server")]
-pub(crate) use http::is_tchar;
 pub(crate) use http::{Form, error_for_failure, form_post, http_error, json_object, status_error};
 pub(crate) use params::{check_non_empty, check_scope_token, check_vschar};
