@@ -1,7 +1,7 @@
 //! Provider metadata (OpenID Connect Discovery 1.0 §3, RFC 8414 §2) and where to find it.
 
 use crate::endpoint::parse_endpoint;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::http::{HttpRequest, HttpResponse, http_error};
 use crate::json;
 use serde::{Deserialize, Serialize};
@@ -91,7 +91,9 @@ impl ProviderMetadata {
         };
         if issuer != expected_issuer {
             return Err(Error::IssuerMismatch(format!(
-                "provider metadata issuer {issuer:?} is not the expected issuer {expected_issuer:?}"
+                "provider metadata issuer {issuer} is not the expected issuer {expected_issuer}",
+                issuer = quote(&issuer),
+                expected_issuer = quote(expected_issuer)
             )));
         }
         for name in ENDPOINT_MEMBERS {

@@ -6,7 +6,7 @@
 //! body (RFC 6749 §5.2) becomes [`Error::AuthorizationError`], and how anything else becomes
 //! [`Error::HttpError`] carrying the status.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::json;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -180,7 +180,8 @@ impl Form {
     pub fn add(&mut self, name: &str, value: &str) -> Result<()> {
         if self.has(name) {
             return Err(Error::InvalidRequest(format!(
-                "parameter \"{name}\" would be sent twice"
+                "parameter {name} would be sent twice",
+                name = quote(name)
             )));
         }
         self.pairs.push((name.to_owned(), value.to_owned()));

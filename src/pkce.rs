@@ -1,7 +1,7 @@
 //! Proof Key for Code Exchange (RFC 7636): verifiers, challenges, and random tokens for `state` / `nonce`.
 
 use crate::base64url;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
@@ -51,7 +51,8 @@ impl FromStr for ChallengeMethod {
             "S256" => Ok(ChallengeMethod::S256),
             "plain" => Ok(ChallengeMethod::Plain),
             other => Err(Error::InvalidRequest(format!(
-                "code challenge method must be \"S256\" or \"plain\", found {other:?}"
+                "code challenge method must be \"S256\" or \"plain\", found {other}",
+                other = quote(other)
             ))),
         }
     }

@@ -4,7 +4,7 @@
 
 use super::convert::type_name;
 use crate::client_assertion::{self, AssertionParams};
-use crate::error::Error;
+use crate::error::{Error, quote};
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -57,8 +57,9 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
             .find(|x| *x == alg)
             .ok_or_else(|| {
                 Error::InvalidRequest(format!(
-                    "client assertion algorithm {alg:?} is not one of {}",
-                    client_assertion::ALGORITHMS.join(", ")
+                    "client assertion algorithm {alg} is not one of {}",
+                    client_assertion::ALGORITHMS.join(", "),
+                    alg = quote(alg)
                 ))
             })?
     } else if is_signer(key) {
@@ -80,7 +81,8 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
         if let Some(alg) = a.alg {
             if alg != derived {
                 return Err(Error::InvalidRequest(format!(
-                    "clientAuth.alg {alg:?} does not fit the key, which signs {derived}"
+                    "clientAuth.alg {alg} does not fit the key, which signs {derived}",
+                    alg = quote(alg)
                 )));
             }
         }

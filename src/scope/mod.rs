@@ -13,7 +13,7 @@ pub mod expr;
 
 pub use expr::ScopeRequirement;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::params::{OneOrMany, check_scope_token};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -38,7 +38,8 @@ impl FromStr for Mode {
             "all" => Ok(Mode::All),
             "any" => Ok(Mode::Any),
             other => Err(Error::InvalidRequest(format!(
-                "scope mode must be \"all\" or \"any\", found {other:?}"
+                "scope mode must be \"all\" or \"any\", found {other}",
+                other = quote(other)
             ))),
         }
     }
