@@ -18,7 +18,7 @@
 //! `401`/`403` and its `WWW-Authenticate`. Verified tokens may be kept in a [`TokenCache`] (opt-in).
 
 use crate::challenge::{ChallengeOptions, Problem, bearer_challenge};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::jwk::JwkSet;
 use crate::jws::{DEFAULT_MAX_TOKEN_LENGTH, UnverifiedJws};
 use crate::params::OneOrMany;
@@ -241,7 +241,8 @@ impl Cors {
                 && o.bytes().all(|b| b.is_ascii_graphic());
             if !ok {
                 return Err(Error::InvalidRequest(format!(
-                    "cors.allowedOrigins: {o:?} is not an origin (scheme://host[:port], no path)"
+                    "cors.allowedOrigins: {o} is not an origin (scheme://host[:port], no path)",
+                    o = quote(o)
                 )));
             }
         }
@@ -263,7 +264,8 @@ impl Cors {
         for v in methods.iter().chain(&headers).chain(&exposed) {
             if v.is_empty() || !v.bytes().all(is_tchar) {
                 return Err(Error::InvalidRequest(format!(
-                    "cors: {v:?} is not a method or header name"
+                    "cors: {v} is not a method or header name",
+                    v = quote(v)
                 )));
             }
         }
@@ -788,7 +790,7 @@ mod tests {
             Decision::Allow(_)
         ));
         for i in 0..5 {
-            let t = format!("Bearer {}", token("k1", json!({"jti": i})));
+            let t = format!("Bearer {}", token("k1", json!({"jti": format!("j{i}")})));
             g.decide(&req("GET", "/api/x", Some(&t)), |_| false);
         }
         assert_eq!(g.cached_tokens(), 2, "bounded");
