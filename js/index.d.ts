@@ -201,8 +201,9 @@ export interface AuthorizationResponse {
 }
 
 /**
- * Reads the authorization response from the redirect URL (`location.href`): from the query, or from the
- * fragment when the query holds neither `code` nor `error`. Checks `iss`, then `state`, then an error.
+ * Reads the authorization response from the redirect URL (`location.href`): from the query when it holds
+ * any of `code`, `error` or `state`, otherwise from the fragment (so `…/cb?state=s` is a response without a
+ * code: `invalid_request`, not `state_mismatch`). Checks `iss`, then `state`, then an error.
  * @throws OidcEdgeError `state_mismatch` when `state` is missing or not the one sent; `authorization_error`
  *   when the provider sent `error` (with `error`, `errorDescription`, `errorUri`); `issuer_mismatch` when
  *   `iss` differs from `expect.issuer` (or is missing with `requireIss`); `invalid_request` for a URL that is
