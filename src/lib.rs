@@ -34,6 +34,7 @@ pub mod jwk;
 #[cfg(feature = "server")]
 pub mod jwks_cache;
 pub mod jws;
+pub mod options;
 pub mod params;
 pub mod pkce;
 #[cfg(feature = "server")]

@@ -6,7 +6,7 @@
 //! before matching, because an origin that decodes `%2F` or `%2E%2E` differently from this table would let
 //! a path guarded by one route reach the handler of another.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::scope::Requirement;
 use serde::Deserialize;
 
@@ -72,8 +72,7 @@ impl RouteTable {
     /// (or has `*` anywhere but last, an empty segment, `%`, `\`, `.`/`..` segments), an unknown method
     /// spelling, a route both `public` and with `scopes`; `invalid_scope_expression` for a bad expression.
     pub fn from_json(text: &str) -> Result<Self> {
-        let specs: Vec<RouteSpec> = serde_json::from_str(text)
-            .map_err(|e| Error::InvalidRequest(format!("route table: {e}")))?;
+        let specs: Vec<RouteSpec> = crate::options::from_json("route table", text)?;
         let routes = specs
             .into_iter()
             .enumerate()
@@ -165,7 +164,8 @@ fn compile_methods(spec: &MethodSpec) -> Result<Option<Vec<String>>> {
         // Methods are case-sensitive tokens (RFC 9110 §9.1); upper case is what every client sends.
         if m.is_empty() || !m.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(Error::InvalidRequest(format!(
-                "method {m:?} is not an upper-case method name or \"*\""
+                "method {m} is not an upper-case method name or \"*\"",
+                m = quote(m)
             )));
         }
     }
@@ -174,7 +174,10 @@ fn compile_methods(spec: &MethodSpec) -> Result<Option<Vec<String>>> {
 
 fn compile_pattern(pattern: &str) -> Result<Vec<Segment>> {
     let body = pattern.strip_prefix('/').ok_or_else(|| {
-        Error::InvalidRequest(format!("path pattern {pattern:?} must start with /"))
+        Error::InvalidRequest(format!(
+            "path pattern {pattern} must start with /",
+            pattern = quote(pattern)
+        ))
     })?;
     if body.is_empty() {
         return Ok(Vec::new());
@@ -189,7 +192,9 @@ fn compile_pattern(pattern: &str) -> Result<Vec<Segment>> {
             p if p.starts_with(':') && p.len() > 1 => Ok(Segment::Param),
             p if p.is_empty() || p == "." || p == ".." || p.contains(['*', '%', '\\', ':']) => {
                 Err(Error::InvalidRequest(format!(
-                    "path pattern {pattern:?} has an invalid segment {p:?}"
+                    "path pattern {pattern} has an invalid segment {p}",
+                    pattern = quote(pattern),
+                    p = quote(p)
                 )))
             }
             p => Ok(Segment::Literal(p.to_owned())),
@@ -201,7 +206,8 @@ fn compile_pattern(pattern: &str) -> Result<Vec<Segment>> {
 fn request_segments(path: &str) -> Result<Vec<&str>> {
     let refuse = |why: &str| {
         Err(Error::InvalidRequest(format!(
-            "request path {path:?} {why}"
+            "request path {path} {why}",
+            path = quote(path)
         )))
     };
     let Some(body) = path.strip_prefix('/') else {

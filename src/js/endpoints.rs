@@ -4,7 +4,8 @@
 //! authentication, `Fail`, `io`); the server-side endpoints are in `server_endpoints`.
 
 use super::convert::{
-    JsResult, optional_usize, options, required_options, string_arg, to_js_error, to_plain,
+    JsResult, NowOnly, optional_integer, options, required_options, string_arg, to_js_error,
+    to_plain,
 };
 use super::http::{fetch_fn, now_or, request_to_js, response_from_js, send, split_options};
 #[cfg(feature = "server")]
@@ -124,12 +125,6 @@ pub(super) async fn client_auth_async(
 // ---------------------------------------------------------------------------------------------------
 // Options of the other endpoints (shape only: the core checks the values)
 
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ParseTokenOptions {
-    now: Option<u64>,
-}
-
 /// Splits a request object into its JSON part and `clientAuth`.
 pub(super) fn split_auth(req: &JsValue) -> (JsValue, JsValue) {
     let (rest, mut taken) = split_options(req, &["clientAuth"]);
@@ -154,7 +149,7 @@ pub fn build_token_request(req: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = parseTokenResponse)]
 pub fn parse_token_response_js(response: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<_, Fail> {
-        let o: ParseTokenOptions = options("parseTokenResponse options", &opts)?;
+        let o: NowOnly = options("parseTokenResponse options", &opts)?;
         let res = response_from_js(&response)?;
         parse_token_response(&res, now_or(o.now)).map_err(with_status(res.status))
     };
@@ -190,7 +185,7 @@ pub(super) fn io(opts: &JsValue, what: &str) -> Result<Io, Error> {
     let (rest, taken) = split_options(opts, &["clientAuth", "fetch", "now"]);
     let [client_auth, fetch, now] = <[JsValue; 3]>::try_from(taken)
         .map_err(|_| Error::InvalidRequest(format!("{what} options")))?;
-    let now = optional_usize("now", &now)?.map(|n| n as u64);
+    let now = optional_integer(&format!("{what} options: now"), &now)?;
     Ok(Io {
         rest,
         client_auth,

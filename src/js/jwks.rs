@@ -2,7 +2,7 @@
 //! one fetch in flight. The cache holds the parsed `JwkSet`, which a `TokenVerifier` or an edge guard built on
 //! this object reads at each verification (no copy of the keys: a `JwkSet` shares them).
 
-use super::convert::{JsResult, options, string_arg, to_js_error};
+use super::convert::{JsResult, NowOnly, options, string_arg, to_js_error};
 use super::http::{fetch_fn, now_or, send, split_options};
 use super::verify::JwkSetHandle;
 use crate::error::Error;
@@ -22,12 +22,6 @@ struct RemoteJwksOptions {
     default_max_age: Option<u64>,
     min_max_age: Option<u64>,
     max_max_age: Option<u64>,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct GetOptions {
-    now: Option<u64>,
 }
 
 /// A JWK set fetched from a fixed `jwks_uri` and cached (see the core's `jwks_cache`).
@@ -157,7 +151,7 @@ impl RemoteJwks {
             } else {
                 Some(string_arg("kid", &kid)?)
             };
-            let o: GetOptions = options("getKeySet options", &opts)?;
+            let o: NowOnly = options("getKeySet options", &opts)?;
             Ok((kid, now_or(o.now)))
         })();
         let this = self.share();

@@ -2,9 +2,7 @@
 //! feature): client credentials, token exchange, introspection (RFC 7662), revocation (RFC 7009), userinfo
 //! (OIDC Core §5.3, signed responses verified with a `TokenVerifier`) and `private_key_jwt` assertions.
 
-use super::convert::{
-    JsResult, optional_usize, options, required_options, shared_handle, to_js_error, to_plain,
-};
+use super::convert::{JsResult, options, required_options, shared_handle, to_js_error, to_plain};
 use super::endpoints::{
     Fail, client_auth_async, client_auth_sync, io, send_checked, split_auth, to_js, token_grant,
     with_status,
@@ -94,6 +92,7 @@ struct UserinfoOptions {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ParseUserinfoOptions {
     expected_subject: Option<String>,
+    now: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -235,12 +234,11 @@ pub fn build_userinfo_request(req: JsValue) -> JsResult<JsValue> {
 /// `parseUserinfoResponse(response, { expectedSubject?, verifier?, now? })`
 #[wasm_bindgen(js_name = parseUserinfoResponse)]
 pub fn parse_userinfo_response_js(response: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let (rest, taken) = split_options(&opts, &["verifier", "now"]);
+    let (rest, taken) = split_options(&opts, &["verifier"]);
     let run = || -> Result<Answer, Fail> {
-        let [verifier, now] = <[JsValue; 2]>::try_from(taken)
-            .map_err(|_| Error::InvalidRequest("parseUserinfoResponse options".into()))?;
+        let verifier = taken.into_iter().next().unwrap_or(JsValue::UNDEFINED);
         let o: ParseUserinfoOptions = options("parseUserinfoResponse options", &rest)?;
-        let now = now_or(optional_usize("now", &now)?.map(|n| n as u64));
+        let now = now_or(o.now);
         let res = response_from_js(&response)?;
         let Some(verifier) = verifier_option(&verifier)? else {
             let parsed = parse_userinfo_response(&res, o.expected_subject.as_deref());
