@@ -1,7 +1,7 @@
 //! Provider metadata (OpenID Connect Discovery 1.0 §3, RFC 8414 §2) and where to find it.
 
 use crate::endpoint::parse_endpoint;
-use crate::error::{Error, Result, quote};
+use crate::error::{Error, Result, cap, quote};
 use crate::http::{HttpRequest, HttpResponse, http_error};
 use crate::json;
 use serde::{Deserialize, Serialize};
@@ -115,8 +115,9 @@ impl ProviderMetadata {
                 "provider metadata has no authorization_endpoint".into(),
             ));
         }
-        serde_json::from_value(Value::Object(map))
-            .map_err(|e| Error::InvalidMetadata(format!("provider metadata: {e}")))
+        serde_json::from_value(Value::Object(map)).map_err(|e| {
+            Error::InvalidMetadata(format!("provider metadata: {}", cap(&e.to_string())))
+        })
     }
 
     /// `token_endpoint`, for the calls that need it. Errors: `invalid_metadata` when absent.

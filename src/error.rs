@@ -150,8 +150,12 @@ impl Error {
                 error_description,
                 ..
             } => match error_description {
-                Some(d) => format!("the authorization server answered {error}: {d}"),
-                None => format!("the authorization server answered {error}"),
+                Some(d) => format!(
+                    "the authorization server answered {}: {}",
+                    quote(error),
+                    quote(d)
+                ),
+                None => format!("the authorization server answered {}", quote(error)),
             },
         }
     }
@@ -229,7 +233,7 @@ mod tests {
         assert_eq!(e.code(), "authorization_error");
         assert_eq!(
             e.message(),
-            "the authorization server answered access_denied: user said no"
+            "the authorization server answered \"access_denied\": \"user said no\""
         );
     }
 }

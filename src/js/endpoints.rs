@@ -12,7 +12,7 @@ use super::http::{fetch_fn, now_or, request_to_js, response_from_js, send, split
 use super::sign::{Assertion, sign_assertion};
 use crate::client_auth::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::discovery::{discovery_request, discovery_urls, parse_discovery_response};
-use crate::error::Error;
+use crate::error::{Error, quote};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::token::{TokenRequestOptions, parse_token_response};
 use js_sys::{Function, Reflect};
@@ -252,7 +252,10 @@ pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
         }
         Err(Error::HttpError {
             message: format!(
-                "no provider metadata for {issuer}: both {oidc} and {rfc8414} answered 404"
+                "no provider metadata for {}: both {} and {} answered 404",
+                quote(&issuer),
+                quote(&oidc),
+                quote(&rfc8414)
             ),
             status: Some(404),
         }

@@ -2,7 +2,7 @@
 //! Rust. I/O only: every decision about a response is the core's.
 
 use super::convert::{string_arg, type_name};
-use crate::error::Error;
+use crate::error::{Error, cap, quote};
 use crate::http::{HttpRequest, HttpResponse};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::JsCast;
@@ -86,7 +86,7 @@ pub fn response_from_js(value: &JsValue) -> Result<HttpResponse, Error> {
                 &Reflect::get_u32(&entry, 0).unwrap_or_default(),
             )?;
             let value = Reflect::get_u32(&entry, 1).unwrap_or_default();
-            let value = string_arg(&format!("header {name}"), &value)?;
+            let value = string_arg(&format!("header {}", quote(&name)), &value)?;
             out.headers.push((name, value));
         }
     }
@@ -129,7 +129,7 @@ fn fetch_error(what: &str, e: &JsValue) -> Error {
         .or_else(|| e.as_string())
         .unwrap_or_else(|| type_name(e));
     Error::HttpError {
-        message: format!("{what}: {detail}"),
+        message: format!("{what}: {}", cap(&detail)),
         status: None,
     }
 }

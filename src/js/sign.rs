@@ -4,7 +4,7 @@
 
 use super::convert::type_name;
 use crate::client_assertion::{self, AssertionParams};
-use crate::error::{Error, quote};
+use crate::error::{Error, cap, quote};
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -15,10 +15,10 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 fn js_message(e: &JsValue) -> String {
-    get(e, "message")
+    cap(&get(e, "message")
         .as_string()
         .or_else(|| e.as_string())
-        .unwrap_or_else(|| type_name(e))
+        .unwrap_or_else(|| type_name(e)))
 }
 
 /// What the assertion is about; `alg` may be left to the key.
