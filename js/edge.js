@@ -1,6 +1,6 @@
 // createEdgeVerifier: the edge verifier for any runtime with fetch, Request and Response (Cloudflare Workers,
 // Deno, Vercel / Netlify edge functions, Node 20+). I/O only: every decision — routes, CORS, tokens, scopes,
-// when to fetch keys, which status and headers to answer — comes from the wasm EdgeGuard (src/edge.rs).
+// when to fetch keys, which status and headers to answer — comes from the wasm EdgeGuard (src/server/edge.rs).
 import { EdgeGuard } from "./oidc_edge.js";
 
 // The JWKS fetch through the Cache API (caches.default, Cloudflare Workers) when there is one, so that a new
@@ -33,7 +33,9 @@ function withCacheApi(fetchFn) {
       }
     }
     const res = await fetchFn(url, init);
-    if (res.ok) {
+    // A copy served later says nothing of a redirect a caller's fetch followed: never store one (the core
+    // refuses it now, and would trust the copy).
+    if (res.ok && !res.redirected) {
       try {
         const copy = new Response(res.clone().body, res);
         copy.headers.set(STORED_AT, String(nowSeconds()));

@@ -422,14 +422,17 @@ export function bearerChallenge(
  * Fetches and checks the provider's metadata: `{issuer}/.well-known/openid-configuration` (OIDC Discovery 1.0
  * §4), then, when that answers 404 or 410, the RFC 8414 §3.1 location
  * (`{origin}/.well-known/oauth-authorization-server{path}`). The document goes through
- * {@link parseProviderMetadata}: `issuer` must equal `issuer` exactly.
+ * {@link parseProviderMetadata}: `issuer` must equal `issuer` exactly. Redirects are refused and each fetch is
+ * bounded by `timeout`, as for every fetch helper (see {@link FetchLimits}).
  * @param opts.fetch the fetch to use (default: `globalThis.fetch`).
+ * @param opts.timeout seconds each location may take, 1..300 (default 5).
  * @throws OidcEdgeError `issuer_mismatch`, `invalid_metadata` as {@link parseProviderMetadata};
- *   `http_error` (with `status`) for another non-2xx answer, both locations answering 404 (`status` 404), or a
- *   network failure (no `status`); `invalid_request` for an issuer that is not https (http only on loopback), has
- *   a query or fragment, or an unknown option.
+ *   `http_error` (with `status`) for another non-2xx answer, a redirect (3xx, or `status` 0 in browsers), both
+ *   locations answering 404 (`status` 404), or a network failure or timeout (no `status`); `invalid_request` for
+ *   an issuer that is not https (http only on loopback), has a query or fragment, a bad `timeout`, or an unknown
+ *   option.
  */
-export function discover(issuer: string, opts?: { fetch?: typeof fetch }): Promise<ProviderMetadata>;
+export function discover(issuer: string, opts?: FetchLimits): Promise<ProviderMetadata>;
 
 /** The two discovery locations, in the order {@link discover} tries them: OIDC first, then RFC 8414. */
 export function discoveryUrls(issuer: string): [string, string];
@@ -442,11 +445,14 @@ export function discoveryUrls(issuer: string): [string, string];
 // `refreshTokens`, `clientCredentials`, `exchangeToken`, `introspect`, `revoke`, `userinfo`) do both with `fetch`.
 //
 // Errors common to every parser and helper:
+// - `http_error` with `status` for a redirect, whatever its body: a 3xx, an opaque redirect (`status` 0, what
+//   browsers give for `redirect: "manual"`), or an answer a caller's fetch got by following one
+//   (`redirected: true`). No redirect is ever followed (see {@link FetchLimits}).
 // - `authorization_error` when the body is an OAuth error (RFC 6749 §5.2: `{"error": …}`), whatever the status
 //   (some providers answer errors with 200); `error`, `errorDescription`, `errorUri` and the HTTP `status` are set.
 // - `http_error` with `status` for any other non-2xx answer, and for a 2xx answer that is not what the spec says
 //   (not a JSON object, duplicate JSON members, a required member missing or of the wrong type); `http_error`
-//   without `status` when `fetch` itself rejects (network, CORS, DNS).
+//   without `status` when `fetch` itself rejects (network, CORS, DNS) or the `timeout` passed ("timed out").
 // - `invalid_request` for bad options: unknown or mistyped members (misspellings are refused, not ignored), an
 //   endpoint that is not https (http only on loopback hosts), a parameter that would be sent twice.
 
@@ -459,11 +465,16 @@ export interface HttpRequest {
   body?: string;
 }
 
-/** A response to parse. `headers` may be a `Headers` (from fetch) or a plain object; `body` the text. */
+/**
+ * A response to parse. `headers` may be a `Headers` (from fetch) or a plain object; `body` the text. Send the
+ * request without following redirects (`redirect: "manual"`): a 3xx or `status` 0 is refused (`http_error`).
+ */
 export interface HttpResponseInput {
   status: number;
   headers?: Headers | Record<string, string>;
   body?: string;
+  /** `Response.redirected`: true when your client followed a redirect to get this; refused (`http_error`). */
+  redirected?: boolean;
 }
 
 /**
@@ -577,10 +588,37 @@ export interface TokenExchange extends TokenRequestBase {
   scope?: string | string[];
 }
 
-/** Options of every fetch helper. */
-export interface FetchOptions {
-  /** The fetch to use (default: `globalThis.fetch`). POSTs are sent with `redirect: "manual"`. */
+/**
+ * How every request the package sends is bounded: the fetch helpers ({@link discover}, {@link exchangeCode},
+ * {@link refreshTokens}, {@link clientCredentials}, {@link exchangeToken}, {@link introspect}, {@link revoke},
+ * {@link userinfo}), {@link RemoteJwks} (and so a {@link TokenVerifier} over one) and {@link createEdgeVerifier}.
+ *
+ * - No redirect is followed (only the configured URL is ever fetched: a `jwks_uri` that redirects elsewhere must
+ *   not make that server's keys trusted, a POST must not resend credentials). Every request is sent with
+ *   `redirect: "manual"`; a 3xx answer, the opaque redirect browsers give for it (`status` 0, `type`
+ *   `"opaqueredirect"`) and an answer a caller's `fetch` got by following one anyway (`Response.redirected`)
+ *   are `http_error` with that `status`, whatever the body, and the message says redirects are refused.
+ * - Each exchange (connection, headers and the whole body) must finish within `timeout` seconds, else it is
+ *   `http_error` without `status` ("timed out"). The `fetch` gets an `AbortSignal` (`init.signal`:
+ *   `AbortSignal.timeout`, or an `AbortController` and a timer where that is missing) and is not waited for
+ *   past the timeout even if it ignores the signal. A {@link RemoteJwks} then keeps serving its last good set.
+ */
+export interface FetchLimits {
+  /**
+   * The fetch to use (default: `globalThis.fetch`). It is called as `fetch(url, init)` with
+   * `init.redirect === "manual"` and `init.signal`; keep both (a fetch that follows redirects is refused).
+   */
   fetch?: typeof fetch;
+  /**
+   * Seconds one exchange may take: an integer in 1..300, default 5. Seconds like every other time option of
+   * the package (so a value in milliseconds, e.g. 5000, is refused rather than waited for). NaN, ±Infinity,
+   * a fraction, a string or `null` is `invalid_request`: a timeout cannot be turned off.
+   */
+  timeout?: number;
+}
+
+/** Options of every fetch helper: {@link FetchLimits} (`fetch`, `timeout`) and `now`. */
+export interface FetchOptions extends FetchLimits {
   /** Seconds since the epoch, for `expiresAt` and client assertions (default `Date.now()`). */
   now?: number;
 }
@@ -757,7 +795,7 @@ export function parseUserinfoResponse(res: HttpResponseInput, opts?: UserinfoPar
  * Calls the UserInfo endpoint (build + fetch + parse); with `verifier`, the signed response is verified with the
  * signature checked by WebCrypto (as {@link TokenVerifier.verifyUserinfoAsync}).
  * @throws OidcEdgeError (rejects) those of {@link buildUserinfoRequest} and {@link parseUserinfoResponse}, and
- *   `http_error` when the fetch fails.
+ *   `http_error` when the fetch fails, times out or is answered with a redirect.
  */
 export function userinfo(
   opts: { userinfoEndpoint: string; accessToken: string } & UserinfoParseOptions & FetchOptions,
@@ -782,18 +820,21 @@ export interface JwksDocument {
  *   fetch: the last good set keeps being served;
  * - a refetch (expired set, unknown `kid`) is sent with `Cache-Control: no-cache`, so shared caches revalidate;
  * - concurrent calls share one fetch in flight;
- * - only `jwksUri` is ever fetched, never a URL from a token (`jku`, `x5u`).
+ * - only `jwksUri` is ever fetched, never a URL from a token (`jku`, `x5u`), and never one it redirects to: a
+ *   3xx (or `status` 0 in browsers) is a failed fetch, `http_error` (see {@link FetchLimits});
+ * - each fetch must finish within `timeout` seconds (default 5): one that stalls is a failed fetch, and the last
+ *   good set keeps being served.
  *
  * Pass it as `jwks` to a {@link TokenVerifier}: the verifier then reads the current set at each (synchronous)
  * verification, and {@link TokenVerifier.ensureKeys} fetches what a token needs first.
  * @throws OidcEdgeError (constructor) `invalid_request` for a `jwksUri` that is not https (http only on
- *   loopback), bounds with `minMaxAge <= defaultMaxAge <= maxMaxAge` violated, or an unknown option.
+ *   loopback), bounds with `minMaxAge <= defaultMaxAge <= maxMaxAge` violated, a `timeout` that is not an
+ *   integer in 1..300, or an unknown option.
  */
 export class RemoteJwks {
   constructor(
     jwksUri: string,
-    opts?: {
-      fetch?: typeof fetch;
+    opts?: FetchLimits & {
       /** Seconds between fetches triggered by unknown `kid`s or after a failure (default 30). */
       cooldown?: number;
       /** Seconds of freshness without `Cache-Control: max-age` (default 600). */
@@ -811,8 +852,8 @@ export class RemoteJwks {
    *
    * Resolves to the current {@link JwkSet} (its usable keys; parsed once per fetch).
    * @param opts.now seconds since the epoch (default `Date.now()`), for tests and deterministic callers.
-   * @throws OidcEdgeError when there is no set to serve: `http_error` (with `status` for a non-2xx answer, without
-   *   for a network failure), `invalid_jwk` (the body is not a JWK set, or holds no usable key) or `weak_key`
+   * @throws OidcEdgeError when there is no set to serve: `http_error` (with `status` for a non-2xx answer or a
+   *   redirect, without for a network failure or a timeout), `invalid_jwk` (the body is not a JWK set, or holds no usable key) or `weak_key`
    *   (every key too weak); `invalid_request` for a non-string `kid`.
    */
   getKeySet(kid?: string, opts?: { now?: number }): Promise<JwkSet>;
@@ -1160,8 +1201,16 @@ export interface EdgeVerifierConfig {
    * what is left of its `max-age` (its `Age` is tracked); refetches bypass and refresh it. Silently plain `fetch` where there is no Cache API. Default true.
    */
   cacheApi?: boolean;
-  /** The `fetch` for the JWKS (default `globalThis.fetch`). */
+  /**
+   * The `fetch` for the JWKS (default `globalThis.fetch`), called with `redirect: "manual"` and a `signal`
+   * (see {@link FetchLimits}): a JWKS URL that redirects is a failed fetch, never followed.
+   */
   fetch?: typeof fetch;
+  /**
+   * Seconds a JWKS fetch may take (1..300, default 5; see {@link FetchLimits}). A request waiting for keys gets
+   * the last good set when the fetch times out, or `503` when there is none.
+   */
+  timeout?: number;
 }
 
 /** What the edge verifier says about a request. */
@@ -1189,7 +1238,7 @@ export type EdgeVerifierResult =
        * - `401` `…, error="invalid_token"` for a malformed `Bearer` value or a token that fails verification
        *   (signature, `alg`, `kid`, `iss`, `aud`, `exp`, `nbf`, `typ`…);
        * - `403` `…, error="insufficient_scope", scope="…"` when the route's scopes are not granted;
-       * - `503` when no key set could be fetched at all.
+       * - `503` when no key set could be fetched at all (the JWKS URL failed, redirected or timed out).
        *
        * Bodies are `{"error": "…"}` JSON with `Cache-Control: no-store`.
        */
@@ -1203,8 +1252,8 @@ export type EdgeVerifierResult =
  * a {@link RemoteJwks}, the Cache API, building the `Response`). Tokens are verified synchronously; a request waits
  * for a JWKS fetch only when there is no set yet, the set is stale, or its `kid` is unknown (once per cooldown).
  * @throws OidcEdgeError `invalid_request` (synchronously) for a bad configuration: missing or bad `issuer`,
- *   `audience`, `jwksUri`, `routes` (see {@link EdgeRoute}), `realm`, `cors`, `jwksCache`, `tokenCache`, or an
- *   unknown option; `invalid_scope_expression` for a route's bad `scopes`.
+ *   `audience`, `jwksUri`, `routes` (see {@link EdgeRoute}), `realm`, `cors`, `jwksCache`, `tokenCache`,
+ *   `timeout` (an integer in 1..300), or an unknown option; `invalid_scope_expression` for a route's bad `scopes`.
  */
 export function createEdgeVerifier(
   config: EdgeVerifierConfig,

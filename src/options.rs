@@ -4,7 +4,7 @@
 //! in `0..=2^53 − 1` (no JS number beyond it counts exactly), and every failure names the member.
 
 use crate::error::{Error, Result, cap};
-use crate::json;
+use crate::jose::json;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
