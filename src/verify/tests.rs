@@ -825,6 +825,14 @@ fn every_mode(
     ]
 }
 
+/// Asserts that every mode refuses a token with `header` and the claims `extra` with `code`.
+fn refused_in_every_mode(case: &Case, header: Value, extra: Value, code: &str) {
+    let what = format!("{header} {extra}");
+    for (mode, result) in every_mode(case, header, extra) {
+        assert_eq!(result.unwrap_err().code(), code, "{mode}: {what}");
+    }
+}
+
 #[test]
 fn registered_claims_must_have_their_types_in_every_mode_required_or_not() {
     let case = Case::new();
@@ -842,14 +850,6 @@ fn registered_claims_must_have_their_types_in_every_mode_required_or_not() {
         json!(true),
         Value::Null,
     ];
-    for name in ["iss", "sub", "jti", "client_id", "nonce", "azp", "acr"] {
-        for bad in &not_strings {
-            for (mode, result) in every_mode(&case, json!({}), json!({ name: bad })) {
-                let e = result.unwrap_err();
-                assert_eq!(e.code(), "invalid_claim", "{mode}: {name} = {bad}: {e}");
-            }
-        }
-    }
     let not_numbers = [
         json!("1700000000"),
         json!([1]),
@@ -857,45 +857,38 @@ fn registered_claims_must_have_their_types_in_every_mode_required_or_not() {
         json!(true),
         Value::Null,
     ];
-    for name in ["exp", "nbf", "iat", "auth_time"] {
-        for bad in &not_numbers {
-            for (mode, result) in every_mode(&case, json!({}), json!({ name: bad })) {
-                assert_eq!(
-                    result.unwrap_err().code(),
-                    "invalid_claim",
-                    "{mode}: {name} = {bad}"
-                );
+    let cases = [
+        (
+            &["iss", "sub", "jti", "client_id", "nonce", "azp", "acr"][..],
+            &not_strings[..],
+        ),
+        (&["exp", "nbf", "iat", "auth_time"][..], &not_numbers[..]),
+        (
+            &["aud"][..],
+            &[
+                json!(7),
+                json!(["client", 7]),
+                json!({"client": true}),
+                json!(true),
+                Value::Null,
+            ][..],
+        ),
+        (
+            &["amr"][..],
+            &[
+                json!("pwd"),
+                json!(["pwd", 7]),
+                json!({}),
+                json!(1),
+                Value::Null,
+            ][..],
+        ),
+    ];
+    for (names, bad_values) in cases {
+        for name in names {
+            for bad in bad_values {
+                refused_in_every_mode(&case, json!({}), json!({ *name: bad }), "invalid_claim");
             }
-        }
-    }
-    for bad in [
-        json!(7),
-        json!(["client", 7]),
-        json!({"client": true}),
-        json!(true),
-        Value::Null,
-    ] {
-        for (mode, result) in every_mode(&case, json!({}), json!({ "aud": bad })) {
-            assert_eq!(
-                result.unwrap_err().code(),
-                "invalid_claim",
-                "{mode}: aud = {bad}"
-            );
-        }
-    }
-    for bad in [
-        json!("pwd"),
-        json!(["pwd", 7]),
-        json!({}),
-        json!(1),
-        Value::Null,
-    ] {
-        for (mode, result) in every_mode(&case, json!({}), json!({ "amr": bad })) {
-            assert_eq!(
-                result.unwrap_err().code(),
-                "invalid_claim",
-                "{mode}: amr = {bad}"
-            );
         }
     }
 }
@@ -961,15 +954,15 @@ fn access_token_typ_is_an_allowlist_too() {
         "logout+jwt",
         "",
     ] {
-        for (mode, result) in every_mode(&case, json!({ "typ": bad }), json!({})) {
-            if mode == "verifyAccessToken" {
-                assert_eq!(
-                    result.unwrap_err().code(),
-                    "typ_mismatch",
-                    "{mode}: typ {bad:?}"
-                );
-            }
-        }
+        let token = case.token(json!({ "typ": bad }), json!({}));
+        let e = case.verifier.verify_access_token(
+            &token,
+            &AccessTokenOptions {
+                now: NOW,
+                ..Default::default()
+            },
+        );
+        assert_eq!(e.unwrap_err().code(), "typ_mismatch", "typ {bad:?}");
     }
 }
 
