@@ -6,6 +6,21 @@
  *
  * Every function is synchronous unless it returns a Promise, and every failure is thrown as an
  * {@link OidcEdgeError} with a stable `code`.
+ *
+ * Options, for every export (DESIGN.md "Options"):
+ * - every numeric option, and every numeric argument (`randomToken(bytes)`), is an integer in
+ *   0..2^53 − 1 (`Number.MAX_SAFE_INTEGER`), or a narrower range where its documentation gives one. `NaN`,
+ *   `±Infinity`, fractions, negative numbers and numeric strings are `invalid_request` naming the option —
+ *   never read as "absent" or "off" (`maxAge: NaN` does not turn the `max_age` check off);
+ * - `null` is not a value for any option, numeric or not (`nonce: null`, `issuer: null`, a route's
+ *   `scopes: null` are `invalid_request`, since reading them as "absent" would skip a check): leave the member
+ *   out, or set it to `undefined`, for the default. An options argument itself (`verify(token, null)`) may be
+ *   `null` or `undefined` for all the defaults;
+ * - unknown (misspelt) and mistyped members are `invalid_request` naming the member (`cache.maxEntries`,
+ *   `routes[0].scopes`).
+ *
+ * Messages quote at most 64 characters of any input value (a header, a claim, a parameter name, a URL),
+ * followed by `…` and its length (RFC 8725 §3: an attacker-sized `kid` gives a short message).
  * @packageDocumentation
  */
 
@@ -97,7 +112,8 @@ export function pkceChallenge(codeVerifier: string, method?: CodeChallengeMethod
 
 /**
  * `bytes` random bytes (16..512, default 32) as base64url: for `state` and `nonce`.
- * @throws OidcEdgeError `invalid_request` for a size outside 16..512 or not an integer.
+ * @throws OidcEdgeError `invalid_request` for a size outside 16..512 or not an integer (NaN, ±Infinity, a
+ *   fraction, a string or `null`; leave it out, or pass `undefined`, for 32).
  */
 export function randomToken(bytes?: number): string;
 
@@ -201,8 +217,9 @@ export interface AuthorizationResponse {
 }
 
 /**
- * Reads the authorization response from the redirect URL (`location.href`): from the query, or from the
- * fragment when the query holds neither `code` nor `error`. Checks `iss`, then `state`, then an error.
+ * Reads the authorization response from the redirect URL (`location.href`): from the query when it holds
+ * any of `code`, `error` or `state`, otherwise from the fragment (so `…/cb?state=s` is a response without a
+ * code: `invalid_request`, not `state_mismatch`). Checks `iss`, then `state`, then an error.
  * @throws OidcEdgeError `state_mismatch` when `state` is missing or not the one sent; `authorization_error`
  *   when the provider sent `error` (with `error`, `errorDescription`, `errorUri`); `issuer_mismatch` when
  *   `iss` differs from `expect.issuer` (or is missing with `requireIss`); `invalid_request` for a URL that is
@@ -976,8 +993,13 @@ export interface Claims {
  * - `token_expired`: `exp <= now - clockTolerance`; `exp` is required (`missing_claim`), except by
  *   `verifyUserinfo` (OIDC Core §5.3.2 does not require it).
  * - `token_not_yet_valid`: `nbf > now + clockTolerance`.
- * - `invalid_claim`: `exp`, `nbf`, `iat` (or `auth_time`) not a number.
- * Bad options are `invalid_request` (e.g. a `now` that is negative, not a number, or beyond 2^53 − 1).
+ * - `invalid_claim`: a registered claim of the wrong type, present in the token whether or not the method
+ *   requires it (DESIGN.md "Claims"; RFC 7519 §4.1, RFC 9068 §2.2, OIDC Core §2): `iss`, `sub`, `jti`,
+ *   `client_id`, `nonce`, `azp`, `acr` not strings; `aud` not a string or an array of strings; `amr` not an
+ *   array of strings; `exp`, `nbf`, `iat`, `auth_time` not numbers. (`null` is the wrong type too.) A `sub`
+ *   array never reaches a caller that reads it as a string.
+ * Bad options are `invalid_request` (see "Options" at the top: e.g. a `now` or `maxAge` that is NaN,
+ * ±Infinity, negative, fractional, a string, `null` or beyond 2^53 − 1).
  */
 export class TokenVerifier {
   /** @throws OidcEdgeError `invalid_request` for a missing/empty `issuer` or `audience`, `jwks` that is not a
@@ -1011,8 +1033,10 @@ export class TokenVerifier {
   verify(token: string, opts?: { now?: number; typ?: string; requiredClaims?: string[] }): Claims;
 
   /**
-   * Verifies an ID token (OIDC Core 3.1.3.7), beyond {@link TokenVerifier.verify}: a `typ` of `at+jwt` or
-   * `logout+jwt` is `typ_mismatch` (RFC 8725 §3.11: other JWTs of the issuer must not pass as ID tokens);
+   * Verifies an ID token (OIDC Core 3.1.3.7), beyond {@link TokenVerifier.verify}: the `typ` header must be
+   * absent or `JWT` (any case, `application/` implied; RFC 7519 §5.1), else `typ_mismatch` — an allowlist
+   * (RFC 8725 §3.11), so no other JWT of the issuer passes as an ID token (`at+jwt`, `logout+jwt`,
+   * `secevent+jwt`, `at+jwt ` with a space);
    * `sub` (a string) and `iat` are required (`missing_claim`); `aud` must contain the client (`audience_mismatch`); with several
    * audiences `azp` is required (`missing_claim`), and `azp`, when present, must be the client
    * (`azp_mismatch`).
@@ -1037,7 +1061,10 @@ export class TokenVerifier {
    * `at+jwt`, `application/at+jwt`, `JWT` or absent (`typ_mismatch`).
    * @param opts.typ `"at+jwt"` turns on RFC 9068 strict mode: `typ` must be `at+jwt` (or
    *   `application/at+jwt`), and `sub`, `client_id`, `iat` and `jti` are required (`missing_claim`), as
-   *   RFC 9068 §2.2 requires. Any other value is `invalid_request`.
+   *   RFC 9068 §2.2 requires (and, as in every mode, of their registered types: `client_id: 7` is
+   *   `invalid_claim`). The option is compared as a media type (any case, `application/` implied); any other
+   *   value (`"JWT"`, `"at+jwt "`) is `invalid_request`. The header's `typ` is compared the same way, so
+   *   `at+jwt ` with a space is `typ_mismatch`.
    * @param opts.requiredScopes what the scopes of `scope` (space-delimited) or, without it, `scp` must
    *   satisfy: a space-separated string or an array (every scope), or a {@link ScopeRequirement} expression
    *   such as `auth.users.update or admin`. Unmet, it is `insufficient_scope`, whose
@@ -1055,8 +1082,8 @@ export class TokenVerifier {
 
   /**
    * Verifies a signed UserInfo response (OIDC Core §5.3.2) — usually through {@link userinfo}'s `verifier`
-   * option. Beyond the signature and the header rules: a `typ` of `at+jwt` or `logout+jwt` is `typ_mismatch`
-   * (RFC 8725 §3.11); `iss` must be `issuer`; `aud` must contain the client (`clientId`, or the only audience;
+   * option. Beyond the signature and the header rules: the `typ` header must be absent or `JWT`, as for ID
+   * tokens (`typ_mismatch`, RFC 8725 §3.11); `iss` must be `issuer`; `aud` must contain the client (`clientId`, or the only audience;
    * `audience_mismatch`); `exp` is not required, but `exp`, `nbf` and `iat` are checked when present; `sub` is
    * required (`missing_claim`), a string (`invalid_claim`) and equal to `expectedSubject` when given
    * (`invalid_claim`, OIDC Core §5.3.4).

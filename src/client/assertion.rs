@@ -3,7 +3,7 @@
 //! (a WebCrypto `CryptoKey` or a callback, in the JS binding), and [`finish`] appends it.
 
 use crate::client::pkce::random_token;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::jose::base64url;
 use crate::wire::check_vschar;
 use serde::Serialize;
@@ -167,7 +167,8 @@ pub fn webcrypto_sign_params(alg: &str) -> Result<WebCryptoSign> {
         "EdDSA" => p("Ed25519", None, None),
         other => {
             return Err(Error::InvalidRequest(format!(
-                "no WebCrypto signature for algorithm {other:?}"
+                "no WebCrypto signature for algorithm {other}",
+                other = quote(other)
             )));
         }
     })

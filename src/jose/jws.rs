@@ -15,7 +15,7 @@
 //! therefore the runtime's WebCrypto implementation (`globalThis.crypto.subtle`, read when the wasm module
 //! calls it), exactly as for `jose`.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, cap, quote};
 use crate::jose::alg::Algorithm;
 use crate::jose::base64url;
 use crate::jose::json::{self, parse_strict_slice};
@@ -118,15 +118,21 @@ fn check_crit(crit: &Value, members: &Map<String, Value>) -> Result<()> {
         };
         if STANDARD_HEADERS.contains(&name) {
             return unsupported(format!(
-                "\"crit\" must not list the standard header {name:?}"
+                "\"crit\" must not list the standard header {name}",
+                name = quote(name)
             ));
         }
         if !members.contains_key(name) {
-            return unsupported(format!("\"crit\" lists {name:?}, which the header lacks"));
+            return unsupported(format!(
+                "\"crit\" lists {name}, which the header lacks",
+                name = quote(name)
+            ));
         }
     }
+    let listed: Vec<String> = names.iter().filter_map(Value::as_str).map(quote).collect();
     unsupported(format!(
-        "\"crit\" requires extensions this library does not process: {crit}"
+        "\"crit\" requires extensions this library does not process: {}",
+        cap(&listed.join(", "))
     ))
 }
 
@@ -135,8 +141,9 @@ fn header_string(members: &Map<String, Value>, name: &str) -> Result<Option<Stri
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(malformed(format!(
-            "\"{name}\" must be a string, found {}",
-            json::kind(other)
+            "{name} must be a string, found {}",
+            json::kind(other),
+            name = quote(name)
         ))),
     }
 }

@@ -4,6 +4,7 @@
 use super::convert::{
     JsResult, options, required_options, shared_handle, stringify, to_js_error, type_name,
 };
+use super::http::now_or;
 use super::scope::requirement_arg;
 #[cfg(feature = "server")]
 use super::server::jwks::RemoteJwks;
@@ -17,6 +18,7 @@ use crate::server::TokenCache;
 use crate::verify::UserinfoJwtOptions;
 use crate::verify::{
     AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, VerifierOptions, VerifyOptions,
+    access_token_strict_mode,
 };
 use crate::wire::OneOrMany;
 use js_sys::{Promise, Reflect, Uint8Array};
@@ -154,9 +156,7 @@ const MAX_CACHE_ENTRIES: usize = 1 << 20;
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct VerifyConfig {
-    // Read separately (JSON turns NaN into null): see `now_seconds`.
-    #[allow(dead_code)]
-    now: Option<IgnoredAny>,
+    now: Option<u64>,
     typ: Option<String>,
     #[serde(default)]
     required_claims: Vec<String>,
@@ -165,9 +165,7 @@ struct VerifyConfig {
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct IdTokenConfig {
-    // Read separately (JSON turns NaN into null): see `now_seconds`.
-    #[allow(dead_code)]
-    now: Option<IgnoredAny>,
+    now: Option<u64>,
     nonce: Option<String>,
     max_age: Option<u64>,
     access_token: Option<String>,
@@ -177,43 +175,11 @@ struct IdTokenConfig {
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AccessTokenConfig {
-    // Read separately (JSON turns NaN into null): see `now_seconds`.
-    #[allow(dead_code)]
-    now: Option<IgnoredAny>,
+    now: Option<u64>,
     // Read separately: it may be a ScopeRequirement, which JSON cannot carry.
     #[allow(dead_code)]
     required_scopes: Option<IgnoredAny>,
     typ: Option<String>,
-}
-
-/// `Number.MAX_SAFE_INTEGER`.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
-/// `opts.now` in whole seconds when given (a finite, non-negative number), else the clock's.
-fn now_seconds(opts: &JsValue) -> Result<u64, Error> {
-    let raw = if opts.is_object() {
-        Reflect::get(opts, &JsValue::from_str("now")).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    };
-    let now = if raw.is_undefined() {
-        Some(js_sys::Date::now() / 1000.0)
-    } else {
-        raw.as_f64()
-    };
-    match now {
-        // Beyond 2^53 − 1 a JS number no longer counts whole seconds: refused rather than saturated.
-        Some(now) if (0.0..=MAX_SAFE_INTEGER).contains(&now) => Ok(now.floor() as u64),
-        _ => Err(Error::InvalidRequest(format!(
-            "now must be a non-negative number of seconds up to 2^53 - 1, found {}",
-            match raw.as_f64() {
-                None => type_name(&raw),
-                Some(n) if n.is_nan() || n.abs() <= MAX_SAFE_INTEGER => n.to_string(),
-                // Not its 300 digits: the message says what was wrong.
-                Some(_) => "a larger number".into(),
-            }
-        ))),
-    }
 }
 
 fn token_arg(token: &JsValue) -> Result<String, Error> {
@@ -572,7 +538,7 @@ fn verify_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Er
     Ok((
         token,
         Policy::Jwt(VerifyOptions {
-            now: now_seconds(opts)?,
+            now: now_or(o.now),
             typ: o.typ,
             required_claims: o.required_claims,
         }),
@@ -585,7 +551,7 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
     Ok((
         token,
         Policy::IdToken(IdTokenOptions {
-            now: now_seconds(opts)?,
+            now: now_or(o.now),
             nonce: o.nonce,
             max_age: o.max_age,
             access_token: o.access_token,
@@ -598,9 +564,7 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct UserinfoConfig {
-    // Read separately (JSON turns NaN into null): see `now_seconds`.
-    #[allow(dead_code)]
-    now: Option<IgnoredAny>,
+    now: Option<u64>,
     expected_subject: Option<String>,
 }
 
@@ -612,7 +576,7 @@ fn userinfo_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
     Ok((
         token,
         Policy::Userinfo(UserinfoJwtOptions {
-            now: now_seconds(opts)?,
+            now: now_or(o.now),
             expected_subject: o.expected_subject,
         }),
     ))
@@ -621,15 +585,7 @@ fn userinfo_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
 fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
     let token = token_arg(token)?;
     let o: AccessTokenConfig = options("verifyAccessToken options", opts)?;
-    let strict = match o.typ.as_deref() {
-        None => false,
-        Some("at+jwt" | "application/at+jwt") => true,
-        Some(other) => {
-            return Err(Error::InvalidRequest(format!(
-                "verifyAccessToken typ must be \"at+jwt\" (RFC 9068 strict mode), found {other:?}"
-            )));
-        }
-    };
+    let strict = access_token_strict_mode(o.typ.as_deref())?;
     let required_scopes = Reflect::get(opts, &JsValue::from_str("requiredScopes"))
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())
@@ -638,7 +594,7 @@ fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Polic
     Ok((
         token,
         Policy::AccessToken(AccessTokenOptions {
-            now: now_seconds(opts)?,
+            now: now_or(o.now),
             required_scopes,
             strict,
         }),
@@ -718,7 +674,8 @@ impl TokenVerifierHandle {
             KeySource::Fixed => None,
             KeySource::Remote { remote, .. } => Some(remote.share()),
         };
-        let now = now_seconds(&opts);
+        let now =
+            options::<super::convert::NowOnly>("ensureKeys options", &opts).map(|o| now_or(o.now));
         let kid = token.as_string().and_then(|t| crate::server::token_kid(&t));
         future_to_promise(async move {
             let now = now.map_err(to_js_error)?;

@@ -11,7 +11,7 @@ pub mod ecdsa;
 pub mod ring_sig;
 pub mod scalars;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use jwt_compact::alg as jc;
 use jwt_compact::{Algorithm as JwtAlgorithm, AlgorithmSignature};
 use sha2::{Digest, Sha256, Sha384, Sha512};
@@ -106,7 +106,7 @@ impl Algorithm {
             if name.eq_ignore_ascii_case("none") {
                 "alg \"none\" (an unsecured JWS, RFC 7518 §3.6) is never accepted".into()
             } else {
-                format!("alg {name:?} is not implemented")
+                format!("alg {name} is not implemented", name = quote(name))
             },
         ))
     }

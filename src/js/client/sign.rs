@@ -3,7 +3,7 @@
 //! the signing input and the algorithm mapping are the core's (`client_assertion`); this is only the I/O.
 
 use crate::client::assertion::{self as client_assertion, AssertionParams};
-use crate::error::Error;
+use crate::error::{Error, cap, quote};
 use crate::js::convert::type_name;
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
@@ -15,10 +15,10 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 fn js_message(e: &JsValue) -> String {
-    get(e, "message")
+    cap(&get(e, "message")
         .as_string()
         .or_else(|| e.as_string())
-        .unwrap_or_else(|| type_name(e))
+        .unwrap_or_else(|| type_name(e)))
 }
 
 /// What the assertion is about; `alg` may be left to the key.
@@ -57,8 +57,9 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
             .find(|x| *x == alg)
             .ok_or_else(|| {
                 Error::InvalidRequest(format!(
-                    "client assertion algorithm {alg:?} is not one of {}",
-                    client_assertion::ALGORITHMS.join(", ")
+                    "client assertion algorithm {alg} is not one of {}",
+                    client_assertion::ALGORITHMS.join(", "),
+                    alg = quote(alg)
                 ))
             })?
     } else if is_signer(key) {
@@ -80,7 +81,8 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
         if let Some(alg) = a.alg {
             if alg != derived {
                 return Err(Error::InvalidRequest(format!(
-                    "clientAuth.alg {alg:?} does not fit the key, which signs {derived}"
+                    "clientAuth.alg {alg} does not fit the key, which signs {derived}",
+                    alg = quote(alg)
                 )));
             }
         }
