@@ -6,23 +6,23 @@
 use jwt_compact::Algorithm as _;
 use jwt_compact::AlgorithmSignature as _;
 use jwt_compact::alg as jc;
-use oidc_edge::bearer::bearer_token;
-use oidc_edge::callback::{CallbackExpectation, parse_callback};
-use oidc_edge::challenge::{ChallengeOptions, INVALID_TOKEN_CODES, Problem, bearer_challenge};
-use oidc_edge::http::HttpResponse;
-use oidc_edge::introspect::parse_introspection_response;
-use oidc_edge::jws::DEFAULT_MAX_TOKEN_LENGTH;
-use oidc_edge::route::RouteTable;
+use oidc_edge::client::introspect::parse_introspection_response;
+use oidc_edge::client::parse_token_response;
+use oidc_edge::client::{CallbackExpectation, parse_callback};
+use oidc_edge::client::{bearer_challenge_error, parse_userinfo_response};
+use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
+use oidc_edge::jose::base64url;
 use oidc_edge::scope::expr::{MAX_EXPRESSION_LEN, ScopeRequirement};
 use oidc_edge::scope::{Requirement, scopes_of};
-use oidc_edge::token::parse_token_response;
-use oidc_edge::userinfo::{bearer_challenge_error, parse_userinfo_response};
+use oidc_edge::server::RouteTable;
+use oidc_edge::server::bearer_token;
+use oidc_edge::server::{ChallengeOptions, INVALID_TOKEN_CODES, Problem, bearer_challenge};
 use oidc_edge::verify::{
     AccessTokenOptions, IdTokenOptions, UserinfoJwtOptions, VerifierOptions, VerifyOptions,
 };
+use oidc_edge::wire::HttpResponse;
 use oidc_edge::{
     Algorithm, AuthorizeRequest, Error, JwkSet, ProviderMetadata, TokenVerifier, UnverifiedToken,
-    base64url,
 };
 use std::collections::HashSet;
 
@@ -99,7 +99,7 @@ pub fn authorize(data: &[u8]) {
 // Tokens, keys, scopes, endpoint responses, the edge verifier's route table and bearer header.
 
 /// The fixed key set of the token targets: one key of every family, with a `kid` each (the keys of
-/// `src/testutil.rs`, seed 1; `fuzz/seeds/jws_verify/` holds tokens they signed).
+/// `src/jose/testutil.rs`, seed 1; `fuzz/seeds/jws_verify/` holds tokens they signed).
 pub const JWKS: &str = r#"{"keys":[
 {"kty":"oct","kid":"oct","k":"AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ"},
 {"kty":"RSA","kid":"rsa","e":"AQAB","n":"n4EPtAOCc9AlkeQHPzHStgAbgs7bTZLwUBZdR8_KuKPEHLd4rHVTeT-O-XV2jRojdNhxJWTDvNd7nqQ0VEiZQHz_AJmSCpMaJMRBSFKrKb2wqVwGU_NsYOYL-QtiWN2lbzcEe6XC0dApr5ydQLrHqkHHig3RBordaZ6Aj-oBHqFEHYpPe7Tpe-OfVfHd1E6cS6M1FZcD1NNLYD5lFHpPI9bTwJlsde3uhGqC0ZCuEHg8lhzwOHrtIQbS0FVbb9k3-tVTU4fg_3L_vniUFAKwuCLqKnS2BYwdq_mzSnbLY7h_qixoR7jig3__kRhuaxwUkRz5iaiQkqgc5gHdrNP5zw"},
@@ -384,7 +384,7 @@ pub fn token_response(data: &[u8]) {
     }
 }
 
-/// The route table of `src/route.rs`'s tests.
+/// The route table of `src/server/route.rs`'s tests.
 const ROUTES: &str = include_str!("../tests/fixtures/routes.json");
 
 /// The edge verifier's route table: the input is a method (first line), a request path (second), then the

@@ -1,6 +1,6 @@
 // createEdgeVerifier: the edge verifier for any runtime with fetch, Request and Response (Cloudflare Workers,
 // Deno, Vercel / Netlify edge functions, Node 20+). I/O only: every decision — routes, CORS, tokens, scopes,
-// when to fetch keys, which status and headers to answer — comes from the wasm EdgeGuard (src/edge.rs).
+// when to fetch keys, which status and headers to answer — comes from the wasm EdgeGuard (src/server/edge.rs).
 import { EdgeGuard } from "./oidc_edge.js";
 
 // The JWKS fetch through the Cache API (caches.default, Cloudflare Workers) when there is one, so that a new

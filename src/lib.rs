@@ -11,56 +11,26 @@
 //! resource servers and edge workers (routes, RFC 6750 challenges, the edge guard, the verified-token and
 //! JWKS caches, introspection, revocation). The SPA entry is built with neither.
 
-pub mod alg;
-pub mod authorize;
-pub mod base64url;
-#[cfg(feature = "server")]
-pub mod bearer;
-pub mod callback;
-#[cfg(feature = "server")]
-pub mod challenge;
-pub mod client_assertion;
-pub mod client_auth;
-pub mod discovery;
-#[cfg(feature = "server")]
-pub mod edge;
-pub mod endpoint;
+pub mod client;
 pub mod error;
-pub mod http;
-#[cfg(feature = "server")]
-pub mod introspect;
-pub mod json;
-pub mod jwk;
-#[cfg(feature = "server")]
-pub mod jwks_cache;
-pub mod jws;
-pub mod params;
-pub mod pkce;
-#[cfg(feature = "server")]
-pub mod revoke;
-#[cfg(feature = "server")]
-pub mod route;
+pub mod jose;
 pub mod scope;
-pub mod token;
 #[cfg(feature = "server")]
-pub mod token_cache;
-pub mod userinfo;
+pub mod server;
 pub mod verify;
-
-#[cfg(test)]
-mod testutil;
+pub mod wire;
 
 // Public only so the wasm-bindgen tests can call the exports from Rust; JS is its real audience.
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod js;
 
-pub use alg::Algorithm;
-pub use authorize::{AuthorizeRequest, EndSessionRequest};
-pub use callback::{AuthorizationResponse, CallbackExpectation, parse_callback};
-pub use discovery::ProviderMetadata;
+pub use client::{
+    AuthorizationResponse, AuthorizeRequest, CallbackExpectation, ChallengeMethod,
+    EndSessionRequest, Pkce, ProviderMetadata, parse_callback,
+};
 pub use error::{Error, Result};
-pub use jwk::{Jwk, JwkSet};
-pub use jws::{UnverifiedJws, UnverifiedToken, VerifiedJws, VerifiedToken};
-pub use pkce::{ChallengeMethod, Pkce};
+pub use jose::{
+    Algorithm, Jwk, JwkSet, UnverifiedJws, UnverifiedToken, VerifiedJws, VerifiedToken,
+};
 pub use verify::TokenVerifier;

@@ -2,16 +2,16 @@
 //! claims of every token (RFC 7519 §4.1), then the rules of ID tokens (OIDC Core 3.1.3.7) or of JWT access
 //! tokens (RFC 9068 §4). Time is an input: `now` in seconds.
 
-use crate::alg::Algorithm;
-use crate::base64url;
+use crate::client::check_userinfo_subject;
 use crate::error::{Error, Result};
-use crate::json;
-use crate::jwk::JwkSet;
-use crate::jws::{
+use crate::jose::Algorithm;
+use crate::jose::JwkSet;
+use crate::jose::base64url;
+use crate::jose::json;
+use crate::jose::{
     DEFAULT_MAX_TOKEN_LENGTH, Header, PendingSignature, UnverifiedToken, VerifiedToken,
 };
 use crate::scope::{self, Requirement};
-use crate::userinfo;
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
@@ -261,7 +261,7 @@ impl TokenVerifier {
         Ok(verified)
     }
 
-    /// Everything before the signature check (sans-IO split, see [`crate::jws`]): the verifier's own
+    /// Everything before the signature check (sans-IO split, see [`crate::jose::jws`]): the verifier's own
     /// configuration for the policy (`invalid_request`: an ID token needs a client), then
     /// [`UnverifiedToken::parse`] and [`UnverifiedToken::prepare`] with this verifier's keys and allowlist.
     pub fn prepare(&self, token: &str, policy: &Policy) -> Result<PendingSignature> {
@@ -324,7 +324,7 @@ impl TokenVerifier {
                 let rule = TypRule::NotAccessOrLogout;
                 self.check_common(verified, options.now, rule, &["sub"], Exp::Optional)?;
                 audiences_with_client(verified.claims(), client_id)?;
-                userinfo::check_subject(verified.claims(), options.expected_subject.as_deref())
+                check_userinfo_subject(verified.claims(), options.expected_subject.as_deref())
             }
         }
     }

@@ -2,8 +2,8 @@
 //! challenge is derived by the library (the expected strings are the appendix's printed values, cross-checked
 //! with Python's hashlib when this test was written).
 
-use oidc_edge::base64url;
-use oidc_edge::pkce::{ChallengeMethod, Pkce, challenge};
+use oidc_edge::client::pkce::{ChallengeMethod, Pkce, challenge};
+use oidc_edge::jose::base64url;
 
 const OCTETS: [u8; 32] = [
     116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37, 77,

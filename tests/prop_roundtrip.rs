@@ -2,10 +2,10 @@
 // Test helpers outside #[test] functions may unwrap: a failure here is a test failure.
 #![allow(clippy::unwrap_used)]
 
-use oidc_edge::authorize::AuthorizeRequest;
-use oidc_edge::base64url;
-use oidc_edge::callback::{CallbackExpectation, parse_callback};
-use oidc_edge::params::OneOrMany;
+use oidc_edge::client::AuthorizeRequest;
+use oidc_edge::client::{CallbackExpectation, parse_callback};
+use oidc_edge::jose::base64url;
+use oidc_edge::wire::OneOrMany;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 

@@ -14,7 +14,7 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use oidc_edge::jws::DEFAULT_MAX_TOKEN_LENGTH;
+use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
 use oidc_edge::{Algorithm, JwkSet, UnverifiedJws, UnverifiedToken};
 use serde_json::{Value, json};
 
@@ -43,12 +43,12 @@ fn check(alg: &str, jwk: Value, header: &str, payload: &str, signature: &str) ->
         .payload()
         .to_vec();
 
-    let mut sig = oidc_edge::base64url::decode(signature).unwrap();
+    let mut sig = oidc_edge::jose::base64url::decode(signature).unwrap();
     let middle = sig.len() / 2;
     sig[middle] ^= 0x10;
     let tampered = format!(
         "{header}.{payload_b64}.{}",
-        oidc_edge::base64url::encode(&sig),
+        oidc_edge::jose::base64url::encode(&sig),
         payload_b64 = token.split('.').nth(1).unwrap()
     );
     let err = UnverifiedJws::parse(&tampered, DEFAULT_MAX_TOKEN_LENGTH)

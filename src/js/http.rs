@@ -3,7 +3,7 @@
 
 use super::convert::{string_arg, type_name};
 use crate::error::Error;
-use crate::http::{HttpRequest, HttpResponse};
+use crate::wire::{HttpRequest, HttpResponse};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;

@@ -1,18 +1,18 @@
 //! Exports for scope checks (`scopesOf`, `hasScopes`, `requireScopes`, `ScopeRequirement`) and RFC 6750
-//! answers (`bearerChallenge`). Conversions only: the rules are in `crate::scope` and `crate::challenge`.
+//! answers (`bearerChallenge`). Conversions only: the rules are in `crate::scope` and `crate::server::challenge`.
 //! Without the `server` feature only [`requirement_arg`] is left (`verifyAccessToken`'s `requiredScopes`).
 
 use super::convert::{string_arg, type_name};
 use crate::error::Error;
-use crate::params::OneOrMany;
 use crate::scope::Requirement;
+use crate::wire::OneOrMany;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 #[cfg(feature = "server")]
 use {
     super::convert::{JsResult, options, shared_handle, to_js_error, to_plain},
-    crate::challenge::{self, ChallengeOptions, Problem},
     crate::scope::{self, Mode, ScopeRequirement},
+    crate::server::{self as challenge, ChallengeOptions, Problem},
     js_sys::Reflect,
     serde::Serialize,
     serde_json::{Map, Value},

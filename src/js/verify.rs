@@ -1,24 +1,24 @@
 //! Exports for key sets and token verification: `JwkSet` and `TokenVerifier`. Conversions only; every rule
-//! lives in `crate::jwk`, `crate::jws` and `crate::verify`.
+//! lives in `crate::jose::jwk`, `crate::jose::jws` and `crate::verify`.
 
 use super::convert::{
     JsResult, options, required_options, shared_handle, stringify, to_js_error, type_name,
 };
-#[cfg(feature = "server")]
-use super::jwks::RemoteJwks;
 use super::scope::requirement_arg;
-use crate::alg::Algorithm;
-use crate::error::Error;
-use crate::jwk::JwkSet;
-use crate::jws::{PendingSignature, SignatureProof, VerifiedToken};
-use crate::params::OneOrMany;
 #[cfg(feature = "server")]
-use crate::token_cache::TokenCache;
+use super::server::jwks::RemoteJwks;
+use crate::error::Error;
+use crate::jose::Algorithm;
+use crate::jose::JwkSet;
+use crate::jose::{PendingSignature, SignatureProof, VerifiedToken};
+#[cfg(feature = "server")]
+use crate::server::TokenCache;
 #[cfg(feature = "server")]
 use crate::verify::UserinfoJwtOptions;
 use crate::verify::{
     AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, VerifierOptions, VerifyOptions,
 };
+use crate::wire::OneOrMany;
 use js_sys::{Promise, Reflect, Uint8Array};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -719,7 +719,7 @@ impl TokenVerifierHandle {
             KeySource::Remote { remote, .. } => Some(remote.share()),
         };
         let now = now_seconds(&opts);
-        let kid = token.as_string().and_then(|t| crate::edge::token_kid(&t));
+        let kid = token.as_string().and_then(|t| crate::server::token_kid(&t));
         future_to_promise(async move {
             let now = now.map_err(to_js_error)?;
             if let Some(remote) = remote {

@@ -7,14 +7,14 @@
 //! - [`ScopeRequirement`]: boolean expressions over scope names (`and`, `or`, `not`, parentheses); its grammar
 //!   is in [`expr`].
 //! - [`require`]: the check the token verifier uses, which answers [`Error::InsufficientScope`] with the
-//!   scopes that would satisfy the requirement (for RFC 6750's `scope` attribute, see [`crate::challenge`]).
+//!   scopes that would satisfy the requirement (for RFC 6750's `scope` attribute, see [`crate::server::challenge`]).
 
 pub mod expr;
 
 pub use expr::ScopeRequirement;
 
 use crate::error::{Error, Result};
-use crate::params::{OneOrMany, check_scope_token};
+use crate::wire::{OneOrMany, check_scope_token};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::str::FromStr;

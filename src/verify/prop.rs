@@ -3,7 +3,7 @@
 //! the time rules hold for any `exp`/`nbf`/`now`/tolerance. No `unwrap` here: failures are `TestCaseError`s.
 
 use super::*;
-use crate::testutil::{key_for, sign};
+use crate::jose::testutil::{key_for, sign};
 use proptest::prelude::*;
 use serde_json::json;
 

@@ -1,8 +1,8 @@
 // Test-only module (declared under #[cfg(test)] by its parent): unwrap and panic are the assertions here.
 use super::*;
-use crate::params::OneOrMany;
+use crate::jose::testutil::{TestKey, key_for, sign};
 use crate::scope::Requirement;
-use crate::testutil::{TestKey, key_for, sign};
+use crate::wire::OneOrMany;
 use serde_json::json;
 use sha2::Digest;
 

@@ -3,9 +3,9 @@
 
 use super::{code_of, get, object, s};
 use js_sys::{Array, Function, Promise, Reflect};
-use oidc_edge::js::endpoints::*;
-use oidc_edge::js::jwks::RemoteJwks;
-use oidc_edge::js::server_endpoints::*;
+use oidc_edge::js::client::endpoints::*;
+use oidc_edge::js::client::server_endpoints::*;
+use oidc_edge::js::server::jwks::RemoteJwks;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;

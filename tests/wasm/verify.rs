@@ -7,7 +7,7 @@ use js_sys::Object;
 use jwt_compact::Algorithm as _;
 use jwt_compact::AlgorithmSignature as _;
 use jwt_compact::alg::{Hs256, Hs256Key};
-use oidc_edge::base64url;
+use oidc_edge::jose::base64url;
 use oidc_edge::js::verify::{JwkSetHandle, TokenVerifierHandle};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;

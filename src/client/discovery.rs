@@ -1,0 +1,298 @@
+//! Provider metadata (OpenID Connect Discovery 1.0 §3, RFC 8414 §2) and where to find it.
+
+use crate::error::{Error, Result};
+use crate::jose::json;
+use crate::wire::parse_endpoint;
+use crate::wire::{HttpRequest, HttpResponse, http_error};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A provider's metadata. Field names are the provider's own snake_case names (also in JS); members this
+/// type does not name are kept in `other`, and serialized back flat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderMetadata {
+    /// The issuer identifier, exactly the expected one.
+    pub issuer: String,
+    /// `authorization_endpoint` (required).
+    pub authorization_endpoint: String,
+    /// `token_endpoint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_endpoint: Option<String>,
+    /// `jwks_uri`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks_uri: Option<String>,
+    /// `userinfo_endpoint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub userinfo_endpoint: Option<String>,
+    /// `end_session_endpoint` (RP-Initiated Logout 1.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_session_endpoint: Option<String>,
+    /// `revocation_endpoint` (RFC 7009).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_endpoint: Option<String>,
+    /// `introspection_endpoint` (RFC 7662).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introspection_endpoint: Option<String>,
+    /// Every other member, as sent.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// The members that must be URLs of server endpoints (https, or http on loopback).
+const ENDPOINT_MEMBERS: [&str; 9] = [
+    "authorization_endpoint",
+    "token_endpoint",
+    "jwks_uri",
+    "userinfo_endpoint",
+    "end_session_endpoint",
+    "revocation_endpoint",
+    "introspection_endpoint",
+    "registration_endpoint",
+    "pushed_authorization_request_endpoint",
+];
+
+impl ProviderMetadata {
+    /// Parses metadata JSON text (duplicate members rejected) and checks it against the expected issuer.
+    pub fn from_json(text: &str, expected_issuer: &str) -> Result<Self> {
+        let value = json::parse_strict(text).map_err(|e| {
+            Error::InvalidMetadata(format!("provider metadata is not valid JSON: {e}"))
+        })?;
+        Self::from_value(value, expected_issuer)
+    }
+
+    /// Checks a parsed metadata document against the expected issuer.
+    ///
+    /// Errors: `invalid_metadata` (not an object, `issuer` or `authorization_endpoint` missing, a member of the
+    /// wrong type, an endpoint that is not an https URL — http only on loopback), `issuer_mismatch` (`issuer`
+    /// differs from `expected_issuer` in any character, a trailing slash included — OIDC Discovery §4.3),
+    /// `invalid_request` (`expected_issuer` itself is not an issuer URL).
+    pub fn from_value(value: Value, expected_issuer: &str) -> Result<Self> {
+        check_issuer_url("expected issuer", expected_issuer)
+            .map_err(|e| Error::InvalidRequest(e.message()))?;
+        let Value::Object(map) = value else {
+            return Err(Error::InvalidMetadata(format!(
+                "provider metadata must be a JSON object, found {}",
+                json::kind(&value)
+            )));
+        };
+        let issuer = match map.get("issuer") {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => {
+                return Err(Error::InvalidMetadata(format!(
+                    "issuer must be a string, found {}",
+                    json::kind(other)
+                )));
+            }
+            None => {
+                return Err(Error::InvalidMetadata(
+                    "provider metadata has no issuer".into(),
+                ));
+            }
+        };
+        if issuer != expected_issuer {
+            return Err(Error::IssuerMismatch(format!(
+                "provider metadata issuer {issuer:?} is not the expected issuer {expected_issuer:?}"
+            )));
+        }
+        for name in ENDPOINT_MEMBERS {
+            match map.get(name) {
+                None => {}
+                Some(Value::String(url)) => {
+                    parse_endpoint(name, url).map_err(|e| Error::InvalidMetadata(e.message()))?;
+                }
+                Some(other) => {
+                    return Err(Error::InvalidMetadata(format!(
+                        "{name} must be a string, found {}",
+                        json::kind(other)
+                    )));
+                }
+            }
+        }
+        if !map.contains_key("authorization_endpoint") {
+            return Err(Error::InvalidMetadata(
+                "provider metadata has no authorization_endpoint".into(),
+            ));
+        }
+        serde_json::from_value(Value::Object(map))
+            .map_err(|e| Error::InvalidMetadata(format!("provider metadata: {e}")))
+    }
+
+    /// `token_endpoint`, for the calls that need it. Errors: `invalid_metadata` when absent.
+    pub fn require_token_endpoint(&self) -> Result<&str> {
+        required(&self.token_endpoint, "token_endpoint")
+    }
+
+    /// `jwks_uri`, for the calls that need it. Errors: `invalid_metadata` when absent.
+    pub fn require_jwks_uri(&self) -> Result<&str> {
+        required(&self.jwks_uri, "jwks_uri")
+    }
+}
+
+fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str> {
+    value
+        .as_deref()
+        .ok_or_else(|| Error::InvalidMetadata(format!("provider metadata has no {name}")))
+}
+
+/// An issuer identifier: an https URL (http on loopback) with no query and no fragment (OIDC Discovery §3).
+fn check_issuer_url(what: &str, issuer: &str) -> Result<()> {
+    let url = parse_endpoint(what, issuer)?;
+    if url.has_query() {
+        return Err(Error::InvalidRequest(format!(
+            "{what} must not have a query"
+        )));
+    }
+    Ok(())
+}
+
+/// Where discovery looks, in order: `{issuer}/.well-known/openid-configuration` (OIDC Discovery §4.1),
+/// then the RFC 8414 §3.1 location, `.well-known` inserted before the issuer's path.
+///
+/// Errors: `invalid_request` when `issuer` is not an issuer URL.
+pub fn discovery_urls(issuer: &str) -> Result<[String; 2]> {
+    check_issuer_url("issuer", issuer)?;
+    let url = parse_endpoint("issuer", issuer)?;
+    let oidc = format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    );
+    let authority = url.authority().map_or("", |a| a.as_str());
+    let path = url.path().as_str().trim_end_matches('/');
+    let rfc8414 = format!(
+        "{}://{authority}/.well-known/oauth-authorization-server{path}",
+        url.scheme().as_str()
+    );
+    Ok([oidc, rfc8414])
+}
+
+/// The GET of one discovery location (from [`discovery_urls`]).
+pub fn discovery_request(url: &str) -> HttpRequest {
+    HttpRequest::get(url, "application/json")
+}
+
+/// Parses the answer of one discovery location. `Ok(None)` means 404 or 410: nothing there, try the next
+/// location of [`discovery_urls`] (the OIDC location first, then RFC 8414's).
+///
+/// Errors: what [`ProviderMetadata::from_json`] reports (`issuer_mismatch`, `invalid_metadata`); `http_error`
+/// with the status for any other non-2xx response.
+pub fn parse_discovery_response(
+    response: &HttpResponse,
+    expected_issuer: &str,
+) -> Result<Option<ProviderMetadata>> {
+    if matches!(response.status, 404 | 410) {
+        return Ok(None);
+    }
+    if !response.is_success() {
+        return Err(http_error(
+            response.status,
+            format!("the discovery document answered HTTP {}", response.status),
+        ));
+    }
+    ProviderMetadata::from_json(&response.body, expected_issuer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"{"issuer":"https://idp.example.com","authorization_endpoint":"https://idp.example.com/auth",
+        "token_endpoint":"https://idp.example.com/token","jwks_uri":"https://idp.example.com/jwks",
+        "code_challenge_methods_supported":["S256"]}"#;
+
+    #[test]
+    fn parses_and_keeps_other_members() {
+        let m = ProviderMetadata::from_json(DOC, "https://idp.example.com").unwrap();
+        assert_eq!(
+            m.require_jwks_uri().unwrap(),
+            "https://idp.example.com/jwks"
+        );
+        assert_eq!(
+            m.other["code_challenge_methods_supported"],
+            serde_json::json!(["S256"])
+        );
+        assert!(m.userinfo_endpoint.is_none());
+        assert_eq!(
+            serde_json::to_value(&m).unwrap()["code_challenge_methods_supported"],
+            serde_json::json!(["S256"])
+        );
+    }
+
+    #[test]
+    fn issuer_must_match_exactly() {
+        let e = ProviderMetadata::from_json(DOC, "https://idp.example.com/").unwrap_err();
+        assert_eq!(e.code(), "issuer_mismatch");
+        let e = ProviderMetadata::from_json(DOC, "https://IDP.example.com").unwrap_err();
+        assert_eq!(e.code(), "issuer_mismatch");
+    }
+
+    #[test]
+    fn bad_documents_are_invalid_metadata() {
+        for doc in [
+            "[]",
+            "{",
+            r#"{"authorization_endpoint":"https://idp.example.com/auth"}"#,
+            r#"{"issuer":"https://idp.example.com"}"#,
+            r#"{"issuer":"https://idp.example.com","authorization_endpoint":"http://idp.example.com/auth"}"#,
+            r#"{"issuer":"https://idp.example.com","authorization_endpoint":"https://idp.example.com/a","jwks_uri":5}"#,
+            r#"{"issuer":"https://idp.example.com","authorization_endpoint":"https://idp.example.com/a","issuer":"https://idp.example.com"}"#,
+            r#"{"issuer":"https://idp.example.com","authorization_endpoint":"https://idp.example.com/a","token_endpoint":null}"#,
+        ] {
+            assert_eq!(
+                ProviderMetadata::from_json(doc, "https://idp.example.com")
+                    .unwrap_err()
+                    .code(),
+                "invalid_metadata",
+                "{doc}"
+            );
+        }
+        assert_eq!(
+            ProviderMetadata::from_json(DOC, "idp.example.com")
+                .unwrap_err()
+                .code(),
+            "invalid_request"
+        );
+    }
+
+    #[test]
+    fn discovery_locations() {
+        assert_eq!(
+            discovery_urls("https://idp.example.com/tenant1").unwrap(),
+            [
+                "https://idp.example.com/tenant1/.well-known/openid-configuration".to_owned(),
+                "https://idp.example.com/.well-known/oauth-authorization-server/tenant1".to_owned()
+            ]
+        );
+        assert_eq!(
+            discovery_urls("https://idp.example.com").unwrap()[1],
+            "https://idp.example.com/.well-known/oauth-authorization-server"
+        );
+    }
+
+    #[test]
+    fn discovery_responses() {
+        assert_eq!(
+            parse_discovery_response(&HttpResponse::new(404, "nope"), "https://idp.example.com"),
+            Ok(None)
+        );
+        let m = parse_discovery_response(&HttpResponse::new(200, DOC), "https://idp.example.com")
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.issuer, "https://idp.example.com");
+        let e = parse_discovery_response(&HttpResponse::new(500, DOC), "https://idp.example.com")
+            .unwrap_err();
+        assert_eq!(
+            e,
+            Error::HttpError {
+                message: "the discovery document answered HTTP 500".into(),
+                status: Some(500)
+            }
+        );
+        let e = parse_discovery_response(&HttpResponse::new(200, DOC), "https://other.example.com")
+            .unwrap_err();
+        assert_eq!(e.code(), "issuer_mismatch");
+        assert_eq!(
+            discovery_request("https://idp.example.com/.well-known/openid-configuration").method,
+            "GET"
+        );
+    }
+}

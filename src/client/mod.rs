@@ -1,0 +1,35 @@
+//! The sign-in client: what an application (an SPA, a server-side client, a worker calling APIs) does with an
+//! authorization server. PKCE, the authorization request and its callback, discovery, the token endpoint,
+//! client authentication, and the calls a signed-in client makes (userinfo; with the `server` feature also
+//! introspection and revocation). Every call is a sans-IO plan: an [`HttpRequest`](crate::wire::HttpRequest)
+//! to send, and a parser for the [`HttpResponse`](crate::wire::HttpResponse) that came back.
+
+pub mod assertion;
+mod auth;
+mod authorize;
+mod callback;
+mod discovery;
+#[cfg(feature = "server")]
+pub mod introspect;
+pub mod pkce;
+#[cfg(feature = "server")]
+pub mod revoke;
+mod token;
+mod userinfo;
+
+pub use auth::{ClientAuth, ClientAuthOptions, JWT_BEARER_ASSERTION_TYPE, ResolvedClientAuth};
+pub use authorize::{AuthorizeRequest, EndSessionRequest};
+pub use callback::{AuthorizationResponse, CallbackExpectation, parse_callback};
+pub use discovery::{
+    ProviderMetadata, discovery_request, discovery_urls, parse_discovery_response,
+};
+pub use pkce::{ChallengeMethod, Pkce};
+pub use token::{
+    Grant, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_PREFIX, TokenExchange, TokenRequest,
+    TokenRequestOptions, TokenResponse, parse_token_response,
+};
+pub(crate) use userinfo::check_subject as check_userinfo_subject;
+pub use userinfo::{
+    Userinfo, UserinfoRequest, bearer_challenge_error, parse_signed_userinfo_response,
+    parse_userinfo_response,
+};

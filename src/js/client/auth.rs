@@ -1,0 +1,134 @@
+//! Exports for PKCE, discovery metadata, the authorization request, the callback and logout.
+
+use crate::client::ProviderMetadata;
+use crate::client::pkce::{self, ChallengeMethod, Pkce};
+use crate::client::{AuthorizeRequest, EndSessionRequest};
+use crate::client::{CallbackExpectation, parse_callback as core_parse_callback};
+use crate::error::Error;
+use crate::js::convert::{
+    JsResult, optional_usize, options, required_options, string_arg, stringify, to_js_error,
+    to_plain,
+};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PkceOptions {
+    method: Option<String>,
+    verifier_length: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PkcePair<'a> {
+    code_verifier: &'a str,
+    code_challenge: &'a str,
+    code_challenge_method: &'a str,
+}
+
+#[derive(Serialize)]
+struct CallbackResult<'a> {
+    code: &'a str,
+    state: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iss: Option<&'a str>,
+}
+
+fn method_arg(value: Option<&str>) -> Result<ChallengeMethod, Error> {
+    value.unwrap_or("S256").parse()
+}
+
+/// `generatePkce(opts?)`
+#[wasm_bindgen(js_name = generatePkce)]
+pub fn generate_pkce(opts: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<Pkce, Error> {
+        let o: PkceOptions = options("generatePkce options", &opts)?;
+        Pkce::generate(
+            method_arg(o.method.as_deref())?,
+            o.verifier_length.unwrap_or(pkce::DEFAULT_VERIFIER_LEN),
+        )
+    };
+    let p = run().map_err(to_js_error)?;
+    to_plain(&PkcePair {
+        code_verifier: &p.code_verifier,
+        code_challenge: &p.code_challenge,
+        code_challenge_method: p.code_challenge_method.as_str(),
+    })
+}
+
+/// `pkceChallenge(codeVerifier, method?)`
+#[wasm_bindgen(js_name = pkceChallenge)]
+pub fn pkce_challenge(code_verifier: JsValue, method: JsValue) -> JsResult<String> {
+    let run = || -> Result<String, Error> {
+        let verifier = string_arg("codeVerifier", &code_verifier)?;
+        let method = if method.is_undefined() {
+            None
+        } else {
+            Some(string_arg("method", &method)?)
+        };
+        pkce::challenge(&verifier, method_arg(method.as_deref())?)
+    };
+    run().map_err(to_js_error)
+}
+
+/// `randomToken(bytes?)`
+#[wasm_bindgen(js_name = randomToken)]
+pub fn random_token(bytes: JsValue) -> JsResult<String> {
+    optional_usize("bytes", &bytes)
+        .and_then(|n| pkce::random_token(n.unwrap_or(32)))
+        .map_err(to_js_error)
+}
+
+/// `parseProviderMetadata(json, expectedIssuer)`
+#[wasm_bindgen(js_name = parseProviderMetadata)]
+pub fn parse_provider_metadata(json: JsValue, expected_issuer: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<ProviderMetadata, Error> {
+        let issuer = string_arg("expectedIssuer", &expected_issuer)?;
+        match json.as_string() {
+            Some(text) => ProviderMetadata::from_json(&text, &issuer),
+            None => {
+                // An object goes through JSON.stringify so that the one strict parser sees it.
+                let text = stringify(&json).ok_or_else(|| {
+                    Error::InvalidMetadata(
+                        "provider metadata must be a JSON string or object".into(),
+                    )
+                })?;
+                ProviderMetadata::from_json(&text, &issuer)
+            }
+        }
+    };
+    to_plain(&run().map_err(to_js_error)?)
+}
+
+/// `buildAuthorizeUrl(req)`
+#[wasm_bindgen(js_name = buildAuthorizeUrl)]
+pub fn build_authorize_url(req: JsValue) -> JsResult<String> {
+    required_options::<AuthorizeRequest>("buildAuthorizeUrl request", &req)
+        .and_then(|r| r.build())
+        .map_err(to_js_error)
+}
+
+/// `buildEndSessionUrl(req)`
+#[wasm_bindgen(js_name = buildEndSessionUrl)]
+pub fn build_end_session_url(req: JsValue) -> JsResult<String> {
+    required_options::<EndSessionRequest>("buildEndSessionUrl request", &req)
+        .and_then(|r| r.build())
+        .map_err(to_js_error)
+}
+
+/// `parseCallback(url, expect)`
+#[wasm_bindgen(js_name = parseCallback)]
+pub fn parse_callback(url: JsValue, expect: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<_, Error> {
+        let url = string_arg("url", &url)?;
+        let expect: CallbackExpectation = required_options("parseCallback expectation", &expect)?;
+        core_parse_callback(&url, &expect)
+    };
+    let r = run().map_err(to_js_error)?;
+    to_plain(&CallbackResult {
+        code: &r.code,
+        state: &r.state,
+        iss: r.iss.as_deref(),
+    })
+}

@@ -1,0 +1,267 @@
+//! Exports for the token endpoint and discovery: the sans-IO builders and parsers (`build*Request` ->
+//! `{ url, method, headers, body }`, `parse*Response({ status, headers?, body })`), the fetch helpers that chain
+//! them (`exchangeCode`, `refreshTokens`, `discover`), and what every endpoint binding shares (client
+//! authentication, `Fail`, `io`); the server-side endpoints are in `server_endpoints`.
+
+#[cfg(feature = "server")]
+use super::sign::{Assertion, sign_assertion};
+use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
+use crate::client::{TokenRequestOptions, parse_token_response};
+use crate::client::{discovery_request, discovery_urls, parse_discovery_response};
+use crate::error::Error;
+use crate::js::convert::{
+    JsResult, optional_usize, options, required_options, string_arg, to_js_error, to_plain,
+};
+use crate::js::http::{fetch_fn, now_or, request_to_js, response_from_js, send, split_options};
+use crate::wire::{HttpRequest, HttpResponse};
+use js_sys::{Function, Reflect};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+/// A failure, with the status of the response it came from when there was one.
+pub(super) struct Fail(Error, Option<u16>);
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Self {
+        Fail(e, None)
+    }
+}
+
+pub(super) fn to_js(f: Fail) -> JsValue {
+    let Fail(err, status) = f;
+    let authorization = matches!(err, Error::AuthorizationError { .. });
+    let js = to_js_error(err);
+    if let (true, Some(status)) = (authorization, status) {
+        // An OAuth error body carries its HTTP status too (e.g. 400 invalid_grant, 401 invalid_client).
+        let _ = Reflect::set(&js, &"status".into(), &JsValue::from(status));
+    }
+    js
+}
+
+pub(super) fn with_status(status: u16) -> impl FnOnce(Error) -> Fail {
+    move |e| Fail(e, Some(status))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Client authentication
+
+fn read_client_auth(value: &JsValue) -> Result<(ClientAuthOptions, Option<JsValue>), Error> {
+    let (copy, taken) = split_options(value, &["key"]);
+    let opts: ClientAuthOptions = required_options("clientAuth", &copy)?;
+    let key = taken
+        .into_iter()
+        .next()
+        .filter(|k| !k.is_undefined() && !k.is_null());
+    Ok((opts, key))
+}
+
+/// Why `clientAuth.key` cannot be used here.
+#[cfg(feature = "server")]
+const CANNOT_SIGN: &str = "request builders are synchronous and cannot sign: pass clientAuth.clientAssertion \
+     from createClientAssertion(), or use the fetch helpers, which sign with clientAuth.key";
+#[cfg(not(feature = "server"))]
+const CANNOT_SIGN: &str = "this build does not sign client assertions: pass clientAuth.clientAssertion, \
+     signed elsewhere";
+
+/// Client authentication for a synchronous builder: a key cannot sign here.
+pub(super) fn client_auth_sync(value: &JsValue) -> Result<ClientAuth, Error> {
+    let (opts, key) = read_client_auth(value)?;
+    match opts.resolve(key.is_some())? {
+        ResolvedClientAuth::Ready(auth) => Ok(auth),
+        ResolvedClientAuth::Sign { .. } => Err(Error::InvalidRequest(CANNOT_SIGN.into())),
+    }
+}
+
+/// Client authentication for a fetch helper: signs an assertion when given a key (audience: the endpoint
+/// called, unless `clientAuth.audience` says otherwise).
+#[cfg(feature = "server")]
+pub(super) async fn client_auth_async(
+    value: &JsValue,
+    endpoint: &str,
+    now: u64,
+) -> Result<ClientAuth, Error> {
+    let (opts, key) = read_client_auth(value)?;
+    match opts.resolve(key.is_some())? {
+        ResolvedClientAuth::Ready(auth) => Ok(auth),
+        ResolvedClientAuth::Sign {
+            client_id,
+            audience,
+            alg,
+            key_id,
+            lifetime,
+        } => {
+            let key = key.unwrap_or(JsValue::UNDEFINED);
+            let client_assertion = sign_assertion(
+                &key,
+                &Assertion {
+                    client_id: &client_id,
+                    audience: audience.as_deref().unwrap_or(endpoint),
+                    alg: alg.as_deref(),
+                    key_id: key_id.as_deref(),
+                    lifetime,
+                    now,
+                },
+            )
+            .await?;
+            Ok(ClientAuth::PrivateKeyJwt {
+                client_id,
+                client_assertion,
+            })
+        }
+    }
+}
+
+/// Without `server` nothing signs: as [`client_auth_sync`].
+#[cfg(not(feature = "server"))]
+pub(super) async fn client_auth_async(
+    value: &JsValue,
+    _endpoint: &str,
+    _now: u64,
+) -> Result<ClientAuth, Error> {
+    client_auth_sync(value)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Options of the other endpoints (shape only: the core checks the values)
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ParseTokenOptions {
+    now: Option<u64>,
+}
+
+/// Splits a request object into its JSON part and `clientAuth`.
+pub(super) fn split_auth(req: &JsValue) -> (JsValue, JsValue) {
+    let (rest, mut taken) = split_options(req, &["clientAuth"]);
+    (rest, taken.pop().unwrap_or(JsValue::UNDEFINED))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sans-IO exports
+
+/// `buildTokenRequest(req)`
+#[wasm_bindgen(js_name = buildTokenRequest)]
+pub fn build_token_request(req: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<HttpRequest, Error> {
+        let (rest, auth) = split_auth(&req);
+        let o: TokenRequestOptions = required_options("buildTokenRequest request", &rest)?;
+        o.into_request(client_auth_sync(&auth)?)?.build()
+    };
+    run().map(|r| request_to_js(&r)).map_err(to_js_error)
+}
+
+/// `parseTokenResponse(response, opts?)`
+#[wasm_bindgen(js_name = parseTokenResponse)]
+pub fn parse_token_response_js(response: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<_, Fail> {
+        let o: ParseTokenOptions = options("parseTokenResponse options", &opts)?;
+        let res = response_from_js(&response)?;
+        parse_token_response(&res, now_or(o.now)).map_err(with_status(res.status))
+    };
+    to_plain(&run().map_err(to_js)?)
+}
+
+/// `discoveryUrls(issuer)`
+#[wasm_bindgen(js_name = discoveryUrls)]
+pub fn discovery_urls_js(issuer: JsValue) -> JsResult<JsValue> {
+    string_arg("issuer", &issuer)
+        .and_then(|i| discovery_urls(&i))
+        .map_err(to_js_error)
+        .and_then(|urls| to_plain(&urls))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Fetch helpers
+
+/// The `fetch` and `now` options of a helper, and the rest of its options object.
+pub(super) struct Io {
+    pub(super) rest: JsValue,
+    pub(super) client_auth: JsValue,
+    fetch: Function,
+    pub(super) now: u64,
+}
+
+pub(super) fn io(opts: &JsValue, what: &str) -> Result<Io, Error> {
+    if !opts.is_object() {
+        return Err(Error::InvalidRequest(format!(
+            "{what} options must be an object"
+        )));
+    }
+    let (rest, taken) = split_options(opts, &["clientAuth", "fetch", "now"]);
+    let [client_auth, fetch, now] = <[JsValue; 3]>::try_from(taken)
+        .map_err(|_| Error::InvalidRequest(format!("{what} options")))?;
+    let now = optional_usize("now", &now)?.map(|n| n as u64);
+    Ok(Io {
+        rest,
+        client_auth,
+        fetch: fetch_fn(&fetch)?,
+        now: now_or(now),
+    })
+}
+
+pub(super) async fn send_checked(io: &Io, req: &HttpRequest) -> Result<HttpResponse, Fail> {
+    Ok(send(&io.fetch, req).await?)
+}
+
+pub(super) async fn token_grant(opts: JsValue, grant_type: &str, what: &str) -> JsResult<JsValue> {
+    let run = async || -> Result<_, Fail> {
+        let io = io(&opts, what)?;
+        if Reflect::has(&io.rest, &"grantType".into()).unwrap_or(false) {
+            return Err(Error::InvalidRequest(format!(
+                "{what} sets grantType itself; use buildTokenRequest for another grant"
+            ))
+            .into());
+        }
+        let _ = Reflect::set(&io.rest, &"grantType".into(), &grant_type.into());
+        let o: TokenRequestOptions = required_options(&format!("{what} options"), &io.rest)?;
+        let auth = client_auth_async(&io.client_auth, &o.token_endpoint, io.now).await?;
+        let req = o.into_request(auth)?.build()?;
+        let res = send_checked(&io, &req).await?;
+        parse_token_response(&res, io.now).map_err(with_status(res.status))
+    };
+    to_plain(&run().await.map_err(to_js)?)
+}
+
+/// `exchangeCode(opts)`
+#[wasm_bindgen(js_name = exchangeCode)]
+pub async fn exchange_code(opts: JsValue) -> JsResult<JsValue> {
+    token_grant(opts, "authorization_code", "exchangeCode").await
+}
+
+/// `refreshTokens(opts)`
+#[wasm_bindgen(js_name = refreshTokens)]
+pub async fn refresh_tokens(opts: JsValue) -> JsResult<JsValue> {
+    token_grant(opts, "refresh_token", "refreshTokens").await
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiscoverOptions {}
+
+/// `discover(issuer, opts?)`
+#[wasm_bindgen]
+pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let run = async || -> Result<_, Fail> {
+        let issuer = string_arg("issuer", &issuer)?;
+        let (rest, taken) = split_options(&opts, &["fetch"]);
+        let _: DiscoverOptions = options("discover options", &rest)?;
+        let fetch = fetch_fn(taken.first().unwrap_or(&JsValue::UNDEFINED))?;
+        let [oidc, rfc8414] = discovery_urls(&issuer)?;
+        for url in [&oidc, &rfc8414] {
+            let res = send(&fetch, &discovery_request(url)).await?;
+            if let Some(meta) =
+                parse_discovery_response(&res, &issuer).map_err(with_status(res.status))?
+            {
+                return Ok(meta);
+            }
+        }
+        Err(Error::HttpError {
+            message: format!(
+                "no provider metadata for {issuer}: both {oidc} and {rfc8414} answered 404"
+            ),
+            status: Some(404),
+        }
+        .into())
+    };
+    to_plain(&run().await.map_err(to_js)?)
+}

@@ -1,0 +1,151 @@
+//! Signing `private_key_jwt` client assertions with the caller's key: a WebCrypto `CryptoKey` (through
+//! `crypto.subtle.sign`) or an async callback `(signingInput: Uint8Array) => Promise<Uint8Array>`. The claims,
+//! the signing input and the algorithm mapping are the core's (`client_assertion`); this is only the I/O.
+
+use crate::client::assertion::{self as client_assertion, AssertionParams};
+use crate::error::Error;
+use crate::js::convert::type_name;
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn js_message(e: &JsValue) -> String {
+    get(e, "message")
+        .as_string()
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| type_name(e))
+}
+
+/// What the assertion is about; `alg` may be left to the key.
+pub struct Assertion<'a> {
+    /// `iss` / `sub`.
+    pub client_id: &'a str,
+    /// `aud`.
+    pub audience: &'a str,
+    /// The requested `alg`.
+    pub alg: Option<&'a str>,
+    /// `kid`.
+    pub key_id: Option<&'a str>,
+    /// Lifetime, seconds.
+    pub lifetime: u64,
+    /// Now, seconds.
+    pub now: u64,
+}
+
+/// Whether a value can sign: a function or a `CryptoKey`-like object (with `algorithm` and `type`).
+pub fn is_signer(key: &JsValue) -> bool {
+    key.is_function() || (key.is_object() && get(key, "algorithm").is_object())
+}
+
+/// Builds and signs a client assertion. Errors: `invalid_request` for a key that is neither a function nor a
+/// CryptoKey, a callback without `alg`, a callback that rejects or does not return bytes, or a signature of
+/// the wrong size; `invalid_jwk` for a CryptoKey that is not a private signing key of a supported algorithm,
+/// or one WebCrypto refuses to sign with.
+pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, Error> {
+    let alg: &'static str = if key.is_function() {
+        let alg = a.alg.ok_or_else(|| {
+            Error::InvalidRequest("a signing callback needs clientAuth.alg (e.g. \"ES256\")".into())
+        })?;
+        client_assertion::ALGORITHMS
+            .iter()
+            .copied()
+            .find(|x| *x == alg)
+            .ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "client assertion algorithm {alg:?} is not one of {}",
+                    client_assertion::ALGORITHMS.join(", ")
+                ))
+            })?
+    } else if is_signer(key) {
+        let algorithm = get(key, "algorithm");
+        let name = get(&algorithm, "name").as_string().unwrap_or_default();
+        let hash = get(&get(&algorithm, "hash"), "name").as_string();
+        let curve = get(&algorithm, "namedCurve").as_string();
+        if get(key, "type").as_string().as_deref() != Some("private") {
+            return Err(Error::InvalidJwk(
+                "the client assertion key must be a private CryptoKey".into(),
+            ));
+        }
+        let derived = client_assertion::alg_of_webcrypto_key(&name, hash.as_deref(), curve.as_deref())
+            .ok_or_else(|| {
+                Error::InvalidJwk(format!(
+                    "a {name} CryptoKey cannot sign a client assertion (RSASSA-PKCS1-v1_5, RSA-PSS, ECDSA or Ed25519)"
+                ))
+            })?;
+        if let Some(alg) = a.alg {
+            if alg != derived {
+                return Err(Error::InvalidRequest(format!(
+                    "clientAuth.alg {alg:?} does not fit the key, which signs {derived}"
+                )));
+            }
+        }
+        derived
+    } else {
+        return Err(Error::InvalidRequest(format!(
+            "clientAuth.key must be a CryptoKey or an async function, found {}",
+            type_name(key)
+        )));
+    };
+    let input = client_assertion::signing_input(&AssertionParams {
+        client_id: a.client_id,
+        audience: a.audience,
+        alg,
+        key_id: a.key_id,
+        now: a.now,
+        lifetime: a.lifetime,
+    })?;
+    let data = Uint8Array::from(input.as_bytes());
+    let signature = if let Some(callback) = key.dyn_ref::<Function>() {
+        let out = callback.call1(&JsValue::UNDEFINED, &data).map_err(|e| {
+            Error::InvalidRequest(format!("the signing callback threw: {}", js_message(&e)))
+        })?;
+        JsFuture::from(Promise::resolve(&out)).await.map_err(|e| {
+            Error::InvalidRequest(format!("the signing callback rejected: {}", js_message(&e)))
+        })?
+    } else {
+        let subtle = get(&get(&js_sys::global(), "crypto"), "subtle");
+        let sign: Function = get(&subtle, "sign")
+            .dyn_into()
+            .map_err(|_| Error::InvalidRequest("no crypto.subtle in this runtime".into()))?;
+        let params = client_assertion::webcrypto_sign_params(alg)?;
+        let obj = Object::new();
+        let _ = Reflect::set(&obj, &"name".into(), &params.name.into());
+        if let Some(hash) = params.hash {
+            let _ = Reflect::set(&obj, &"hash".into(), &hash.into());
+        }
+        if let Some(salt) = params.salt_length {
+            let _ = Reflect::set(&obj, &"saltLength".into(), &salt.into());
+        }
+        let promise = sign.call3(&subtle, &obj, key, &data).map_err(|e| {
+            Error::InvalidJwk(format!("crypto.subtle.sign failed: {}", js_message(&e)))
+        })?;
+        JsFuture::from(Promise::resolve(&promise))
+            .await
+            .map_err(|e| {
+                Error::InvalidJwk(format!("crypto.subtle.sign failed: {}", js_message(&e)))
+            })?
+    };
+    let bytes = if signature.is_instance_of::<Uint8Array>()
+        || signature.is_instance_of::<js_sys::ArrayBuffer>()
+    {
+        Uint8Array::new(&signature).to_vec()
+    } else if let Some(view) = signature.dyn_ref::<js_sys::DataView>() {
+        Uint8Array::new_with_byte_offset_and_length(
+            &view.buffer(),
+            view.byte_offset() as u32,
+            view.byte_length() as u32,
+        )
+        .to_vec()
+    } else {
+        return Err(Error::InvalidRequest(format!(
+            "the signature must be a Uint8Array or ArrayBuffer, found {}",
+            type_name(&signature)
+        )));
+    };
+    client_assertion::finish(alg, &input, &bytes)
+}

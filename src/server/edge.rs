@@ -1,0 +1,872 @@
+//! The edge verifier's rules (DESIGN.md "Edge verifier"), sans-IO: given a request's method, path, headers and
+//! `now`, and the current key set, [`EdgeGuard::decide`] says whether to let it through (with the verified
+//! claims), to answer it at the edge (status, headers, body), or first to fetch keys.
+//!
+//! | request | answer |
+//! | --- | --- |
+//! | CORS preflight (`OPTIONS` + `Origin` + `Access-Control-Request-Method`), CORS configured | `204` with the CORS headers, or `403` for an origin / method / header not allowed |
+//! | a path the route table refuses to interpret (`//`, `%2F`, dot segments) | `400` `error="invalid_request"` |
+//! | no route for method + path | `404` (deny by default) |
+//! | a public route | through, no token read |
+//! | no `Authorization`, or another scheme | `401` `WWW-Authenticate: Bearer realm="…"` (no error, RFC 6750 §3.1) |
+//! | a malformed `Bearer` value, or a token that fails verification | `401` `error="invalid_token"` |
+//! | a valid token without the route's scopes | `403` `error="insufficient_scope"`, `scope="…"` |
+//! | no key set could be fetched | `503` |
+//! | a valid token with the scopes | through, with its claims and scopes |
+//!
+//! Every answer to a request from an allowed origin carries the CORS headers, so that a browser app can read a
+//! `401`/`403` and its `WWW-Authenticate`. Verified tokens may be kept in a [`TokenCache`] (opt-in).
+
+use crate::error::{Error, Result};
+use crate::jose::Algorithm;
+use crate::jose::JwkSet;
+use crate::jose::{DEFAULT_MAX_TOKEN_LENGTH, UnverifiedJws};
+use crate::scope;
+use crate::server::bearer;
+use crate::server::challenge::{ChallengeOptions, Problem, bearer_challenge};
+use crate::server::route::{Access, RouteTable};
+use crate::server::token_cache::{Claims, TokenCache};
+use crate::verify::{AccessTokenOptions, TokenVerifier, VerifierOptions};
+use crate::wire::OneOrMany;
+use serde::Deserialize;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// The configuration, as JSON (camelCase). `jwksUri` and `jwksCache` are read by whoever fetches the keys.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EdgeConfig {
+    /// The expected `iss`.
+    pub issuer: String,
+    /// The expected `aud` (one of them).
+    pub audience: OneOrMany,
+    /// The route table: an array of routes (see [`RouteTable::from_json`]) or that array as JSON text.
+    pub routes: Value,
+    /// The `realm` of every challenge.
+    #[serde(default)]
+    pub realm: Option<String>,
+    /// Seconds of leeway for `exp`/`nbf`.
+    #[serde(default)]
+    pub clock_tolerance: Option<u64>,
+    /// The accepted algorithms (default: every asymmetric one; HS* only with `oct` keys).
+    #[serde(default)]
+    pub algorithms: Option<Vec<String>>,
+    /// RFC 9068 strict mode: `typ` must be `at+jwt`.
+    #[serde(default)]
+    pub strict: bool,
+    /// Send the failure's message as `error_description` (default false).
+    #[serde(default)]
+    pub error_description: bool,
+    /// CORS; absent: no CORS headers, preflights are routed like any request.
+    #[serde(default)]
+    pub cors: Option<CorsConfig>,
+    /// The verified-token cache; absent: off.
+    #[serde(default)]
+    pub token_cache: Option<TokenCacheConfig>,
+    /// The JWKS URL (for the fetching layer).
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
+    /// The JWKS cache timings (for the fetching layer).
+    #[serde(default)]
+    pub jwks_cache: Option<JwksCacheConfig>,
+}
+
+/// JWKS cache timings, in seconds; see [`crate::server::jwks_cache::CachePolicy`].
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JwksCacheConfig {
+    /// Least time between refetches.
+    pub cooldown: Option<u64>,
+    /// Freshness without `max-age`.
+    pub default_max_age: Option<u64>,
+    /// Lower bound on freshness.
+    pub min_max_age: Option<u64>,
+    /// Upper bound on freshness.
+    pub max_max_age: Option<u64>,
+}
+
+impl JwksCacheConfig {
+    /// The policy, defaults filled in.
+    pub fn policy(&self) -> crate::server::jwks_cache::CachePolicy {
+        let d = crate::server::jwks_cache::CachePolicy::default();
+        crate::server::jwks_cache::CachePolicy {
+            cooldown: self.cooldown.unwrap_or(d.cooldown),
+            default_max_age: self.default_max_age.unwrap_or(d.default_max_age),
+            min_max_age: self.min_max_age.unwrap_or(d.min_max_age),
+            max_max_age: self.max_max_age.unwrap_or(d.max_max_age),
+        }
+    }
+}
+
+/// The verified-token cache.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenCacheConfig {
+    /// At most this many tokens (1..=1 000 000).
+    pub max_entries: usize,
+}
+
+/// CORS (Fetch standard) as configured.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CorsConfig {
+    /// Exact origins (`https://app.example.com`), or `"*"` for any.
+    pub allowed_origins: OneOrMany,
+    /// Methods a preflight may ask for (default `GET, HEAD, POST, PUT, PATCH, DELETE`).
+    #[serde(default)]
+    pub allowed_methods: Option<OneOrMany>,
+    /// Request headers a preflight may ask for, any case (default `authorization, content-type`).
+    #[serde(default)]
+    pub allowed_headers: Option<OneOrMany>,
+    /// Response headers the browser may show the app (`WWW-Authenticate` always is).
+    #[serde(default)]
+    pub exposed_headers: Option<OneOrMany>,
+    /// `Access-Control-Max-Age` of preflight answers, seconds (default 600).
+    #[serde(default)]
+    pub max_age: Option<u64>,
+    /// `Access-Control-Allow-Credentials: true` (not with `"*"`).
+    #[serde(default)]
+    pub allow_credentials: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Cors {
+    any_origin: bool,
+    origins: Vec<String>,
+    methods: Vec<String>,
+    headers: Vec<String>,
+    exposed: Vec<String>,
+    max_age: u64,
+    credentials: bool,
+}
+
+/// One request, as the guard sees it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EdgeRequest<'a> {
+    /// The method, as sent (upper case).
+    pub method: &'a str,
+    /// The URL's path (no query), as the runtime's URL parser gives it.
+    pub path: &'a str,
+    /// `Authorization`.
+    pub authorization: Option<&'a str>,
+    /// `Origin`.
+    pub origin: Option<&'a str>,
+    /// `Access-Control-Request-Method`.
+    pub access_control_request_method: Option<&'a str>,
+    /// `Access-Control-Request-Headers`.
+    pub access_control_request_headers: Option<&'a str>,
+    /// Seconds since the epoch.
+    pub now: u64,
+}
+
+/// A response built at the edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeResponse {
+    /// The status.
+    pub status: u16,
+    /// Headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body (JSON, or empty for 204).
+    pub body: String,
+}
+
+/// A request let through.
+#[derive(Debug, Clone)]
+pub struct Allowed {
+    /// The verified claims; `None` on a public route.
+    pub claims: Option<Claims>,
+    /// The token's scopes (`scope`, else `scp`); empty on a public route.
+    pub scopes: Vec<String>,
+    /// The matched route's pattern.
+    pub route: String,
+    /// Headers to add to the response sent back (CORS).
+    pub headers: Vec<(String, String)>,
+}
+
+/// What to do with a request.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Let it through.
+    Allow(Allowed),
+    /// Answer it with this.
+    Respond(EdgeResponse),
+    /// Fetch the key set (for the token's `kid`, when it has one), then decide again with no fetch allowed.
+    FetchKeys {
+        /// The token's `kid`.
+        kid: Option<String>,
+    },
+}
+
+/// The guard: configuration, the verifier on the current key set, the verified-token cache.
+#[derive(Debug)]
+pub struct EdgeGuard {
+    verifier: TokenVerifier,
+    routes: RouteTable,
+    challenge: ChallengeOptions,
+    strict: bool,
+    cors: Option<Cors>,
+    cache: TokenCache,
+    generation: Option<u64>,
+}
+
+fn list(v: &Option<OneOrMany>, default: &[&str]) -> Vec<String> {
+    match v {
+        Some(OneOrMany::One(s)) => s
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Some(OneOrMany::Many(v)) => v.iter().map(|s| s.trim().to_owned()).collect(),
+        None => default.iter().map(|s| (*s).to_owned()).collect(),
+    }
+}
+
+impl Cors {
+    fn new(c: &CorsConfig) -> Result<Self> {
+        let origins = list(&Some(c.allowed_origins.clone()), &[]);
+        if origins.is_empty() {
+            return Err(Error::InvalidRequest(
+                "cors.allowedOrigins must name at least one origin or \"*\"".into(),
+            ));
+        }
+        let any_origin = origins.iter().any(|o| o == "*");
+        if any_origin && c.allow_credentials {
+            return Err(Error::InvalidRequest(
+                "cors.allowCredentials cannot be used with allowedOrigins \"*\"".into(),
+            ));
+        }
+        for o in origins.iter().filter(|o| *o != "*") {
+            let ok = (o.starts_with("https://") || o.starts_with("http://"))
+                && !o.ends_with('/')
+                && o.bytes().all(|b| b.is_ascii_graphic());
+            if !ok {
+                return Err(Error::InvalidRequest(format!(
+                    "cors.allowedOrigins: {o:?} is not an origin (scheme://host[:port], no path)"
+                )));
+            }
+        }
+        let methods = list(
+            &c.allowed_methods,
+            &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        );
+        let headers: Vec<String> = list(&c.allowed_headers, &["authorization", "content-type"])
+            .into_iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        let mut exposed = list(&c.exposed_headers, &[]);
+        if !exposed
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case("www-authenticate"))
+        {
+            exposed.push("WWW-Authenticate".into());
+        }
+        for v in methods.iter().chain(&headers).chain(&exposed) {
+            if v.is_empty() || !v.bytes().all(is_tchar) {
+                return Err(Error::InvalidRequest(format!(
+                    "cors: {v:?} is not a method or header name"
+                )));
+            }
+        }
+        Ok(Cors {
+            any_origin,
+            origins,
+            methods,
+            headers,
+            exposed,
+            max_age: c.max_age.unwrap_or(600),
+            credentials: c.allow_credentials,
+        })
+    }
+
+    fn allows(&self, origin: &str) -> bool {
+        self.any_origin || self.origins.iter().any(|o| o == origin)
+    }
+
+    /// The headers of an answer to a request from `origin` (none when it is not allowed).
+    fn response_headers(&self, origin: Option<&str>) -> Vec<(String, String)> {
+        let mut h = Vec::new();
+        if !self.any_origin || self.credentials {
+            h.push(("Vary".into(), "Origin".into()));
+        }
+        let Some(origin) = origin.filter(|o| self.allows(o)) else {
+            return h;
+        };
+        let allow = if self.any_origin { "*" } else { origin };
+        h.push(("Access-Control-Allow-Origin".into(), allow.into()));
+        if self.credentials {
+            h.push(("Access-Control-Allow-Credentials".into(), "true".into()));
+        }
+        h.push((
+            "Access-Control-Expose-Headers".into(),
+            self.exposed.join(", "),
+        ));
+        h
+    }
+
+    fn preflight(&self, origin: &str, method: &str, headers: Option<&str>) -> EdgeResponse {
+        let mut vary = vec![(
+            "Vary".to_owned(),
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers".to_owned(),
+        )];
+        let requested: Vec<String> = headers
+            .unwrap_or("")
+            .split(',')
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect();
+        let refused = !self.allows(origin)
+            || !self.methods.iter().any(|m| m == method)
+            || requested.iter().any(|h| !self.headers.contains(h));
+        if refused {
+            return json_response(403, vary, "cors_not_allowed");
+        }
+        let allow = if self.any_origin { "*" } else { origin };
+        vary.push(("Access-Control-Allow-Origin".into(), allow.into()));
+        if self.credentials {
+            vary.push(("Access-Control-Allow-Credentials".into(), "true".into()));
+        }
+        vary.push((
+            "Access-Control-Allow-Methods".into(),
+            self.methods.join(", "),
+        ));
+        vary.push((
+            "Access-Control-Allow-Headers".into(),
+            self.headers.join(", "),
+        ));
+        vary.push(("Access-Control-Max-Age".into(), self.max_age.to_string()));
+        EdgeResponse {
+            status: 204,
+            headers: vary,
+            body: String::new(),
+        }
+    }
+}
+
+/// RFC 9110 §5.6.2 tchar.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn json_response(status: u16, headers: Vec<(String, String)>, error: &str) -> EdgeResponse {
+    let mut headers = headers;
+    headers.push(("Content-Type".into(), "application/json".into()));
+    headers.push(("Cache-Control".into(), "no-store".into()));
+    EdgeResponse {
+        status,
+        headers,
+        body: format!("{{\"error\":\"{error}\"}}"),
+    }
+}
+
+/// The `kid` of a token's header, when it parses (nothing is verified).
+pub fn token_kid(token: &str) -> Option<String> {
+    UnverifiedJws::parse(token, DEFAULT_MAX_TOKEN_LENGTH)
+        .ok()?
+        .header()
+        .kid()
+        .map(str::to_owned)
+}
+
+/// The most entries a verified-token cache may be given.
+pub const MAX_TOKEN_CACHE_ENTRIES: usize = 1_000_000;
+
+impl EdgeGuard {
+    /// A guard from its configuration, with no keys yet ([`EdgeGuard::set_keys`]).
+    ///
+    /// Errors: `invalid_request` for a bad issuer, audience, algorithm, route table, realm, CORS setting or
+    /// token-cache size; `invalid_scope_expression` for a route's bad scope expression.
+    pub fn new(config: &EdgeConfig) -> Result<Self> {
+        let routes = match &config.routes {
+            Value::String(text) => RouteTable::from_json(text)?,
+            v @ Value::Array(_) => RouteTable::from_json(&v.to_string())?,
+            _ => {
+                return Err(Error::InvalidRequest(
+                    "routes must be an array of routes or its JSON text".into(),
+                ));
+            }
+        };
+        let algorithms = config
+            .algorithms
+            .as_ref()
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|n| Algorithm::from_name(n))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()
+            .map_err(|e| Error::InvalidRequest(format!("algorithms: {}", e.message())))?;
+        let defaults = VerifierOptions::default();
+        let clock_tolerance = config.clock_tolerance.unwrap_or(0);
+        let verifier = TokenVerifier::new(
+            &config.issuer,
+            config
+                .audience
+                .values()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            JwkSet::empty(),
+            VerifierOptions {
+                algorithms,
+                clock_tolerance,
+                client_id: None,
+                max_token_length: defaults.max_token_length,
+            },
+        )?;
+        let challenge = ChallengeOptions {
+            realm: config.realm.clone(),
+            error_description: config.error_description,
+            scope: None,
+        };
+        // Checks the realm once, here, rather than at the first failure.
+        bearer_challenge(&Problem::MissingToken, &challenge)?;
+        let capacity = match config.token_cache {
+            None => 0,
+            Some(TokenCacheConfig { max_entries }) => {
+                if !(1..=MAX_TOKEN_CACHE_ENTRIES).contains(&max_entries) {
+                    return Err(Error::InvalidRequest(format!(
+                        "tokenCache.maxEntries must be 1..={MAX_TOKEN_CACHE_ENTRIES}, found {max_entries}"
+                    )));
+                }
+                max_entries
+            }
+        };
+        if let Some(j) = &config.jwks_cache {
+            j.policy().check()?;
+        }
+        Ok(EdgeGuard {
+            verifier,
+            routes,
+            challenge,
+            strict: config.strict,
+            cors: config.cors.as_ref().map(Cors::new).transpose()?,
+            cache: TokenCache::new(capacity, clock_tolerance),
+            generation: None,
+        })
+    }
+
+    /// The generation of the key set in use (see [`crate::server::jwks_cache::JwksCache::generation`]), `None` before
+    /// the first.
+    pub fn keys_generation(&self) -> Option<u64> {
+        self.generation
+    }
+
+    /// Uses `jwks` from now on; a new `generation` empties the verified-token cache.
+    pub fn set_keys(&mut self, jwks: JwkSet, generation: u64) {
+        if self.generation != Some(generation) {
+            self.verifier.set_jwks(jwks);
+            self.cache.sync_generation(generation);
+            self.generation = Some(generation);
+        }
+    }
+
+    /// How many verified tokens are cached.
+    pub fn cached_tokens(&self) -> usize {
+        self.cache.len()
+    }
+
+    fn cors_headers(&self, origin: Option<&str>) -> Vec<(String, String)> {
+        self.cors
+            .as_ref()
+            .map(|c| c.response_headers(origin))
+            .unwrap_or_default()
+    }
+
+    fn fail(&self, req: &EdgeRequest<'_>, problem: &Problem) -> Decision {
+        let mut headers = self.cors_headers(req.origin);
+        let (status, error) = match bearer_challenge(problem, &self.challenge) {
+            Ok(c) => {
+                headers.push(("WWW-Authenticate".into(), c.www_authenticate));
+                let error = match c.status {
+                    400 => "invalid_request",
+                    401 if matches!(problem, Problem::MissingToken) => "unauthorized",
+                    401 => "invalid_token",
+                    403 => "insufficient_scope",
+                    503 => "temporarily_unavailable",
+                    _ => "server_error",
+                };
+                (c.status, error)
+            }
+            // The realm was checked at construction; a challenge cannot fail here, but answer safely.
+            Err(_) => (500, "server_error"),
+        };
+        Decision::Respond(json_response(status, headers, error))
+    }
+
+    fn fail_error(&self, req: &EdgeRequest<'_>, err: &Error) -> Decision {
+        self.fail(req, &Problem::from(err))
+    }
+
+    /// Decides what to do with `req`. `fetch_due(kid)` tells whether the key set should be fetched before
+    /// verifying a token with that `kid` (none yet, stale, or `kid` unknown — and the cooldown allows it);
+    /// after fetching, decide again with a `fetch_due` that says no.
+    pub fn decide(
+        &mut self,
+        req: &EdgeRequest<'_>,
+        fetch_due: impl Fn(Option<&str>) -> bool,
+    ) -> Decision {
+        if let (Some(cors), "OPTIONS", Some(origin), Some(method)) = (
+            &self.cors,
+            req.method,
+            req.origin,
+            req.access_control_request_method,
+        ) {
+            return Decision::Respond(cors.preflight(
+                origin,
+                method,
+                req.access_control_request_headers,
+            ));
+        }
+        let route = match self.routes.find(req.method, req.path) {
+            Ok(Some(route)) => route,
+            Ok(None) => {
+                let headers = self.cors_headers(req.origin);
+                return Decision::Respond(json_response(404, headers, "not_found"));
+            }
+            Err(e) => return self.fail_error(req, &e),
+        };
+        let pattern = route.pattern.clone();
+        let requirement = match &route.access {
+            Access::Public => {
+                return Decision::Allow(Allowed {
+                    claims: None,
+                    scopes: Vec::new(),
+                    route: pattern,
+                    headers: self.cors_headers(req.origin),
+                });
+            }
+            Access::Token(requirement) => requirement.clone(),
+        };
+        let token = match bearer::bearer_token(req.authorization) {
+            Ok(Some(token)) => token,
+            Ok(None) => return self.fail(req, &Problem::MissingToken),
+            Err(e) => return self.fail_error(req, &e),
+        };
+        let claims = match self.cache.get(token, req.now) {
+            Some(claims) => claims,
+            None => {
+                let kid = token_kid(token);
+                if fetch_due(kid.as_deref()) {
+                    return Decision::FetchKeys { kid };
+                }
+                if self.verifier.jwks().is_empty() {
+                    return self.fail_error(
+                        req,
+                        &Error::HttpError {
+                            message: "no JWKS could be fetched".into(),
+                            status: None,
+                        },
+                    );
+                }
+                let options = AccessTokenOptions {
+                    now: req.now,
+                    required_scopes: None,
+                    strict: self.strict,
+                };
+                match self.verifier.verify_access_token(token, &options) {
+                    Ok(verified) => {
+                        let claims: Claims = Arc::new(verified.into_claims());
+                        self.cache.insert(token, claims.clone(), req.now);
+                        claims
+                    }
+                    Err(e) => return self.fail_error(req, &e),
+                }
+            }
+        };
+        if let Some(requirement) = &requirement {
+            if let Err(e) = scope::require(&claims, requirement) {
+                return self.fail_error(req, &e);
+            }
+        }
+        Decision::Allow(Allowed {
+            scopes: scope::scopes_of(&claims),
+            claims: Some(claims),
+            route: pattern,
+            headers: self.cors_headers(req.origin),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jose::testutil::{TestKey, key_for, sign};
+    use serde_json::json;
+
+    const NOW: u64 = 1_700_000_000;
+    const ISS: &str = "https://idp.example.com";
+
+    fn config(extra: Value) -> EdgeConfig {
+        let mut base = json!({
+            "issuer": ISS,
+            "audience": "api",
+            "realm": "api",
+            "routes": [
+                {"method": "GET", "path": "/health", "public": true},
+                {"method": "GET", "path": "/api/users", "scopes": "users.read"},
+                {"method": "*", "path": "/api/*"}
+            ],
+        });
+        if let (Value::Object(b), Value::Object(e)) = (&mut base, extra) {
+            b.extend(e);
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    fn key() -> TestKey {
+        key_for(Algorithm::Es256, 1)
+    }
+
+    fn jwks(kid: &str) -> JwkSet {
+        JwkSet::from_keys(&[key().jwk_with_kid(kid)]).unwrap()
+    }
+
+    fn token(kid: &str, claims: Value) -> String {
+        let mut c = json!({"iss": ISS, "aud": "api", "sub": "alice", "exp": NOW + 60, "scope": "users.read"});
+        if let (Value::Object(b), Value::Object(e)) = (&mut c, claims) {
+            b.extend(e);
+        }
+        sign(
+            Algorithm::Es256,
+            json!({"alg": "ES256", "kid": kid, "typ": "at+jwt"}),
+            &c,
+            &key(),
+        )
+    }
+
+    fn guard(extra: Value) -> EdgeGuard {
+        let mut g = EdgeGuard::new(&config(extra)).unwrap();
+        g.set_keys(jwks("k1"), 1);
+        g
+    }
+
+    fn req<'a>(method: &'a str, path: &'a str, auth: Option<&'a str>) -> EdgeRequest<'a> {
+        EdgeRequest {
+            method,
+            path,
+            authorization: auth,
+            now: NOW,
+            ..Default::default()
+        }
+    }
+
+    fn respond(d: Decision) -> EdgeResponse {
+        match d {
+            Decision::Respond(r) => r,
+            other => panic!("expected a response, found {other:?}"),
+        }
+    }
+
+    fn header<'a>(r: &'a EdgeResponse, name: &str) -> Option<&'a str> {
+        r.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn routes_tokens_and_scopes() {
+        let mut g = guard(json!({}));
+        let no = |_: Option<&str>| false;
+        assert!(matches!(
+            g.decide(&req("GET", "/health", None), no),
+            Decision::Allow(Allowed { claims: None, .. })
+        ));
+        let r = respond(g.decide(&req("GET", "/nope", None), no));
+        assert_eq!(r.status, 404);
+        let r = respond(g.decide(&req("GET", "/api//x", None), no));
+        assert_eq!(r.status, 400);
+        let r = respond(g.decide(&req("GET", "/api/users", None), no));
+        assert_eq!(
+            (r.status, header(&r, "www-authenticate")),
+            (401, Some("Bearer realm=\"api\""))
+        );
+        let r = respond(g.decide(&req("GET", "/api/users", Some("Basic eDp5")), no));
+        assert_eq!(
+            (r.status, header(&r, "www-authenticate")),
+            (401, Some("Bearer realm=\"api\""))
+        );
+        let r = respond(g.decide(&req("GET", "/api/users", Some("Bearer a b")), no));
+        assert_eq!(
+            header(&r, "www-authenticate"),
+            Some("Bearer realm=\"api\", error=\"invalid_token\"")
+        );
+        assert_eq!(r.body, r#"{"error":"invalid_token"}"#);
+
+        let good = format!("Bearer {}", token("k1", json!({})));
+        match g.decide(&req("GET", "/api/users", Some(&good)), no) {
+            Decision::Allow(a) => {
+                assert_eq!(a.claims.unwrap()["sub"], "alice");
+                assert_eq!(a.scopes, ["users.read"]);
+                assert_eq!(a.route, "/api/users");
+            }
+            other => panic!("{other:?}"),
+        }
+        let narrow = format!("Bearer {}", token("k1", json!({"scope": "other"})));
+        let r = respond(g.decide(&req("GET", "/api/users", Some(&narrow)), no));
+        assert_eq!(r.status, 403);
+        assert_eq!(
+            header(&r, "www-authenticate"),
+            Some("Bearer realm=\"api\", error=\"insufficient_scope\", scope=\"users.read\"")
+        );
+        // no scope requirement on /api/*
+        assert!(matches!(
+            g.decide(&req("POST", "/api/x", Some(&narrow)), no),
+            Decision::Allow(_)
+        ));
+        for bad in [
+            token("k1", json!({"exp": NOW})),
+            token("k1", json!({"aud": "other"})),
+            token("k1", json!({"iss": "https://evil.example.com"})),
+            format!("{}x", token("k1", json!({}))),
+            "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.".to_owned(),
+        ] {
+            let r = respond(g.decide(&req("GET", "/api/x", Some(&format!("Bearer {bad}"))), no));
+            assert_eq!(r.status, 401, "{bad}");
+            assert!(
+                header(&r, "www-authenticate")
+                    .unwrap()
+                    .contains("invalid_token")
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_kids_and_missing_keys_ask_for_a_fetch() {
+        let mut g = EdgeGuard::new(&config(json!({}))).unwrap();
+        let t = format!("Bearer {}", token("k2", json!({})));
+        let r = req("GET", "/api/x", Some(&t));
+        // no keys, fetch not allowed: 503
+        assert_eq!(respond(g.decide(&r, |_| false)).status, 503);
+        assert!(
+            matches!(g.decide(&r, |kid| kid == Some("k2")), Decision::FetchKeys { kid: Some(k) } if k == "k2")
+        );
+        g.set_keys(jwks("k1"), 1);
+        assert_eq!(
+            respond(g.decide(&r, |_| false)).status,
+            401,
+            "key_not_found is invalid_token"
+        );
+        g.set_keys(jwks("k2"), 2);
+        assert!(matches!(g.decide(&r, |_| false), Decision::Allow(_)));
+        // a public route never needs keys
+        assert!(matches!(
+            g.decide(&req("GET", "/health", None), |_| true),
+            Decision::Allow(_)
+        ));
+    }
+
+    #[test]
+    fn token_cache_serves_until_exp_and_drops_on_new_keys() {
+        let mut g = guard(json!({"tokenCache": {"maxEntries": 2}}));
+        let t = format!(
+            "Bearer {}",
+            token("k1", json!({"exp": NOW + 10, "scope": "a"}))
+        );
+        assert!(matches!(
+            g.decide(&req("GET", "/api/x", Some(&t)), |_| false),
+            Decision::Allow(_)
+        ));
+        assert_eq!(g.cached_tokens(), 1);
+        // a hit needs no keys (fetch_due is not asked) and scopes are still checked per request
+        assert!(matches!(
+            g.decide(&req("GET", "/api/x", Some(&t)), |_| true),
+            Decision::Allow(_)
+        ));
+        assert_eq!(
+            respond(g.decide(&req("GET", "/api/users", Some(&t)), |_| false)).status,
+            403
+        );
+        // past exp: refused even though cached
+        let mut late = req("GET", "/api/x", Some(&t));
+        late.now = NOW + 10;
+        assert_eq!(respond(g.decide(&late, |_| false)).status, 401);
+        assert_eq!(g.cached_tokens(), 0);
+        assert!(matches!(
+            g.decide(&req("GET", "/api/x", Some(&t)), |_| false),
+            Decision::Allow(_)
+        ));
+        for i in 0..5 {
+            let t = format!("Bearer {}", token("k1", json!({"jti": i})));
+            g.decide(&req("GET", "/api/x", Some(&t)), |_| false);
+        }
+        assert_eq!(g.cached_tokens(), 2, "bounded");
+        g.set_keys(jwks("k9"), 2);
+        assert_eq!(g.cached_tokens(), 0);
+        assert_eq!(
+            respond(g.decide(&req("GET", "/api/x", Some(&t)), |_| false)).status,
+            401
+        );
+    }
+
+    #[test]
+    fn cors_preflight_and_headers() {
+        let mut g =
+            guard(json!({"cors": {"allowedOrigins": ["https://app.example.com"], "maxAge": 300}}));
+        let mut p = req("OPTIONS", "/api/users", None);
+        p.origin = Some("https://app.example.com");
+        p.access_control_request_method = Some("GET");
+        p.access_control_request_headers = Some("Authorization, Content-Type");
+        let r = respond(g.decide(&p, |_| false));
+        assert_eq!(r.status, 204);
+        assert_eq!(
+            header(&r, "access-control-allow-origin"),
+            Some("https://app.example.com")
+        );
+        assert_eq!(header(&r, "access-control-max-age"), Some("300"));
+        assert!(
+            header(&r, "access-control-allow-headers")
+                .unwrap()
+                .contains("authorization")
+        );
+        p.access_control_request_headers = Some("x-evil");
+        assert_eq!(respond(g.decide(&p, |_| false)).status, 403);
+        p.access_control_request_headers = None;
+        p.origin = Some("https://evil.example.com");
+        let r = respond(g.decide(&p, |_| false));
+        assert_eq!(r.status, 403);
+        assert_eq!(header(&r, "access-control-allow-origin"), None);
+        // an actual request from the app: a 401 the app can read
+        let mut a = req("GET", "/api/users", None);
+        a.origin = Some("https://app.example.com");
+        let r = respond(g.decide(&a, |_| false));
+        assert_eq!(r.status, 401);
+        assert_eq!(
+            header(&r, "access-control-allow-origin"),
+            Some("https://app.example.com")
+        );
+        assert_eq!(
+            header(&r, "access-control-expose-headers"),
+            Some("WWW-Authenticate")
+        );
+        // without CORS configured, OPTIONS is routed like anything else
+        let mut plain = guard(json!({}));
+        assert_eq!(respond(plain.decide(&p, |_| false)).status, 401);
+    }
+
+    #[test]
+    fn bad_configurations_are_refused() {
+        for extra in [
+            json!({"routes": "[{\"method\":\"GET\"}]"}),
+            json!({"routes": 5}),
+            json!({"realm": "caf\u{e9}"}),
+            json!({"algorithms": ["none"]}),
+            json!({"audience": []}),
+            json!({"tokenCache": {"maxEntries": 0}}),
+            json!({"cors": {"allowedOrigins": []}}),
+            json!({"cors": {"allowedOrigins": "*", "allowCredentials": true}}),
+            json!({"cors": {"allowedOrigins": "https://a.example/"}}),
+            json!({"jwksCache": {"minMaxAge": 10, "defaultMaxAge": 5}}),
+        ] {
+            assert_eq!(
+                EdgeGuard::new(&config(extra.clone())).unwrap_err().code(),
+                "invalid_request",
+                "{extra}"
+            );
+        }
+        let ok = config(json!({"routes": "[{\"method\":\"GET\",\"path\":\"/a\"}]"}));
+        assert!(EdgeGuard::new(&ok).is_ok());
+    }
+}

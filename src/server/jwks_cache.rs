@@ -1,0 +1,535 @@
+//! The caching policy of a remote JWK set (the provider's `jwks_uri`), as a sans-IO state machine: the caller
+//! passes `now` (seconds), asks [`JwksCache::next`] what to do, sends [`JwksCache::request`] when told to, and
+//! hands the answer to [`JwksCache::on_response`].
+//!
+//! - A set is fresh for `max-age` from its `Cache-Control` header (less its `Age`, when a cache in between
+//!   kept it), bounded to
+//!   [`CachePolicy::min_max_age`]..=[`CachePolicy::max_max_age`] (default 60 s..24 h);
+//!   [`CachePolicy::default_max_age`] (10 min) without one; `no-cache`/`no-store` mean the minimum.
+//! - A token whose `kid` is not in the fresh set triggers a refetch (keys rotate), at most once per
+//!   [`CachePolicy::cooldown`] (30 s) however many unknown `kid`s arrive: a flood of made-up `kid`s costs the
+//!   provider one request per cooldown.
+//! - When a fetch fails (network, status, not a JWK set), the last good set keeps being served, and the next
+//!   attempt waits for the cooldown.
+//! - The only URL ever fetched is the one given at construction: never one taken from a token (`jku`, `x5u`).
+//!
+//! A fetched body is parsed once, into the verifier's [`JwkSet`]: a body with no usable key (`invalid_jwk`,
+//! `weak_key`) is a failed fetch like any other, and the last good set keeps being served. Each good set gets a
+//! new [`JwksCache::generation`], so that whoever derived something from the keys (a verifier, a cache of
+//! verified tokens) can tell that they changed.
+//!
+//! A refetch (the set expired, or an unknown `kid`) carries `Cache-Control: no-cache` (RFC 9111 §5.2.1.4), so
+//! that a shared cache between this one and the provider (e.g. the Workers Cache API) does not answer it with
+//! the set it just replaced.
+
+use crate::error::{Error, Result};
+use crate::jose::JwkSet;
+use crate::wire::parse_endpoint;
+use crate::wire::{HttpRequest, HttpResponse, http_error};
+
+/// The largest JWKS body accepted, in bytes.
+pub const MAX_JWKS_BYTES: usize = 512 * 1024;
+
+/// Timings, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachePolicy {
+    /// Freshness when the response has no usable `Cache-Control: max-age` (default 600).
+    pub default_max_age: u64,
+    /// Lower bound on freshness, whatever the server says (default 60).
+    pub min_max_age: u64,
+    /// Upper bound on freshness (default 86 400).
+    pub max_max_age: u64,
+    /// Least time between two fetches triggered by unknown `kid`s or after a failure (default 30).
+    pub cooldown: u64,
+}
+
+impl Default for CachePolicy {
+    fn default() -> Self {
+        CachePolicy {
+            default_max_age: 600,
+            min_max_age: 60,
+            max_max_age: 86_400,
+            cooldown: 30,
+        }
+    }
+}
+
+impl CachePolicy {
+    /// Errors: `invalid_request` unless `min_max_age <= default_max_age <= max_max_age` and `max_max_age > 0`.
+    pub fn check(&self) -> Result<()> {
+        if self.min_max_age <= self.default_max_age
+            && self.default_max_age <= self.max_max_age
+            && self.max_max_age > 0
+        {
+            Ok(())
+        } else {
+            Err(Error::InvalidRequest(format!(
+                "JWKS cache bounds must satisfy minMaxAge <= defaultMaxAge <= maxMaxAge, found {} <= {} <= {}",
+                self.min_max_age, self.default_max_age, self.max_max_age
+            )))
+        }
+    }
+
+    /// The freshness lifetime for a `Cache-Control` header value (RFC 9111 §5.2.2), bounded.
+    pub fn max_age(&self, cache_control: Option<&str>) -> u64 {
+        let mut max_age = None;
+        for directive in cache_control.unwrap_or("").split(',') {
+            let d = directive.trim();
+            let (name, value) = d.split_once('=').unwrap_or((d, ""));
+            let name = name.trim();
+            if name.eq_ignore_ascii_case("no-cache") || name.eq_ignore_ascii_case("no-store") {
+                return self.min_max_age;
+            }
+            if name.eq_ignore_ascii_case("max-age") {
+                max_age = value.trim().trim_matches('"').parse::<u64>().ok();
+            }
+        }
+        max_age
+            .unwrap_or(self.default_max_age)
+            .clamp(self.min_max_age, self.max_max_age)
+    }
+}
+
+/// A JWK set as fetched.
+#[derive(Debug, Clone)]
+pub struct CachedJwks {
+    /// The usable keys (see [`JwkSet::from_json`]).
+    pub set: JwkSet,
+    /// The `kid` of every usable key, each once, in order.
+    pub key_ids: Vec<String>,
+    /// When it was fetched.
+    pub fetched_at: u64,
+    /// How long it is fresh.
+    pub max_age: u64,
+}
+
+impl CachedJwks {
+    /// Parses a JWK set. Errors: those of [`JwkSet::from_json`]: `invalid_jwk` when it is not a JWKS or holds no
+    /// usable key, `weak_key` when every key is too weak.
+    pub fn parse(json_text: &str, fetched_at: u64, max_age: u64) -> Result<Self> {
+        let set = JwkSet::from_json(json_text)?;
+        let key_ids = set.key_ids().into_iter().map(str::to_owned).collect();
+        Ok(CachedJwks {
+            set,
+            key_ids,
+            fetched_at,
+            max_age,
+        })
+    }
+
+    /// Whether the set is still fresh at `now`.
+    pub fn is_fresh(&self, now: u64) -> bool {
+        now.saturating_sub(self.fetched_at) < self.max_age
+    }
+
+    /// Whether a key has this `kid`.
+    pub fn has_kid(&self, kid: &str) -> bool {
+        self.key_ids.iter().any(|k| k == kid)
+    }
+}
+
+/// What to do next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Use [`JwksCache::current`] (fresh; or stale / without the `kid`, but a fetch is not allowed yet).
+    UseCurrent,
+    /// Send [`JwksCache::request`] and give the answer to [`JwksCache::on_response`].
+    Fetch(FetchReason),
+    /// There is no set, and the last fetch failed less than a cooldown ago: this is its error.
+    Fail(Error),
+}
+
+/// Why a fetch is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchReason {
+    /// No set yet.
+    Initial,
+    /// The set is past its max age.
+    Expired,
+    /// The wanted `kid` is not in the set (key rotation).
+    UnknownKid,
+}
+
+/// The cache of one `jwks_uri`.
+#[derive(Debug, Clone)]
+pub struct JwksCache {
+    jwks_uri: String,
+    policy: CachePolicy,
+    current: Option<CachedJwks>,
+    generation: u64,
+    last_attempt: Option<u64>,
+    last_error: Option<Error>,
+}
+
+impl JwksCache {
+    /// A cache for `jwks_uri`. Errors: `invalid_request` for a URL that is not https (http only on loopback),
+    /// or a bad policy.
+    pub fn new(jwks_uri: &str, policy: CachePolicy) -> Result<Self> {
+        parse_endpoint("jwksUri", jwks_uri)?;
+        policy.check()?;
+        Ok(JwksCache {
+            jwks_uri: jwks_uri.to_owned(),
+            policy,
+            current: None,
+            generation: 0,
+            last_attempt: None,
+            last_error: None,
+        })
+    }
+
+    /// The JWKS URL.
+    pub fn jwks_uri(&self) -> &str {
+        &self.jwks_uri
+    }
+
+    /// The GET to send when [`JwksCache::next`] says [`Plan::Fetch`] (as for [`FetchReason::Initial`]).
+    pub fn request(&self) -> HttpRequest {
+        self.request_for(FetchReason::Initial)
+    }
+
+    /// The GET to send for a fetch of this reason: a refetch ([`FetchReason::Expired`],
+    /// [`FetchReason::UnknownKid`]) asks intermediate caches not to answer from what they stored.
+    pub fn request_for(&self, reason: FetchReason) -> HttpRequest {
+        let mut request = HttpRequest::get(
+            self.jwks_uri.clone(),
+            "application/jwk-set+json, application/json",
+        );
+        if reason != FetchReason::Initial {
+            request
+                .headers
+                .push(("cache-control".into(), "no-cache".into()));
+        }
+        request
+    }
+
+    /// Incremented at each good set (0 before the first): a changed value means the keys may have changed.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The last good set, fresh or not.
+    pub fn current(&self) -> Option<&CachedJwks> {
+        self.current.as_ref()
+    }
+
+    /// The error of the last fetch, when it failed.
+    pub fn last_error(&self) -> Option<&Error> {
+        self.last_error.as_ref()
+    }
+
+    fn cooled_down(&self, now: u64) -> bool {
+        self.last_attempt
+            .is_none_or(|t| now.saturating_sub(t) >= self.policy.cooldown)
+    }
+
+    /// Decides, at `now`, for a token with `kid` (or none), whether to fetch. A `Fetch` answer counts as an
+    /// attempt from now on (the cooldown starts), so ask only when you will send the request.
+    pub fn next(&mut self, now: u64, kid: Option<&str>) -> Plan {
+        let plan = self.peek(now, kid);
+        if matches!(plan, Plan::Fetch(_)) {
+            self.last_attempt = Some(now);
+        }
+        plan
+    }
+
+    /// What [`JwksCache::next`] would answer, without counting a fetch attempt.
+    pub fn peek(&self, now: u64, kid: Option<&str>) -> Plan {
+        match &self.current {
+            None if self.last_error.is_some() && !self.cooled_down(now) => {
+                Plan::Fail(self.last_error.clone().unwrap_or_else(|| Error::HttpError {
+                    message: "the JWKS could not be fetched".into(),
+                    status: None,
+                }))
+            }
+            None => Plan::Fetch(FetchReason::Initial),
+            Some(set) if !set.is_fresh(now) => {
+                if self.cooled_down(now) {
+                    Plan::Fetch(FetchReason::Expired)
+                } else {
+                    Plan::UseCurrent
+                }
+            }
+            Some(set) => match kid {
+                Some(kid) if !set.has_kid(kid) && self.cooled_down(now) => {
+                    Plan::Fetch(FetchReason::UnknownKid)
+                }
+                _ => Plan::UseCurrent,
+            },
+        }
+    }
+
+    /// Takes the answer to [`JwksCache::request`]. A good set replaces the current one; on failure the current
+    /// one stays, and the error is returned (and kept for [`Plan::Fail`]).
+    ///
+    /// Errors: `http_error` with the status for a non-2xx response or a body over [`MAX_JWKS_BYTES`];
+    /// `invalid_jwk` for a body that is not a JWK set (see [`CachedJwks::parse`]).
+    pub fn on_response(&mut self, now: u64, response: &HttpResponse) -> Result<()> {
+        self.on_response_checked(now, response, |_| Ok(()))
+    }
+
+    /// Like [`JwksCache::on_response`], with a further check of the parsed set before it replaces the current
+    /// one (e.g. that it holds a key a caller needs). A set the check refuses counts as a failed fetch: the last
+    /// good set stays.
+    pub fn on_response_checked(
+        &mut self,
+        now: u64,
+        response: &HttpResponse,
+        check: impl FnOnce(&CachedJwks) -> Result<()>,
+    ) -> Result<()> {
+        let result = if !response.is_success() {
+            Err(http_error(
+                response.status,
+                format!("the JWKS endpoint answered HTTP {}", response.status),
+            ))
+        } else if response.body.len() > MAX_JWKS_BYTES {
+            Err(http_error(
+                response.status,
+                format!("the JWKS is larger than {MAX_JWKS_BYTES} bytes"),
+            ))
+        } else {
+            let max_age = self.policy.max_age(response.header("cache-control"));
+            // A response a cache kept for a while (RFC 9111 §5.1 `Age`) has that much less freshness left.
+            let age = response
+                .header("age")
+                .and_then(|a| a.trim().parse::<u64>().ok())
+                .unwrap_or(0)
+                .min(max_age);
+            CachedJwks::parse(&response.body, now.saturating_sub(age), max_age)
+                .and_then(|set| check(&set).map(|()| set))
+        };
+        self.on_result(result)
+    }
+
+    /// Records a fetch that failed before any response (network error, timeout).
+    pub fn on_failure(&mut self, error: Error) -> Result<()> {
+        self.on_result(Err(error))
+    }
+
+    fn on_result(&mut self, result: Result<CachedJwks>) -> Result<()> {
+        match result {
+            Ok(set) => {
+                self.current = Some(set);
+                self.generation = self.generation.wrapping_add(1);
+                self.last_error = None;
+                Ok(())
+            }
+            Err(e) => {
+                self.last_error = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const URI: &str = "https://idp.example.com/jwks";
+
+    fn jwks(kids: &[&str]) -> String {
+        let keys: Vec<String> = kids
+            .iter()
+            .map(|k| format!(
+                    r#"{{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"{k}"}}"#
+                ))
+            .collect();
+        format!(r#"{{"keys":[{}]}}"#, keys.join(","))
+    }
+
+    fn ok(kids: &[&str]) -> HttpResponse {
+        HttpResponse::new(200, jwks(kids))
+    }
+
+    #[test]
+    fn max_age_is_bounded() {
+        let p = CachePolicy::default();
+        assert_eq!(p.max_age(None), 600);
+        assert_eq!(p.max_age(Some("public, max-age=3600")), 3600);
+        assert_eq!(p.max_age(Some("MAX-AGE=\"120\"")), 120);
+        assert_eq!(p.max_age(Some("max-age=5")), 60);
+        assert_eq!(p.max_age(Some("max-age=9999999")), 86_400);
+        assert_eq!(p.max_age(Some("max-age=oops")), 600);
+        assert_eq!(p.max_age(Some("no-store")), 60);
+        assert_eq!(p.max_age(Some("max-age=3600, no-cache")), 60);
+        assert!(
+            CachePolicy {
+                min_max_age: 700,
+                ..p
+            }
+            .check()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn fetches_once_then_serves_until_stale() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert_eq!(c.request().url, URI);
+        assert_eq!(c.next(1000, None), Plan::Fetch(FetchReason::Initial));
+        c.on_response(
+            1000,
+            &ok(&["a", "b"]).with_header("Cache-Control", "max-age=300"),
+        )
+        .unwrap();
+        assert_eq!(c.current().unwrap().key_ids, ["a", "b"]);
+        assert_eq!(c.next(1001, Some("a")), Plan::UseCurrent);
+        assert_eq!(c.next(1299, None), Plan::UseCurrent);
+        assert_eq!(c.next(1300, None), Plan::Fetch(FetchReason::Expired));
+    }
+
+    #[test]
+    fn unknown_kid_refetches_once_per_cooldown() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert!(matches!(c.next(0, Some("a")), Plan::Fetch(_)));
+        c.on_response(0, &ok(&["a"])).unwrap();
+        // right after the initial fetch, the cooldown holds
+        assert_eq!(c.next(10, Some("new")), Plan::UseCurrent);
+        assert_eq!(
+            c.next(30, Some("new")),
+            Plan::Fetch(FetchReason::UnknownKid)
+        );
+        c.on_response(30, &ok(&["a", "new"])).unwrap();
+        assert_eq!(c.next(31, Some("new")), Plan::UseCurrent);
+        // a flood of made-up kids: one fetch per cooldown
+        let mut fetches = 0;
+        for t in 31..151 {
+            for i in 0..10 {
+                if let Plan::Fetch(_) = c.next(t, Some(&format!("bogus-{t}-{i}"))) {
+                    fetches += 1;
+                    c.on_response(t, &ok(&["a", "new"])).unwrap();
+                }
+            }
+        }
+        assert_eq!(fetches, 4, "t = 60, 90, 120, 150");
+    }
+
+    #[test]
+    fn failures_keep_the_last_good_set() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        c.next(0, None);
+        c.on_response(0, &ok(&["a"])).unwrap();
+        assert_eq!(c.next(600, None), Plan::Fetch(FetchReason::Expired));
+        let e = c.on_response(600, &HttpResponse::new(503, "")).unwrap_err();
+        assert_eq!(e.code(), "http_error");
+        assert_eq!(c.current().unwrap().key_ids, ["a"]);
+        // stale, but the failure was less than a cooldown ago: serve it
+        assert_eq!(c.next(610, None), Plan::UseCurrent);
+        assert_eq!(c.next(630, None), Plan::Fetch(FetchReason::Expired));
+        for bad in [
+            r#"{"keys":[]}"#,
+            r#"{"keys":"x"}"#,
+            "[]",
+            r#"{"keys":[1]}"#,
+            r#"{"keys":[{"kid":1}]}"#,
+        ] {
+            let e = c
+                .on_response(630, &HttpResponse::new(200, bad))
+                .unwrap_err();
+            assert_eq!(e.code(), "invalid_jwk", "{bad}");
+        }
+        let huge = HttpResponse::new(200, " ".repeat(MAX_JWKS_BYTES + 1));
+        assert_eq!(c.on_response(630, &huge).unwrap_err().code(), "http_error");
+        assert_eq!(c.current().unwrap().key_ids, ["a"]);
+    }
+
+    #[test]
+    fn a_set_the_check_refuses_keeps_the_last_one() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        c.next(0, None);
+        c.on_response(0, &ok(&["a"])).unwrap();
+        let weak = || Err(Error::WeakKey("every key is too small".into()));
+        let e = c
+            .on_response_checked(700, &ok(&["b"]), |_| weak())
+            .unwrap_err();
+        assert_eq!(e.code(), "weak_key");
+        assert_eq!(c.current().unwrap().key_ids, ["a"]);
+        assert_eq!(c.last_error().unwrap().code(), "weak_key");
+    }
+
+    #[test]
+    fn a_set_without_usable_keys_is_a_failed_fetch() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert_eq!(c.generation(), 0);
+        c.next(0, None);
+        c.on_response(0, &ok(&["a"])).unwrap();
+        assert_eq!(c.generation(), 1);
+        assert_eq!(c.current().unwrap().set.key_ids(), ["a"]);
+        let enc = r#"{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","use":"enc","kid":"e"}]}"#;
+        let e = c
+            .on_response(700, &HttpResponse::new(200, enc))
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_jwk");
+        let weak = r#"{"keys":[{"kty":"oct","k":"c2hvcnQ","alg":"HS256","kid":"w"}]}"#;
+        let e = c
+            .on_response(700, &HttpResponse::new(200, weak))
+            .unwrap_err();
+        assert_eq!(e.code(), "weak_key");
+        assert_eq!(c.current().unwrap().key_ids, ["a"]);
+        assert_eq!(c.generation(), 1);
+    }
+
+    #[test]
+    fn refetches_ask_caches_to_revalidate() {
+        let c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert_eq!(
+            c.request_for(FetchReason::Initial).header("cache-control"),
+            None
+        );
+        for r in [FetchReason::Expired, FetchReason::UnknownKid] {
+            assert_eq!(c.request_for(r).header("cache-control"), Some("no-cache"));
+        }
+    }
+
+    #[test]
+    fn age_shortens_freshness() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        c.next(1000, None);
+        let res = ok(&["a"])
+            .with_header("Cache-Control", "max-age=300")
+            .with_header("Age", "250");
+        c.on_response(1000, &res).unwrap();
+        assert_eq!(c.current().unwrap().fetched_at, 750);
+        assert_eq!(c.next(1049, None), Plan::UseCurrent);
+        assert_eq!(c.next(1050, None), Plan::Fetch(FetchReason::Expired));
+        let old = ok(&["a"])
+            .with_header("Cache-Control", "max-age=300")
+            .with_header("Age", "99999");
+        c.on_response(2000, &old).unwrap();
+        assert!(
+            !c.current().unwrap().is_fresh(2000),
+            "older than max-age: stale at once"
+        );
+        c.on_response(3000, &ok(&["a"]).with_header("Age", "junk"))
+            .unwrap();
+        assert_eq!(c.current().unwrap().fetched_at, 3000);
+    }
+
+    #[test]
+    fn peek_does_not_start_the_cooldown() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert_eq!(c.peek(0, None), Plan::Fetch(FetchReason::Initial));
+        assert_eq!(c.peek(0, None), Plan::Fetch(FetchReason::Initial));
+        assert_eq!(c.next(0, None), Plan::Fetch(FetchReason::Initial));
+        c.on_response(0, &ok(&["a"])).unwrap();
+        assert_eq!(c.peek(40, Some("b")), Plan::Fetch(FetchReason::UnknownKid));
+        assert_eq!(c.peek(40, Some("b")), Plan::Fetch(FetchReason::UnknownKid));
+    }
+
+    #[test]
+    fn no_set_and_a_recent_failure_fails_fast() {
+        let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert!(matches!(c.next(0, None), Plan::Fetch(_)));
+        c.on_failure(Error::HttpError {
+            message: "network".into(),
+            status: None,
+        })
+        .unwrap_err();
+        assert!(matches!(
+            c.next(5, None),
+            Plan::Fail(Error::HttpError { .. })
+        ));
+        assert_eq!(c.next(30, None), Plan::Fetch(FetchReason::Initial));
+        assert!(JwksCache::new("http://idp.example.com/jwks", CachePolicy::default()).is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! The resource server (the `server` feature): what an API or an edge worker does with the tokens it is
+//! sent. The `Authorization: Bearer` header, RFC 6750 answers, the route table, the verified-token and
+//! JWKS caches, and the edge guard that puts them together (with CORS).
+
+mod bearer;
+mod challenge;
+mod edge;
+mod jwks_cache;
+mod route;
+mod token_cache;
+
+pub use bearer::bearer_token;
+pub use challenge::{
+    Challenge, ChallengeOptions, INVALID_TOKEN_CODES, MAX_DESCRIPTION_LEN, Problem,
+    bearer_challenge, challenge_for_error,
+};
+pub use edge::{
+    Allowed, CorsConfig, Decision, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,
+    JwksCacheConfig, MAX_TOKEN_CACHE_ENTRIES, TokenCacheConfig, token_kid,
+};
+pub use jwks_cache::{CachePolicy, CachedJwks, FetchReason, JwksCache, MAX_JWKS_BYTES, Plan};
+pub use route::{Access, Route, RouteTable};
+pub use token_cache::{Claims, TokenCache, token_key};
