@@ -4,6 +4,7 @@
 use super::convert::{
     JsResult, options, required_options, shared_handle, stringify, to_js_error, type_name,
 };
+use super::native::{self, ImportedKeys, NativeKey};
 use super::scope::requirement_arg;
 #[cfg(feature = "server")]
 use super::server::jwks::RemoteJwks;
@@ -242,18 +243,14 @@ fn claims_json(token: &VerifiedToken) -> Result<String, Error> {
 #[cfg(feature = "server")]
 type Cached = Rc<(VerifiedToken, String)>;
 
-/// The `CryptoKey`s imported for one key set, by (position in the set, algorithm): WebCrypto binds a hash
-/// to an RSA key, so an RSA key without `alg` may have several.
-#[derive(Default)]
-struct CryptoKeys {
-    set_id: u64,
-    keys: HashMap<(usize, Algorithm), Option<JsValue>>,
-}
-
 /// What a verifier shares with its asynchronous verifications.
 struct Shared {
     verifier: RefCell<TokenVerifier>,
-    crypto_keys: RefCell<CryptoKeys>,
+    /// The `CryptoKey`s imported for the current set (WebCrypto binds a hash to an RSA key, so an RSA key
+    /// without `alg` may have several).
+    crypto_keys: RefCell<ImportedKeys<JsValue>>,
+    /// The node:crypto keys of the current set, where the Node entry installed it.
+    native_keys: RefCell<ImportedKeys<NativeKey>>,
     /// [`webcrypto_params`], built once per algorithm.
     params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
     #[cfg(feature = "server")]
@@ -350,25 +347,33 @@ impl TokenVerifierHandle {
         Ok(Step::Pending(token, policy, pending))
     }
 
-    /// The synchronous verification (cache, or the Rust algorithms): the claims as JSON text.
+    /// The synchronous verification (cache, or node:crypto where installed, else the Rust algorithms): the
+    /// claims as JSON text.
     pub(super) fn check_sync(&self, token: String, policy: Policy) -> Result<String, Error> {
         match self.start(token, policy)? {
             Step::Done(json) => Ok(json),
             Step::Pending(token, policy, pending) => {
-                let verified = pending.verify_with_rust()?;
+                let verified = native::verify(&self.shared.native_keys, pending)?;
                 self.shared.finish(&token, verified, &policy)
             }
         }
     }
 
     /// The asynchronous verification: every rule in the core, the signature through WebCrypto where the
-    /// algorithm and runtime allow it. Its synchronous part runs now, at the call.
+    /// algorithm and runtime allow it (in Node, node:crypto at once: no hop). Its synchronous part runs now.
     pub(super) fn check_async(
         &self,
         token: String,
         policy: Policy,
     ) -> impl Future<Output = Result<String, Error>> + 'static {
-        let step = self.start(token, policy);
+        let step = match self.start(token, policy) {
+            Ok(Step::Pending(token, policy, pending)) if native::installed() => {
+                native::verify(&self.shared.native_keys, pending)
+                    .and_then(|verified| self.shared.finish(&token, verified, &policy))
+                    .map(Step::Done)
+            }
+            other => other,
+        };
         let shared = self.shared.clone();
         async move {
             match step? {
@@ -476,14 +481,9 @@ async fn crypto_key(
     position: usize,
     import_alg: &JsValue,
 ) -> Option<JsValue> {
-    let (set_id, alg) = (pending.key_set().id(), pending.alg());
-    {
-        let keys = shared.crypto_keys.borrow();
-        if keys.set_id == set_id {
-            if let Some(slot) = keys.keys.get(&(position, alg)) {
-                return slot.clone();
-            }
-        }
+    let (scope, alg) = ((pending.key_set().id(), 0), pending.alg());
+    if let Some(slot) = shared.crypto_keys.borrow().get(scope, position, alg) {
+        return slot;
     }
     let jwk = pending.key_set().keys().get(position)?.public_jwk()?;
     let imported = async {
@@ -500,17 +500,12 @@ async fn crypto_key(
         call_subtle(subtle, "importKey", &args).await.ok()
     }
     .await;
-    let mut keys = shared.crypto_keys.borrow_mut();
     // A set other than the verifier's current one (it changed while this check was in flight) is not cached.
-    let current = shared.verifier.borrow().jwks().id();
-    if set_id == current {
-        if keys.set_id != current {
-            *keys = CryptoKeys {
-                set_id: current,
-                keys: HashMap::new(),
-            };
-        }
-        keys.keys.insert((position, alg), imported.clone());
+    if scope.0 == shared.verifier.borrow().jwks().id() {
+        shared
+            .crypto_keys
+            .borrow_mut()
+            .insert(scope, position, alg, imported.clone());
     }
     imported
 }
@@ -698,7 +693,8 @@ impl TokenVerifierHandle {
             Ok(TokenVerifierHandle {
                 shared: Rc::new(Shared {
                     verifier: RefCell::new(verifier),
-                    crypto_keys: RefCell::new(CryptoKeys::default()),
+                    crypto_keys: RefCell::default(),
+                    native_keys: RefCell::default(),
                     params: RefCell::new(HashMap::new()),
                     #[cfg(feature = "server")]
                     cache,
