@@ -2,7 +2,8 @@
 //! lives in `crate::jose::jwk`, `crate::jose::jws` and `crate::verify`.
 
 use super::convert::{
-    JsResult, options, required_options, shared_handle, stringify, to_js_error, type_name,
+    JsResult, long_string, options, required_options, shared_handle, stringify, to_js_error,
+    type_name,
 };
 use super::native::{self, ImportedKeys, NativeKey};
 use super::scope::requirement_arg;
@@ -218,7 +219,7 @@ fn now_seconds(opts: &JsValue) -> Result<u64, Error> {
 }
 
 fn token_arg(token: &JsValue) -> Result<String, Error> {
-    token.as_string().ok_or_else(|| {
+    long_string(token).ok_or_else(|| {
         Error::MalformedToken(format!(
             "the token must be a string, found {}",
             type_name(token)
@@ -625,8 +626,11 @@ fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Polic
             )));
         }
     };
-    let required_scopes = Reflect::get(opts, &JsValue::from_str("requiredScopes"))
-        .ok()
+    // Not on a non-object: Reflect.get would throw, and a JS exception costs microseconds even when caught.
+    let required_scopes = opts
+        .is_object()
+        .then(|| Reflect::get(opts, &JsValue::from_str("requiredScopes")).ok())
+        .flatten()
         .filter(|v| !v.is_undefined() && !v.is_null())
         .map(|v| requirement_arg("requiredScopes", &v))
         .transpose()?;
