@@ -262,19 +262,19 @@ export async function warmUp(ids, timeOps, ms) {
 
 /**
  * The whole in-process run (Node and Chromium): check, then time every case (`rows`, `extend`: see
- * buildCases). `log` reports progress.
+ * buildCases) by `clock` (milliseconds; default performance.now()). `log` reports progress.
  * Resolves to `{ results: { [caseId]: measurement }, missing }`; throws on a failed check.
  */
-export async function runInProcess({ oidc, glue, jose, fixtures, quick, rows, extend, log = () => {} }) {
+export async function runInProcess({ oidc, glue, jose, fixtures, quick, rows, extend, clock = () => performance.now(), log = () => {} }) {
   const { cases, missing, cacheOption } = await buildCases({ oidc, glue, jose, fixtures, rows, extend });
   const failures = await checkCases(cases, fixtures);
   if (failures.length) throw new Error(`correctness check failed:\n  ${failures.join("\n  ")}`);
   const opts = timingOptions(quick);
   const timeOps = async (id, n) => {
     const c = cases.get(id);
-    const t0 = performance.now();
+    const t0 = clock();
     await runOps(c, n);
-    return performance.now() - t0;
+    return clock() - t0;
   };
   await warmUp([...cases.keys()], timeOps, opts.warmupMs);
   const results = {};

@@ -4,10 +4,14 @@
 //   node bench/node-runner.mjs startup FIXTURES.json ALG -> compile / instantiate / first verify times (ms)
 //   node bench/node-runner.mjs startup-spa FIXTURES.json ALG -> the same for the SPA entry (verifyAsync)
 // In Node the bench also measures, in each row, fast-jwt (synchronous, node:crypto), the bare node:crypto
-// primitive on the same tokens (the floor every verifier pays), the other methods of TokenVerifier, and
-// BENCH_BEFORE_PKG (another built package, e.g. main's, loaded in this same process: "before" columns).
+// primitive on the same tokens (the floor every verifier pays), the other methods of TokenVerifier,
+// BENCH_BEFORE_PKG (another built package, e.g. main's, loaded in this same process: "before" columns), and
+// the wasm-side work of a verify alone: a second instance of the package (a copy in a temporary directory)
+// whose node:crypto backend answers `true` at once.
+import * as nodeCrypto from "node:crypto";
 import { constants, createHash, createHmac, createPublicKey, createSecretKey, randomBytes, timingSafeEqual, verify } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createVerifier } from "fast-jwt";
@@ -60,7 +64,7 @@ function fastJwtVerifier(alg, jwk) {
 }
 
 /** Node's own cases (see the header), added to each row and to the `calls` table. */
-function nodeCases(before) {
+function nodeCases(before, sigless) {
   const isTrue = (r) => (r === true ? null : `returned ${r}`);
   const extend = async ({ add, row, alg, f, next, verifier, vopts, missing }) => {
     add("main", row, "oidcIdToken", "sync", () => verifier.verifyIdToken(next()));
@@ -75,6 +79,10 @@ function nodeCases(before) {
     if (before) {
       const v = new before.TokenVerifier({ ...vopts, jwks: before.JwkSet.fromJson(JSON.stringify(f.jwks)) });
       add("main", row, "before", "sync", () => v.verify(next()));
+    }
+    if (sigless && NATIVE_ALGS.includes(alg)) {
+      const v = new sigless.TokenVerifier({ ...vopts, jwks: sigless.JwkSet.fromJson(JSON.stringify(f.jwks)) });
+      add("main", row, "wasmSide", "sync", () => v.verify(next()));
     }
   };
   // The cheap calls, per call: 512 distinct inputs each, next to what plain Node does for the same result.
@@ -100,12 +108,35 @@ function nodeCases(before) {
   return extend;
 }
 
+/**
+ * The package again, as a second wasm instance whose backend skips the signature (`verify` answers true),
+ * or null for a package without the node:crypto backend. Its temporary copy is removed at exit.
+ */
+async function siglessInstance() {
+  const glue = await load("oidc_edge.js");
+  if (typeof glue.__oidcEdgeNodeCrypto !== "function") return null;
+  const dir = mkdtempSync(join(tmpdir(), "oidc-edge-bench-sigless-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  cpSync(pkg, dir, { recursive: true });
+  const instance = await loadFrom(dir, "node.js");
+  (await loadFrom(dir, "oidc_edge.js")).__oidcEdgeNodeCrypto({ ...nodeCrypto, verify: () => true });
+  return instance;
+}
+
+/** The algorithms the wasm-side column is measured for: those the node:crypto backend checks. */
+const NATIVE_ALGS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
+
+/** BENCH_CLOCK=cpu: this process's CPU time (all its threads), steadier than wall time on shared cores. */
+const clock = process.env.BENCH_CLOCK === "cpu"
+  ? () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; }
+  : () => performance.now();
+
 if (mode === "bench") {
   const oidc = await load("node.js");
   const before = beforePkg ? await loadFrom(beforePkg, "node.js") : null;
-  const extend = nodeCases(before);
+  const extend = nodeCases(before, await siglessInstance());
   const out = await runInProcess({
-    oidc, glue: await load("oidc_edge.js"), jose, fixtures, quick: process.env.BENCH_QUICK === "1", rows: NODE_ROWS, extend,
+    oidc, glue: await load("oidc_edge.js"), jose, fixtures, quick: process.env.BENCH_QUICK === "1", rows: NODE_ROWS, extend, clock,
     log: (m) => process.stderr.write(`  node  ${m}\n`),
   });
   process.stdout.write(JSON.stringify(out));

@@ -1,6 +1,7 @@
 //! Signatures through the runtime's native, synchronous crypto: node:crypto, which the Node entry
 //! (`js/node.js`) hands over once at load through [`use_node_crypto`]. Browsers and Workers never install it,
-//! so there the sync methods keep the Rust algorithms and the Async ones WebCrypto.
+//! so there the sync methods keep the Rust algorithms and the Async ones WebCrypto. Only in the main build
+//! (the `server` feature): the SPA build has no Node entry.
 //!
 //! The core still decides everything (`PendingSignature::check_with`): which keys, which algorithm, the
 //! signature's form. This module only turns a key the core selected into a `KeyObject` (once per key and
@@ -12,13 +13,13 @@
 //! EdDSA, where OpenSSL is faster than the Rust in wasm. ES256K stays in Rust: OpenSSL's generic secp256k1
 //! code is slower than k256 in wasm. HS* stays in Rust too: the HMAC is cheaper than the calls to reach it.
 
+use super::verify::ImportedKeys;
 use crate::error::Error;
 use crate::jose::{
     Algorithm, Jwk, PendingSignature, SignatureCheck, VerifiedToken, check_signature_form,
 };
 use js_sys::Reflect;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -92,53 +93,6 @@ fn backend() -> Option<Rc<Backend>> {
 /// Whether a native backend is installed (the Async methods then need no WebCrypto hop).
 pub(super) fn installed() -> bool {
     BACKEND.with(|b| b.borrow().is_some())
-}
-
-/// Keys imported into a runtime's crypto for one key set, by (position in the set, algorithm): `None` where
-/// the runtime refused the key (the Rust algorithms verify with it then). One set, and one backend, at a
-/// time: a new set (a remote JWKS rotated) or backend starts afresh.
-pub(super) struct ImportedKeys<T> {
-    scope: (u64, u64),
-    keys: HashMap<(usize, Algorithm), Option<T>>,
-}
-
-impl<T> Default for ImportedKeys<T> {
-    fn default() -> Self {
-        ImportedKeys {
-            scope: (0, 0),
-            keys: HashMap::new(),
-        }
-    }
-}
-
-impl<T: Clone> ImportedKeys<T> {
-    /// The key cached for `(position, alg)` of the set `scope.0` (with backend `scope.1`), if any.
-    pub(super) fn get(
-        &self,
-        scope: (u64, u64),
-        position: usize,
-        alg: Algorithm,
-    ) -> Option<Option<T>> {
-        if self.scope != scope {
-            return None;
-        }
-        self.keys.get(&(position, alg)).cloned()
-    }
-
-    /// Remembers `key` for `(position, alg)` of `scope`, forgetting the keys of any other scope.
-    pub(super) fn insert(
-        &mut self,
-        scope: (u64, u64),
-        position: usize,
-        alg: Algorithm,
-        key: Option<T>,
-    ) {
-        if self.scope != scope {
-            self.scope = scope;
-            self.keys.clear();
-        }
-        self.keys.insert((position, alg), key);
-    }
 }
 
 /// A key as `crypto.verify` takes it for one algorithm, with that algorithm's digest name.

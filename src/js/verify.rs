@@ -5,7 +5,8 @@ use super::convert::{
     JsResult, long_string, options, required_options, shared_handle, stringify, to_js_error,
     type_name,
 };
-use super::native::{self, ImportedKeys, NativeKey};
+#[cfg(feature = "server")]
+use super::native::{self, NativeKey};
 use super::scope::requirement_arg;
 #[cfg(feature = "server")]
 use super::server::jwks::RemoteJwks;
@@ -244,6 +245,53 @@ fn claims_json(token: &VerifiedToken) -> Result<String, Error> {
 #[cfg(feature = "server")]
 type Cached = Rc<(VerifiedToken, String)>;
 
+/// Keys imported into a runtime's crypto for one key set, by (position in the set, algorithm): `None` where
+/// the runtime refused the key (the Rust algorithms verify with it then). One set, and one backend, at a
+/// time: a new set (a remote JWKS rotated) or backend starts afresh.
+pub(crate) struct ImportedKeys<T> {
+    scope: (u64, u64),
+    keys: HashMap<(usize, Algorithm), Option<T>>,
+}
+
+impl<T> Default for ImportedKeys<T> {
+    fn default() -> Self {
+        ImportedKeys {
+            scope: (0, 0),
+            keys: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone> ImportedKeys<T> {
+    /// The key cached for `(position, alg)` of the set `scope.0` (with backend `scope.1`), if any.
+    pub(super) fn get(
+        &self,
+        scope: (u64, u64),
+        position: usize,
+        alg: Algorithm,
+    ) -> Option<Option<T>> {
+        if self.scope != scope {
+            return None;
+        }
+        self.keys.get(&(position, alg)).cloned()
+    }
+
+    /// Remembers `key` for `(position, alg)` of `scope`, forgetting the keys of any other scope.
+    pub(super) fn insert(
+        &mut self,
+        scope: (u64, u64),
+        position: usize,
+        alg: Algorithm,
+        key: Option<T>,
+    ) {
+        if self.scope != scope {
+            self.scope = scope;
+            self.keys.clear();
+        }
+        self.keys.insert((position, alg), key);
+    }
+}
+
 /// What a verifier shares with its asynchronous verifications.
 struct Shared {
     verifier: RefCell<TokenVerifier>,
@@ -251,6 +299,7 @@ struct Shared {
     /// without `alg` may have several).
     crypto_keys: RefCell<ImportedKeys<JsValue>>,
     /// The node:crypto keys of the current set, where the Node entry installed it.
+    #[cfg(feature = "server")]
     native_keys: RefCell<ImportedKeys<NativeKey>>,
     /// [`webcrypto_params`], built once per algorithm.
     params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
@@ -261,6 +310,22 @@ struct Shared {
 }
 
 impl Shared {
+    /// The synchronous signature check: node:crypto where the Node entry installed it, else the Rust algorithms.
+    fn check_signature(&self, pending: PendingSignature) -> Result<VerifiedToken, Error> {
+        #[cfg(feature = "server")]
+        return native::verify(&self.native_keys, pending);
+        #[cfg(not(feature = "server"))]
+        pending.verify_with_rust()
+    }
+
+    /// Whether node:crypto is installed (the Async methods then need no WebCrypto hop).
+    fn native_installed() -> bool {
+        #[cfg(feature = "server")]
+        return native::installed();
+        #[cfg(not(feature = "server"))]
+        false
+    }
+
     /// The cached verification of `token`, if any, with the policy applied for this call.
     #[cfg(feature = "server")]
     fn cached(&self, token: &str, policy: &Policy) -> Result<Option<String>, Error> {
@@ -354,7 +419,7 @@ impl TokenVerifierHandle {
         match self.start(token, policy)? {
             Step::Done(json) => Ok(json),
             Step::Pending(token, policy, pending) => {
-                let verified = native::verify(&self.shared.native_keys, pending)?;
+                let verified = self.shared.check_signature(pending)?;
                 self.shared.finish(&token, verified, &policy)
             }
         }
@@ -368,11 +433,11 @@ impl TokenVerifierHandle {
         policy: Policy,
     ) -> impl Future<Output = Result<String, Error>> + 'static {
         let step = match self.start(token, policy) {
-            Ok(Step::Pending(token, policy, pending)) if native::installed() => {
-                native::verify(&self.shared.native_keys, pending)
-                    .and_then(|verified| self.shared.finish(&token, verified, &policy))
-                    .map(Step::Done)
-            }
+            Ok(Step::Pending(token, policy, pending)) if Shared::native_installed() => self
+                .shared
+                .check_signature(pending)
+                .and_then(|verified| self.shared.finish(&token, verified, &policy))
+                .map(Step::Done),
             other => other,
         };
         let shared = self.shared.clone();
@@ -698,6 +763,7 @@ impl TokenVerifierHandle {
                 shared: Rc::new(Shared {
                     verifier: RefCell::new(verifier),
                     crypto_keys: RefCell::default(),
+                    #[cfg(feature = "server")]
                     native_keys: RefCell::default(),
                     params: RefCell::new(HashMap::new()),
                     #[cfg(feature = "server")]
