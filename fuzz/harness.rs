@@ -8,6 +8,7 @@ use jwt_compact::AlgorithmSignature as _;
 use jwt_compact::alg as jc;
 use oidc_edge::client::introspect::parse_introspection_response;
 use oidc_edge::client::parse_token_response;
+use oidc_edge::client::revoke::parse_revocation_response;
 use oidc_edge::client::{CallbackExpectation, parse_callback};
 use oidc_edge::client::{bearer_challenge_error, parse_userinfo_response};
 use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
@@ -338,8 +339,9 @@ pub fn scope(data: &[u8]) {
     }
 }
 
-/// The token, introspection and userinfo response parsers: the input is the status (first line), the
-/// `Content-Type` (second), the `WWW-Authenticate` (third), then the body.
+/// The token, introspection, revocation and userinfo response parsers: the input is the status (first line),
+/// the `Content-Type` (second), the `WWW-Authenticate` (third), then the body. A redirect (3xx, status 0) is
+/// never accepted, and always `http_error`, whatever the body.
 pub fn token_response(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut lines = text.splitn(4, '\n');
@@ -359,24 +361,51 @@ pub fn token_response(data: &[u8]) {
     if !challenge.is_empty() {
         response = response.with_header("WWW-Authenticate", challenge);
     }
+    let redirect = response.is_redirect();
+    let refused = |e: &Error| {
+        if redirect {
+            assert_code(e, &["http_error"]);
+        }
+    };
     for now in [NOW, u64::MAX] {
         match parse_token_response(&response, now) {
+            Ok(_) if redirect => panic!("a token response with status {status} was accepted"),
             Ok(t) => {
                 assert!(!t.access_token.is_empty());
                 if let (Some(at), Some(inn)) = (t.expires_at, t.expires_in) {
                     assert!(at >= inn);
                 }
             }
-            Err(e) => assert_code(&e, &["authorization_error", "http_error"]),
+            Err(e) => {
+                refused(&e);
+                assert_code(&e, &["authorization_error", "http_error"]);
+            }
         }
     }
     match parse_introspection_response(&response) {
-        Ok(m) => assert!(m.get("active").is_some_and(|a| a.is_boolean())),
-        Err(e) => assert_code(&e, &["authorization_error", "http_error"]),
+        Ok(m) => assert!(!redirect && m.get("active").is_some_and(|a| a.is_boolean())),
+        Err(e) => {
+            refused(&e);
+            assert_code(&e, &["authorization_error", "http_error"]);
+        }
+    }
+    match parse_revocation_response(&response) {
+        Ok(()) => assert!(response.is_success()),
+        Err(e) => {
+            refused(&e);
+            assert_code(&e, &["authorization_error", "http_error"]);
+        }
     }
     for sub in [None, Some("user-1")] {
-        if let Err(e) = parse_userinfo_response(&response, sub) {
-            assert_code(&e, &["authorization_error", "http_error", "invalid_claim"]);
+        match parse_userinfo_response(&response, sub) {
+            Ok(_) => assert!(
+                !redirect,
+                "a userinfo response with status {status} was accepted"
+            ),
+            Err(e) => {
+                refused(&e);
+                assert_code(&e, &["authorization_error", "http_error", "invalid_claim"]);
+            }
         }
     }
     if let Some(e) = bearer_challenge_error(challenge) {
@@ -384,11 +413,16 @@ pub fn token_response(data: &[u8]) {
     }
 }
 
-/// The route table of `src/server/route.rs`'s tests.
+/// The route table of `src/server/route.rs`'s tests: a scoped `/api/admin/*` before the catch-all `/api/*`.
 const ROUTES: &str = include_str!("../tests/fixtures/routes.json");
 
+fn fixed_routes() -> RouteTable {
+    RouteTable::from_json(ROUTES).unwrap_or_else(|e| panic!("the harness routes: {e}"))
+}
+
 /// The edge verifier's route table: the input is a method (first line), a request path (second), then the
-/// table's JSON (a fixed table when it does not parse).
+/// table's JSON (a fixed table when it does not parse). Besides the outcome's type, it checks the path rules
+/// of `src/server/route.rs` against an independent reading of them, on the fixed table.
 pub fn route(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut lines = text.splitn(3, '\n');
@@ -399,13 +433,130 @@ pub fn route(data: &[u8]) {
         Ok(table) => table,
         Err(e) => {
             assert_code(&e, &["invalid_request", "invalid_scope_expression"]);
-            RouteTable::from_json(ROUTES).unwrap_or_else(|e| panic!("the harness routes: {e}"))
+            fixed_routes()
         }
     };
     match table.find(method, path) {
-        Ok(Some(route)) => assert!(route.pattern.starts_with('/')),
+        Ok(Some(route)) => {
+            assert!(route.pattern.starts_with('/'));
+            assert_plain_path(path);
+        }
         Ok(None) => {}
         Err(e) => assert_code(&e, &["invalid_request"]),
+    }
+    match table.allowed_methods(path) {
+        Ok(allow) => assert!(
+            allow
+                .iter()
+                .all(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_uppercase()))
+        ),
+        Err(e) => {
+            assert_code(&e, &["invalid_request"]);
+            assert!(
+                table.find(method, path).is_err(),
+                "allowed_methods refused {path:?}, find did not"
+            );
+        }
+    }
+    origin_reads_alike(method, path);
+}
+
+/// RFC 3986 `pchar` without `%` and `;`.
+fn plain_path_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,=:@".contains(&b)
+}
+
+/// A path the table matched has no spelling an origin could read differently.
+fn assert_plain_path(path: &str) {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3).unwrap_or_default())
+                .unwrap_or_default();
+            assert!(
+                hex.len() == 2 && hex.bytes().all(|h| h.is_ascii_hexdigit()),
+                "{path:?}: bad escape"
+            );
+            let byte = u8::from_str_radix(hex, 16).unwrap_or_default();
+            let unsafe_byte = plain_path_char(byte) && !b"!$&'()*+,=:@".contains(&byte);
+            assert!(
+                !unsafe_byte && !b"%/\\;?#".contains(&byte) && !byte.is_ascii_control(),
+                "{path:?}: matched with %{hex}"
+            );
+            i += 3;
+        } else {
+            assert!(
+                b == b'/' || plain_path_char(b),
+                "{path:?}: matched with {:?}",
+                char::from(b)
+            );
+            i += 1;
+        }
+    }
+    for segment in path.trim_end_matches('/').split('/').skip(1) {
+        assert!(
+            !segment.is_empty() && !segment.ends_with('.'),
+            "{path:?}: matched with {segment:?}"
+        );
+    }
+}
+
+/// A path the fixed table matches reaches the same route once read the way a decoding, case-insensitive
+/// origin reads it (decoded, lower-cased, re-encoded where it must be), and is refused with one of its
+/// letters percent-encoded.
+fn origin_reads_alike(method: &str, path: &str) {
+    let fixed = fixed_routes();
+    let Ok(Some(route)) = fixed.find(method, path) else {
+        return;
+    };
+    let mut decoded = Vec::new();
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            _ => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    let reading: String = decoded
+        .iter()
+        .map(|&b| {
+            let b = b.to_ascii_lowercase();
+            if b == b'/' || plain_path_char(b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    match fixed.find(method, &reading) {
+        Ok(Some(r)) => assert_eq!(r.pattern, route.pattern, "{path:?} read as {reading:?}"),
+        other => panic!(
+            "{path:?} matched {}, read as {reading:?}: {other:?}",
+            route.pattern
+        ),
+    }
+    if let Some(at) = path.find(|c: char| c.is_ascii_alphanumeric()) {
+        let letter = path.as_bytes().get(at).copied().unwrap_or_default();
+        let encoded = format!(
+            "{}%{letter:02X}{}",
+            path.get(..at).unwrap_or_default(),
+            path.get(at + 1..).unwrap_or_default()
+        );
+        assert!(
+            fixed.find(method, &encoded).is_err(),
+            "{encoded:?} was matched"
+        );
     }
 }
 

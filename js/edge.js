@@ -1,6 +1,7 @@
 // createEdgeVerifier: the edge verifier for any runtime with fetch, Request and Response (Cloudflare Workers,
-// Deno, Vercel / Netlify edge functions, Node 20+). I/O only: every decision — routes, CORS, tokens, scopes,
-// when to fetch keys, which status and headers to answer — comes from the wasm EdgeGuard (src/server/edge.rs).
+// Deno, Vercel / Netlify edge functions, Node 20+). I/O only: every decision — routes, methods, CORS, tokens,
+// scopes, when to fetch keys, which status and headers to answer, which request headers the origin may see —
+// comes from the wasm EdgeGuard (src/server/edge.rs).
 import { EdgeGuard } from "./oidc_edge.js";
 
 // The JWKS fetch through the Cache API (caches.default, Cloudflare Workers) when there is one, so that a new
@@ -33,7 +34,9 @@ function withCacheApi(fetchFn) {
       }
     }
     const res = await fetchFn(url, init);
-    if (res.ok) {
+    // A copy served later says nothing of a redirect a caller's fetch followed: never store one (the core
+    // refuses it now, and would trust the copy).
+    if (res.ok && !res.redirected) {
       try {
         const copy = new Response(res.clone().body, res);
         copy.headers.set(STORED_AT, String(nowSeconds()));
@@ -82,12 +85,22 @@ export function createEdgeVerifier(config) {
       await guard.fetchKeys(d.kid).catch(() => {});
       d = guard.decide(...args, false);
     }
-    if (d.ok) return { ok: true, claims: d.claims, scopes: d.scopes, route: d.route, headers: d.headers };
+    if (d.ok) {
+      return { ok: true, claims: d.claims, scopes: d.scopes, route: d.route, headers: d.headers, identityHeaders: d.identityHeaders };
+    }
     return { ok: false, response: new Response(d.status === 204 ? null : d.body, { status: d.status, headers: d.headers }) };
+  }
+  // The request headers for the origin: every header the guard strips removed, the identity headers set.
+  function forwardHeaders(headers, result) {
+    const out = new Headers(headers);
+    for (const name of guard.strippedHeaders([...out.keys()])) out.delete(name);
+    if (result?.ok) for (const [name, value] of result.identityHeaders) out.set(name, value);
+    return out;
   }
   Object.defineProperties(verify, {
     keyIds: { get: () => guard.keyIds },
     cachedTokens: { get: () => guard.cachedTokens },
+    forwardHeaders: { value: forwardHeaders },
   });
   return verify;
 }

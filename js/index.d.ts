@@ -405,14 +405,17 @@ export function bearerChallenge(
  * Fetches and checks the provider's metadata: `{issuer}/.well-known/openid-configuration` (OIDC Discovery 1.0
  * §4), then, when that answers 404 or 410, the RFC 8414 §3.1 location
  * (`{origin}/.well-known/oauth-authorization-server{path}`). The document goes through
- * {@link parseProviderMetadata}: `issuer` must equal `issuer` exactly.
+ * {@link parseProviderMetadata}: `issuer` must equal `issuer` exactly. Redirects are refused and each fetch is
+ * bounded by `timeout`, as for every fetch helper (see {@link FetchLimits}).
  * @param opts.fetch the fetch to use (default: `globalThis.fetch`).
+ * @param opts.timeout seconds each location may take, 1..300 (default 5).
  * @throws OidcEdgeError `issuer_mismatch`, `invalid_metadata` as {@link parseProviderMetadata};
- *   `http_error` (with `status`) for another non-2xx answer, both locations answering 404 (`status` 404), or a
- *   network failure (no `status`); `invalid_request` for an issuer that is not https (http only on loopback), has
- *   a query or fragment, or an unknown option.
+ *   `http_error` (with `status`) for another non-2xx answer, a redirect (3xx, or `status` 0 in browsers), both
+ *   locations answering 404 (`status` 404), or a network failure or timeout (no `status`); `invalid_request` for
+ *   an issuer that is not https (http only on loopback), has a query or fragment, a bad `timeout`, or an unknown
+ *   option.
  */
-export function discover(issuer: string, opts?: { fetch?: typeof fetch }): Promise<ProviderMetadata>;
+export function discover(issuer: string, opts?: FetchLimits): Promise<ProviderMetadata>;
 
 /** The two discovery locations, in the order {@link discover} tries them: OIDC first, then RFC 8414. */
 export function discoveryUrls(issuer: string): [string, string];
@@ -425,11 +428,14 @@ export function discoveryUrls(issuer: string): [string, string];
 // `refreshTokens`, `clientCredentials`, `exchangeToken`, `introspect`, `revoke`, `userinfo`) do both with `fetch`.
 //
 // Errors common to every parser and helper:
+// - `http_error` with `status` for a redirect, whatever its body: a 3xx, an opaque redirect (`status` 0, what
+//   browsers give for `redirect: "manual"`), or an answer a caller's fetch got by following one
+//   (`redirected: true`). No redirect is ever followed (see {@link FetchLimits}).
 // - `authorization_error` when the body is an OAuth error (RFC 6749 §5.2: `{"error": …}`), whatever the status
 //   (some providers answer errors with 200); `error`, `errorDescription`, `errorUri` and the HTTP `status` are set.
 // - `http_error` with `status` for any other non-2xx answer, and for a 2xx answer that is not what the spec says
 //   (not a JSON object, duplicate JSON members, a required member missing or of the wrong type); `http_error`
-//   without `status` when `fetch` itself rejects (network, CORS, DNS).
+//   without `status` when `fetch` itself rejects (network, CORS, DNS) or the `timeout` passed ("timed out").
 // - `invalid_request` for bad options: unknown or mistyped members (misspellings are refused, not ignored), an
 //   endpoint that is not https (http only on loopback hosts), a parameter that would be sent twice.
 
@@ -442,11 +448,16 @@ export interface HttpRequest {
   body?: string;
 }
 
-/** A response to parse. `headers` may be a `Headers` (from fetch) or a plain object; `body` the text. */
+/**
+ * A response to parse. `headers` may be a `Headers` (from fetch) or a plain object; `body` the text. Send the
+ * request without following redirects (`redirect: "manual"`): a 3xx or `status` 0 is refused (`http_error`).
+ */
 export interface HttpResponseInput {
   status: number;
   headers?: Headers | Record<string, string>;
   body?: string;
+  /** `Response.redirected`: true when your client followed a redirect to get this; refused (`http_error`). */
+  redirected?: boolean;
 }
 
 /**
@@ -560,10 +571,37 @@ export interface TokenExchange extends TokenRequestBase {
   scope?: string | string[];
 }
 
-/** Options of every fetch helper. */
-export interface FetchOptions {
-  /** The fetch to use (default: `globalThis.fetch`). POSTs are sent with `redirect: "manual"`. */
+/**
+ * How every request the package sends is bounded: the fetch helpers ({@link discover}, {@link exchangeCode},
+ * {@link refreshTokens}, {@link clientCredentials}, {@link exchangeToken}, {@link introspect}, {@link revoke},
+ * {@link userinfo}), {@link RemoteJwks} (and so a {@link TokenVerifier} over one) and {@link createEdgeVerifier}.
+ *
+ * - No redirect is followed (only the configured URL is ever fetched: a `jwks_uri` that redirects elsewhere must
+ *   not make that server's keys trusted, a POST must not resend credentials). Every request is sent with
+ *   `redirect: "manual"`; a 3xx answer, the opaque redirect browsers give for it (`status` 0, `type`
+ *   `"opaqueredirect"`) and an answer a caller's `fetch` got by following one anyway (`Response.redirected`)
+ *   are `http_error` with that `status`, whatever the body, and the message says redirects are refused.
+ * - Each exchange (connection, headers and the whole body) must finish within `timeout` seconds, else it is
+ *   `http_error` without `status` ("timed out"). The `fetch` gets an `AbortSignal` (`init.signal`:
+ *   `AbortSignal.timeout`, or an `AbortController` and a timer where that is missing) and is not waited for
+ *   past the timeout even if it ignores the signal. A {@link RemoteJwks} then keeps serving its last good set.
+ */
+export interface FetchLimits {
+  /**
+   * The fetch to use (default: `globalThis.fetch`). It is called as `fetch(url, init)` with
+   * `init.redirect === "manual"` and `init.signal`; keep both (a fetch that follows redirects is refused).
+   */
   fetch?: typeof fetch;
+  /**
+   * Seconds one exchange may take: an integer in 1..300, default 5. Seconds like every other time option of
+   * the package (so a value in milliseconds, e.g. 5000, is refused rather than waited for). NaN, ±Infinity,
+   * a fraction, a string or `null` is `invalid_request`: a timeout cannot be turned off.
+   */
+  timeout?: number;
+}
+
+/** Options of every fetch helper: {@link FetchLimits} (`fetch`, `timeout`) and `now`. */
+export interface FetchOptions extends FetchLimits {
   /** Seconds since the epoch, for `expiresAt` and client assertions (default `Date.now()`). */
   now?: number;
 }
@@ -740,7 +778,7 @@ export function parseUserinfoResponse(res: HttpResponseInput, opts?: UserinfoPar
  * Calls the UserInfo endpoint (build + fetch + parse); with `verifier`, the signed response is verified with the
  * signature checked by WebCrypto (as {@link TokenVerifier.verifyUserinfoAsync}).
  * @throws OidcEdgeError (rejects) those of {@link buildUserinfoRequest} and {@link parseUserinfoResponse}, and
- *   `http_error` when the fetch fails.
+ *   `http_error` when the fetch fails, times out or is answered with a redirect.
  */
 export function userinfo(
   opts: { userinfoEndpoint: string; accessToken: string } & UserinfoParseOptions & FetchOptions,
@@ -765,18 +803,21 @@ export interface JwksDocument {
  *   fetch: the last good set keeps being served;
  * - a refetch (expired set, unknown `kid`) is sent with `Cache-Control: no-cache`, so shared caches revalidate;
  * - concurrent calls share one fetch in flight;
- * - only `jwksUri` is ever fetched, never a URL from a token (`jku`, `x5u`).
+ * - only `jwksUri` is ever fetched, never a URL from a token (`jku`, `x5u`), and never one it redirects to: a
+ *   3xx (or `status` 0 in browsers) is a failed fetch, `http_error` (see {@link FetchLimits});
+ * - each fetch must finish within `timeout` seconds (default 5): one that stalls is a failed fetch, and the last
+ *   good set keeps being served.
  *
  * Pass it as `jwks` to a {@link TokenVerifier}: the verifier then reads the current set at each (synchronous)
  * verification, and {@link TokenVerifier.ensureKeys} fetches what a token needs first.
  * @throws OidcEdgeError (constructor) `invalid_request` for a `jwksUri` that is not https (http only on
- *   loopback), bounds with `minMaxAge <= defaultMaxAge <= maxMaxAge` violated, or an unknown option.
+ *   loopback), bounds with `minMaxAge <= defaultMaxAge <= maxMaxAge` violated, a `timeout` that is not an
+ *   integer in 1..300, or an unknown option.
  */
 export class RemoteJwks {
   constructor(
     jwksUri: string,
-    opts?: {
-      fetch?: typeof fetch;
+    opts?: FetchLimits & {
       /** Seconds between fetches triggered by unknown `kid`s or after a failure (default 30). */
       cooldown?: number;
       /** Seconds of freshness without `Cache-Control: max-age` (default 600). */
@@ -794,8 +835,8 @@ export class RemoteJwks {
    *
    * Resolves to the current {@link JwkSet} (its usable keys; parsed once per fetch).
    * @param opts.now seconds since the epoch (default `Date.now()`), for tests and deterministic callers.
-   * @throws OidcEdgeError when there is no set to serve: `http_error` (with `status` for a non-2xx answer, without
-   *   for a network failure), `invalid_jwk` (the body is not a JWK set, or holds no usable key) or `weak_key`
+   * @throws OidcEdgeError when there is no set to serve: `http_error` (with `status` for a non-2xx answer or a
+   *   redirect, without for a network failure or a timeout), `invalid_jwk` (the body is not a JWK set, or holds no usable key) or `weak_key`
    *   (every key too weak); `invalid_request` for a non-string `kid`.
    */
   getKeySet(kid?: string, opts?: { now?: number }): Promise<JwkSet>;
@@ -1082,7 +1123,21 @@ export interface EdgeRoute {
   method: string | string[];
   /**
    * An absolute path pattern: literal segments (exact, case-sensitive), `:name` (one non-empty segment), a final
-   * `*` (the rest, possibly nothing). One trailing slash in the request is ignored.
+   * `*` (the rest, possibly nothing). One trailing slash in the request is ignored. A literal is RFC 3986 `pchar`
+   * without `%`, `;`, `:` and `*`, and does not end with `.` (`invalid_request` otherwise).
+   *
+   * Request paths are matched as origins read them (docs/security.md, "Edge: paths, headers, methods"): a path
+   * that some origin could read differently is `400`, never matched to a later, less-scoped route. Refused
+   * whatever the table: `//`, `.`/`..` segments, `;params` (raw or `%3B`), a segment ending with `.` or
+   * starting or ending with a space (`%20`), raw characters a URL does not carry (space, controls, non-ASCII,
+   * `\`, `|`), a `%` without two hex digits (`%u0061`), encoded unreserved characters (`%61`, `%7E`: clients never
+   * need them and origins disagree on decoding them), `%2E`, `%2F`, `%5C`, `%25` (double encoding), `%3F`, `%23`,
+   * encoded controls (`%00`, `%0A`) and encodings that are not UTF-8 (`%C0%AE`). Refused where an earlier route
+   * would take it: a path that reaches a route only because another spelling misses an earlier one — another
+   * case (`/api/ADMIN`), a percent-encoding of a literal (`/api/%40me` for `/api/@me`), `+` for a space, `HEAD`
+   * for `GET`, or non-ASCII where a literal stands (origins may fold `ı`, `K`, `ａ` into ASCII). Hex digits may be
+   * either case; other encodings (`%20`, `%40`, `%2B`, UTF-8) are data for `:name` and `*`. A path no route
+   * matches as written is `404`.
    */
   path: string;
   /** A {@link ScopeRequirement} expression the token's scopes must satisfy (`"orders.read or admin"`). */
@@ -1143,8 +1198,33 @@ export interface EdgeVerifierConfig {
    * what is left of its `max-age` (its `Age` is tracked); refetches bypass and refresh it. Silently plain `fetch` where there is no Cache API. Default true.
    */
   cacheApi?: boolean;
-  /** The `fetch` for the JWKS (default `globalThis.fetch`). */
+  /**
+   * The `fetch` for the JWKS (default `globalThis.fetch`), called with `redirect: "manual"` and a `signal`
+   * (see {@link FetchLimits}): a JWKS URL that redirects is a failed fetch, never followed.
+   */
   fetch?: typeof fetch;
+  /**
+   * Seconds a JWKS fetch may take (1..300, default 5; see {@link FetchLimits}). A request waiting for keys gets
+   * the last good set when the fetch times out, or `503` when there is none.
+   */
+  timeout?: number;
+  /**
+   * More request headers {@link createEdgeVerifier}'s `forwardHeaders` removes (names, any case, `_` or `-`:
+   * `"X-Tenant"` also removes `x_tenant`). Always removed, on every route: `X-Auth-Subject`, `X-Auth-Scopes` and
+   * every other `X-Auth-*` name, `Authorization` (unless `keepAuthorization`) and the rewriting headers
+   * (unless in `keepHeaders`). A list, or one string with commas. `invalid_request` for a name that is not an
+   * RFC 9110 token.
+   */
+  stripHeaders?: string | string[];
+  /**
+   * Rewriting headers to forward after all: some of `X-Original-URL`, `X-Rewrite-URL` (IIS, Symfony and Zend
+   * route on them), `X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override` (frameworks take the method
+   * from them). Removed by default because the route table checked another URL and method. `invalid_request`
+   * for any other name (identity headers cannot be kept).
+   */
+  keepHeaders?: string | string[];
+  /** Forward the client's `Authorization` header to the origin. Default false. */
+  keepAuthorization?: boolean;
 }
 
 /** What the edge verifier says about a request. */
@@ -1159,6 +1239,12 @@ export type EdgeVerifierResult =
       route: string;
       /** Headers to add to the response you send back (CORS), as `[name, value]` pairs. */
       headers: [string, string][];
+      /**
+       * Headers to set on the request you forward to the origin: `X-Auth-Subject` (the `sub`) and
+       * `X-Auth-Scopes` (space-separated), each printable ASCII as is, otherwise percent-encoded as by
+       * `encodeURIComponent`; empty on a public route. `forwardHeaders` sets them.
+       */
+      identityHeaders: [string, string][];
     }
   | {
       ok: false;
@@ -1166,13 +1252,18 @@ export type EdgeVerifierResult =
        * The answer to send as is:
        * - `204` to an allowed CORS preflight, `403` `{"error":"cors_not_allowed"}` to another;
        * - `400` `WWW-Authenticate: Bearer …, error="invalid_request"` for a path the route table refuses to read
-       *   (`//`, dot segments, `%2F`, `%2E`, `%5C`);
+       *   (`//`, dot segments, `%2F`, `%61`, `;params`, a spelling an origin may read as an earlier route: see
+       *   {@link EdgeRoute.path});
+       * - `405` `{"error":"method_not_allowed"}` with `Allow` (the methods of the routes matching the path, the
+       *   usual seven for a `"*"` route) for a method the edge does not forward: `CONNECT`, `TRACE`, `TRACK`
+       *   (fetch cannot forward them), one with a lower-case letter (`patch`: some origins read it as `PATCH`),
+       *   or not an RFC 9110 token. Upper-case extension methods (`PROPFIND`) are routed: only `"*"` takes them;
        * - `404` `{"error":"not_found"}` when no route matches;
        * - `401` `WWW-Authenticate: Bearer realm="…"` without `Authorization` or with another scheme;
        * - `401` `…, error="invalid_token"` for a malformed `Bearer` value or a token that fails verification
        *   (signature, `alg`, `kid`, `iss`, `aud`, `exp`, `nbf`, `typ`…);
        * - `403` `…, error="insufficient_scope", scope="…"` when the route's scopes are not granted;
-       * - `503` when no key set could be fetched at all.
+       * - `503` when no key set could be fetched at all (the JWKS URL failed, redirected or timed out).
        *
        * Bodies are `{"error": "…"}` JSON with `Cache-Control: no-store`.
        */
@@ -1186,8 +1277,8 @@ export type EdgeVerifierResult =
  * a {@link RemoteJwks}, the Cache API, building the `Response`). Tokens are verified synchronously; a request waits
  * for a JWKS fetch only when there is no set yet, the set is stale, or its `kid` is unknown (once per cooldown).
  * @throws OidcEdgeError `invalid_request` (synchronously) for a bad configuration: missing or bad `issuer`,
- *   `audience`, `jwksUri`, `routes` (see {@link EdgeRoute}), `realm`, `cors`, `jwksCache`, `tokenCache`, or an
- *   unknown option; `invalid_scope_expression` for a route's bad `scopes`.
+ *   `audience`, `jwksUri`, `routes` (see {@link EdgeRoute}), `realm`, `cors`, `jwksCache`, `tokenCache`,
+ *   `timeout` (an integer in 1..300), or an unknown option; `invalid_scope_expression` for a route's bad `scopes`.
  */
 export function createEdgeVerifier(
   config: EdgeVerifierConfig,
@@ -1196,4 +1287,11 @@ export function createEdgeVerifier(
   readonly keyIds: string[];
   /** How many verified tokens are cached. */
   readonly cachedTokens: number;
+  /**
+   * The headers to send the origin: a copy of `headers` without every header the verifier strips (see
+   * {@link EdgeVerifierConfig.stripHeaders}; names compared with case folded and `_` read as `-`, as CGI, WSGI
+   * and PHP read `X_Auth_Subject` as `HTTP_X_AUTH_SUBJECT`), then, for an `ok` `result`, its
+   * `identityHeaders` set. Call it on every forwarded request, public routes included. Throws nothing.
+   */
+  forwardHeaders(headers: HeadersInit, result?: EdgeVerifierResult): Headers;
 };

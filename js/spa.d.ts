@@ -51,6 +51,7 @@ export type {
   HttpRequest,
   HttpResponseInput,
   TokenSet,
+  FetchLimits,
   FetchOptions,
   TokenType,
   JwksDocument,
@@ -117,10 +118,14 @@ export function buildTokenRequest(
 ): HttpRequest;
 
 /**
- * Exchanges the authorization code (build + fetch + parse), as `exchangeCode` of `oidc-edge`.
+ * Exchanges the authorization code (build + fetch + parse), as `exchangeCode` of `oidc-edge`. As every fetch of
+ * this entry (`discover` too; see `FetchLimits` in `oidc-edge`): sent with `redirect: "manual"`, and a redirect
+ * — in a browser the opaque redirect, `status` 0 — is `http_error` (redirects are refused); bounded by `timeout`
+ * (seconds, 1..300, default 5), after which it is `http_error` without `status` ("timed out").
  * Errors (the Promise rejects): those of {@link buildTokenRequest} and `parseTokenResponse` — e.g.
  * `authorization_error` with `error: "invalid_grant"` and `status: 400` for a used or expired code, `http_error`
- * for a network failure (no `status`) or a non-OAuth failure answer.
+ * for a network failure or timeout (no `status`), a redirect or a non-OAuth failure answer; `invalid_request`
+ * for a bad `timeout`.
  */
 export function exchangeCode(opts: SpaCodeExchange & FetchOptions): Promise<TokenSet>;
 

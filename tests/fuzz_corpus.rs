@@ -75,3 +75,77 @@ fn route() {
 fn bearer() {
     replay("bearer", harness::bearer);
 }
+
+/// The route body on paths composed of the spellings origins read differently (encodings, case, `;`, dots,
+/// spaces, non-ASCII), so the path rules are searched beyond the seeds on every `cargo test`.
+mod route_spellings {
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "api",
+        "admin",
+        "users",
+        "@me",
+        "health",
+        "ADMIN",
+        "Users",
+        "%61",
+        "%41",
+        "%2561",
+        "%2e",
+        "%2F",
+        ";x=1",
+        "%3B",
+        "%00",
+        "%0A",
+        "%20",
+        ".",
+        "..",
+        "%C4%B1",
+        "%EF%BD%81",
+        "%C0%AE",
+        "%FF",
+        "%40",
+        "%2B",
+        "+",
+        "%c3%a9",
+        "42",
+        "x",
+        "%",
+        "%u0061",
+        "\\",
+        "é",
+        " ",
+    ];
+
+    fn path() -> impl Strategy<Value = String> {
+        let prefix =
+            proptest::sample::select(&["", "/api", "/api/users", "/api/admin", "/API"][..]);
+        let segment = proptest::collection::vec(proptest::sample::select(PIECES), 1..3)
+            .prop_map(|p| p.concat());
+        (
+            prefix,
+            proptest::collection::vec(segment, 0..4),
+            any::<bool>(),
+        )
+            .prop_map(|(prefix, segments, slash)| {
+                let tail: String = segments.iter().map(|s| format!("/{s}")).collect();
+                format!(
+                    "{prefix}{tail}{}",
+                    if slash || prefix.is_empty() && tail.is_empty() {
+                        "/"
+                    } else {
+                        ""
+                    }
+                )
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn route_paths(method in proptest::sample::select(&["GET", "HEAD", "PUT", "DELETE"][..]), path in path()) {
+            super::harness::route(format!("{method}\n{path}").as_bytes());
+        }
+    }
+}

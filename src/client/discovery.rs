@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::jose::json;
 use crate::wire::parse_endpoint;
-use crate::wire::{HttpRequest, HttpResponse, http_error};
+use crate::wire::{HttpRequest, HttpResponse, status_error};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -174,21 +174,18 @@ pub fn discovery_request(url: &str) -> HttpRequest {
 /// location of [`discovery_urls`] (the OIDC location first, then RFC 8414's).
 ///
 /// Errors: what [`ProviderMetadata::from_json`] reports (`issuer_mismatch`, `invalid_metadata`); `http_error`
-/// with the status for any other non-2xx response.
+/// with the status for any other non-2xx response, a redirect included (see [`HttpResponse::is_redirect`]).
 pub fn parse_discovery_response(
     response: &HttpResponse,
     expected_issuer: &str,
 ) -> Result<Option<ProviderMetadata>> {
-    if matches!(response.status, 404 | 410) {
+    if response.is_success() {
+        return ProviderMetadata::from_json(&response.body, expected_issuer).map(Some);
+    }
+    if matches!(response.status, 404 | 410) && !response.is_redirect() {
         return Ok(None);
     }
-    if !response.is_success() {
-        return Err(http_error(
-            response.status,
-            format!("the discovery document answered HTTP {}", response.status),
-        ));
-    }
-    ProviderMetadata::from_json(&response.body, expected_issuer).map(Some)
+    Err(status_error("the discovery document", response))
 }
 
 #[cfg(test)]

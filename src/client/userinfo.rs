@@ -75,6 +75,7 @@ pub fn parse_userinfo_response(
     if !response.is_success() {
         if let Some(e) = response
             .header("www-authenticate")
+            .filter(|_| !response.is_redirect())
             .and_then(bearer_challenge_error)
         {
             return Err(e);

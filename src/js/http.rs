@@ -1,9 +1,9 @@
 //! Sending the core's [`HttpRequest`]s with `fetch`, and converting requests and responses between JS and
 //! Rust. I/O only: every decision about a response is the core's.
 
-use super::convert::{string_arg, type_name};
+use super::convert::{optional_usize, string_arg, type_name};
 use crate::error::Error;
-use crate::wire::{HttpRequest, HttpResponse};
+use crate::wire::{HttpRequest, HttpResponse, MAX_TIMEOUT, fetch_timeout};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -37,7 +37,8 @@ pub fn request_to_js(req: &HttpRequest) -> JsValue {
     obj.into()
 }
 
-/// Reads `{ status, headers?, body }` given by a caller (`headers`: a `Headers` or a plain object).
+/// Reads `{ status, headers?, body, redirected? }` given by a caller (`headers`: a `Headers` or a plain object;
+/// `redirected`: the `Response.redirected` of a fetch that followed a redirect, which the core refuses).
 ///
 /// Errors: `invalid_request` for a missing or non-integer status, a non-string body or header value.
 pub fn response_from_js(value: &JsValue) -> Result<HttpResponse, Error> {
@@ -62,10 +63,12 @@ pub fn response_from_js(value: &JsValue) -> Result<HttpResponse, Error> {
         string_arg("response.body", &body)?
     };
     let headers = get(value, "headers");
+    let redirected = get(value, "redirected").is_truthy();
     let mut out = HttpResponse {
         status,
         headers: Vec::new(),
         body,
+        redirected,
     };
     if headers.is_undefined() || headers.is_null() {
         return Ok(out);
@@ -78,7 +81,8 @@ pub fn response_from_js(value: &JsValue) -> Result<HttpResponse, Error> {
     let getter = get(&headers, "get");
     let plain = Object::get_prototype_of(&headers) == Object::get_prototype_of(&Object::new());
     if !plain && getter.is_function() {
-        out.headers = read_headers(&headers)?;
+        out.headers = read_headers(&headers)
+            .map_err(|e| fetch_error("reading response headers failed", &e))?;
     } else {
         for entry in Object::entries(headers.unchecked_ref::<Object>()).iter() {
             let name = string_arg(
@@ -93,14 +97,12 @@ pub fn response_from_js(value: &JsValue) -> Result<HttpResponse, Error> {
     Ok(out)
 }
 
-/// The headers the core reads, from a `Headers` object.
-fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>, Error> {
+/// The headers the core reads, from a `Headers` object; the error is what `get` threw.
+fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>, JsValue> {
     let getter: Function = get(headers, "get").unchecked_into();
     let mut out = Vec::new();
     for name in RESPONSE_HEADERS {
-        let v = getter
-            .call1(headers, &JsValue::from_str(name))
-            .map_err(|e| fetch_error("reading response headers failed", &e))?;
+        let v = getter.call1(headers, &JsValue::from_str(name))?;
         if let Some(v) = v.as_string() {
             out.push((name.to_owned(), v));
         }
@@ -109,7 +111,7 @@ fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>, Error> {
 }
 
 /// The fetch to use: the `fetch` option, else `globalThis.fetch`.
-pub fn fetch_fn(custom: &JsValue) -> Result<Function, Error> {
+fn fetch_fn(custom: &JsValue) -> Result<Function, Error> {
     if !custom.is_undefined() && !custom.is_null() {
         return custom.clone().dyn_into::<Function>().map_err(|_| {
             Error::InvalidRequest(format!(
@@ -123,6 +125,19 @@ pub fn fetch_fn(custom: &JsValue) -> Result<Function, Error> {
         .map_err(|_| Error::InvalidRequest("no global fetch: pass the fetch option".into()))
 }
 
+/// The `timeout` option (seconds, see [`fetch_timeout`]); `undefined` is the default, `null` is refused.
+fn timeout_option(value: &JsValue) -> Result<u64, Error> {
+    if value.is_undefined() {
+        return fetch_timeout(None);
+    }
+    let seconds = optional_usize("timeout", value)?.ok_or_else(|| {
+        Error::InvalidRequest(format!(
+            "timeout must be an integer number of seconds in 1..={MAX_TIMEOUT}, found null"
+        ))
+    })?;
+    fetch_timeout(Some(seconds as u64))
+}
+
 fn fetch_error(what: &str, e: &JsValue) -> Error {
     let detail = get(e, "message")
         .as_string()
@@ -134,43 +149,177 @@ fn fetch_error(what: &str, e: &JsValue) -> Error {
     }
 }
 
-/// Sends a request and reads the whole response. POSTs do not follow redirects (a 307 would resend the
-/// credentials elsewhere). Errors: `http_error` without a status when fetch rejects or the body cannot be read.
-pub async fn send(fetch: &Function, req: &HttpRequest) -> Result<HttpResponse, Error> {
-    let init: Object = request_to_js(req).unchecked_into();
-    if req.method == "POST" {
-        set(&init, "redirect", &JsValue::from_str("manual"));
+/// How the package sends its requests: a `fetch` (the caller's or the global one) and a timeout in seconds.
+/// Every request goes through [`Fetcher::send`], so none follows a redirect and none waits without end.
+#[derive(Clone)]
+pub struct Fetcher {
+    fetch: Function,
+    timeout: u64,
+}
+
+/// A deadline for one exchange: the `AbortSignal` given to `fetch`, a promise that settles when it fires (so
+/// that a `fetch` ignoring the signal cannot hold us), and the timer to clear where we started one.
+struct Deadline {
+    signal: JsValue,
+    fired: Promise,
+    timer: Option<JsValue>,
+}
+
+impl Deadline {
+    /// `AbortSignal.timeout(ms)` where the runtime has it, else an `AbortController` aborted by a timer.
+    /// Errors: `http_error` without a status when the runtime has neither (nothing is sent unbounded).
+    fn start(seconds: u64) -> Result<Deadline, Error> {
+        let unset = |e: JsValue| fetch_error("the timeout could not be set", &e);
+        let global = js_sys::global();
+        let ms = JsValue::from_f64((seconds * 1000) as f64);
+        let abort_signal = get(&global, "AbortSignal");
+        let (signal, timer) = match get(&abort_signal, "timeout").dyn_into::<Function>() {
+            Ok(timeout) => (timeout.call1(&abort_signal, &ms).map_err(unset)?, None),
+            Err(_) => {
+                let controller = get(&global, "AbortController")
+                    .dyn_into::<Function>()
+                    .map_err(|_| JsValue::from_str("no AbortController"))
+                    .and_then(|c| Reflect::construct(&c, &js_sys::Array::new()))
+                    .map_err(unset)?;
+                let abort = get(&controller, "abort")
+                    .dyn_into::<Function>()
+                    .map_err(unset)?
+                    .bind0(&controller);
+                let timer = get(&global, "setTimeout")
+                    .dyn_into::<Function>()
+                    .and_then(|set_timeout| set_timeout.call2(&global, &abort, &ms))
+                    .map_err(unset)?;
+                (get(&controller, "signal"), Some(timer))
+            }
+        };
+        let add_listener: Function = get(&signal, "addEventListener").dyn_into().map_err(unset)?;
+        let mut listening = Ok(JsValue::UNDEFINED);
+        // The promise's own resolve function is the "abort" listener: no Rust closure to keep alive, and no
+        // rejection left unhandled when the signal fires after the exchange.
+        let fired = Promise::new(&mut |resolve, _| {
+            listening = add_listener.call2(&signal, &JsValue::from_str("abort"), &resolve);
+        });
+        listening.map_err(unset)?;
+        Ok(Deadline {
+            signal,
+            fired,
+            timer,
+        })
     }
-    let _ = Reflect::delete_property(&init, &JsValue::from_str("url"));
-    let promise = fetch
-        .call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)
-        .map_err(|e| fetch_error("fetch failed", &e))?;
-    let response = JsFuture::from(Promise::resolve(&promise))
-        .await
-        .map_err(|e| fetch_error("fetch failed", &e))?;
-    let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
-    let headers = get(&response, "headers");
-    let headers = if headers.is_object() {
-        read_headers(&headers)?
-    } else {
-        Vec::new()
-    };
-    let text: Function = get(&response, "text")
-        .dyn_into()
-        .map_err(|_| fetch_error("fetch did not return a Response", &response))?;
-    let body = text
-        .call0(&response)
-        .map_err(|e| fetch_error("reading the response failed", &e))?;
-    let body = JsFuture::from(Promise::resolve(&body))
-        .await
-        .map_err(|e| fetch_error("reading the response failed", &e))?
-        .as_string()
-        .unwrap_or_default();
-    Ok(HttpResponse {
-        status,
-        headers,
-        body,
-    })
+
+    /// Waits for `promise`, or fails (with `undefined`) when the deadline fires first.
+    async fn race(&self, promise: &JsValue) -> Result<JsValue, JsValue> {
+        let both = js_sys::Array::of2(&Promise::resolve(promise), &self.fired);
+        let value = JsFuture::from(Promise::race(&both)).await?;
+        if self.expired() {
+            return Err(JsValue::UNDEFINED);
+        }
+        Ok(value)
+    }
+
+    fn expired(&self) -> bool {
+        get(&self.signal, "aborted").is_truthy()
+    }
+
+    /// Clears the timer we started (an `AbortSignal.timeout` timer does not hold the process).
+    fn clear(&self) {
+        if let Some(id) = &self.timer {
+            let global = js_sys::global();
+            if let Ok(clear) = get(&global, "clearTimeout").dyn_into::<Function>() {
+                let _ = clear.call1(&global, id);
+            }
+        }
+    }
+}
+
+impl Fetcher {
+    /// Takes the `fetch` and `timeout` options out of an options object: the fetcher, and a copy of the object
+    /// without them. Errors: `invalid_request` for a `fetch` that is not a function (or no global one), a
+    /// `timeout` that is not an integer number of seconds in `1..=MAX_TIMEOUT`.
+    pub fn from_options(opts: &JsValue) -> Result<(Fetcher, JsValue), Error> {
+        let (rest, taken) = split_options(opts, &["fetch", "timeout"]);
+        let mut taken = taken.into_iter();
+        let mut next = || taken.next().unwrap_or(JsValue::UNDEFINED);
+        let fetcher = Fetcher {
+            fetch: fetch_fn(&next())?,
+            timeout: timeout_option(&next())?,
+        };
+        Ok((fetcher, rest))
+    }
+
+    /// Sends a request and reads the whole response, within the timeout. Redirects are not followed
+    /// (`redirect: "manual"`): the core refuses the 3xx or opaque redirect that comes back, and an answer a
+    /// caller's `fetch` got by following one anyway (`Response.redirected`).
+    ///
+    /// Errors: `http_error` without a status when fetch rejects, the body cannot be read, or the timeout fires
+    /// first (whether or not the `fetch` honours its signal).
+    pub async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, Error> {
+        let deadline = Deadline::start(self.timeout)?;
+        let result = self.exchange(req, &deadline).await;
+        deadline.clear();
+        result.map_err(|(what, e)| {
+            if deadline.expired() {
+                Error::HttpError {
+                    message: format!(
+                        "the request timed out after {} s (the timeout option)",
+                        self.timeout
+                    ),
+                    status: None,
+                }
+            } else {
+                fetch_error(what, &e)
+            }
+        })
+    }
+
+    async fn exchange(
+        &self,
+        req: &HttpRequest,
+        deadline: &Deadline,
+    ) -> Result<HttpResponse, (&'static str, JsValue)> {
+        let init: Object = request_to_js(req).unchecked_into();
+        let _ = Reflect::delete_property(&init, &JsValue::from_str("url"));
+        set(&init, "redirect", &JsValue::from_str("manual"));
+        set(&init, "signal", &deadline.signal);
+        let failed = |what| move |e| (what, e);
+        let promise = self
+            .fetch
+            .call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)
+            .map_err(failed("fetch failed"))?;
+        let response = deadline
+            .race(&promise)
+            .await
+            .map_err(failed("fetch failed"))?;
+        let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
+        let redirected = get(&response, "redirected").is_truthy();
+        let headers = get(&response, "headers");
+        let headers = if headers.is_object() {
+            read_headers(&headers).map_err(|e| ("reading response headers failed", e))?
+        } else {
+            Vec::new()
+        };
+        let text: Function = get(&response, "text").dyn_into().map_err(|_| {
+            (
+                "fetch did not return a Response",
+                JsValue::from_str(&type_name(&response)),
+            )
+        })?;
+        let body = text
+            .call0(&response)
+            .map_err(failed("reading the response failed"))?;
+        let body = deadline
+            .race(&body)
+            .await
+            .map_err(failed("reading the response failed"))?
+            .as_string()
+            .unwrap_or_default();
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+            redirected,
+        })
+    }
 }
 
 /// Seconds since the epoch from `Date.now()`, or the `now` option when given.

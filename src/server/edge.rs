@@ -5,7 +5,8 @@
 //! | request | answer |
 //! | --- | --- |
 //! | CORS preflight (`OPTIONS` + `Origin` + `Access-Control-Request-Method`), CORS configured | `204` with the CORS headers, or `403` for an origin / method / header not allowed |
-//! | a path the route table refuses to interpret (`//`, `%2F`, dot segments) | `400` `error="invalid_request"` |
+//! | a path the route table refuses to interpret (`//`, `%2F`, `%61`, `;params`, dot segments, a spelling an earlier route would take once decoded or case-folded: see [`RouteTable`]) | `400` `error="invalid_request"` |
+//! | a method the edge does not forward (`CONNECT`, `TRACE`, `TRACK`, lower case, not a token) | `405` with `Allow`: the methods of the routes matching the path |
 //! | no route for method + path | `404` (deny by default) |
 //! | a public route | through, no token read |
 //! | no `Authorization`, or another scheme | `401` `WWW-Authenticate: Bearer realm="…"` (no error, RFC 6750 §3.1) |
@@ -15,7 +16,9 @@
 //! | a valid token with the scopes | through, with its claims and scopes |
 //!
 //! Every answer to a request from an allowed origin carries the CORS headers, so that a browser app can read a
-//! `401`/`403` and its `WWW-Authenticate`. Verified tokens may be kept in a [`TokenCache`] (opt-in).
+//! `401`/`403` and its `WWW-Authenticate`. Verified tokens may be kept in a [`TokenCache`] (opt-in). What a
+//! request let through may carry to the origin is the [`ForwardPolicy`]'s: [`EdgeGuard::strips_header`] names
+//! the incoming headers to remove, [`Allowed::identity`] the headers to set.
 
 use crate::error::{Error, Result};
 use crate::jose::Algorithm;
@@ -24,10 +27,11 @@ use crate::jose::{DEFAULT_MAX_TOKEN_LENGTH, UnverifiedJws};
 use crate::scope;
 use crate::server::bearer;
 use crate::server::challenge::{ChallengeOptions, Problem, bearer_challenge};
-use crate::server::route::{Access, RouteTable};
+use crate::server::forward::ForwardPolicy;
+use crate::server::route::{Access, RouteTable, is_forwarded_method};
 use crate::server::token_cache::{Claims, TokenCache};
 use crate::verify::{AccessTokenOptions, TokenVerifier, VerifierOptions};
-use crate::wire::OneOrMany;
+use crate::wire::{OneOrMany, is_tchar};
 use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -69,6 +73,15 @@ pub struct EdgeConfig {
     /// The JWKS cache timings (for the fetching layer).
     #[serde(default)]
     pub jwks_cache: Option<JwksCacheConfig>,
+    /// More incoming headers to remove before forwarding (see [`ForwardPolicy`]).
+    #[serde(default)]
+    pub strip_headers: Option<OneOrMany>,
+    /// [`crate::server::REWRITE_HEADERS`] to forward after all.
+    #[serde(default)]
+    pub keep_headers: Option<OneOrMany>,
+    /// Forward `Authorization` to the origin (default false).
+    #[serde(default)]
+    pub keep_authorization: bool,
 }
 
 /// JWKS cache timings, in seconds; see [`crate::server::jwks_cache::CachePolicy`].
@@ -181,6 +194,9 @@ pub struct Allowed {
     pub route: String,
     /// Headers to add to the response sent back (CORS).
     pub headers: Vec<(String, String)>,
+    /// Headers to set on the request forwarded to the origin: the verified subject and scopes; empty on a
+    /// public route.
+    pub identity: Vec<(String, String)>,
 }
 
 /// What to do with a request.
@@ -207,6 +223,7 @@ pub struct EdgeGuard {
     cors: Option<Cors>,
     cache: TokenCache,
     generation: Option<u64>,
+    forward: ForwardPolicy,
 }
 
 fn list(v: &Option<OneOrMany>, default: &[&str]) -> Vec<String> {
@@ -343,11 +360,6 @@ impl Cors {
     }
 }
 
-/// RFC 9110 §5.6.2 tchar.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
 fn json_response(status: u16, headers: Vec<(String, String)>, error: &str) -> EdgeResponse {
     let mut headers = headers;
     headers.push(("Content-Type".into(), "application/json".into()));
@@ -436,6 +448,11 @@ impl EdgeGuard {
         if let Some(j) = &config.jwks_cache {
             j.policy().check()?;
         }
+        let forward = ForwardPolicy::new(
+            &list(&config.strip_headers, &[]),
+            &list(&config.keep_headers, &[]),
+            config.keep_authorization,
+        )?;
         Ok(EdgeGuard {
             verifier,
             routes,
@@ -444,6 +461,7 @@ impl EdgeGuard {
             cors: config.cors.as_ref().map(Cors::new).transpose()?,
             cache: TokenCache::new(capacity, clock_tolerance),
             generation: None,
+            forward,
         })
     }
 
@@ -465,6 +483,11 @@ impl EdgeGuard {
     /// How many verified tokens are cached.
     pub fn cached_tokens(&self) -> usize {
         self.cache.len()
+    }
+
+    /// Whether an incoming header called `name` is removed before the request is forwarded (any route).
+    pub fn strips_header(&self, name: &str) -> bool {
+        self.forward.strips(name)
     }
 
     fn cors_headers(&self, origin: Option<&str>) -> Vec<(String, String)> {
@@ -519,6 +542,16 @@ impl EdgeGuard {
                 req.access_control_request_headers,
             ));
         }
+        if !is_forwarded_method(req.method) {
+            return match self.routes.allowed_methods(req.path) {
+                Ok(allow) => {
+                    let mut headers = self.cors_headers(req.origin);
+                    headers.push(("Allow".into(), allow.join(", ")));
+                    Decision::Respond(json_response(405, headers, "method_not_allowed"))
+                }
+                Err(e) => self.fail_error(req, &e),
+            };
+        }
         let route = match self.routes.find(req.method, req.path) {
             Ok(Some(route)) => route,
             Ok(None) => {
@@ -535,6 +568,7 @@ impl EdgeGuard {
                     scopes: Vec::new(),
                     route: pattern,
                     headers: self.cors_headers(req.origin),
+                    identity: Vec::new(),
                 });
             }
             Access::Token(requirement) => requirement.clone(),
@@ -580,8 +614,10 @@ impl EdgeGuard {
                 return self.fail_error(req, &e);
             }
         }
+        let scopes = scope::scopes_of(&claims);
         Decision::Allow(Allowed {
-            scopes: scope::scopes_of(&claims),
+            identity: ForwardPolicy::identity(&claims, &scopes),
+            scopes,
             claims: Some(claims),
             route: pattern,
             headers: self.cors_headers(req.origin),
@@ -846,6 +882,108 @@ mod tests {
         assert_eq!(respond(plain.decide(&p, |_| false)).status, 401);
     }
 
+    /// CONNECT, TRACE and TRACK cannot be forwarded with `fetch`; lower-case methods read as their upper-case
+    /// selves by some origins: all are answered 405 with the path's methods in `Allow`, whatever the token.
+    #[test]
+    fn odd_methods_are_405_with_allow() {
+        let mut g = guard(json!({"cors": {"allowedOrigins": ["https://app.example.com"]}}));
+        let good = format!("Bearer {}", token("k1", json!({})));
+        for (method, path, allow) in [
+            (
+                "CONNECT",
+                "/api/users",
+                "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+            ),
+            (
+                "TRACE",
+                "/api/users",
+                "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+            ),
+            ("TRACK", "/health", "GET"),
+            (
+                "patch",
+                "/api/x",
+                "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+            ),
+            ("get", "/health", "GET"),
+            ("Delete", "/nope", ""),
+            ("GE T", "/health", "GET"),
+            ("", "/health", "GET"),
+        ] {
+            for auth in [None, Some(good.as_str())] {
+                let mut r = req(method, path, auth);
+                r.origin = Some("https://app.example.com");
+                let r = respond(g.decide(&r, |_| false));
+                assert_eq!(r.status, 405, "{method:?} {path}");
+                assert_eq!(header(&r, "allow"), Some(allow), "{method:?} {path}");
+                assert_eq!(r.body, r#"{"error":"method_not_allowed"}"#);
+                assert_eq!(
+                    header(&r, "access-control-allow-origin"),
+                    Some("https://app.example.com")
+                );
+            }
+        }
+        // an unreadable path is 400 first
+        assert_eq!(
+            respond(g.decide(&req("TRACE", "/api/a;b", None), |_| false)).status,
+            400
+        );
+        // extension methods in upper case are routed: only "*" routes take them
+        assert_eq!(
+            respond(g.decide(&req("PROPFIND", "/api/x", None), |_| false)).status,
+            401
+        );
+        assert_eq!(
+            respond(g.decide(&req("PROPFIND", "/health", None), |_| false)).status,
+            404
+        );
+    }
+
+    #[test]
+    fn identity_headers_and_what_is_stripped() {
+        let mut g = guard(json!({}));
+        let good = format!(
+            "Bearer {}",
+            token("k1", json!({"scope": "users.read admin"}))
+        );
+        match g.decide(&req("GET", "/api/users", Some(&good)), |_| false) {
+            Decision::Allow(a) => assert_eq!(
+                a.identity,
+                [
+                    ("X-Auth-Subject".to_owned(), "alice".to_owned()),
+                    ("X-Auth-Scopes".to_owned(), "users.read admin".to_owned())
+                ]
+            ),
+            other => panic!("{other:?}"),
+        }
+        match g.decide(&req("GET", "/health", None), |_| false) {
+            Decision::Allow(a) => assert!(a.identity.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        for name in [
+            "X_Auth_Subject",
+            "x-auth-scopes",
+            "authorization",
+            "X-Original-URL",
+        ] {
+            assert!(g.strips_header(name), "{name}");
+        }
+        assert!(!g.strips_header("x-tenant"));
+        let kept = guard(json!({
+            "stripHeaders": "X-Tenant, X-User", "keepHeaders": ["X-Rewrite-URL"], "keepAuthorization": true
+        }));
+        for (name, stripped) in [
+            ("x_tenant", true),
+            ("X-User", true),
+            ("X_Auth_Subject", true),
+            ("X-Original-URL", true),
+            ("x_rewrite_url", false),
+            ("Authorization", false),
+        ] {
+            assert_eq!(kept.strips_header(name), stripped, "{name}");
+        }
+    }
+
     #[test]
     fn bad_configurations_are_refused() {
         for extra in [
@@ -859,6 +997,9 @@ mod tests {
             json!({"cors": {"allowedOrigins": "*", "allowCredentials": true}}),
             json!({"cors": {"allowedOrigins": "https://a.example/"}}),
             json!({"jwksCache": {"minMaxAge": 10, "defaultMaxAge": 5}}),
+            json!({"stripHeaders": ["x auth"]}),
+            json!({"keepHeaders": ["X-Auth-Subject"]}),
+            json!({"keepHeaders": "authorization"}),
         ] {
             assert_eq!(
                 EdgeGuard::new(&config(extra.clone())).unwrap_err().code(),

@@ -25,7 +25,7 @@
 use crate::error::{Error, Result};
 use crate::jose::JwkSet;
 use crate::wire::parse_endpoint;
-use crate::wire::{HttpRequest, HttpResponse, http_error};
+use crate::wire::{HttpRequest, HttpResponse, http_error, status_error};
 
 /// The largest JWKS body accepted, in bytes.
 pub const MAX_JWKS_BYTES: usize = 512 * 1024;
@@ -261,7 +261,8 @@ impl JwksCache {
     /// Takes the answer to [`JwksCache::request`]. A good set replaces the current one; on failure the current
     /// one stays, and the error is returned (and kept for [`Plan::Fail`]).
     ///
-    /// Errors: `http_error` with the status for a non-2xx response or a body over [`MAX_JWKS_BYTES`];
+    /// Errors: `http_error` with the status for a non-2xx response, a redirect (never followed: see
+    /// [`HttpResponse::is_redirect`]) or a body over [`MAX_JWKS_BYTES`];
     /// `invalid_jwk` for a body that is not a JWK set (see [`CachedJwks::parse`]).
     pub fn on_response(&mut self, now: u64, response: &HttpResponse) -> Result<()> {
         self.on_response_checked(now, response, |_| Ok(()))
@@ -277,10 +278,7 @@ impl JwksCache {
         check: impl FnOnce(&CachedJwks) -> Result<()>,
     ) -> Result<()> {
         let result = if !response.is_success() {
-            Err(http_error(
-                response.status,
-                format!("the JWKS endpoint answered HTTP {}", response.status),
-            ))
+            Err(status_error("the JWKS endpoint", response))
         } else if response.body.len() > MAX_JWKS_BYTES {
             Err(http_error(
                 response.status,

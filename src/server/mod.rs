@@ -1,10 +1,11 @@
 //! The resource server (the `server` feature): what an API or an edge worker does with the tokens it is
 //! sent. The `Authorization: Bearer` header, RFC 6750 answers, the route table, the verified-token and
-//! JWKS caches, and the edge guard that puts them together (with CORS).
+//! JWKS caches, what is forwarded to the origin, and the edge guard that puts them together (with CORS).
 
 mod bearer;
 mod challenge;
 mod edge;
+mod forward;
 mod jwks_cache;
 mod route;
 mod token_cache;
@@ -18,6 +19,9 @@ pub use edge::{
     Allowed, CorsConfig, Decision, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,
     JwksCacheConfig, MAX_TOKEN_CACHE_ENTRIES, TokenCacheConfig, token_kid,
 };
+pub use forward::{
+    ForwardPolicy, REWRITE_HEADERS, SCOPES_HEADER, SUBJECT_HEADER, fold_header_name,
+};
 pub use jwks_cache::{CachePolicy, CachedJwks, FetchReason, JwksCache, MAX_JWKS_BYTES, Plan};
-pub use route::{Access, Route, RouteTable};
+pub use route::{Access, Route, RouteTable, is_forwarded_method};
 pub use token_cache::{Claims, TokenCache, token_key};

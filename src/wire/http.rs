@@ -2,9 +2,10 @@
 //! [`HttpResponse`] that came back. The core never sends anything; the JS binding sends requests with `fetch`,
 //! and users in any runtime can send them themselves.
 //!
-//! This module also holds the response rules every endpoint shares: what a success is, how an OAuth error
-//! body (RFC 6749 §5.2) becomes [`Error::AuthorizationError`], and how anything else becomes
-//! [`Error::HttpError`] carrying the status.
+//! This module also holds the response rules every endpoint shares: what a success is, that a redirect is
+//! never one (see [`HttpResponse::is_redirect`]), how an OAuth error body (RFC 6749 §5.2) becomes
+//! [`Error::AuthorizationError`], and how anything else becomes [`Error::HttpError`] carrying the status; and
+//! the bound on how long whoever sends a request waits for its answer ([`fetch_timeout`]).
 
 use crate::error::{Error, Result};
 use crate::jose::json;
@@ -13,6 +14,26 @@ use serde_json::{Map, Value};
 
 /// `application/x-www-form-urlencoded` (RFC 6749 Appendix B), the body type of every OAuth POST.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// How long a whole exchange (connection, headers, body) may take by default, in seconds.
+pub const DEFAULT_TIMEOUT: u64 = 5;
+
+/// The largest `timeout` accepted, in seconds.
+pub const MAX_TIMEOUT: u64 = 300;
+
+/// The `timeout` option: seconds in `1..=MAX_TIMEOUT`, [`DEFAULT_TIMEOUT`] when absent. There is no "no
+/// timeout": a stalled provider must not hold the requests waiting on it.
+///
+/// Errors: `invalid_request` outside the range (a value in milliseconds, 5000, is refused, not read as seconds).
+pub fn fetch_timeout(timeout: Option<u64>) -> Result<u64> {
+    match timeout {
+        None => Ok(DEFAULT_TIMEOUT),
+        Some(t) if (1..=MAX_TIMEOUT).contains(&t) => Ok(t),
+        Some(t) => Err(Error::InvalidRequest(format!(
+            "timeout must be an integer number of seconds in 1..={MAX_TIMEOUT}, found {t}"
+        ))),
+    }
+}
 
 /// A request for the caller to send. `headers` names are lower-case; `body` is already encoded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,12 +68,14 @@ impl HttpRequest {
 /// What came back: status, headers (any case) and the body as text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HttpResponse {
-    /// The HTTP status code.
+    /// The HTTP status code (0 for the opaque redirect a browser's `fetch` gives with `redirect: "manual"`).
     pub status: u16,
     /// Header names and values as received (names compared case-insensitively).
     pub headers: Vec<(String, String)>,
     /// The body, decoded as UTF-8.
     pub body: String,
+    /// Whether the client that sent the request followed a redirect to get this (`Response.redirected`).
+    pub redirected: bool,
 }
 
 impl HttpResponse {
@@ -62,6 +85,7 @@ impl HttpResponse {
             status,
             headers: Vec::new(),
             body: body.into(),
+            redirected: false,
         }
     }
 
@@ -76,9 +100,16 @@ impl HttpResponse {
         find_header(&self.headers, name)
     }
 
-    /// 200..=299.
+    /// 200..=299, and not reached through a redirect.
     pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
+        (200..300).contains(&self.status) && !self.redirected
+    }
+
+    /// A redirect, which is never followed and never read: a 3xx, an opaque redirect (status 0), or an answer
+    /// the client got by following one. Only the configured URL is ever fetched: a `jwks_uri` that redirects
+    /// elsewhere must not make that other server's keys trusted, and a POST must not resend credentials.
+    pub fn is_redirect(&self) -> bool {
+        self.redirected || self.status == 0 || (300..400).contains(&self.status)
     }
 
     /// The media type of `content-type`, lower-cased, without parameters (`application/json`).
@@ -98,6 +129,12 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
+}
+
+/// RFC 9110 §5.6.2 tchar: the characters of a method or a header name.
+#[cfg(feature = "server")]
+pub fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// An [`Error::HttpError`] for a response.
@@ -125,26 +162,45 @@ pub fn oauth_error(body: &Map<String, Value>) -> Option<Error> {
     })
 }
 
-/// The error for a response that is not a success: its OAuth error when the body is one (any status),
-/// otherwise `http_error` with the status.
+/// The `http_error` for a response that is not a success, with its status: for a redirect (see
+/// [`HttpResponse::is_redirect`]) one saying that redirects are refused.
+pub fn status_error(what: &str, response: &HttpResponse) -> Error {
+    let status = response.status;
+    let message = if response.redirected {
+        format!(
+            "{what} was reached through a redirect (HTTP {status} at its end): redirects are refused"
+        )
+    } else if status == 0 {
+        format!("{what} answered an opaque redirect (status 0): redirects are refused")
+    } else if response.is_redirect() {
+        format!("{what} answered HTTP {status}, a redirect: redirects are refused")
+    } else {
+        format!("{what} answered HTTP {status}")
+    };
+    http_error(status, message)
+}
+
+/// The error for a response that is not a success: a redirect's `http_error` whatever its body says; else its
+/// OAuth error when the body is one (any status); otherwise `http_error` with the status.
 pub fn error_for_failure(what: &str, response: &HttpResponse) -> Error {
-    if let Ok(map) = json::parse_object(&response.body) {
-        if let Some(e) = oauth_error(&map) {
+    if !response.is_redirect() {
+        if let Some(e) = json::parse_object(&response.body)
+            .ok()
+            .and_then(|map| oauth_error(&map))
+        {
             return e;
         }
     }
-    http_error(
-        response.status,
-        format!("{what} answered HTTP {}", response.status),
-    )
+    status_error(what, response)
 }
 
 /// The JSON object of a success response, for endpoints that answer JSON (token, introspection,
 /// discovery, JWKS).
 ///
-/// Errors: the OAuth error of the body as `authorization_error` (also when it comes with a 2xx status, as some
-/// providers do); `http_error` with the status for a non-2xx status without an OAuth error body, a body that
-/// is not a JSON object (duplicate members included), or not UTF-8 JSON at all.
+/// Errors: `http_error` for a redirect (see [`HttpResponse::is_redirect`]); the OAuth error of the body as
+/// `authorization_error` (also when it comes with a 2xx status, as some providers do); `http_error` with the
+/// status for a non-2xx status without an OAuth error body, a body that is not a JSON object (duplicate members
+/// included), or not UTF-8 JSON at all.
 pub fn json_object(what: &str, response: &HttpResponse) -> Result<Map<String, Value>> {
     if !response.is_success() {
         return Err(error_for_failure(what, response));
@@ -302,6 +358,20 @@ mod tests {
                     status: Some(status)
                 },
                 "{status} {body}"
+            );
+        }
+    }
+
+    #[test]
+    fn timeout_is_whole_seconds_in_range() {
+        assert_eq!(fetch_timeout(None), Ok(DEFAULT_TIMEOUT));
+        assert_eq!(fetch_timeout(Some(1)), Ok(1));
+        assert_eq!(fetch_timeout(Some(MAX_TIMEOUT)), Ok(MAX_TIMEOUT));
+        for bad in [0, MAX_TIMEOUT + 1, 5000, u64::MAX] {
+            assert_eq!(
+                fetch_timeout(Some(bad)).unwrap_err().code(),
+                "invalid_request",
+                "{bad}"
             );
         }
     }

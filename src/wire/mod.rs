@@ -6,9 +6,13 @@ mod endpoint;
 mod http;
 mod params;
 
-pub use http::{FORM_CONTENT_TYPE, HttpRequest, HttpResponse};
+pub use http::{
+    DEFAULT_TIMEOUT, FORM_CONTENT_TYPE, HttpRequest, HttpResponse, MAX_TIMEOUT, fetch_timeout,
+};
 pub use params::OneOrMany;
 
 pub(crate) use endpoint::{append_query, parse_absolute, parse_endpoint, parse_uri, query_names};
-pub(crate) use http::{Form, error_for_failure, form_post, http_error, json_object};
+#[cfg(feature = "server")]
+pub(crate) use http::is_tchar;
+pub(crate) use http::{Form, error_for_failure, form_post, http_error, json_object, status_error};
 pub(crate) use params::{check_non_empty, check_scope_token, check_vschar};

@@ -113,6 +113,69 @@ test("createEdgeVerifier: every answer of the table", async (t) => {
   assert.equal(server.fetches, 1, "tampered / unsigned / wrong-audience tokens with a known kid fetch nothing");
 });
 
+test("createEdgeVerifier: paths an origin may read as another route are 400; odd methods 405 with Allow", async (t) => {
+  const k1 = await signingKey("k1");
+  const server = await jwksServer([k1]);
+  t.after(server.close);
+  const verify = verifierFor(server);
+  const token = bearer(await accessToken(k1, { scope: "profile" }));
+  for (const path of [
+    "/api/%6Frders", "/api/%4Frders", "/api/ORDERS", "/api/Orders", "/api/orders;v=1", "/api/orders%3B",
+    "/api/%256Frders", "/api/orders%00", "/api/orders.", "/api/orders%20", "/api/%EF%BD%8Frders",
+  ]) {
+    const r = await verify(get(path, token));
+    assert.equal(r.ok, false, `${path} went through to ${r.route}`);
+    assert.equal(r.response.status, 400, path);
+    assert.deepEqual(await r.response.json(), { error: "invalid_request" }, path);
+  }
+  assert.equal((await verify(get("/api/orders", token))).response.status, 403, "the scoped route is still the one that answers");
+  assert.equal((await verify(get("/api/files/a%20b", token))).route, "/api/*");
+  // fetch's Request refuses CONNECT and TRACE; runtimes and adapters may still hand such requests over
+  const like = (method, path) => ({ method, url: `https://api.example.com${path}`, headers: new Headers(token) });
+  for (const [method, path, allow] of [
+    ["CONNECT", "/api/orders", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"],
+    ["TRACE", "/health", "GET"],
+    ["TRACK", "/api/orders/7", "POST, PUT, GET, HEAD, PATCH, DELETE, OPTIONS"],
+    ["patch", "/api/orders/7", "POST, PUT, GET, HEAD, PATCH, DELETE, OPTIONS"],
+    ["CONNECT", "/nope", ""],
+  ]) {
+    const r = await verify(like(method, path));
+    assert.equal(r.response.status, 405, `${method} ${path}`);
+    assert.equal(r.response.headers.get("allow"), allow, `${method} ${path}`);
+    assert.deepEqual(await r.response.json(), { error: "method_not_allowed" });
+  }
+  assert.equal((await verify(get("/api/x", token, "PROPFIND"))).ok, true, "upper-case extension methods are routed");
+  assert.equal(server.fetches, 1);
+});
+
+test("createEdgeVerifier: forwardHeaders strips every spelling of identity and rewriting headers and sets the identity", async (t) => {
+  const k1 = await signingKey("k1");
+  const server = await jwksServer([k1]);
+  t.after(server.close);
+  const forged = {
+    X_Auth_Subject: "admin", "x-auth-scopes": "admin", "X-AUTH_ROLE": "root", "X-Original-URL": "/admin",
+    x_rewrite_url: "/admin", "X-HTTP-Method-Override": "DELETE", x_http_method: "DELETE", "X-Method-Override": "PUT",
+    "X-Tenant": "t", "x-keep": "1",
+  };
+  const verify = verifierFor(server);
+  const ok = await verify(get("/api/orders", { ...bearer(await accessToken(k1, { sub: "J\u00f6rg" })), ...forged }));
+  assert.deepEqual(ok.identityHeaders, [["X-Auth-Subject", "J%C3%B6rg"], ["X-Auth-Scopes", "orders.read"]]);
+  const headers = verify.forwardHeaders(get("/api/orders", forged).headers, ok);
+  assert.deepEqual(Object.fromEntries(headers), {
+    "x-auth-subject": "J%C3%B6rg", "x-auth-scopes": "orders.read", "x-tenant": "t", "x-keep": "1",
+  });
+  const pub = await verify(get("/health", { ...forged, authorization: "Bearer x" }));
+  assert.deepEqual(pub.identityHeaders, []);
+  assert.deepEqual(Object.fromEntries(verify.forwardHeaders(get("/health", forged).headers, pub)), { "x-tenant": "t", "x-keep": "1" });
+
+  const custom = verifierFor(server, { stripHeaders: ["x_tenant"], keepHeaders: "X-HTTP-Method-Override", keepAuthorization: true });
+  const kept = custom.forwardHeaders(get("/health", { ...forged, authorization: "Bearer x" }).headers);
+  assert.deepEqual(Object.fromEntries(kept), { authorization: "Bearer x", "x-http-method-override": "DELETE", "x-keep": "1" });
+  for (const bad of [{ stripHeaders: ["x auth"] }, { keepHeaders: ["X-Auth-Subject"] }, { keepHeaders: 5 }, { keepAuthorization: "yes" }]) {
+    assert.throws(() => verifierFor(server, bad), { code: "invalid_request" }, JSON.stringify(bad));
+  }
+});
+
 test("createEdgeVerifier: CORS preflight, CORS on failures, the token cache, bad configurations", async (t) => {
   const k1 = await signingKey("k1");
   const server = await jwksServer([k1]);

@@ -20,7 +20,8 @@ const validToken =
 
 /**
  * The argument notation of the corpus: {"$ref"}, {"$repeat"}, {"$concat"}, {"$deep": n} (an object nested n
- * levels), {"$cyclic": object} (the object with a member `self` pointing to itself); everything else as is.
+ * levels), {"$cyclic": object} (the object with a member `self` pointing to itself), {"$number": "NaN"} (a
+ * number JSON cannot hold); everything else as is.
  */
 function expand(value) {
   if (Array.isArray(value)) return value.map(expand);
@@ -37,6 +38,7 @@ function expand(value) {
     object.self = object;
     return object;
   }
+  if ("$number" in value) return Number(value.$number);
   if ("$repeat" in value) return String(value.$repeat[0]).repeat(value.$repeat[1]);
   if ("$concat" in value) return value.$concat.map(expand).join("");
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v)]));
@@ -81,5 +83,23 @@ for (const [i, entry] of corpus.calls.entries()) {
     assert.ok(error.message.length > 0);
     if ("column" in entry) assert.equal(error.column, entry.column, error.message);
     stillWorks();
+  });
+}
+
+// The edge verifier's malformed requests: answered at the edge, never let through, never a throw.
+const edge = corpus.edgeRequests;
+const edgeVerify = oidc.createEdgeVerifier({
+  ...edge.config,
+  routes: readFileSync(resolve(import.meta.dirname, "../..", edge.config.routes), "utf8"),
+  fetch: () => assert.fail("no request of the corpus needs keys"),
+});
+for (const [i, entry] of edge.requests.entries()) {
+  test(`malformed edge request #${i}: ${JSON.stringify(entry.method)} ${entry.path} -> ${entry.status}`, async () => {
+    const request = { method: entry.method, url: `https://api.example.com${entry.path}`, headers: new Headers() };
+    const result = await edgeVerify(request);
+    assert.equal(result.ok, false, `let through to ${result.route}`);
+    assert.equal(result.response.status, entry.status);
+    assert.equal(typeof (await result.response.json()).error, "string");
+    if ("allow" in entry) assert.equal(result.response.headers.get("allow"), entry.allow);
   });
 }

@@ -11,7 +11,7 @@ await init();
 await init(new URL("https://cdn.example.com/oidc_edge_spa_bg.wasm"));
 const pkce = generatePkce();
 const state = randomToken();
-const meta: ProviderMetadata = await discover("https://idp.example.com");
+const meta: ProviderMetadata = await discover("https://idp.example.com", { timeout: 10 });
 const same: ProviderMetadata = parseProviderMetadata("{}", meta.issuer);
 location.assign(buildAuthorizeUrl({
   authorizationEndpoint: same.authorization_endpoint, clientId: "spa", redirectUri: "https://app.example.com/cb",

@@ -32,7 +32,9 @@ generatePkce({ method: "S512" });
 parseCallback(url, {});
 
 // RemoteJwks as a verifier's key source; the edge verifier
-const remote = new RemoteJwks("https://idp.example.com/jwks", { cooldown: 30 });
+const remote = new RemoteJwks("https://idp.example.com/jwks", { cooldown: 30, timeout: 2, fetch: (u, i) => fetch(u, i) });
+// @ts-expect-error timeout is a number of seconds
+new RemoteJwks("https://idp.example.com/jwks", { timeout: "5" });
 const set: JwkSet = await remote.getKeySet("k1");
 const tv = new TokenVerifier({ issuer: "https://idp.example.com", audience: "api", jwks: remote });
 await tv.ensureKeys("a.b.c");
@@ -54,11 +56,15 @@ parseUserinfoResponse({ status: 200, body: "" }, { verifier: set });
 const verify = createEdgeVerifier({
   issuer: "https://idp.example.com", audience: "api", jwksUri: "https://idp.example.com/jwks",
   routes: [{ method: "GET", path: "/api/*", scopes: "read" }], cors: { allowedOrigins: "*" }, tokenCache: { maxEntries: 10 },
+  stripHeaders: ["X-Tenant"], keepHeaders: "X-HTTP-Method-Override", keepAuthorization: false, timeout: 3,
 });
-const result: EdgeVerifierResult = await verify(new Request("https://api.example.com/api/x"));
+const request = new Request("https://api.example.com/api/x");
+const result: EdgeVerifierResult = await verify(request);
+const upstream: Headers = verify.forwardHeaders(request.headers, result);
 if (result.ok) {
   const sub: string | undefined = result.claims?.sub;
-  void [sub, result.scopes.join(" "), result.headers, verify.cachedTokens, verify.keyIds];
+  const identity: [string, string][] = result.identityHeaders;
+  void [sub, identity, upstream, result.scopes.join(" "), result.headers, verify.cachedTokens, verify.keyIds];
 } else {
   const res: Response = result.response;
   void res.status;

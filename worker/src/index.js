@@ -1,13 +1,9 @@
 // oidc-edge verifier: a Cloudflare Worker that guards an API. Every request is checked by the package's edge
 // verifier (routes, bearer token, scopes, CORS — all decided in WebAssembly); an accepted request is forwarded
-// to ORIGIN (same method, path, query and body) with the verified subject and scopes in headers.
+// to ORIGIN (same method, path, query and body) with the verified subject and scopes in headers; which
+// incoming headers are removed first and which identity headers are set is the verifier's (forwardHeaders).
 // Configuration: the [vars] of wrangler.toml (see README.md).
 import { createEdgeVerifier } from "oidc-edge";
-
-/** Headers the origin trusts; whatever the client sent under these names is removed before forwarding. */
-const SUBJECT_HEADER = "X-Auth-Subject";
-const SCOPES_HEADER = "X-Auth-Scopes";
-const FORGEABLE = /^x-auth-/i;
 
 const list = (v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const int = (v) => (v === undefined || v === "" ? undefined : Number(v));
@@ -26,6 +22,9 @@ export function configFromEnv(env) {
   if (env.CLOCK_TOLERANCE) config.clockTolerance = int(env.CLOCK_TOLERANCE);
   if (env.ALGORITHMS) config.algorithms = list(env.ALGORITHMS);
   if (env.STRICT_ACCESS_TOKENS) config.strict = flag(env.STRICT_ACCESS_TOKENS);
+  if (env.KEEP_AUTHORIZATION) config.keepAuthorization = flag(env.KEEP_AUTHORIZATION);
+  if (env.STRIP_HEADERS) config.stripHeaders = list(env.STRIP_HEADERS);
+  if (env.KEEP_HEADERS) config.keepHeaders = list(env.KEEP_HEADERS);
   if (env.TOKEN_CACHE_SIZE && int(env.TOKEN_CACHE_SIZE) !== 0) config.tokenCache = { maxEntries: int(env.TOKEN_CACHE_SIZE) };
   const jwksCache = {};
   if (env.JWKS_COOLDOWN) jwksCache.cooldown = int(env.JWKS_COOLDOWN);
@@ -59,12 +58,6 @@ function json(status, error, headers = []) {
   return new Response(JSON.stringify({ error }), { status, headers: h });
 }
 
-/** A header value for a claim: printable ASCII as is, anything else percent-encoded. */
-function headerValue(s) {
-  const v = String(s ?? "");
-  return /^[\x20-\x7e]*$/.test(v) ? v : encodeURIComponent(v);
-}
-
 export default {
   async fetch(request, env) {
     let verify;
@@ -85,14 +78,8 @@ export default {
 
     const url = new URL(request.url);
     const target = new URL(url.pathname + url.search, env.ORIGIN);
-    const headers = new Headers(request.headers);
-    for (const name of [...headers.keys()]) if (FORGEABLE.test(name)) headers.delete(name);
-    if (!flag(env.KEEP_AUTHORIZATION)) headers.delete("authorization");
+    const headers = verify.forwardHeaders(request.headers, result);
     headers.delete("host");
-    if (result.claims) {
-      headers.set(SUBJECT_HEADER, headerValue(result.claims.sub));
-      headers.set(SCOPES_HEADER, result.scopes.join(" "));
-    }
     const hasBody = request.method !== "GET" && request.method !== "HEAD";
     let upstream;
     try {

@@ -12,9 +12,9 @@ use crate::error::Error;
 use crate::js::convert::{
     JsResult, optional_usize, options, required_options, string_arg, to_js_error, to_plain,
 };
-use crate::js::http::{fetch_fn, now_or, request_to_js, response_from_js, send, split_options};
+use crate::js::http::{Fetcher, now_or, request_to_js, response_from_js, split_options};
 use crate::wire::{HttpRequest, HttpResponse};
-use js_sys::{Function, Reflect};
+use js_sys::Reflect;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -173,11 +173,11 @@ pub fn discovery_urls_js(issuer: JsValue) -> JsResult<JsValue> {
 // ---------------------------------------------------------------------------------------------------
 // Fetch helpers
 
-/// The `fetch` and `now` options of a helper, and the rest of its options object.
+/// The `fetch`, `timeout` and `now` options of a helper, and the rest of its options object.
 pub(super) struct Io {
     pub(super) rest: JsValue,
     pub(super) client_auth: JsValue,
-    fetch: Function,
+    fetcher: Fetcher,
     pub(super) now: u64,
 }
 
@@ -187,20 +187,21 @@ pub(super) fn io(opts: &JsValue, what: &str) -> Result<Io, Error> {
             "{what} options must be an object"
         )));
     }
-    let (rest, taken) = split_options(opts, &["clientAuth", "fetch", "now"]);
-    let [client_auth, fetch, now] = <[JsValue; 3]>::try_from(taken)
+    let (fetcher, rest) = Fetcher::from_options(opts)?;
+    let (rest, taken) = split_options(&rest, &["clientAuth", "now"]);
+    let [client_auth, now] = <[JsValue; 2]>::try_from(taken)
         .map_err(|_| Error::InvalidRequest(format!("{what} options")))?;
     let now = optional_usize("now", &now)?.map(|n| n as u64);
     Ok(Io {
         rest,
         client_auth,
-        fetch: fetch_fn(&fetch)?,
+        fetcher,
         now: now_or(now),
     })
 }
 
 pub(super) async fn send_checked(io: &Io, req: &HttpRequest) -> Result<HttpResponse, Fail> {
-    Ok(send(&io.fetch, req).await?)
+    Ok(io.fetcher.send(req).await?)
 }
 
 pub(super) async fn token_grant(opts: JsValue, grant_type: &str, what: &str) -> JsResult<JsValue> {
@@ -243,12 +244,11 @@ struct DiscoverOptions {}
 pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
         let issuer = string_arg("issuer", &issuer)?;
-        let (rest, taken) = split_options(&opts, &["fetch"]);
+        let (fetcher, rest) = Fetcher::from_options(&opts)?;
         let _: DiscoverOptions = options("discover options", &rest)?;
-        let fetch = fetch_fn(taken.first().unwrap_or(&JsValue::UNDEFINED))?;
         let [oidc, rfc8414] = discovery_urls(&issuer)?;
         for url in [&oidc, &rfc8414] {
-            let res = send(&fetch, &discovery_request(url)).await?;
+            let res = fetcher.send(&discovery_request(url)).await?;
             if let Some(meta) =
                 parse_discovery_response(&res, &issuer).map_err(with_status(res.status))?
             {

@@ -4,7 +4,7 @@
 use super::jwks::RemoteJwks;
 use crate::error::Error;
 use crate::js::convert::{JsResult, required_options, to_js_error};
-use crate::js::http::{fetch_fn, now_or, split_options};
+use crate::js::http::{Fetcher, now_or};
 use crate::server::JwksCache;
 use crate::server::{Decision, EdgeConfig, EdgeGuard, EdgeRequest};
 use js_sys::{Array, Object, Promise, Reflect};
@@ -45,21 +45,18 @@ pub struct EdgeGuardHandle {
 
 #[wasm_bindgen(js_class = EdgeGuard)]
 impl EdgeGuardHandle {
-    /// `new EdgeGuard(config)`: the configuration of `createEdgeVerifier`, `fetch` included.
+    /// `new EdgeGuard(config)`: the configuration of `createEdgeVerifier`, `fetch` and `timeout` included.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> JsResult<EdgeGuardHandle> {
         let run = || -> Result<EdgeGuardHandle, Error> {
-            let (rest, taken) = split_options(&config, &["fetch"]);
+            let (fetcher, rest) = Fetcher::from_options(&config)?;
             let config: EdgeConfig = required_options("createEdgeVerifier config", &rest)?;
             let guard = EdgeGuard::new(&config)?;
             let uri = config.jwks_uri.as_deref().ok_or_else(|| {
                 Error::InvalidRequest("createEdgeVerifier config: jwksUri is required".into())
             })?;
             let policy = config.jwks_cache.unwrap_or_default().policy();
-            let remote = RemoteJwks::from_cache(
-                JwksCache::new(uri, policy)?,
-                fetch_fn(taken.first().unwrap_or(&JsValue::UNDEFINED))?,
-            );
+            let remote = RemoteJwks::from_cache(JwksCache::new(uri, policy)?, fetcher);
             Ok(EdgeGuardHandle {
                 guard: RefCell::new(guard),
                 remote,
@@ -69,8 +66,8 @@ impl EdgeGuardHandle {
     }
 
     /// `decide(method, path, authorization, origin, acrMethod, acrHeaders, allowFetch, now?)`:
-    /// `{ ok: true, claims, scopes, route, headers }`, `{ ok: false, status, headers, body }` or
-    /// `{ fetchKeys: true, kid }`.
+    /// `{ ok: true, claims, scopes, route, headers, identityHeaders }`, `{ ok: false, status, headers, body }`
+    /// or `{ fetchKeys: true, kid }`.
     #[allow(clippy::too_many_arguments)]
     pub fn decide(
         &self,
@@ -127,6 +124,7 @@ impl EdgeGuardHandle {
                 set(&out, "scopes", &scopes);
                 set(&out, "route", &JsValue::from_str(&a.route));
                 set(&out, "headers", &headers_array(&a.headers));
+                set(&out, "identityHeaders", &headers_array(&a.identity));
             }
             Decision::Respond(r) => {
                 set(&out, "ok", &JsValue::FALSE);
@@ -155,6 +153,17 @@ impl EdgeGuardHandle {
             fut.await?;
             Ok(JsValue::UNDEFINED)
         })
+    }
+
+    /// `strippedHeaders(names)`: those of `names` to remove from a request before forwarding it.
+    #[wasm_bindgen(js_name = strippedHeaders)]
+    pub fn stripped_headers(&self, names: Vec<String>) -> Array {
+        let guard = self.guard.borrow();
+        names
+            .iter()
+            .filter(|n| guard.strips_header(n))
+            .map(|n| JsValue::from_str(n))
+            .collect()
     }
 
     /// The `kid`s of the current key set.

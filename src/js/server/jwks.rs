@@ -5,10 +5,10 @@
 use crate::error::Error;
 use crate::jose::JwkSet;
 use crate::js::convert::{JsResult, options, string_arg, to_js_error};
-use crate::js::http::{fetch_fn, now_or, send, split_options};
+use crate::js::http::{Fetcher, now_or};
 use crate::js::verify::JwkSetHandle;
 use crate::server::{CachePolicy, JwksCache, Plan};
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Promise};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -34,16 +34,16 @@ struct GetOptions {
 #[wasm_bindgen]
 pub struct RemoteJwks {
     cache: Rc<RefCell<JwksCache>>,
-    fetch: Function,
+    fetcher: Fetcher,
     in_flight: Rc<RefCell<Option<Promise>>>,
 }
 
 impl RemoteJwks {
     /// A remote set around a core cache.
-    pub(crate) fn from_cache(cache: JwksCache, fetch: Function) -> Self {
+    pub(crate) fn from_cache(cache: JwksCache, fetcher: Fetcher) -> Self {
         RemoteJwks {
             cache: Rc::new(RefCell::new(cache)),
-            fetch,
+            fetcher,
             in_flight: Rc::new(RefCell::new(None)),
         }
     }
@@ -80,7 +80,7 @@ impl RemoteJwks {
         kid: Option<String>,
     ) -> impl std::future::Future<Output = Result<(), JsValue>> + 'static {
         let cache = self.cache.clone();
-        let fetch = self.fetch.clone();
+        let fetcher = self.fetcher.clone();
         let in_flight = self.in_flight.clone();
         async move {
             // Someone is fetching already: wait for it, then decide (the cooldown stops a second fetch).
@@ -96,7 +96,7 @@ impl RemoteJwks {
                     let request = cache.borrow().request_for(reason);
                     let fetch_cache = cache.clone();
                     let promise = future_to_promise(async move {
-                        let result = match send(&fetch, &request).await {
+                        let result = match fetcher.send(&request).await {
                             Ok(res) => fetch_cache.borrow_mut().on_response(now, &res),
                             Err(e) => fetch_cache.borrow_mut().on_failure(e),
                         };
@@ -131,7 +131,7 @@ impl RemoteJwks {
     pub fn new(jwks_uri: JsValue, opts: JsValue) -> JsResult<RemoteJwks> {
         let run = || -> Result<RemoteJwks, Error> {
             let uri = string_arg("jwksUri", &jwks_uri)?;
-            let (rest, taken) = split_options(&opts, &["fetch"]);
+            let (fetcher, rest) = Fetcher::from_options(&opts)?;
             let o: RemoteJwksOptions = options("RemoteJwks options", &rest)?;
             let d = CachePolicy::default();
             let policy = CachePolicy {
@@ -142,7 +142,7 @@ impl RemoteJwks {
             };
             Ok(RemoteJwks::from_cache(
                 JwksCache::new(&uri, policy)?,
-                fetch_fn(taken.first().unwrap_or(&JsValue::UNDEFINED))?,
+                fetcher,
             ))
         };
         run().map_err(to_js_error)
@@ -179,7 +179,7 @@ impl RemoteJwks {
     pub fn share(&self) -> RemoteJwks {
         RemoteJwks {
             cache: self.cache.clone(),
-            fetch: self.fetch.clone(),
+            fetcher: self.fetcher.clone(),
             in_flight: self.in_flight.clone(),
         }
     }

@@ -1,15 +1,15 @@
 // The worker of worker/ in real workerd, between a loopback JWKS server and a loopback origin that echoes what
-// it receives. `close()` stops all three.
+// it receives (or `originUrl`, an origin the caller runs and stops). `close()` stops what it started.
 import { resolve } from "node:path";
 import { startWorker } from "./workerd.mjs";
 import { AUDIENCE, ISSUER, ROUTES, jwksServer, serve } from "./edge-fixtures.mjs";
 
 export const WORKER_ENTRY = resolve(import.meta.dirname, "../../../worker/src/index.js");
 
-export async function startWorkerEnv(keys, vars = {}) {
+export async function startWorkerEnv(keys, vars = {}, { originUrl } = {}) {
   const jwks = await jwksServer(keys);
   let originHits = 0;
-  const origin = await serve((req, body) => {
+  const origin = originUrl ? { url: originUrl, close: async () => {} } : await serve((req, body) => {
     originHits++;
     return {
       status: 200,
