@@ -973,6 +973,15 @@ export interface Claims {
  * algorithms in WebAssembly); `verifyAsync`, `verifyIdTokenAsync` and `verifyAccessTokenAsync` take the same
  * options, return the same claims and fail with the same codes, but hand the signature check to the runtime's
  * WebCrypto (`crypto.subtle.verify`), which is several times faster for RSA and ECDSA.
+ * In Node (the package's `node` entry), both the sync and the Async methods check RS*, PS*, ES256/384/512 and
+ * EdDSA signatures with node:crypto instead, synchronously (`crypto.verify`; one `KeyObject` per key and
+ * algorithm, made once; ECDSA as raw `r‖s`, `dsaEncoding: "ieee-p1363"`; RSA-PSS with the salt as long as the
+ * hash, RFC 7518 §3.5); HS* and ES256K stay in Rust there (measured faster). Every rule — parsing, header,
+ * allowlist, key selection by `kid` and `alg`, the key rules, the signature's form, the claims — runs in
+ * WebAssembly the same way on every backend; node:crypto only answers whether one signature verifies with one
+ * key the set selected. Trust boundary there: node:crypto, as for `fast-jwt`. Its `false` is
+ * `invalid_signature`; anything but a boolean (a throw, a refused key) leaves the decision to the Rust
+ * algorithms, so a failing native call can never make a token valid.
  * `now` defaults to the clock (`Date.now() / 1000`, whole seconds).
  *
  * Every method first checks, in this order, and throws an {@link OidcEdgeError} with:
@@ -1094,7 +1103,8 @@ export class TokenVerifier {
   verifyUserinfo(jwt: string, opts?: { now?: number; expectedSubject?: string }): Claims & { sub: string };
 
   /**
-   * {@link TokenVerifier.verify} with the signature checked by WebCrypto. Every rule (parsing, header,
+   * {@link TokenVerifier.verify} with the signature checked by WebCrypto (in Node: by node:crypto, with no
+   * asynchronous hop, as the sync methods; see {@link TokenVerifier}). Every rule (parsing, header,
    * allowlist, key selection, the ECDSA r/s range check of CVE-2022-21449, the claims policy) runs in
    * WebAssembly exactly as in the sync method; only the signature check of a chosen key goes to
    * `crypto.subtle.verify`: RS*, PS* (salt = hash length), ES256/384/512 (raw r‖s) and EdDSA (where the

@@ -11,9 +11,9 @@ mod jws;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-pub use alg::{Algorithm, VerifyingKey};
+pub use alg::{Algorithm, VerifyingKey, check_signature_form};
 pub use jwk::{Jwk, JwkSet, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use jws::{
-    DEFAULT_MAX_TOKEN_LENGTH, Header, PendingSignature, SignatureProof, UnverifiedJws,
-    UnverifiedToken, VerifiedJws, VerifiedToken,
+    DEFAULT_MAX_TOKEN_LENGTH, Header, PendingSignature, SignatureCheck, SignatureProof,
+    UnverifiedJws, UnverifiedToken, VerifiedJws, VerifiedToken,
 };

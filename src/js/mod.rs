@@ -5,6 +5,8 @@
 pub mod client;
 pub mod convert;
 pub mod http;
+#[cfg(feature = "server")]
+pub mod native;
 pub mod scope;
 #[cfg(feature = "server")]
 pub mod server;

@@ -2,9 +2,12 @@
 //! lives in `crate::jose::jwk`, `crate::jose::jws` and `crate::verify`.
 
 use super::convert::{
-    JsResult, options, required_options, shared_handle, stringify, to_js_error, type_name,
+    JsResult, long_string, options, required_options, shared_handle, stringify, to_js_error,
+    type_name,
 };
 use super::http::now_or;
+#[cfg(feature = "server")]
+use super::native::{self, NativeKey};
 use super::scope::requirement_arg;
 #[cfg(feature = "server")]
 use super::server::jwks::RemoteJwks;
@@ -183,7 +186,7 @@ struct AccessTokenConfig {
 }
 
 fn token_arg(token: &JsValue) -> Result<String, Error> {
-    token.as_string().ok_or_else(|| {
+    long_string(token).ok_or_else(|| {
         Error::MalformedToken(format!(
             "the token must be a string, found {}",
             type_name(token)
@@ -208,18 +211,62 @@ fn claims_json(token: &VerifiedToken) -> Result<String, Error> {
 #[cfg(feature = "server")]
 type Cached = Rc<(VerifiedToken, String)>;
 
-/// The `CryptoKey`s imported for one key set, by (position in the set, algorithm): WebCrypto binds a hash
-/// to an RSA key, so an RSA key without `alg` may have several.
-#[derive(Default)]
-struct CryptoKeys {
-    set_id: u64,
-    keys: HashMap<(usize, Algorithm), Option<JsValue>>,
+/// Keys imported into a runtime's crypto for one key set, by (position in the set, algorithm): `None` where
+/// the runtime refused the key (the Rust algorithms verify with it then). One set, and one backend, at a
+/// time: a new set (a remote JWKS rotated) or backend starts afresh.
+pub(crate) struct ImportedKeys<T> {
+    scope: (u64, u64),
+    keys: HashMap<(usize, Algorithm), Option<T>>,
+}
+
+impl<T> Default for ImportedKeys<T> {
+    fn default() -> Self {
+        ImportedKeys {
+            scope: (0, 0),
+            keys: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone> ImportedKeys<T> {
+    /// The key cached for `(position, alg)` of the set `scope.0` (with backend `scope.1`), if any.
+    pub(super) fn get(
+        &self,
+        scope: (u64, u64),
+        position: usize,
+        alg: Algorithm,
+    ) -> Option<Option<T>> {
+        if self.scope != scope {
+            return None;
+        }
+        self.keys.get(&(position, alg)).cloned()
+    }
+
+    /// Remembers `key` for `(position, alg)` of `scope`, forgetting the keys of any other scope.
+    pub(super) fn insert(
+        &mut self,
+        scope: (u64, u64),
+        position: usize,
+        alg: Algorithm,
+        key: Option<T>,
+    ) {
+        if self.scope != scope {
+            self.scope = scope;
+            self.keys.clear();
+        }
+        self.keys.insert((position, alg), key);
+    }
 }
 
 /// What a verifier shares with its asynchronous verifications.
 struct Shared {
     verifier: RefCell<TokenVerifier>,
-    crypto_keys: RefCell<CryptoKeys>,
+    /// The `CryptoKey`s imported for the current set (WebCrypto binds a hash to an RSA key, so an RSA key
+    /// without `alg` may have several).
+    crypto_keys: RefCell<ImportedKeys<JsValue>>,
+    /// The node:crypto keys of the current set, where the Node entry installed it.
+    #[cfg(feature = "server")]
+    native_keys: RefCell<ImportedKeys<NativeKey>>,
     /// [`webcrypto_params`], built once per algorithm.
     params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
     #[cfg(feature = "server")]
@@ -229,6 +276,22 @@ struct Shared {
 }
 
 impl Shared {
+    /// The synchronous signature check: node:crypto where the Node entry installed it, else the Rust algorithms.
+    fn check_signature(&self, pending: PendingSignature) -> Result<VerifiedToken, Error> {
+        #[cfg(feature = "server")]
+        return native::verify(&self.native_keys, pending);
+        #[cfg(not(feature = "server"))]
+        pending.verify_with_rust()
+    }
+
+    /// Whether node:crypto is installed (the Async methods then need no WebCrypto hop).
+    fn native_installed() -> bool {
+        #[cfg(feature = "server")]
+        return native::installed();
+        #[cfg(not(feature = "server"))]
+        false
+    }
+
     /// The cached verification of `token`, if any, with the policy applied for this call.
     #[cfg(feature = "server")]
     fn cached(&self, token: &str, policy: &Policy) -> Result<Option<String>, Error> {
@@ -316,25 +379,33 @@ impl TokenVerifierHandle {
         Ok(Step::Pending(token, policy, pending))
     }
 
-    /// The synchronous verification (cache, or the Rust algorithms): the claims as JSON text.
+    /// The synchronous verification (cache, or node:crypto where installed, else the Rust algorithms): the
+    /// claims as JSON text.
     pub(super) fn check_sync(&self, token: String, policy: Policy) -> Result<String, Error> {
         match self.start(token, policy)? {
             Step::Done(json) => Ok(json),
             Step::Pending(token, policy, pending) => {
-                let verified = pending.verify_with_rust()?;
+                let verified = self.shared.check_signature(pending)?;
                 self.shared.finish(&token, verified, &policy)
             }
         }
     }
 
     /// The asynchronous verification: every rule in the core, the signature through WebCrypto where the
-    /// algorithm and runtime allow it. Its synchronous part runs now, at the call.
+    /// algorithm and runtime allow it (in Node, node:crypto at once: no hop). Its synchronous part runs now.
     pub(super) fn check_async(
         &self,
         token: String,
         policy: Policy,
     ) -> impl Future<Output = Result<String, Error>> + 'static {
-        let step = self.start(token, policy);
+        let step = match self.start(token, policy) {
+            Ok(Step::Pending(token, policy, pending)) if Shared::native_installed() => self
+                .shared
+                .check_signature(pending)
+                .and_then(|verified| self.shared.finish(&token, verified, &policy))
+                .map(Step::Done),
+            other => other,
+        };
         let shared = self.shared.clone();
         async move {
             match step? {
@@ -442,14 +513,9 @@ async fn crypto_key(
     position: usize,
     import_alg: &JsValue,
 ) -> Option<JsValue> {
-    let (set_id, alg) = (pending.key_set().id(), pending.alg());
-    {
-        let keys = shared.crypto_keys.borrow();
-        if keys.set_id == set_id {
-            if let Some(slot) = keys.keys.get(&(position, alg)) {
-                return slot.clone();
-            }
-        }
+    let (scope, alg) = ((pending.key_set().id(), 0), pending.alg());
+    if let Some(slot) = shared.crypto_keys.borrow().get(scope, position, alg) {
+        return slot;
     }
     let jwk = pending.key_set().keys().get(position)?.public_jwk()?;
     let imported = async {
@@ -466,17 +532,12 @@ async fn crypto_key(
         call_subtle(subtle, "importKey", &args).await.ok()
     }
     .await;
-    let mut keys = shared.crypto_keys.borrow_mut();
     // A set other than the verifier's current one (it changed while this check was in flight) is not cached.
-    let current = shared.verifier.borrow().jwks().id();
-    if set_id == current {
-        if keys.set_id != current {
-            *keys = CryptoKeys {
-                set_id: current,
-                keys: HashMap::new(),
-            };
-        }
-        keys.keys.insert((position, alg), imported.clone());
+    if scope.0 == shared.verifier.borrow().jwks().id() {
+        shared
+            .crypto_keys
+            .borrow_mut()
+            .insert(scope, position, alg, imported.clone());
     }
     imported
 }
@@ -586,8 +647,11 @@ fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Polic
     let token = token_arg(token)?;
     let o: AccessTokenConfig = options("verifyAccessToken options", opts)?;
     let strict = access_token_strict_mode(o.typ.as_deref())?;
-    let required_scopes = Reflect::get(opts, &JsValue::from_str("requiredScopes"))
-        .ok()
+    // Not on a non-object: Reflect.get would throw, and a JS exception costs microseconds even when caught.
+    let required_scopes = opts
+        .is_object()
+        .then(|| Reflect::get(opts, &JsValue::from_str("requiredScopes")).ok())
+        .flatten()
         .filter(|v| !v.is_undefined() && !v.is_null())
         .map(|v| requirement_arg("requiredScopes", &v))
         .transpose()?;
@@ -654,7 +718,9 @@ impl TokenVerifierHandle {
             Ok(TokenVerifierHandle {
                 shared: Rc::new(Shared {
                     verifier: RefCell::new(verifier),
-                    crypto_keys: RefCell::new(CryptoKeys::default()),
+                    crypto_keys: RefCell::default(),
+                    #[cfg(feature = "server")]
+                    native_keys: RefCell::default(),
                     params: RefCell::new(HashMap::new()),
                     #[cfg(feature = "server")]
                     cache,
