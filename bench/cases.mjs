@@ -3,6 +3,8 @@
 // `jose`, so this one module runs unchanged everywhere.
 
 export const ALGS = ["HS256", "RS256", "PS256", "ES256", "ES384", "EdDSA"];
+/** Node's rows: every algorithm of ALGS, ES256K (no jose there), and ES256 with tokens of about 1 KB. */
+export const NODE_ROWS = [...ALGS, "ES256K", "ES256 1KB"];
 
 /** Columns of the per-algorithm table, in order; `async16` keeps 16 calls in flight. */
 export const MAIN_COLUMNS = [
@@ -55,39 +57,50 @@ export function withGlueFallback(entry, glue) {
 /**
  * Builds every case from the fixtures (made by fixtures.mjs in the host). Returns
  * `{ cases: Map<id, case>, missing: string[], cacheOption }`; a case is `{ id, table, alg, column, kind, fn }`
- * with kind "sync" | "async" | "async16". Cases the package cannot offer (exports not there yet) are left
- * out and listed in `missing`, so the tables print n/a for them.
+ * with kind "sync" | "async" | "async16", and optionally `check(result)` (a message when the result is wrong;
+ * default: the claims of a fixture token) and `runs` (calls of the correctness check; default: one per token).
+ * Cases the package cannot offer (exports not there yet) are left out and listed in `missing`, so the tables
+ * print n/a for them. `rows`: the fixture rows to measure (default ALGS; a row is `ALG` or `ALG 1KB`).
+ * `extend({ add, row, alg, f, next, verifier, vopts })`: a runtime's own cases for each row (Node: fast-jwt,
+ * node:crypto alone, another package), after the common ones; `extend.global(add, missing, oidc)` once, for
+ * cases of no row.
  */
-export async function buildCases({ oidc: entry, glue, jose, fixtures }) {
+export async function buildCases({ oidc: entry, glue, jose, fixtures, rows = ALGS, extend }) {
   const { issuer, audience } = fixtures;
   const cases = new Map();
   const { oidc, notes: missing } = withGlueFallback(entry, glue);
-  const add = (table, alg, column, kind, fn) => {
+  const add = (table, alg, column, kind, fn, extra = {}) => {
     const id = `${table}/${alg}/${column}`;
-    cases.set(id, { id, table, alg, column, kind, fn });
+    cases.set(id, { id, table, alg, column, kind, fn, ...extra });
   };
   const hasVerifier = typeof oidc.TokenVerifier === "function" && typeof oidc.JwkSet?.fromJson === "function";
   if (!hasVerifier) missing.push("oidc-edge exports no TokenVerifier/JwkSet: its columns are n/a");
   let cacheOption = fixtures.cacheOption ?? null;
 
-  for (const alg of ALGS) {
-    const f = fixtures.algs[alg];
+  for (const row of rows) {
+    const f = fixtures.algs[row];
+    const alg = f.alg ?? row;
     const tokens = f.tokens;
     let i = 0;
     const next = () => tokens[(i = (i + 1) % tokens.length)];
     const same = f.tokens[0];
 
-    const key = alg === "HS256" ? await hmacKey(jose, f.jwk) : await jose.importJWK(f.jwk, alg);
-    const jopts = { issuer, audience, algorithms: [alg] };
-    add("main", alg, "joseKey", "async", () => jose.jwtVerify(next(), key, jopts));
-    if (alg === "HS256") {
-      missing.push("jose's createLocalJWKSet rejects symmetric algorithms: jose LocalJWKSet HS256 is n/a");
+    if (alg === "ES256K") {
+      if (!missing.some((m) => m.startsWith("jose 6")))
+        missing.push("jose 6 has no secp256k1 (WebCrypto lacks the curve): its ES256K columns are n/a");
     } else {
-      const jwks = jose.createLocalJWKSet(f.jwks);
-      add("main", alg, "joseJwks", "async", () => jose.jwtVerify(next(), jwks, jopts));
+      const key = alg === "HS256" ? await hmacKey(jose, f.jwk) : await jose.importJWK(f.jwk, alg);
+      const jopts = { issuer, audience, algorithms: [alg] };
+      add("main", row, "joseKey", "async", () => jose.jwtVerify(next(), key, jopts));
+      if (alg === "HS256") {
+        missing.push("jose's createLocalJWKSet rejects symmetric algorithms: jose LocalJWKSet HS256 is n/a");
+      } else {
+        const jwks = jose.createLocalJWKSet(f.jwks);
+        add("main", row, "joseJwks", "async", () => jose.jwtVerify(next(), jwks, jopts));
+      }
+      add("main", row, "joseKey16", "async16", () => jose.jwtVerify(next(), key, jopts));
+      add("repeated", row, "joseKey", "async", () => jose.jwtVerify(same, key, jopts));
     }
-    add("main", alg, "joseKey16", "async16", () => jose.jwtVerify(next(), key, jopts));
-    add("repeated", alg, "joseKey", "async", () => jose.jwtVerify(same, key, jopts));
 
     if (!hasVerifier) continue;
     let vopts;
@@ -96,28 +109,30 @@ export async function buildCases({ oidc: entry, glue, jose, fixtures }) {
       vopts = { issuer, audience, jwks: oidc.JwkSet.fromJson(JSON.stringify(f.jwks)), algorithms: [alg] };
       verifier = new oidc.TokenVerifier(vopts);
     } catch (e) {
-      throw new Error(`${alg}: oidc-edge refused the bench's JWKS or verifier options: ${e?.code ?? ""} ${e?.message}`);
+      throw new Error(`${row}: oidc-edge refused the bench's JWKS or verifier options: ${e?.code ?? ""} ${e?.message}`);
     }
-    add("main", alg, "oidc", "sync", () => verifier.verify(next()));
+    add("main", row, "oidc", "sync", () => verifier.verify(next()));
     if (typeof verifier.verifyAsync === "function") {
-      add("main", alg, "oidcAsync", "async", () => verifier.verifyAsync(next()));
-    } else if (alg === ALGS[0]) {
+      add("main", row, "oidcAsync", "async", () => verifier.verifyAsync(next()));
+    } else if (row === rows[0]) {
       missing.push("TokenVerifier has no verifyAsync: its column is n/a");
     }
     const plain = new oidc.TokenVerifier(vopts);
-    add("repeated", alg, "oidc", "sync", () => plain.verify(same));
+    add("repeated", row, "oidc", "sync", () => plain.verify(same));
     if (cacheOption) {
       try {
         const cached = new oidc.TokenVerifier({ ...vopts, ...cacheOption });
-        add("repeated", alg, "oidcCached", "sync", () => cached.verify(same));
+        add("repeated", row, "oidcCached", "sync", () => cached.verify(same));
       } catch (e) {
         missing.push(`TokenVerifier rejected the cache option ${JSON.stringify(cacheOption)}: ${e.code ?? e.message}`);
         cacheOption = null;
       }
-    } else if (alg === ALGS[0]) {
+    } else if (row === rows[0]) {
       missing.push("TokenVerifier offers no verified-token cache option: the cached column is n/a");
     }
+    await extend?.({ add, row, alg, f, next, verifier, vopts, missing });
   }
+  await extend?.global?.(add, missing, oidc);
   return { cases, missing, cacheOption };
 }
 
@@ -127,14 +142,20 @@ export async function buildCases({ oidc: entry, glue, jose, fixtures }) {
  */
 export async function checkCases(cases, fixtures) {
   const failures = [];
+  const claimsCheck = (r) => {
+    const claims = r?.payload ?? r; // jose -> { payload, protectedHeader }; oidc-edge -> the claims
+    return claims?.iss !== fixtures.issuer || !String(claims?.sub).startsWith("user-") || claims?.scope !== fixtures.scope
+      ? `accepted, but returned unexpected claims ${JSON.stringify(claims)}`
+      : null;
+  };
   for (const c of cases.values()) {
     // As many calls as the case has tokens: consecutive calls cycle through all of them.
-    for (let k = 0; k < fixtures.algs[c.alg].tokens.length; k++) {
+    const runs = c.runs ?? fixtures.algs[c.alg].tokens.length;
+    for (let k = 0; k < runs; k++) {
       try {
-        const r = await c.fn();
-        const claims = r?.payload ?? r; // jose -> { payload, protectedHeader }; oidc-edge -> the claims
-        if (claims?.iss !== fixtures.issuer || !String(claims?.sub).startsWith("user-") || claims?.scope !== fixtures.scope) {
-          failures.push(`${c.id}: accepted, but returned unexpected claims ${JSON.stringify(claims)}`);
+        const wrong = (c.check ?? claimsCheck)(await c.fn());
+        if (wrong) {
+          failures.push(`${c.id}: ${wrong}`);
           break;
         }
       } catch (e) {
@@ -240,19 +261,20 @@ export async function warmUp(ids, timeOps, ms) {
 }
 
 /**
- * The whole in-process run (Node and Chromium): check, then time every case. `log` reports progress.
+ * The whole in-process run (Node and Chromium): check, then time every case (`rows`, `extend`: see
+ * buildCases) by `clock` (milliseconds; default performance.now()). `log` reports progress.
  * Resolves to `{ results: { [caseId]: measurement }, missing }`; throws on a failed check.
  */
-export async function runInProcess({ oidc, glue, jose, fixtures, quick, log = () => {} }) {
-  const { cases, missing, cacheOption } = await buildCases({ oidc, glue, jose, fixtures });
+export async function runInProcess({ oidc, glue, jose, fixtures, quick, rows, extend, clock = () => performance.now(), log = () => {} }) {
+  const { cases, missing, cacheOption } = await buildCases({ oidc, glue, jose, fixtures, rows, extend });
   const failures = await checkCases(cases, fixtures);
   if (failures.length) throw new Error(`correctness check failed:\n  ${failures.join("\n  ")}`);
   const opts = timingOptions(quick);
   const timeOps = async (id, n) => {
     const c = cases.get(id);
-    const t0 = performance.now();
+    const t0 = clock();
     await runOps(c, n);
-    return performance.now() - t0;
+    return clock() - t0;
   };
   await warmUp([...cases.keys()], timeOps, opts.warmupMs);
   const results = {};

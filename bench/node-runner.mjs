@@ -3,21 +3,141 @@
 //   node bench/node-runner.mjs bench   FIXTURES.json   -> { results, missing, cacheOption }
 //   node bench/node-runner.mjs startup FIXTURES.json ALG -> compile / instantiate / first verify times (ms)
 //   node bench/node-runner.mjs startup-spa FIXTURES.json ALG -> the same for the SPA entry (verifyAsync)
-import { readFileSync } from "node:fs";
+// In Node the bench also measures, in each row, fast-jwt (synchronous, node:crypto), the bare node:crypto
+// primitive on the same tokens (the floor every verifier pays), the other methods of TokenVerifier,
+// BENCH_BEFORE_PKG (another built package, e.g. main's, loaded in this same process: "before" columns), and
+// the wasm-side work of a verify alone: a second instance of the package (a copy in a temporary directory)
+// whose node:crypto backend answers `true` at once.
+import * as nodeCrypto from "node:crypto";
+import { constants, createHash, createHmac, createPublicKey, createSecretKey, randomBytes, timingSafeEqual, verify } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createVerifier } from "fast-jwt";
 import * as jose from "jose";
-import { runInProcess, withGlueFallback } from "./cases.mjs";
+import { NODE_ROWS, runInProcess, withGlueFallback } from "./cases.mjs";
 
 const pkg = resolve(process.env.OIDC_EDGE_PKG ?? join(import.meta.dirname, "../pkg"));
+const beforePkg = process.env.BENCH_BEFORE_PKG ? resolve(process.env.BENCH_BEFORE_PKG) : null;
 const [mode, fixturesFile, alg] = process.argv.slice(2);
 const fixtures = JSON.parse(readFileSync(fixturesFile, "utf8"));
-const load = (file) => import(pathToFileURL(join(pkg, file)).href);
+const loadFrom = (dir, file) => import(pathToFileURL(join(dir, file)).href);
+const load = (file) => loadFrom(pkg, file);
+
+/** `crypto.verify`'s arguments for a JWS `alg`: (digest, key options), per RFC 7518 §3.3–3.5 and RFC 8037. */
+function nodeVerifyArgs(alg, key) {
+  const digest = alg === "EdDSA" ? null : `sha${alg.slice(2, 5)}`;
+  if (alg.startsWith("PS")) return [digest, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(alg.slice(2, 5)) / 8 }];
+  if (alg.startsWith("ES")) return [digest, { key, dsaEncoding: "ieee-p1363" }];
+  return [digest, key];
+}
+
+/** The bare primitive on pre-split tokens: `() => boolean`, cycling through them. */
+function nodeCryptoCase(alg, jwk, tokens) {
+  const split = tokens.map((t) => {
+    const dot = t.lastIndexOf(".");
+    return [Buffer.from(t.slice(0, dot)), Buffer.from(t.slice(dot + 1), "base64url")];
+  });
+  let i = 0;
+  if (alg.startsWith("HS")) {
+    const key = createSecretKey(Buffer.from(jwk.k, "base64url"));
+    const digest = `sha${alg.slice(2)}`;
+    return () => {
+      const [input, sig] = split[(i = (i + 1) % split.length)];
+      return timingSafeEqual(createHmac(digest, key).update(input).digest(), sig);
+    };
+  }
+  const [digest, key] = nodeVerifyArgs(alg, createPublicKey({ key: jwk, format: "jwk" }));
+  return () => {
+    const [input, sig] = split[(i = (i + 1) % split.length)];
+    return verify(digest, input, key, sig);
+  };
+}
+
+/** fast-jwt's verifier for one row: its key as PEM (or the secret), the same issuer, audience and algorithm. */
+function fastJwtVerifier(alg, jwk) {
+  const key = alg.startsWith("HS")
+    ? Buffer.from(jwk.k, "base64url")
+    : createPublicKey({ key: jwk, format: "jwk" }).export({ type: "spki", format: "pem" });
+  return createVerifier({ key, algorithms: [alg], allowedIss: fixtures.issuer, allowedAud: fixtures.audience, cache: false });
+}
+
+/** Node's own cases (see the header), added to each row and to the `calls` table. */
+function nodeCases(before, sigless) {
+  const isTrue = (r) => (r === true ? null : `returned ${r}`);
+  const extend = async ({ add, row, alg, f, next, verifier, vopts, missing }) => {
+    add("main", row, "oidcIdToken", "sync", () => verifier.verifyIdToken(next()));
+    add("main", row, "oidcAccessToken", "sync", () => verifier.verifyAccessToken(next()));
+    if (alg === "ES256K") {
+      missing.push("fast-jwt implements no ES256K (it reads a secp256k1 key as ES256): its ES256K column is n/a");
+    } else {
+      const fast = fastJwtVerifier(alg, f.jwk);
+      add("main", row, "fastJwt", "sync", () => fast(next()));
+    }
+    add("main", row, "nodeCrypto", "sync", nodeCryptoCase(alg, f.jwk, f.tokens), { check: isTrue });
+    if (before) {
+      const v = new before.TokenVerifier({ ...vopts, jwks: before.JwkSet.fromJson(JSON.stringify(f.jwks)) });
+      add("main", row, "before", "sync", () => v.verify(next()));
+    }
+    if (sigless && NATIVE_ALGS.includes(alg)) {
+      const v = new sigless.TokenVerifier({ ...vopts, jwks: sigless.JwkSet.fromJson(JSON.stringify(f.jwks)) });
+      add("main", row, "wasmSide", "sync", () => v.verify(next()));
+    }
+  };
+  // The cheap calls, per call: 512 distinct inputs each, next to what plain Node does for the same result.
+  extend.global = async (add, missing, oidc) => {
+    const verifiers = Array.from({ length: 512 }, () => randomBytes(48).toString("base64url"));
+    const claims = Array.from({ length: 512 }, (_, k) => ({ iss: fixtures.issuer, sub: `user-${k}`, scope: fixtures.scope }));
+    let i = 0;
+    const at = (xs) => xs[(i = (i + 1) % xs.length)];
+    const isString = (r) => (typeof r === "string" && r.length >= 43 ? null : `returned ${r}`);
+    const isScopes = (r) => (Array.isArray(r) && r.length === 5 ? null : `returned ${JSON.stringify(r)}`);
+    const calls = [
+      ["pkceChallenge", isString, (o) => () => o.pkceChallenge(at(verifiers)), () => createHash("sha256").update(at(verifiers)).digest("base64url")],
+      ["randomToken", isString, (o) => () => o.randomToken(), () => randomBytes(32).toString("base64url")],
+      ["scopesOf", isScopes, (o) => () => o.scopesOf(at(claims)), () => at(claims).scope.split(" ").filter(Boolean)],
+    ];
+    for (const [name, check, of, plain] of calls) {
+      add("calls", name, "oidc", "sync", of(oidc), { check, runs: 512 });
+      add("calls", name, "node", "sync", plain, { check, runs: 512 });
+      if (before) add("calls", name, "before", "sync", of(before), { check, runs: 512 });
+    }
+    if (!before) missing.push("BENCH_BEFORE_PKG not set: the before columns are n/a");
+  };
+  return extend;
+}
+
+/**
+ * The package again, as a second wasm instance whose backend skips the signature (`verify` answers true),
+ * or null for a package without the node:crypto backend. Its temporary copy is removed at exit.
+ */
+async function siglessInstance() {
+  const glue = await load("oidc_edge.js");
+  if (typeof glue.__oidcEdgeNodeCrypto !== "function") return null;
+  const dir = mkdtempSync(join(tmpdir(), "oidc-edge-bench-sigless-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  cpSync(pkg, dir, { recursive: true });
+  const instance = await loadFrom(dir, "node.js");
+  (await loadFrom(dir, "oidc_edge.js")).__oidcEdgeNodeCrypto({ ...nodeCrypto, verify: () => true });
+  return instance;
+}
+
+/** The algorithms the wasm-side column is measured for: those the node:crypto backend checks. */
+const NATIVE_ALGS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
+
+/** BENCH_CLOCK=cpu: this process's CPU time (all its threads), steadier than wall time on shared cores. */
+const clock = process.env.BENCH_CLOCK === "cpu"
+  ? () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; }
+  : () => performance.now();
 
 if (mode === "bench") {
   const oidc = await load("node.js");
+  const before = beforePkg ? await loadFrom(beforePkg, "node.js") : null;
+  const extend = nodeCases(before, await siglessInstance());
   const out = await runInProcess({
-    oidc, glue: await load("oidc_edge.js"), jose, fixtures, quick: process.env.BENCH_QUICK === "1", log: (m) => process.stderr.write(`  node  ${m}\n`),
+    oidc, glue: await load("oidc_edge.js"), jose, fixtures, quick: process.env.BENCH_QUICK === "1", rows: NODE_ROWS, extend, clock,
+    log: (m) => process.stderr.write(`  node  ${m}\n`),
   });
   process.stdout.write(JSON.stringify(out));
 } else if (mode === "startup") {

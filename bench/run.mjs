@@ -2,7 +2,11 @@
 // plus package sizes and start-up times. Prints tables and writes bench/results.json.
 //   BENCH_QUICK=1          short batches (a smoke run; numbers indicative only)
 //   OIDC_EDGE_PKG=DIR      the package to measure (default: this repo's pkg/)
+//   BENCH_BEFORE_PKG=DIR   another built package measured next to it in Node, in the same process ("before"
+//                          columns; BENCH_BEFORE_LABEL names it in the report, e.g. "main @ 15d17f9")
 //   BENCH_RUNTIMES=a,b     a subset of node,chromium,workerd (default: all three)
+//   BENCH_CLOCK=cpu        Node times by its process's CPU time instead of wall time (steadier on busy cores;
+//                          the x16 column then counts the thread pool's CPU too, not throughput)
 //   BENCH_PART=sizes       only the sizes and start-up times (no runtime benches; bench/results.json untouched)
 // Everything it starts (a Node child, a static server, Chromium, workerd) it stops; loopback only.
 import { execFileSync, spawn } from "node:child_process";
@@ -14,11 +18,12 @@ import { gzipSync } from "node:zlib";
 import { launchChromium } from "../tests/js/support/browser.mjs";
 import { serveStatic } from "../tests/js/support/static-server.mjs";
 import { startWorker } from "../tests/js/support/workerd.mjs";
-import { ALGS, MAIN_COLUMNS, REPEATED_COLUMNS, groupsOf, measureGroup, timingOptions, warmUp } from "./cases.mjs";
+import { ALGS, MAIN_COLUMNS, NODE_ROWS, REPEATED_COLUMNS, groupsOf, measureGroup, timingOptions, warmUp } from "./cases.mjs";
 import { makeFixtures } from "./fixtures.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const pkg = resolve(process.env.OIDC_EDGE_PKG ?? join(root, "pkg"));
+const beforePkg = process.env.BENCH_BEFORE_PKG ? resolve(process.env.BENCH_BEFORE_PKG) : null;
 const quick = process.env.BENCH_QUICK === "1";
 const sizesOnly = process.env.BENCH_PART === "sizes";
 const runtimes = sizesOnly ? [] : (process.env.BENCH_RUNTIMES ?? "node,chromium,workerd").split(",").map((s) => s.trim());
@@ -51,7 +56,9 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 process.on("exit", () => { for (const close of running) close(); }); // their synchronous part: the kill
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {}); // e.g. `| head`
 
-if (!existsSync(join(pkg, "oidc_edge_bg.wasm"))) throw new Error(`no package at ${pkg} (run make pkg)`);
+for (const dir of [pkg, beforePkg].filter(Boolean)) {
+  if (!existsSync(join(dir, "oidc_edge_bg.wasm"))) throw new Error(`no package at ${dir} (run make pkg)`);
+}
 
 /** A package's type declarations as one text: `file` and the files it re-exports (`export * from`). */
 function declarations(file) {
@@ -72,9 +79,11 @@ function detectCacheOption() {
   return null;
 }
 
-function pkgInfo() {
+function pkgInfo(pkg, label) {
   const wasm = readFileSync(join(pkg, "oidc_edge_bg.wasm"));
   const info = { path: pkg, wasmSha256: createHash("sha256").update(wasm).digest("hex").slice(0, 16) };
+  // A copy kept outside its checkout says what it is through its label, not the git of wherever it sits.
+  if (label) return { ...info, label };
   try {
     const git = (...a) => execFileSync("git", ["-C", dirname(pkg), ...a], { encoding: "utf8" }).trim();
     info.commit = git("rev-parse", "HEAD");
@@ -270,17 +279,79 @@ function table(title, head, rows) {
 const ops = (m) => (m ? Math.round(m.opsPerSec).toLocaleString("en-US") : "n/a");
 const ratio = (a, b) => (a && b ? (a.opsPerSec / b.opsPerSec).toFixed(2) : "n/a");
 
+/** The rows a runtime measured, in NODE_ROWS' order (ALGS first). */
+const rowsOf = (r, tableName) => NODE_ROWS.filter((row) => Object.keys(r.results).some((id) => id.startsWith(`${tableName}/${row}/`)));
+
 function mainTable(name, r) {
   const get = (alg, col) => r.results[`main/${alg}/${col}`];
   return table(`${name}: ops/s, median of batches (higher is better); ratio = oidc-edge verify / jose CryptoKey`,
     ["alg", ...MAIN_COLUMNS.map((c) => c.label), "ratio"],
-    ALGS.map((alg) => [alg, ...MAIN_COLUMNS.map((c) => ops(get(alg, c.key))), ratio(get(alg, "oidc"), get(alg, "joseKey"))]));
+    rowsOf(r, "main").map((alg) => [alg, ...MAIN_COLUMNS.map((c) => ops(get(alg, c.key))), ratio(get(alg, "oidc"), get(alg, "joseKey"))]));
+}
+
+/** Microseconds per call of a measurement. */
+const usOf = (m) => (m ? 1e6 / m.opsPerSec : null);
+const us = (v) => (v == null ? "n/a" : v.toFixed(2));
+
+/**
+ * Node's synchronous comparison, from the main rows: oidc-edge's three sync methods against fast-jwt and the
+ * bare node:crypto primitive, and the package measured before. "beyond node:crypto" is the time of a verify
+ * minus that of the primitive alone on the same tokens: the wasm-side work (with the native backend) or the
+ * cost of checking the signature in wasm (without it).
+ */
+function nodeSyncSummary(r) {
+  const out = {};
+  for (const row of rowsOf(r, "main")) {
+    const get = (col) => r.results[`main/${row}/${col}`];
+    const rate = (col) => get(col)?.opsPerSec ?? null;
+    const x = (a, b) => (rate(a) && rate(b) ? rate(a) / rate(b) : null);
+    out[row] = {
+      verify: rate("oidc"), verifyIdToken: rate("oidcIdToken"), verifyAccessToken: rate("oidcAccessToken"),
+      fastJwt: rate("fastJwt"), nodeCrypto: rate("nodeCrypto"), before: rate("before"),
+      usWasmSide: usOf(get("wasmSide")),
+      verifyVsFastJwt: x("oidc", "fastJwt"), idTokenVsFastJwt: x("oidcIdToken", "fastJwt"),
+      accessTokenVsFastJwt: x("oidcAccessToken", "fastJwt"), verifyVsBefore: x("oidc", "before"),
+      usBeyondNodeCrypto: get("oidc") && get("nodeCrypto") ? usOf(get("oidc")) - usOf(get("nodeCrypto")) : null,
+      beforeUsBeyondNodeCrypto: get("before") && get("nodeCrypto") ? usOf(get("before")) - usOf(get("nodeCrypto")) : null,
+      fastJwtUsBeyondNodeCrypto: get("fastJwt") && get("nodeCrypto") ? usOf(get("fastJwt")) - usOf(get("nodeCrypto")) : null,
+    };
+  }
+  return out;
+}
+
+function nodeSyncTable(summary, fastJwtVersion) {
+  const o = (v) => (v == null ? "n/a" : Math.round(v).toLocaleString("en-US"));
+  const f = (v) => (v == null ? "n/a" : v.toFixed(2));
+  return table(`node sync: ops/s (higher is better) — oidc-edge against fast-jwt ${fastJwtVersion} (createVerifier, node:crypto) and ` +
+    "the bare node:crypto primitive on the same tokens;\n×fj = oidc-edge / fast-jwt (target ≥ 1.2); µs beyond = µs per verify minus µs of the primitive alone;" +
+    "\nwasm side = µs per verify of an instance whose backend answers true at once (target ≤ 2 µs for a 1 KB token)",
+  ["alg", "verify", "verifyIdToken", "verifyAccessToken", "before verify", "fast-jwt", "node:crypto alone",
+    "×fj verify", "×fj idToken", "×fj accessToken", "× before", "µs beyond: oidc", "before", "fast-jwt", "wasm side"],
+  Object.entries(summary).map(([row, s]) => [row, o(s.verify), o(s.verifyIdToken), o(s.verifyAccessToken), o(s.before), o(s.fastJwt),
+    o(s.nodeCrypto), f(s.verifyVsFastJwt), f(s.idTokenVsFastJwt), f(s.accessTokenVsFastJwt), f(s.verifyVsBefore),
+    us(s.usBeyondNodeCrypto), us(s.beforeUsBeyondNodeCrypto), us(s.fastJwtUsBeyondNodeCrypto), us(s.usWasmSide)]));
+}
+
+function callsSummary(r) {
+  const out = {};
+  for (const id of Object.keys(r.results).filter((k) => k.startsWith("calls/"))) {
+    const [, name, col] = id.split("/");
+    (out[name] ??= {})[col] = usOf(r.results[id]);
+  }
+  return out;
+}
+
+function callsTable(summary) {
+  return table("node: µs per call (lower is better; target ≤ 1 µs), 512 distinct inputs; plain Node = node:crypto / " +
+    "String.split doing the same",
+  ["call", "oidc-edge", "before", "plain Node"],
+  Object.entries(summary).map(([name, s]) => [name, us(s.oidc), us(s.before), us(s.node)]));
 }
 
 function repeatedTable(all) {
   const rows = [];
   for (const [name, r] of Object.entries(all)) {
-    for (const alg of ALGS) {
+    for (const alg of rowsOf(r, "repeated")) {
       const get = (col) => r.results[`repeated/${alg}/${col}`];
       const best = get("oidcCached") ?? get("oidc");
       rows.push([`${name} ${alg}`, ...REPEATED_COLUMNS.map((c) => ops(get(c.key))), ratio(best, get("joseKey"))]);
@@ -318,10 +389,13 @@ function sizeTable(s, st, spaSt) {
 // ---- main ------------------------------------------------------------------------------------------------
 
 const machine = machineInfo();
-const info = pkgInfo();
+const info = pkgInfo(pkg);
+const beforeInfo = beforePkg ? pkgInfo(beforePkg, process.env.BENCH_BEFORE_LABEL) : null;
+const fastJwtVersion = JSON.parse(readFileSync(join(root, "node_modules/fast-jwt/package.json"), "utf8")).version;
 const cacheOption = detectCacheOption();
-log(`oidc-edge bench${quick ? " (quick)" : ""}: package ${pkg}${info.commit ? ` @ ${info.commit.slice(0, 10)} (${info.branch})` : ""}`);
-const fixtures = await makeFixtures(ALGS, { cacheOption });
+log(`oidc-edge bench${quick ? " (quick)" : ""}: package ${pkg}${info.commit ? ` @ ${info.commit.slice(0, 10)} (${info.branch})` : ""}` +
+  `${beforeInfo ? `; before: ${beforePkg}${beforeInfo.label ? ` (${beforeInfo.label})` : ""}` : ""}`);
+const fixtures = await makeFixtures(NODE_ROWS, { cacheOption });
 const tmp = mkdtempSync(join(tmpdir(), "oidc-edge-bench-"));
 const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
 running.add(removeTmp);
@@ -349,8 +423,12 @@ let report = `oidc-edge vs jose ${JSON.parse(readFileSync(join(root, "node_modul
   ` — ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, Chromium ${machine.chromium ?? "n/a"}, workerd ${machine.workerd ?? "n/a"}` +
   `\npackage: ${pkg}${info.commit ? ` — ${info.branch} @ ${info.commit.slice(0, 10)} "${info.subject}"${info.dirtySources ? " (+ uncommitted source changes)" : ""}` : ""}` +
   `, wasm sha256 ${info.wasmSha256}` +
+  `${process.env.BENCH_CLOCK === "cpu" ? "\nNode timed by process CPU time (BENCH_CLOCK=cpu)" : ""}` +
   `\n1-min load average ${machine.loadavgAtStart.toFixed(2)} at start, ${machine.loadavgAtEnd.toFixed(2)} at end (anything above ~1 means other processes shared the cores)${quick ? "\nQUICK MODE: short batches, indicative numbers only" : ""}`;
+if (beforeInfo) report += `\nbefore (Node's "before" columns): ${beforePkg}${beforeInfo.label ? ` — ${beforeInfo.label}` : ""}, wasm sha256 ${beforeInfo.wasmSha256}`;
 for (const [name, r] of Object.entries(results)) report += `\n${mainTable(name, r)}`;
+const summary = results.node ? { nodeSync: nodeSyncSummary(results.node), calls: callsSummary(results.node) } : null;
+if (summary) report += `\n${nodeSyncTable(summary.nodeSync, fastJwtVersion)}\n${callsTable(summary.calls)}`;
 if (results.workerd) {
   report += `\n(workerd: timed from the host per request of N operations, minus the empty-request round trip ` +
     `measured before each row: median ${results.workerd.baselineMs.median.toFixed(3)} ms, ` +
@@ -370,8 +448,10 @@ console.log(report);
 // A partial run (BENCH_PART=sizes) leaves the last full results in bench/results.json.
 if (!sizesOnly) {
   const out = {
-    machine, package: info, jose: JSON.parse(readFileSync(join(root, "node_modules/jose/package.json"), "utf8")).version,
-    quick, method: { ...timingOptions(quick), statistic: "median ops/s over timed batches", startupRuns: STARTUP_RUNS },
+    machine, package: info, before: beforeInfo, jose: JSON.parse(readFileSync(join(root, "node_modules/jose/package.json"), "utf8")).version,
+    fastJwt: fastJwtVersion, summary,
+    quick, method: { ...timingOptions(quick), statistic: "median ops/s over timed batches", startupRuns: STARTUP_RUNS,
+      nodeClock: process.env.BENCH_CLOCK === "cpu" ? "process CPU time" : "wall time" },
     cacheOption, missing, runtimes: results, startup: startupResult, spaStartup: spaStartupResult, sizes: sizeResult,
   };
   writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(out, null, 2)}\n`);

@@ -13,6 +13,7 @@ use oidc_edge::client::{CallbackExpectation, parse_callback};
 use oidc_edge::client::{bearer_challenge_error, parse_userinfo_response};
 use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
 use oidc_edge::jose::base64url;
+use oidc_edge::options::{self, MAX_INTEGER};
 use oidc_edge::scope::expr::{MAX_EXPRESSION_LEN, ScopeRequirement};
 use oidc_edge::scope::{Requirement, scopes_of};
 use oidc_edge::server::RouteTable;
@@ -36,12 +37,32 @@ fn split(data: &[u8]) -> (String, String) {
     }
 }
 
+/// The longest message any error may have: messages quote at most an excerpt of the input (error::quote).
+const MAX_MESSAGE_LEN: usize = 600;
+
 fn assert_code(e: &Error, allowed: &[&str]) {
     assert!(
         allowed.contains(&e.code()),
         "unexpected error code {} ({e})",
         e.code()
     );
+    let len = e.message().len();
+    assert!(len <= MAX_MESSAGE_LEN, "a {len}-byte message: {}", e.code());
+}
+
+/// Whether `text` (JSON) is an options object the rules of `oidc_edge::options` accept: no `null` member,
+/// every number an integer in 0..=2^53 - 1. An oracle written apart from the reader it checks.
+fn follows_option_rules(text: &[u8]) -> bool {
+    fn ok(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Null => false,
+            serde_json::Value::Number(n) => n.as_u64().is_some_and(|u| u <= MAX_INTEGER),
+            serde_json::Value::Array(items) => items.iter().all(ok),
+            serde_json::Value::Object(members) => members.values().all(ok),
+            _ => true,
+        }
+    }
+    serde_json::from_slice::<serde_json::Value>(text).is_ok_and(|v| ok(&v))
 }
 
 /// `parseCallback`: first line the expected state, the rest the URL.
@@ -78,10 +99,16 @@ pub fn provider_metadata(data: &[u8]) {
     }
 }
 
-/// `buildAuthorizeUrl`: the input is the JSON options object.
+/// `buildAuthorizeUrl`: the input is the JSON options object, read as the binding reads it
+/// (`options::from_json`): what it accepts follows the option rules, what it refuses is `invalid_request`.
 pub fn authorize(data: &[u8]) {
-    let Ok(req) = serde_json::from_slice::<AuthorizeRequest>(data) else {
-        return;
+    let text = String::from_utf8_lossy(data);
+    let req = match options::from_json::<AuthorizeRequest>("buildAuthorizeUrl request", &text) {
+        Ok(req) => {
+            assert!(follows_option_rules(text.as_bytes()), "accepted {text:?}");
+            req
+        }
+        Err(e) => return assert_code(&e, &["invalid_request"]),
     };
     match req.build() {
         Ok(url) => assert!(
@@ -430,7 +457,10 @@ pub fn route(data: &[u8]) {
     let path = lines.next().unwrap_or_default();
     let json = lines.next().unwrap_or_default();
     let table = match RouteTable::from_json(json) {
-        Ok(table) => table,
+        Ok(table) => {
+            assert!(follows_option_rules(json.as_bytes()), "accepted {json:?}");
+            table
+        }
         Err(e) => {
             assert_code(&e, &["invalid_request", "invalid_scope_expression"]);
             fixed_routes()

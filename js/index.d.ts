@@ -6,6 +6,21 @@
  *
  * Every function is synchronous unless it returns a Promise, and every failure is thrown as an
  * {@link OidcEdgeError} with a stable `code`.
+ *
+ * Options, for every export (DESIGN.md "Options"):
+ * - every numeric option, and every numeric argument (`randomToken(bytes)`), is an integer in
+ *   0..2^53 − 1 (`Number.MAX_SAFE_INTEGER`), or a narrower range where its documentation gives one. `NaN`,
+ *   `±Infinity`, fractions, negative numbers and numeric strings are `invalid_request` naming the option —
+ *   never read as "absent" or "off" (`maxAge: NaN` does not turn the `max_age` check off);
+ * - `null` is not a value for any option, numeric or not (`nonce: null`, `issuer: null`, a route's
+ *   `scopes: null` are `invalid_request`, since reading them as "absent" would skip a check): leave the member
+ *   out, or set it to `undefined`, for the default. An options argument itself (`verify(token, null)`) may be
+ *   `null` or `undefined` for all the defaults;
+ * - unknown (misspelt) and mistyped members are `invalid_request` naming the member (`cache.maxEntries`,
+ *   `routes[0].scopes`).
+ *
+ * Messages quote at most 64 characters of any input value (a header, a claim, a parameter name, a URL),
+ * followed by `…` and its length (RFC 8725 §3: an attacker-sized `kid` gives a short message).
  * @packageDocumentation
  */
 

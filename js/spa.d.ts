@@ -21,7 +21,10 @@
  *
  * Everything it shares with `oidc-edge` behaves the same and throws the same {@link OidcEdgeError} codes: the
  * functions re-exported below are documented in `index.d.ts`. Every function is synchronous unless it
- * returns a Promise.
+ * returns a Promise. The option rules of `index.d.ts` hold here too: every numeric option (`maxAge`, `now`,
+ * `clockTolerance`, `maxTokenLength`, `verifierLength`, `randomToken`'s `bytes`…) is an integer in
+ * 0..2^53 − 1 (NaN, ±Infinity, fractions, negatives, strings are `invalid_request`, never "off"), and `null`
+ * is refused for every option (leave it out, or `undefined`, for the default).
  * @packageDocumentation
  */
 
@@ -181,8 +184,9 @@ export type AccessTokenCheck = Omit<MainAccessTokenCheck, "requiredScopes"> & {
 /**
  * Verifies JWTs of one issuer and audience against a {@link JwkSet}: the rules, options, claims and error
  * codes of `TokenVerifier` in `oidc-edge` (see `index.d.ts`: the header rules, the allowlist, key selection by
- * `kid`/`alg`, the ECDSA r/s range check of CVE-2022-21449, `iss`/`aud`/`exp`/`nbf`/`iat`, and the ID-token and
- * access-token rules), except where the signature is checked:
+ * `kid`/`alg`, the ECDSA r/s range check of CVE-2022-21449, `iss`/`aud`/`exp`/`nbf`/`iat`, the registered
+ * claims' types (`invalid_claim`), the ID-token `typ` allowlist (absent or `JWT`) and the access-token
+ * rules), except where the signature is checked:
  * - `verifyAsync`, `verifyIdTokenAsync`, `verifyAccessTokenAsync` (use these): RS*, PS*, ES256/384/512 and
  *   EdDSA through `crypto.subtle.verify`, HS* in WebAssembly. Where the runtime has no `crypto.subtle`
  *   (browsers expose it only in secure contexts: https or localhost) or its `importKey` refuses the key (e.g.

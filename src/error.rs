@@ -150,8 +150,12 @@ impl Error {
                 error_description,
                 ..
             } => match error_description {
-                Some(d) => format!("the authorization server answered {error}: {d}"),
-                None => format!("the authorization server answered {error}"),
+                Some(d) => format!(
+                    "the authorization server answered {}: {}",
+                    quote(error),
+                    quote(d)
+                ),
+                None => format!("the authorization server answered {}", quote(error)),
             },
         }
     }
@@ -168,9 +172,54 @@ impl std::error::Error for Error {}
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The most characters of an input value (a `kid`, an issuer, a parameter name…) a message quotes.
+pub const QUOTE_LIMIT: usize = 64;
+
+/// An input value as every message quotes it: escaped and in quotes (`{:?}`), at most [`QUOTE_LIMIT`]
+/// characters of it, followed by `…` and its length when it is longer (a 30 KB `kid` gives a short message).
+pub fn quote(value: &str) -> String {
+    match value.char_indices().nth(QUOTE_LIMIT) {
+        None => format!("{value:?}"),
+        Some((end, _)) => format!(
+            "{:?}… ({} characters)",
+            value.get(..end).unwrap_or_default(),
+            value.chars().count()
+        ),
+    }
+}
+
+/// The most characters of other text a message embeds: another library's message (which may quote the
+/// input itself), a member path.
+pub const EMBED_LIMIT: usize = 200;
+
+/// `text` cut after [`EMBED_LIMIT`] characters, with `…` when it was longer.
+pub fn cap(text: &str) -> String {
+    match text.char_indices().nth(EMBED_LIMIT) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or_default()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_input_is_capped() {
+        assert_eq!(quote("kid-1"), "\"kid-1\"");
+        assert_eq!(quote("a\"b\n"), "\"a\\\"b\\n\"");
+        let exact = "é".repeat(QUOTE_LIMIT);
+        assert_eq!(quote(&exact), format!("{exact:?}"));
+        let long = "é".repeat(30_000);
+        let q = quote(&long);
+        assert_eq!(
+            q,
+            format!("{:?}… (30000 characters)", "é".repeat(QUOTE_LIMIT))
+        );
+        let text = "x".repeat(EMBED_LIMIT);
+        assert_eq!(cap(&text), text);
+        assert_eq!(cap(&format!("{text}yz")), format!("{text}…"));
+    }
 
     #[test]
     fn display_is_code_then_message() {
@@ -184,7 +233,7 @@ mod tests {
         assert_eq!(e.code(), "authorization_error");
         assert_eq!(
             e.message(),
-            "the authorization server answered access_denied: user said no"
+            "the authorization server answered \"access_denied\": \"user said no\""
         );
     }
 

@@ -24,6 +24,7 @@
 pub mod client;
 pub mod error;
 pub mod jose;
+pub mod options;
 pub mod scope;
 #[cfg(feature = "server")]
 pub mod server;

@@ -3,7 +3,7 @@
 //! tokens (RFC 9068 §4). Time is an input: `now` in seconds.
 
 use crate::client::check_userinfo_subject;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::jose::Algorithm;
 use crate::jose::JwkSet;
 use crate::jose::base64url;
@@ -118,15 +118,31 @@ fn default_algorithms(jwks: &JwkSet) -> Vec<Algorithm> {
         .collect()
 }
 
-/// The `typ` rule a verification applies to the header.
+/// The `typ` rule a verification applies to the header: each one an allowlist.
 enum TypRule<'a> {
     Any,
     Exactly(&'a str),
-    /// RFC 8725 §3.11: an access token or a logout token must not pass as an ID token or a userinfo response.
-    NotAccessOrLogout,
+    /// Absent or `JWT` (RFC 7519 §5.1, RFC 8725 §3.11): no other kind of JWT of the issuer (an access token,
+    /// a logout token, a security event…) passes as an ID token or a userinfo response.
+    Jwt,
     AccessToken {
         strict: bool,
     },
+}
+
+/// RFC 9068 strict mode from `verifyAccessToken`'s `typ` option: `at+jwt` (compared as a media type)
+/// turns it on; absent leaves it off.
+///
+/// Errors: `invalid_request` for any other value.
+pub fn access_token_strict_mode(typ: Option<&str>) -> Result<bool> {
+    match typ {
+        None => Ok(false),
+        Some(t) if media_type(t) == "application/at+jwt" => Ok(true),
+        Some(other) => Err(Error::InvalidRequest(format!(
+            "verifyAccessToken typ must be \"at+jwt\" (RFC 9068 strict mode), found {}",
+            quote(other)
+        ))),
+    }
 }
 
 /// Verifies JWTs from one issuer for one audience against a key set.
@@ -219,14 +235,14 @@ impl TokenVerifier {
         self.jwks = jwks;
     }
 
-    /// Verifies signature, `typ` (when asked), `iss`, `aud`, `exp` (required), `nbf`, `iat` and the
-    /// required claims.
+    /// Verifies signature, `typ` (when asked), the types of the registered claims present (`invalid_claim`),
+    /// `iss`, `aud`, `exp` (required), `nbf`, `iat` and the required claims.
     pub fn verify(&self, token: &str, options: &VerifyOptions) -> Result<VerifiedToken> {
         self.verify_policy(token, &Policy::Jwt(options.clone()))
     }
 
-    /// Verifies an ID token (OIDC Core 3.1.3.7): everything [`Self::verify`] does, plus a `typ` that is not
-    /// `at+jwt` or `logout+jwt`, `sub` and `iat` required, `aud` containing the client, `azp` (required with several audiences, equal to the client),
+    /// Verifies an ID token (OIDC Core 3.1.3.7): everything [`Self::verify`] does, plus a `typ` that is
+    /// absent or `JWT`, `sub` and `iat` required, `aud` containing the client, `azp` (required with several audiences, equal to the client),
     /// `nonce`, `auth_time` against `max_age`, and `at_hash`/`c_hash` (OIDC Core 3.3.2.11) when asked.
     pub fn verify_id_token(&self, token: &str, options: &IdTokenOptions) -> Result<VerifiedToken> {
         self.verify_policy(token, &Policy::IdToken(options.clone()))
@@ -243,8 +259,8 @@ impl TokenVerifier {
         self.verify_policy(token, &Policy::AccessToken(options.clone()))
     }
 
-    /// Verifies a signed UserInfo response (OIDC Core §5.3.2): signature, a `typ` that is not `at+jwt` or
-    /// `logout+jwt`, `iss`, `aud` containing the client, `exp`/`nbf`/`iat` only when present (the response need
+    /// Verifies a signed UserInfo response (OIDC Core §5.3.2): signature, a `typ` that is absent or `JWT`,
+    /// `iss`, `aud` containing the client, `exp`/`nbf`/`iat` only when present (the response need
     /// not expire), `sub` required and equal to `expected_subject` when given (§5.3.4, `invalid_claim`).
     pub fn verify_userinfo(
         &self,
@@ -321,8 +337,7 @@ impl TokenVerifier {
             }
             Policy::Userinfo(options) => {
                 let client_id = self.client()?;
-                let rule = TypRule::NotAccessOrLogout;
-                self.check_common(verified, options.now, rule, &["sub"], Exp::Optional)?;
+                self.check_common(verified, options.now, TypRule::Jwt, &["sub"], Exp::Optional)?;
                 audiences_with_client(verified.claims(), client_id)?;
                 check_userinfo_subject(verified.claims(), options.expected_subject.as_deref())
             }
@@ -331,15 +346,21 @@ impl TokenVerifier {
 
     fn check_id_token(&self, verified: &VerifiedToken, options: &IdTokenOptions) -> Result<()> {
         let client_id = self.client()?;
-        let rule = TypRule::NotAccessOrLogout;
-        self.check_common(verified, options.now, rule, &["sub", "iat"], Exp::Required)?;
+        self.check_common(
+            verified,
+            options.now,
+            TypRule::Jwt,
+            &["sub", "iat"],
+            Exp::Required,
+        )?;
         let claims = verified.claims();
-        string_claim(claims, "sub")?;
         let audiences = audiences_with_client(claims, client_id)?;
         match string_claim(claims, "azp")? {
             Some(azp) if azp != client_id => {
                 return Err(Error::AzpMismatch(format!(
-                    "\"azp\" is {azp:?}, expected the client {client_id:?}"
+                    "\"azp\" is {}, expected the client {}",
+                    quote(azp),
+                    quote(client_id)
                 )));
             }
             None if audiences.len() > 1 => {
@@ -390,12 +411,14 @@ impl TokenVerifier {
     ) -> Result<()> {
         check_typ(verified.header(), typ)?;
         let claims = verified.claims();
+        check_claim_types(claims)?;
         match string_claim(claims, "iss")? {
             Some(iss) if iss == self.issuer => {}
             Some(iss) => {
                 return Err(Error::IssuerMismatch(format!(
-                    "\"iss\" is {iss:?}, expected {:?}",
-                    self.issuer
+                    "\"iss\" is {}, expected {}",
+                    quote(iss),
+                    quote(&self.issuer)
                 )));
             }
             None => return Err(Error::MissingClaim("\"iss\" is required".into())),
@@ -407,9 +430,10 @@ impl TokenVerifier {
             .iter()
             .any(|aud| self.audience.iter().any(|a| a == aud))
         {
+            let expected: Vec<String> = self.audience.iter().map(|a| quote(a)).collect();
             return Err(Error::AudienceMismatch(format!(
-                "\"aud\" contains none of {:?}",
-                self.audience
+                "\"aud\" contains none of [{}]",
+                expected.join(", ")
             )));
         }
         self.check_time(claims, now, exp)?;
@@ -417,7 +441,10 @@ impl TokenVerifier {
             .iter()
             .find(|name| claims.get(**name).is_none_or(Value::is_null))
         {
-            return Err(Error::MissingClaim(format!("{missing:?} is required")));
+            return Err(Error::MissingClaim(format!(
+                "{} is required",
+                quote(missing)
+            )));
         }
         Ok(())
     }
@@ -443,8 +470,34 @@ impl TokenVerifier {
                 )));
             }
         }
-        numeric_claim(claims, "iat")?;
         Ok(())
+    }
+}
+
+/// Registered claims of a string type (RFC 7519 §4.1, RFC 9068 §2.2, OIDC Core §2).
+const STRING_CLAIMS: [&str; 7] = ["iss", "sub", "jti", "client_id", "nonce", "azp", "acr"];
+/// Registered claims of the NumericDate type (RFC 7519 §2, OIDC Core §2).
+const NUMERIC_CLAIMS: [&str; 4] = ["exp", "nbf", "iat", "auth_time"];
+
+/// Every registered claim present has its registered type (DESIGN.md "Claims"), whether or not the
+/// verification requires it: a `sub` array must never reach a caller that reads it as a string.
+///
+/// Errors: `invalid_claim`.
+fn check_claim_types(claims: &Map<String, Value>) -> Result<()> {
+    for name in STRING_CLAIMS {
+        string_claim(claims, name)?;
+    }
+    for name in NUMERIC_CLAIMS {
+        numeric_claim(claims, name)?;
+    }
+    audiences(claims)?;
+    match claims.get("amr") {
+        None => Ok(()),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => Ok(()),
+        Some(other) => Err(Error::InvalidClaim(format!(
+            "\"amr\" must be an array of strings, found {}",
+            json::kind(other)
+        ))),
     }
 }
 
@@ -463,7 +516,8 @@ fn audiences_with_client<'a>(
     let audiences = audiences(claims)?;
     if !audiences.contains(&client_id) {
         return Err(Error::AudienceMismatch(format!(
-            "\"aud\" does not contain the client {client_id:?}"
+            "\"aud\" does not contain the client {}",
+            quote(client_id)
         )));
     }
     Ok(audiences)
@@ -484,10 +538,7 @@ fn check_typ(header: &Header, rule: TypRule<'_>) -> Result<()> {
     let ok = match rule {
         TypRule::Any => true,
         TypRule::Exactly(expected) => found.as_deref() == Some(media_type(expected).as_str()),
-        TypRule::NotAccessOrLogout => !matches!(
-            found.as_deref(),
-            Some("application/at+jwt" | "application/logout+jwt")
-        ),
+        TypRule::Jwt => matches!(found.as_deref(), None | Some("application/jwt")),
         TypRule::AccessToken { strict: true } => found.as_deref() == Some("application/at+jwt"),
         TypRule::AccessToken { strict: false } => {
             matches!(
@@ -500,14 +551,14 @@ fn check_typ(header: &Header, rule: TypRule<'_>) -> Result<()> {
         return Ok(());
     }
     let expected = match rule {
-        TypRule::Exactly(expected) => expected.to_owned(),
+        TypRule::Exactly(expected) => quote(expected),
         TypRule::AccessToken { strict: true } => "at+jwt".to_owned(),
-        TypRule::NotAccessOrLogout => "neither at+jwt nor logout+jwt".to_owned(),
+        TypRule::Jwt => "JWT or none".to_owned(),
         _ => "at+jwt, application/at+jwt, JWT or none".to_owned(),
     };
+    let found = header.typ().map_or_else(|| "absent".to_owned(), quote);
     Err(Error::TypMismatch(format!(
-        "\"typ\" is {:?}, expected {expected}",
-        header.typ().unwrap_or("absent")
+        "\"typ\" is {found}, expected {expected}"
     )))
 }
 
@@ -524,7 +575,7 @@ fn audiences(claims: &Map<String, Value>) -> Result<Vec<&str>> {
             })
             .collect(),
         Some(other) => Err(Error::InvalidClaim(format!(
-            "\"aud\" must be a string or an array, found {}",
+            "\"aud\" must be a string or an array of strings, found {}",
             json::kind(other)
         ))),
     }

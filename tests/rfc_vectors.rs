@@ -1,6 +1,6 @@
 //! Published JWS examples, verified through the public API: RFC 7515 Appendix A, RFC 7520 §4 and
 //! RFC 8037 Appendix A.4. The values are the RFCs' (display line breaks removed); a transcription error
-//! cannot pass, since each example must verify and its one-bit variant must not.
+//! cannot pass, since each example must verify and its one-bit variant must not, on every backend.
 // A test crate: its helpers fail the test by panicking, as the `#[test]` functions do.
 #![allow(
     clippy::unwrap_used,
@@ -13,6 +13,9 @@
 // ring's and RustCrypto's wasm32 code as the package ships it, where `cargo test` checks their native code.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
+
+#[path = "common/backends.rs"]
+mod backends;
 
 use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
 use oidc_edge::{Algorithm, JwkSet, UnverifiedJws, UnverifiedToken};
@@ -56,6 +59,25 @@ fn check(alg: &str, jwk: Value, header: &str, payload: &str, signature: &str) ->
         .verify(&set, &[alg])
         .unwrap_err();
     assert_eq!(err.code(), "invalid_signature", "{}", alg.name());
+
+    // The same example and its variant on every backend (`common/backends.rs`).
+    let input = format!("{header}.{}", token.split('.').nth(1).unwrap());
+    let good = oidc_edge::jose::base64url::decode(signature).unwrap();
+    for (name, check) in backends::all() {
+        let key = &set.keys()[0];
+        let (verifies, answered) = check(key, alg, input.as_bytes(), &good);
+        assert!(verifies, "{} on {name}", alg.name());
+        assert!(
+            answered || !backends::answers(name, alg),
+            "{} on {name}: no answer",
+            alg.name()
+        );
+        assert!(
+            !check(key, alg, input.as_bytes(), &sig).0,
+            "{} tampered on {name}",
+            alg.name()
+        );
+    }
     payload
 }
 

@@ -36,7 +36,8 @@ export function pkceChallenge(codeVerifier: string, method?: CodeChallengeMethod
 
 /**
  * `bytes` random bytes (16..512, default 32) as base64url: for `state` and `nonce`.
- * @throws OidcEdgeError `invalid_request` for a size outside 16..512 or not an integer.
+ * @throws OidcEdgeError `invalid_request` for a size outside 16..512 or not an integer (NaN, ±Infinity, a
+ *   fraction, a string or `null`; leave it out, or pass `undefined`, for 32).
  */
 export function randomToken(bytes?: number): string;
 
@@ -140,8 +141,9 @@ export interface AuthorizationResponse {
 }
 
 /**
- * Reads the authorization response from the redirect URL (`location.href`): from the query, or from the
- * fragment when the query holds neither `code` nor `error`. Checks `iss`, then `state`, then an error.
+ * Reads the authorization response from the redirect URL (`location.href`): from the query when it holds
+ * any of `code`, `error` or `state`, otherwise from the fragment (so `…/cb?state=s` is a response without a
+ * code: `invalid_request`, not `state_mismatch`). Checks `iss`, then `state`, then an error.
  * @throws OidcEdgeError `state_mismatch` when `state` is missing or not the one sent; `authorization_error`
  *   when the provider sent `error` (with `error`, `errorDescription`, `errorUri`); `issuer_mismatch` when
  *   `iss` differs from `expect.issuer` (or is missing with `requireIss`); `invalid_request` for a URL that is

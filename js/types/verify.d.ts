@@ -153,6 +153,15 @@ export interface UserinfoCheck {
  * algorithms in WebAssembly); `verifyAsync`, `verifyIdTokenAsync` and `verifyAccessTokenAsync` take the same
  * options, return the same claims and fail with the same codes, but hand the signature check to the runtime's
  * WebCrypto (`crypto.subtle.verify`), which is several times faster for RSA and ECDSA.
+ * In Node (the package's `node` entry), both the sync and the Async methods check RS*, PS*, ES256/384/512 and
+ * EdDSA signatures with node:crypto instead, synchronously (`crypto.verify`; one `KeyObject` per key and
+ * algorithm, made once; ECDSA as raw `r‖s`, `dsaEncoding: "ieee-p1363"`; RSA-PSS with the salt as long as the
+ * hash, RFC 7518 §3.5); HS* and ES256K stay in Rust there (measured faster). Every rule — parsing, header,
+ * allowlist, key selection by `kid` and `alg`, the key rules, the signature's form, the claims — runs in
+ * WebAssembly the same way on every backend; node:crypto only answers whether one signature verifies with one
+ * key the set selected. Trust boundary there: node:crypto, as for `fast-jwt`. Its `false` is
+ * `invalid_signature`; anything but a boolean (a throw, a refused key) leaves the decision to the Rust
+ * algorithms, so a failing native call can never make a token valid.
  * `now` defaults to the clock (`Date.now() / 1000`, whole seconds).
  *
  * Every method first checks, in this order, and throws an {@link OidcEdgeError} with:
@@ -173,8 +182,13 @@ export interface UserinfoCheck {
  * - `token_expired`: `exp <= now - clockTolerance`; `exp` is required (`missing_claim`), except by
  *   `verifyUserinfo` (OIDC Core §5.3.2 does not require it).
  * - `token_not_yet_valid`: `nbf > now + clockTolerance`.
- * - `invalid_claim`: `exp`, `nbf`, `iat` (or `auth_time`) not a number.
- * Bad options are `invalid_request` (e.g. a `now` that is negative, not a number, or beyond 2^53 − 1).
+ * - `invalid_claim`: a registered claim of the wrong type, present in the token whether or not the method
+ *   requires it (DESIGN.md "Claims"; RFC 7519 §4.1, RFC 9068 §2.2, OIDC Core §2): `iss`, `sub`, `jti`,
+ *   `client_id`, `nonce`, `azp`, `acr` not strings; `aud` not a string or an array of strings; `amr` not an
+ *   array of strings; `exp`, `nbf`, `iat`, `auth_time` not numbers. (`null` is the wrong type too.) A `sub`
+ *   array never reaches a caller that reads it as a string.
+ * Bad options are `invalid_request` (see "Options" at the top: e.g. a `now` or `maxAge` that is NaN,
+ * ±Infinity, negative, fractional, a string, `null` or beyond 2^53 − 1).
  */
 export class TokenVerifier {
   /** @throws OidcEdgeError `invalid_request` for a missing/empty `issuer` or `audience`, `jwks` that is not a
@@ -208,8 +222,10 @@ export class TokenVerifier {
   verify(token: string, opts?: JwtCheck): Claims;
 
   /**
-   * Verifies an ID token (OIDC Core 3.1.3.7), beyond {@link TokenVerifier.verify}: a `typ` of `at+jwt` or
-   * `logout+jwt` is `typ_mismatch` (RFC 8725 §3.11: other JWTs of the issuer must not pass as ID tokens);
+   * Verifies an ID token (OIDC Core 3.1.3.7), beyond {@link TokenVerifier.verify}: the `typ` header must be
+   * absent or `JWT` (any case, `application/` implied; RFC 7519 §5.1), else `typ_mismatch` — an allowlist
+   * (RFC 8725 §3.11), so no other JWT of the issuer passes as an ID token (`at+jwt`, `logout+jwt`,
+   * `secevent+jwt`, `at+jwt ` with a space);
    * `sub` (a string) and `iat` are required (`missing_claim`); `aud` must contain the client (`audience_mismatch`); with several
    * audiences `azp` is required (`missing_claim`), and `azp`, when present, must be the client
    * (`azp_mismatch`).
@@ -234,7 +250,10 @@ export class TokenVerifier {
    * `at+jwt`, `application/at+jwt`, `JWT` or absent (`typ_mismatch`).
    * @param opts.typ `"at+jwt"` turns on RFC 9068 strict mode: `typ` must be `at+jwt` (or
    *   `application/at+jwt`), and `sub`, `client_id`, `iat` and `jti` are required (`missing_claim`), as
-   *   RFC 9068 §2.2 requires. Any other value is `invalid_request`.
+   *   RFC 9068 §2.2 requires (and, as in every mode, of their registered types: `client_id: 7` is
+   *   `invalid_claim`). The option is compared as a media type (any case, `application/` implied); any other
+   *   value (`"JWT"`, `"at+jwt "`) is `invalid_request`. The header's `typ` is compared the same way, so
+   *   `at+jwt ` with a space is `typ_mismatch`.
    * @param opts.requiredScopes what the scopes of `scope` (space-delimited) or, without it, `scp` must
    *   satisfy: a space-separated string or an array (every scope), or a {@link ScopeRequirement} expression
    *   such as `auth.users.update or admin`. Unmet, it is `insufficient_scope`, whose
@@ -248,8 +267,8 @@ export class TokenVerifier {
 
   /**
    * Verifies a signed UserInfo response (OIDC Core §5.3.2) — usually through {@link userinfo}'s `verifier`
-   * option. Beyond the signature and the header rules: a `typ` of `at+jwt` or `logout+jwt` is `typ_mismatch`
-   * (RFC 8725 §3.11); `iss` must be `issuer`; `aud` must contain the client (`clientId`, or the only audience;
+   * option. Beyond the signature and the header rules: the `typ` header must be absent or `JWT`, as for ID
+   * tokens (`typ_mismatch`, RFC 8725 §3.11); `iss` must be `issuer`; `aud` must contain the client (`clientId`, or the only audience;
    * `audience_mismatch`); `exp` is not required, but `exp`, `nbf` and `iat` are checked when present; `sub` is
    * required (`missing_claim`), a string (`invalid_claim`) and equal to `expectedSubject` when given
    * (`invalid_claim`, OIDC Core §5.3.4).
@@ -260,7 +279,8 @@ export class TokenVerifier {
   verifyUserinfo(jwt: string, opts?: UserinfoCheck): Claims & { sub: string };
 
   /**
-   * {@link TokenVerifier.verify} with the signature checked by WebCrypto. Every rule (parsing, header,
+   * {@link TokenVerifier.verify} with the signature checked by WebCrypto (in Node: by node:crypto, with no
+   * asynchronous hop, as the sync methods; see {@link TokenVerifier}). Every rule (parsing, header,
    * allowlist, key selection, the ECDSA r/s range check of CVE-2022-21449, the claims policy) runs in
    * WebAssembly exactly as in the sync method; only the signature check of a chosen key goes to
    * `crypto.subtle.verify`: RS*, PS* (salt = hash length), ES256/384/512 (raw r‖s) and EdDSA (where the

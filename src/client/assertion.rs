@@ -3,7 +3,7 @@
 //! (a WebCrypto `CryptoKey` or a callback, in the JS binding), and [`finish`] appends it.
 
 use crate::client::pkce::random_token;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::jose::Algorithm::{self, *};
 use crate::jose::base64url;
 use crate::wire::check_vschar;
@@ -31,8 +31,9 @@ pub fn algorithm(name: &str) -> Result<Algorithm> {
 fn not_an_assertion_algorithm(name: &str) -> Error {
     let names: Vec<&str> = ALGORITHMS.iter().map(|alg| alg.name()).collect();
     Error::InvalidRequest(format!(
-        "client assertion algorithm {name:?} is not one of {}",
-        names.join(", ")
+        "client assertion algorithm {name} is not one of {}",
+        names.join(", "),
+        name = quote(name)
     ))
 }
 

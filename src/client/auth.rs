@@ -2,7 +2,7 @@
 //! RFC 6749 §2.1/§3.2.1), `client_secret_basic` (§2.3.1), `client_secret_post` (§2.3.1) and `private_key_jwt`
 //! (RFC 7523 §2.2, OIDC Core §9) with an assertion already signed (see [`crate::client::assertion`]).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::wire::check_vschar;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -178,12 +178,14 @@ impl ClientAuthOptions {
         let secret_method = matches!(method, "client_secret_basic" | "client_secret_post");
         if self.client_secret.is_some() && !secret_method {
             return Err(Error::InvalidRequest(format!(
-                "clientSecret does not go with client authentication {method:?}"
+                "clientSecret does not go with client authentication {method}",
+                method = quote(method)
             )));
         }
         if method != "private_key_jwt" && (self.client_assertion.is_some() || has_key) {
             return Err(Error::InvalidRequest(format!(
-                "clientAssertion and key do not go with client authentication {method:?}"
+                "clientAssertion and key do not go with client authentication {method}",
+                method = quote(method)
             )));
         }
         if signing_options && !has_key {
@@ -229,8 +231,9 @@ impl ClientAuthOptions {
             },
             other => {
                 return Err(Error::InvalidRequest(format!(
-                    "client authentication method {other:?} is not one of none, client_secret_basic, \
-                     client_secret_post, private_key_jwt"
+                    "client authentication method {other} is not one of none, client_secret_basic, \
+                     client_secret_post, private_key_jwt",
+                    other = quote(other)
                 )));
             }
         }))

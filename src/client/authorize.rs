@@ -2,7 +2,7 @@
 //! RP-initiated logout request (OpenID Connect RP-Initiated Logout 1.0 §2).
 
 use crate::client::pkce::{self, ChallengeMethod};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::wire::{OneOrMany, check_non_empty, check_scope_token, check_vschar};
 use crate::wire::{append_query, parse_absolute, parse_endpoint, query_names};
 use serde::Deserialize;
@@ -75,7 +75,8 @@ impl AuthorizeRequest {
         } else if response_type.split(' ').any(|t| t == "id_token") {
             // OIDC Core 3.2.2.1 / 3.3.2.11: nonce is REQUIRED whenever the ID token comes from the authorization endpoint.
             return Err(Error::InvalidRequest(format!(
-                "response_type \"{response_type}\" requires a nonce"
+                "response_type {response_type} requires a nonce",
+                response_type = quote(response_type)
             )));
         }
 
@@ -217,7 +218,8 @@ impl Params {
     fn add(&mut self, name: &str, value: &str) -> Result<()> {
         if !self.taken.insert(name.to_owned()) {
             return Err(Error::InvalidRequest(format!(
-                "parameter \"{name}\" would be sent twice"
+                "parameter {name} would be sent twice",
+                name = quote(name)
             )));
         }
         self.pairs.push((name.to_owned(), value.to_owned()));
@@ -254,7 +256,8 @@ fn check_response_type(value: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidRequest(format!(
-            "responseType {value:?} is not a list of response types"
+            "responseType {value} is not a list of response types",
+            value = quote(value)
         )))
     }
 }

@@ -1,7 +1,7 @@
 //! The authorization response at the redirect URI (RFC 6749 §4.1.2, OAuth 2.0 Multiple Response Type
 //! Encoding Practices §5 for the fragment, RFC 9207 for `iss`).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::wire::parse_uri;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -33,7 +33,8 @@ pub struct AuthorizationResponse {
 
 /// Parses and checks the URL the browser was redirected to.
 ///
-/// The parameters come from the query, or from the fragment when the query has neither `code` nor `error`.
+/// The parameters come from the query when it holds any of `code`, `error` or `state` (a response), else from
+/// the fragment (DESIGN.md "Callback").
 /// Checks, in order: `iss` (when expected), `state`, an OAuth error, then `code`.
 ///
 /// Errors: `invalid_request` (not an absolute URL, a repeated parameter, no `code`, an empty expected state),
@@ -47,7 +48,10 @@ pub fn parse_callback(url: &str, expect: &CallbackExpectation) -> Result<Authori
     }
     let parsed = parse_uri("callback URL", url)?;
     let query = response_params(parsed.query().map_or("", |q| q.as_str()))?;
-    let mut params = if query.contains_key("code") || query.contains_key("error") {
+    let mut params = if ["code", "error", "state"]
+        .iter()
+        .any(|name| query.contains_key(*name))
+    {
         query
     } else {
         response_params(parsed.fragment().map_or("", |f| f.as_str()))?
@@ -59,7 +63,9 @@ pub fn parse_callback(url: &str, expect: &CallbackExpectation) -> Result<Authori
             Some(found) if found == expected => {}
             Some(found) => {
                 return Err(Error::IssuerMismatch(format!(
-                    "authorization response iss {found:?} is not the expected issuer {expected:?}"
+                    "authorization response iss {found} is not the expected issuer {expected}",
+                    found = quote(found),
+                    expected = quote(expected)
                 )));
             }
             None if expect.require_iss => {
@@ -92,7 +98,9 @@ pub fn parse_callback(url: &str, expect: &CallbackExpectation) -> Result<Authori
         .remove("code")
         .filter(|c| !c.is_empty())
         .ok_or_else(|| {
-            Error::InvalidRequest("authorization response has neither code nor error".into())
+            Error::InvalidRequest(
+                "authorization response has no code (and no error): nothing to exchange".into(),
+            )
         })?;
     Ok(AuthorizationResponse { code, state, iss })
 }
@@ -106,7 +114,8 @@ fn response_params(encoded: &str) -> Result<BTreeMap<String, String>> {
             .is_some()
         {
             return Err(Error::InvalidRequest(format!(
-                "authorization response repeats the parameter {name:?}"
+                "authorization response repeats the parameter {name}",
+                name = quote(&name)
             )));
         }
     }
@@ -170,8 +179,31 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code(), "state_mismatch");
-        // a query with neither code nor error is not the response: the (empty) fragment is
-        let e = parse_callback("https://app.example.com/cb?state=s1", &expect("s1")).unwrap_err();
+    }
+
+    #[test]
+    fn a_query_with_only_state_is_the_response_and_lacks_code() {
+        // The query holds a response parameter (state): it is read, and what it lacks is the code, not the state.
+        for url in [
+            "https://app.example.com/cb?state=s1",
+            "https://app.example.com/cb?state=s1#code=f&state=s1",
+            "https://app.example.com/cb?state=s1&iss=x#code=f",
+        ] {
+            let e = parse_callback(url, &expect("s1")).unwrap_err();
+            assert_eq!(e.code(), "invalid_request", "{url}");
+            assert!(e.message().contains("no code"), "{url}: {e}");
+        }
+        // A query without code, error or state is not the response: the fragment is.
+        let r = parse_callback(
+            "https://app.example.com/cb?iss=x&utm=1#code=f&state=s1",
+            &expect("s1"),
+        )
+        .unwrap();
+        assert_eq!(r.code, "f");
+        let e =
+            parse_callback("https://app.example.com/cb?utm=1#state=s1", &expect("s1")).unwrap_err();
+        assert_eq!(e.code(), "invalid_request");
+        let e = parse_callback("https://app.example.com/cb?utm=1", &expect("s1")).unwrap_err();
         assert_eq!(e.code(), "state_mismatch");
     }
 

@@ -1,6 +1,6 @@
 //! Provider metadata (OpenID Connect Discovery 1.0 §3, RFC 8414 §2) and where to find it.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, cap, quote};
 use crate::jose::json;
 use crate::wire::parse_endpoint;
 use crate::wire::{HttpRequest, HttpResponse, status_error};
@@ -91,7 +91,9 @@ impl ProviderMetadata {
         };
         if issuer != expected_issuer {
             return Err(Error::IssuerMismatch(format!(
-                "provider metadata issuer {issuer:?} is not the expected issuer {expected_issuer:?}"
+                "provider metadata issuer {issuer} is not the expected issuer {expected_issuer}",
+                issuer = quote(&issuer),
+                expected_issuer = quote(expected_issuer)
             )));
         }
         for name in ENDPOINT_MEMBERS {
@@ -113,8 +115,9 @@ impl ProviderMetadata {
                 "provider metadata has no authorization_endpoint".into(),
             ));
         }
-        serde_json::from_value(Value::Object(map))
-            .map_err(|e| Error::InvalidMetadata(format!("provider metadata: {e}")))
+        serde_json::from_value(Value::Object(map)).map_err(|e| {
+            Error::InvalidMetadata(format!("provider metadata: {}", cap(&e.to_string())))
+        })
     }
 
     /// `token_endpoint`, for the calls that need it. Errors: `invalid_metadata` when absent.

@@ -1,6 +1,6 @@
 //! Proof Key for Code Exchange (RFC 7636): verifiers, challenges, and random tokens for `state` / `nonce`.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::jose::base64url;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -51,7 +51,8 @@ impl FromStr for ChallengeMethod {
             "S256" => Ok(ChallengeMethod::S256),
             "plain" => Ok(ChallengeMethod::Plain),
             other => Err(Error::InvalidRequest(format!(
-                "code challenge method must be \"S256\" or \"plain\", found {other:?}"
+                "code challenge method must be \"S256\" or \"plain\", found {other}",
+                other = quote(other)
             ))),
         }
     }

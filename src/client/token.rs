@@ -5,7 +5,7 @@
 use crate::client::auth::ClientAuth;
 use crate::client::authorize::scope_string;
 use crate::client::pkce;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::jose::json;
 use crate::wire::{Form, HttpRequest, HttpResponse, form_post, http_error, json_object};
 use crate::wire::{OneOrMany, check_non_empty};
@@ -94,8 +94,9 @@ pub fn token_type_uri(what: &str, value: &str) -> Result<String> {
             check_non_empty(what, value)?;
             parse_absolute(what, value).map_err(|_| {
                 Error::InvalidRequest(format!(
-                    "{what} {value:?} is not a token type URI (RFC 8693 §3) nor one of access_token, \
-                     refresh_token, id_token, jwt, saml1, saml2"
+                    "{what} {value} is not a token type URI (RFC 8693 §3) nor one of access_token, \
+                     refresh_token, id_token, jwt, saml1, saml2",
+                    value = quote(value)
                 ))
             })?;
             Ok(value.to_owned())
@@ -278,8 +279,9 @@ impl TokenRequestOptions {
             ],
             other => {
                 return Err(Error::InvalidRequest(format!(
-                    "grantType {other:?} is not one of authorization_code, refresh_token, \
-                     client_credentials, {TOKEN_EXCHANGE_GRANT}"
+                    "grantType {other} is not one of authorization_code, refresh_token, \
+                     client_credentials, {TOKEN_EXCHANGE_GRANT}",
+                    other = quote(other)
                 )));
             }
         };

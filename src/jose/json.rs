@@ -2,6 +2,7 @@
 //! RFC 7515 §4 "MUST reject or use last" — we reject), because two parsers that pick different duplicates
 //! disagree about what a token says.
 
+use crate::error::quote;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -93,7 +94,8 @@ impl<'de> Visitor<'de> for StrictVisitor {
             let Strict(value) = map.next_value()?;
             if members.contains_key(&name) {
                 return Err(de::Error::custom(format!(
-                    "duplicate member name \"{name}\""
+                    "duplicate member name {name}",
+                    name = quote(&name)
                 )));
             }
             members.insert(name, value);

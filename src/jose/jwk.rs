@@ -6,7 +6,7 @@
 //! the Ed25519 small-order points are checked, secp256k1 keys are skipped (WebCrypto lacks the curve), and
 //! WebCrypto's `importKey` checks the rest when a token is verified.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::jose::alg::{Algorithm, VerifyingKey};
 use crate::jose::base64url;
 use crate::jose::json::{self, parse_strict};
@@ -59,7 +59,8 @@ impl Jwk {
         if let Some(usage) = optional_str(obj, "use")? {
             if usage != "sig" {
                 return Err(invalid(format!(
-                    "\"use\": {usage:?} is not for signatures (RFC 7517 §4.2)"
+                    "\"use\": {usage} is not for signatures (RFC 7517 §4.2)",
+                    usage = quote(usage)
                 )));
             }
         }
@@ -77,7 +78,8 @@ impl Jwk {
             .map(|name| {
                 Algorithm::from_name(name).map_err(|_| {
                     invalid(format!(
-                        "\"alg\": {name:?} is not a JWS algorithm this library implements"
+                        "\"alg\": {name} is not a JWS algorithm this library implements",
+                        name = quote(name)
                     ))
                 })
             })
@@ -88,7 +90,12 @@ impl Jwk {
             "EC" => ec_key(obj)?,
             "OKP" => okp_key(obj)?,
             "oct" => VerifyingKey::Hmac(Zeroizing::new(member_bytes(obj, "k")?)),
-            other => return Err(invalid(format!("\"kty\": {other:?} is not supported"))),
+            other => {
+                return Err(invalid(format!(
+                    "\"kty\": {other} is not supported",
+                    other = quote(other)
+                )));
+            }
         };
         let family = key.family();
         // RFC 8725 §3.1: the key decides the algorithm. Its own `alg`, when present, is the only one it verifies.
@@ -266,7 +273,8 @@ impl JwkSet {
         };
         if let (Some(kid), true) = (kid, named.is_empty()) {
             return Err(Error::KeyNotFound(format!(
-                "no key in the JWKS has kid {kid:?}"
+                "no key in the JWKS has kid {kid}",
+                kid = quote(kid)
             )));
         }
         let fitting: Vec<&Jwk> = named
@@ -277,9 +285,10 @@ impl JwkSet {
         match (fitting.is_empty(), kid) {
             (false, _) => Ok(fitting),
             (true, Some(kid)) => Err(Error::AlgorithmNotAllowed(format!(
-                "the key {kid:?} verifies {}, not {}",
+                "the key {kid} verifies {}, not {}",
                 names(named.iter().flat_map(|k| k.algorithms.iter().copied())),
-                alg.name()
+                alg.name(),
+                kid = quote(kid)
             ))),
             (true, None) => Err(Error::KeyNotFound(format!(
                 "no key in the JWKS verifies {}",
@@ -308,19 +317,25 @@ fn optional_str<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<Option<&'
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(invalid(format!(
-            "\"{name}\" must be a string, found {}",
-            json::kind(other)
+            "{name} must be a string, found {}",
+            json::kind(other),
+            name = quote(name)
         ))),
     }
 }
 
 /// A required base64url member (canonical, unpadded: RFC 7518 §6).
 fn member_bytes(obj: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
-    let text = optional_str(obj, name)?.ok_or_else(|| invalid(format!("\"{name}\" is missing")))?;
-    let bytes = base64url::decode(text)
-        .ok_or_else(|| invalid(format!("\"{name}\" is not canonical unpadded base64url")))?;
+    let text = optional_str(obj, name)?
+        .ok_or_else(|| invalid(format!("{name} is missing", name = quote(name))))?;
+    let bytes = base64url::decode(text).ok_or_else(|| {
+        invalid(format!(
+            "{name} is not canonical unpadded base64url",
+            name = quote(name)
+        ))
+    })?;
     if bytes.is_empty() {
-        return Err(invalid(format!("\"{name}\" is empty")));
+        return Err(invalid(format!("{name} is empty", name = quote(name))));
     }
     Ok(bytes)
 }
@@ -369,7 +384,12 @@ fn ec_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
         "P-256" | "secp256k1" => 32,
         "P-384" => 48,
         "P-521" => 66,
-        other => return Err(invalid(format!("\"crv\": {other:?} is not supported"))),
+        other => {
+            return Err(invalid(format!(
+                "\"crv\": {other} is not supported",
+                other = quote(other)
+            )));
+        }
     };
     let (x, y) = (member_bytes(obj, "x")?, member_bytes(obj, "y")?);
     // RFC 7518 §6.2.1.2: coordinates are the full size of the field, leading zeros included.
@@ -386,7 +406,8 @@ fn okp_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
         Some("Ed25519") => {}
         Some(other) => {
             return Err(invalid(format!(
-                "\"crv\": {other:?} is not supported for signatures"
+                "\"crv\": {other} is not supported for signatures",
+                other = quote(other)
             )));
         }
         None => return Err(invalid("\"crv\" is missing".into())),

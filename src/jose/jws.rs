@@ -15,11 +15,11 @@
 //! therefore the runtime's WebCrypto implementation (`globalThis.crypto.subtle`, read when the wasm module
 //! calls it), exactly as for `jose`.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, cap, quote};
 use crate::jose::alg::Algorithm;
 use crate::jose::base64url;
 use crate::jose::json::{self, parse_strict_slice};
-use crate::jose::jwk::JwkSet;
+use crate::jose::jwk::{Jwk, JwkSet};
 use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -118,15 +118,21 @@ fn check_crit(crit: &Value, members: &Map<String, Value>) -> Result<()> {
         };
         if STANDARD_HEADERS.contains(&name) {
             return unsupported(format!(
-                "\"crit\" must not list the standard header {name:?}"
+                "\"crit\" must not list the standard header {name}",
+                name = quote(name)
             ));
         }
         if !members.contains_key(name) {
-            return unsupported(format!("\"crit\" lists {name:?}, which the header lacks"));
+            return unsupported(format!(
+                "\"crit\" lists {name}, which the header lacks",
+                name = quote(name)
+            ));
         }
     }
+    let listed: Vec<String> = names.iter().filter_map(Value::as_str).map(quote).collect();
     unsupported(format!(
-        "\"crit\" requires extensions this library does not process: {crit}"
+        "\"crit\" requires extensions this library does not process: {}",
+        cap(&listed.join(", "))
     ))
 }
 
@@ -135,8 +141,9 @@ fn header_string(members: &Map<String, Value>, name: &str) -> Result<Option<Stri
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(malformed(format!(
-            "\"{name}\" must be a string, found {}",
-            json::kind(other)
+            "{name} must be a string, found {}",
+            json::kind(other),
+            name = quote(name)
         ))),
     }
 }
@@ -367,6 +374,23 @@ impl SignatureProof {
     }
 }
 
+/// What [`PendingSignature::check_with`] hands a primitive: one candidate key and the check's own data.
+#[derive(Debug)]
+pub struct SignatureCheck<'a> {
+    /// [`JwkSet::id`] of the set the key is in: with `position`, what keys derived from it are cached by.
+    pub set_id: u64,
+    /// The key's position in that set.
+    pub position: usize,
+    /// The key, selected for `alg` by the core.
+    pub key: &'a Jwk,
+    /// The token's algorithm.
+    pub alg: Algorithm,
+    /// The JWS signing input (RFC 7515 §5.2).
+    pub signing_input: &'a [u8],
+    /// The decoded signature, of the form [`crate::jose::alg::check_signature_form`] accepts.
+    pub signature: &'a [u8],
+}
+
 impl PendingSignature {
     /// The token's algorithm (allowed, and verified by every candidate key).
     pub fn alg(&self) -> Algorithm {
@@ -407,13 +431,44 @@ impl PendingSignature {
 
     /// Checks the signature with candidate `candidate` through the Rust algorithms.
     pub fn check_with_rust(&self, candidate: usize) -> Result<SignatureProof> {
-        let jwk = self
+        self.check_with(candidate, |_| None)
+    }
+
+    /// Checks the signature with candidate `candidate` through `primitive`, another implementation of the
+    /// algorithm (the binding's node:crypto), which is handed this check's own key, algorithm, signing input
+    /// and signature and answers `Some(true)` (verifies), `Some(false)` (does not: `invalid_signature`) or
+    /// `None` (cannot tell: the Rust algorithms decide). Only `Some(true)` makes a proof, for this check and
+    /// this candidate.
+    pub fn check_with(
+        &self,
+        candidate: usize,
+        primitive: impl FnOnce(&SignatureCheck<'_>) -> Option<bool>,
+    ) -> Result<SignatureProof> {
+        let (position, key) = self
             .candidates
             .get(candidate)
-            .and_then(|i| self.keys.keys().get(*i))
+            .and_then(|i| Some((*i, self.keys.keys().get(*i)?)))
             .ok_or_else(|| Error::InvalidSignature("no such candidate key".into()))?;
-        jwk.key()
-            .verify(self.alg(), self.signing_input.as_bytes(), &self.signature)?;
+        let check = SignatureCheck {
+            set_id: self.keys.id(),
+            position,
+            key,
+            alg: self.alg(),
+            signing_input: self.signing_input.as_bytes(),
+            signature: &self.signature,
+        };
+        match primitive(&check) {
+            Some(true) => {}
+            Some(false) => {
+                return Err(Error::InvalidSignature(format!(
+                    "the {} signature does not verify",
+                    check.alg.name()
+                )));
+            }
+            None => key
+                .key()
+                .verify(check.alg, check.signing_input, check.signature)?,
+        }
         Ok(SignatureProof {
             pending: self.id,
             candidate,
@@ -422,9 +477,17 @@ impl PendingSignature {
 
     /// Tries every candidate with the Rust algorithms: the result of [`UnverifiedToken::verify`].
     pub fn verify_with_rust(self) -> Result<VerifiedToken> {
+        self.verify_with(|_| None)
+    }
+
+    /// Tries every candidate with [`Self::check_with`] and `primitive`, in order, until one verifies.
+    pub fn verify_with(
+        self,
+        mut primitive: impl FnMut(&SignatureCheck<'_>) -> Option<bool>,
+    ) -> Result<VerifiedToken> {
         let mut last = Error::InvalidSignature("the signature does not verify".into());
         for candidate in 0..self.candidates.len() {
-            match self.check_with_rust(candidate) {
+            match self.check_with(candidate, &mut primitive) {
                 Ok(proof) => return self.complete(proof),
                 Err(e) => last = e,
             }

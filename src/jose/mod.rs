@@ -11,9 +11,11 @@ mod jws;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-pub use alg::{Algorithm, AlgorithmInfo, KeyFamily, Sha, VerifyingKey, WebCrypto};
+pub use alg::{
+    Algorithm, AlgorithmInfo, KeyFamily, Sha, VerifyingKey, WebCrypto, check_signature_form,
+};
 pub use jwk::{Jwk, JwkSet, MAX_RSA_BITS, MIN_RSA_BITS};
 pub use jws::{
-    DEFAULT_MAX_TOKEN_LENGTH, Header, PendingSignature, SignatureProof, UnverifiedJws,
-    UnverifiedToken, VerifiedJws, VerifiedToken,
+    DEFAULT_MAX_TOKEN_LENGTH, Header, PendingSignature, SignatureCheck, SignatureProof,
+    UnverifiedJws, UnverifiedToken, VerifiedJws, VerifiedToken,
 };

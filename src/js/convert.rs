@@ -1,9 +1,11 @@
 //! JS value <-> Rust value conversions, and `Error` -> thrown `OidcEdgeError`.
 
-use crate::error::Error;
+use crate::error::{Error, cap};
+use crate::options;
 use js_sys::Reflect;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// What every exported function returns: its value, or an `OidcEdgeError` to throw.
@@ -65,7 +67,6 @@ pub const SHARE_METHOD: &str = "__oidcEdgeShare";
 /// A copy of the wasm-bindgen object `value` (of class `T`), through its [`SHARE_METHOD`]; `None` when `value`
 /// is not such an object (another class, a plain object that borrowed the method, a primitive).
 pub fn shared_handle<T: wasm_bindgen::convert::TryFromJsValue>(value: &JsValue) -> Option<T> {
-    use wasm_bindgen::JsCast;
     if !value.is_object() {
         return None;
     }
@@ -78,6 +79,46 @@ pub fn shared_handle<T: wasm_bindgen::convert::TryFromJsValue>(value: &JsValue) 
     T::try_from_js_value(copy).ok()
 }
 
+#[wasm_bindgen]
+extern "C" {
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, text: &JsValue, into: &js_sys::Uint8Array) -> EncodeResult;
+    type EncodeResult;
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeResult) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeResult) -> u32;
+}
+
+/// The longest string [`long_string`] encodes through its buffer (the default `maxTokenLength`).
+const ENCODE_BUFFER: u32 = 64 * 1024;
+
+thread_local! {
+    static ENCODER: (TextEncoder, js_sys::Uint8Array) =
+        (TextEncoder::new(), js_sys::Uint8Array::new_with_length(ENCODE_BUFFER));
+}
+
+/// A JS string as UTF-8 (`None` for another type), as `JsValue::as_string` gives it (lone surrogates become
+/// U+FFFD), but encoded natively by `TextEncoder.encodeInto` into one reused buffer: the glue's `as_string`
+/// copies an ASCII string one character at a time in JS, about 2 µs for a 1 KB token.
+pub fn long_string(value: &JsValue) -> Option<String> {
+    let length = value.dyn_ref::<js_sys::JsString>()?.length() as usize;
+    ENCODER
+        .with(|(encoder, buffer)| {
+            // At most 3 bytes per UTF-16 unit: a string that may not fit takes the glue's way.
+            if length.saturating_mul(3) > ENCODE_BUFFER as usize {
+                return None;
+            }
+            let done = encoder.encode_into(value, buffer);
+            let bytes = buffer.subarray(0, done.written()).to_vec();
+            (done.read() as usize == length).then(|| String::from_utf8(bytes).ok())?
+        })
+        .or_else(|| value.as_string())
+}
+
 /// A required string argument; anything else is `invalid_request` (never a `TypeError`).
 pub fn string_arg(what: &str, value: &JsValue) -> Result<String, Error> {
     value.as_string().ok_or_else(|| {
@@ -88,22 +129,31 @@ pub fn string_arg(what: &str, value: &JsValue) -> Result<String, Error> {
     })
 }
 
-/// An optional non-negative integer argument (`undefined`/`null` -> `None`).
-pub fn optional_usize(what: &str, value: &JsValue) -> Result<Option<usize>, Error> {
-    if value.is_undefined() || value.is_null() {
+/// An optional positional number (`randomToken(bytes)`): `undefined` -> `None`; otherwise the rule of
+/// every numeric option ([`crate::options::integer`]), so `null`, NaN, ±Infinity, fractions, negatives and
+/// non-numbers are `invalid_request`.
+pub fn optional_integer(what: &str, value: &JsValue) -> Result<Option<u64>, Error> {
+    if value.is_undefined() {
         return Ok(None);
     }
     match value.as_f64() {
-        Some(n) if n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&n) => Ok(Some(n as usize)),
-        _ => Err(Error::InvalidRequest(format!(
-            "{what} must be a non-negative integer, found {}",
-            describe(value)
+        Some(n) => options::integer(what, n).map(Some),
+        None => Err(Error::InvalidRequest(format!(
+            "{what} must be an integer in 0..=2^53 - 1, found {}",
+            type_name(value)
         ))),
     }
 }
 
-/// An options object (or `undefined`/`null` for the defaults) deserialized strictly: unknown or mistyped
-/// members are `invalid_request` naming the member.
+/// The options of the calls that take only `{ now? }`: seconds since the epoch, default the clock.
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NowOnly {
+    /// `now`.
+    pub now: Option<u64>,
+}
+
+/// An options object (or `undefined`/`null` for the defaults) read by [`required_options`].
 pub fn options<T: DeserializeOwned + Default>(what: &str, value: &JsValue) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
@@ -111,9 +161,10 @@ pub fn options<T: DeserializeOwned + Default>(what: &str, value: &JsValue) -> Re
     required_options(what, value)
 }
 
-/// Like [`options`], but the object must be there. The object goes through `JSON.stringify` and serde_json,
-/// so that `deny_unknown_fields` holds (serde-wasm-bindgen reads only the fields it knows, silently
-/// ignoring a misspelt option).
+/// An options object, which must be there, read into `T` by the core's [`crate::options::from_json`]
+/// (unknown, mistyped or `null` members, numbers that are not integers in 0..=2^53 − 1: `invalid_request`
+/// naming the member). The object goes through `JSON.stringify` so that `deny_unknown_fields` holds
+/// (serde-wasm-bindgen reads only the fields it knows, silently ignoring a misspelt option).
 pub fn required_options<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, Error> {
     if !value.is_object() || js_sys::Array::is_array(value) {
         return Err(Error::InvalidRequest(format!(
@@ -123,8 +174,60 @@ pub fn required_options<T: DeserializeOwned>(what: &str, value: &JsValue) -> Res
     }
     let text = stringify(value)
         .ok_or_else(|| Error::InvalidRequest(format!("{what} cannot be read as JSON")))?;
-    serde_json::from_str(&text)
-        .map_err(|e| Error::InvalidRequest(format!("{what}: {}", strip_position(&e))))
+    // JSON.stringify writes NaN and ±Infinity as null: name them as what they were (only a text holding
+    // `null` can hide one).
+    if text.contains("null") {
+        if let Some((path, n)) = non_finite(value, &mut String::new(), MAX_DEPTH) {
+            options::integer(&format!("{what}: {}", cap(&path)), n)?;
+        }
+    }
+    options::from_json(what, &text)
+}
+
+/// How deep [`non_finite`] looks (the core refuses the `null` of anything deeper, just less precisely).
+const MAX_DEPTH: usize = 32;
+
+/// The path and value of the first NaN or ±Infinity among `value`'s own enumerable members (those
+/// JSON.stringify writes), at most `depth` levels down.
+fn non_finite(value: &JsValue, path: &mut String, depth: usize) -> Option<(String, f64)> {
+    if let Some(n) = value.as_f64() {
+        return (!n.is_finite()).then(|| (path.clone(), n));
+    }
+    if depth == 0 || !value.is_object() {
+        return None;
+    }
+    let members: Vec<(String, JsValue)> = if js_sys::Array::is_array(value) {
+        let array: &js_sys::Array = value.unchecked_ref();
+        array
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (format!("[{i}]"), item))
+            .collect()
+    } else {
+        let object: &js_sys::Object = value.unchecked_ref();
+        js_sys::Object::keys(object)
+            .iter()
+            .filter_map(|key| {
+                let item = Reflect::get(value, &key).ok()?;
+                let name = key.as_string()?;
+                Some((
+                    if path.is_empty() {
+                        name
+                    } else {
+                        format!(".{name}")
+                    },
+                    item,
+                ))
+            })
+            .collect()
+    };
+    members.into_iter().find_map(|(step, item)| {
+        let len = path.len();
+        path.push_str(&step);
+        let found = non_finite(&item, path, depth - 1);
+        path.truncate(len);
+        found
+    })
 }
 
 /// `JSON.stringify(value)`, `None` where it throws (cycles, BigInt) or gives `undefined`.
@@ -132,15 +235,6 @@ pub fn stringify(value: &JsValue) -> Option<String> {
     js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-}
-
-/// serde_json's message without " at line 1 column N", which means nothing to a JS caller.
-fn strip_position(e: &serde_json::Error) -> String {
-    let msg = e.to_string();
-    match msg.rfind(" at line ") {
-        Some(i) => msg.get(..i).unwrap_or(&msg).to_owned(),
-        None => msg,
-    }
 }
 
 /// A Rust value as a plain JS value: objects, not `Map`s.
@@ -165,12 +259,5 @@ pub fn type_name(value: &JsValue) -> String {
             .js_typeof()
             .as_string()
             .unwrap_or_else(|| "unknown".into())
-    }
-}
-
-fn describe(value: &JsValue) -> String {
-    match value.as_f64() {
-        Some(n) => n.to_string(),
-        None => type_name(value),
     }
 }

@@ -1,9 +1,9 @@
 //! Sending the core's [`HttpRequest`]s with `fetch`, and converting requests and responses between JS and
 //! Rust. I/O only: every decision about a response is the core's.
 
-use super::convert::{optional_usize, string_arg, type_name};
-use crate::error::Error;
-use crate::wire::{HttpRequest, HttpResponse, MAX_TIMEOUT, fetch_timeout};
+use super::convert::{optional_integer, string_arg, type_name};
+use crate::error::{Error, cap, quote};
+use crate::wire::{HttpRequest, HttpResponse, fetch_timeout};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -90,7 +90,7 @@ pub fn response_from_js(value: &JsValue) -> Result<HttpResponse, Error> {
                 &Reflect::get_u32(&entry, 0).unwrap_or_default(),
             )?;
             let value = Reflect::get_u32(&entry, 1).unwrap_or_default();
-            let value = string_arg(&format!("header {name}"), &value)?;
+            let value = string_arg(&format!("header {}", quote(&name)), &value)?;
             out.headers.push((name, value));
         }
     }
@@ -125,17 +125,10 @@ fn fetch_fn(custom: &JsValue) -> Result<Function, Error> {
         .map_err(|_| Error::InvalidRequest("no global fetch: pass the fetch option".into()))
 }
 
-/// The `timeout` option (seconds, see [`fetch_timeout`]); `undefined` is the default, `null` is refused.
+/// The `timeout` option (seconds, see [`fetch_timeout`]): the rule of every number (`null` refused too), then
+/// its range; `undefined` is the default.
 fn timeout_option(value: &JsValue) -> Result<u64, Error> {
-    if value.is_undefined() {
-        return fetch_timeout(None);
-    }
-    let seconds = optional_usize("timeout", value)?.ok_or_else(|| {
-        Error::InvalidRequest(format!(
-            "timeout must be an integer number of seconds in 1..={MAX_TIMEOUT}, found null"
-        ))
-    })?;
-    fetch_timeout(Some(seconds as u64))
+    fetch_timeout(optional_integer("timeout", value)?)
 }
 
 fn fetch_error(what: &str, e: &JsValue) -> Error {
@@ -144,7 +137,7 @@ fn fetch_error(what: &str, e: &JsValue) -> Error {
         .or_else(|| e.as_string())
         .unwrap_or_else(|| type_name(e));
     Error::HttpError {
-        message: format!("{what}: {detail}"),
+        message: format!("{what}: {}", cap(&detail)),
         status: None,
     }
 }

@@ -6,6 +6,8 @@ pub mod client;
 pub mod convert;
 pub mod http;
 pub mod jose;
+#[cfg(feature = "server")]
+pub mod native;
 pub mod scope;
 #[cfg(feature = "server")]
 pub mod server;

@@ -1,6 +1,9 @@
 //! The `TokenVerifier` export. Conversions only; every rule lives in `crate::jose` and `crate::verify`.
 
-use super::convert::{JsResult, options, required_options, shared_handle, to_js_error, type_name};
+use super::convert::{
+    JsResult, long_string, options, required_options, shared_handle, to_js_error, type_name,
+};
+use super::http::now_or;
 use super::jose::JwkSetHandle;
 use super::jose::webcrypto::{import_params, operation_params};
 use super::scope::requirement_arg;
@@ -10,6 +13,7 @@ use crate::jose::JwkSet;
 use crate::jose::{PendingSignature, SignatureProof, VerifiedToken};
 use crate::verify::{
     AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, VerifierOptions, VerifyOptions,
+    access_token_strict_mode,
 };
 use crate::wire::OneOrMany;
 use js_sys::{Promise, Reflect, Uint8Array};
@@ -59,9 +63,7 @@ struct VerifierConfig {
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct VerifyConfig {
-    // Read separately (JSON turns NaN into null): see `now_seconds`.
-    #[allow(dead_code)]
-    now: Option<IgnoredAny>,
+    now: Option<u64>,
     typ: Option<String>,
     #[serde(default)]
     required_claims: Vec<String>,
@@ -70,9 +72,7 @@ struct VerifyConfig {
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct IdTokenConfig {
-    // Read separately (JSON turns NaN into null): see `now_seconds`.
-    #[allow(dead_code)]
-    now: Option<IgnoredAny>,
+    now: Option<u64>,
     nonce: Option<String>,
     max_age: Option<u64>,
     access_token: Option<String>,
@@ -82,47 +82,15 @@ struct IdTokenConfig {
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AccessTokenConfig {
-    // Read separately (JSON turns NaN into null): see `now_seconds`.
-    #[allow(dead_code)]
-    now: Option<IgnoredAny>,
+    now: Option<u64>,
     // Read separately: it may be a ScopeRequirement, which JSON cannot carry.
     #[allow(dead_code)]
     required_scopes: Option<IgnoredAny>,
     typ: Option<String>,
 }
 
-/// `Number.MAX_SAFE_INTEGER`.
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-
-/// `opts.now` in whole seconds when given (a finite, non-negative number), else the clock's.
-fn now_seconds(opts: &JsValue) -> Result<u64, Error> {
-    let raw = if opts.is_object() {
-        Reflect::get(opts, &JsValue::from_str("now")).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    };
-    let now = if raw.is_undefined() {
-        Some(js_sys::Date::now() / 1000.0)
-    } else {
-        raw.as_f64()
-    };
-    match now {
-        // Beyond 2^53 − 1 a JS number no longer counts whole seconds: refused rather than saturated.
-        Some(now) if (0.0..=MAX_SAFE_INTEGER).contains(&now) => Ok(now.floor() as u64),
-        _ => Err(Error::InvalidRequest(format!(
-            "now must be a non-negative number of seconds up to 2^53 - 1, found {}",
-            match raw.as_f64() {
-                None => type_name(&raw),
-                Some(n) if n.is_nan() || n.abs() <= MAX_SAFE_INTEGER => n.to_string(),
-                // Not its 300 digits: the message says what was wrong.
-                Some(_) => "a larger number".into(),
-            }
-        ))),
-    }
-}
-
 fn token_arg(token: &JsValue) -> Result<String, Error> {
-    token.as_string().ok_or_else(|| {
+    long_string(token).ok_or_else(|| {
         Error::MalformedToken(format!(
             "the token must be a string, found {}",
             type_name(token)
@@ -142,21 +110,62 @@ fn claims_json(token: &VerifiedToken) -> Result<String, Error> {
         .map_err(|e| Error::MalformedToken(format!("claims could not be converted: {e}")))
 }
 
-/// The `CryptoKey`s imported for one key set, by (position in the set, algorithm): WebCrypto binds a hash
-/// to an RSA key, so an RSA key without `alg` may have several.
-#[derive(Default)]
-struct CryptoKeys {
-    set_id: u64,
-    keys: HashMap<(usize, Algorithm), Option<JsValue>>,
+/// Keys imported into a runtime's crypto for one key set, by (position in the set, algorithm): `None` where
+/// the runtime refused the key (the Rust algorithms verify with it then). One set, and one backend, at a
+/// time: a new set (a remote JWKS rotated) or backend starts afresh.
+pub(crate) struct ImportedKeys<T> {
+    scope: (u64, u64),
+    keys: HashMap<(usize, Algorithm), Option<T>>,
+}
+
+impl<T> Default for ImportedKeys<T> {
+    fn default() -> Self {
+        ImportedKeys {
+            scope: (0, 0),
+            keys: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone> ImportedKeys<T> {
+    /// The key cached for `(position, alg)` of the set `scope.0` (with backend `scope.1`), if any.
+    pub(super) fn get(
+        &self,
+        scope: (u64, u64),
+        position: usize,
+        alg: Algorithm,
+    ) -> Option<Option<T>> {
+        if self.scope != scope {
+            return None;
+        }
+        self.keys.get(&(position, alg)).cloned()
+    }
+
+    /// Remembers `key` for `(position, alg)` of `scope`, forgetting the keys of any other scope.
+    pub(super) fn insert(
+        &mut self,
+        scope: (u64, u64),
+        position: usize,
+        alg: Algorithm,
+        key: Option<T>,
+    ) {
+        if self.scope != scope {
+            self.scope = scope;
+            self.keys.clear();
+        }
+        self.keys.insert((position, alg), key);
+    }
 }
 
 /// What a verifier shares with its asynchronous verifications.
 struct Shared {
     verifier: RefCell<TokenVerifier>,
-    crypto_keys: RefCell<CryptoKeys>,
+    /// The `CryptoKey`s imported for the current set (WebCrypto binds a hash to an RSA key, so an RSA key
+    /// without `alg` may have several).
+    crypto_keys: RefCell<ImportedKeys<JsValue>>,
     /// [`webcrypto_params`], built once per algorithm.
     params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
-    /// The `server` feature's key source and verified-token cache.
+    /// The `server` feature's key source, verified-token cache and node:crypto keys.
     extras: Extras,
 }
 
@@ -202,25 +211,34 @@ impl TokenVerifierHandle {
         Ok(Step::Pending(token, policy, pending))
     }
 
-    /// The synchronous verification (cache, or the Rust algorithms): the claims as JSON text.
+    /// The synchronous verification (cache, or node:crypto where installed, else the Rust algorithms): the
+    /// claims as JSON text.
     pub(super) fn check_sync(&self, token: String, policy: Policy) -> Result<String, Error> {
         match self.start(token, policy)? {
             Step::Done(json) => Ok(json),
             Step::Pending(token, policy, pending) => {
-                let verified = pending.verify_with_rust()?;
+                let verified = self.shared.extras.check_signature(pending)?;
                 self.shared.finish(&token, verified, &policy)
             }
         }
     }
 
     /// The asynchronous verification: every rule in the core, the signature through WebCrypto where the
-    /// algorithm and runtime allow it. Its synchronous part runs now, at the call.
+    /// algorithm and runtime allow it (in Node, node:crypto at once: no hop). Its synchronous part runs now.
     pub(super) fn check_async(
         &self,
         token: String,
         policy: Policy,
     ) -> impl Future<Output = Result<String, Error>> + 'static {
-        let step = self.start(token, policy);
+        let step = match self.start(token, policy) {
+            Ok(Step::Pending(token, policy, pending)) if extras::native_installed() => self
+                .shared
+                .extras
+                .check_signature(pending)
+                .and_then(|verified| self.shared.finish(&token, verified, &policy))
+                .map(Step::Done),
+            other => other,
+        };
         let shared = self.shared.clone();
         async move {
             match step? {
@@ -289,14 +307,9 @@ async fn crypto_key(
     position: usize,
     import_alg: &JsValue,
 ) -> Option<JsValue> {
-    let (set_id, alg) = (pending.key_set().id(), pending.alg());
-    {
-        let keys = shared.crypto_keys.borrow();
-        if keys.set_id == set_id {
-            if let Some(slot) = keys.keys.get(&(position, alg)) {
-                return slot.clone();
-            }
-        }
+    let (scope, alg) = ((pending.key_set().id(), 0), pending.alg());
+    if let Some(slot) = shared.crypto_keys.borrow().get(scope, position, alg) {
+        return slot;
     }
     let jwk = pending.key_set().keys().get(position)?.public_jwk()?;
     let imported = async {
@@ -313,17 +326,12 @@ async fn crypto_key(
         call_subtle(subtle, "importKey", &args).await.ok()
     }
     .await;
-    let mut keys = shared.crypto_keys.borrow_mut();
     // A set other than the verifier's current one (it changed while this check was in flight) is not cached.
-    let current = shared.verifier.borrow().jwks().id();
-    if set_id == current {
-        if keys.set_id != current {
-            *keys = CryptoKeys {
-                set_id: current,
-                keys: HashMap::new(),
-            };
-        }
-        keys.keys.insert((position, alg), imported.clone());
+    if scope.0 == shared.verifier.borrow().jwks().id() {
+        shared
+            .crypto_keys
+            .borrow_mut()
+            .insert(scope, position, alg, imported.clone());
     }
     imported
 }
@@ -385,7 +393,7 @@ fn verify_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Er
     Ok((
         token,
         Policy::Jwt(VerifyOptions {
-            now: now_seconds(opts)?,
+            now: now_or(o.now),
             typ: o.typ,
             required_claims: o.required_claims,
         }),
@@ -398,7 +406,7 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
     Ok((
         token,
         Policy::IdToken(IdTokenOptions {
-            now: now_seconds(opts)?,
+            now: now_or(o.now),
             nonce: o.nonce,
             max_age: o.max_age,
             access_token: o.access_token,
@@ -410,24 +418,19 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
 fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
     let token = token_arg(token)?;
     let o: AccessTokenConfig = options("verifyAccessToken options", opts)?;
-    let strict = match o.typ.as_deref() {
-        None => false,
-        Some("at+jwt" | "application/at+jwt") => true,
-        Some(other) => {
-            return Err(Error::InvalidRequest(format!(
-                "verifyAccessToken typ must be \"at+jwt\" (RFC 9068 strict mode), found {other:?}"
-            )));
-        }
-    };
-    let required_scopes = Reflect::get(opts, &JsValue::from_str("requiredScopes"))
-        .ok()
+    let strict = access_token_strict_mode(o.typ.as_deref())?;
+    // Not on a non-object: Reflect.get would throw, and a JS exception costs microseconds even when caught.
+    let required_scopes = opts
+        .is_object()
+        .then(|| Reflect::get(opts, &JsValue::from_str("requiredScopes")).ok())
+        .flatten()
         .filter(|v| !v.is_undefined() && !v.is_null())
         .map(|v| requirement_arg("requiredScopes", &v))
         .transpose()?;
     Ok((
         token,
         Policy::AccessToken(AccessTokenOptions {
-            now: now_seconds(opts)?,
+            now: now_or(o.now),
             required_scopes,
             strict,
         }),
@@ -474,7 +477,7 @@ impl TokenVerifierHandle {
             Ok(TokenVerifierHandle {
                 shared: Rc::new(Shared {
                     verifier: RefCell::new(verifier),
-                    crypto_keys: RefCell::new(CryptoKeys::default()),
+                    crypto_keys: RefCell::default(),
                     params: RefCell::new(HashMap::new()),
                     extras,
                 }),

@@ -31,7 +31,7 @@
 //! [`MAX_EXPRESSION_LEN`] characters and [`MAX_DEPTH`] levels of nesting (parentheses and `not`), so no input
 //! can exhaust the stack; nothing here panics.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, cap, quote};
 use std::collections::HashSet;
 use std::fmt;
 
@@ -148,14 +148,15 @@ impl ScopeRequirement {
             .filter(|s| !granted.contains(*s))
             .map(String::as_str)
             .collect();
+        let expression = cap(&self.to_string());
         let message = if missing.is_empty() {
             format!(
-                "the token's scopes do not satisfy `{self}`: it holds a scope the requirement excludes"
+                "the token's scopes do not satisfy `{expression}`: it holds a scope the requirement excludes"
             )
         } else {
             format!(
-                "the token's scopes do not satisfy `{self}`: it lacks {}",
-                missing.join(" ")
+                "the token's scopes do not satisfy `{expression}`: it lacks {}",
+                cap(&missing.join(" "))
             )
         };
         Err(Error::InsufficientScope { message, required })
@@ -318,7 +319,7 @@ impl fmt::Display for Kind {
             Kind::And => f.write_str("the operator `and`"),
             Kind::Or => f.write_str("the operator `or`"),
             Kind::Not => f.write_str("the operator `not`"),
-            Kind::Scope(s) => write!(f, "the scope `{s}`"),
+            Kind::Scope(s) => write!(f, "the scope {}", quote(s)),
             Kind::End => f.write_str("the end of the expression"),
         }
     }
@@ -639,7 +640,7 @@ mod tests {
             (
                 "a b",
                 3,
-                "expected `and`, `or` or the end of the expression, found the scope `b`",
+                "expected `and`, `or` or the end of the expression, found the scope \"b\"",
             ),
             ("(a and b", 1, "never closed"),
             ("a and (b or (c)", 7, "never closed"),

@@ -13,7 +13,7 @@ pub mod expr;
 
 pub use expr::ScopeRequirement;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, cap, quote};
 use crate::wire::{OneOrMany, check_scope_token};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -38,7 +38,8 @@ impl FromStr for Mode {
             "all" => Ok(Mode::All),
             "any" => Ok(Mode::Any),
             other => Err(Error::InvalidRequest(format!(
-                "scope mode must be \"all\" or \"any\", found {other:?}"
+                "scope mode must be \"all\" or \"any\", found {other}",
+                other = quote(other)
             ))),
         }
     }
@@ -180,8 +181,8 @@ pub fn require(claims: &Map<String, Value>, requirement: &Requirement) -> Result
                 Err(Error::InsufficientScope {
                     message: format!(
                         "the token lacks the scope(s) {}; required: {}",
-                        missing.join(" "),
-                        list.join(" ")
+                        cap(&missing.join(" ")),
+                        cap(&list.join(" "))
                     ),
                     required: list.clone(),
                 })

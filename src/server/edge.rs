@@ -20,7 +20,7 @@
 //! request let through may carry to the origin is the [`ForwardPolicy`]'s: [`EdgeGuard::strips_header`] names
 //! the incoming headers to remove, [`Allowed::identity`] the headers to set.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::jose::Algorithm;
 use crate::jose::JwkSet;
 use crate::jose::{DEFAULT_MAX_TOKEN_LENGTH, UnverifiedJws};
@@ -259,7 +259,8 @@ impl Cors {
                 && o.bytes().all(|b| b.is_ascii_graphic());
             if !ok {
                 return Err(Error::InvalidRequest(format!(
-                    "cors.allowedOrigins: {o:?} is not an origin (scheme://host[:port], no path)"
+                    "cors.allowedOrigins: {o} is not an origin (scheme://host[:port], no path)",
+                    o = quote(o)
                 )));
             }
         }
@@ -281,7 +282,8 @@ impl Cors {
         for v in methods.iter().chain(&headers).chain(&exposed) {
             if v.is_empty() || !v.bytes().all(is_tchar) {
                 return Err(Error::InvalidRequest(format!(
-                    "cors: {v:?} is not a method or header name"
+                    "cors: {v} is not a method or header name",
+                    v = quote(v)
                 )));
             }
         }
@@ -825,7 +827,7 @@ mod tests {
             Decision::Allow(_)
         ));
         for i in 0..5 {
-            let t = format!("Bearer {}", token("k1", json!({"jti": i})));
+            let t = format!("Bearer {}", token("k1", json!({"jti": format!("j{i}")})));
             g.decide(&req("GET", "/api/x", Some(&t)), |_| false);
         }
         assert_eq!(g.cached_tokens(), 2, "bounded");

@@ -11,7 +11,7 @@
 //!   `X-Method-Override`) than the one the route table checked, unless named in `keepHeaders`;
 //! - named in `stripHeaders`.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::wire::is_tchar;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
@@ -78,14 +78,16 @@ impl ForwardPolicy {
         for name in strip_headers.iter().chain(keep_headers) {
             if name.is_empty() || !name.bytes().all(is_tchar) {
                 return Err(Error::InvalidRequest(format!(
-                    "stripHeaders / keepHeaders: {name:?} is not a header name"
+                    "stripHeaders / keepHeaders: {} is not a header name",
+                    quote(name)
                 )));
             }
         }
         let keep: Vec<String> = keep_headers.iter().map(|n| fold_header_name(n)).collect();
         if let Some(bad) = keep.iter().find(|k| !REWRITE_HEADERS.contains(&k.as_str())) {
             return Err(Error::InvalidRequest(format!(
-                "keepHeaders: {bad:?} is not one of {}",
+                "keepHeaders: {} is not one of {}",
+                quote(bad),
                 REWRITE_HEADERS.join(", ")
             )));
         }

@@ -24,7 +24,7 @@
 //! - Hex digits are read in either case (RFC 3986 §2.1); the remaining encodings (`%20`, `%40`, `%2B`,
 //!   UTF-8) are data, matched by `:name` and `*`.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::scope::Requirement;
 use crate::wire::is_tchar;
 use serde::Deserialize;
@@ -125,8 +125,7 @@ impl RouteTable {
     /// or with `%`, `;`, `:`, `*`, a literal ending with `.`), an unknown method spelling, a route both
     /// `public` and with `scopes`; `invalid_scope_expression` for a bad expression.
     pub fn from_json(text: &str) -> Result<Self> {
-        let specs: Vec<RouteSpec> = serde_json::from_str(text)
-            .map_err(|e| Error::InvalidRequest(format!("route table: {e}")))?;
+        let specs: Vec<RouteSpec> = crate::options::from_json("route table", text)?;
         let routes = specs
             .into_iter()
             .enumerate()
@@ -159,8 +158,9 @@ impl RouteTable {
         let earlier = self.routes.get(..index).unwrap_or_default();
         if let Some(other) = earlier.iter().find(|r| matching(r, Reading::Origin)) {
             return Err(Error::InvalidRequest(format!(
-                "request path {path:?} could be read by the origin as a path of route {:?}",
-                other.pattern
+                "request path {} could be read by the origin as a path of route {}",
+                quote(path),
+                quote(&other.pattern)
             )));
         }
         Ok(self.routes.get(index))
@@ -266,7 +266,8 @@ fn compile_methods(spec: &MethodSpec) -> Result<Option<Vec<String>>> {
         // Methods are case-sensitive tokens (RFC 9110 §9.1); upper case is what every client sends.
         if m.is_empty() || !m.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(Error::InvalidRequest(format!(
-                "method {m:?} is not an upper-case method name or \"*\""
+                "method {m} is not an upper-case method name or \"*\"",
+                m = quote(m)
             )));
         }
     }
@@ -285,7 +286,10 @@ fn fold(decoded: &str) -> String {
 
 fn compile_pattern(pattern: &str) -> Result<Vec<Segment>> {
     let body = pattern.strip_prefix('/').ok_or_else(|| {
-        Error::InvalidRequest(format!("path pattern {pattern:?} must start with /"))
+        Error::InvalidRequest(format!(
+            "path pattern {pattern} must start with /",
+            pattern = quote(pattern)
+        ))
     })?;
     if body.is_empty() {
         return Ok(Vec::new());
@@ -303,7 +307,9 @@ fn compile_pattern(pattern: &str) -> Result<Vec<Segment>> {
                 || !p.bytes().all(|b| is_path_char(b) && !b"*:".contains(&b)) =>
             {
                 Err(Error::InvalidRequest(format!(
-                    "path pattern {pattern:?} has an invalid segment {p:?}"
+                    "path pattern {pattern} has an invalid segment {p}",
+                    pattern = quote(pattern),
+                    p = quote(p)
                 )))
             }
             p => Ok(Segment::Literal {
@@ -332,7 +338,8 @@ fn refused_escape(byte: u8) -> Option<&'static str> {
 /// The segments of a request path, refusing the spellings no table can match safely; one trailing slash
 /// is ignored.
 fn request_segments(path: &str) -> Result<Vec<RequestSegment<'_>>> {
-    let refuse = |why: &str| Error::InvalidRequest(format!("request path {path:?} {why}"));
+    let refuse =
+        |why: &str| Error::InvalidRequest(format!("request path {path} {why}", path = quote(path)));
     let body = path
         .strip_prefix('/')
         .ok_or_else(|| refuse("is not absolute"))?;

@@ -746,3 +746,330 @@ fn userinfo_responses_need_iss_aud_sub_but_not_exp() {
     assert_eq!(e.code(), "malformed_token");
     assert!(e.to_string().contains("JWE"), "{e}");
 }
+
+/// Every verification mode of `case` on a token with `header` and the claims `extra` (with explicit `null`s
+/// kept), each with what a valid token needs: strict access tokens get `client_id` and `jti` unless `extra`
+/// sets them.
+fn every_mode(
+    case: &Case,
+    header: Value,
+    extra: Value,
+) -> Vec<(&'static str, Result<VerifiedToken>)> {
+    let mut c = claims(json!({}));
+    let mut strict = json!({"client_id": "spa", "jti": "j1"});
+    for (k, v) in extra.as_object().unwrap() {
+        c[k] = v.clone();
+        strict[k] = v.clone();
+    }
+    let token = sign(case.alg, header.clone(), &c, &case.key);
+    let mut strict_claims = c.clone();
+    for (k, v) in strict.as_object().unwrap() {
+        strict_claims[k] = v.clone();
+    }
+    let mut strict_header = header;
+    strict_header["typ"] = json!("at+jwt");
+    let strict_token = sign(case.alg, strict_header, &strict_claims, &case.key);
+    let v = &case.verifier;
+    vec![
+        (
+            "verify",
+            v.verify(
+                &token,
+                &VerifyOptions {
+                    now: NOW,
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "verifyIdToken",
+            v.verify_id_token(
+                &token,
+                &IdTokenOptions {
+                    now: NOW,
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "verifyAccessToken",
+            v.verify_access_token(
+                &token,
+                &AccessTokenOptions {
+                    now: NOW,
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "verifyAccessToken strict",
+            v.verify_access_token(
+                &strict_token,
+                &AccessTokenOptions {
+                    now: NOW,
+                    strict: true,
+                    ..Default::default()
+                },
+            ),
+        ),
+        (
+            "verifyUserinfo",
+            v.verify_userinfo(
+                &token,
+                &UserinfoJwtOptions {
+                    now: NOW,
+                    ..Default::default()
+                },
+            ),
+        ),
+    ]
+}
+
+/// Asserts that every mode refuses a token with `header` and the claims `extra` with `code`.
+fn refused_in_every_mode(case: &Case, header: Value, extra: Value, code: &str) {
+    let what = format!("{header} {extra}");
+    for (mode, result) in every_mode(case, header, extra) {
+        assert_eq!(result.unwrap_err().code(), code, "{mode}: {what}");
+    }
+}
+
+#[test]
+fn registered_claims_must_have_their_types_in_every_mode_required_or_not() {
+    let case = Case::new();
+    let good = json!({
+        "jti": "j1", "client_id": "spa", "nonce": "n", "azp": "client", "acr": "urn:mace:incommon:iap:silver",
+        "amr": ["pwd", "otp"], "auth_time": NOW - 60, "nbf": NOW - 10, "aud": ["client", "other"],
+    });
+    for (mode, result) in every_mode(&case, json!({}), good) {
+        assert!(result.is_ok(), "{mode}: {result:?}");
+    }
+    let not_strings = [
+        json!(["alice", "admin"]),
+        json!({"a": 1}),
+        json!(7),
+        json!(true),
+        Value::Null,
+    ];
+    let not_numbers = [
+        json!("1700000000"),
+        json!([1]),
+        json!({}),
+        json!(true),
+        Value::Null,
+    ];
+    let cases = [
+        (
+            &["iss", "sub", "jti", "client_id", "nonce", "azp", "acr"][..],
+            &not_strings[..],
+        ),
+        (&["exp", "nbf", "iat", "auth_time"][..], &not_numbers[..]),
+        (
+            &["aud"][..],
+            &[
+                json!(7),
+                json!(["client", 7]),
+                json!({"client": true}),
+                json!(true),
+                Value::Null,
+            ][..],
+        ),
+        (
+            &["amr"][..],
+            &[
+                json!("pwd"),
+                json!(["pwd", 7]),
+                json!({}),
+                json!(1),
+                Value::Null,
+            ][..],
+        ),
+    ];
+    for (names, bad_values) in cases {
+        for name in names {
+            for bad in bad_values {
+                refused_in_every_mode(&case, json!({}), json!({ *name: bad }), "invalid_claim");
+            }
+        }
+    }
+}
+
+#[test]
+fn id_tokens_and_userinfo_responses_allow_only_jwt_or_no_typ() {
+    let case = Case::new();
+    let typ_of = |typ: Value| -> Vec<(&'static str, Result<VerifiedToken>)> {
+        let header = if typ.is_null() {
+            json!({})
+        } else {
+            json!({ "typ": typ })
+        };
+        every_mode(&case, header, json!({}))
+            .into_iter()
+            .filter(|(mode, _)| matches!(*mode, "verifyIdToken" | "verifyUserinfo"))
+            .collect()
+    };
+    for ok in [
+        Value::Null,
+        json!("JWT"),
+        json!("jwt"),
+        json!("application/jwt"),
+        json!("Application/JWT"),
+    ] {
+        for (mode, result) in typ_of(ok.clone()) {
+            assert!(result.is_ok(), "{mode}: typ {ok}: {result:?}");
+        }
+    }
+    // RFC 8725 §3.11: an allowlist, so any other kind of JWT of the issuer is refused, however spelt.
+    for bad in [
+        "secevent+jwt",
+        "at+jwt ",
+        "JWT ",
+        " JWT",
+        "",
+        "at+jwt",
+        "application/at+jwt",
+        "logout+jwt",
+        "id_token+jwt",
+        "jwt; charset=utf-8",
+        "application/jose",
+        "JOSE",
+    ] {
+        for (mode, result) in typ_of(json!(bad)) {
+            assert_eq!(
+                result.unwrap_err().code(),
+                "typ_mismatch",
+                "{mode}: typ {bad:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn access_token_typ_is_an_allowlist_too() {
+    let case = Case::new();
+    for bad in [
+        "at+jwt ",
+        " at+jwt",
+        "secevent+jwt",
+        "application/at+jwt; x=y",
+        "logout+jwt",
+        "",
+    ] {
+        let token = case.token(json!({ "typ": bad }), json!({}));
+        let e = case.verifier.verify_access_token(
+            &token,
+            &AccessTokenOptions {
+                now: NOW,
+                ..Default::default()
+            },
+        );
+        assert_eq!(e.unwrap_err().code(), "typ_mismatch", "typ {bad:?}");
+    }
+}
+
+#[test]
+fn strict_mode_typ_option_is_compared_as_a_media_type() {
+    for on in [
+        "at+jwt",
+        "AT+JWT",
+        "application/at+jwt",
+        "Application/At+Jwt",
+    ] {
+        assert_eq!(access_token_strict_mode(Some(on)), Ok(true), "{on}");
+    }
+    assert_eq!(access_token_strict_mode(None), Ok(false));
+    for bad in ["JWT", "at+jwt ", "", "secevent+jwt"] {
+        let e = access_token_strict_mode(Some(bad)).unwrap_err();
+        assert_eq!(e.code(), "invalid_request", "{bad:?}");
+    }
+}
+
+#[test]
+fn messages_quote_at_most_a_short_excerpt_of_header_and_claim_values() {
+    let options = VerifierOptions {
+        max_token_length: 1 << 20,
+        ..Default::default()
+    };
+    let case = Case::with(Algorithm::Es256, &["client"], options);
+    let long = "x".repeat(30_000);
+    let short = |e: Error| {
+        let m = e.message();
+        assert!(m.len() < 300, "{}: {} characters", e.code(), m.len());
+        assert!(m.contains("… (30000 characters)"), "{m}");
+        e.code()
+    };
+    let token = |header: Value, extra: Value| case.token(header, extra);
+    let verify = |t: &str| {
+        case.verifier.verify(
+            t,
+            &VerifyOptions {
+                now: NOW,
+                ..Default::default()
+            },
+        )
+    };
+    assert_eq!(
+        short(verify(&token(json!({"kid": long}), json!({}))).unwrap_err()),
+        "key_not_found"
+    );
+    assert_eq!(
+        short(verify(&token(json!({}), json!({"iss": long}))).unwrap_err()),
+        "issuer_mismatch"
+    );
+    assert_eq!(
+        short(verify(&token(json!({"crit": [long], "x": 1}), json!({}))).unwrap_err()),
+        "unsupported_critical_header"
+    );
+    let crit_named = token(json!({"crit": [long.clone()], long.clone(): 1}), json!({}));
+    assert_eq!(
+        short(verify(&crit_named).unwrap_err()),
+        "unsupported_critical_header"
+    );
+    let typ = token(json!({"typ": long}), json!({}));
+    let e = case.verifier.verify_id_token(
+        &typ,
+        &IdTokenOptions {
+            now: NOW,
+            ..Default::default()
+        },
+    );
+    assert_eq!(short(e.unwrap_err()), "typ_mismatch");
+    let e = case.verifier.verify(
+        &typ,
+        &VerifyOptions {
+            now: NOW,
+            typ: Some(long.clone()),
+            ..Default::default()
+        },
+    );
+    assert!(e.is_ok());
+    let e = case.verifier.verify(
+        &token(json!({}), json!({})),
+        &VerifyOptions {
+            now: NOW,
+            typ: Some(long.clone()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(short(e.unwrap_err()), "typ_mismatch");
+    let e = case.verifier.verify_id_token(
+        &token(json!({}), json!({"azp": long})),
+        &IdTokenOptions {
+            now: NOW,
+            ..Default::default()
+        },
+    );
+    assert_eq!(short(e.unwrap_err()), "azp_mismatch");
+    let e = case.verifier.verify(
+        &token(json!({}), json!({})),
+        &VerifyOptions {
+            now: NOW,
+            required_claims: vec![long.clone()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(short(e.unwrap_err()), "missing_claim");
+    assert_eq!(
+        short(access_token_strict_mode(Some(&long)).unwrap_err()),
+        "invalid_request"
+    );
+}

@@ -1,7 +1,7 @@
 //! What a URL must be before the library sends anything to it or sends anyone there. URLs are parsed as
 //! RFC 3986 URIs (`fluent-uri`: ASCII only, no IDNA tables in the wasm), the syntax the OAuth RFCs cite.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use fluent_uri::Uri;
 use fluent_uri::component::Host;
 
@@ -20,7 +20,8 @@ pub fn parse_endpoint<'a>(what: &str, value: &'a str) -> Result<Uri<&'a str>> {
     let https = scheme.eq_ignore_ascii_case("https");
     if !(https || (scheme.eq_ignore_ascii_case("http") && is_loopback(&uri))) {
         return Err(Error::InvalidRequest(format!(
-            "{what} must be an https URL (http only on loopback hosts), found scheme \"{scheme}\""
+            "{what} must be an https URL (http only on loopback hosts), found scheme {scheme}",
+            scheme = quote(scheme)
         )));
     }
     if authority.has_userinfo() {

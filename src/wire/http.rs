@@ -7,7 +7,7 @@
 //! [`Error::AuthorizationError`], and how anything else becomes [`Error::HttpError`] carrying the status; and
 //! the bound on how long whoever sends a request waits for its answer ([`fetch_timeout`]).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use crate::jose::json;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -235,7 +235,8 @@ impl Form {
     pub fn add(&mut self, name: &str, value: &str) -> Result<()> {
         if self.has(name) {
             return Err(Error::InvalidRequest(format!(
-                "parameter \"{name}\" would be sent twice"
+                "parameter {name} would be sent twice",
+                name = quote(name)
             )));
         }
         self.pairs.push((name.to_owned(), value.to_owned()));

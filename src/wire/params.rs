@@ -1,6 +1,6 @@
 //! Shapes and character rules shared by request parameters (RFC 6749 Appendix A).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use serde::Deserialize;
 
 /// A value JS callers may give as one string or a list of strings (`scope`, `acr_values`, `resource`, `aud`).
@@ -59,7 +59,8 @@ pub fn check_scope_token(what: &str, token: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidRequest(format!(
-            "{what} {token:?} is not a scope token (RFC 6749 §3.3: printable ASCII without space, '\"' or '\\')"
+            "{what} {token} is not a scope token (RFC 6749 §3.3: printable ASCII without space, '\"' or '\\')",
+            token = quote(token)
         )))
     }
 }

@@ -130,6 +130,19 @@ test("parseCallback: query, fragment, errors, RFC 9207 iss", () => {
   throwsCode(() => parseCallback("http://127.0.0.1/cb?code=a&state=st-123", {}), "invalid_request");
 });
 
+test("parseCallback: a query holding any of code, error or state is the response, else the fragment", () => {
+  const expect = { state: "st-123" };
+  // state alone in the query: the response lacks its code (it was read), not its state
+  for (const url of ["http://127.0.0.1/cb?state=st-123", "http://127.0.0.1/cb?state=st-123#code=abc&state=st-123"]) {
+    const e = throwsCode(() => parseCallback(url, expect), "invalid_request");
+    assert.match(e.message, /no code/, url);
+  }
+  // neither code, error nor state in the query: the fragment is the response
+  assert.deepEqual(parseCallback("http://127.0.0.1/cb?utm_source=x#code=abc&state=st-123", expect), { code: "abc", state: "st-123" });
+  throwsCode(() => parseCallback("http://127.0.0.1/cb?utm_source=x#state=st-123", expect), "invalid_request");
+  throwsCode(() => parseCallback("http://127.0.0.1/cb?utm_source=x", expect), "state_mismatch");
+});
+
 test("parseProviderMetadata: exact issuer, snake_case kept", () => {
   const doc = {
     issuer: "https://idp.example.com",

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { createHmac } from "node:crypto";
 import * as oidc from "oidc-edge";
 
 const corpus = JSON.parse(readFileSync(resolve(import.meta.dirname, "../corpus/malformed.json"), "utf8"));
@@ -18,15 +19,25 @@ const refs = { jwks };
 const validToken =
   "eyJhbGciOiJIUzI1NiIsImtpZCI6Im9jdCJ9.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlLmNvbSIsImF1ZCI6ImFwaSIsInN1YiI6InVzZXItMSIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoyMDAwMDAwMDAwfQ";
 
+/** The corpus verifier's oct key: 64 bytes of 0x01. */
+const HMAC_KEY = Buffer.alloc(64, 1);
+const b64 = (text) => Buffer.from(text).toString("base64url");
+
 /**
  * The argument notation of the corpus: {"$ref"}, {"$repeat"}, {"$concat"}, {"$deep": n} (an object nested n
  * levels), {"$cyclic": object} (the object with a member `self` pointing to itself), {"$number": "NaN"} (a
- * number JSON cannot hold); everything else as is.
+ * number JSON cannot write), {"$hs256": [header, claims]} (a token signed with the corpus oct key);
+ * everything else as is.
  */
 function expand(value) {
   if (Array.isArray(value)) return value.map(expand);
   if (value === null || typeof value !== "object") return value;
   if ("$ref" in value) return refs[value.$ref];
+  if ("$number" in value) return Number(value.$number);
+  if ("$hs256" in value) {
+    const input = value.$hs256.map((part) => b64(JSON.stringify(expand(part)))).join(".");
+    return `${input}.${createHmac("sha256", HMAC_KEY).update(input).digest("base64url")}`;
+  }
   if ("$deep" in value) {
     const root = {};
     let node = root;
@@ -38,7 +49,6 @@ function expand(value) {
     object.self = object;
     return object;
   }
-  if ("$number" in value) return Number(value.$number);
   if ("$repeat" in value) return String(value.$repeat[0]).repeat(value.$repeat[1]);
   if ("$concat" in value) return value.$concat.map(expand).join("");
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v)]));
@@ -81,6 +91,8 @@ for (const [i, entry] of corpus.calls.entries()) {
     assert.equal(error.name, "OidcEdgeError", String(error));
     assert.equal(error.code, entry.code, error.message);
     assert.ok(error.message.length > 0);
+    // Messages quote at most an excerpt of any input (a 30 KB kid must not give a 30 KB message).
+    assert.ok(error.message.length <= 600, `a ${error.message.length}-character message`);
     if ("column" in entry) assert.equal(error.column, entry.column, error.message);
     stillWorks();
   });

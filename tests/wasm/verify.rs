@@ -121,3 +121,24 @@ fn bad_tokens_and_options_are_oidc_edge_errors() {
         "weak_key"
     );
 }
+
+#[wasm_bindgen_test]
+fn tokens_are_read_as_as_string_reads_them() {
+    use oidc_edge::js::convert::long_string;
+    // Beyond the encode buffer (64 KiB / 3 UTF-16 units) the glue's own way is taken.
+    let long = "a.".repeat(40_000);
+    for text in ["", "abc.def", "é", "a😀b", "\u{10FFFF}", long.as_str()] {
+        assert_eq!(long_string(&s(text)), Some(text.to_owned()));
+    }
+    // A lone surrogate becomes U+FFFD, as in JsValue::as_string.
+    let lone: JsValue = js_sys::JsString::from_char_code3(0x61, 0xD800, 0x62).into();
+    assert_eq!(long_string(&lone), lone.as_string());
+    assert_eq!(long_string(&lone).as_deref(), Some("a\u{FFFD}b"));
+    for other in [
+        JsValue::from(1),
+        JsValue::NULL,
+        js_sys::Object::new().into(),
+    ] {
+        assert_eq!(long_string(&other), None);
+    }
+}

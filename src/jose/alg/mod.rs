@@ -21,7 +21,7 @@ pub mod keys;
 #[path = "webcrypto_keys.rs"]
 pub mod keys;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quote};
 use jwt_compact::alg as jc;
 use jwt_compact::{Algorithm as JwtAlgorithm, AlgorithmSignature};
 use keys::{Ed25519Key, P256Key, P384Key, P521Key, RsaKey, Secp256k1Key};
@@ -86,7 +86,7 @@ impl Algorithm {
             if name.eq_ignore_ascii_case("none") {
                 "alg \"none\" (an unsecured JWS, RFC 7518 §3.6) is never accepted".into()
             } else {
-                format!("alg {name:?} is not implemented")
+                format!("alg {name} is not implemented", name = quote(name))
             },
         ))
     }

@@ -284,6 +284,69 @@ fn pending_signature_needs_a_proof_of_its_own_check() {
 }
 
 #[test]
+fn an_outside_primitive_answers_only_for_its_own_check() {
+    let (key, set) = es256();
+    let sign_sub = |sub: &str| {
+        sign(
+            Algorithm::Es256,
+            json!({"kid": "k1"}),
+            &json!({ "sub": sub }),
+            &key,
+        )
+    };
+    let (good, other) = (sign_sub("a"), sign_sub("b"));
+    let prepare = |t: &str| {
+        UnverifiedToken::parse(t, MAX)
+            .unwrap()
+            .prepare(&set, &[Algorithm::Es256])
+            .unwrap()
+    };
+    // It is handed this check's key, algorithm, input and signature.
+    let a = prepare(&good);
+    let proof = a
+        .check_with(0, |check| {
+            assert_eq!((check.set_id, check.position), (set.id(), 0));
+            assert_eq!(check.alg, Algorithm::Es256);
+            assert_eq!(check.signing_input, a.signing_input());
+            assert_eq!(check.signature, a.signature());
+            assert!(std::ptr::eq(check.key, &set.keys()[0]));
+            Some(true)
+        })
+        .unwrap();
+    // Its "true" completes that check only, never another token's.
+    assert_eq!(
+        prepare(&other).complete(proof).unwrap_err().code(),
+        "invalid_signature"
+    );
+    // "false" fails closed even for a good signature; no answer leaves it to the Rust algorithms.
+    let a = prepare(&good);
+    assert_eq!(
+        a.check_with(0, |_| Some(false)).unwrap_err().code(),
+        "invalid_signature"
+    );
+    assert!(a.check_with(0, |_| None).is_ok());
+    let tampered = format!(
+        "{}.{}",
+        good.rsplit_once('.').unwrap().0,
+        other.rsplit_once('.').unwrap().1
+    );
+    let t = prepare(&tampered);
+    assert_eq!(
+        t.check_with(0, |_| None).unwrap_err().code(),
+        "invalid_signature"
+    );
+    // verify_with tries every candidate until one is answered true.
+    let mut asked = 0;
+    let verified = prepare(&good)
+        .verify_with(|_| {
+            asked += 1;
+            Some(true)
+        })
+        .unwrap();
+    assert_eq!((asked, verified.claims()["sub"].as_str()), (1, Some("a")));
+}
+
+#[test]
 fn prepare_applies_the_pre_signature_rules() {
     let (key, set) = es256();
     let good = sign(

@@ -6,7 +6,7 @@ use crate::client::{AuthorizeRequest, EndSessionRequest};
 use crate::client::{CallbackExpectation, parse_callback as core_parse_callback};
 use crate::error::Error;
 use crate::js::convert::{
-    JsResult, optional_usize, options, required_options, string_arg, stringify, to_js_error,
+    JsResult, optional_integer, options, required_options, string_arg, stringify, to_js_error,
     to_plain,
 };
 use serde::{Deserialize, Serialize};
@@ -75,8 +75,10 @@ pub fn pkce_challenge(code_verifier: JsValue, method: JsValue) -> JsResult<Strin
 /// `randomToken(bytes?)`
 #[wasm_bindgen(js_name = randomToken)]
 pub fn random_token(bytes: JsValue) -> JsResult<String> {
-    optional_usize("bytes", &bytes)
-        .and_then(|n| pkce::random_token(n.unwrap_or(32)))
+    optional_integer("bytes", &bytes)
+        .and_then(|n| {
+            pkce::random_token(n.map_or(32, |n| usize::try_from(n).unwrap_or(usize::MAX)))
+        })
         .map_err(to_js_error)
 }
 

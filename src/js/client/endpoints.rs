@@ -7,9 +7,10 @@ use super::sign::{CANNOT_SIGN, client_auth_async};
 use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::client::{TokenRequestOptions, parse_token_response};
 use crate::client::{discovery_request, discovery_urls, parse_discovery_response};
-use crate::error::Error;
+use crate::error::{Error, quote};
 use crate::js::convert::{
-    JsResult, optional_usize, options, required_options, string_arg, to_js_error, to_plain,
+    JsResult, NowOnly, optional_integer, options, required_options, string_arg, to_js_error,
+    to_plain,
 };
 use crate::js::http::{Fetcher, now_or, request_to_js, response_from_js, split_options};
 use crate::wire::{HttpRequest, HttpResponse};
@@ -68,12 +69,6 @@ pub(super) fn client_auth_sync(value: &JsValue) -> Result<ClientAuth, Error> {
 // ---------------------------------------------------------------------------------------------------
 // Options of the other endpoints (shape only: the core checks the values)
 
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ParseTokenOptions {
-    now: Option<u64>,
-}
-
 /// Splits a request object into its JSON part and `clientAuth`.
 pub(super) fn split_auth(req: &JsValue) -> (JsValue, JsValue) {
     let (rest, mut taken) = split_options(req, &["clientAuth"]);
@@ -98,7 +93,7 @@ pub fn build_token_request(req: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = parseTokenResponse)]
 pub fn parse_token_response_js(response: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<_, Fail> {
-        let o: ParseTokenOptions = options("parseTokenResponse options", &opts)?;
+        let o: NowOnly = options("parseTokenResponse options", &opts)?;
         let res = response_from_js(&response)?;
         parse_token_response(&res, now_or(o.now)).map_err(with_status(res.status))
     };
@@ -135,7 +130,7 @@ pub(super) fn io(opts: &JsValue, what: &str) -> Result<Io, Error> {
     let (rest, taken) = split_options(&rest, &["clientAuth", "now"]);
     let [client_auth, now] = <[JsValue; 2]>::try_from(taken)
         .map_err(|_| Error::InvalidRequest(format!("{what} options")))?;
-    let now = optional_usize("now", &now)?.map(|n| n as u64);
+    let now = optional_integer(&format!("{what} options: now"), &now)?;
     Ok(Io {
         rest,
         client_auth,
@@ -201,7 +196,10 @@ pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
         }
         Err(Error::HttpError {
             message: format!(
-                "no provider metadata for {issuer}: both {oidc} and {rfc8414} answered 404"
+                "no provider metadata for {}: both {} and {} answered 404",
+                quote(&issuer),
+                quote(&oidc),
+                quote(&rfc8414)
             ),
             status: Some(404),
         }

@@ -15,7 +15,7 @@ use crate::client::{
 };
 use crate::error::Error;
 use crate::js::convert::{
-    JsResult, optional_usize, options, required_options, shared_handle, to_js_error, to_plain,
+    JsResult, options, required_options, shared_handle, to_js_error, to_plain,
 };
 use crate::js::http::{now_or, request_to_js, response_from_js, split_options};
 use crate::js::verify::TokenVerifierHandle;
@@ -93,6 +93,7 @@ struct UserinfoOptions {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ParseUserinfoOptions {
     expected_subject: Option<String>,
+    now: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -234,12 +235,11 @@ pub fn build_userinfo_request(req: JsValue) -> JsResult<JsValue> {
 /// `parseUserinfoResponse(response, { expectedSubject?, verifier?, now? })`
 #[wasm_bindgen(js_name = parseUserinfoResponse)]
 pub fn parse_userinfo_response_js(response: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let (rest, taken) = split_options(&opts, &["verifier", "now"]);
+    let (rest, taken) = split_options(&opts, &["verifier"]);
     let run = || -> Result<Answer, Fail> {
-        let [verifier, now] = <[JsValue; 2]>::try_from(taken)
-            .map_err(|_| Error::InvalidRequest("parseUserinfoResponse options".into()))?;
+        let verifier = taken.into_iter().next().unwrap_or(JsValue::UNDEFINED);
         let o: ParseUserinfoOptions = options("parseUserinfoResponse options", &rest)?;
-        let now = now_or(optional_usize("now", &now)?.map(|n| n as u64));
+        let now = now_or(o.now);
         let res = response_from_js(&response)?;
         let Some(verifier) = verifier_option(&verifier)? else {
             let parsed = parse_userinfo_response(&res, o.expected_subject.as_deref());

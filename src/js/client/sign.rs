@@ -5,7 +5,7 @@
 use super::endpoints::read_client_auth;
 use crate::client::assertion::{self as client_assertion, AssertionParams};
 use crate::client::{ClientAuth, ResolvedClientAuth};
-use crate::error::Error;
+use crate::error::{Error, cap, quote};
 use crate::jose::Algorithm;
 use crate::js::convert::type_name;
 use crate::js::jose::webcrypto::operation_params;
@@ -19,10 +19,10 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 fn js_message(e: &JsValue) -> String {
-    get(e, "message")
+    cap(&get(e, "message")
         .as_string()
         .or_else(|| e.as_string())
-        .unwrap_or_else(|| type_name(e))
+        .unwrap_or_else(|| type_name(e)))
 }
 
 /// What the assertion is about; `alg` may be left to the key.
@@ -80,8 +80,9 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
         if let Some(alg) = a.alg {
             if alg != derived.name() {
                 return Err(Error::InvalidRequest(format!(
-                    "clientAuth.alg {alg:?} does not fit the key, which signs {}",
-                    derived.name()
+                    "clientAuth.alg {alg} does not fit the key, which signs {}",
+                    derived.name(),
+                    alg = quote(alg)
                 )));
             }
         }

@@ -3,7 +3,7 @@
 
 use super::jwks::RemoteJwks;
 use crate::error::Error;
-use crate::js::convert::{JsResult, required_options, to_js_error};
+use crate::js::convert::{JsResult, optional_integer, required_options, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::server::JwksCache;
 use crate::server::{Decision, EdgeConfig, EdgeGuard, EdgeRequest};
@@ -26,14 +26,6 @@ fn headers_array(headers: &[(String, String)]) -> Array {
 
 fn optional_string(v: &JsValue) -> Option<String> {
     v.as_string()
-}
-
-fn now_arg(now: &JsValue) -> u64 {
-    now_or(
-        now.as_f64()
-            .filter(|n| n.is_finite() && *n >= 0.0)
-            .map(|n| n.floor() as u64),
-    )
 }
 
 /// Not public API (see `createEdgeVerifier`): the edge verifier's rules with a remote key set.
@@ -80,7 +72,7 @@ impl EdgeGuardHandle {
         allow_fetch: bool,
         now: JsValue,
     ) -> JsResult<JsValue> {
-        let now = now_arg(&now);
+        let now = now_or(optional_integer("now", &now).map_err(to_js_error)?);
         let method = method.as_string().unwrap_or_default();
         let path = path.as_string().unwrap_or_default();
         let authorization = optional_string(&authorization);
@@ -147,10 +139,10 @@ impl EdgeGuardHandle {
     /// `fetchKeys(kid?, now?)`: fetches the key set when the cache policy allows it (see `RemoteJwks`).
     #[wasm_bindgen(js_name = fetchKeys)]
     pub fn fetch_keys(&self, kid: JsValue, now: JsValue) -> Promise {
-        let now = now_arg(&now);
-        let fut = self.remote.ensure(now, kid.as_string());
+        let fut = optional_integer("now", &now)
+            .map(|now| self.remote.ensure(now_or(now), kid.as_string()));
         future_to_promise(async move {
-            fut.await?;
+            fut.map_err(to_js_error)?.await?;
             Ok(JsValue::UNDEFINED)
         })
     }

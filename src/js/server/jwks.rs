@@ -4,7 +4,7 @@
 
 use crate::error::Error;
 use crate::jose::JwkSet;
-use crate::js::convert::{JsResult, options, string_arg, to_js_error};
+use crate::js::convert::{JsResult, NowOnly, options, string_arg, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::jose::JwkSetHandle;
 use crate::server::{CachePolicy, JwksCache, Plan};
@@ -22,12 +22,6 @@ struct RemoteJwksOptions {
     default_max_age: Option<u64>,
     min_max_age: Option<u64>,
     max_max_age: Option<u64>,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct GetOptions {
-    now: Option<u64>,
 }
 
 /// A JWK set fetched from a fixed `jwks_uri` and cached (see the core's `jwks_cache`).
@@ -157,7 +151,7 @@ impl RemoteJwks {
             } else {
                 Some(string_arg("kid", &kid)?)
             };
-            let o: GetOptions = options("getKeySet options", &opts)?;
+            let o: NowOnly = options("getKeySet options", &opts)?;
             Ok((kid, now_or(o.now)))
         })();
         let this = self.share();

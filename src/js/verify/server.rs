@@ -2,16 +2,17 @@
 //! generation changed), the verified-token cache (`cache: { maxEntries }`), `ensureKeys`, and the checks of
 //! signed UserInfo responses (`verifyUserinfo`, `verifyUserinfoAsync`).
 
-use super::{TokenVerifierHandle, now_seconds, token_arg};
+use super::{ImportedKeys, TokenVerifierHandle, token_arg};
 use crate::error::Error;
-use crate::jose::{JwkSet, VerifiedToken};
-use crate::js::convert::{JsResult, options, shared_handle, to_js_error};
+use crate::jose::{JwkSet, PendingSignature, VerifiedToken};
+use crate::js::convert::{JsResult, NowOnly, options, shared_handle, to_js_error};
+use crate::js::http::now_or;
+use crate::js::native::{self, NativeKey};
 use crate::js::server::jwks::RemoteJwks;
 use crate::server::TokenCache;
 use crate::verify::{Policy, TokenVerifier, UserinfoJwtOptions};
 use js_sys::Promise;
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -57,10 +58,17 @@ const MAX_CACHE_ENTRIES: usize = 1 << 20;
 /// claims), and the claims' JSON text so that a hit only runs `JSON.parse`.
 type Cached = Rc<(VerifiedToken, String)>;
 
-/// A verifier's key source and its verified-token cache, when its options asked for one.
+/// A verifier's key source, its verified-token cache (when its options asked for one), and the node:crypto
+/// keys of its current set (where the Node entry installed node:crypto).
 pub(super) struct Extras {
     source: KeySource,
     cache: Option<RefCell<TokenCache<Cached>>>,
+    native_keys: RefCell<ImportedKeys<NativeKey>>,
+}
+
+/// Whether node:crypto is installed (the Async methods then need no WebCrypto hop).
+pub(super) fn native_installed() -> bool {
+    native::installed()
 }
 
 /// The cache `cache: { maxEntries }` asks for, `invalid_request` outside 1..=[`MAX_CACHE_ENTRIES`].
@@ -90,7 +98,16 @@ impl Extras {
         Ok(Extras {
             source,
             cache: cache(config, clock_tolerance)?,
+            native_keys: RefCell::default(),
         })
+    }
+
+    /// The synchronous signature check: node:crypto where the Node entry installed it, else the Rust algorithms.
+    pub(super) fn check_signature(
+        &self,
+        pending: PendingSignature,
+    ) -> Result<VerifiedToken, Error> {
+        native::verify(&self.native_keys, pending)
     }
 
     /// Takes the remote set's current keys if they changed; a new set empties the verified-token cache.
@@ -152,9 +169,7 @@ impl Extras {
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct UserinfoConfig {
-    // Read separately (JSON turns NaN into null): see `now_seconds`.
-    #[allow(dead_code)]
-    now: Option<IgnoredAny>,
+    now: Option<u64>,
     expected_subject: Option<String>,
 }
 
@@ -165,7 +180,7 @@ fn userinfo_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
     Ok((
         token,
         Policy::Userinfo(UserinfoJwtOptions {
-            now: now_seconds(opts)?,
+            now: now_or(o.now),
             expected_subject: o.expected_subject,
         }),
     ))
@@ -181,7 +196,7 @@ impl TokenVerifierHandle {
             KeySource::Fixed => None,
             KeySource::Remote { remote, .. } => Some(remote.share()),
         };
-        let now = now_seconds(&opts);
+        let now = options::<NowOnly>("ensureKeys options", &opts).map(|o| now_or(o.now));
         let kid = token.as_string().and_then(|t| crate::server::token_kid(&t));
         future_to_promise(async move {
             let now = now.map_err(to_js_error)?;

@@ -2,7 +2,7 @@
 //! keys are always the given `JwkSet`, and there is no verified-token cache.
 
 use crate::error::Error;
-use crate::jose::{JwkSet, VerifiedToken};
+use crate::jose::{JwkSet, PendingSignature, VerifiedToken};
 use crate::verify::{Policy, TokenVerifier};
 use serde::de::{Deserialize, Deserializer, Error as _};
 use std::cell::RefCell;
@@ -35,6 +35,11 @@ impl<'de> Deserialize<'de> for CacheConfig {
 /// No key source to follow and no verified-token cache.
 pub(super) struct Extras;
 
+/// node:crypto is not in this build.
+pub(super) fn native_installed() -> bool {
+    false
+}
+
 impl Extras {
     pub(super) fn new(
         _source: KeySource,
@@ -45,6 +50,14 @@ impl Extras {
             None => Ok(Extras),
             Some(never) => match never {},
         }
+    }
+
+    /// The synchronous signature check: the Rust algorithms.
+    pub(super) fn check_signature(
+        &self,
+        pending: PendingSignature,
+    ) -> Result<VerifiedToken, Error> {
+        pending.verify_with_rust()
     }
 
     /// The keys never change.
