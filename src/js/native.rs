@@ -16,7 +16,8 @@
 use super::verify::ImportedKeys;
 use crate::error::Error;
 use crate::jose::{
-    Algorithm, Jwk, PendingSignature, SignatureCheck, VerifiedToken, check_signature_form,
+    Algorithm, Jwk, KeyFamily, PendingSignature, SignatureCheck, VerifiedToken,
+    check_signature_form,
 };
 use js_sys::Reflect;
 use std::cell::{Cell, RefCell};
@@ -102,16 +103,20 @@ pub(super) struct NativeKey {
     key: JsValue,
 }
 
-/// node:crypto's digest name for `alg`, `None` for EdDSA (Ed25519 hashes internally) and for the
-/// algorithms that stay in Rust (module documentation).
-fn digest_of(alg: Algorithm) -> Option<Option<&'static str>> {
-    use Algorithm::*;
-    Some(match alg {
-        Rs256 | Ps256 | Es256 => Some("sha256"),
-        Rs384 | Ps384 | Es384 => Some("sha384"),
-        Rs512 | Ps512 | Es512 => Some("sha512"),
-        EdDsa => None,
-        Hs256 | Hs384 | Hs512 | Es256k => return None,
+/// node:crypto's digest name for `alg` (from the algorithm table: `sha256`…), `None` for EdDSA (Ed25519
+/// hashes internally); `None` outright for the algorithms that stay in Rust, those without WebCrypto
+/// parameters in the table (module documentation).
+fn digest_of(alg: Algorithm) -> Option<Option<String>> {
+    let info = alg.info();
+    info.webcrypto?;
+    Some(match info.family {
+        KeyFamily::Ed25519 => None,
+        _ => Some(
+            info.hash
+                .webcrypto_name()
+                .to_ascii_lowercase()
+                .replace('-', ""),
+        ),
     })
 }
 
@@ -125,8 +130,8 @@ pub fn implements(alg: Algorithm) -> bool {
 /// in the options `crypto.verify` needs for the algorithm (RFC 7518 §3.4: ECDSA signatures are raw `r‖s`;
 /// §3.5: RSA-PSS with MGF1 of the same hash and a salt as long as the hash). `None` where node:crypto refuses.
 fn import(backend: &Backend, check: &SignatureCheck<'_>) -> Option<NativeKey> {
-    use Algorithm::*;
     let digest = digest_of(check.alg)?;
+    let webcrypto = check.alg.info().webcrypto?;
     let text = serde_json::to_string(check.key.public_jwk()?).ok()?;
     let options = js_sys::Object::new();
     let set =
@@ -134,28 +139,22 @@ fn import(backend: &Backend, check: &SignatureCheck<'_>) -> Option<NativeKey> {
     set(&options, "key", &js_sys::JSON::parse(&text).ok()?)?;
     set(&options, "format", &JsValue::from_str("jwk"))?;
     let key_object = backend.crypto.create_public_key(&options).ok()?;
-    let key = match check.alg {
-        Ps256 | Ps384 | Ps512 => {
-            let o = js_sys::Object::new();
-            set(&o, "key", &key_object)?;
-            set(&o, "padding", &backend.pss_padding)?;
-            set(
-                &o,
-                "saltLength",
-                &JsValue::from(check.alg.hash_len() as u32),
-            )?;
-            o.into()
-        }
-        Es256 | Es384 | Es512 => {
-            let o = js_sys::Object::new();
-            set(&o, "key", &key_object)?;
-            set(&o, "dsaEncoding", &JsValue::from_str("ieee-p1363"))?;
-            o.into()
-        }
-        _ => key_object,
+    let key = if let Some(salt) = webcrypto.salt_length {
+        let o = js_sys::Object::new();
+        set(&o, "key", &key_object)?;
+        set(&o, "padding", &backend.pss_padding)?;
+        set(&o, "saltLength", &JsValue::from(salt))?;
+        o.into()
+    } else if webcrypto.named_curve.is_some() {
+        let o = js_sys::Object::new();
+        set(&o, "key", &key_object)?;
+        set(&o, "dsaEncoding", &JsValue::from_str("ieee-p1363"))?;
+        o.into()
+    } else {
+        key_object
     };
     Some(NativeKey {
-        digest: digest.map_or(JsValue::NULL, JsValue::from_str),
+        digest: digest.map_or(JsValue::NULL, |d| JsValue::from_str(&d)),
         key,
     })
 }
