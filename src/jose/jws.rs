@@ -216,6 +216,16 @@ impl<'a> UnverifiedJws<'a> {
         &self.header
     }
 
+    /// The `kid` of `compact`'s header when it parses within [`DEFAULT_MAX_TOKEN_LENGTH`] (nothing is verified):
+    /// what a key-set cache needs to know whether to fetch before verifying.
+    pub fn peek_kid(compact: &str) -> Option<String> {
+        UnverifiedJws::parse(compact, DEFAULT_MAX_TOKEN_LENGTH)
+            .ok()?
+            .header()
+            .kid()
+            .map(str::to_owned)
+    }
+
     /// Verifies the signature with a key of `keys` chosen by `kid` and the token's `alg`, which must be in
     /// `allowed` (`algorithm_not_allowed`). Each fitting key is tried; `invalid_signature` if none verifies.
     pub fn verify(self, keys: &JwkSet, allowed: &[Algorithm]) -> Result<VerifiedJws> {

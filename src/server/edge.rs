@@ -23,7 +23,7 @@
 use crate::error::{Error, Result, quote};
 use crate::jose::Algorithm;
 use crate::jose::JwkSet;
-use crate::jose::{DEFAULT_MAX_TOKEN_LENGTH, UnverifiedJws};
+use crate::jose::UnverifiedJws;
 use crate::scope;
 use crate::server::bearer;
 use crate::server::challenge::{ChallengeOptions, Problem, bearer_challenge};
@@ -373,15 +373,6 @@ fn json_response(status: u16, headers: Vec<(String, String)>, error: &str) -> Ed
     }
 }
 
-/// The `kid` of a token's header, when it parses (nothing is verified).
-pub fn token_kid(token: &str) -> Option<String> {
-    UnverifiedJws::parse(token, DEFAULT_MAX_TOKEN_LENGTH)
-        .ok()?
-        .header()
-        .kid()
-        .map(str::to_owned)
-}
-
 /// The most entries a verified-token cache may be given.
 pub const MAX_TOKEN_CACHE_ENTRIES: usize = 1_000_000;
 
@@ -583,7 +574,7 @@ impl EdgeGuard {
         let claims = match self.cache.get(token, req.now) {
             Some(claims) => claims,
             None => {
-                let kid = token_kid(token);
+                let kid = UnverifiedJws::peek_kid(token);
                 if fetch_due(kid.as_deref()) {
                     return Decision::FetchKeys { kid };
                 }

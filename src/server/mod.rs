@@ -19,7 +19,7 @@ pub use challenge::{
 };
 pub use edge::{
     Allowed, CorsConfig, Decision, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,
-    JwksCacheConfig, MAX_TOKEN_CACHE_ENTRIES, TokenCacheConfig, token_kid,
+    JwksCacheConfig, MAX_TOKEN_CACHE_ENTRIES, TokenCacheConfig,
 };
 pub use forward::{
     ForwardPolicy, REWRITE_HEADERS, SCOPES_HEADER, SUBJECT_HEADER, fold_header_name,

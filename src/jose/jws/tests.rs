@@ -374,3 +374,20 @@ fn prepare_applies_the_pre_signature_rules() {
     let short = format!("{input}.{}", crate::jose::base64url::encode([1u8; 63]));
     assert_eq!(code(&short, &[Algorithm::Es256]), "invalid_signature");
 }
+
+#[test]
+fn peek_kid_reads_the_header_of_a_well_formed_token_only() {
+    let (key, _) = es256();
+    let token = sign(
+        Algorithm::Es256,
+        json!({"kid": "k1"}),
+        &json!({"sub": "a"}),
+        &key,
+    );
+    assert_eq!(UnverifiedJws::peek_kid(&token).as_deref(), Some("k1"));
+    let token = sign(Algorithm::Es256, json!({}), &json!({"sub": "a"}), &key);
+    assert_eq!(UnverifiedJws::peek_kid(&token), None);
+    assert_eq!(UnverifiedJws::peek_kid("not.a.jwt"), None);
+    let long = format!("{token}{}", "A".repeat(MAX));
+    assert_eq!(UnverifiedJws::peek_kid(&long), None);
+}

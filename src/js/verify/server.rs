@@ -4,7 +4,7 @@
 
 use super::{ImportedKeys, TokenVerifierHandle, token_arg};
 use crate::error::Error;
-use crate::jose::{JwkSet, PendingSignature, VerifiedToken};
+use crate::jose::{JwkSet, PendingSignature, UnverifiedJws, VerifiedToken};
 use crate::js::convert::{JsResult, NowOnly, options, shared_handle, to_js_error};
 use crate::js::http::now_or;
 use crate::js::native::{self, NativeKey};
@@ -197,7 +197,7 @@ impl TokenVerifierHandle {
             KeySource::Remote { remote, .. } => Some(remote.share()),
         };
         let now = options::<NowOnly>("ensureKeys options", &opts).map(|o| now_or(o.now));
-        let kid = token.as_string().and_then(|t| crate::server::token_kid(&t));
+        let kid = token.as_string().and_then(|t| UnverifiedJws::peek_kid(&t));
         future_to_promise(async move {
             let now = now.map_err(to_js_error)?;
             if let Some(remote) = remote {
