@@ -28,6 +28,7 @@ use crate::scope;
 use crate::server::bearer;
 use crate::server::challenge::{ChallengeOptions, Problem, bearer_challenge};
 use crate::server::forward::ForwardPolicy;
+use crate::server::jwks_cache::JwksCacheConfig;
 use crate::server::route::{Access, RouteTable, is_forwarded_method};
 use crate::server::token_cache::{Claims, TokenCache};
 use crate::verify::{AccessTokenOptions, TokenVerifier, VerifierOptions};
@@ -82,33 +83,6 @@ pub struct EdgeConfig {
     /// Forward `Authorization` to the origin (default false).
     #[serde(default)]
     pub keep_authorization: bool,
-}
-
-/// JWKS cache timings, in seconds; see [`crate::server::jwks_cache::CachePolicy`].
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct JwksCacheConfig {
-    /// Least time between refetches.
-    pub cooldown: Option<u64>,
-    /// Freshness without `max-age`.
-    pub default_max_age: Option<u64>,
-    /// Lower bound on freshness.
-    pub min_max_age: Option<u64>,
-    /// Upper bound on freshness.
-    pub max_max_age: Option<u64>,
-}
-
-impl JwksCacheConfig {
-    /// The policy, defaults filled in.
-    pub fn policy(&self) -> crate::server::jwks_cache::CachePolicy {
-        let d = crate::server::jwks_cache::CachePolicy::default();
-        crate::server::jwks_cache::CachePolicy {
-            cooldown: self.cooldown.unwrap_or(d.cooldown),
-            default_max_age: self.default_max_age.unwrap_or(d.default_max_age),
-            min_max_age: self.min_max_age.unwrap_or(d.min_max_age),
-            max_max_age: self.max_max_age.unwrap_or(d.max_max_age),
-        }
-    }
 }
 
 /// The verified-token cache.
@@ -439,7 +413,7 @@ impl EdgeGuard {
             }
         };
         if let Some(j) = &config.jwks_cache {
-            j.policy().check()?;
+            j.policy()?;
         }
         let forward = ForwardPolicy::new(
             &list(&config.strip_headers, &[]),

@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::jose::JwkSet;
 use crate::wire::parse_endpoint;
 use crate::wire::{HttpRequest, HttpResponse, http_error, status_error};
+use serde::Deserialize;
 
 /// The largest JWKS body accepted, in bytes.
 pub const MAX_JWKS_BYTES: usize = 512 * 1024;
@@ -87,6 +88,37 @@ impl CachePolicy {
         max_age
             .unwrap_or(self.default_max_age)
             .clamp(self.min_max_age, self.max_max_age)
+    }
+}
+
+/// The timings a caller sets, in seconds, each defaulting to [`CachePolicy::default`]'s: the `jwksCache` of an
+/// edge configuration and the options of `RemoteJwks` are this one type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JwksCacheConfig {
+    /// Least time between refetches.
+    pub cooldown: Option<u64>,
+    /// Freshness without `max-age`.
+    pub default_max_age: Option<u64>,
+    /// Lower bound on freshness.
+    pub min_max_age: Option<u64>,
+    /// Upper bound on freshness.
+    pub max_max_age: Option<u64>,
+}
+
+impl JwksCacheConfig {
+    /// The policy, defaults filled in and checked ([`CachePolicy::check`]).
+    ///
+    /// Errors: `invalid_request` for bounds out of order.
+    pub fn policy(&self) -> Result<CachePolicy> {
+        let d = CachePolicy::default();
+        let policy = CachePolicy {
+            cooldown: self.cooldown.unwrap_or(d.cooldown),
+            default_max_age: self.default_max_age.unwrap_or(d.default_max_age),
+            min_max_age: self.min_max_age.unwrap_or(d.min_max_age),
+            max_max_age: self.max_max_age.unwrap_or(d.max_max_age),
+        };
+        policy.check().map(|()| policy)
     }
 }
 
@@ -358,6 +390,33 @@ mod tests {
             .check()
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_config_fills_in_the_defaults_and_is_checked() {
+        assert_eq!(
+            JwksCacheConfig::default().policy(),
+            Ok(CachePolicy::default())
+        );
+        let set = JwksCacheConfig {
+            cooldown: Some(5),
+            max_max_age: Some(3600),
+            ..Default::default()
+        };
+        assert_eq!(
+            set.policy(),
+            Ok(CachePolicy {
+                cooldown: 5,
+                max_max_age: 3600,
+                ..CachePolicy::default()
+            })
+        );
+        let bad = JwksCacheConfig {
+            min_max_age: Some(10),
+            default_max_age: Some(5),
+            ..Default::default()
+        };
+        assert_eq!(bad.policy().unwrap_err().code(), "invalid_request");
     }
 
     #[test]

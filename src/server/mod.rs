@@ -19,11 +19,13 @@ pub use challenge::{
 };
 pub use edge::{
     Allowed, CorsConfig, Decision, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,
-    JwksCacheConfig, MAX_TOKEN_CACHE_ENTRIES, TokenCacheConfig,
+    MAX_TOKEN_CACHE_ENTRIES, TokenCacheConfig,
 };
 pub use forward::{
     ForwardPolicy, REWRITE_HEADERS, SCOPES_HEADER, SUBJECT_HEADER, fold_header_name,
 };
-pub use jwks_cache::{CachePolicy, CachedJwks, FetchReason, JwksCache, MAX_JWKS_BYTES, Plan};
+pub use jwks_cache::{
+    CachePolicy, CachedJwks, FetchReason, JwksCache, JwksCacheConfig, MAX_JWKS_BYTES, Plan,
+};
 pub use route::{Access, Route, RouteTable, is_forwarded_method};
 pub use token_cache::{Claims, TokenCache, token_key};

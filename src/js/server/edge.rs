@@ -47,7 +47,7 @@ impl EdgeGuardHandle {
             let uri = config.jwks_uri.as_deref().ok_or_else(|| {
                 Error::InvalidRequest("createEdgeVerifier config: jwksUri is required".into())
             })?;
-            let policy = config.jwks_cache.unwrap_or_default().policy();
+            let policy = config.jwks_cache.unwrap_or_default().policy()?;
             let remote = RemoteJwks::from_cache(JwksCache::new(uri, policy)?, fetcher);
             Ok(EdgeGuardHandle {
                 guard: RefCell::new(guard),

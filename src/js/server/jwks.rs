@@ -7,22 +7,12 @@ use crate::jose::JwkSet;
 use crate::js::convert::{JsResult, NowOnly, options, string_arg, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::jose::JwkSetHandle;
-use crate::server::{CachePolicy, JwksCache, Plan};
+use crate::server::{JwksCache, JwksCacheConfig, Plan};
 use js_sys::{Array, Promise};
-use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
-
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RemoteJwksOptions {
-    cooldown: Option<u64>,
-    default_max_age: Option<u64>,
-    min_max_age: Option<u64>,
-    max_max_age: Option<u64>,
-}
 
 /// A JWK set fetched from a fixed `jwks_uri` and cached (see the core's `jwks_cache`).
 #[wasm_bindgen]
@@ -126,16 +116,9 @@ impl RemoteJwks {
         let run = || -> Result<RemoteJwks, Error> {
             let uri = string_arg("jwksUri", &jwks_uri)?;
             let (fetcher, rest) = Fetcher::from_options(&opts)?;
-            let o: RemoteJwksOptions = options("RemoteJwks options", &rest)?;
-            let d = CachePolicy::default();
-            let policy = CachePolicy {
-                cooldown: o.cooldown.unwrap_or(d.cooldown),
-                default_max_age: o.default_max_age.unwrap_or(d.default_max_age),
-                min_max_age: o.min_max_age.unwrap_or(d.min_max_age),
-                max_max_age: o.max_max_age.unwrap_or(d.max_max_age),
-            };
+            let o: JwksCacheConfig = options("RemoteJwks options", &rest)?;
             Ok(RemoteJwks::from_cache(
-                JwksCache::new(&uri, policy)?,
+                JwksCache::new(&uri, o.policy()?)?,
                 fetcher,
             ))
         };
