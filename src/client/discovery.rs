@@ -191,6 +191,66 @@ pub fn parse_discovery_response(
     Err(status_error("the discovery document", response))
 }
 
+/// Discovery as a sans-IO plan: [`DiscoveryPlan::request`] is the GET to send first (the OIDC location), and
+/// each answer given to [`DiscoveryPlan::on_response`] gives the metadata, or the next request when the
+/// location had nothing (404 or 410: the RFC 8414 location after the OIDC one), or the error. The caller loops
+/// its `fetch` over it; at most two requests are ever asked for.
+#[derive(Debug, Clone)]
+pub struct DiscoveryPlan {
+    issuer: String,
+    urls: [String; 2],
+    at: usize,
+}
+
+/// What a [`DiscoveryPlan`] says after an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiscoveryStep {
+    /// The provider's metadata, checked against the issuer.
+    Found(ProviderMetadata),
+    /// Nothing at that location: send this request and give its answer to [`DiscoveryPlan::on_response`].
+    Fetch(HttpRequest),
+}
+
+impl DiscoveryPlan {
+    /// The plan for `issuer`. Errors: `invalid_request` when `issuer` is not an issuer URL.
+    pub fn new(issuer: &str) -> Result<Self> {
+        Ok(DiscoveryPlan {
+            urls: discovery_urls(issuer)?,
+            issuer: issuer.to_owned(),
+            at: 0,
+        })
+    }
+
+    /// The GET of the location the plan is at (the OIDC location before any answer).
+    pub fn request(&self) -> HttpRequest {
+        discovery_request(self.urls.get(self.at).map_or("", String::as_str))
+    }
+
+    /// Takes the answer to [`DiscoveryPlan::request`].
+    ///
+    /// Errors: those of [`parse_discovery_response`]; `http_error` with status 404 when both locations
+    /// answered 404 or 410.
+    pub fn on_response(&mut self, response: &HttpResponse) -> Result<DiscoveryStep> {
+        if let Some(metadata) = parse_discovery_response(response, &self.issuer)? {
+            return Ok(DiscoveryStep::Found(metadata));
+        }
+        if self.at + 1 < self.urls.len() {
+            self.at += 1;
+            return Ok(DiscoveryStep::Fetch(self.request()));
+        }
+        let [oidc, rfc8414] = &self.urls;
+        Err(Error::HttpError {
+            message: format!(
+                "no provider metadata for {}: both {} and {} answered 404",
+                quote(&self.issuer),
+                quote(oidc),
+                quote(rfc8414)
+            ),
+            status: Some(404),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,6 +353,72 @@ mod tests {
         assert_eq!(
             discovery_request("https://idp.example.com/.well-known/openid-configuration").method,
             "GET"
+        );
+    }
+
+    #[test]
+    fn the_plan_tries_oidc_then_rfc8414() {
+        const ISS: &str = "https://idp.example.com/t";
+        let doc = DOC.replace("https://idp.example.com\"", "https://idp.example.com/t\"");
+        let mut plan = DiscoveryPlan::new(ISS).unwrap();
+        assert_eq!(
+            plan.request().url,
+            "https://idp.example.com/t/.well-known/openid-configuration"
+        );
+        // found at the first location: no second request
+        let found = plan.clone().on_response(&HttpResponse::new(200, &doc));
+        assert!(matches!(found, Ok(DiscoveryStep::Found(m)) if m.issuer == ISS));
+        // nothing there (404, then 410): the RFC 8414 location, then the error
+        let next = plan.on_response(&HttpResponse::new(404, "")).unwrap();
+        let DiscoveryStep::Fetch(second) = next else {
+            panic!("{next:?}")
+        };
+        assert_eq!(
+            (second.method, second.url.as_str()),
+            (
+                "GET",
+                "https://idp.example.com/.well-known/oauth-authorization-server/t"
+            )
+        );
+        assert_eq!(plan.request(), second);
+        let mut late = plan.clone();
+        assert!(matches!(
+            late.on_response(&HttpResponse::new(200, &doc)),
+            Ok(DiscoveryStep::Found(_))
+        ));
+        let e = plan.on_response(&HttpResponse::new(410, "")).unwrap_err();
+        assert_eq!(e.code(), "http_error");
+        assert!(e.message().starts_with("no provider metadata for"), "{e:?}");
+        assert!(matches!(
+            e,
+            Error::HttpError {
+                status: Some(404),
+                ..
+            }
+        ));
+        // still an error if asked again: never a third location
+        assert!(plan.on_response(&HttpResponse::new(404, "")).is_err());
+    }
+
+    #[test]
+    fn the_plan_stops_at_any_other_answer() {
+        let mut plan = DiscoveryPlan::new("https://idp.example.com").unwrap();
+        let e = plan.on_response(&HttpResponse::new(500, "")).unwrap_err();
+        assert_eq!(e.code(), "http_error");
+        let mut plan = DiscoveryPlan::new("https://idp.example.com").unwrap();
+        let moved = HttpResponse::new(302, "").with_header("Location", "https://evil.example");
+        assert_eq!(plan.on_response(&moved).unwrap_err().code(), "http_error");
+        let mut plan = DiscoveryPlan::new("https://idp.example.com").unwrap();
+        let wrong = DOC.replace("idp.example.com\"", "other.example.com\"");
+        assert_eq!(
+            plan.on_response(&HttpResponse::new(200, wrong))
+                .unwrap_err()
+                .code(),
+            "issuer_mismatch"
+        );
+        assert_eq!(
+            DiscoveryPlan::new("idp.example.com").unwrap_err().code(),
+            "invalid_request"
         );
     }
 }

@@ -23,7 +23,8 @@ pub use auth::{ClientAuth, ClientAuthOptions, JWT_BEARER_ASSERTION_TYPE, Resolve
 pub use authorize::{AuthorizeRequest, EndSessionRequest};
 pub use callback::{AuthorizationResponse, CallbackExpectation, parse_callback};
 pub use discovery::{
-    ProviderMetadata, discovery_request, discovery_urls, parse_discovery_response,
+    DiscoveryPlan, DiscoveryStep, ProviderMetadata, discovery_request, discovery_urls,
+    parse_discovery_response,
 };
 pub use pkce::{ChallengeMethod, Pkce};
 pub use token::{

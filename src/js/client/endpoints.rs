@@ -5,9 +5,9 @@
 
 use super::sign::{CANNOT_SIGN, client_auth_async};
 use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
+use crate::client::{DiscoveryPlan, DiscoveryStep, discovery_urls};
 use crate::client::{TokenRequestOptions, parse_token_response};
-use crate::client::{discovery_request, discovery_urls, parse_discovery_response};
-use crate::error::{Error, quote};
+use crate::error::Error;
 use crate::js::convert::{
     JsResult, NowOnly, optional_integer, options, required_options, string_arg, to_js_error,
     to_plain,
@@ -185,25 +185,16 @@ pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
         let issuer = string_arg("issuer", &issuer)?;
         let (fetcher, rest) = Fetcher::from_options(&opts)?;
         let _: DiscoverOptions = options("discover options", &rest)?;
-        let [oidc, rfc8414] = discovery_urls(&issuer)?;
-        for url in [&oidc, &rfc8414] {
-            let res = fetcher.send(&discovery_request(url)).await?;
-            if let Some(meta) =
-                parse_discovery_response(&res, &issuer).map_err(with_status(res.status))?
-            {
-                return Ok(meta);
+        let mut plan = DiscoveryPlan::new(&issuer)?;
+        let mut request = plan.request();
+        // The plan asks for two requests at most, then answers or fails.
+        loop {
+            let res = fetcher.send(&request).await?;
+            match plan.on_response(&res)? {
+                DiscoveryStep::Found(metadata) => return Ok(metadata),
+                DiscoveryStep::Fetch(next) => request = next,
             }
         }
-        Err(Error::HttpError {
-            message: format!(
-                "no provider metadata for {}: both {} and {} answered 404",
-                quote(&issuer),
-                quote(&oidc),
-                quote(&rfc8414)
-            ),
-            status: Some(404),
-        }
-        .into())
     };
     to_plain(&run().await.map_err(to_js)?)
 }
