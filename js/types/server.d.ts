@@ -144,8 +144,8 @@ export interface EdgeVerifierConfig {
   /**
    * The verified-token cache, opt-in: tokens kept by the SHA-256 of the whole token, never served at or past
    * their `exp` (re-checked at every hit against the clock), dropped when the key set changes; the route's scope
-   * requirement is still checked at every request. `maxEntries`: 1..1 000 000 (oldest evicted first, expired
-   * before that).
+   * requirement is still checked at every request. `maxEntries`: an integer in 1..1048576 (2^20, the limit of
+   * `TokenVerifier`'s `cache` too; oldest evicted first, expired before that), else `invalid_request`.
    */
   tokenCache?: { maxEntries: number };
   /**

@@ -34,7 +34,7 @@ mod extras;
 #[path = "verify/spa.rs"]
 mod extras;
 
-use extras::{CacheConfig, Extras, KeySource};
+use extras::{CacheConfig, Core, Extras, KeySource};
 
 /// `opts.jwks`: a `JwkSet` or (with the `server` feature) a `RemoteJwks` instance, else `invalid_request`.
 fn jwks_option(opts: &JsValue) -> Result<(JwkSet, KeySource), Error> {
@@ -159,13 +159,14 @@ impl<T: Clone> ImportedKeys<T> {
 
 /// What a verifier shares with its asynchronous verifications.
 struct Shared {
-    verifier: RefCell<TokenVerifier>,
+    /// The verifier, with its verified-token cache in the main entry.
+    verifier: RefCell<Core>,
     /// The `CryptoKey`s imported for the current set (WebCrypto binds a hash to an RSA key, so an RSA key
     /// without `alg` may have several).
     crypto_keys: RefCell<ImportedKeys<JsValue>>,
     /// [`webcrypto_params`], built once per algorithm.
     params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
-    /// The `server` feature's key source, verified-token cache and node:crypto keys.
+    /// The `server` feature's key source and node:crypto keys.
     extras: Extras,
 }
 
@@ -177,9 +178,10 @@ impl Shared {
         verified: VerifiedToken,
         policy: &Policy,
     ) -> Result<String, Error> {
-        self.verifier.borrow().check(&verified, policy)?;
+        self.verifier.borrow().verifier().check(&verified, policy)?;
         let json = claims_json(&verified)?;
-        self.extras.remember(token, verified, &json, policy);
+        self.extras
+            .remember(&self.verifier, token, verified, &json, policy);
         Ok(json)
     }
 }
@@ -207,7 +209,12 @@ impl TokenVerifierHandle {
         {
             return Ok(Step::Done(json));
         }
-        let pending = self.shared.verifier.borrow().prepare(&token, &policy)?;
+        let pending = self
+            .shared
+            .verifier
+            .borrow()
+            .verifier()
+            .prepare(&token, &policy)?;
         Ok(Step::Pending(token, policy, pending))
     }
 
@@ -327,7 +334,7 @@ async fn crypto_key(
     }
     .await;
     // A set other than the verifier's current one (it changed while this check was in flight) is not cached.
-    if scope.0 == shared.verifier.borrow().jwks().id() {
+    if scope.0 == shared.verifier.borrow().verifier().jwks().id() {
         shared
             .crypto_keys
             .borrow_mut()
@@ -466,7 +473,6 @@ impl TokenVerifierHandle {
                 client_id: config.client_id,
                 max_token_length: config.max_token_length.unwrap_or(defaults.max_token_length),
             };
-            let extras = Extras::new(source, config.cache, clock_tolerance)?;
             let audience = config
                 .audience
                 .values()
@@ -476,10 +482,10 @@ impl TokenVerifierHandle {
             let verifier = TokenVerifier::new(&config.issuer, audience, jwks, options)?;
             Ok(TokenVerifierHandle {
                 shared: Rc::new(Shared {
-                    verifier: RefCell::new(verifier),
+                    verifier: RefCell::new(extras::core(verifier, config.cache)?),
                     crypto_keys: RefCell::default(),
                     params: RefCell::new(HashMap::new()),
-                    extras,
+                    extras: Extras::new(source),
                 }),
             })
         };

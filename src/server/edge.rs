@@ -30,7 +30,7 @@ use crate::server::challenge::{ChallengeOptions, Problem, bearer_challenge};
 use crate::server::forward::ForwardPolicy;
 use crate::server::jwks_cache::JwksCacheConfig;
 use crate::server::route::{Access, RouteTable, is_forwarded_method};
-use crate::server::token_cache::{Claims, TokenCache};
+use crate::server::token_cache::{CachingVerifier, Claims, TokenCacheConfig};
 use crate::verify::{AccessTokenOptions, TokenVerifier, VerifierOptions};
 use crate::wire::{OneOrMany, is_tchar};
 use serde::Deserialize;
@@ -83,14 +83,6 @@ pub struct EdgeConfig {
     /// Forward `Authorization` to the origin (default false).
     #[serde(default)]
     pub keep_authorization: bool,
-}
-
-/// The verified-token cache.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TokenCacheConfig {
-    /// At most this many tokens (1..=1 000 000).
-    pub max_entries: usize,
 }
 
 /// CORS (Fetch standard) as configured.
@@ -190,13 +182,11 @@ pub enum Decision {
 /// The guard: configuration, the verifier on the current key set, the verified-token cache.
 #[derive(Debug)]
 pub struct EdgeGuard {
-    verifier: TokenVerifier,
+    verifier: CachingVerifier,
     routes: RouteTable,
     challenge: ChallengeOptions,
     strict: bool,
     cors: Option<Cors>,
-    cache: TokenCache,
-    generation: Option<u64>,
     forward: ForwardPolicy,
 }
 
@@ -347,9 +337,6 @@ fn json_response(status: u16, headers: Vec<(String, String)>, error: &str) -> Ed
     }
 }
 
-/// The most entries a verified-token cache may be given.
-pub const MAX_TOKEN_CACHE_ENTRIES: usize = 1_000_000;
-
 impl EdgeGuard {
     /// A guard from its configuration, with no keys yet ([`EdgeGuard::set_keys`]).
     ///
@@ -401,17 +388,7 @@ impl EdgeGuard {
         };
         // Checks the realm once, here, rather than at the first failure.
         bearer_challenge(&Problem::MissingToken, &challenge)?;
-        let capacity = match config.token_cache {
-            None => 0,
-            Some(TokenCacheConfig { max_entries }) => {
-                if !(1..=MAX_TOKEN_CACHE_ENTRIES).contains(&max_entries) {
-                    return Err(Error::InvalidRequest(format!(
-                        "tokenCache.maxEntries must be 1..={MAX_TOKEN_CACHE_ENTRIES}, found {max_entries}"
-                    )));
-                }
-                max_entries
-            }
-        };
+        let verifier = CachingVerifier::new(verifier, "tokenCache", config.token_cache)?;
         if let Some(j) = &config.jwks_cache {
             j.policy()?;
         }
@@ -426,8 +403,6 @@ impl EdgeGuard {
             challenge,
             strict: config.strict,
             cors: config.cors.as_ref().map(Cors::new).transpose()?,
-            cache: TokenCache::new(capacity, clock_tolerance),
-            generation: None,
             forward,
         })
     }
@@ -435,21 +410,17 @@ impl EdgeGuard {
     /// The generation of the key set in use (see [`crate::server::jwks_cache::JwksCache::generation`]), `None` before
     /// the first.
     pub fn keys_generation(&self) -> Option<u64> {
-        self.generation
+        self.verifier.keys_generation()
     }
 
     /// Uses `jwks` from now on; a new `generation` empties the verified-token cache.
     pub fn set_keys(&mut self, jwks: JwkSet, generation: u64) {
-        if self.generation != Some(generation) {
-            self.verifier.set_jwks(jwks);
-            self.cache.sync_generation(generation);
-            self.generation = Some(generation);
-        }
+        self.verifier.set_keys(jwks, generation);
     }
 
     /// How many verified tokens are cached.
     pub fn cached_tokens(&self) -> usize {
-        self.cache.len()
+        self.verifier.cached_tokens()
     }
 
     /// Whether an incoming header called `name` is removed before the request is forwarded (any route).
@@ -545,14 +516,14 @@ impl EdgeGuard {
             Ok(None) => return self.fail(req, &Problem::MissingToken),
             Err(e) => return self.fail_error(req, &e),
         };
-        let claims = match self.cache.get(token, req.now) {
+        let claims = match self.verifier.cached(token, req.now) {
             Some(claims) => claims,
             None => {
                 let kid = UnverifiedJws::peek_kid(token);
                 if fetch_due(kid.as_deref()) {
                     return Decision::FetchKeys { kid };
                 }
-                if self.verifier.jwks().is_empty() {
+                if self.verifier.verifier().jwks().is_empty() {
                     return self.fail_error(
                         req,
                         &Error::HttpError {
@@ -566,10 +537,16 @@ impl EdgeGuard {
                     required_scopes: None,
                     strict: self.strict,
                 };
-                match self.verifier.verify_access_token(token, &options) {
+                match self
+                    .verifier
+                    .verifier()
+                    .verify_access_token(token, &options)
+                {
                     Ok(verified) => {
                         let claims: Claims = Arc::new(verified.into_claims());
-                        self.cache.insert(token, claims.clone(), req.now);
+                        let exp = claims.get("exp").cloned();
+                        self.verifier
+                            .remember(token, exp.as_ref(), req.now, || claims.clone());
                         claims
                     }
                     Err(e) => return self.fail_error(req, &e),

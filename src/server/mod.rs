@@ -17,10 +17,7 @@ pub use challenge::{
     Challenge, ChallengeOptions, INVALID_TOKEN_CODES, MAX_DESCRIPTION_LEN, Problem,
     bearer_challenge, challenge_for_error,
 };
-pub use edge::{
-    Allowed, CorsConfig, Decision, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,
-    MAX_TOKEN_CACHE_ENTRIES, TokenCacheConfig,
-};
+pub use edge::{Allowed, CorsConfig, Decision, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse};
 pub use forward::{
     ForwardPolicy, REWRITE_HEADERS, SCOPES_HEADER, SUBJECT_HEADER, fold_header_name,
 };
@@ -28,4 +25,6 @@ pub use jwks_cache::{
     CachePolicy, CachedJwks, FetchReason, JwksCache, JwksCacheConfig, MAX_JWKS_BYTES, Plan,
 };
 pub use route::{Access, Route, RouteTable, is_forwarded_method};
-pub use token_cache::{Claims, TokenCache, token_key};
+pub use token_cache::{
+    CachingVerifier, Claims, MAX_TOKEN_CACHE_ENTRIES, TokenCache, TokenCacheConfig, token_key,
+};

@@ -1,5 +1,5 @@
 //! What the `server` feature adds to `TokenVerifier`: keys from a `RemoteJwks` (taken again whenever its
-//! generation changed), the verified-token cache (`cache: { maxEntries }`), `ensureKeys`, and the checks of
+//! generation changed), the verified-token cache (`cache: { maxEntries }`, the core's `CachingVerifier`), `ensureKeys`, and the checks of
 //! signed UserInfo responses (`verifyUserinfo`, `verifyUserinfoAsync`).
 
 use super::{ImportedKeys, TokenVerifierHandle, token_arg};
@@ -9,11 +9,11 @@ use crate::js::convert::{JsResult, NowOnly, options, shared_handle, to_js_error}
 use crate::js::http::now_or;
 use crate::js::native::{self, NativeKey};
 use crate::js::server::jwks::RemoteJwks;
-use crate::server::TokenCache;
+use crate::server::CachingVerifier;
 use crate::verify::{Policy, TokenVerifier, UserinfoJwtOptions};
 use js_sys::Promise;
 use serde::Deserialize;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -21,11 +21,8 @@ use wasm_bindgen_futures::future_to_promise;
 /// Where a verifier's keys come from.
 pub(super) enum KeySource {
     Fixed,
-    /// A remote set: the verifier takes its current set whenever the generation changed.
-    Remote {
-        remote: RemoteJwks,
-        seen: Cell<u64>,
-    },
+    /// A remote set: the verifier takes its current set whenever its generation changed.
+    Remote(RemoteJwks),
 }
 
 pub(super) const JWKS_OPTION: &str =
@@ -34,35 +31,29 @@ pub(super) const JWKS_OPTION: &str =
 /// `opts.jwks` when it is a `RemoteJwks` instance: its current keys (none yet before its first fetch).
 pub(super) fn remote_jwks(value: &JsValue) -> Option<(JwkSet, KeySource)> {
     let remote = shared_handle::<RemoteJwks>(value)?;
-    let (set, generation) = remote.current().unwrap_or((JwkSet::empty(), 0));
-    Some((
-        set,
-        KeySource::Remote {
-            remote,
-            seen: Cell::new(generation),
-        },
-    ))
+    let set = remote.current().map_or_else(JwkSet::empty, |(set, _)| set);
+    Some((set, KeySource::Remote(remote)))
 }
 
-/// `cache: { maxEntries }`: the verified-token cache.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(super) struct CacheConfig {
-    max_entries: usize,
-}
-
-/// The largest `cache.maxEntries` accepted.
-const MAX_CACHE_ENTRIES: usize = 1 << 20;
+/// `cache: { maxEntries }`: the verified-token cache, the core's one type.
+pub(super) use crate::server::TokenCacheConfig as CacheConfig;
 
 /// A verified token kept by the verified-token cache: what the signature check produced (header and
 /// claims), and the claims' JSON text so that a hit only runs `JSON.parse`.
 type Cached = Rc<(VerifiedToken, String)>;
 
-/// A verifier's key source, its verified-token cache (when its options asked for one), and the node:crypto
-/// keys of its current set (where the Node entry installed node:crypto).
+/// The verifier with its verified-token cache (the core's `CachingVerifier`, as the edge guard has it).
+pub(super) type Core = CachingVerifier<Cached>;
+
+/// The core verifier with the cache `cache` asks for. Errors: `invalid_request` for a bad `cache.maxEntries`.
+pub(super) fn core(verifier: TokenVerifier, cache: Option<CacheConfig>) -> Result<Core, Error> {
+    CachingVerifier::new(verifier, "cache", cache)
+}
+
+/// A verifier's key source and the node:crypto keys of its current set (where the Node entry installed
+/// node:crypto).
 pub(super) struct Extras {
     source: KeySource,
-    cache: Option<RefCell<TokenCache<Cached>>>,
     native_keys: RefCell<ImportedKeys<NativeKey>>,
 }
 
@@ -71,35 +62,12 @@ pub(super) fn native_installed() -> bool {
     native::installed()
 }
 
-/// The cache `cache: { maxEntries }` asks for, `invalid_request` outside 1..=[`MAX_CACHE_ENTRIES`].
-fn cache(
-    config: Option<CacheConfig>,
-    clock_tolerance: u64,
-) -> Result<Option<RefCell<TokenCache<Cached>>>, Error> {
-    Ok(match config {
-        None => None,
-        Some(CacheConfig { max_entries }) if (1..=MAX_CACHE_ENTRIES).contains(&max_entries) => {
-            Some(RefCell::new(TokenCache::new(max_entries, clock_tolerance)))
-        }
-        Some(CacheConfig { max_entries }) => {
-            return Err(Error::InvalidRequest(format!(
-                "cache.maxEntries must be an integer in 1..={MAX_CACHE_ENTRIES}, found {max_entries}"
-            )));
-        }
-    })
-}
-
 impl Extras {
-    pub(super) fn new(
-        source: KeySource,
-        config: Option<CacheConfig>,
-        clock_tolerance: u64,
-    ) -> Result<Self, Error> {
-        Ok(Extras {
+    pub(super) fn new(source: KeySource) -> Self {
+        Extras {
             source,
-            cache: cache(config, clock_tolerance)?,
             native_keys: RefCell::default(),
-        })
+        }
     }
 
     /// The synchronous signature check: node:crypto where the Node entry installed it, else the Rust algorithms.
@@ -110,36 +78,29 @@ impl Extras {
         native::verify(&self.native_keys, pending)
     }
 
-    /// Takes the remote set's current keys if they changed; a new set empties the verified-token cache.
-    pub(super) fn sync_keys(&self, verifier: &RefCell<TokenVerifier>) {
-        if let KeySource::Remote { remote, seen } = &self.source {
-            if remote.generation() != seen.get() {
+    /// Takes the remote set's current keys if they changed (which empties the verified-token cache).
+    pub(super) fn sync_keys(&self, core: &RefCell<Core>) {
+        if let KeySource::Remote(remote) = &self.source {
+            let mut core = core.borrow_mut();
+            if core.keys_generation() != Some(remote.generation()) {
                 if let Some((set, generation)) = remote.current() {
-                    verifier.borrow_mut().set_jwks(set);
-                    seen.set(generation);
+                    core.set_keys(set, generation);
                 }
             }
-        }
-        if let Some(cache) = &self.cache {
-            let id = verifier.borrow().jwks().id();
-            cache.borrow_mut().sync_generation(id);
         }
     }
 
     /// The cached verification of `token`, if any, with the policy applied for this call.
     pub(super) fn cached(
         &self,
-        verifier: &RefCell<TokenVerifier>,
+        core: &RefCell<Core>,
         token: &str,
         policy: &Policy,
     ) -> Result<Option<String>, Error> {
-        let Some(cache) = &self.cache else {
-            return Ok(None);
-        };
-        let hit = cache.borrow_mut().get(token, policy.now());
+        let hit = core.borrow_mut().cached(token, policy.now());
         match hit {
             Some(entry) => {
-                verifier.borrow().check(&entry.0, policy)?;
+                core.borrow().verifier().check(&entry.0, policy)?;
                 Ok(Some(entry.1.clone()))
             }
             None => Ok(None),
@@ -149,20 +110,17 @@ impl Extras {
     /// Keeps a token that passed, with its claims' JSON text, until its `exp`.
     pub(super) fn remember(
         &self,
+        core: &RefCell<Core>,
         token: &str,
         verified: VerifiedToken,
         json: &str,
         policy: &Policy,
     ) {
-        if let Some(cache) = &self.cache {
-            let exp = verified.claims().get("exp").cloned();
-            cache.borrow_mut().insert_value(
-                token,
-                Rc::new((verified, json.to_owned())),
-                exp.as_ref(),
-                policy.now(),
-            );
-        }
+        let exp = verified.claims().get("exp").cloned();
+        core.borrow_mut()
+            .remember(token, exp.as_ref(), policy.now(), || {
+                Rc::new((verified, json.to_owned()))
+            });
     }
 }
 
@@ -194,7 +152,7 @@ impl TokenVerifierHandle {
     pub fn ensure_keys(&self, token: JsValue, opts: JsValue) -> Promise {
         let remote = match &self.shared.extras.source {
             KeySource::Fixed => None,
-            KeySource::Remote { remote, .. } => Some(remote.share()),
+            KeySource::Remote(remote) => Some(remote.share()),
         };
         let now = options::<NowOnly>("ensureKeys options", &opts).map(|o| now_or(o.now));
         let kid = token.as_string().and_then(|t| UnverifiedJws::peek_kid(&t));

@@ -32,7 +32,25 @@ impl<'de> Deserialize<'de> for CacheConfig {
     }
 }
 
-/// No key source to follow and no verified-token cache.
+/// The verifier alone: no verified-token cache.
+pub(super) struct Core(TokenVerifier);
+
+impl Core {
+    /// The verifier.
+    pub(super) fn verifier(&self) -> &TokenVerifier {
+        &self.0
+    }
+}
+
+/// The verifier; a `cache` cannot be read in this build (see [`CacheConfig`]).
+pub(super) fn core(verifier: TokenVerifier, cache: Option<CacheConfig>) -> Result<Core, Error> {
+    match cache {
+        None => Ok(Core(verifier)),
+        Some(never) => match never {},
+    }
+}
+
+/// No key source to follow.
 pub(super) struct Extras;
 
 /// node:crypto is not in this build.
@@ -41,15 +59,8 @@ pub(super) fn native_installed() -> bool {
 }
 
 impl Extras {
-    pub(super) fn new(
-        _source: KeySource,
-        config: Option<CacheConfig>,
-        _clock_tolerance: u64,
-    ) -> Result<Self, Error> {
-        match config {
-            None => Ok(Extras),
-            Some(never) => match never {},
-        }
+    pub(super) fn new(_source: KeySource) -> Self {
+        Extras
     }
 
     /// The synchronous signature check: the Rust algorithms.
@@ -61,12 +72,12 @@ impl Extras {
     }
 
     /// The keys never change.
-    pub(super) fn sync_keys(&self, _verifier: &RefCell<TokenVerifier>) {}
+    pub(super) fn sync_keys(&self, _core: &RefCell<Core>) {}
 
     /// Nothing is cached.
     pub(super) fn cached(
         &self,
-        _verifier: &RefCell<TokenVerifier>,
+        _core: &RefCell<Core>,
         _token: &str,
         _policy: &Policy,
     ) -> Result<Option<String>, Error> {
@@ -76,6 +87,7 @@ impl Extras {
     /// Nothing is kept.
     pub(super) fn remember(
         &self,
+        _core: &RefCell<Core>,
         _token: &str,
         _verified: VerifiedToken,
         _json: &str,
