@@ -544,9 +544,8 @@ impl EdgeGuard {
                 {
                     Ok(verified) => {
                         let claims: Claims = Arc::new(verified.into_claims());
-                        let exp = claims.get("exp").cloned();
                         self.verifier
-                            .remember(token, exp.as_ref(), req.now, || claims.clone());
+                            .remember(token, claims.get("exp"), req.now, || claims.clone());
                         claims
                     }
                     Err(e) => return self.fail_error(req, &e),
