@@ -1,7 +1,8 @@
-//! Options objects (camelCase JSON, as JS callers give them) read into their Rust structs, with the rules
-//! that `serde` alone would not apply (DESIGN.md "Options"): a member set to `null` is refused rather than
-//! read as absent (`Option<u64>` would take `maxAge: null` for "no max_age check"), every number is an integer
-//! in `0..=2^53 − 1` (no JS number beyond it counts exactly), and every failure names the member.
+//! Options given as JSON text (a route table) read into their Rust structs, with the rules that `serde`
+//! alone would not apply (DESIGN.md "Options"; the binding reads JS objects by the same rules in
+//! `src/js/options.rs`): a member set to `null` is refused rather than read as absent (`Option<u64>` would
+//! take `maxAge: null` for "no max_age check"), every number is an integer in `0..=2^53 − 1` (no JS number
+//! beyond it counts exactly), and every failure names the member.
 
 use crate::error::{Error, Result, cap};
 use crate::jose::json;

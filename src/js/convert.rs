@@ -1,10 +1,8 @@
 //! JS value <-> Rust value conversions, and `Error` -> thrown `OidcEdgeError`.
 
-use crate::error::{Error, cap};
-use crate::options;
+use crate::error::Error;
 use js_sys::Reflect;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -126,107 +124,6 @@ pub fn string_arg(what: &str, value: &JsValue) -> Result<String, Error> {
             "{what} must be a string, found {}",
             type_name(value)
         ))
-    })
-}
-
-/// An optional positional number (`randomToken(bytes)`): `undefined` -> `None`; otherwise the rule of
-/// every numeric option ([`crate::options::integer`]), so `null`, NaN, ±Infinity, fractions, negatives and
-/// non-numbers are `invalid_request`.
-pub fn optional_integer(what: &str, value: &JsValue) -> Result<Option<u64>, Error> {
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    match value.as_f64() {
-        Some(n) => options::integer(what, n).map(Some),
-        None => Err(Error::InvalidRequest(format!(
-            "{what} must be an integer in 0..=2^53 - 1, found {}",
-            type_name(value)
-        ))),
-    }
-}
-
-/// The options of the calls that take only `{ now? }`: seconds since the epoch, default the clock.
-#[derive(Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NowOnly {
-    /// `now`.
-    pub now: Option<u64>,
-}
-
-/// An options object (or `undefined`/`null` for the defaults) read by [`required_options`].
-pub fn options<T: DeserializeOwned + Default>(what: &str, value: &JsValue) -> Result<T, Error> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    required_options(what, value)
-}
-
-/// An options object, which must be there, read into `T` by the core's [`crate::options::from_json`]
-/// (unknown, mistyped or `null` members, numbers that are not integers in 0..=2^53 − 1: `invalid_request`
-/// naming the member). The object goes through `JSON.stringify` so that `deny_unknown_fields` holds
-/// (serde-wasm-bindgen reads only the fields it knows, silently ignoring a misspelt option).
-pub fn required_options<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, Error> {
-    if !value.is_object() || js_sys::Array::is_array(value) {
-        return Err(Error::InvalidRequest(format!(
-            "{what} must be an object, found {}",
-            type_name(value)
-        )));
-    }
-    let text = stringify(value)
-        .ok_or_else(|| Error::InvalidRequest(format!("{what} cannot be read as JSON")))?;
-    // JSON.stringify writes NaN and ±Infinity as null: name them as what they were (only a text holding
-    // `null` can hide one).
-    if text.contains("null") {
-        if let Some((path, n)) = non_finite(value, &mut String::new(), MAX_DEPTH) {
-            options::integer(&format!("{what}: {}", cap(&path)), n)?;
-        }
-    }
-    options::from_json(what, &text)
-}
-
-/// How deep [`non_finite`] looks (the core refuses the `null` of anything deeper, just less precisely).
-const MAX_DEPTH: usize = 32;
-
-/// The path and value of the first NaN or ±Infinity among `value`'s own enumerable members (those
-/// JSON.stringify writes), at most `depth` levels down.
-fn non_finite(value: &JsValue, path: &mut String, depth: usize) -> Option<(String, f64)> {
-    if let Some(n) = value.as_f64() {
-        return (!n.is_finite()).then(|| (path.clone(), n));
-    }
-    if depth == 0 || !value.is_object() {
-        return None;
-    }
-    let members: Vec<(String, JsValue)> = if js_sys::Array::is_array(value) {
-        let array: &js_sys::Array = value.unchecked_ref();
-        array
-            .iter()
-            .enumerate()
-            .map(|(i, item)| (format!("[{i}]"), item))
-            .collect()
-    } else {
-        let object: &js_sys::Object = value.unchecked_ref();
-        js_sys::Object::keys(object)
-            .iter()
-            .filter_map(|key| {
-                let item = Reflect::get(value, &key).ok()?;
-                let name = key.as_string()?;
-                Some((
-                    if path.is_empty() {
-                        name
-                    } else {
-                        format!(".{name}")
-                    },
-                    item,
-                ))
-            })
-            .collect()
-    };
-    members.into_iter().find_map(|(step, item)| {
-        let len = path.len();
-        path.push_str(&step);
-        let found = non_finite(&item, path, depth - 1);
-        path.truncate(len);
-        found
     })
 }
 

@@ -1,7 +1,8 @@
 //! Sending the core's [`HttpRequest`]s with `fetch`, and converting requests and responses between JS and
 //! Rust. I/O only: every decision about a response is the core's.
 
-use super::convert::{optional_integer, string_arg, type_name};
+use super::convert::{string_arg, type_name};
+use super::options::optional_integer;
 use crate::error::{Error, cap, quote};
 use crate::wire::{HttpRequest, HttpResponse, fetch_timeout};
 use js_sys::{Function, Object, Promise, Reflect};

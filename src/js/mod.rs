@@ -8,6 +8,7 @@ pub mod http;
 pub mod jose;
 #[cfg(feature = "server")]
 pub mod native;
+pub mod options;
 pub mod scope;
 #[cfg(feature = "server")]
 pub mod server;

@@ -1,11 +1,10 @@
 //! The `TokenVerifier` export. Conversions only; every rule lives in `crate::jose` and `crate::verify`.
 
-use super::convert::{
-    JsResult, long_string, options, required_options, shared_handle, to_js_error, type_name,
-};
+use super::convert::{JsResult, long_string, shared_handle, to_js_error, type_name};
 use super::http::now_or;
 use super::jose::JwkSetHandle;
 use super::jose::webcrypto::{import_params, operation_params};
+use super::options::{options, required_options};
 use super::scope::requirement_arg;
 use crate::error::Error;
 use crate::jose::Algorithm;

@@ -174,3 +174,21 @@ test("numbers beyond 2^53 - 1 and nested non-finite numbers are refused, with th
   assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: [{ method: "GET", path: "/a" }, { method: "GET", path: "/b", public: null }] }),
     { code: "invalid_request", message: /routes\[1\]\.public is null/ });
 });
+
+test("the options reader walks the JS value itself: cycles, huge objects, BigInts and throwing getters are refused", () => {
+  const cyclic = { method: "GET", path: "/a" };
+  cyclic.next = cyclic;
+  assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: [cyclic] }),
+    { code: "invalid_request", message: /routes\[0\]\.next.* nests deeper than 32 levels/ });
+  const huge = Array.from({ length: 40_000 }, (_, i) => ({ method: "GET", path: `/r${i}` }));
+  assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: huge }),
+    { code: "invalid_request", message: /holds more than 100000 values/ });
+  for (const m of [main, spa]) {
+    assert.throws(() => m.buildAuthorizeUrl({ ...authorize, maxAge: 10n }),
+      { code: "invalid_request", message: /maxAge: invalid type: a BigInt/ });
+    const throwing = Object.defineProperty({ ...authorize }, "maxAge", { enumerable: true, get() { throw new Error("no"); } });
+    assert.throws(() => m.buildAuthorizeUrl(throwing), { code: "invalid_request", message: /maxAge: it cannot be read/ });
+    // What JSON.stringify leaves out is absent here too: an undefined member, a function.
+    assert.match(m.buildAuthorizeUrl({ ...authorize, maxAge: undefined, toString() { return "x"; } }), /^https:/);
+  }
+});

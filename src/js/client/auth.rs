@@ -5,10 +5,8 @@ use crate::client::pkce::{self, ChallengeMethod, Pkce};
 use crate::client::{AuthorizeRequest, EndSessionRequest};
 use crate::client::{CallbackExpectation, parse_callback as core_parse_callback};
 use crate::error::Error;
-use crate::js::convert::{
-    JsResult, optional_integer, options, required_options, string_arg, stringify, to_js_error,
-    to_plain,
-};
+use crate::js::convert::{JsResult, string_arg, stringify, to_js_error, to_plain};
+use crate::js::options::{optional_integer, options, required_options};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 

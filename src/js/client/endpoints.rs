@@ -8,11 +8,9 @@ use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::client::{DiscoveryPlan, DiscoveryStep, discovery_urls};
 use crate::client::{TokenRequestOptions, parse_token_response};
 use crate::error::Error;
-use crate::js::convert::{
-    JsResult, NowOnly, optional_integer, options, required_options, string_arg, to_js_error,
-    to_plain,
-};
+use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
 use crate::js::http::{Fetcher, now_or, request_to_js, response_from_js, split_options};
+use crate::js::options::{NowOnly, optional_integer, options, required_options};
 use crate::wire::{HttpRequest, HttpResponse};
 use js_sys::Reflect;
 use serde::Deserialize;

@@ -14,10 +14,9 @@ use crate::client::{
     Userinfo, UserinfoRequest, parse_signed_userinfo_response, parse_userinfo_response,
 };
 use crate::error::Error;
-use crate::js::convert::{
-    JsResult, options, required_options, shared_handle, to_js_error, to_plain,
-};
+use crate::js::convert::{JsResult, shared_handle, to_js_error, to_plain};
 use crate::js::http::{now_or, request_to_js, response_from_js, split_options};
+use crate::js::options::{options, required_options};
 use crate::js::verify::TokenVerifierHandle;
 use crate::verify::{Policy, UserinfoJwtOptions};
 use crate::wire::HttpRequest;

@@ -2,7 +2,8 @@
 //! `crate::server` (challenge).
 
 use crate::error::Error;
-use crate::js::convert::{JsResult, options, to_js_error, to_plain};
+use crate::js::convert::{JsResult, to_js_error, to_plain};
+use crate::js::options::options;
 use crate::server::{self as challenge, ChallengeOptions, Problem};
 use js_sys::{Array, Reflect};
 use serde::Serialize;

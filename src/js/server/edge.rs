@@ -3,8 +3,9 @@
 
 use super::jwks::RemoteJwks;
 use crate::error::Error;
-use crate::js::convert::{JsResult, optional_integer, required_options, to_js_error};
+use crate::js::convert::{JsResult, to_js_error};
 use crate::js::http::{Fetcher, now_or};
+use crate::js::options::{optional_integer, required_options};
 use crate::server::JwksCache;
 use crate::server::{Decision, EdgeConfig, EdgeGuard, EdgeRequest};
 use js_sys::{Array, Object, Promise, Reflect};

@@ -4,9 +4,10 @@
 
 use crate::error::Error;
 use crate::jose::JwkSet;
-use crate::js::convert::{JsResult, NowOnly, options, string_arg, to_js_error};
+use crate::js::convert::{JsResult, string_arg, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::jose::JwkSetHandle;
+use crate::js::options::{NowOnly, options};
 use crate::server::{JwksCache, JwksCacheConfig, Plan};
 use js_sys::{Array, Promise};
 use std::cell::RefCell;

@@ -5,9 +5,10 @@
 use super::{ImportedKeys, TokenVerifierHandle, token_arg};
 use crate::error::Error;
 use crate::jose::{JwkSet, PendingSignature, UnverifiedJws, VerifiedToken};
-use crate::js::convert::{JsResult, NowOnly, options, shared_handle, to_js_error};
+use crate::js::convert::{JsResult, shared_handle, to_js_error};
 use crate::js::http::now_or;
 use crate::js::native::{self, NativeKey};
+use crate::js::options::{NowOnly, options};
 use crate::js::server::jwks::RemoteJwks;
 use crate::server::CachingVerifier;
 use crate::verify::{Policy, TokenVerifier, UserinfoJwtOptions};

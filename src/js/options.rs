@@ -1,0 +1,377 @@
+//! Options objects read in one pass from the JS value into their typed Rust structs: a serde
+//! `Deserializer` over the `JsValue` itself (no `JSON.stringify`, no JSON text, no `serde_json::Value`),
+//! with the rules DESIGN.md "Options" sets and serde alone would not apply:
+//! - a member set to `null` is refused, not read as absent (`maxAge: null` would turn the max_age check off);
+//!   a member set to `undefined` (or a function or symbol, which JSON.stringify leaves out) is absent;
+//! - every number is an integer in `0..=2^53 − 1` ([`integer`]): NaN, ±Infinity, fractions and negatives
+//!   are refused and named as what they are;
+//! - unknown members, wrong types and missing members are the target struct's serde rules
+//!   (`deny_unknown_fields`), with serde's messages;
+//! - at most [`MAX_DEPTH`] levels and [`MAX_VALUES`] values, so a cyclic or huge object ends in an error.
+//!
+//! Every failure is `invalid_request` naming the member by its path (`cache.maxEntries`, `routes[0].scopes`).
+
+use crate::error::{Error, cap};
+use crate::options::{MAX_INTEGER, integer};
+use js_sys::{Array, Reflect};
+use serde::de::value::StringDeserializer;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
+use std::cell::Cell;
+use std::fmt;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// How deep an options object may nest (a cycle ends here).
+pub const MAX_DEPTH: usize = 32;
+
+/// How many values (members and array items, at every depth) an options object may hold.
+pub const MAX_VALUES: usize = 100_000;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.keys`, catching what a Proxy's `ownKeys` trap throws.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn own_keys(value: &JsValue) -> Result<Array, JsValue>;
+}
+
+/// The options of the calls that take only `{ now? }`: seconds since the epoch, default the clock.
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NowOnly {
+    /// `now`.
+    pub now: Option<u64>,
+}
+
+/// An options object (or `undefined`/`null` for the defaults) read by [`required_options`].
+pub fn options<T: DeserializeOwned + Default>(what: &str, value: &JsValue) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    required_options(what, value)
+}
+
+/// An options object, which must be there, read into `T` (see the module rules). `what` names the object in
+/// messages (e.g. `"verifyIdToken options"`).
+///
+/// Errors: `invalid_request`, naming the member.
+pub fn required_options<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, Error> {
+    if !value.is_object() || Array::is_array(value) {
+        return Err(Error::InvalidRequest(format!(
+            "{what} must be an object, found {}",
+            crate::js::convert::type_name(value)
+        )));
+    }
+    let count = Cell::new(0);
+    T::deserialize(Reader {
+        value: value.clone(),
+        depth: 0,
+        count: &count,
+    })
+    .map_err(|e| e.into_error(what))
+}
+
+/// An optional positional number (`randomToken(bytes)`): `undefined` -> `None`; otherwise the rule of
+/// every numeric option ([`integer`]), so `null`, NaN, ±Infinity, fractions, negatives and non-numbers are
+/// `invalid_request`.
+pub fn optional_integer(what: &str, value: &JsValue) -> Result<Option<u64>, Error> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) => integer(what, n).map(Some),
+        None => Err(Error::InvalidRequest(format!(
+            "{what} must be an integer in 0..=2^53 - 1, found {}",
+            crate::js::convert::type_name(value)
+        ))),
+    }
+}
+
+/// What went wrong, and where: `path` is built innermost first while the error unwinds.
+#[derive(Debug)]
+pub struct ReadError {
+    kind: Kind,
+    path: Vec<Step>,
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// A serde message (unknown member, wrong type, missing member): `path: message`.
+    Serde(String),
+    Null,
+    Number(f64),
+    TooDeep,
+    TooMany,
+}
+
+#[derive(Debug)]
+enum Step {
+    Member(String),
+    Item(usize),
+}
+
+impl ReadError {
+    fn at(mut self, step: Step) -> Self {
+        self.path.push(step);
+        self
+    }
+
+    fn new(kind: Kind) -> Self {
+        ReadError {
+            kind,
+            path: Vec::new(),
+        }
+    }
+
+    /// The message, as serde_path_to_error writes paths (`a.b[0].c`).
+    fn into_error(self, what: &str) -> Error {
+        let mut path = String::new();
+        for step in self.path.iter().rev() {
+            match step {
+                Step::Member(key) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                Step::Item(i) => path.push_str(&format!("[{i}]")),
+            }
+        }
+        let name = format!(
+            "{what}: {}",
+            cap(if path.is_empty() { "the object" } else { &path })
+        );
+        Error::InvalidRequest(match self.kind {
+            Kind::Serde(message) if path.is_empty() => format!("{what}: {}", cap(&message)),
+            Kind::Serde(message) => format!("{name}: {}", cap(&message)),
+            Kind::Null => format!("{name} is null: leave it out (or undefined) for the default"),
+            Kind::Number(n) => {
+                return integer(&name, n)
+                    .err()
+                    .unwrap_or(Error::InvalidRequest(name));
+            }
+            Kind::TooDeep => format!("{name} nests deeper than {MAX_DEPTH} levels"),
+            Kind::TooMany => format!("{name}: the object holds more than {MAX_VALUES} values"),
+        })
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Serde(message) => f.write_str(message),
+            _ => f.write_str("invalid option"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl de::Error for ReadError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        ReadError::new(Kind::Serde(msg.to_string()))
+    }
+}
+
+/// One JS value being read, `depth` levels down, sharing the object's value `count`.
+struct Reader<'a> {
+    value: JsValue,
+    depth: usize,
+    count: &'a Cell<usize>,
+}
+
+/// Whether JSON.stringify leaves the member out (so it is absent here too).
+fn skipped(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_function() || value.is_symbol()
+}
+
+impl<'a> Reader<'a> {
+    fn child(&self, value: JsValue) -> Result<Reader<'a>, ReadError> {
+        let count = self.count.get() + 1;
+        self.count.set(count);
+        if count > MAX_VALUES {
+            return Err(ReadError::new(Kind::TooMany));
+        }
+        Ok(Reader {
+            value,
+            depth: self.depth + 1,
+            count: self.count,
+        })
+    }
+
+    fn nested(&self) -> Result<(), ReadError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ReadError::new(Kind::TooDeep));
+        }
+        Ok(())
+    }
+
+    /// The object's own enumerable string-keyed members that JSON.stringify writes, as `(key, value)`.
+    fn members(&self) -> Result<Vec<(String, JsValue)>, ReadError> {
+        let keys =
+            own_keys(&self.value).map_err(|_| de::Error::custom("its members cannot be listed"))?;
+        let mut members = Vec::with_capacity(keys.length() as usize);
+        for key in keys.iter() {
+            let name = key.as_string().unwrap_or_default();
+            let item = Reflect::get(&self.value, &key).map_err(|_| {
+                ReadError::new(Kind::Serde("it cannot be read (its getter threw)".into()))
+                    .at(Step::Member(name.clone()))
+            })?;
+            if !skipped(&item) {
+                members.push((name, item));
+            }
+        }
+        Ok(members)
+    }
+}
+
+impl<'de> de::Deserializer<'de> for Reader<'_> {
+    type Error = ReadError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        let value = &self.value;
+        if value.is_null() || skipped(value) {
+            return Err(ReadError::new(Kind::Null));
+        }
+        if let Some(n) = value.as_f64() {
+            return match n.fract() == 0.0 && (0.0..=MAX_INTEGER as f64).contains(&n) {
+                true => visitor.visit_u64(n as u64),
+                false => Err(ReadError::new(Kind::Number(n))),
+            };
+        }
+        if let Some(b) = value.as_bool() {
+            return visitor.visit_bool(b);
+        }
+        if let Some(s) = value.as_string() {
+            return visitor.visit_string(s);
+        }
+        if value.is_bigint() {
+            return Err(de::Error::invalid_type(
+                Unexpected::Other("a BigInt"),
+                &visitor,
+            ));
+        }
+        self.nested()?;
+        if Array::is_array(value) {
+            let items: Array = value.clone().unchecked_into();
+            return visitor.visit_seq(Items {
+                reader: &self,
+                items: items.iter().enumerate(),
+                length: items.length() as usize,
+            });
+        }
+        // What JSON.stringify would write for a Date and other objects with their own JSON form.
+        if let Ok(to_json) = Reflect::get(value, &JsValue::from_str("toJSON")) {
+            if let Some(to_json) = to_json.dyn_ref::<js_sys::Function>() {
+                let json = to_json
+                    .call0(value)
+                    .map_err(|_| de::Error::custom("its toJSON method threw"))?;
+                return self.child(json)?.deserialize_any(visitor);
+            }
+        }
+        let members = self.members()?;
+        visitor.visit_map(Members {
+            reader: &self,
+            members: members.into_iter(),
+            pending: None,
+        })
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        // An absent member never gets here; `null` is refused by `deserialize_any`.
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        // A unit variant is its name, as serde_json reads it (no option takes another kind of variant).
+        if let Some(s) = self.value.as_string() {
+            let name: StringDeserializer<ReadError> = s.into_deserializer();
+            return visitor.visit_enum(name);
+        }
+        self.deserialize_any(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+        unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+/// An array's items, each named `[i]` in errors.
+struct Items<'r, 'a, I> {
+    reader: &'r Reader<'a>,
+    items: I,
+    length: usize,
+}
+
+impl<'de, I: Iterator<Item = (usize, JsValue)>> de::SeqAccess<'de> for Items<'_, '_, I> {
+    type Error = ReadError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, ReadError> {
+        let Some((i, item)) = self.items.next() else {
+            return Ok(None);
+        };
+        self.length = self.length.saturating_sub(1);
+        let reader = self.reader.child(item).map_err(|e| e.at(Step::Item(i)))?;
+        seed.deserialize(reader)
+            .map(Some)
+            .map_err(|e| e.at(Step::Item(i)))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.length)
+    }
+}
+
+/// An object's members, each named by its key in errors.
+struct Members<'r, 'a, I> {
+    reader: &'r Reader<'a>,
+    members: I,
+    pending: Option<(String, JsValue)>,
+}
+
+impl<'de, I: Iterator<Item = (String, JsValue)>> de::MapAccess<'de> for Members<'_, '_, I> {
+    type Error = ReadError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, ReadError> {
+        let Some((key, item)) = self.members.next() else {
+            return Ok(None);
+        };
+        let name: StringDeserializer<ReadError> = key.clone().into_deserializer();
+        let read = seed
+            .deserialize(name)
+            .map_err(|e| e.at(Step::Member(key.clone())))?;
+        self.pending = Some((key, item));
+        Ok(Some(read))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {
+        let Some((key, item)) = self.pending.take() else {
+            return Err(de::Error::custom("a value without its member"));
+        };
+        let reader = self
+            .reader
+            .child(item)
+            .map_err(|e| e.at(Step::Member(key.clone())))?;
+        seed.deserialize(reader)
+            .map_err(|e| e.at(Step::Member(key)))
+    }
+}
