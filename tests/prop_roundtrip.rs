@@ -103,7 +103,7 @@ proptest! {
             .finish();
         let sep = if in_fragment { '#' } else { '?' };
         let url = format!("https://app.example.com/cb{sep}{encoded}");
-        let expect = CallbackExpectation { state: state.clone(), ..Default::default() };
+        let expect = CallbackExpectation::new(state.clone());
         let r = parse_callback(&url, &expect).unwrap();
         prop_assert_eq!(r.code, code);
         prop_assert_eq!(r.state, state);
@@ -112,7 +112,7 @@ proptest! {
     /// Arbitrary text never panics: it parses or it is a typed error.
     #[test]
     fn callback_never_panics(url in "\\PC{0,80}", state in "\\PC{0,10}") {
-        let expect = CallbackExpectation { state, ..Default::default() };
+        let expect = CallbackExpectation::new(state);
         if let Err(e) = parse_callback(&url, &expect) {
             prop_assert!(matches!(e.code(), "invalid_request" | "state_mismatch" | "authorization_error" | "issuer_mismatch"));
         }

@@ -3,21 +3,28 @@
 
 use crate::error::{Error, Result, quote};
 use crate::wire::parse_uri;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use subtle::ConstantTimeEq;
 
-/// What the client expects the response to bring back. Field names are camelCase in JS.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// What the client expects the response to bring back.
+#[derive(Debug, Clone, Default)]
 pub struct CallbackExpectation {
     /// The `state` sent in the authorization request.
     pub state: String,
     /// The provider's issuer identifier; checked against `iss` when the response has one (RFC 9207 §2.4).
     pub issuer: Option<String>,
     /// Make `iss` mandatory (for providers that advertise `authorization_response_iss_parameter_supported`).
-    #[serde(default)]
     pub require_iss: bool,
+}
+
+impl CallbackExpectation {
+    /// Expects `state` back, checks `iss` only when the response has one.
+    pub fn new(state: impl Into<String>) -> Self {
+        CallbackExpectation {
+            state: state.into(),
+            ..Self::default()
+        }
+    }
 }
 
 /// A successful authorization response.

@@ -18,7 +18,6 @@
 use crate::error::{Error, Result};
 use crate::scope::is_scope_token;
 use crate::wire::OneOrMany;
-use serde::Deserialize;
 
 /// The longest `error_description` sent, in characters (longer messages are cut and end with `...`).
 pub const MAX_DESCRIPTION_LEN: usize = 200;
@@ -43,20 +42,16 @@ pub const INVALID_TOKEN_CODES: &[&str] = &[
     "auth_time_too_old",
 ];
 
-/// Options of a challenge.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Options of a challenge (the default: no realm, no `error_description`, the error's own scopes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChallengeOptions {
     /// The protection space (RFC 7235 §2.2), sent first when given.
-    #[serde(default)]
     pub realm: Option<String>,
     /// Send the error's message as `error_description` (default: no — it tells a caller why its token
     /// failed, which helps debugging and also helps probing).
-    #[serde(default)]
     pub error_description: bool,
     /// The `scope` attribute for every answer (RFC 6750 §3: the scope necessary to access the resource);
     /// for `insufficient_scope` it replaces the error's own list.
-    #[serde(default)]
     pub scope: Option<OneOrMany>,
 }
 

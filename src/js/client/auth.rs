@@ -25,6 +25,26 @@ struct PkcePair<'a> {
     code_challenge_method: &'a str,
 }
 
+/// `parseCallback`'s expectation (see [`CallbackExpectation`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ExpectationArgs {
+    state: String,
+    issuer: Option<String>,
+    #[serde(default)]
+    require_iss: bool,
+}
+
+impl From<ExpectationArgs> for CallbackExpectation {
+    fn from(a: ExpectationArgs) -> Self {
+        CallbackExpectation {
+            state: a.state,
+            issuer: a.issuer,
+            require_iss: a.require_iss,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct CallbackResult<'a> {
     code: &'a str,
@@ -122,7 +142,8 @@ pub fn build_end_session_url(req: JsValue) -> JsResult<String> {
 pub fn parse_callback(url: JsValue, expect: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<_, Error> {
         let url = string_arg("url", &url)?;
-        let expect: CallbackExpectation = required_options("parseCallback expectation", &expect)?;
+        let expect: CallbackExpectation =
+            required_options::<ExpectationArgs>("parseCallback expectation", &expect)?.into();
         core_parse_callback(&url, &expect)
     };
     let r = run().map_err(to_js_error)?;

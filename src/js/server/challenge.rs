@@ -5,8 +5,9 @@ use crate::error::Error;
 use crate::js::convert::{JsResult, to_js_error, to_plain};
 use crate::js::options::options;
 use crate::server::{self as challenge, ChallengeOptions, Problem};
+use crate::wire::OneOrMany;
 use js_sys::{Array, Reflect};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 #[derive(Serialize)]
@@ -14,6 +15,26 @@ use wasm_bindgen::prelude::*;
 struct ChallengeResult<'a> {
     status: u16,
     www_authenticate: &'a str,
+}
+
+/// `bearerChallenge`'s options (see [`ChallengeOptions`]).
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ChallengeArgs {
+    realm: Option<String>,
+    #[serde(default)]
+    error_description: bool,
+    scope: Option<OneOrMany>,
+}
+
+impl From<ChallengeArgs> for ChallengeOptions {
+    fn from(a: ChallengeArgs) -> Self {
+        ChallengeOptions {
+            realm: a.realm,
+            error_description: a.error_description,
+            scope: a.scope,
+        }
+    }
 }
 
 /// A member of a JS object; `undefined` when absent or when reading it throws.
@@ -25,7 +46,8 @@ fn member(obj: &JsValue, name: &str) -> JsValue {
 #[wasm_bindgen(js_name = bearerChallenge)]
 pub fn bearer_challenge(error: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<challenge::Challenge, Error> {
-        let opts: ChallengeOptions = options("bearerChallenge options", &opts)?;
+        let opts: ChallengeOptions =
+            options::<ChallengeArgs>("bearerChallenge options", &opts)?.into();
         let problem = if error.is_undefined() || error.is_null() {
             Problem::MissingToken
         } else if error.is_object() {
