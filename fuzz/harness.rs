@@ -7,10 +7,10 @@ use jwt_compact::Algorithm as _;
 use jwt_compact::AlgorithmSignature as _;
 use jwt_compact::alg as jc;
 use oidc_edge::client::introspect::parse_introspection_response;
-use oidc_edge::client::parse_token_response;
 use oidc_edge::client::revoke::parse_revocation_response;
 use oidc_edge::client::{CallbackExpectation, parse_callback};
 use oidc_edge::client::{bearer_challenge_error, parse_userinfo_response};
+use oidc_edge::client::{parse_par_response, parse_token_response};
 use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
 use oidc_edge::jose::base64url;
 use oidc_edge::options::{self, MAX_INTEGER};
@@ -366,7 +366,7 @@ pub fn scope(data: &[u8]) {
     }
 }
 
-/// The token, introspection, revocation and userinfo response parsers: the input is the status (first line),
+/// The token, introspection, revocation, pushed-authorization and userinfo response parsers: the input is the status (first line),
 /// the `Content-Type` (second), the `WWW-Authenticate` (third), then the body. A redirect (3xx, status 0) is
 /// never accepted, and always `http_error`, whatever the body.
 pub fn token_response(data: &[u8]) {
@@ -411,6 +411,13 @@ pub fn token_response(data: &[u8]) {
     }
     match parse_introspection_response(&response) {
         Ok(m) => assert!(!redirect && m.get("active").is_some_and(|a| a.is_boolean())),
+        Err(e) => {
+            refused(&e);
+            assert_code(&e, &["authorization_error", "http_error"]);
+        }
+    }
+    match parse_par_response(&response) {
+        Ok(p) => assert!(!redirect && !p.request_uri.is_empty() && p.expires_in > 0),
         Err(e) => {
             refused(&e);
             assert_code(&e, &["authorization_error", "http_error"]);

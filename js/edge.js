@@ -49,6 +49,25 @@ function withCacheApi(fetchFn) {
   };
 }
 
+// The signature the guard left to WebCrypto: the key imported once (the guard caches it, or its refusal), the
+// verdict handed back. A throw or a non-boolean is no verdict: the guard's Rust algorithms decide.
+async function webCryptoCheck(guard, d) {
+  let key = d.key;
+  let imported;
+  let verdict;
+  try {
+    const subtle = globalThis.crypto.subtle;
+    if (key === undefined) {
+      imported = null;
+      key = imported = await subtle.importKey("jwk", d.jwk, d.importAlg, false, ["verify"]);
+    }
+    verdict = await subtle.verify(d.verifyAlg, key, d.signature, d.data);
+  } catch {
+    verdict = undefined;
+  }
+  return guard.finish(d.verify, verdict, imported);
+}
+
 /**
  * @param {object} config see index.d.ts (EdgeVerifierConfig)
  * @returns {(request: Request) => Promise<EdgeVerifierResult>}
@@ -85,6 +104,7 @@ export function createEdgeVerifier(config) {
       await guard.fetchKeys(d.kid).catch(() => {});
       d = guard.decide(...args, false);
     }
+    if (d.verify) d = await webCryptoCheck(guard, d);
     if (d.ok) {
       return { ok: true, claims: d.claims, scopes: d.scopes, route: d.route, headers: d.headers, identityHeaders: d.identityHeaders };
     }

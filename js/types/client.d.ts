@@ -57,6 +57,10 @@ export interface ProviderMetadata {
   revocation_endpoint?: string;
   introspection_endpoint?: string;
   registration_endpoint?: string;
+  /** RFC 9126 §5: where {@link pushAuthorizationRequest} sends the request. */
+  pushed_authorization_request_endpoint?: string;
+  /** RFC 9126 §5: the provider takes pushed requests only; {@link startAuthorization} then pushes. */
+  require_pushed_authorization_requests?: boolean;
   scopes_supported?: string[];
   response_types_supported?: string[];
   code_challenge_methods_supported?: string[];
@@ -121,7 +125,20 @@ export interface AuthorizeRequest {
  *   without a challenge; `prompt` `none` with other values; a `resource` that is not an absolute URI; a
  *   parameter given twice; an unknown or mistyped member.
  */
-export function buildAuthorizeUrl(req: AuthorizeRequest): string;
+export function buildAuthorizeUrl(req: AuthorizeRequest | PushedAuthorizeUrlRequest): string;
+
+/**
+ * The authorization URL after a push (RFC 9126 §4): `client_id` and `request_uri` alone. A `requestUri` member
+ * makes {@link buildAuthorizeUrl} read this shape, and only it (any other member is `invalid_request`).
+ */
+export interface PushedAuthorizeUrlRequest {
+  /** The provider's `authorization_endpoint`; its query is kept but must not hold `client_id` or `request_uri`. */
+  authorizationEndpoint: string;
+  /** The client that pushed. */
+  clientId: string;
+  /** `requestUri` from {@link pushAuthorizationRequest}: an absolute URI (`invalid_request` otherwise). */
+  requestUri: string;
+}
 
 /** What the callback must bring back. */
 export interface CallbackExpectation {
@@ -557,3 +574,86 @@ export function parseUserinfoResponse(res: HttpResponseInput, opts?: UserinfoPar
 export function userinfo(
   opts: { userinfoEndpoint: string; accessToken: string } & UserinfoParseOptions & FetchOptions,
 ): Promise<UserinfoResult>;
+
+// ---------------------------------------------------------------------------------------------------
+// Pushed authorization requests (RFC 9126)
+
+/**
+ * An authorization request pushed to the provider (RFC 9126 §2.1): the parameters of {@link AuthorizeRequest}
+ * without `authorizationEndpoint` (the URL is built afterwards), sent with client authentication as at the
+ * token endpoint — any method; a public client gives `{ clientId }`.
+ */
+export interface PushedAuthorizationRequest extends Omit<AuthorizeRequest, "authorizationEndpoint"> {
+  /** The provider's `pushed_authorization_request_endpoint`: https (http only on loopback). */
+  pushedAuthorizationRequestEndpoint: string;
+  /** Its `clientId` must be the request's `clientId`. */
+  clientAuth: ClientAuth;
+}
+
+/** The push endpoint's answer (RFC 9126 §2.2). */
+export interface PushedAuthorization {
+  /** The reference to the pushed request, for {@link buildAuthorizeUrl} (`{ authorizationEndpoint, clientId, requestUri }`). */
+  requestUri: string;
+  /** Seconds the reference stays valid. */
+  expiresIn: number;
+}
+
+/**
+ * Builds the push (a form POST; nothing is sent). A `clientAuth.key` cannot sign here: use
+ * {@link pushAuthorizationRequest}, or pass a `clientAssertion`.
+ * @throws OidcEdgeError `invalid_request` for what {@link buildAuthorizeUrl} refuses; an endpoint that is not https
+ *   (http only on loopback); an `authorizationEndpoint` member; a `clientId` other than `clientAuth.clientId`;
+ *   `request_uri` in `extraParams` (§2.1 forbids pushing one); bad client authentication (see {@link ClientAuth})
+ *   or a `clientAuth.key`.
+ */
+export function buildPushedAuthorizationRequest(req: PushedAuthorizationRequest): HttpRequest;
+
+/**
+ * Reads the push endpoint's answer (201, RFC 9126 §2.2).
+ * @throws OidcEdgeError as every parser (see above): `authorization_error` for an OAuth error (§2.3:
+ *   `invalid_request`, `invalid_client`, …); `http_error` with `status` for another non-2xx answer, a body that is
+ *   not a JSON object, a `request_uri` that is missing or not an absolute URI, an `expires_in` that is not a
+ *   positive integer.
+ */
+export function parsePushedAuthorizationResponse(res: HttpResponseInput): PushedAuthorization;
+
+/**
+ * Pushes an authorization request (RFC 9126 §2) with `fetch`; then send the browser to
+ * `buildAuthorizeUrl({ authorizationEndpoint, clientId, requestUri })`. A `clientAuth.key` signs a
+ * `private_key_jwt` assertion whose `aud` is the push endpoint unless `clientAuth.audience` says otherwise.
+ * @throws OidcEdgeError as {@link buildPushedAuthorizationRequest} and {@link parsePushedAuthorizationResponse};
+ *   `http_error` without `status` for a network failure or timeout; signing errors as {@link ClientAuth}.
+ */
+export function pushAuthorizationRequest(opts: PushedAuthorizationRequest & FetchOptions): Promise<PushedAuthorization>;
+
+/** {@link startAuthorization}'s options: an authorization request whose endpoints come from `metadata`. */
+export interface StartAuthorization extends Omit<AuthorizeRequest, "authorizationEndpoint"> {
+  /** From {@link discover}: `authorization_endpoint`, and for pushing `pushed_authorization_request_endpoint`. */
+  metadata: ProviderMetadata;
+  /**
+   * Push first (`true`), never (`false`: `invalid_request` when the provider sets
+   * `require_pushed_authorization_requests`), or — left out — exactly when the provider requires it (RFC 9126 §5).
+   */
+  usePar?: boolean;
+  /** Client authentication for the push; default `{ clientId }` (a public client). Unused without a push. */
+  clientAuth?: ClientAuth;
+}
+
+/** The URL to send the browser to, and when the request was pushed, the push's answer. */
+export interface StartedAuthorization {
+  url: string;
+  requestUri?: string;
+  expiresIn?: number;
+}
+
+/**
+ * The authorization URL, honouring the provider's `require_pushed_authorization_requests` (RFC 9126 §5): pushed
+ * first with {@link pushAuthorizationRequest} when the provider requires it or `usePar` is `true` (the URL then
+ * holds `client_id` and `request_uri` alone), else built by {@link buildAuthorizeUrl} from the metadata's
+ * `authorization_endpoint` without any request.
+ * @throws OidcEdgeError `invalid_request` when `usePar` is `false` but the provider requires pushing, for an
+ *   `authorizationEndpoint` member, a non-boolean `usePar`, a `metadata` that is not a metadata object, and what
+ *   {@link buildAuthorizeUrl} refuses; `invalid_metadata` when a push is needed and the metadata has no
+ *   `pushed_authorization_request_endpoint`; what {@link pushAuthorizationRequest} throws when it pushes.
+ */
+export function startAuthorization(opts: StartAuthorization & FetchOptions): Promise<StartedAuthorization>;

@@ -229,8 +229,14 @@ export type EdgeVerifierResult =
  * The edge verifier: `const verify = createEdgeVerifier(config)`, once per isolate; then
  * `const result = await verify(request)` for each request. Every decision — route, CORS, token, scopes, when to
  * fetch keys, status and headers — is made in WebAssembly; this function only does the I/O (the JWKS fetch through
- * a {@link RemoteJwks}, the Cache API, building the `Response`). Tokens are verified synchronously; a request waits
- * for a JWKS fetch only when there is no set yet, the set is stale, or its `kid` is unknown (once per cooldown).
+ * a {@link RemoteJwks}, the Cache API, building the `Response`). A request waits for a JWKS fetch only when there is
+ * no set yet, the set is stale, or its `kid` is unknown (once per cooldown).
+ *
+ * The signature (RFC 7515 §5.2) is the one step done outside WebAssembly, by the runtime's native crypto: in Node
+ * node:crypto (synchronously); elsewhere `crypto.subtle.verify` for RS*, PS*, ES256/384/512 and EdDSA, each key
+ * imported once per key and algorithm (RFC 7518 §3). HS*, ES256K, a token without `kid` matching several keys,
+ * a runtime without WebCrypto or a key it refuses: the Rust algorithms in WebAssembly. A native check that throws
+ * or answers anything but a boolean leaves the decision to the Rust algorithms: it can never make a token valid.
  * @throws OidcEdgeError `invalid_request` (synchronously) for a bad configuration: missing or bad `issuer`,
  *   `audience`, `jwksUri`, `routes` (see {@link EdgeRoute}), `realm`, `cors`, `jwksCache`, `tokenCache`,
  *   `timeout` (an integer in 1..300), or an unknown option; `invalid_scope_expression` for a route's bad `scopes`.

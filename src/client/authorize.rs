@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthorizeRequest {
-    /// The provider's `authorization_endpoint`; its own query parameters are kept.
+    /// The provider's `authorization_endpoint`; its own query parameters are kept. Left out (empty) in a
+    /// pushed request, whose URL is built from `request_uri` afterwards.
+    #[serde(default)]
     pub authorization_endpoint: String,
     /// `client_id`.
     pub client_id: String,
@@ -56,7 +58,14 @@ impl AuthorizeRequest {
     /// fragment; a parameter given twice (by `extraParams` or the endpoint's own query).
     pub fn build(&self) -> Result<String> {
         let endpoint = parse_endpoint("authorizationEndpoint", &self.authorization_endpoint)?;
-        let mut params = Params::new(query_names(&endpoint));
+        let pairs = self.params(query_names(&endpoint))?;
+        Ok(append_query(&endpoint, &pairs))
+    }
+
+    /// Checks every field but the endpoint and gives the parameters, in order; `taken` are names already
+    /// present (the endpoint's query), which none may repeat. Errors: as [`AuthorizeRequest::build`].
+    pub(crate) fn params(&self, taken: Vec<String>) -> Result<Vec<(String, String)>> {
+        let mut params = Params::new(taken);
 
         let response_type = self.response_type.as_deref().unwrap_or("code");
         check_response_type(response_type)?;
@@ -133,8 +142,7 @@ impl AuthorizeRequest {
             check_scope_token("extraParams name", name)?;
             params.add(name, value)?;
         }
-
-        Ok(append_query(&endpoint, &params.pairs))
+        Ok(params.pairs)
     }
 }
 

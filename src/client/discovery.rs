@@ -33,6 +33,12 @@ pub struct ProviderMetadata {
     /// `introspection_endpoint` (RFC 7662).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introspection_endpoint: Option<String>,
+    /// `pushed_authorization_request_endpoint` (RFC 9126 §5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_authorization_request_endpoint: Option<String>,
+    /// `require_pushed_authorization_requests` (RFC 9126 §5): the provider takes pushed requests only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_pushed_authorization_requests: Option<bool>,
     /// Every other member, as sent.
     #[serde(flatten)]
     pub other: Map<String, Value>,

@@ -13,6 +13,7 @@ mod callback;
 mod discovery;
 #[cfg(feature = "server")]
 pub mod introspect;
+mod par;
 pub mod pkce;
 #[cfg(feature = "server")]
 pub mod revoke;
@@ -25,6 +26,9 @@ pub use callback::{AuthorizationResponse, CallbackExpectation, parse_callback};
 pub use discovery::{
     DiscoveryPlan, DiscoveryStep, ProviderMetadata, discovery_request, discovery_urls,
     parse_discovery_response,
+};
+pub use par::{
+    PushedAuthorization, PushedAuthorizationRequest, PushedAuthorizeUrl, parse_par_response,
 };
 pub use pkce::{ChallengeMethod, Pkce};
 pub use token::{

@@ -161,7 +161,10 @@ fn import(backend: &Backend, check: &SignatureCheck<'_>) -> Option<NativeKey> {
 
 /// node:crypto's answer for one check: `None` (the Rust algorithms decide) when no backend is installed, the
 /// algorithm stays in Rust, the key could not be imported, or `verify` threw or returned a non-boolean.
-fn answer(keys: &RefCell<ImportedKeys<NativeKey>>, check: &SignatureCheck<'_>) -> Option<bool> {
+pub(super) fn answer(
+    keys: &RefCell<ImportedKeys<NativeKey>>,
+    check: &SignatureCheck<'_>,
+) -> Option<bool> {
     if !implements(check.alg) {
         return None;
     }

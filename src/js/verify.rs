@@ -279,13 +279,13 @@ impl TokenVerifierHandle {
 
 /// WebCrypto's parameters for `alg`: (importKey algorithm, verify algorithm), or `None` where the Rust
 /// algorithms verify (the table's `webcrypto`: HS* and ES256K).
-fn webcrypto_params(alg: Algorithm) -> Option<(JsValue, JsValue)> {
+pub(crate) fn webcrypto_params(alg: Algorithm) -> Option<(JsValue, JsValue)> {
     let w = alg.info().webcrypto?;
     Some((import_params(&w), operation_params(&w)))
 }
 
 /// `globalThis.crypto.subtle`, read at each use (the runtime's, as for `jose`).
-fn subtle() -> Option<JsValue> {
+pub(crate) fn subtle() -> Option<JsValue> {
     let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
     Reflect::get(&crypto, &JsValue::from_str("subtle"))
         .ok()

@@ -24,14 +24,16 @@ use crate::error::{Error, Result, quote};
 use crate::jose::Algorithm;
 use crate::jose::JwkSet;
 use crate::jose::UnverifiedJws;
+use crate::jose::{PendingSignature, SignatureCheck, SignatureProof};
 use crate::scope;
+use crate::scope::Requirement;
 use crate::server::bearer;
 use crate::server::challenge::{ChallengeOptions, Problem, bearer_challenge};
 use crate::server::forward::ForwardPolicy;
 use crate::server::jwks_cache::JwksCacheConfig;
 use crate::server::route::{Access, RouteTable, is_forwarded_method};
 use crate::server::token_cache::{CachingVerifier, Claims, TokenCacheConfig};
-use crate::verify::{AccessTokenOptions, TokenVerifier, VerifierOptions};
+use crate::verify::{AccessTokenOptions, Policy, TokenVerifier, VerifierOptions};
 use crate::wire::{OneOrMany, is_tchar};
 use serde::Deserialize;
 use serde_json::Value;
@@ -413,6 +415,13 @@ impl EdgeGuard {
         self.verifier.keys_generation()
     }
 
+    /// [`JwkSet::id`] of the key set in use, `None` before the first.
+    pub fn keys_id(&self) -> Option<u64> {
+        self.verifier
+            .keys_generation()
+            .map(|_| self.verifier.verifier().jwks().id())
+    }
+
     /// Uses `jwks` from now on; a new `generation` empties the verified-token cache.
     pub fn set_keys(&mut self, jwks: JwkSet, generation: u64) {
         self.verifier.set_keys(jwks, generation);
@@ -435,8 +444,8 @@ impl EdgeGuard {
             .unwrap_or_default()
     }
 
-    fn fail(&self, req: &EdgeRequest<'_>, problem: &Problem) -> Decision {
-        let mut headers = self.cors_headers(req.origin);
+    fn fail(&self, origin: Option<&str>, problem: &Problem) -> Decision {
+        let mut headers = self.cors_headers(origin);
         let (status, error) = match bearer_challenge(problem, &self.challenge) {
             Ok(c) => {
                 headers.push(("WWW-Authenticate".into(), c.www_authenticate));
@@ -456,105 +465,151 @@ impl EdgeGuard {
         Decision::Respond(json_response(status, headers, error))
     }
 
-    fn fail_error(&self, req: &EdgeRequest<'_>, err: &Error) -> Decision {
-        self.fail(req, &Problem::from(err))
+    fn fail_error(&self, origin: Option<&str>, err: &Error) -> Decision {
+        self.fail(origin, &Problem::from(err))
     }
 
     /// Decides what to do with `req`. `fetch_due(kid)` tells whether the key set should be fetched before
     /// verifying a token with that `kid` (none yet, stale, or `kid` unknown — and the cooldown allows it);
-    /// after fetching, decide again with a `fetch_due` that says no.
+    /// after fetching, decide again with a `fetch_due` that says no. The signature goes through the Rust
+    /// algorithms: [`Self::start`] and [`Self::finish`] with [`EdgeCheck::check_with_rust`].
     pub fn decide(
         &mut self,
         req: &EdgeRequest<'_>,
         fetch_due: impl Fn(Option<&str>) -> bool,
     ) -> Decision {
+        match self.start(req, fetch_due) {
+            Step::Decided(decision) => decision,
+            Step::Verify(check) => {
+                let proof = check.check_with_rust();
+                self.finish(check, proof)
+            }
+        }
+    }
+
+    /// [`Self::decide`] up to the signature check: a decision, or a token that passed every rule before its
+    /// signature, to check (natively, by the binding) and hand to [`Self::finish`].
+    pub fn start(
+        &mut self,
+        req: &EdgeRequest<'_>,
+        fetch_due: impl Fn(Option<&str>) -> bool,
+    ) -> Step {
         if let (Some(cors), "OPTIONS", Some(origin), Some(method)) = (
             &self.cors,
             req.method,
             req.origin,
             req.access_control_request_method,
         ) {
-            return Decision::Respond(cors.preflight(
+            return Step::Decided(Decision::Respond(cors.preflight(
                 origin,
                 method,
                 req.access_control_request_headers,
-            ));
+            )));
         }
         if !is_forwarded_method(req.method) {
-            return match self.routes.allowed_methods(req.path) {
+            return Step::Decided(match self.routes.allowed_methods(req.path) {
                 Ok(allow) => {
                     let mut headers = self.cors_headers(req.origin);
                     headers.push(("Allow".into(), allow.join(", ")));
                     Decision::Respond(json_response(405, headers, "method_not_allowed"))
                 }
-                Err(e) => self.fail_error(req, &e),
-            };
+                Err(e) => self.fail_error(req.origin, &e),
+            });
         }
         let route = match self.routes.find(req.method, req.path) {
             Ok(Some(route)) => route,
             Ok(None) => {
                 let headers = self.cors_headers(req.origin);
-                return Decision::Respond(json_response(404, headers, "not_found"));
+                return Step::Decided(Decision::Respond(json_response(404, headers, "not_found")));
             }
-            Err(e) => return self.fail_error(req, &e),
+            Err(e) => return Step::Decided(self.fail_error(req.origin, &e)),
         };
         let pattern = route.pattern.clone();
         let requirement = match &route.access {
             Access::Public => {
-                return Decision::Allow(Allowed {
+                return Step::Decided(Decision::Allow(Allowed {
                     claims: None,
                     scopes: Vec::new(),
                     route: pattern,
                     headers: self.cors_headers(req.origin),
                     identity: Vec::new(),
-                });
+                }));
             }
             Access::Token(requirement) => requirement.clone(),
         };
         let token = match bearer::bearer_token(req.authorization) {
             Ok(Some(token)) => token,
-            Ok(None) => return self.fail(req, &Problem::MissingToken),
-            Err(e) => return self.fail_error(req, &e),
+            Ok(None) => return Step::Decided(self.fail(req.origin, &Problem::MissingToken)),
+            Err(e) => return Step::Decided(self.fail_error(req.origin, &e)),
         };
-        let claims = match self.verifier.cached(token, req.now) {
-            Some(claims) => claims,
-            None => {
-                let kid = UnverifiedJws::peek_kid(token);
-                if fetch_due(kid.as_deref()) {
-                    return Decision::FetchKeys { kid };
-                }
-                if self.verifier.verifier().jwks().is_empty() {
-                    return self.fail_error(
-                        req,
-                        &Error::HttpError {
-                            message: "no JWKS could be fetched".into(),
-                            status: None,
-                        },
-                    );
-                }
-                let options = AccessTokenOptions {
-                    now: req.now,
-                    required_scopes: None,
-                    strict: self.strict,
-                };
-                match self
-                    .verifier
-                    .verifier()
-                    .verify_access_token(token, &options)
-                {
-                    Ok(verified) => {
-                        let claims: Claims = Arc::new(verified.into_claims());
-                        self.verifier
-                            .remember(token, claims.get("exp"), req.now, || claims.clone());
-                        claims
-                    }
-                    Err(e) => return self.fail_error(req, &e),
-                }
-            }
+        let context = CheckContext {
+            requirement,
+            pattern,
+            origin: req.origin.map(str::to_owned),
+            now: req.now,
         };
-        if let Some(requirement) = &requirement {
+        if let Some(claims) = self.verifier.cached(token, req.now) {
+            return Step::Decided(self.allow(&context, claims));
+        }
+        let kid = UnverifiedJws::peek_kid(token);
+        if fetch_due(kid.as_deref()) {
+            return Step::Decided(Decision::FetchKeys { kid });
+        }
+        if self.verifier.verifier().jwks().is_empty() {
+            return Step::Decided(self.fail_error(
+                req.origin,
+                &Error::HttpError {
+                    message: "no JWKS could be fetched".into(),
+                    status: None,
+                },
+            ));
+        }
+        let policy = Policy::AccessToken(AccessTokenOptions {
+            now: req.now,
+            required_scopes: None,
+            strict: self.strict,
+        });
+        match self.verifier.verifier().prepare(token, &policy) {
+            Ok(pending) => Step::Verify(Box::new(EdgeCheck {
+                pending,
+                token: token.to_owned(),
+                policy,
+                context,
+            })),
+            Err(e) => Step::Decided(self.fail_error(req.origin, &e)),
+        }
+    }
+
+    /// The decision on a token [`Self::start`] left to check, given the check's outcome: a proof made for
+    /// this check's own [`EdgeCheck::pending`] (any other is `invalid_signature`), then the claims rules,
+    /// the cache and the route's scopes.
+    pub fn finish(&mut self, check: Box<EdgeCheck>, proof: Result<SignatureProof>) -> Decision {
+        let EdgeCheck {
+            pending,
+            token,
+            policy,
+            context,
+        } = *check;
+        let origin = context.origin.as_deref();
+        let verified = match proof.and_then(|proof| pending.complete(proof)) {
+            Ok(verified) => verified,
+            Err(e) => return self.fail_error(origin, &e),
+        };
+        if let Err(e) = self.verifier.verifier().check(&verified, &policy) {
+            return self.fail_error(origin, &e);
+        }
+        let claims: Claims = Arc::new(verified.into_claims());
+        self.verifier
+            .remember(&token, claims.get("exp"), context.now, || claims.clone());
+        self.allow(&context, claims)
+    }
+
+    /// A verified token on its route: the route's scopes, then through with the claims.
+    fn allow(&self, context: &CheckContext, claims: Claims) -> Decision {
+        let origin = context.origin.as_deref();
+        if let Some(requirement) = &context.requirement {
             if let Err(e) = scope::require(&claims, requirement) {
-                return self.fail_error(req, &e);
+                return self.fail_error(origin, &e);
             }
         }
         let scopes = scope::scopes_of(&claims);
@@ -562,9 +617,63 @@ impl EdgeGuard {
             identity: ForwardPolicy::identity(&claims, &scopes),
             scopes,
             claims: Some(claims),
-            route: pattern,
-            headers: self.cors_headers(req.origin),
+            route: context.pattern.clone(),
+            headers: self.cors_headers(origin),
         })
+    }
+}
+
+/// Where [`EdgeGuard::start`] left a request.
+#[derive(Debug)]
+pub enum Step {
+    /// Decided before any signature check.
+    Decided(Decision),
+    /// A token whose signature is to be checked, then handed to [`EdgeGuard::finish`].
+    Verify(Box<EdgeCheck>),
+}
+
+/// What the decision on a request needs after its signature check.
+#[derive(Debug)]
+struct CheckContext {
+    requirement: Option<Requirement>,
+    pattern: String,
+    origin: Option<String>,
+    now: u64,
+}
+
+/// A request's token waiting for its signature check (see [`EdgeGuard::start`]).
+#[derive(Debug)]
+pub struct EdgeCheck {
+    pending: PendingSignature,
+    token: String,
+    policy: Policy,
+    context: CheckContext,
+}
+
+impl EdgeCheck {
+    /// The signature check: algorithm, signing input, signature and candidate keys.
+    pub fn pending(&self) -> &PendingSignature {
+        &self.pending
+    }
+
+    /// Every candidate through the Rust algorithms, in order: the first proof, or the last error.
+    pub fn check_with_rust(&self) -> Result<SignatureProof> {
+        self.check_with(|_| None)
+    }
+
+    /// Every candidate through [`PendingSignature::check_with`] and `primitive`, in order.
+    pub fn check_with(
+        &self,
+        mut primitive: impl FnMut(&SignatureCheck<'_>) -> Option<bool>,
+    ) -> Result<SignatureProof> {
+        let mut last = Error::InvalidSignature("the signature does not verify".into());
+        for candidate in 0..self.pending.candidate_count() {
+            match self.pending.check_with(candidate, &mut primitive) {
+                Ok(proof) => return Ok(proof),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
     }
 }
 
@@ -643,6 +752,43 @@ mod tests {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn start_and_finish_take_only_the_checks_own_proof() {
+        let mut g = guard(json!({}));
+        let no = |_: Option<&str>| false;
+        let auth_a = format!("Bearer {}", token("k1", json!({"sub": "a"})));
+        let auth_b = format!("Bearer {}", token("k1", json!({"sub": "b"})));
+        let start = |g: &mut EdgeGuard, auth: &str| match g
+            .start(&req("GET", "/api/users", Some(auth)), no)
+        {
+            Step::Verify(check) => check,
+            other => panic!("{other:?}"),
+        };
+        let (a, b) = (start(&mut g, &auth_a), start(&mut g, &auth_b));
+        // b's proof does not complete a
+        let proof_b = b.check_with_rust();
+        let r = respond(g.finish(a, proof_b));
+        assert_eq!(r.status, 401);
+        // a primitive answering false fails closed; one that cannot tell leaves it to the Rust algorithms
+        let a = start(&mut g, &auth_a);
+        let refused = a.check_with(|_| Some(false));
+        assert_eq!(respond(g.finish(a, refused)).status, 401);
+        let a = start(&mut g, &auth_a);
+        let undecided = a.check_with(|_| None);
+        match g.finish(a, undecided) {
+            Decision::Allow(allowed) => assert_eq!(allowed.claims.unwrap()["sub"], "a"),
+            other => panic!("{other:?}"),
+        }
+        // a tampered token: the Rust algorithms refuse it, whatever else was tried
+        let good = token("k1", json!({}));
+        let at = good.len() - 10;
+        let flipped = if &good[at..=at] == "A" { "B" } else { "A" };
+        let bad = format!("Bearer {}{flipped}{}", &good[..at], &good[at + 1..]);
+        let c = start(&mut g, &bad);
+        let proof = c.check_with_rust();
+        assert_eq!(respond(g.finish(c, proof)).status, 401);
     }
 
     #[test]

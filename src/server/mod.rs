@@ -17,7 +17,10 @@ pub use challenge::{
     Challenge, ChallengeOptions, INVALID_TOKEN_CODES, MAX_DESCRIPTION_LEN, Problem,
     bearer_challenge, challenge_for_error,
 };
-pub use edge::{Allowed, CorsConfig, Decision, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse};
+pub use edge::{
+    Allowed, CorsConfig, Decision, EdgeCheck, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,
+    Step,
+};
 pub use forward::{
     ForwardPolicy, REWRITE_HEADERS, SCOPES_HEADER, SUBJECT_HEADER, fold_header_name,
 };

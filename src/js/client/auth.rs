@@ -2,11 +2,12 @@
 
 use crate::client::ProviderMetadata;
 use crate::client::pkce::{self, ChallengeMethod, Pkce};
-use crate::client::{AuthorizeRequest, EndSessionRequest};
+use crate::client::{AuthorizeRequest, EndSessionRequest, PushedAuthorizeUrl};
 use crate::client::{CallbackExpectation, parse_callback as core_parse_callback};
 use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, stringify, to_js_error, to_plain};
 use crate::js::options::{optional_integer, options, required_options};
+use js_sys::Reflect;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -124,9 +125,15 @@ pub fn parse_provider_metadata(json: JsValue, expected_issuer: JsValue) -> JsRes
 /// `buildAuthorizeUrl(req)`
 #[wasm_bindgen(js_name = buildAuthorizeUrl)]
 pub fn build_authorize_url(req: JsValue) -> JsResult<String> {
-    required_options::<AuthorizeRequest>("buildAuthorizeUrl request", &req)
-        .and_then(|r| r.build())
-        .map_err(to_js_error)
+    let what = "buildAuthorizeUrl request";
+    // After a push (RFC 9126 §4) the URL carries client_id and request_uri alone.
+    let pushed = req.is_object() && Reflect::has(&req, &"requestUri".into()).unwrap_or(false);
+    if pushed {
+        required_options::<PushedAuthorizeUrl>(what, &req).and_then(|r| r.build())
+    } else {
+        required_options::<AuthorizeRequest>(what, &req).and_then(|r| r.build())
+    }
+    .map_err(to_js_error)
 }
 
 /// `buildEndSessionUrl(req)`

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod endpoints;
+pub mod par;
 #[cfg(feature = "server")]
 pub mod server_endpoints;
 // Signing `private_key_jwt` assertions (the `server` feature), or the SPA build's refusal to.

@@ -3,13 +3,17 @@
 
 use super::jwks::RemoteJwks;
 use crate::error::Error;
+use crate::jose::{Algorithm, SignatureProof};
 use crate::js::convert::{JsResult, to_js_error};
 use crate::js::http::{Fetcher, now_or};
+use crate::js::native::{self, NativeKey};
 use crate::js::options::{optional_integer, required_options};
+use crate::js::verify::{ImportedKeys, subtle, webcrypto_params};
 use crate::server::JwksCache;
-use crate::server::{Decision, EdgeConfig, EdgeGuard, EdgeRequest};
-use js_sys::{Array, Object, Promise, Reflect};
+use crate::server::{Decision, EdgeCheck, EdgeConfig, EdgeGuard, EdgeRequest, Step};
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -34,6 +38,113 @@ fn optional_string(v: &JsValue) -> Option<String> {
 pub struct EdgeGuardHandle {
     guard: RefCell<EdgeGuard>,
     remote: RemoteJwks,
+    /// The `CryptoKey`s imported for the current set, by (position, algorithm); `None`: refused.
+    crypto_keys: RefCell<ImportedKeys<JsValue>>,
+    /// The WebCrypto parameters (import, verify), built once per algorithm.
+    params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
+    /// The node:crypto keys, where node:crypto is installed (Node).
+    native_keys: RefCell<ImportedKeys<NativeKey>>,
+    /// Whether the runtime has `crypto.subtle` (read once: it does not come and go).
+    has_subtle: bool,
+}
+
+/// Not public API: a signature waiting for `crypto.subtle.verify`, handed back to `EdgeGuard.finish`.
+#[wasm_bindgen]
+pub struct EdgePending {
+    check: Box<EdgeCheck>,
+    /// The candidate key's position in its set.
+    position: usize,
+}
+
+impl EdgeGuardHandle {
+    /// The check as an `EdgePending` for WebCrypto when the runtime has it, the algorithm is WebCrypto's,
+    /// there is one candidate key and it was not refused before; else `Err(check)`, for the Rust algorithms.
+    fn webcrypto_check(&self, check: Box<EdgeCheck>) -> JsResult<Result<JsValue, Box<EdgeCheck>>> {
+        let pending = check.pending();
+        let alg = pending.alg();
+        let params = self
+            .params
+            .borrow_mut()
+            .entry(alg)
+            .or_insert_with(|| webcrypto_params(alg))
+            .clone();
+        let (Some((import_alg, verify_alg)), true, [position]) =
+            (params, self.has_subtle, pending.candidate_positions())
+        else {
+            return Ok(Err(check));
+        };
+        let position = *position;
+        let scope = (pending.key_set().id(), 0);
+        let cached = self.crypto_keys.borrow().get(scope, position, alg);
+        let key = match cached {
+            Some(Some(key)) => key,
+            Some(None) => return Ok(Err(check)),
+            None => JsValue::UNDEFINED,
+        };
+        let out = Object::new();
+        if key.is_undefined() {
+            let jwk = pending
+                .key_set()
+                .keys()
+                .get(position)
+                .and_then(|k| k.public_jwk())
+                .and_then(|jwk| serde_json::to_string(jwk).ok());
+            let Some(jwk) = jwk else {
+                return Ok(Err(check));
+            };
+            set(&out, "jwk", &js_sys::JSON::parse(&jwk)?);
+        }
+        set(&out, "key", &key);
+        set(&out, "importAlg", &import_alg);
+        set(&out, "verifyAlg", &verify_alg);
+        // Copies: WebCrypto reads its inputs after the call returns.
+        set(&out, "data", &Uint8Array::from(pending.signing_input()));
+        set(&out, "signature", &Uint8Array::from(pending.signature()));
+        set(&out, "verify", &EdgePending { check, position }.into());
+        Ok(Ok(out.into()))
+    }
+}
+
+/// A decision as `decide` hands it out.
+fn decision_js(decision: Decision) -> JsResult<JsValue> {
+    let out = Object::new();
+    match decision {
+        Decision::Allow(a) => {
+            set(&out, "ok", &JsValue::TRUE);
+            let claims = match &a.claims {
+                Some(c) => {
+                    let text = serde_json::to_string(&**c).map_err(|e| {
+                        to_js_error(Error::MalformedToken(format!(
+                            "claims could not be converted: {e}"
+                        )))
+                    })?;
+                    js_sys::JSON::parse(&text)?
+                }
+                None => JsValue::UNDEFINED,
+            };
+            set(&out, "claims", &claims);
+            let scopes: Array = a.scopes.iter().map(|s| JsValue::from_str(s)).collect();
+            set(&out, "scopes", &scopes);
+            set(&out, "route", &JsValue::from_str(&a.route));
+            set(&out, "headers", &headers_array(&a.headers));
+            set(&out, "identityHeaders", &headers_array(&a.identity));
+        }
+        Decision::Respond(r) => {
+            set(&out, "ok", &JsValue::FALSE);
+            set(&out, "status", &JsValue::from(r.status));
+            set(&out, "headers", &headers_array(&r.headers));
+            set(&out, "body", &JsValue::from_str(&r.body));
+        }
+        Decision::FetchKeys { kid } => {
+            set(&out, "fetchKeys", &JsValue::TRUE);
+            set(
+                &out,
+                "kid",
+                &kid.map_or(JsValue::UNDEFINED, |k| JsValue::from_str(&k)),
+            );
+        }
+    }
+    Ok(out.into())
 }
 
 #[wasm_bindgen(js_class = EdgeGuard)]
@@ -53,14 +164,20 @@ impl EdgeGuardHandle {
             Ok(EdgeGuardHandle {
                 guard: RefCell::new(guard),
                 remote,
+                crypto_keys: RefCell::default(),
+                params: RefCell::default(),
+                native_keys: RefCell::default(),
+                has_subtle: subtle().is_some(),
             })
         };
         run().map_err(to_js_error)
     }
 
     /// `decide(method, path, authorization, origin, acrMethod, acrHeaders, allowFetch, now?)`:
-    /// `{ ok: true, claims, scopes, route, headers, identityHeaders }`, `{ ok: false, status, headers, body }`
-    /// or `{ fetchKeys: true, kid }`.
+    /// `{ ok: true, claims, scopes, route, headers, identityHeaders }`, `{ ok: false, status, headers, body }`,
+    /// `{ fetchKeys: true, kid }`, or `{ verify: EdgePending, key, jwk, importAlg, verifyAlg, data, signature }`:
+    /// a signature for `crypto.subtle.verify`, whose outcome goes to [`Self::finish`]. node:crypto (where
+    /// installed) and the Rust algorithms answer at once instead.
     #[allow(clippy::too_many_arguments)]
     pub fn decide(
         &self,
@@ -96,45 +213,53 @@ impl EdgeGuardHandle {
             }
         }
         let remote = &self.remote;
-        let decision = guard.decide(&req, |kid| allow_fetch && remote.fetch_due(now, kid));
-        let out = Object::new();
-        match decision {
-            Decision::Allow(a) => {
-                set(&out, "ok", &JsValue::TRUE);
-                let claims = match &a.claims {
-                    Some(c) => {
-                        let text = serde_json::to_string(&**c).map_err(|e| {
-                            to_js_error(Error::MalformedToken(format!(
-                                "claims could not be converted: {e}"
-                            )))
-                        })?;
-                        js_sys::JSON::parse(&text)?
-                    }
-                    None => JsValue::UNDEFINED,
-                };
-                set(&out, "claims", &claims);
-                let scopes: Array = a.scopes.iter().map(|s| JsValue::from_str(s)).collect();
-                set(&out, "scopes", &scopes);
-                set(&out, "route", &JsValue::from_str(&a.route));
-                set(&out, "headers", &headers_array(&a.headers));
-                set(&out, "identityHeaders", &headers_array(&a.identity));
-            }
-            Decision::Respond(r) => {
-                set(&out, "ok", &JsValue::FALSE);
-                set(&out, "status", &JsValue::from(r.status));
-                set(&out, "headers", &headers_array(&r.headers));
-                set(&out, "body", &JsValue::from_str(&r.body));
-            }
-            Decision::FetchKeys { kid } => {
-                set(&out, "fetchKeys", &JsValue::TRUE);
-                set(
-                    &out,
-                    "kid",
-                    &kid.map_or(JsValue::UNDEFINED, |k| JsValue::from_str(&k)),
-                );
+        let check = match guard.start(&req, |kid| allow_fetch && remote.fetch_due(now, kid)) {
+            Step::Decided(decision) => return decision_js(decision),
+            Step::Verify(check) => check,
+        };
+        if native::installed() {
+            let proof = check.check_with(|c| native::answer(&self.native_keys, c));
+            return decision_js(guard.finish(check, proof));
+        }
+        match self.webcrypto_check(check)? {
+            Ok(pending) => Ok(pending),
+            Err(check) => {
+                let proof = check.check_with_rust();
+                decision_js(guard.finish(check, proof))
             }
         }
-        Ok(out.into())
+    }
+
+    /// `finish(pending, verdict, key)`: the decision on an `EdgePending` from [`Self::decide`], given what
+    /// `crypto.subtle.verify` resolved (`true`, `false`; anything else, a throw included: the Rust algorithms
+    /// decide) and the `CryptoKey` imported for it (`null`: the runtime refused the key; `undefined`: none
+    /// imported). Only `true` makes the check's proof.
+    pub fn finish(
+        &self,
+        pending: EdgePending,
+        verdict: JsValue,
+        key: JsValue,
+    ) -> JsResult<JsValue> {
+        let EdgePending { check, position } = pending;
+        let mut guard = self.guard.borrow_mut();
+        let pending_sig = check.pending();
+        let scope = (pending_sig.key_set().id(), 0);
+        // A set replaced while this check was in flight is not cached.
+        if !key.is_undefined() && guard.keys_id() == Some(scope.0) {
+            let key = (!key.is_null()).then_some(key);
+            self.crypto_keys
+                .borrow_mut()
+                .insert(scope, position, pending_sig.alg(), key);
+        }
+        let proof = match verdict.as_bool() {
+            Some(true) => Ok(SignatureProof::webcrypto_verified(pending_sig, 0)),
+            Some(false) => Err(Error::InvalidSignature(format!(
+                "the {} signature does not verify",
+                pending_sig.alg().name()
+            ))),
+            None => check.check_with_rust(),
+        };
+        decision_js(guard.finish(check, proof))
     }
 
     /// `fetchKeys(kid?, now?)`: fetches the key set when the cache policy allows it (see `RemoteJwks`).

@@ -57,6 +57,7 @@ function defaultClients() {
  *   resource or `audience`) granting at most `scope`. Any other `resource` is `invalid_target`.
  * @param {boolean} [opts.jwtUserinfo] turns on signed UserInfo responses (OIDC Core §5.3.2) for clients that
  *   register `userinfo_signed_response_alg`.
+ * @param {object} [opts.features] further oidc-provider features, e.g. `{ pushedAuthorizationRequests: { … } }`.
  * @param {boolean} [opts.atHash] put `at_hash` in ID tokens issued by the token endpoint too. OIDC Core 3.1.3.8
  *   makes it optional in the code flow and oidc-provider leaves it out; the demo turns it on to show the check.
  * @returns {Promise<{ issuer: string, provider: Provider, signingJwks: { keys: object[] },
@@ -89,6 +90,7 @@ export async function startProvider(opts = {}) {
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       jwtUserinfo: { enabled: Boolean(opts.jwtUserinfo) },
+      ...opts.features,
       ...(opts.resourceServers && {
         resourceIndicators: {
           enabled: true,

@@ -24,7 +24,7 @@ export async function bundleWorker(entry, dir) {
   const wasm = new Set();
   await build({
     entryPoints: [entry], bundle: true, format: "esm", platform: "neutral", target: "es2022",
-    conditions: ["workerd", "worker", "browser"], outfile: join(dir, "worker.js"), logLevel: "error",
+    conditions: ["workerd", "worker", "browser"], external: ["node:*"], outfile: join(dir, "worker.js"), logLevel: "error",
     plugins: [{
       name: "wasm-modules",
       setup(b) {

@@ -1,0 +1,139 @@
+//! Exports for pushed authorization requests (RFC 9126, `crate::client::par`): the sans-IO push and its
+//! answer, the fetch helper that chains them, and `startAuthorization`, which pushes when the metadata asks.
+
+use super::endpoints::{Fail, client_auth_sync, io, send_checked, split_auth, to_js, with_status};
+use super::sign::client_auth_async;
+use crate::client::{AuthorizeRequest, ClientAuth, ProviderMetadata, PushedAuthorization};
+use crate::client::{PushedAuthorizationRequest, PushedAuthorizeUrl, parse_par_response};
+use crate::error::Error;
+use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
+use crate::js::http::{request_to_js, response_from_js, split_options};
+use crate::js::options::required_options;
+use crate::wire::HttpRequest;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+const ENDPOINT: &str = "pushedAuthorizationRequestEndpoint";
+
+/// The push endpoint and the authorization request of a push's options (its `clientAuth` already split off).
+fn read_push(what: &str, rest: &JsValue) -> Result<(String, AuthorizeRequest), Error> {
+    let (rest, taken) = split_options(rest, &[ENDPOINT]);
+    let endpoint = taken.into_iter().next().unwrap_or(JsValue::UNDEFINED);
+    let endpoint = string_arg(&format!("{what}: {ENDPOINT}"), &endpoint)?;
+    Ok((endpoint, required_options(what, &rest)?))
+}
+
+/// `buildPushedAuthorizationRequest(req)`
+#[wasm_bindgen(js_name = buildPushedAuthorizationRequest)]
+pub fn build_pushed_authorization_request(req: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<HttpRequest, Error> {
+        let (rest, auth) = split_auth(&req);
+        let (endpoint, request) = read_push("buildPushedAuthorizationRequest request", &rest)?;
+        PushedAuthorizationRequest {
+            endpoint,
+            client_auth: client_auth_sync(&auth)?,
+            request,
+        }
+        .build()
+    };
+    run().map(|r| request_to_js(&r)).map_err(to_js_error)
+}
+
+/// `parsePushedAuthorizationResponse(response)`
+#[wasm_bindgen(js_name = parsePushedAuthorizationResponse)]
+pub fn parse_pushed_authorization_response(response: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<_, Fail> {
+        let res = response_from_js(&response)?;
+        parse_par_response(&res).map_err(with_status(res.status))
+    };
+    to_plain(&run().map_err(to_js)?)
+}
+
+/// Sends a push and reads its answer.
+async fn push(
+    io: &super::endpoints::Io,
+    endpoint: String,
+    auth: ClientAuth,
+    request: AuthorizeRequest,
+) -> Result<PushedAuthorization, Fail> {
+    let req = PushedAuthorizationRequest {
+        endpoint,
+        client_auth: auth,
+        request,
+    }
+    .build()?;
+    let res = send_checked(io, &req).await?;
+    parse_par_response(&res).map_err(with_status(res.status))
+}
+
+/// `pushAuthorizationRequest(opts)`
+#[wasm_bindgen(js_name = pushAuthorizationRequest)]
+pub async fn push_authorization_request(opts: JsValue) -> JsResult<JsValue> {
+    let run = async || -> Result<_, Fail> {
+        let io = io(&opts, "pushAuthorizationRequest")?;
+        let (endpoint, request) = read_push("pushAuthorizationRequest options", &io.rest)?;
+        let auth = client_auth_async(&io.client_auth, &endpoint, io.now).await?;
+        push(&io, endpoint, auth, request).await
+    };
+    to_plain(&run().await.map_err(to_js)?)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Started {
+    url: String,
+    #[serde(flatten)]
+    pushed: Option<PushedAuthorization>,
+}
+
+/// `startAuthorization(opts)`: the authorization URL, pushed first when `usePar` or the metadata says so.
+#[wasm_bindgen(js_name = startAuthorization)]
+pub async fn start_authorization(opts: JsValue) -> JsResult<JsValue> {
+    let run = async || -> Result<_, Fail> {
+        let io = io(&opts, "startAuthorization")?;
+        let (rest, taken) = split_options(&io.rest, &["metadata", "usePar"]);
+        let [metadata, use_par] = <[JsValue; 2]>::try_from(taken)
+            .map_err(|_| Error::InvalidRequest("startAuthorization options".into()))?;
+        let metadata: ProviderMetadata =
+            required_options("startAuthorization options: metadata", &metadata)?;
+        let use_par = match &use_par {
+            v if v.is_undefined() => None,
+            v => Some(v.as_bool().ok_or_else(|| {
+                Error::InvalidRequest("startAuthorization options: usePar must be a boolean".into())
+            })?),
+        };
+        let mut request: AuthorizeRequest = required_options("startAuthorization options", &rest)?;
+        if !request.authorization_endpoint.is_empty() {
+            return Err(Error::InvalidRequest(
+                "startAuthorization takes the authorization endpoint from metadata, not authorizationEndpoint"
+                    .into(),
+            )
+            .into());
+        }
+        let Some(endpoint) = metadata.authorization_push_endpoint(use_par)? else {
+            request.authorization_endpoint = metadata.authorization_endpoint.clone();
+            let url = request.build()?;
+            return Ok(Started { url, pushed: None });
+        };
+        let auth = if io.client_auth.is_undefined() {
+            ClientAuth::None {
+                client_id: request.client_id.clone(),
+            }
+        } else {
+            client_auth_async(&io.client_auth, endpoint, io.now).await?
+        };
+        let client_id = request.client_id.clone();
+        let pushed = push(&io, endpoint.to_owned(), auth, request).await?;
+        let url = PushedAuthorizeUrl {
+            authorization_endpoint: metadata.authorization_endpoint.clone(),
+            client_id,
+            request_uri: pushed.request_uri.clone(),
+        }
+        .build()?;
+        Ok(Started {
+            url,
+            pushed: Some(pushed),
+        })
+    };
+    to_plain(&run().await.map_err(to_js)?)
+}
