@@ -106,9 +106,11 @@ pub fn build_authorize_url(req: JsValue) -> JsResult<String> {
     // After a push (RFC 9126 §4) the URL carries client_id and request_uri alone.
     let pushed = req.is_object() && Reflect::has(&req, &"requestUri".into()).unwrap_or(false);
     if pushed {
-        required_options::<PushedUrlArgs>(what, &req).and_then(|r| PushedAuthorizeUrl::from(r).build())
+        required_options::<PushedUrlArgs>(what, &req)
+            .and_then(|r| PushedAuthorizeUrl::from(r).build())
     } else {
-        required_options::<AuthorizeArgs>(what, &req).and_then(|r| AuthorizeRequest::from(r).build())
+        required_options::<AuthorizeArgs>(what, &req)
+            .and_then(|r| AuthorizeRequest::from(r).build())
     }
     .map_err(to_js_error)
 }

@@ -14,3 +14,5 @@ pub mod sign;
 #[cfg(not(feature = "server"))]
 #[path = "unsigned.rs"]
 pub mod sign;
+// The token endpoint's argument structs (the token request, `clientAuth`).
+mod token;

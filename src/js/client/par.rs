@@ -1,8 +1,8 @@
 //! Exports for pushed authorization requests (RFC 9126, `crate::client::par`): the sans-IO push and its
 //! answer, the fetch helper that chains them, and `startAuthorization`, which pushes when the metadata asks.
 
-use super::endpoints::{Fail, client_auth_sync, io, send_checked, split_auth, to_js, with_status};
 use super::authorize::AuthorizeArgs;
+use super::endpoints::{Fail, client_auth_sync, io, send_checked, split_auth, to_js, with_status};
 use super::sign::client_auth_async;
 use crate::client::{AuthorizeRequest, ClientAuth, ProviderMetadata, PushedAuthorization};
 use crate::client::{PushedAuthorizationRequest, PushedAuthorizeUrl, parse_par_response};
