@@ -57,6 +57,8 @@ export interface ProviderMetadata {
   revocation_endpoint?: string;
   introspection_endpoint?: string;
   registration_endpoint?: string;
+  /** RFC 8628 §4: where {@link requestDeviceAuthorization} sends the device authorization request. */
+  device_authorization_endpoint?: string;
   /** RFC 9126 §5: where {@link pushAuthorizationRequest} sends the request. */
   pushed_authorization_request_endpoint?: string;
   /** RFC 9126 §5: the provider takes pushed requests only; {@link startAuthorization} then pushes. */
@@ -657,3 +659,71 @@ export interface StartedAuthorization {
  *   `pushed_authorization_request_endpoint`; what {@link pushAuthorizationRequest} throws when it pushes.
  */
 export function startAuthorization(opts: StartAuthorization & FetchOptions): Promise<StartedAuthorization>;
+
+// ---------------------------------------------------------------------------------------------------
+// Device authorization grant (RFC 8628)
+
+/**
+ * A device authorization request (RFC 8628 §3.1), for a device that cannot show a browser (a TV, a CLI): the user
+ * approves on another device at `verificationUri`, the device polls the token endpoint meanwhile. Any client
+ * authentication; a public client gives `{ clientId }`.
+ */
+export interface DeviceAuthorizationRequest {
+  /** The provider's `device_authorization_endpoint`: https (http only on loopback). */
+  deviceAuthorizationEndpoint: string;
+  clientAuth: ClientAuth;
+  /** Space-separated string or list of scope tokens. */
+  scope?: string | string[];
+  /** RFC 8707 resource indicators: absolute URIs, one `resource` parameter each. */
+  resource?: string | string[];
+  /** Further parameters; none may repeat one set above or by client authentication. */
+  extraParams?: Record<string, string>;
+}
+
+/** The device authorization endpoint's answer (RFC 8628 §3.2). */
+export interface DeviceAuthorization {
+  /** What the device polls with; not for the user's eyes. */
+  deviceCode: string;
+  /** What the user types at `verificationUri` (printable ASCII). */
+  userCode: string;
+  /** Where the user goes to approve: https (http only on loopback hosts). Show it with `userCode`. */
+  verificationUri: string;
+  /** `verificationUri` with the user code in it, e.g. for a QR code (§3.3.1). */
+  verificationUriComplete?: string;
+  /** Seconds the codes are valid for (a positive integer). */
+  expiresIn: number;
+  /** `now + expiresIn`, seconds since the epoch: polling ends then. */
+  expiresAt: number;
+  /** Seconds between polls (a positive integer): 5 when the provider sent none (§3.2). */
+  interval: number;
+}
+
+/**
+ * Builds the device authorization request (a form POST; nothing is sent). A `clientAuth.key` cannot sign here:
+ * use {@link requestDeviceAuthorization}, or pass a `clientAssertion`.
+ * @throws OidcEdgeError `invalid_request` for an endpoint that is not https (http only on loopback) or has a
+ *   fragment, a scope token with a space, `"` or `\`, a `resource` that is not an absolute URI, a parameter given
+ *   twice, an unknown or mistyped member, bad client authentication (see {@link ClientAuth}) or a `clientAuth.key`.
+ */
+export function buildDeviceAuthorizationRequest(req: DeviceAuthorizationRequest): HttpRequest;
+
+/**
+ * Reads the device authorization endpoint's answer (RFC 8628 §3.2).
+ * @param opts.now seconds since the epoch for `expiresAt` (default `Date.now()`).
+ * @throws OidcEdgeError as every parser (see above): `authorization_error` for an OAuth error (e.g.
+ *   `invalid_client`, `invalid_scope`); `http_error` with `status` for another non-2xx answer or a redirect, a body
+ *   that is not a JSON object (duplicate members included), a `device_code` or `user_code` that is missing, empty
+ *   or not printable ASCII, a `verification_uri` or `verification_uri_complete` that is not an https URL (http only
+ *   on loopback: the user is sent there), an `expires_in` that is missing or not a positive integer, an `interval`
+ *   that is not a positive integer; `invalid_request` for a bad `now` or response object.
+ */
+export function parseDeviceAuthorizationResponse(res: HttpResponseInput, opts?: { now?: number }): DeviceAuthorization;
+
+/**
+ * Sends a device authorization request (RFC 8628 §3.1) with `fetch` and reads the answer: show the user
+ * `verificationUri` and `userCode`, then poll the token endpoint. A `clientAuth.key` signs a `private_key_jwt`
+ * assertion whose `aud` is the device authorization endpoint unless `clientAuth.audience` says otherwise.
+ * @throws OidcEdgeError as {@link buildDeviceAuthorizationRequest} and {@link parseDeviceAuthorizationResponse};
+ *   `http_error` without `status` for a network failure or timeout; signing errors as {@link ClientAuth}.
+ */
+export function requestDeviceAuthorization(opts: DeviceAuthorizationRequest & FetchOptions): Promise<DeviceAuthorization>;

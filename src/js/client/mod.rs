@@ -3,6 +3,7 @@
 //! `private_key_jwt` signing.
 
 pub mod auth;
+pub mod device;
 pub mod endpoints;
 pub mod par;
 #[cfg(feature = "server")]
