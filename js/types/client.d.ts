@@ -365,6 +365,16 @@ export interface TokenExchange extends TokenRequestBase {
 }
 
 /**
+ * The device access token request (RFC 8628 §3.4), one poll: {@link pollDeviceAuthorization} sends these at the
+ * right times; with {@link buildTokenRequest}, an `authorization_error` whose `error` is `authorization_pending`
+ * means poll again after `interval` seconds, `slow_down` after 5 s more for good (§3.5).
+ */
+export interface DeviceCodeGrant extends TokenRequestBase {
+  /** `deviceCode` from {@link requestDeviceAuthorization} (printable ASCII, `invalid_request` otherwise). */
+  deviceCode: string;
+}
+
+/**
  * How every request the package sends is bounded: the fetch helpers ({@link discover}, {@link exchangeCode},
  * {@link refreshTokens}, {@link clientCredentials}, {@link exchangeToken}, {@link introspect}, {@link revoke},
  * {@link userinfo}), {@link RemoteJwks} (and so a {@link TokenVerifier} over one) and {@link createEdgeVerifier}.
@@ -435,7 +445,8 @@ export function buildTokenRequest(
     | (CodeExchange & { grantType: "authorization_code" })
     | (Refresh & { grantType: "refresh_token" })
     | (ClientCredentialsGrant & { grantType: "client_credentials" })
-    | (TokenExchange & { grantType: "urn:ietf:params:oauth:grant-type:token-exchange" }),
+    | (TokenExchange & { grantType: "urn:ietf:params:oauth:grant-type:token-exchange" })
+    | (DeviceCodeGrant & { grantType: "urn:ietf:params:oauth:grant-type:device_code" }),
 ): HttpRequest;
 
 /**

@@ -233,16 +233,10 @@ impl DevicePoll {
     ///
     /// Errors: as [`TokenRequest::build`] (`invalid_request` for bad client authentication).
     pub fn request(&self, client_auth: ClientAuth) -> Result<HttpRequest> {
-        TokenRequest {
-            token_endpoint: self.token_endpoint.clone(),
-            client_auth,
-            grant: Grant::DeviceCode {
-                device_code: self.device_code.clone(),
-            },
-            resource: None,
-            extra_params: BTreeMap::new(),
-        }
-        .build()
+        let grant = Grant::DeviceCode {
+            device_code: self.device_code.clone(),
+        };
+        TokenRequest::new(self.token_endpoint.clone(), client_auth, grant).build()
     }
 
     /// Reads the token endpoint's answer to a poll received at `now`: `Some(tokens)` when the user approved,

@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   buildDeviceAuthorizationRequest,
+  buildTokenRequest,
   discover,
   parseDeviceAuthorizationResponse,
   requestDeviceAuthorization,
@@ -109,5 +110,17 @@ test("device: sans-IO request and answer", () => {
   assert.throws(() => parseDeviceAuthorizationResponse({ status: 400, body: '{"error":"invalid_client"}' }), {
     code: "authorization_error",
     status: 400,
+  });
+  // one poll (RFC 8628 §3.4), built as any token request
+  const poll = buildTokenRequest({
+    grantType: DEVICE_GRANT,
+    tokenEndpoint: "https://idp.example.com/token",
+    clientAuth: { clientId: "tv" },
+    deviceCode: "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS",
+  });
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(poll.body)), {
+    grant_type: DEVICE_GRANT,
+    device_code: "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS",
+    client_id: "tv",
   });
 });
