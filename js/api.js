@@ -15,6 +15,7 @@ export {
   buildDeviceAuthorizationRequest,
   parseDeviceAuthorizationResponse,
   requestDeviceAuthorization,
+  pollDeviceAuthorization,
   parseCallback,
   buildEndSessionUrl,
   scopesOf,

@@ -738,3 +738,39 @@ export function parseDeviceAuthorizationResponse(res: HttpResponseInput, opts?: 
  *   `http_error` without `status` for a network failure or timeout; signing errors as {@link ClientAuth}.
  */
 export function requestDeviceAuthorization(opts: DeviceAuthorizationRequest & FetchOptions): Promise<DeviceAuthorization>;
+
+/** {@link pollDeviceAuthorization}'s options. */
+export interface DevicePollOptions extends FetchLimits {
+  /** The provider's `token_endpoint`: https (http only on loopback). */
+  tokenEndpoint: string;
+  /**
+   * The client that asked for the codes. A `clientAuth.key` signs a fresh `private_key_jwt` assertion for every
+   * poll (providers refuse a reused `jti`), with `aud` the token endpoint unless `clientAuth.audience` says otherwise.
+   */
+  clientAuth: ClientAuth;
+  /** What {@link requestDeviceAuthorization} answered, as it answered it. */
+  deviceAuthorization: DeviceAuthorization;
+  /**
+   * Stops the polling: the promise rejects with `signal.reason` (an `AbortError` `DOMException` by default) at
+   * once when the signal fires during a wait, or when a request already in flight ends (within `timeout`).
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Polls the token endpoint (RFC 8628 §3.4) until the user approves, refuses, or the codes expire, following
+ * §3.5: the first poll `interval` seconds after the start, then one every `interval` seconds after each
+ * `authorization_pending`; `slow_down` adds 5 seconds to the interval for good; a poll that gets no answer (a
+ * network failure or a timeout) doubles the interval, and the third such failure in a row ends the polling with
+ * its `http_error`. The clock is read at each step (there is no `now` option); the timers are the runtime's
+ * `setTimeout`. The decisions are the core's `DevicePoll` state machine (`src/client/device.rs`).
+ * @returns the tokens, as {@link exchangeCode} gives them.
+ * @throws OidcEdgeError `authorization_error` with `error` `access_denied` (the user refused), `expired_token`
+ *   (the provider says so, or the codes expire before the next poll could be sent: request new ones) or any other
+ *   OAuth error of the token endpoint (e.g. `invalid_grant`, `invalid_client` with its `status`); `http_error` as
+ *   {@link parseTokenResponse}, and after three polls in a row without an answer; `invalid_request` for bad
+ *   options (a `signal` that is not an `AbortSignal`, a `now` member, a `deviceAuthorization` member missing or of
+ *   the wrong type, a bad `tokenEndpoint` or `deviceCode`, bad client authentication). Rejects with
+ *   `signal.reason` when aborted.
+ */
+export function pollDeviceAuthorization(opts: DevicePollOptions): Promise<TokenSet>;

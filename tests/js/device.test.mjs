@@ -1,26 +1,36 @@
 // The device authorization grant (RFC 8628) against a real oidc-provider on 127.0.0.1 (started here, feature
-// deviceFlow): the device authorization request with each client authentication, its answer, and the sans-IO
-// builder and parser on their own.
+// deviceFlow): the device authorization request with each client authentication, its answer, the polling until the
+// user approves (through the provider's own verification, login and consent pages), refuses, or the codes expire,
+// an abort, and the sans-IO builder and parser on their own.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { webcrypto } from "node:crypto";
 import {
+  JwkSet,
+  TokenVerifier,
   buildDeviceAuthorizationRequest,
   buildTokenRequest,
   discover,
   parseDeviceAuthorizationResponse,
+  pollDeviceAuthorization,
   requestDeviceAuthorization,
 } from "oidc-edge";
-import { startProvider } from "./support/provider.mjs";
+import { login, startProvider } from "./support/provider.mjs";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 /** A public client (a TV app) and a confidential one (a CLI with a secret), both allowed the device grant. */
 const TV = { clientId: "tv" };
 const CLI = { clientId: "cli", clientSecret: "cli: secret%" };
+/** A client that authenticates with private_key_jwt. */
+const CLI_JWT = { clientId: "cli-jwt", keyId: "cli-es256" };
 
 let op;
 let meta;
+let jwtKey;
 
 before(async () => {
+  jwtKey = await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+  const publicJwk = { ...(await webcrypto.subtle.exportKey("jwk", jwtKey.publicKey)), kid: CLI_JWT.keyId, alg: "ES256" };
   const deviceClient = (client_id, extra) => ({
     client_id,
     grant_types: [DEVICE_GRANT, "refresh_token"],
@@ -32,6 +42,11 @@ before(async () => {
     clients: [
       deviceClient(TV.clientId, { token_endpoint_auth_method: "none" }),
       deviceClient(CLI.clientId, { token_endpoint_auth_method: "client_secret_basic", client_secret: CLI.clientSecret }),
+      deviceClient(CLI_JWT.clientId, {
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_signing_alg: "ES256",
+        jwks: { keys: [publicJwk] },
+      }),
     ],
     features: { deviceFlow: { enabled: true } },
   });
@@ -123,4 +138,115 @@ test("device: sans-IO request and answer", () => {
     device_code: "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS",
     client_id: "tv",
   });
+});
+
+/** Waits (at most 20 s) until `ready()` holds. */
+async function until(ready) {
+  for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(ready(), "timed out waiting");
+}
+
+/**
+ * `globalThis.fetch` with the device authorization answer patched (oidc-provider sends no `interval`, so RFC 8628's
+ * 5 s default would apply; the tests poll every second) and every token-endpoint answer recorded in `answers`.
+ */
+function quickFetch(answers, patch = { interval: 1 }) {
+  return async (url, init) => {
+    const res = await fetch(url, init);
+    if (url === meta.device_authorization_endpoint && res.ok) {
+      const body = { ...(await res.json()), ...patch };
+      return new Response(JSON.stringify(body), { status: res.status, headers: { "content-type": "application/json" } });
+    }
+    if (url === meta.token_endpoint) answers.push(await res.clone().json());
+    return res;
+  };
+}
+
+/** The user's side: the verification page with the code, login and consent — or the abort button. */
+function approve(a, { abort = false } = {}) {
+  return login(a.verificationUriComplete, "never:", "alice", {
+    fields: { user_code: a.userCode, ...(abort && { abort: "yes" }) },
+    until: (page) => /Sign-in Success|interrupted/.test(page),
+  });
+}
+
+/** A device authorization and its polling started, with the token endpoint's answers recorded. */
+async function start(clientAuth, patch) {
+  const answers = [];
+  const fetchFn = quickFetch(answers, patch);
+  const authorization = await requestDeviceAuthorization({
+    deviceAuthorizationEndpoint: meta.device_authorization_endpoint,
+    clientAuth,
+    scope: "openid offline_access",
+    fetch: fetchFn,
+  });
+  const poll = (extra = {}) =>
+    pollDeviceAuthorization({ tokenEndpoint: meta.token_endpoint, clientAuth, deviceAuthorization: authorization, fetch: fetchFn, ...extra });
+  return { answers, authorization, poll };
+}
+
+test("device: polling goes on while the user is away, and ends with the tokens once they approve", async () => {
+  const { answers, authorization, poll } = await start(TV);
+  const polling = poll();
+  await until(() => answers.length >= 1);
+  assert.equal(answers[0].error, "authorization_pending");
+  assert.match(await approve(authorization), /Sign-in Success/);
+  const tokens = await polling;
+  assert.ok(tokens.accessToken && tokens.refreshToken);
+  const verifier = new TokenVerifier({ issuer: op.issuer, audience: TV.clientId, jwks: JwkSet.fromJson(op.signingJwks) });
+  assert.equal(verifier.verifyIdToken(tokens.idToken).sub, "alice");
+  // the device code is spent
+  await assert.rejects(poll(), (e) => e.code === "authorization_error" && e.error === "invalid_grant");
+});
+
+test("device: a private_key_jwt client signs a fresh assertion for every poll", async () => {
+  const clientAuth = { clientId: CLI_JWT.clientId, key: jwtKey.privateKey, keyId: CLI_JWT.keyId, audience: op.issuer };
+  const { answers, authorization, poll } = await start(clientAuth);
+  const polling = poll();
+  // the provider refuses a replayed jti (invalid_client): two pending answers mean two assertions
+  await until(() => answers.length >= 2);
+  assert.deepEqual(answers.map((a) => a.error), ["authorization_pending", "authorization_pending"]);
+  await approve(authorization);
+  assert.ok((await polling).accessToken);
+});
+
+test("device: the user's refusal, expiry and an abort end the polling", async () => {
+  // access_denied: the user pressed abort on the confirmation page
+  const denied = await start(CLI);
+  const polling = denied.poll();
+  await approve(denied.authorization, { abort: true });
+  await assert.rejects(polling, (e) => e.code === "authorization_error" && e.error === "access_denied");
+
+  // expired_token: the codes expire (here in 2 s) before the user comes; the next poll would be too late
+  const expiring = await start(TV, { interval: 1, expires_in: 2 });
+  await assert.rejects(expiring.poll(), (e) => e.code === "authorization_error" && e.error === "expired_token");
+  assert.ok(expiring.answers.length <= 1);
+
+  // the caller's AbortSignal: its reason is thrown, no poll follows
+  const aborted = await start(TV);
+  const controller = new AbortController();
+  const stopped = aborted.poll({ signal: controller.signal });
+  await until(() => aborted.answers.length >= 1);
+  controller.abort();
+  await assert.rejects(stopped, (e) => e.name === "AbortError");
+  const seen = aborted.answers.length;
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(aborted.answers.length, seen);
+  await assert.rejects(aborted.poll({ signal: AbortSignal.abort(new Error("gone")) }), { message: "gone" });
+});
+
+test("device: bad polling options are refused before anything is sent", async () => {
+  const a = parseDeviceAuthorizationResponse({
+    status: 200,
+    body: '{"device_code":"d","user_code":"u","verification_uri":"https://idp.example.com/device","expires_in":60}',
+  });
+  const fetch = () => assert.fail("no fetch");
+  const poll = (extra) => pollDeviceAuthorization({ tokenEndpoint: "https://idp.example.com/token", clientAuth: TV, deviceAuthorization: a, fetch, ...extra });
+  await assert.rejects(poll({ signal: "stop" }), { code: "invalid_request" });
+  await assert.rejects(poll({ now: 1 }), { code: "invalid_request" });
+  await assert.rejects(poll({ tokenEndpoint: "http://idp.example.com/token" }), { code: "invalid_request" });
+  await assert.rejects(poll({ deviceAuthorization: { ...a, deviceCode: "" } }), { code: "invalid_request" });
+  await assert.rejects(poll({ deviceAuthorization: { ...a, interval: NaN } }), { code: "invalid_request" });
+  await assert.rejects(poll({ deviceAuthorization: undefined }), { code: "invalid_request" });
+  await assert.rejects(poll({ deviceAuthorization: { ...a, expiresAt: 1 } }), (e) => e.code === "authorization_error" && e.error === "expired_token");
 });
