@@ -82,6 +82,9 @@ pub enum Error {
         /// The HTTP status, when there was a response.
         status: Option<u16>,
     },
+    /// A function was called before the module was loaded: `init()` not awaited first. Raised by the JS
+    /// entry points (the WebAssembly module is not there to raise it), listed here so the code stays stable.
+    NotInitialized(String),
 }
 
 impl Error {
@@ -114,6 +117,7 @@ impl Error {
             Error::InvalidMetadata(_) => "invalid_metadata",
             Error::InvalidScopeExpression { .. } => "invalid_scope_expression",
             Error::HttpError { .. } => "http_error",
+            Error::NotInitialized(_) => "not_initialized",
         }
     }
 
@@ -142,6 +146,7 @@ impl Error {
             | Error::StateMismatch(m)
             | Error::InvalidRequest(m)
             | Error::InvalidMetadata(m)
+            | Error::NotInitialized(m)
             | Error::InsufficientScope { message: m, .. }
             | Error::InvalidScopeExpression { message: m, .. }
             | Error::HttpError { message: m, .. } => m.clone(),
