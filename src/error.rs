@@ -260,6 +260,17 @@ mod tests {
     }
 
     #[test]
+    fn docs_errors_md_explains_every_code() {
+        let doc = include_str!("../docs/errors.md");
+        for code in rust_codes() {
+            assert!(
+                doc.contains(&format!("\n| `{code}` | ")),
+                "docs/errors.md must have a row for {code}: when it happens, what to do"
+            );
+        }
+    }
+
+    #[test]
     fn the_typescript_union_lists_every_code() {
         let dts = include_str!("../js/types/errors.d.ts");
         let union = dts

@@ -47,8 +47,10 @@ test("the manifest says where the project is and under which licences; both lice
   assert.equal(manifest.bugs.url, `${manifest.repository.url.slice(4, -4)}/issues`);
   assert.match(readFileSync(join(dir, "LICENSE-MIT"), "utf8"), /^MIT License\n/);
   assert.match(readFileSync(join(dir, "LICENSE-APACHE"), "utf8"), /Apache License\s+Version 2\.0, January 2004/);
-  // The README that ships is the one for users: no links out of the package's own repository tree.
-  assert.doesNotMatch(readFileSync(join(dir, "README.md"), "utf8"), /\]\(\.\.\//);
+  // The README that ships is the one for users: short, and no links out of the repository's tree.
+  const readme = readFileSync(join(dir, "README.md"), "utf8");
+  assert.doesNotMatch(readme, /\]\(\.\.\//);
+  assert.ok(readme.split("\n").length <= 200, `README.md has ${readme.split("\n").length} lines`);
 });
 
 test("node -e importing oidc-edge prints a PKCE pair", () => {
