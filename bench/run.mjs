@@ -254,11 +254,13 @@ function sizes() {
     return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length };
   };
   const files = {};
-  const spa = hasSpa() ? ["spa.js", "oidc_edge_spa.js", "oidc_edge_spa_bg.wasm"] : [];
-  for (const f of ["oidc_edge_bg.wasm", "web.js", "api.js", "oidc_edge.js", "node.js", "workerd.js", ...spa]) files[f] = one(f);
+  // errors.js (OidcEdgeError) is imported by both entries; packages built before it have none.
+  const errors = existsSync(join(pkg, "errors.js")) ? ["errors.js"] : [];
+  const spa = hasSpa() ? ["spa.js", ...errors, "oidc_edge_spa.js", "oidc_edge_spa_bg.wasm"] : [];
+  for (const f of new Set(["oidc_edge_bg.wasm", "web.js", "api.js", ...errors, "oidc_edge.js", "node.js", "workerd.js", ...spa])) files[f] = one(f);
   const sum = (names, k) => names.reduce((a, f) => a + files[f][k], 0);
   const total = (names) => ({ raw: sum(names, "raw"), gzip: sum(names, "gzip") });
-  const browser = ["web.js", "api.js", "oidc_edge.js"];
+  const browser = ["web.js", "api.js", ...errors, "oidc_edge.js"];
   return {
     files,
     browserJs: total(browser),

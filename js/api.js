@@ -47,5 +47,7 @@ export {
   JwkSet,
   TokenVerifier,
 } from "./oidc_edge.js";
+// The class of every error thrown, the same for every entry (js/errors.js).
+export { OidcEdgeError } from "./errors.js";
 // The edge verifier: a small composition of Promises and Responses around the wasm EdgeGuard.
 export { createEdgeVerifier } from "./edge.js";

@@ -24,7 +24,10 @@
  * @packageDocumentation
  */
 
+import type { InitInput } from "./types/runtime.js";
+
 export * from "./types/errors.js";
+export * from "./types/runtime.js";
 export * from "./types/client.js";
 export * from "./types/scope.js";
 export * from "./types/verify.js";
@@ -35,4 +38,4 @@ export * from "./types/server.js";
  * In browsers it fetches `oidc_edge_bg.wasm` from next to the package's JS, or from `input`.
  * In Node and Workers it does nothing (the module is ready on import).
  */
-export function init(input?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export function init(input?: InitInput): Promise<void>;

@@ -31,6 +31,8 @@
 
 import type {
   AccessTokenCheck as MainAccessTokenCheck,
+  AccessTokenClaims,
+  IdTokenClaims,
   ClientAuth,
   CodeExchange,
   Claims,
@@ -43,11 +45,15 @@ import type {
   FetchOptions,
   ClientCredentialsGrant,
   TokenExchange,
+  InitInput,
 } from "./index.js";
 
 export type {
+  InitInput,
+  WebCryptoKey,
+  HeadersLike,
+  WasmModule,
   OidcEdgeErrorCode,
-  OidcEdgeError,
   CodeChallengeMethod,
   PkcePair,
   ProviderMetadata,
@@ -64,11 +70,14 @@ export type {
   JwksDocument,
   JwsAlgorithm,
   Claims,
+  IdTokenClaims,
+  AccessTokenClaims,
   IdTokenCheck,
   JwtCheck,
 } from "./index.js";
 
 export {
+  OidcEdgeError,
   generatePkce,
   pkceChallenge,
   randomToken,
@@ -83,14 +92,14 @@ export {
 
 /**
  * Instantiates the WebAssembly module; call it once before anything else (until then every other export
- * throws a `TypeError`). Later calls return at once. Without `input` it fetches `oidc_edge_spa_bg.wasm` from next to
+ * throws {@link OidcEdgeError} `not_initialized`). Later calls return at once. Without `input` it fetches `oidc_edge_spa_bg.wasm` from next to
  * `spa.js` (`new URL(..., import.meta.url)`, which bundlers such as Vite follow and emit); pass a URL, a
  * `Response`, the bytes or a compiled `WebAssembly.Module` to load it from elsewhere — in Node, the bytes
  * (`readFile` of `import.meta.resolve("oidc-edge/oidc_edge_spa_bg.wasm")`), as `fetch` reads no `file:` URL.
  * @throws (rejects) whatever `fetch` or `WebAssembly.instantiate` throws: a `TypeError` for a network
  *   failure, a `WebAssembly.CompileError` for bytes that are not this module.
  */
-export function init(input?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export function init(input?: InitInput): Promise<void>;
 
 // ---------------------------------------------------------------------------------------------------
 // Token endpoint: code exchange and refresh (the other grants' builders are here too, without signing)
@@ -207,18 +216,18 @@ export class TokenVerifier {
   /** Any JWT, synchronously: HS* only (see the class). */
   verify(token: string, opts?: JwtCheck): Claims;
   /** An ID token (OIDC Core 3.1.3.7), synchronously: HS* only (see the class). */
-  verifyIdToken(token: string, opts?: IdTokenCheck): Claims;
+  verifyIdToken(token: string, opts?: IdTokenCheck): IdTokenClaims;
   /** A JWT access token (RFC 9068), synchronously: HS* only (see the class). */
-  verifyAccessToken(token: string, opts?: AccessTokenCheck): Claims;
+  verifyAccessToken(token: string, opts?: AccessTokenCheck): AccessTokenClaims;
   /** Any JWT: signature, `iss`, `aud`, `exp`, `nbf`, `iat`, then `typ` and `requiredClaims`. */
   verifyAsync(token: string, opts?: JwtCheck): Promise<Claims>;
   /**
    * An ID token, what an SPA checks after {@link exchangeCode}: everything `verifyAsync` checks, plus `typ` not
    * `at+jwt`/`logout+jwt`, `sub` and `iat` required, `aud`/`azp` against the client, and the options.
    */
-  verifyIdTokenAsync(token: string, opts?: IdTokenCheck): Promise<Claims>;
+  verifyIdTokenAsync(token: string, opts?: IdTokenCheck): Promise<IdTokenClaims>;
   /** A JWT access token (RFC 9068): `typ`, then `requiredScopes` (`insufficient_scope`). */
-  verifyAccessTokenAsync(token: string, opts?: AccessTokenCheck): Promise<Claims>;
+  verifyAccessTokenAsync(token: string, opts?: AccessTokenCheck): Promise<AccessTokenClaims>;
   /** Frees the verifier's WebAssembly memory now, instead of at garbage collection. */
   free(): void;
 }

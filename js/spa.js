@@ -2,7 +2,11 @@
 // pure-Rust RSA/ECDSA/EdDSA (WebCrypto checks those signatures) and without the server half (spa.d.ts).
 // `await init()` fetches `oidc_edge_spa_bg.wasm` from next to this file; bundlers follow the
 // `new URL(..., import.meta.url)` inside the glue and emit it. Elsewhere, pass the bytes or a Module.
-import wbgInit from "./oidc_edge_spa.js";
+// Until then every other export throws OidcEdgeError `not_initialized` (scripts/guard-init.mjs).
+import wbgInit, { __oidcEdgeErrorClass } from "./oidc_edge_spa.js";
+import { OidcEdgeError } from "./errors.js";
+
+export { OidcEdgeError };
 
 export {
   generatePkce,
@@ -29,4 +33,5 @@ export {
  */
 export async function init(input) {
   await wbgInit(input === undefined ? undefined : { module_or_path: input });
+  __oidcEdgeErrorClass(OidcEdgeError);
 }

@@ -1,6 +1,8 @@
 // Browsers, with or without a bundler: `await init()` fetches and instantiates the `.wasm` that sits next to
 // this file (bundlers such as Vite follow the `new URL(..., import.meta.url)` inside it and emit the asset).
-import wbgInit from "./oidc_edge.js";
+// Until then every other export throws OidcEdgeError `not_initialized` (scripts/guard-init.mjs).
+import wbgInit, { __oidcEdgeErrorClass } from "./oidc_edge.js";
+import { OidcEdgeError } from "./errors.js";
 
 export * from "./api.js";
 
@@ -11,4 +13,5 @@ export * from "./api.js";
  */
 export async function init(input) {
   await wbgInit(input === undefined ? undefined : { module_or_path: input });
+  __oidcEdgeErrorClass(OidcEdgeError);
 }

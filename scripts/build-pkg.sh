@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds pkg/, the npm package: release wasm -> wasm-bindgen (web glue, shared by every entry point) ->
+# a guard in the glue so that a call before init() is `not_initialized` (scripts/guard-init.mjs) ->
 # wasm-opt from npm's binaryen (Debian's 108 emits modules that fail at load) -> the hand-written entry
 # points, types and package.json from js/ (js/package.json's "files" says which). Then the SPA entry
 # (`oidc-edge/spa`): the crate without default features, profile release-spa, its own glue and .wasm. Prints
@@ -19,19 +20,21 @@ cargo build --profile release-spa --lib --target wasm32-unknown-unknown --no-def
 rm -rf "$out"
 wasm-bindgen "$wasm" --out-dir "$out" --out-name oidc_edge --target web --no-typescript \
   --remove-name-section --remove-producers-section
+node scripts/guard-init.mjs "$out/oidc_edge.js" oidc-edge
 node_modules/.bin/wasm-opt "$out/oidc_edge_bg.wasm" -o "$out/oidc_edge_bg.wasm" -O3 --strip-debug "${features[@]}"
 wasm-bindgen "$spa_wasm" --out-dir "$out" --out-name oidc_edge_spa --target web --no-typescript \
   --remove-name-section --remove-producers-section
+node scripts/guard-init.mjs "$out/oidc_edge_spa.js" oidc-edge/spa
 # Size first, measured on the gzipped file: binaryen's inlining grows it (-Oz: +5%), so it is off.
 node_modules/.bin/wasm-opt "$out/oidc_edge_spa_bg.wasm" -o "$out/oidc_edge_spa_bg.wasm" -O2 -fimfs=0 -ocimfs=0 \
   --strip-debug "${features[@]}"
-# What ships is js/package.json's "files", the one list: the hand-written files from js/, README.md from the
-# root; the others are wasm-bindgen's output, already in pkg/.
+# What ships is js/package.json's "files", the one list: the hand-written files from js/, README.md and the
+# licence texts from the root; the others are wasm-bindgen's output, already in pkg/.
 node -p 'JSON.parse(require("fs").readFileSync("js/package.json", "utf8")).files.join("\n")' | while read -r f; do
   if [ -e "js/$f" ]; then
     mkdir -p "$out/$(dirname "$f")" && cp "js/$f" "$out/$f"
-  elif [ "$f" = README.md ]; then
-    cp README.md "$out/README.md"
+  elif [ "$f" = README.md ] || [ "$f" = LICENSE-MIT ] || [ "$f" = LICENSE-APACHE ]; then
+    cp "$f" "$out/$f"
   elif [ ! -e "$out/$f" ]; then
     echo "js/package.json ships $f, which nothing builds" >&2
     exit 1
@@ -45,4 +48,4 @@ printf '\n%-24s %10s %10s\n' "pkg/ file" "raw B" "gzip B"
 node -p 'JSON.parse(require("fs").readFileSync("js/package.json", "utf8")).files.filter((f) => /\.(js|wasm)$/.test(f)).join("\n")' |
   while read -r f; do size "$f" "$out/$f"; done
 # What a browser downloads for `oidc-edge/spa`: each file gzipped on its own, as a server sends them.
-size "SPA entry (oidc-edge/spa)" "$out"/spa.js "$out"/oidc_edge_spa.js "$out"/oidc_edge_spa_bg.wasm
+size "SPA entry (oidc-edge/spa)" "$out"/spa.js "$out"/errors.js "$out"/oidc_edge_spa.js "$out"/oidc_edge_spa_bg.wasm

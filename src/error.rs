@@ -89,6 +89,9 @@ pub enum Error {
         /// The HTTP status, when there was a response.
         status: Option<u16>,
     },
+    /// A function was called before the module was loaded: `init()` not awaited first. Raised by the JS
+    /// entry points (the WebAssembly module is not there to raise it), listed here so the code stays stable.
+    NotInitialized(String),
 }
 
 impl Error {
@@ -124,6 +127,7 @@ impl Error {
             Error::InvalidMetadata(_) => "invalid_metadata",
             Error::InvalidScopeExpression { .. } => "invalid_scope_expression",
             Error::HttpError { .. } => "http_error",
+            Error::NotInitialized(_) => "not_initialized",
         }
     }
 
@@ -155,6 +159,7 @@ impl Error {
             | Error::StateMismatch(m)
             | Error::InvalidRequest(m)
             | Error::InvalidMetadata(m)
+            | Error::NotInitialized(m)
             | Error::InsufficientScope { message: m, .. }
             | Error::InvalidScopeExpression { message: m, .. }
             | Error::HttpError { message: m, .. } => m.clone(),
@@ -261,6 +266,17 @@ mod tests {
             .skip(1)
             .map(|arm| arm.split('"').next().unwrap())
             .collect()
+    }
+
+    #[test]
+    fn docs_errors_md_explains_every_code() {
+        let doc = include_str!("../docs/errors.md");
+        for code in rust_codes() {
+            assert!(
+                doc.contains(&format!("\n| `{code}` | ")),
+                "docs/errors.md must have a row for {code}: when it happens, what to do"
+            );
+        }
     }
 
     #[test]

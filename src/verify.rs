@@ -268,8 +268,8 @@ impl TokenVerifier {
     }
 
     /// Verifies a JWT access token (RFC 9068): everything [`Self::verify`] does, `typ` `at+jwt`,
-    /// `application/at+jwt`, `JWT` or none (only `at+jwt` in strict mode, which also requires `sub`,
-    /// `client_id`, `iat` and `jti`), then the required scopes.
+    /// `application/at+jwt`, `JWT` or none (only `at+jwt` in strict mode, which also requires `client_id`,
+    /// `iat` and `jti`), `sub` (RFC 9068 §2.2, in every mode), then the required scopes.
     pub fn verify_access_token(
         &self,
         token: &str,
@@ -347,10 +347,11 @@ impl TokenVerifier {
             }
             Policy::IdToken(options) => self.check_id_token(verified, options),
             Policy::AccessToken(options) => {
+                // RFC 9068 §2.2: `sub` is REQUIRED of every JWT access token; strict mode adds the rest of §2.2.
                 let required: &[&str] = if options.strict {
                     &["sub", "client_id", "iat", "jti"]
                 } else {
-                    &[]
+                    &["sub"]
                 };
                 self.check_common(
                     verified,

@@ -20,7 +20,7 @@ const root = resolve(import.meta.dirname, "..");
 const www = join(root, "www");
 
 export const CLIENT_ID = "demo-spa";
-/** devInteractions accepts any login and password; these are the ones the page and the README suggest. */
+/** devInteractions accepts any login and password; these are the ones the page and docs/development.md suggest. */
 export const TEST_USER = { login: "alice", password: "wonderland" };
 /** OpenID scopes the SPA always asks for, and the API's scopes (the user picks which to request). */
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"];

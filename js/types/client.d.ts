@@ -5,6 +5,7 @@ import type { OidcEdgeError } from "./errors.js";
 import type { hasScopes, scopesOf } from "./scope.js";
 import type { Claims, TokenVerifier } from "./verify.js";
 import type { RemoteJwks, createEdgeVerifier } from "./server.js";
+import type { WebCryptoKey } from "./runtime.js";
 // ---------------------------------------------------------------------------------------------------
 // PKCE (RFC 7636), state and nonce
 
@@ -282,7 +283,7 @@ export interface ClientAuth {
   method?: "none" | "client_secret_basic" | "client_secret_post" | "private_key_jwt";
   clientSecret?: string;
   clientAssertion?: string;
-  key?: CryptoKey | AssertionSigner;
+  key?: WebCryptoKey | AssertionSigner;
   /** `private_key_jwt` with a key: the JWS algorithm; required with a callback, checked against a CryptoKey. */
   alg?: "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512" | "EdDSA";
   /** `private_key_jwt` with a key: the JWS `kid` of the client's key. */
@@ -304,7 +305,7 @@ export interface ClientAuth {
 export function createClientAssertion(opts: {
   clientId: string;
   audience: string;
-  key: CryptoKey | AssertionSigner;
+  key: WebCryptoKey | AssertionSigner;
   alg?: ClientAuth["alg"];
   keyId?: string;
   /** Seconds, 1..600, default 60. */

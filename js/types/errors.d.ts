@@ -29,14 +29,34 @@ export type OidcEdgeErrorCode =
   | "invalid_request"
   | "invalid_metadata"
   | "invalid_scope_expression"
-  | "http_error";
+  | "http_error"
+  | "not_initialized";
 
 /**
- * What every oidc-edge function throws: an `Error` whose `name` is `"OidcEdgeError"`. The message says
- * what was expected and what was found, never a secret or a whole token.
+ * What every oidc-edge function throws (and every Promise rejects with): an `Error` whose `name` is
+ * `"OidcEdgeError"` and whose `code` says what failed. The message says what was expected and what was
+ * found, never a secret or a whole token. docs/errors.md says, for every code, when it happens and what to do.
+ *
+ * One class for the whole package: `err instanceof OidcEdgeError` holds for errors of `oidc-edge` (Node,
+ * browsers, Workers) and of `oidc-edge/spa`, whichever entry the class was imported from.
+ *
+ * ```ts
+ * try {
+ *   claims = await verifier.verifyAccessTokenAsync(token, { requiredScopes: "orders.read" });
+ * } catch (e) {
+ *   if (e instanceof OidcEdgeError && e.code === "insufficient_scope") return forbidden(e.requiredScopes);
+ *   throw e;
+ * }
+ * ```
  */
-export interface OidcEdgeError extends Error {
+export class OidcEdgeError extends Error {
+  /** Makes one, e.g. to test code that handles them; the package sets the extra fields it documents. */
+  constructor(code: OidcEdgeErrorCode, message: string);
   name: "OidcEdgeError";
+  /**
+   * Stable across releases; `not_initialized` means a function of a browser entry (or of `oidc-edge/spa`)
+   * was called before `await init()` resolved.
+   */
   code: OidcEdgeErrorCode;
   /** `authorization_error`: the OAuth `error` code, e.g. `"access_denied"`. */
   error?: string;

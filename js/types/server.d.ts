@@ -3,7 +3,8 @@
 import type { OidcEdgeError } from "./errors.js";
 import type { FetchLimits } from "./client.js";
 import type { ScopeRequirement } from "./scope.js";
-import type { Claims, JwkSet, JwsAlgorithm, TokenVerifier, TokenVerifierOptions } from "./verify.js";
+import type { AccessTokenClaims, JwkSet, JwsAlgorithm, TokenVerifier, TokenVerifierOptions } from "./verify.js";
+import type { HeadersLike } from "./runtime.js";
 // ---------------------------------------------------------------------------------------------------
 // Remote JWKS
 
@@ -186,8 +187,8 @@ export interface EdgeVerifierConfig {
 export type EdgeVerifierResult =
   | {
       ok: true;
-      /** The verified claims; `undefined` on a public route. */
-      claims: Claims | undefined;
+      /** The verified access token's claims (`sub` always there, RFC 9068 §2.2); `undefined` on a public route. */
+      claims: AccessTokenClaims | undefined;
       /** The token's scopes (`scope`, else `scp`); empty on a public route. */
       scopes: string[];
       /** The matched route's `path` pattern. */
@@ -254,7 +255,7 @@ export function createEdgeVerifier(
    * and PHP read `X_Auth_Subject` as `HTTP_X_AUTH_SUBJECT`), then, for an `ok` `result`, its
    * `identityHeaders` set. Call it on every forwarded request, public routes included. Throws nothing.
    */
-  forwardHeaders(headers: HeadersInit, result?: EdgeVerifierResult): Headers;
+  forwardHeaders(headers: HeadersLike, result?: EdgeVerifierResult): Headers;
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -135,6 +135,17 @@ export interface Claims {
   [claim: string]: unknown;
 }
 
+/** The claims of a verified ID token: `sub` and `iat` are always there (OIDC Core §2, 3.1.3.7). */
+export interface IdTokenClaims extends Claims {
+  sub: string;
+  iat: number;
+}
+
+/** The claims of a verified JWT access token: `sub` is always there (RFC 9068 §2.2). */
+export interface AccessTokenClaims extends Claims {
+  sub: string;
+}
+
 /** Per-call options of {@link TokenVerifier.verify} / `verifyAsync` (see the method for each rule). */
 export interface JwtCheck {
   /** Seconds since the epoch (default: the clock). */
@@ -295,11 +306,12 @@ export class TokenVerifier {
   verifyIdToken(
     token: string,
     opts?: IdTokenCheck,
-  ): Claims;
+  ): IdTokenClaims;
 
   /**
    * Verifies a JWT access token (RFC 9068), beyond {@link TokenVerifier.verify}: the `typ` header must be
-   * `at+jwt`, `application/at+jwt`, `JWT` or absent (`typ_mismatch`).
+   * `at+jwt`, `application/at+jwt`, `JWT` or absent (`typ_mismatch`), and `sub` is required
+   * (`missing_claim`; RFC 9068 §2.2 — a client-credentials token carries the client's own subject).
    * @param opts.typ `"at+jwt"` turns on RFC 9068 strict mode: `typ` must be `at+jwt` (or
    *   `application/at+jwt`), and `sub`, `client_id`, `iat` and `jti` are required (`missing_claim`), as
    *   RFC 9068 §2.2 requires (and, as in every mode, of their registered types: `client_id: 7` is
@@ -329,7 +341,7 @@ export class TokenVerifier {
   verifyAccessToken(
     token: string,
     opts?: AccessTokenCheck,
-  ): Claims;
+  ): AccessTokenClaims;
 
   /**
    * Verifies a signed UserInfo response (OIDC Core §5.3.2) — usually through {@link userinfo}'s `verifier`
@@ -365,13 +377,13 @@ export class TokenVerifier {
   verifyIdTokenAsync(
     token: string,
     opts?: IdTokenCheck,
-  ): Promise<Claims>;
+  ): Promise<IdTokenClaims>;
 
   /** {@link TokenVerifier.verifyAccessToken} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
   verifyAccessTokenAsync(
     token: string,
     opts?: AccessTokenCheck,
-  ): Promise<Claims>;
+  ): Promise<AccessTokenClaims>;
 
   /** {@link TokenVerifier.verifyUserinfo} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
   verifyUserinfoAsync(jwt: string, opts?: UserinfoCheck): Promise<Claims & { sub: string }>;

@@ -3,18 +3,42 @@
 use crate::error::Error;
 use js_sys::Reflect;
 use serde::Serialize;
+use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// What every exported function returns: its value, or an `OidcEdgeError` to throw.
 pub type JsResult<T> = Result<T, JsValue>;
 
-/// Builds the thrown error: an `Error` named `OidcEdgeError` with `code` and the variant's extra fields.
+thread_local! {
+    /// The package's `OidcEdgeError` class (js/errors.js), once an entry point has handed it over.
+    static ERROR_CLASS: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Not public API: `__oidcEdgeErrorClass(OidcEdgeError)`, called by every entry point of the package as soon
+/// as the module is instantiated, so that every error thrown is an instance of the one class the package
+/// exports (`instanceof` holds for `oidc-edge` and `oidc-edge/spa` alike). Anything but a function is ignored:
+/// errors are then plain `Error`s with the same `name`, `code` and fields (as in the wasm-bindgen tests).
+#[wasm_bindgen(js_name = __oidcEdgeErrorClass)]
+pub fn use_error_class(class: JsValue) {
+    ERROR_CLASS.with(|c| *c.borrow_mut() = class.dyn_into::<js_sys::Function>().ok());
+}
+
+/// Builds the thrown error: an `OidcEdgeError` with `code` and the variant's extra fields.
 pub fn to_js_error(err: Error) -> JsValue {
-    let js = js_sys::Error::new(&err.message());
-    js.set_name("OidcEdgeError");
-    let obj: &JsValue = js.as_ref();
-    set(obj, "code", &JsValue::from_str(err.code()));
+    let message = JsValue::from_str(&err.message());
+    let code = JsValue::from_str(err.code());
+    let class = ERROR_CLASS.with(|c| c.borrow().clone());
+    // `new OidcEdgeError(code, message)`; a constructor that throws (it cannot: js/errors.js) falls back.
+    let js = class
+        .and_then(|class| Reflect::construct(&class, &js_sys::Array::of2(&code, &message)).ok())
+        .unwrap_or_else(|| {
+            let e = js_sys::Error::new(&err.message());
+            e.set_name("OidcEdgeError");
+            e.into()
+        });
+    set(&js, "code", &code);
+    let obj = &js;
     match &err {
         Error::AuthorizationError {
             error,
@@ -45,7 +69,7 @@ pub fn to_js_error(err: Error) -> JsValue {
         }
         _ => {}
     }
-    js.into()
+    js
 }
 
 fn set(obj: &JsValue, key: &str, value: &JsValue) {

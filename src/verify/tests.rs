@@ -569,6 +569,13 @@ fn access_token_typ_rules() {
         );
     }
     assert!(case.access(json!({}), json!({}), lenient.clone()).is_ok());
+    // RFC 9068 §2.2: `sub` is required outside strict mode too.
+    assert_eq!(
+        case.access(json!({}), json!({"sub": null}), lenient.clone())
+            .unwrap_err()
+            .code(),
+        "missing_claim"
+    );
     assert_eq!(
         case.access(json!({"typ": "id+jwt"}), json!({}), lenient)
             .unwrap_err()

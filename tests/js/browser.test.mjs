@@ -37,13 +37,17 @@ function assertFoundationWorks(r) {
   assert.equal(r.challengeMatches, true);
   assert.equal(r.appendixB, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
   assert.ok(r.url.startsWith("https://idp.example.com/authorize?response_type=code&client_id=spa&"));
-  assert.deepEqual(r.error, { name: "OidcEdgeError", code: "state_mismatch" });
+  assert.deepEqual(r.error, { name: "OidcEdgeError", code: "state_mismatch", isOidcEdgeError: true, isError: true });
+  const notInitialized = { name: "OidcEdgeError", code: "not_initialized", isOidcEdgeError: true };
+  assert.deepEqual(r.beforeInit, [notInitialized, notInitialized]);
+  assert.match(r.beforeInitMessage, /await init\(\)/);
 }
 
 test("browser without a bundler: import map -> pkg/web.js", async () => {
   const server = await serveStatic(join(fixtures, "browser"), {
     "/pkg/web.js": join(root, "pkg/web.js"),
     "/pkg/api.js": join(root, "pkg/api.js"),
+    "/pkg/errors.js": join(root, "pkg/errors.js"),
     "/pkg/edge.js": join(root, "pkg/edge.js"),
     "/pkg/oidc_edge.js": join(root, "pkg/oidc_edge.js"),
     "/pkg/oidc_edge_bg.wasm": join(root, "pkg/oidc_edge_bg.wasm"),

@@ -38,6 +38,21 @@ test("the packed tarball ships exactly the files the exports map needs", () => {
   }
 });
 
+test("the manifest says where the project is and under which licences; both licence texts ship", () => {
+  const dir = join(project, "node_modules", "oidc-edge");
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  assert.equal(manifest.license, "MIT OR Apache-2.0");
+  assert.match(manifest.repository.url, /^git\+https:\/\/github\.com\/[\w-]+\/[\w-]+\.git$/);
+  assert.equal(manifest.homepage, `${manifest.repository.url.slice(4, -4)}#readme`);
+  assert.equal(manifest.bugs.url, `${manifest.repository.url.slice(4, -4)}/issues`);
+  assert.match(readFileSync(join(dir, "LICENSE-MIT"), "utf8"), /^MIT License\n/);
+  assert.match(readFileSync(join(dir, "LICENSE-APACHE"), "utf8"), /Apache License\s+Version 2\.0, January 2004/);
+  // The README that ships is the one for users: short, and no links out of the repository's tree.
+  const readme = readFileSync(join(dir, "README.md"), "utf8");
+  assert.doesNotMatch(readme, /\]\(\.\.\//);
+  assert.ok(readme.split("\n").length <= 200, `README.md has ${readme.split("\n").length} lines`);
+});
+
 test("node -e importing oidc-edge prints a PKCE pair", () => {
   const out = execFileSync(process.execPath, ["--input-type=module", "-e",
     'import { init, generatePkce } from "oidc-edge"; await init(); console.log(JSON.stringify(generatePkce()));'],
@@ -50,10 +65,27 @@ test("node -e importing oidc-edge prints a PKCE pair", () => {
 
 test("a mismatched state from the installed package is an OidcEdgeError, not a TypeError", () => {
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", `
-    import { parseCallback } from "oidc-edge";
+    import { parseCallback, OidcEdgeError } from "oidc-edge";
+    import * as spa from "oidc-edge/spa";
     try { parseCallback("https://app.example/cb?code=c&state=x", { state: "y" }); }
-    catch (e) { console.log(e.name, e.code, e instanceof Error); }`], { cwd: project, encoding: "utf8" });
-  assert.equal(out.trim(), "OidcEdgeError state_mismatch true");
+    catch (e) { console.log(e.name, e.code, e instanceof Error, e instanceof OidcEdgeError, spa.OidcEdgeError === OidcEdgeError); }`],
+  { cwd: project, encoding: "utf8" });
+  assert.equal(out.trim(), "OidcEdgeError state_mismatch true true true");
+});
+
+test("init() in Node takes the bytes or a compiled WebAssembly.Module, in both entries", () => {
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", `
+    import { readFileSync } from "node:fs";
+    import { init, generatePkce } from "oidc-edge";
+    import * as spa from "oidc-edge/spa";
+    const file = (name) => readFileSync(new URL(import.meta.resolve("oidc-edge/" + name)));
+    await init(file("oidc_edge_bg.wasm"));
+    await init(await WebAssembly.compile(file("oidc_edge_bg.wasm")));
+    await spa.init(await WebAssembly.compile(file("oidc_edge_spa_bg.wasm")));
+    await spa.init(file("oidc_edge_spa_bg.wasm"));
+    console.log(generatePkce().codeChallengeMethod, spa.generatePkce().codeChallengeMethod);`],
+  { cwd: project, encoding: "utf8" });
+  assert.equal(out.trim(), "S256 S256");
 });
 
 test("node -e importing oidc-edge/spa from the installed package verifies an HS256 token", () => {
@@ -89,17 +121,27 @@ test("every runtime export of oidc-edge/spa is declared in spa.d.ts, and nothing
   assert.deepEqual(Object.keys(spaApi).sort(), declaredValues("spa.d.ts"));
 });
 
-test("index.d.ts and spa.d.ts type-check, with usage from tests/js/types-usage.ts and types-usage-spa.ts", () => {
-  writeFileSync(join(project, "usage.ts"), readFileSync(join(root, "tests/js/types-usage.ts"), "utf8"));
-  writeFileSync(join(project, "usage-spa.ts"), readFileSync(join(root, "tests/js/types-usage-spa.ts"), "utf8"));
-  writeFileSync(join(project, "tsconfig.json"), JSON.stringify({
+/** Compiles `usage` (files of tests/js/) in the installed project with `tsc --strict` and these compiler options. */
+function typeCheck(name, usage, options) {
+  for (const f of usage) writeFileSync(join(project, f), readFileSync(join(root, "tests/js", f), "utf8"));
+  const config = `tsconfig.${name}.json`;
+  writeFileSync(join(project, config), JSON.stringify({
     compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022",
-      lib: ["es2022", "dom"], types: [], skipLibCheck: false },
-    files: ["usage.ts", "usage-spa.ts"],
+      skipLibCheck: false, ...options },
+    files: usage,
   }));
   try {
-    execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", project], { encoding: "utf8", stdio: "pipe" });
+    execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", join(project, config)], { encoding: "utf8", stdio: "pipe" });
   } catch (e) {
-    assert.fail(`tsc rejected index.d.ts or the usage:\n${e.stdout}${e.stderr}`);
+    assert.fail(`tsc (${name}) rejected the package's .d.ts or the usage:\n${e.stdout}${e.stderr}`);
   }
+}
+
+test("index.d.ts and spa.d.ts type-check for a browser project, with usage from types-usage.ts and types-usage-spa.ts", () => {
+  typeCheck("browser", ["types-usage.ts", "types-usage-spa.ts"], { lib: ["es2022", "dom"], types: [] });
+});
+
+test("index.d.ts and spa.d.ts type-check for a Node project: lib es2022 without the DOM, @types/node, skipLibCheck false", () => {
+  typeCheck("node", ["types-usage-node.ts"],
+    { lib: ["es2022"], types: ["node"], typeRoots: [join(root, "node_modules/@types")] });
 });

@@ -64,7 +64,7 @@ const verifier = () => new spa.TokenVerifier({ issuer: ISS, audience: CLIENT, jw
 
 test("exports: sign-in, token endpoint, keys and verification; nothing of the server half", () => {
   assert.deepEqual(Object.keys(spa).sort(), [
-    "JwkSet", "TokenVerifier", "buildAuthorizeUrl", "buildEndSessionUrl", "buildTokenRequest", "discover",
+    "JwkSet", "OidcEdgeError", "TokenVerifier", "buildAuthorizeUrl", "buildEndSessionUrl", "buildTokenRequest", "discover",
     "discoveryUrls", "exchangeCode", "generatePkce", "init", "parseCallback", "parseProviderMetadata",
     "parseTokenResponse", "pkceChallenge", "randomToken", "refreshTokens",
   ]);
@@ -316,7 +316,7 @@ test("in headless Chromium without a bundler: import map -> pkg/spa.js, only the
   const pkg = (f) => join(root, "pkg", f);
   const server = await serveStatic(join(root, "tests/js/fixtures/spa"), {
     "/pkg/spa.js": pkg("spa.js"), "/pkg/oidc_edge_spa.js": pkg("oidc_edge_spa.js"),
-    "/pkg/oidc_edge_spa_bg.wasm": pkg("oidc_edge_spa_bg.wasm"),
+    "/pkg/oidc_edge_spa_bg.wasm": pkg("oidc_edge_spa_bg.wasm"), "/pkg/errors.js": pkg("errors.js"),
     "/matrix.mjs": join(root, "tests/js/support/spa-matrix.mjs"),
   });
   try {
@@ -329,11 +329,16 @@ test("in headless Chromium without a bundler: import map -> pkg/spa.js, only the
     const tokens = Object.fromEntries(await Promise.all(ALGS.map(async (a) => [a, await idToken(a)])));
     const r = await page.evaluate(async ({ tokens, jwks, ISS, CLIENT, NOW, matrix, expected }) => {
       const oidc = await import("oidc-edge/spa");
+      const thrown = (call) => {
+        try { call(); return "returned"; } catch (e) { return [e.name, e.code, e instanceof oidc.OidcEdgeError]; }
+      };
+      const beforeInit = [thrown(() => oidc.generatePkce()), thrown(() => new oidc.TokenVerifier({})),
+        thrown(() => oidc.JwkSet.fromJson(jwks))];
       await oidc.init();
-      const out = { appendixB: oidc.pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), claims: {}, sync: {} };
+      const out = { beforeInit, appendixB: oidc.pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), claims: {}, sync: {} };
       out.url = oidc.buildAuthorizeUrl({ authorizationEndpoint: `${ISS}/authorize`, clientId: CLIENT,
         redirectUri: "https://app.example.com/cb", scope: "openid", state: "s", nonce: "n-1", codeChallenge: oidc.generatePkce().codeChallenge });
-      try { oidc.parseCallback("https://app.example.com/cb?code=c&state=x", { state: "s" }); } catch (e) { out.callback = e.code; }
+      try { oidc.parseCallback("https://app.example.com/cb?code=c&state=x", { state: "s" }); } catch (e) { out.callback = [e.code, e instanceof oidc.OidcEdgeError]; }
       const v = new oidc.TokenVerifier({ issuer: ISS, audience: CLIENT, jwks: oidc.JwkSet.fromJson(jwks) });
       for (const [alg, token] of Object.entries(tokens)) {
         try { out.claims[alg] = (await v.verifyIdTokenAsync(token, { nonce: "n-1", now: NOW })).sub; } catch (e) { out.claims[alg] = e.code; }
@@ -344,16 +349,17 @@ test("in headless Chromium without a bundler: import map -> pkg/spa.js, only the
       return out;
     }, { tokens, jwks, ISS, CLIENT, NOW, matrix, expected });
     assert.deepEqual(errors, []);
+    assert.deepEqual(r.beforeInit, Array(3).fill(["OidcEdgeError", "not_initialized", true]));
     assert.equal(r.appendixB, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     assert.ok(r.url.startsWith(`${ISS}/authorize?response_type=code&client_id=${CLIENT}&`), r.url);
-    assert.equal(r.callback, "state_mismatch");
+    assert.deepEqual(r.callback, ["state_mismatch", true]);
     assert.deepEqual(r.claims, Object.fromEntries(ALGS.map((a) => [a, "user-1"])));
     assert.deepEqual(r.sync, Object.fromEntries(ALGS.map((a) => [a, a === "HS256" ? "user-1" : "unsupported_algorithm"])));
     assert.deepEqual(r.matrix.failures, []);
     assert.ok(r.matrix.ran > 200, `ran ${r.matrix.ran}`);
     assert.ok(requested.includes("/pkg/oidc_edge_spa_bg.wasm"), requested.join(" "));
     assert.deepEqual(requested.filter((p) => p.startsWith("/pkg/")).sort(),
-      ["/pkg/oidc_edge_spa.js", "/pkg/oidc_edge_spa_bg.wasm", "/pkg/spa.js"]);
+      ["/pkg/errors.js", "/pkg/oidc_edge_spa.js", "/pkg/oidc_edge_spa_bg.wasm", "/pkg/spa.js"]);
   } finally {
     await server.close();
     await chromium.close();

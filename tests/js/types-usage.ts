@@ -2,7 +2,7 @@
 // accept real usage and reject misuse (the @ts-expect-error lines fail the build if they start compiling).
 import {
   init, generatePkce, pkceChallenge, randomToken, parseProviderMetadata, buildAuthorizeUrl, parseCallback,
-  buildEndSessionUrl, type OidcEdgeError, type PkcePair, type ProviderMetadata,
+  buildEndSessionUrl, OidcEdgeError, type OidcEdgeErrorCode, type PkcePair, type ProviderMetadata,
   RemoteJwks, JwkSet, TokenVerifier, createEdgeVerifier, type EdgeVerifierResult, type Claims,
   userinfo, parseUserinfoResponse, type UserinfoResult,
   ReplayCache, parseLogoutRequest, type LogoutClaims, type ReplayStore, bearerChallenge,
@@ -23,10 +23,16 @@ const logout: string = buildEndSessionUrl({ endSessionEndpoint: "https://idp.exa
 try {
   parseCallback(logout, { state });
 } catch (e) {
-  const err = e as OidcEdgeError;
-  const c: "state_mismatch" | string = err.code;
-  void [c, err.errorDescription, err.status, iss, endpoint];
+  if (!(e instanceof OidcEdgeError)) throw e;
+  const c: OidcEdgeErrorCode = e.code;
+  const name: "OidcEdgeError" = e.name;
+  // @ts-expect-error code is the union of the stable codes, not any string
+  const misspelt: typeof e.code = "state_mismatched";
+  void [c, name, misspelt, e.errorDescription, e.status, iss, endpoint];
 }
+const made: Error = new OidcEdgeError("not_initialized", "await init() first");
+// @ts-expect-error only the stable codes
+new OidcEdgeError("nope", "x");
 // @ts-expect-error codeChallengeMethod is "S256" | "plain"
 generatePkce({ method: "S512" });
 // @ts-expect-error state is required

@@ -23,7 +23,7 @@ test("Chromium: Async methods agree with the sync ones", async () => {
   const pkg = (f) => join(root, "pkg", f);
   const server = await serveStatic(join(root, "tests/js/fixtures/browser"), {
     "/pkg/web.js": pkg("web.js"), "/pkg/api.js": pkg("api.js"), "/pkg/edge.js": pkg("edge.js"),
-    "/pkg/oidc_edge.js": pkg("oidc_edge.js"), "/pkg/oidc_edge_bg.wasm": pkg("oidc_edge_bg.wasm"),
+    "/pkg/oidc_edge.js": pkg("oidc_edge.js"), "/pkg/oidc_edge_bg.wasm": pkg("oidc_edge_bg.wasm"), "/pkg/errors.js": pkg("errors.js"),
     "/matrix.mjs": join(root, "tests/js/support/async-matrix.mjs"),
   });
   try {

@@ -14,7 +14,7 @@ test("workerd: the package loads with its .wasm imported as a module", async () 
     assert.match(r.pair.codeVerifier, /^[A-Za-z0-9\-._~]{64}$/);
     assert.equal(r.challengeMatches, true);
     assert.equal(r.appendixB, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
-    assert.deepEqual(r.error, { name: "OidcEdgeError", code: "state_mismatch" });
+    assert.deepEqual(r.error, { name: "OidcEdgeError", code: "state_mismatch", isOidcEdgeError: true });
   } finally {
     await worker.close();
   }

@@ -46,8 +46,9 @@ fn verifier_options(jwks: JsValue) -> JsValue {
 fn verifies_and_returns_a_plain_object() {
     let set: JsValue = jwks().into();
     let verifier = TokenVerifierHandle::new(verifier_options(set.clone())).unwrap();
-    let token =
-        hs256(r#"{"iss":"https://idp.example.com","aud":"api","exp":1700000600,"scope":"a b"}"#);
+    let token = hs256(
+        r#"{"iss":"https://idp.example.com","aud":"api","sub":"u1","exp":1700000600,"scope":"a b"}"#,
+    );
     let claims = verifier
         .verify(s(&token), object(&[("now", JsValue::from(NOW))]))
         .unwrap();

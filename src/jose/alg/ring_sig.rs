@@ -1,5 +1,5 @@
 //! RS*, PS*, ES256 and ES384 on jwt-compact's `Algorithm` trait, verified by ring: in wasm32 it is 2× the
-//! speed of the `rsa` crate and 1.5–1.7× that of `p256`/`p384` (README "Benchmarks"). Verification only.
+//! speed of the `rsa` crate and 1.5–1.7× that of `p256`/`p384` (docs/benchmarks.md). Verification only.
 //! The keys are stored in the form ring takes, once per JWK; ring parses them again on every verification
 //! (0.17 has no public parsed verifying key), which costs little next to the signature arithmetic.
 
