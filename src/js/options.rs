@@ -12,7 +12,7 @@
 //! Every failure is `invalid_request` naming the member by its path (`cache.maxEntries`, `routes[0].scopes`).
 
 use crate::error::{Error, cap};
-use crate::options::{MAX_INTEGER, integer};
+use crate::options::{MAX_INTEGER, integer_shown};
 use js_sys::{Array, Reflect};
 use serde::de::value::StringDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
@@ -84,6 +84,17 @@ pub fn optional_integer(what: &str, value: &JsValue) -> Result<Option<u64>, Erro
             crate::js::convert::type_name(value)
         ))),
     }
+}
+
+/// The rule of every numeric option ([`integer_shown`]), the number found written by JS itself
+/// (`Number.prototype.toString`: the text the core writes, without Rust's float formatting in the module).
+fn integer(what: &str, n: f64) -> Result<u64, Error> {
+    integer_shown(what, n, |n| {
+        js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    })
 }
 
 /// What went wrong, and where: `path` is built innermost first while the error unwinds.
@@ -224,40 +235,46 @@ impl<'a> Reader<'a> {
     }
 }
 
-impl<'de> de::Deserializer<'de> for Reader<'_> {
-    type Error = ReadError;
+/// What one JS value is, read once by the non-generic [`Reader::node`] so the code that touches JS is not
+/// copied into every visitor serde's derives instantiate (the module is size-first: issue 16).
+enum Node {
+    Integer(u64),
+    Bool(bool),
+    Str(String),
+    BigInt,
+    Items(Array),
+    Members(Vec<(String, JsValue)>),
+}
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+impl<'a> Reader<'a> {
+    /// The value as a [`Node`], and the reader its items and members are read under (a `toJSON` result is
+    /// one level down). `null`, `undefined` and non-integral numbers are errors here.
+    // Never inlined: opt-level 3 (the main module) would copy it back into every visitor.
+    #[inline(never)]
+    fn node(self) -> Result<(Reader<'a>, Node), ReadError> {
         let value = &self.value;
         if value.is_null() || skipped(value) {
             return Err(ReadError::new(Kind::Null));
         }
         if let Some(n) = value.as_f64() {
             return match n.fract() == 0.0 && (0.0..=MAX_INTEGER as f64).contains(&n) {
-                true => visitor.visit_u64(n as u64),
+                true => Ok((self, Node::Integer(n as u64))),
                 false => Err(ReadError::new(Kind::Number(n))),
             };
         }
         if let Some(b) = value.as_bool() {
-            return visitor.visit_bool(b);
+            return Ok((self, Node::Bool(b)));
         }
         if let Some(s) = value.as_string() {
-            return visitor.visit_string(s);
+            return Ok((self, Node::Str(s)));
         }
         if value.is_bigint() {
-            return Err(de::Error::invalid_type(
-                Unexpected::Other("a BigInt"),
-                &visitor,
-            ));
+            return Ok((self, Node::BigInt));
         }
         self.nested()?;
         if Array::is_array(value) {
             let items: Array = value.clone().unchecked_into();
-            return visitor.visit_seq(Items {
-                reader: &self,
-                items: items.iter().enumerate(),
-                length: items.length() as usize,
-            });
+            return Ok((self, Node::Items(items)));
         }
         // What JSON.stringify would write for a Date and other objects with their own JSON form.
         if let Ok(to_json) = Reflect::get(value, &JsValue::from_str("toJSON")) {
@@ -265,15 +282,38 @@ impl<'de> de::Deserializer<'de> for Reader<'_> {
                 let json = to_json
                     .call0(value)
                     .map_err(|_| de::Error::custom("its toJSON method threw"))?;
-                return self.child(json)?.deserialize_any(visitor);
+                return self.child(json)?.node();
             }
         }
         let members = self.members()?;
-        visitor.visit_map(Members {
-            reader: &self,
-            members: members.into_iter(),
-            pending: None,
-        })
+        Ok((self, Node::Members(members)))
+    }
+}
+
+impl<'de> de::Deserializer<'de> for Reader<'_> {
+    type Error = ReadError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        let (reader, node) = self.node()?;
+        match node {
+            Node::Integer(n) => visitor.visit_u64(n),
+            Node::Bool(b) => visitor.visit_bool(b),
+            Node::Str(s) => visitor.visit_string(s),
+            Node::BigInt => Err(de::Error::invalid_type(
+                Unexpected::Other("a BigInt"),
+                &visitor,
+            )),
+            Node::Items(items) => visitor.visit_seq(Items {
+                reader: &reader,
+                length: items.length() as usize,
+                items: items.iter().enumerate(),
+            }),
+            Node::Members(members) => visitor.visit_map(Members {
+                reader: &reader,
+                members: members.into_iter(),
+                pending: None,
+            }),
+        }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
