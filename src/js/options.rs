@@ -55,19 +55,28 @@ pub fn options<T: DeserializeOwned + Default>(what: &str, value: &JsValue) -> Re
 ///
 /// Errors: `invalid_request`, naming the member.
 pub fn required_options<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, Error> {
+    let count = Cell::new(0);
+    T::deserialize(top_reader(what, value, &count)?).map_err(|e| e.into_error(what))
+}
+
+/// The reader of an options object, which must be an object. Not generic, so not copied per `T`.
+#[inline(never)]
+fn top_reader<'a>(
+    what: &str,
+    value: &JsValue,
+    count: &'a Cell<usize>,
+) -> Result<Reader<'a>, Error> {
     if !value.is_object() || Array::is_array(value) {
         return Err(Error::InvalidRequest(format!(
             "{what} must be an object, found {}",
             crate::js::convert::type_name(value)
         )));
     }
-    let count = Cell::new(0);
-    T::deserialize(Reader {
+    Ok(Reader {
         value: value.clone(),
         depth: 0,
-        count: &count,
+        count,
     })
-    .map_err(|e| e.into_error(what))
 }
 
 /// An optional positional number (`randomToken(bytes)`): `undefined` -> `None`; otherwise the rule of
@@ -121,6 +130,7 @@ enum Step {
 }
 
 impl ReadError {
+    #[inline(never)]
     fn at(mut self, step: Step) -> Self {
         self.path.push(step);
         self
@@ -305,8 +315,9 @@ impl<'de> de::Deserializer<'de> for Reader<'_> {
             )),
             Node::Items(items) => visitor.visit_seq(Items {
                 reader: &reader,
-                length: items.length() as usize,
-                items: items.iter().enumerate(),
+                next: 0,
+                length: items.length(),
+                items,
             }),
             Node::Members(members) => visitor.visit_map(Members {
                 reader: &reader,
@@ -349,68 +360,110 @@ impl<'de> de::Deserializer<'de> for Reader<'_> {
     }
 }
 
+// Items and Members split each step in two: the part that reads JS (not generic, written once) and the
+// `seed.deserialize` serde needs (generic, one copy per type read), so the first is not copied per type.
+
 /// An array's items, each named `[i]` in errors.
-struct Items<'r, 'a, I> {
+struct Items<'r, 'a> {
     reader: &'r Reader<'a>,
-    items: I,
-    length: usize,
+    items: Array,
+    next: u32,
+    length: u32,
 }
 
-impl<'de, I: Iterator<Item = (usize, JsValue)>> de::SeqAccess<'de> for Items<'_, '_, I> {
+impl<'a> Items<'_, 'a> {
+    /// The next item's index and reader, `None` after the last.
+    #[inline(never)]
+    fn next_item(&mut self) -> Result<Option<(usize, Reader<'a>)>, ReadError> {
+        if self.next >= self.length {
+            return Ok(None);
+        }
+        let i = self.next;
+        self.next += 1;
+        let at = i as usize;
+        match self.reader.child(self.items.get(i)) {
+            Ok(reader) => Ok(Some((at, reader))),
+            Err(e) => Err(e.at(Step::Item(at))),
+        }
+    }
+}
+
+impl<'de> de::SeqAccess<'de> for Items<'_, '_> {
     type Error = ReadError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, ReadError> {
-        let Some((i, item)) = self.items.next() else {
+        let Some((i, reader)) = self.next_item()? else {
             return Ok(None);
         };
-        self.length = self.length.saturating_sub(1);
-        let reader = self.reader.child(item).map_err(|e| e.at(Step::Item(i)))?;
         seed.deserialize(reader)
             .map(Some)
             .map_err(|e| e.at(Step::Item(i)))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.length)
+        Some(self.length.saturating_sub(self.next) as usize)
     }
 }
 
 /// An object's members, each named by its key in errors.
-struct Members<'r, 'a, I> {
+struct Members<'r, 'a> {
     reader: &'r Reader<'a>,
-    members: I,
+    members: std::vec::IntoIter<(String, JsValue)>,
     pending: Option<(String, JsValue)>,
 }
 
-impl<'de, I: Iterator<Item = (String, JsValue)>> de::MapAccess<'de> for Members<'_, '_, I> {
+impl<'a> Members<'_, 'a> {
+    /// The next member's name, to read as its key; the member waits in `pending` for its value.
+    #[inline(never)]
+    fn next_name(&mut self) -> Option<StringDeserializer<ReadError>> {
+        let (key, item) = self.members.next()?;
+        let name = key.clone().into_deserializer();
+        self.pending = Some((key, item));
+        Some(name)
+    }
+
+    /// `e`, at the pending member.
+    #[inline(never)]
+    fn at_pending(&self, e: ReadError) -> ReadError {
+        match &self.pending {
+            Some((key, _)) => e.at(Step::Member(key.clone())),
+            None => e,
+        }
+    }
+
+    /// The pending member's name and the reader of its value.
+    #[inline(never)]
+    fn value_reader(&mut self) -> Result<(String, Reader<'a>), ReadError> {
+        let Some((key, item)) = self.pending.take() else {
+            return Err(de::Error::custom("a value without its member"));
+        };
+        match self.reader.child(item) {
+            Ok(reader) => Ok((key, reader)),
+            Err(e) => Err(e.at(Step::Member(key))),
+        }
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Members<'_, '_> {
     type Error = ReadError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, ReadError> {
-        let Some((key, item)) = self.members.next() else {
+        let Some(name) = self.next_name() else {
             return Ok(None);
         };
-        let name: StringDeserializer<ReadError> = key.clone().into_deserializer();
-        let read = seed
-            .deserialize(name)
-            .map_err(|e| e.at(Step::Member(key.clone())))?;
-        self.pending = Some((key, item));
-        Ok(Some(read))
+        seed.deserialize(name)
+            .map(Some)
+            .map_err(|e| self.at_pending(e))
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {
-        let Some((key, item)) = self.pending.take() else {
-            return Err(de::Error::custom("a value without its member"));
-        };
-        let reader = self
-            .reader
-            .child(item)
-            .map_err(|e| e.at(Step::Member(key.clone())))?;
+        let (key, reader) = self.value_reader()?;
         seed.deserialize(reader)
             .map_err(|e| e.at(Step::Member(key)))
     }
