@@ -3,7 +3,7 @@
 //! with the rules DESIGN.md "Options" sets and serde alone would not apply:
 //! - a member set to `null` is refused, not read as absent (`maxAge: null` would turn the max_age check off);
 //!   a member set to `undefined` (or a function or symbol, which JSON.stringify leaves out) is absent;
-//! - every number is an integer in `0..=2^53 − 1` ([`integer`]): NaN, ±Infinity, fractions and negatives
+//! - every number is an integer in `0..=2^53 − 1` ([`crate::options::integer`]): NaN, ±Infinity, fractions and negatives
 //!   are refused and named as what they are;
 //! - unknown members, wrong types and missing members are the target struct's serde rules
 //!   (`deny_unknown_fields`), with serde's messages;
@@ -80,7 +80,7 @@ fn top_reader<'a>(
 }
 
 /// An optional positional number (`randomToken(bytes)`): `undefined` -> `None`; otherwise the rule of
-/// every numeric option ([`integer`]), so `null`, NaN, ±Infinity, fractions, negatives and non-numbers are
+/// every numeric option ([`crate::options::integer`]), so `null`, NaN, ±Infinity, fractions, negatives and non-numbers are
 /// `invalid_request`.
 pub fn optional_integer(what: &str, value: &JsValue) -> Result<Option<u64>, Error> {
     if value.is_undefined() {
