@@ -35,6 +35,19 @@ pub fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T> {
 /// `0..=MAX_INTEGER` (NaN, ±Infinity, fractions and negatives are refused, never read as "off").
 /// `what` names the option in the message.
 pub fn integer(what: &str, n: f64) -> Result<u64> {
+    integer_shown(what, n, |n| {
+        if n != 0.0 && n.abs() < 1e-6 {
+            format!("{n:e}")
+        } else {
+            n.to_string()
+        }
+    })
+}
+
+/// [`integer`], with `show` writing the number found when it is a fraction or a negative within
+/// ±(2^53 − 1). The binding passes JS's `Number.prototype.toString`, which writes the same text as
+/// [`integer`] does, so the wasm module carries no float formatting of its own (issue 16: size).
+pub fn integer_shown(what: &str, n: f64, show: impl FnOnce(f64) -> String) -> Result<u64> {
     if n.fract() == 0.0 && (0.0..=MAX_INTEGER as f64).contains(&n) {
         return Ok(n as u64);
     }
@@ -48,10 +61,8 @@ pub fn integer(what: &str, n: f64) -> Result<u64> {
             "a number beyond {}",
             if n > 0.0 { "2^53 - 1" } else { "-(2^53 - 1)" }
         )
-    } else if n != 0.0 && n.abs() < 1e-6 {
-        format!("{n:e}")
     } else {
-        n.to_string()
+        show(n)
     };
     Err(Error::InvalidRequest(format!(
         "{what} must be an integer in 0..=2^53 - 1, found {found}"

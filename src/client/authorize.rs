@@ -5,7 +5,7 @@ use crate::client::pkce::{self, ChallengeMethod};
 use crate::error::{Error, Result, quote};
 use crate::wire::{OneOrMany, check_non_empty, check_scope_token, check_vschar};
 use crate::wire::{append_query, parse_absolute, parse_endpoint, query_names};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// Everything that goes into an authorization request URL ([`AuthorizeRequest::new`] sets what every request
 /// needs; the rest are the optional parameters).
@@ -233,7 +233,7 @@ impl EndSessionRequest {
 
 /// Parameters to append to an endpoint URL, each name once (RFC 6749 §3.1) unless declared repeatable.
 struct Params {
-    taken: BTreeSet<String>,
+    taken: HashSet<String>,
     pairs: Vec<(String, String)>,
 }
 
@@ -281,7 +281,9 @@ fn check_response_type(value: &str) -> Result<()> {
     let valid = tokens
         .iter()
         .all(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
-    let unique = tokens.iter().collect::<BTreeSet<_>>().len() == tokens.len();
+    // A HashSet<&str>, not a collected BTreeSet: its stable sort would be one more copy in the module.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(tokens.len());
+    let unique = tokens.iter().all(|t| seen.insert(t));
     if valid && unique {
         Ok(())
     } else {

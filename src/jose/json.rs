@@ -7,11 +7,10 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// Parses JSON text into a [`Value`], rejecting duplicate object members anywhere in it.
+/// Parses JSON text into a [`Value`], rejecting duplicate object members anywhere in it. Through
+/// [`parse_strict_slice`]: one serde_json reader in the module, not two (issue 16: size).
 pub fn parse_strict(text: &str) -> Result<Value, String> {
-    serde_json::from_str::<Strict>(text)
-        .map(|s| s.0)
-        .map_err(|e| e.to_string())
+    parse_strict_slice(text.as_bytes())
 }
 
 /// Like [`parse_strict`], from bytes (which must be UTF-8).

@@ -125,12 +125,16 @@ impl Jwk {
         };
         let public = match kty {
             "oct" => None,
-            _ => Some(
-                ["kty", "crv", "n", "e", "x", "y"]
-                    .into_iter()
-                    .filter_map(|m| obj.get(m).map(|v| (m.to_owned(), v.clone())))
-                    .collect(),
-            ),
+            // Inserted one by one: collecting a map sorts first, one more stable sort in the module.
+            _ => {
+                let mut members = Map::new();
+                for m in ["kty", "crv", "n", "e", "x", "y"] {
+                    if let Some(v) = obj.get(m) {
+                        members.insert(m.to_owned(), v.clone());
+                    }
+                }
+                Some(members)
+            }
         };
         Ok(Jwk {
             kid,

@@ -158,15 +158,17 @@ pub fn stringify(value: &JsValue) -> Option<String> {
         .and_then(|s| s.as_string())
 }
 
-/// A Rust value as a plain JS value: objects, not `Map`s.
+/// A Rust value as a plain JS value: `JSON.parse` of its serde_json text, so every result goes through the
+/// one serializer the claims already use (no second one, serde-wasm-bindgen's, in the module: issue 16). As
+/// for claims, an integer beyond 2^53 becomes the (rounded) number `JSON.parse` makes of it.
 pub fn to_plain<T: Serialize>(value: &T) -> JsResult<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            to_js_error(Error::InvalidRequest(format!(
-                "result could not be converted: {e}"
-            )))
-        })
+    let failed = |e: String| {
+        to_js_error(Error::InvalidRequest(format!(
+            "result could not be converted: {e}"
+        )))
+    };
+    let text = serde_json::to_string(value).map_err(|e| failed(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| failed("not JSON".into()))
 }
 
 /// The JS `typeof`-like name of a value, for messages.

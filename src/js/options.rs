@@ -3,7 +3,7 @@
 //! with the rules DESIGN.md "Options" sets and serde alone would not apply:
 //! - a member set to `null` is refused, not read as absent (`maxAge: null` would turn the max_age check off);
 //!   a member set to `undefined` (or a function or symbol, which JSON.stringify leaves out) is absent;
-//! - every number is an integer in `0..=2^53 − 1` ([`integer`]): NaN, ±Infinity, fractions and negatives
+//! - every number is an integer in `0..=2^53 − 1` ([`crate::options::integer`]): NaN, ±Infinity, fractions and negatives
 //!   are refused and named as what they are;
 //! - unknown members, wrong types and missing members are the target struct's serde rules
 //!   (`deny_unknown_fields`), with serde's messages;
@@ -12,7 +12,7 @@
 //! Every failure is `invalid_request` naming the member by its path (`cache.maxEntries`, `routes[0].scopes`).
 
 use crate::error::{Error, cap};
-use crate::options::{MAX_INTEGER, integer};
+use crate::options::{MAX_INTEGER, integer_shown};
 use js_sys::{Array, Reflect};
 use serde::de::value::StringDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
@@ -55,23 +55,32 @@ pub fn options<T: DeserializeOwned + Default>(what: &str, value: &JsValue) -> Re
 ///
 /// Errors: `invalid_request`, naming the member.
 pub fn required_options<T: DeserializeOwned>(what: &str, value: &JsValue) -> Result<T, Error> {
+    let count = Cell::new(0);
+    T::deserialize(top_reader(what, value, &count)?).map_err(|e| e.into_error(what))
+}
+
+/// The reader of an options object, which must be an object. Not generic, so not copied per `T`.
+#[inline(never)]
+fn top_reader<'a>(
+    what: &str,
+    value: &JsValue,
+    count: &'a Cell<usize>,
+) -> Result<Reader<'a>, Error> {
     if !value.is_object() || Array::is_array(value) {
         return Err(Error::InvalidRequest(format!(
             "{what} must be an object, found {}",
             crate::js::convert::type_name(value)
         )));
     }
-    let count = Cell::new(0);
-    T::deserialize(Reader {
+    Ok(Reader {
         value: value.clone(),
         depth: 0,
-        count: &count,
+        count,
     })
-    .map_err(|e| e.into_error(what))
 }
 
 /// An optional positional number (`randomToken(bytes)`): `undefined` -> `None`; otherwise the rule of
-/// every numeric option ([`integer`]), so `null`, NaN, ±Infinity, fractions, negatives and non-numbers are
+/// every numeric option ([`crate::options::integer`]), so `null`, NaN, ±Infinity, fractions, negatives and non-numbers are
 /// `invalid_request`.
 pub fn optional_integer(what: &str, value: &JsValue) -> Result<Option<u64>, Error> {
     if value.is_undefined() {
@@ -84,6 +93,17 @@ pub fn optional_integer(what: &str, value: &JsValue) -> Result<Option<u64>, Erro
             crate::js::convert::type_name(value)
         ))),
     }
+}
+
+/// The rule of every numeric option ([`integer_shown`]), the number found written by JS itself
+/// (`Number.prototype.toString`: the text the core writes, without Rust's float formatting in the module).
+fn integer(what: &str, n: f64) -> Result<u64, Error> {
+    integer_shown(what, n, |n| {
+        js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    })
 }
 
 /// What went wrong, and where: `path` is built innermost first while the error unwinds.
@@ -110,6 +130,7 @@ enum Step {
 }
 
 impl ReadError {
+    #[inline(never)]
     fn at(mut self, step: Step) -> Self {
         self.path.push(step);
         self
@@ -224,40 +245,46 @@ impl<'a> Reader<'a> {
     }
 }
 
-impl<'de> de::Deserializer<'de> for Reader<'_> {
-    type Error = ReadError;
+/// What one JS value is, read once by the non-generic [`Reader::node`] so the code that touches JS is not
+/// copied into every visitor serde's derives instantiate (the module is size-first: issue 16).
+enum Node {
+    Integer(u64),
+    Bool(bool),
+    Str(String),
+    BigInt,
+    Items(Array),
+    Members(Vec<(String, JsValue)>),
+}
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+impl<'a> Reader<'a> {
+    /// The value as a [`Node`], and the reader its items and members are read under (a `toJSON` result is
+    /// one level down). `null`, `undefined` and non-integral numbers are errors here.
+    // Never inlined: opt-level 3 (the main module) would copy it back into every visitor.
+    #[inline(never)]
+    fn node(self) -> Result<(Reader<'a>, Node), ReadError> {
         let value = &self.value;
         if value.is_null() || skipped(value) {
             return Err(ReadError::new(Kind::Null));
         }
         if let Some(n) = value.as_f64() {
             return match n.fract() == 0.0 && (0.0..=MAX_INTEGER as f64).contains(&n) {
-                true => visitor.visit_u64(n as u64),
+                true => Ok((self, Node::Integer(n as u64))),
                 false => Err(ReadError::new(Kind::Number(n))),
             };
         }
         if let Some(b) = value.as_bool() {
-            return visitor.visit_bool(b);
+            return Ok((self, Node::Bool(b)));
         }
         if let Some(s) = value.as_string() {
-            return visitor.visit_string(s);
+            return Ok((self, Node::Str(s)));
         }
         if value.is_bigint() {
-            return Err(de::Error::invalid_type(
-                Unexpected::Other("a BigInt"),
-                &visitor,
-            ));
+            return Ok((self, Node::BigInt));
         }
         self.nested()?;
         if Array::is_array(value) {
             let items: Array = value.clone().unchecked_into();
-            return visitor.visit_seq(Items {
-                reader: &self,
-                items: items.iter().enumerate(),
-                length: items.length() as usize,
-            });
+            return Ok((self, Node::Items(items)));
         }
         // What JSON.stringify would write for a Date and other objects with their own JSON form.
         if let Ok(to_json) = Reflect::get(value, &JsValue::from_str("toJSON")) {
@@ -265,15 +292,39 @@ impl<'de> de::Deserializer<'de> for Reader<'_> {
                 let json = to_json
                     .call0(value)
                     .map_err(|_| de::Error::custom("its toJSON method threw"))?;
-                return self.child(json)?.deserialize_any(visitor);
+                return self.child(json)?.node();
             }
         }
         let members = self.members()?;
-        visitor.visit_map(Members {
-            reader: &self,
-            members: members.into_iter(),
-            pending: None,
-        })
+        Ok((self, Node::Members(members)))
+    }
+}
+
+impl<'de> de::Deserializer<'de> for Reader<'_> {
+    type Error = ReadError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        let (reader, node) = self.node()?;
+        match node {
+            Node::Integer(n) => visitor.visit_u64(n),
+            Node::Bool(b) => visitor.visit_bool(b),
+            Node::Str(s) => visitor.visit_string(s),
+            Node::BigInt => Err(de::Error::invalid_type(
+                Unexpected::Other("a BigInt"),
+                &visitor,
+            )),
+            Node::Items(items) => visitor.visit_seq(Items {
+                reader: &reader,
+                next: 0,
+                length: items.length(),
+                items,
+            }),
+            Node::Members(members) => visitor.visit_map(Members {
+                reader: &reader,
+                members: members.into_iter(),
+                pending: None,
+            }),
+        }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
@@ -309,68 +360,110 @@ impl<'de> de::Deserializer<'de> for Reader<'_> {
     }
 }
 
+// Items and Members split each step in two: the part that reads JS (not generic, written once) and the
+// `seed.deserialize` serde needs (generic, one copy per type read), so the first is not copied per type.
+
 /// An array's items, each named `[i]` in errors.
-struct Items<'r, 'a, I> {
+struct Items<'r, 'a> {
     reader: &'r Reader<'a>,
-    items: I,
-    length: usize,
+    items: Array,
+    next: u32,
+    length: u32,
 }
 
-impl<'de, I: Iterator<Item = (usize, JsValue)>> de::SeqAccess<'de> for Items<'_, '_, I> {
+impl<'a> Items<'_, 'a> {
+    /// The next item's index and reader, `None` after the last.
+    #[inline(never)]
+    fn next_item(&mut self) -> Result<Option<(usize, Reader<'a>)>, ReadError> {
+        if self.next >= self.length {
+            return Ok(None);
+        }
+        let i = self.next;
+        self.next += 1;
+        let at = i as usize;
+        match self.reader.child(self.items.get(i)) {
+            Ok(reader) => Ok(Some((at, reader))),
+            Err(e) => Err(e.at(Step::Item(at))),
+        }
+    }
+}
+
+impl<'de> de::SeqAccess<'de> for Items<'_, '_> {
     type Error = ReadError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, ReadError> {
-        let Some((i, item)) = self.items.next() else {
+        let Some((i, reader)) = self.next_item()? else {
             return Ok(None);
         };
-        self.length = self.length.saturating_sub(1);
-        let reader = self.reader.child(item).map_err(|e| e.at(Step::Item(i)))?;
         seed.deserialize(reader)
             .map(Some)
             .map_err(|e| e.at(Step::Item(i)))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.length)
+        Some(self.length.saturating_sub(self.next) as usize)
     }
 }
 
 /// An object's members, each named by its key in errors.
-struct Members<'r, 'a, I> {
+struct Members<'r, 'a> {
     reader: &'r Reader<'a>,
-    members: I,
+    members: std::vec::IntoIter<(String, JsValue)>,
     pending: Option<(String, JsValue)>,
 }
 
-impl<'de, I: Iterator<Item = (String, JsValue)>> de::MapAccess<'de> for Members<'_, '_, I> {
+impl<'a> Members<'_, 'a> {
+    /// The next member's name, to read as its key; the member waits in `pending` for its value.
+    #[inline(never)]
+    fn next_name(&mut self) -> Option<StringDeserializer<ReadError>> {
+        let (key, item) = self.members.next()?;
+        let name = key.clone().into_deserializer();
+        self.pending = Some((key, item));
+        Some(name)
+    }
+
+    /// `e`, at the pending member.
+    #[inline(never)]
+    fn at_pending(&self, e: ReadError) -> ReadError {
+        match &self.pending {
+            Some((key, _)) => e.at(Step::Member(key.clone())),
+            None => e,
+        }
+    }
+
+    /// The pending member's name and the reader of its value.
+    #[inline(never)]
+    fn value_reader(&mut self) -> Result<(String, Reader<'a>), ReadError> {
+        let Some((key, item)) = self.pending.take() else {
+            return Err(de::Error::custom("a value without its member"));
+        };
+        match self.reader.child(item) {
+            Ok(reader) => Ok((key, reader)),
+            Err(e) => Err(e.at(Step::Member(key))),
+        }
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Members<'_, '_> {
     type Error = ReadError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, ReadError> {
-        let Some((key, item)) = self.members.next() else {
+        let Some(name) = self.next_name() else {
             return Ok(None);
         };
-        let name: StringDeserializer<ReadError> = key.clone().into_deserializer();
-        let read = seed
-            .deserialize(name)
-            .map_err(|e| e.at(Step::Member(key.clone())))?;
-        self.pending = Some((key, item));
-        Ok(Some(read))
+        seed.deserialize(name)
+            .map(Some)
+            .map_err(|e| self.at_pending(e))
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {
-        let Some((key, item)) = self.pending.take() else {
-            return Err(de::Error::custom("a value without its member"));
-        };
-        let reader = self
-            .reader
-            .child(item)
-            .map_err(|e| e.at(Step::Member(key.clone())))?;
+        let (key, reader) = self.value_reader()?;
         seed.deserialize(reader)
             .map_err(|e| e.at(Step::Member(key)))
     }
