@@ -26,7 +26,6 @@ use crate::error::{Error, Result};
 use crate::jose::JwkSet;
 use crate::wire::parse_endpoint;
 use crate::wire::{HttpRequest, HttpResponse, http_error, status_error};
-use serde::Deserialize;
 
 /// The largest JWKS body accepted, in bytes.
 pub const MAX_JWKS_BYTES: usize = 512 * 1024;
@@ -93,8 +92,7 @@ impl CachePolicy {
 
 /// The timings a caller sets, in seconds, each defaulting to [`CachePolicy::default`]'s: the `jwksCache` of an
 /// edge configuration and the options of `RemoteJwks` are this one type.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct JwksCacheConfig {
     /// Least time between refetches.
     pub cooldown: Option<u64>,
