@@ -20,6 +20,7 @@ use oidc_edge::scope::{Requirement, scopes_of};
 use oidc_edge::server::RouteTable;
 use oidc_edge::server::bearer_token;
 use oidc_edge::server::{ChallengeOptions, INVALID_TOKEN_CODES, Problem, bearer_challenge};
+use oidc_edge::server::{DpopPolicy, DpopRequest, check_proof, prepare_proof, proof_error};
 use oidc_edge::server::{
     MemoryReplayStore, ReplayStoreConfig, logout_replay_entry, parse_logout_request,
     verify_logout_token,
@@ -287,6 +288,7 @@ fn verify_all(token: &str) {
                     now: NOW,
                     required_scopes: Some(requirement.clone()),
                     strict,
+                    dpop_jkt: None,
                 };
                 check(name, v.verify_access_token(token, &at));
             }
@@ -698,9 +700,15 @@ pub fn bearer(data: &[u8]) {
         realm: Some(text.to_string()),
         error_description: true,
         scope: None,
+        dpop_algs: None,
+    };
+    let dpop = ChallengeOptions {
+        dpop_algs: Some(vec![Algorithm::Es256]),
+        ..opts.clone()
     };
     for opts in [
         opts,
+        dpop,
         ChallengeOptions {
             realm: None,
             ..ChallengeOptions::default()
@@ -708,7 +716,12 @@ pub fn bearer(data: &[u8]) {
     ] {
         match bearer_challenge(&problem, &opts) {
             Ok(c) => {
-                assert!(c.www_authenticate.starts_with("Bearer"));
+                let scheme = if opts.dpop_algs.is_some() {
+                    "DPoP"
+                } else {
+                    "Bearer"
+                };
+                assert!(c.www_authenticate.starts_with(scheme));
                 assert!(!c.www_authenticate.contains(['\r', '\n']));
                 // what we write, we read back
                 if let Some(e) = bearer_challenge_error(&c.www_authenticate) {
@@ -740,5 +753,30 @@ pub fn logout_request(data: &[u8]) {
             });
         }
         Err(e) => assert_code(&e, &["invalid_request"]),
+    }
+}
+
+/// A DPoP proof (RFC 9449 §4.3): first line the request URL, the rest the proof. Every outcome is a checked
+/// proof or `invalid_dpop_proof` / `use_dpop_nonce`; a proof that passed passes again only as a replay entry.
+pub fn dpop_proof(data: &[u8]) {
+    let (url, proof) = split(data);
+    let policy = DpopPolicy::new(None, None, 60).unwrap_or_else(|e| panic!("the policy: {e}"));
+    let outcome = prepare_proof(&proof, &policy).and_then(|p| {
+        let verified = p.pending.verify_with_rust().map_err(proof_error)?;
+        for nonce in [None, Some("n-1")] {
+            let request = DpopRequest {
+                method: "GET",
+                url: &url,
+                access_token: "fuzz-access-token",
+                nonce,
+                now: NOW,
+            };
+            check_proof(&verified, &p.jkt, &request, &policy)?;
+        }
+        Ok(p.jkt)
+    });
+    match outcome {
+        Ok(jkt) => assert_eq!(jkt.len(), 43),
+        Err(e) => assert_code(&e, &["invalid_dpop_proof", "use_dpop_nonce"]),
     }
 }

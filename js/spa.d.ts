@@ -171,13 +171,13 @@ export class JwkSet {
 }
 
 /** Options of this entry's {@link TokenVerifier}: those of `oidc-edge` without `cache` and `replayStore`, with a {@link JwkSet} only. */
-export type SpaTokenVerifierOptions = Omit<TokenVerifierOptions, "jwks" | "cache" | "replayStore"> & {
+export type SpaTokenVerifierOptions = Omit<TokenVerifierOptions, "jwks" | "cache" | "replayStore" | "dpop"> & {
   /** The provider's keys, from {@link JwkSet.fromJson} of this entry. Anything else is `invalid_request`. */
   jwks: JwkSet;
 };
 
 /** Per-call options of `verifyAccessToken` / `verifyAccessTokenAsync`, as in `oidc-edge` without a `ScopeRequirement`. */
-export type AccessTokenCheck = Omit<MainAccessTokenCheck, "requiredScopes"> & {
+export type AccessTokenCheck = Omit<MainAccessTokenCheck, "requiredScopes" | "dpop"> & {
   /** Scopes the token must have, space-separated or as an array (all of them): else `insufficient_scope`. */
   requiredScopes?: string | string[];
 };

@@ -40,6 +40,11 @@ pub enum Error {
     InvalidClaim(String),
     /// `auth_time` is older than `max_age` allows.
     AuthTimeTooOld(String),
+    /// A DPoP proof (RFC 9449) that is malformed, invalid, for another request or key, or replayed; or a
+    /// DPoP-bound access token presented without one (§7.1).
+    InvalidDpopProof(String),
+    /// The server requires a DPoP nonce and the proof lacks it or has another (RFC 9449 §8).
+    UseDpopNonce(String),
     /// The token's `jti` was already accepted (a replay), or the replay store could not remember it.
     TokenReplayed(String),
     /// The token's scopes do not satisfy the requirement.
@@ -107,6 +112,8 @@ impl Error {
             Error::InvalidClaim(_) => "invalid_claim",
             Error::AuthTimeTooOld(_) => "auth_time_too_old",
             Error::TokenReplayed(_) => "token_replayed",
+            Error::InvalidDpopProof(_) => "invalid_dpop_proof",
+            Error::UseDpopNonce(_) => "use_dpop_nonce",
             Error::InsufficientScope { .. } => "insufficient_scope",
             Error::InvalidJwk(_) => "invalid_jwk",
             Error::WeakKey(_) => "weak_key",
@@ -140,6 +147,8 @@ impl Error {
             | Error::InvalidClaim(m)
             | Error::AuthTimeTooOld(m)
             | Error::TokenReplayed(m)
+            | Error::InvalidDpopProof(m)
+            | Error::UseDpopNonce(m)
             | Error::InvalidJwk(m)
             | Error::WeakKey(m)
             | Error::InvalidPkceVerifier(m)

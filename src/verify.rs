@@ -79,6 +79,9 @@ pub struct AccessTokenOptions {
     pub required_scopes: Option<Requirement>,
     /// RFC 9068 strict mode: `typ` must be `at+jwt`, and `sub`, `client_id`, `iat`, `jti` are required.
     pub strict: bool,
+    /// The RFC 7638 thumbprint of the DPoP proof's key the token came with (RFC 9449 §7.1): the token's
+    /// `cnf.jkt` must equal it. `None` (a Bearer token): the token must not be DPoP-bound (§7.1).
+    pub dpop_jkt: Option<String>,
 }
 
 /// Options of [`TokenVerifier::verify_userinfo`].
@@ -358,6 +361,7 @@ impl TokenVerifier {
                     required,
                     Exp::Required,
                 )?;
+                check_dpop_binding(verified.claims(), options.dpop_jkt.as_deref())?;
                 if let Some(requirement) = &options.required_scopes {
                     scope::require(verified.claims(), requirement)?;
                 }
@@ -563,8 +567,50 @@ fn audiences_with_client<'a>(
     Ok(audiences)
 }
 
+/// RFC 9449 §6.1, §7.1: a token bound to a key (`cnf.jkt`) is accepted only with a proof of that key, and a
+/// token with a proof only when it is bound to the proof's key.
+///
+/// Errors: `invalid_dpop_proof`; `invalid_claim` for a `cnf` that is not an object or a `jkt` not a string.
+fn check_dpop_binding(claims: &Map<String, Value>, proof_jkt: Option<&str>) -> Result<()> {
+    let bound = match claims.get("cnf") {
+        None => None,
+        Some(Value::Object(cnf)) => match cnf.get("jkt") {
+            None => None,
+            Some(Value::String(jkt)) => Some(jkt.as_str()),
+            Some(other) => {
+                return Err(Error::InvalidClaim(format!(
+                    "\"cnf.jkt\" must be a string, found {}",
+                    json::kind(other)
+                )));
+            }
+        },
+        Some(other) => {
+            return Err(Error::InvalidClaim(format!(
+                "\"cnf\" must be an object, found {}",
+                json::kind(other)
+            )));
+        }
+    };
+    match (bound, proof_jkt) {
+        (None, None) => Ok(()),
+        (Some(bound), Some(proof)) if bound == proof => Ok(()),
+        (Some(_), None) => Err(Error::InvalidDpopProof(
+            "the access token is DPoP-bound (\"cnf.jkt\"): it must come with a DPoP proof, as \
+             Authorization: DPoP, never as a Bearer token (RFC 9449 §7.1)"
+                .into(),
+        )),
+        (Some(_), Some(_)) => Err(Error::InvalidDpopProof(
+            "the access token is bound to another key than the DPoP proof's (RFC 9449 §6.1)".into(),
+        )),
+        (None, Some(_)) => Err(Error::InvalidDpopProof(
+            "the access token is not DPoP-bound (no \"cnf.jkt\"), yet presented with a DPoP proof"
+                .into(),
+        )),
+    }
+}
+
 /// RFC 7515 §4.1.9: `typ` is a media type, compared case-insensitively, `application/` implied.
-fn media_type(typ: &str) -> String {
+pub(crate) fn media_type(typ: &str) -> String {
     let lower = typ.to_ascii_lowercase();
     if lower.contains('/') {
         lower

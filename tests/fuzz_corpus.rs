@@ -81,6 +81,11 @@ fn logout_request() {
     replay("logout_request", harness::logout_request);
 }
 
+#[test]
+fn dpop_proof() {
+    replay("dpop_proof", harness::dpop_proof);
+}
+
 /// The route body on paths composed of the spellings origins read differently (encodings, case, `;`, dots,
 /// spaces, non-ASCII), so the path rules are searched beyond the seeds on every `cargo test`.
 mod route_spellings {

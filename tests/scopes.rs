@@ -130,6 +130,7 @@ fn a_failed_requirement_becomes_a_403_challenge() {
         realm: Some("auth-api".into()),
         error_description: true,
         scope: None,
+        dpop_algs: None,
     };
     let c = challenge_for_error(&err, &opts).unwrap();
     assert_eq!(c.status, 403);

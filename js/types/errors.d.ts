@@ -18,6 +18,8 @@ export type OidcEdgeErrorCode =
   | "invalid_claim"
   | "auth_time_too_old"
   | "token_replayed"
+  | "invalid_dpop_proof"
+  | "use_dpop_nonce"
   | "insufficient_scope"
   | "invalid_jwk"
   | "weak_key"

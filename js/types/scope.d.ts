@@ -1,7 +1,7 @@
 // Scopes (src/scope/) and RFC 6750 answers (src/server/challenge.rs).
 
 import type { OidcEdgeError } from "./errors.js";
-import type { TokenVerifier } from "./verify.js";
+import type { JwsAlgorithm, TokenVerifier } from "./verify.js";
 // ---------------------------------------------------------------------------------------------------
 // Scopes (RFC 6749 §3.3, RFC 8693 §4.2, RFC 9068 §2.2.3) and RFC 6750 answers
 
@@ -137,9 +137,16 @@ export interface BearerChallengeOptions {
    * array of scope-tokens.
    */
   scope?: string | string[];
+  /**
+   * Makes it a DPoP challenge (RFC 9449 §7.1): the scheme `DPoP` instead of `Bearer`, the algorithms a proof
+   * may be signed with as `algs="…"` (sent last), and the codes `invalid_dpop_proof` and `use_dpop_nonce`
+   * answered as themselves (`error="invalid_dpop_proof"`, `error="use_dpop_nonce"`; send the new nonce in a
+   * `DPoP-Nonce` header with the latter, §8). At least one known algorithm name, else `invalid_request`.
+   */
+  dpopAlgs?: JwsAlgorithm[];
 }
 
-/** An RFC 6750 answer: the status and the `WWW-Authenticate` header value (always starting `Bearer`). */
+/** An RFC 6750 answer: the status and the `WWW-Authenticate` header value (starting `Bearer`, or `DPoP` with `dpopAlgs`). */
 export interface BearerChallenge {
   status: 400 | 401 | 403 | 500 | 503;
   wwwAuthenticate: string;
@@ -153,7 +160,8 @@ export interface BearerChallenge {
  * | --- | --- | --- |
  * | `null` / `undefined`: no token presented (§3.1) | 401 | `Bearer realm="…"` (no `error`) |
  * | code `invalid_request` | 400 | `Bearer realm="…", error="invalid_request"` |
- * | a verification code: `malformed_token`, `unsupported_algorithm`, `algorithm_not_allowed`, `key_not_found`, `invalid_signature`, `unsupported_critical_header`, `token_expired`, `token_not_yet_valid`, `issuer_mismatch`, `audience_mismatch`, `azp_mismatch`, `nonce_mismatch`, `typ_mismatch`, `missing_claim`, `invalid_claim`, `auth_time_too_old` | 401 | `Bearer realm="…", error="invalid_token"` |
+ * | a verification code: `malformed_token`, `unsupported_algorithm`, `algorithm_not_allowed`, `key_not_found`, `invalid_signature`, `unsupported_critical_header`, `token_expired`, `token_not_yet_valid`, `issuer_mismatch`, `audience_mismatch`, `azp_mismatch`, `nonce_mismatch`, `typ_mismatch`, `missing_claim`, `invalid_claim`, `auth_time_too_old`, `token_replayed`, `invalid_dpop_proof`, `use_dpop_nonce` | 401 | `Bearer realm="…", error="invalid_token"` |
+ * | with `dpopAlgs`: code `invalid_dpop_proof` / `use_dpop_nonce` | 401 | `DPoP realm="…", error="invalid_dpop_proof", algs="…"` / `error="use_dpop_nonce"` (every other row: the same attributes under `DPoP`, then `algs`) |
  * | code `insufficient_scope` | 403 | `Bearer realm="…", error="insufficient_scope", scope="…"` from `requiredScopes` |
  * | code `http_error` (e.g. the JWKS could not be fetched) | 503 | `Bearer realm="…"` |
  * | any other code, or an error without one (`TypeError`, a thrown string…) | 500 | `Bearer realm="…"` |

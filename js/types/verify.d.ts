@@ -94,6 +94,28 @@ export interface TokenVerifierOptions {
    * logout requests. Anything else is `invalid_request`.
    */
   replayStore?: ReplayCache | ReplayStore;
+  /**
+   * What DPoP proofs (RFC 9449) {@link TokenVerifier.verifyAccessToken} accepts with a `dpop` option:
+   * `algorithms` (default every asymmetric one; HS* and `none` are `invalid_request`, §4.3 item 5) and
+   * `maxAge`, seconds after its `iat` a proof is accepted (default 300, 1..86400; `clockTolerance` is added,
+   * and is how far in the future an `iat` may be). Their `jti`s go through `replayStore` too.
+   */
+  dpop?: { algorithms?: JwsAlgorithm[]; maxAge?: number };
+}
+
+/**
+ * The request a DPoP-bound access token came with (RFC 9449 §7.1: `Authorization: DPoP <token>` and a `DPoP`
+ * header holding the proof).
+ */
+export interface DpopCheck {
+  /** The `DPoP` header's value: exactly one header (several are a bad request the caller refuses, §4.3). */
+  proof: string;
+  /** The request's method (`htm`, compared exactly). */
+  method: string;
+  /** The request's absolute URL (`htu`, compared without query and fragment, after RFC 3986 §6 normalisation). */
+  url: string;
+  /** The nonce this server gave the client in `DPoP-Nonce` (§8), when it requires one. */
+  nonce?: string;
 }
 
 /** Verified claims, with their JWT names. Large integers are rounded as `JSON.parse` rounds them. */
@@ -146,6 +168,8 @@ export interface AccessTokenCheck {
   now?: number;
   /** RFC 9068 strict mode. */
   typ?: "at+jwt" | "application/at+jwt";
+  /** A DPoP-bound request: the proof to check with the token (see {@link TokenVerifier.verifyAccessToken}). */
+  dpop?: DpopCheck;
 }
 
 /** Per-call options of {@link TokenVerifier.verifyUserinfo} / `verifyUserinfoAsync`. */
@@ -222,7 +246,8 @@ export class TokenVerifier {
    *  {@link JwkSet} or {@link RemoteJwks}, an unknown or empty `algorithms` entry, a negative or fractional `clockTolerance`, a zero
    *  `maxTokenLength`, an empty `clientId`, a `cache` other than `{ maxEntries }` with an integer in
    *  1..1048576, a `replayStore` that is neither a {@link ReplayCache} nor an object with a
-   *  `checkAndRemember` method, or an unknown option. */
+   *  `checkAndRemember` method, a bad `dpop` (an unknown, symmetric or empty list of algorithms, a `maxAge`
+   *  outside 1..86400), or an unknown option. */
   constructor(opts: TokenVerifierOptions);
 
   /**
@@ -288,6 +313,20 @@ export class TokenVerifier {
    *   such as `auth.users.update or admin`. Unmet, it is `insufficient_scope`, whose
    *   `requiredScopes` lists the whole requirement (for an RFC 6750 `WWW-Authenticate` `scope`) and whose
    *   message names the missing ones. A value that is not a scope token (RFC 6749 §3.3) is `invalid_request`.
+   * @param opts.dpop the DPoP proof and request (RFC 9449 §4.3, §7.1) for a token sent as
+   *   `Authorization: DPoP`. The proof is checked first, with its own signature check against its own `jwk`:
+   *   `typ` `dpop+jwt`, an allowed asymmetric `alg` (the verifier's `dpop.algorithms`), a `jwk` holding a public
+   *   key only (a private member such as `d` is refused), the signature, `jti` (a non-empty string), `htm`
+   *   equal to `method`, `htu` equal to `url` (both normalised: scheme and host case, default port,
+   *   percent-encoding, dot segments; query and fragment ignored), `iat` within `dpop.maxAge` and not in the
+   *   future beyond `clockTolerance`, `ath` the base64url SHA-256 of the token; any failure is
+   *   `invalid_dpop_proof`. With `nonce`, a proof without it or with another is `use_dpop_nonce`. Then the
+   *   token as always, whose `cnf.jkt` must be the RFC 7638 thumbprint of the proof's key
+   *   (`invalid_dpop_proof`); last, the proof's `jti` goes through `replayStore`: a proof used before is
+   *   `invalid_dpop_proof`. Answer failures with {@link bearerChallenge} and `dpopAlgs`.
+   *   Without `dpop`, a token bound to a key (`cnf.jkt`) is `invalid_dpop_proof` (a DPoP-bound token
+   *   presented as Bearer, §7.1), and with it an unbound token is too. A `cnf` that is not an object, or a
+   *   `jkt` that is not a string, is `invalid_claim`.
    */
   verifyAccessToken(
     token: string,

@@ -35,7 +35,7 @@ mod extras;
 #[path = "verify/spa.rs"]
 mod extras;
 
-use extras::{CacheConfig, Core, Extras, KeySource};
+use extras::{CacheConfig, Core, DpopArgs, DpopConfig, Extras, KeySource};
 
 /// `opts.jwks`: a `JwkSet` or (with the `server` feature) a `RemoteJwks` instance, else `invalid_request`.
 fn jwks_option(opts: &JsValue) -> Result<(JwkSet, KeySource), Error> {
@@ -59,6 +59,7 @@ struct VerifierConfig {
     client_id: Option<String>,
     max_token_length: Option<usize>,
     cache: Option<CacheConfig>,
+    dpop: Option<DpopConfig>,
 }
 
 #[derive(Default, Deserialize)]
@@ -88,6 +89,7 @@ struct AccessTokenConfig {
     #[allow(dead_code)]
     required_scopes: Option<IgnoredAny>,
     typ: Option<String>,
+    dpop: Option<DpopArgs>,
 }
 
 fn token_arg(token: &JsValue) -> Result<String, Error> {
@@ -453,7 +455,21 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
     ))
 }
 
-fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
+/// `algorithms` (or `dpop.algorithms`, named by `what`): JWS algorithm names. Errors: `invalid_request`.
+pub(crate) fn algorithm_list(what: &str, names: &[String]) -> Result<Vec<Algorithm>, Error> {
+    names
+        .iter()
+        .map(|n| {
+            Algorithm::from_name(n)
+                .map_err(|e| Error::InvalidRequest(format!("{what}: {}", e.message())))
+        })
+        .collect()
+}
+
+/// The token, the access-token options and, for a DPoP-bound request, its proof (`dpop`).
+type AccessTokenSetup = (String, AccessTokenOptions, Option<DpopArgs>);
+
+fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<AccessTokenSetup, Error> {
     let token = token_arg(token)?;
     let o: AccessTokenConfig = options("verifyAccessToken options", opts)?;
     let strict = access_token_strict_mode(o.typ.as_deref())?;
@@ -467,12 +483,19 @@ fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Polic
         .transpose()?;
     Ok((
         token,
-        Policy::AccessToken(AccessTokenOptions {
+        AccessTokenOptions {
             now: now_or(o.now),
             required_scopes,
             strict,
-        }),
+            dpop_jkt: None,
+        },
+        o.dpop,
     ))
+}
+
+/// A Bearer verification's setup: the token and its policy.
+fn bearer(setup: AccessTokenSetup) -> (String, Policy) {
+    (setup.0, Policy::AccessToken(setup.1))
 }
 
 #[wasm_bindgen(js_class = TokenVerifier)]
@@ -486,16 +509,7 @@ impl TokenVerifierHandle {
             let (jwks, source) = jwks_option(&opts)?;
             let algorithms = config
                 .algorithms
-                .map(|names| {
-                    names
-                        .iter()
-                        .map(|n| {
-                            Algorithm::from_name(n).map_err(|e| {
-                                Error::InvalidRequest(format!("algorithms: {}", e.message()))
-                            })
-                        })
-                        .collect::<Result<Vec<_>, _>>()
-                })
+                .map(|names| algorithm_list("algorithms", &names))
                 .transpose()?;
             let defaults = VerifierOptions::default();
             let clock_tolerance = config.clock_tolerance.unwrap_or(defaults.clock_tolerance);
@@ -511,13 +525,14 @@ impl TokenVerifierHandle {
                 .into_iter()
                 .map(str::to_owned)
                 .collect();
+            let dpop = extras::dpop_policy(config.dpop, clock_tolerance)?;
             let verifier = TokenVerifier::new(&config.issuer, audience, jwks, options)?;
             Ok(TokenVerifierHandle {
                 shared: Rc::new(Shared {
                     verifier: RefCell::new(extras::core(verifier, config.cache)?),
                     crypto_keys: RefCell::default(),
                     params: RefCell::new(HashMap::new()),
-                    extras: Extras::new(source, replay),
+                    extras: Extras::new(source, replay, dpop),
                 }),
             })
         };
@@ -538,7 +553,12 @@ impl TokenVerifierHandle {
     /// `verifyAccessToken(token, { requiredScopes?, now?, typ? })`
     #[wasm_bindgen(js_name = verifyAccessToken)]
     pub fn verify_access_token(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
-        self.run_sync(access_token_policy(&token, &opts))
+        match access_token_policy(&token, &opts) {
+            Ok((token, options, Some(proof))) => {
+                extras::with_proof_sync(self, token, options, proof)
+            }
+            setup => self.run_sync(setup.map(bearer)),
+        }
     }
 
     /// `verifyAsync(token, opts)`: `verify`, with the signature checked by WebCrypto.
@@ -556,6 +576,11 @@ impl TokenVerifierHandle {
     /// `verifyAccessTokenAsync(token, opts)`: `verifyAccessToken`, with the signature checked by WebCrypto.
     #[wasm_bindgen(js_name = verifyAccessTokenAsync)]
     pub fn verify_access_token_async(&self, token: JsValue, opts: JsValue) -> Promise {
-        self.run_async(access_token_policy(&token, &opts))
+        match access_token_policy(&token, &opts) {
+            Ok((token, options, Some(proof))) => {
+                extras::with_proof_async(self, token, options, proof)
+            }
+            setup => self.run_async(setup.map(bearer)),
+        }
     }
 }

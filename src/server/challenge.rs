@@ -5,7 +5,8 @@
 //! | --- | --- | --- |
 //! | no token presented ([`Problem::MissingToken`]) | 401 | `Bearer realm="…"`, no `error` (§3.1) |
 //! | `invalid_request` | 400 | `error="invalid_request"` |
-//! | a token verification code (`malformed_token` … `token_replayed`, see [`INVALID_TOKEN_CODES`]) | 401 | `error="invalid_token"` |
+//! | a token verification code (`malformed_token` … `use_dpop_nonce`, see [`INVALID_TOKEN_CODES`]) | 401 | `error="invalid_token"` |
+//! | `invalid_dpop_proof`, `use_dpop_nonce` in a DPoP challenge (`dpop_algs` given, RFC 9449 §7.1) | 401 | `DPoP error="invalid_dpop_proof"` / `error="use_dpop_nonce"` |
 //! | `insufficient_scope` | 403 | `error="insufficient_scope"`, `scope="…"` from the error's `required` |
 //! | anything else (`http_error`, `invalid_jwk`, a configuration error, an unknown code) | 500, or 503 for `http_error` | `Bearer realm="…"`, no `error`: the server failed, not the request |
 //!
@@ -16,6 +17,7 @@
 //! `realm` is a quoted-string of printable ASCII (`"` and `\` backslash-escaped).
 
 use crate::error::{Error, Result};
+use crate::jose::Algorithm;
 use crate::scope::is_scope_token;
 use crate::wire::OneOrMany;
 
@@ -41,6 +43,8 @@ pub const INVALID_TOKEN_CODES: &[&str] = &[
     "invalid_claim",
     "auth_time_too_old",
     "token_replayed",
+    "invalid_dpop_proof",
+    "use_dpop_nonce",
 ];
 
 /// Options of a challenge (the default: no realm, no `error_description`, the error's own scopes).
@@ -54,6 +58,9 @@ pub struct ChallengeOptions {
     /// The `scope` attribute for every answer (RFC 6750 §3: the scope necessary to access the resource);
     /// for `insufficient_scope` it replaces the error's own list.
     pub scope: Option<OneOrMany>,
+    /// A DPoP challenge (RFC 9449 §7.1): the scheme `DPoP` instead of `Bearer`, with these algorithms as
+    /// `algs` (sent last), and its own error codes `invalid_dpop_proof` and `use_dpop_nonce`.
+    pub dpop_algs: Option<Vec<Algorithm>>,
 }
 
 /// Why the request failed.
@@ -124,6 +131,9 @@ pub fn bearer_challenge(problem: &Problem, opts: &ChallengeOptions) -> Result<Ch
                     Some(message.as_str()),
                     Vec::new(),
                 ),
+                c @ ("invalid_dpop_proof" | "use_dpop_nonce") if opts.dpop_algs.is_some() => {
+                    (401, Some(c), Some(message.as_str()), Vec::new())
+                }
                 "insufficient_scope" => (
                     403,
                     Some("insufficient_scope"),
@@ -157,6 +167,16 @@ pub fn bearer_challenge(problem: &Problem, opts: &ChallengeOptions) -> Result<Ch
         params.push(("scope", quote(&scopes.join(" "))));
     }
     let mut www_authenticate = String::from("Bearer");
+    if let Some(algs) = &opts.dpop_algs {
+        if algs.is_empty() {
+            return Err(Error::InvalidRequest(
+                "a DPoP challenge lists at least one algorithm in algs".into(),
+            ));
+        }
+        let names: Vec<&str> = algs.iter().map(|a| a.name()).collect();
+        params.push(("algs", quote(&names.join(" "))));
+        www_authenticate = String::from("DPoP");
+    }
     for (i, (name, value)) in params.iter().enumerate() {
         www_authenticate.push_str(if i == 0 { " " } else { ", " });
         www_authenticate.push_str(name);
@@ -236,6 +256,44 @@ mod tests {
     }
 
     #[test]
+    fn dpop_challenges_answer_their_own_codes_with_algs() {
+        let opts = ChallengeOptions {
+            realm: Some("api".into()),
+            dpop_algs: Some(vec![Algorithm::Es256, Algorithm::EdDsa]),
+            ..Default::default()
+        };
+        for (err, expected) in [
+            (
+                Error::InvalidDpopProof("m".into()),
+                "DPoP realm=\"api\", error=\"invalid_dpop_proof\", algs=\"ES256 EdDSA\"",
+            ),
+            (
+                Error::UseDpopNonce("m".into()),
+                "DPoP realm=\"api\", error=\"use_dpop_nonce\", algs=\"ES256 EdDSA\"",
+            ),
+            (
+                Error::TokenExpired("m".into()),
+                "DPoP realm=\"api\", error=\"invalid_token\", algs=\"ES256 EdDSA\"",
+            ),
+        ] {
+            assert_eq!(answer(&err, &opts), (401, expected.to_owned()));
+        }
+        // without dpop_algs a DPoP code is a token failure: a bound token sent as Bearer
+        assert_eq!(
+            answer(&Error::InvalidDpopProof("m".into()), &realm("api")),
+            (
+                401,
+                "Bearer realm=\"api\", error=\"invalid_token\"".to_owned()
+            )
+        );
+        let empty = ChallengeOptions {
+            dpop_algs: Some(vec![]),
+            ..Default::default()
+        };
+        assert!(bearer_challenge(&Problem::MissingToken, &empty).is_err());
+    }
+
+    #[test]
     fn missing_token_has_no_error_attribute() {
         let c = bearer_challenge(&Problem::MissingToken, &realm("example")).unwrap();
         assert_eq!(
@@ -267,6 +325,7 @@ mod tests {
                 realm: Some("example".into()),
                 error_description: true,
                 scope: None,
+                dpop_algs: None,
             },
         );
         assert_eq!(status, 401);

@@ -390,6 +390,7 @@ impl EdgeGuard {
             realm: config.realm.clone(),
             error_description: config.error_description,
             scope: None,
+            dpop_algs: None,
         };
         // Checks the realm once, here, rather than at the first failure.
         bearer_challenge(&Problem::MissingToken, &challenge)?;
@@ -571,6 +572,7 @@ impl EdgeGuard {
             now: req.now,
             required_scopes: None,
             strict: self.strict,
+            dpop_jkt: None,
         });
         match self.verifier.verifier().prepare(token, &policy) {
             Ok(pending) => Step::Verify(Box::new(EdgeCheck {

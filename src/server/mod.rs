@@ -7,6 +7,7 @@
 
 mod bearer;
 mod challenge;
+mod dpop;
 mod edge;
 mod forward;
 mod jwks_cache;
@@ -19,6 +20,10 @@ pub use bearer::bearer_token;
 pub use challenge::{
     Challenge, ChallengeOptions, INVALID_TOKEN_CODES, MAX_DESCRIPTION_LEN, Problem,
     bearer_challenge, challenge_for_error,
+};
+pub use dpop::{
+    DEFAULT_PROOF_MAX_AGE, DpopPolicy, DpopRequest, MAX_PROOF_LENGTH, MAX_PROOF_MAX_AGE,
+    PendingProof, check_proof, check_proof_replay, prepare_proof, proof_error, thumbprint,
 };
 pub use edge::{
     Allowed, CorsConfig, Decision, EdgeCheck, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,

@@ -1174,3 +1174,40 @@ fn logout_tokens_and_id_tokens_do_not_pass_as_each_other() {
         .unwrap_err();
     assert_eq!(e.code(), "typ_mismatch");
 }
+
+#[test]
+fn dpop_bound_tokens_need_their_proof_key() {
+    let case = Case::new();
+    let at = |extra: Value, dpop_jkt: Option<&str>| {
+        case.access(
+            json!({}),
+            extra,
+            AccessTokenOptions {
+                dpop_jkt: dpop_jkt.map(str::to_owned),
+                ..Default::default()
+            },
+        )
+    };
+    let bound = json!({"cnf": {"jkt": "key-1"}});
+    at(json!({}), None).unwrap();
+    at(bound.clone(), Some("key-1")).unwrap();
+    // RFC 9449 §7.1: a bound token as Bearer, a proof of another key, a proof with an unbound token
+    for (extra, jkt) in [
+        (bound.clone(), None),
+        (bound, Some("key-2")),
+        (json!({}), Some("key-1")),
+        (json!({"cnf": {"x5t#S256": "t"}}), Some("key-1")),
+    ] {
+        assert_eq!(
+            at(extra.clone(), jkt).unwrap_err().code(),
+            "invalid_dpop_proof",
+            "{extra} {jkt:?}"
+        );
+    }
+    for cnf in [json!("jkt"), json!([]), json!({"jkt": 1})] {
+        assert_eq!(
+            at(json!({"cnf": cnf}), None).unwrap_err().code(),
+            "invalid_claim"
+        );
+    }
+}

@@ -52,6 +52,8 @@ await verifier.ensureKeys("a.b.c");
 verifier.verifyUserinfo("a.b.c");
 // @ts-expect-error no back-channel logout in the SPA entry (an RP's server receives it)
 verifier.verifyLogoutToken("a.b.c");
+// @ts-expect-error no DPoP at a resource server in the SPA entry
+verifier.verifyAccessTokenAsync("a.b.c", { dpop: { proof: "p", method: "GET", url: "https://a" } });
 // @ts-expect-error nor a replay store
 new TokenVerifier({ issuer: "i", audience: "a", jwks, replayStore: { checkAndRemember: () => true } });
 // @ts-expect-error the server half is not in the SPA entry

@@ -5,7 +5,7 @@ import {
   buildEndSessionUrl, type OidcEdgeError, type PkcePair, type ProviderMetadata,
   RemoteJwks, JwkSet, TokenVerifier, createEdgeVerifier, type EdgeVerifierResult, type Claims,
   userinfo, parseUserinfoResponse, type UserinfoResult,
-  ReplayCache, parseLogoutRequest, type LogoutClaims, type ReplayStore,
+  ReplayCache, parseLogoutRequest, type LogoutClaims, type ReplayStore, bearerChallenge,
 } from "oidc-edge";
 
 await init();
@@ -62,6 +62,14 @@ const endedAsync: LogoutClaims = await new TokenVerifier({
   issuer: "https://idp.example.com", audience: "rp", jwks: set, replayStore: redisLike,
 }).verifyLogoutTokenAsync(logoutToken);
 void [ended.sid, ended.jti, endedAsync.sub, replays.size, replays.checkAndRemember("k", 2, 1)];
+// DPoP at the resource server: the proof with its request, challenges with algs
+const dpopClaims: Claims = rpVerifier.verifyAccessToken("a.b.c", {
+  dpop: { proof: "p.r.f", method: "GET", url: "https://api.example.com/r", nonce: "n" }, requiredScopes: "read",
+});
+new TokenVerifier({ issuer: "i", audience: "a", jwks: set, dpop: { algorithms: ["ES256", "EdDSA"], maxAge: 60 } });
+void [dpopClaims.cnf, bearerChallenge(null, { dpopAlgs: ["ES256"] }).wwwAuthenticate];
+// @ts-expect-error a DPoP check names the request's method and URL
+rpVerifier.verifyAccessToken("a.b.c", { dpop: { proof: "p.r.f" } });
 // @ts-expect-error a replay store answers a boolean
 new TokenVerifier({ issuer: "i", audience: "a", jwks: set, replayStore: { checkAndRemember: () => "yes" } });
 // @ts-expect-error the body is text

@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::js::convert::{JsResult, to_js_error, to_plain};
 use crate::js::options::options;
+use crate::js::verify::algorithm_list;
 use crate::server::{self as challenge, ChallengeOptions, Problem};
 use crate::wire::OneOrMany;
 use js_sys::{Array, Reflect};
@@ -25,15 +26,22 @@ struct ChallengeArgs {
     #[serde(default)]
     error_description: bool,
     scope: Option<OneOrMany>,
+    dpop_algs: Option<Vec<String>>,
 }
 
-impl From<ChallengeArgs> for ChallengeOptions {
-    fn from(a: ChallengeArgs) -> Self {
-        ChallengeOptions {
+impl TryFrom<ChallengeArgs> for ChallengeOptions {
+    type Error = Error;
+
+    fn try_from(a: ChallengeArgs) -> Result<Self, Error> {
+        Ok(ChallengeOptions {
             realm: a.realm,
             error_description: a.error_description,
             scope: a.scope,
-        }
+            dpop_algs: a
+                .dpop_algs
+                .map(|names| algorithm_list("dpopAlgs", &names))
+                .transpose()?,
+        })
     }
 }
 
@@ -47,7 +55,7 @@ fn member(obj: &JsValue, name: &str) -> JsValue {
 pub fn bearer_challenge(error: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<challenge::Challenge, Error> {
         let opts: ChallengeOptions =
-            options::<ChallengeArgs>("bearerChallenge options", &opts)?.into();
+            options::<ChallengeArgs>("bearerChallenge options", &opts)?.try_into()?;
         let problem = if error.is_undefined() || error.is_null() {
             Problem::MissingToken
         } else if error.is_object() {

@@ -13,8 +13,13 @@ use crate::js::native::{self, NativeKey};
 use crate::js::options::{NowOnly, options};
 use crate::js::server::jwks::RemoteJwks;
 use crate::js::server::replay::ReplayHandle;
-use crate::server::{CachingVerifier, ReplayEntry, logout_replay_entry};
-use crate::verify::{LogoutTokenOptions, Policy, TokenVerifier, UserinfoJwtOptions};
+use crate::server::{
+    CachingVerifier, DpopPolicy, DpopRequest, PendingProof, ReplayEntry, check_proof,
+    logout_replay_entry, prepare_proof, proof_error,
+};
+use crate::verify::{
+    AccessTokenOptions, LogoutTokenOptions, Policy, TokenVerifier, UserinfoJwtOptions,
+};
 use js_sys::Promise;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -66,11 +71,126 @@ pub(super) fn replay_store(opts: &JsValue) -> Result<(JsValue, ReplayHandle), Er
 }
 
 /// A verifier's key source, the node:crypto keys of its current set (where the Node entry installed
-/// node:crypto), and its replay store.
+/// node:crypto), its replay store and its DPoP policy.
 pub(super) struct Extras {
     source: KeySource,
     native_keys: RefCell<ImportedKeys<NativeKey>>,
     replay: ReplayHandle,
+    dpop: DpopPolicy,
+}
+
+/// `dpop: { algorithms?, maxAge? }` of the `TokenVerifier` constructor: the DPoP proofs it accepts.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct DpopConfig {
+    algorithms: Option<Vec<String>>,
+    max_age: Option<u64>,
+}
+
+/// The verifier's DPoP policy, from its `dpop` option and clock tolerance.
+///
+/// Errors: `invalid_request` (an unknown or symmetric algorithm, a `maxAge` out of range).
+pub(super) fn dpop_policy(
+    config: Option<DpopConfig>,
+    clock_tolerance: u64,
+) -> Result<DpopPolicy, Error> {
+    let config = config.unwrap_or_default();
+    let algorithms = config
+        .algorithms
+        .map(|names| super::algorithm_list("dpop.algorithms", &names))
+        .transpose()?;
+    DpopPolicy::new(algorithms, config.max_age, clock_tolerance)
+}
+
+/// `verifyAccessToken`'s `dpop: { proof, method, url, nonce? }`: the request a DPoP-bound token came with.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct DpopArgs {
+    proof: String,
+    method: String,
+    url: String,
+    nonce: Option<String>,
+}
+
+impl Extras {
+    /// The proof's claims once its signature verified (`check_proof`): its replay entry, and the
+    /// access-token policy bound to its key.
+    fn bind_proof(
+        &self,
+        verified: &VerifiedToken,
+        jkt: String,
+        token: &str,
+        mut options: AccessTokenOptions,
+        proof: &DpopArgs,
+    ) -> Result<(ReplayEntry, Policy), Error> {
+        let request = DpopRequest {
+            method: &proof.method,
+            url: &proof.url,
+            access_token: token,
+            nonce: proof.nonce.as_deref(),
+            now: options.now,
+        };
+        let entry = check_proof(verified, &jkt, &request, &self.dpop)?;
+        options.dpop_jkt = Some(jkt);
+        Ok((entry, Policy::AccessToken(options)))
+    }
+}
+
+/// `verifyAccessToken` with `dpop`: the proof (its own signature check, then its claims), the access token
+/// bound to the proof's key, then the proof's `jti` through the replay store.
+pub(super) fn with_proof_sync(
+    handle: &TokenVerifierHandle,
+    token: String,
+    options: AccessTokenOptions,
+    proof: DpopArgs,
+) -> JsResult<JsValue> {
+    let run = || -> Result<String, Error> {
+        let extras = &handle.shared.extras;
+        let now = options.now;
+        let PendingProof { pending, jkt } = prepare_proof(&proof.proof, &extras.dpop)?;
+        let verified = extras.check_signature(pending).map_err(proof_error)?;
+        let (entry, policy) = extras.bind_proof(&verified, jkt, &token, options, &proof)?;
+        let json = handle.check_sync(token, policy)?;
+        extras.replay.check_sync(&entry, now).map_err(proof_error)?;
+        Ok(json)
+    };
+    js_sys::JSON::parse(&run().map_err(to_js_error)?)
+}
+
+/// `verifyAccessTokenAsync` with `dpop`: as [`with_proof_sync`], both signatures through WebCrypto (in
+/// Node, node:crypto) and a store's Promise awaited.
+pub(super) fn with_proof_async(
+    handle: &TokenVerifierHandle,
+    token: String,
+    options: AccessTokenOptions,
+    proof: DpopArgs,
+) -> Promise {
+    let this = handle.share();
+    future_to_promise(async move {
+        let run = async {
+            let shared = &this.shared;
+            let now = options.now;
+            let PendingProof { pending, jkt } = prepare_proof(&proof.proof, &shared.extras.dpop)?;
+            let verified = if native_installed() {
+                shared.extras.check_signature(pending)
+            } else {
+                super::webcrypto_verify(shared, pending).await
+            }
+            .map_err(proof_error)?;
+            let (entry, policy) = shared
+                .extras
+                .bind_proof(&verified, jkt, &token, options, &proof)?;
+            let json = this.check_async(token, policy).await?;
+            shared
+                .extras
+                .replay
+                .check_async(&entry, now)
+                .await
+                .map_err(proof_error)?;
+            Ok::<_, Error>(json)
+        };
+        js_sys::JSON::parse(&run.await.map_err(to_js_error)?)
+    })
 }
 
 /// Whether node:crypto is installed (the Async methods then need no WebCrypto hop).
@@ -79,11 +199,12 @@ pub(super) fn native_installed() -> bool {
 }
 
 impl Extras {
-    pub(super) fn new(source: KeySource, replay: ReplayHandle) -> Self {
+    pub(super) fn new(source: KeySource, replay: ReplayHandle, dpop: DpopPolicy) -> Self {
         Extras {
             source,
             native_keys: RefCell::default(),
             replay,
+            dpop,
         }
     }
 

@@ -51,6 +51,62 @@ pub(super) fn core(verifier: TokenVerifier, cache: Option<CacheConfig>) -> Resul
     }
 }
 
+/// `dpop` (DPoP at a resource server), an option of the main entry only: giving one is `invalid_request`.
+pub(super) enum DpopConfig {}
+
+/// `verifyAccessToken`'s `dpop`, likewise refused.
+pub(super) enum DpopArgs {}
+
+impl<'de> Deserialize<'de> for DpopConfig {
+    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(D::Error::custom(
+            "dpop (DPoP proofs) is not in the SPA entry",
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for DpopArgs {
+    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(D::Error::custom(
+            "dpop (DPoP proofs) is not in the SPA entry",
+        ))
+    }
+}
+
+/// The DPoP policy of this build: none (see [`DpopConfig`]).
+pub(super) struct NoDpop;
+
+/// No DPoP policy in this build (see [`DpopConfig`]).
+pub(super) fn dpop_policy(
+    config: Option<DpopConfig>,
+    _clock_tolerance: u64,
+) -> Result<NoDpop, Error> {
+    match config {
+        None => Ok(NoDpop),
+        Some(never) => match never {},
+    }
+}
+
+/// Never called: a [`DpopArgs`] cannot be read in this build.
+pub(super) fn with_proof_sync(
+    _handle: &super::TokenVerifierHandle,
+    _token: String,
+    _options: crate::verify::AccessTokenOptions,
+    proof: DpopArgs,
+) -> crate::js::convert::JsResult<JsValue> {
+    match proof {}
+}
+
+/// Never called, as [`with_proof_sync`].
+pub(super) fn with_proof_async(
+    _handle: &super::TokenVerifierHandle,
+    _token: String,
+    _options: crate::verify::AccessTokenOptions,
+    proof: DpopArgs,
+) -> js_sys::Promise {
+    match proof {}
+}
+
 /// No replay store in this build: `replayStore` stays in the options, whose reader refuses it.
 pub(super) fn replay_store(opts: &JsValue) -> Result<(JsValue, ()), Error> {
     Ok((opts.clone(), ()))
@@ -65,7 +121,7 @@ pub(super) fn native_installed() -> bool {
 }
 
 impl Extras {
-    pub(super) fn new(_source: KeySource, _replay: ()) -> Self {
+    pub(super) fn new(_source: KeySource, _replay: (), _dpop: NoDpop) -> Self {
         Extras
     }
 
