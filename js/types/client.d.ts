@@ -37,6 +37,9 @@ export function pkceChallenge(codeVerifier: string, method?: CodeChallengeMethod
 
 /**
  * `bytes` random bytes (16..512, default 32) as base64url: for `state` and `nonce`.
+ * The bytes (and {@link generatePkce}'s verifiers) come from the runtime's secure random source
+ * (`crypto.getRandomValues`, through `getrandom`), drawn 1 KiB at a time into WebAssembly memory and handed
+ * out once each, zeroed as they go: one call out of WebAssembly costs more than the rest of a call.
  * @throws OidcEdgeError `invalid_request` for a size outside 16..512 or not an integer (NaN, ±Infinity, a
  *   fraction, a string or `null`; leave it out, or pass `undefined`, for 32).
  */

@@ -29,8 +29,12 @@ export interface JwksDocument {
  * - each fetch must finish within `timeout` seconds (default 5): one that stalls is a failed fetch, and the last
  *   good set keeps being served.
  *
- * Pass it as `jwks` to a {@link TokenVerifier}: the verifier then reads the current set at each (synchronous)
- * verification, and {@link TokenVerifier.ensureKeys} fetches what a token needs first.
+ * - concurrent calls wait for the fetch in flight at most `timeout` seconds each, on their own timer (in workerd
+ *   a promise of another request may never settle for this one): then they decide afresh.
+ *
+ * Pass it as `jwks` to a {@link TokenVerifier}: the verifier then reads the current set at each verification;
+ * the `…Async` methods fetch what a token needs themselves ({@link TokenVerifier.verifyAsync}), and
+ * {@link TokenVerifier.ensureKeys} does it before the synchronous ones.
  * @throws OidcEdgeError (constructor) `invalid_request` for a `jwksUri` that is not https (http only on
  *   loopback), bounds with `minMaxAge <= defaultMaxAge <= maxMaxAge` violated, a `timeout` that is not an
  *   integer in 1..300, or an unknown option.

@@ -54,8 +54,9 @@ export interface TokenVerifierOptions {
   /**
    * The keys: a {@link JwkSet} (fixed), or a {@link RemoteJwks} whose current set the verifier reads at each
    * verification (no copy per request; a refetched set is picked up by the next call). With a `RemoteJwks`,
-   * call {@link TokenVerifier.ensureKeys} before verifying: the synchronous methods never fetch, and before the
-   * first fetch every token is `key_not_found`. Anything else is `invalid_request`.
+   * the `…Async` methods fetch the keys a token needs themselves (see {@link TokenVerifier.verifyAsync}); the
+   * synchronous methods never fetch: call {@link TokenVerifier.ensureKeys} before them (before the first fetch
+   * every token is `key_not_found` there). Anything else is `invalid_request`.
    */
   jwks: JwkSet | RemoteJwks;
   /**
@@ -265,6 +266,7 @@ export class TokenVerifier {
    * unverified header), fetching under the cache's rules — first fetch, stale set, or a `kid` not in the set,
    * at most once per cooldown however many unknown `kid`s arrive. Resolves when a set is there (it may still
    * lack the `kid`: verification then says `key_not_found`); with a fixed {@link JwkSet}, at once.
+   * Needed only before the synchronous methods: the `…Async` ones fetch what they need themselves.
    *
    * ```js
    * await verifier.ensureKeys(token);
@@ -368,6 +370,15 @@ export class TokenVerifier {
    *
    * Trust boundary: the runtime's `globalThis.crypto.subtle`, as for `jose`. A token counts as verified only
    * once `verify` resolved `true` for its signing input, signature and a key the set selected for its `alg`.
+   *
+   * With a {@link RemoteJwks} as `jwks`, it fetches the keys the token needs first, as jose's
+   * `createRemoteJWKSet` does (no {@link TokenVerifier.ensureKeys} call is needed), under the set's cache rules:
+   * when there is no set yet, when it is stale, or when the token's `kid` is not in it (`key_not_found`), at
+   * most once per `cooldown` however many unknown `kid`s arrive. A token refused before its key is looked for
+   * (malformed, `alg` unsupported or not allowed, a verified-token cache hit) fetches nothing. Concurrent calls
+   * share the fetch in flight, each waiting for it at most the set's `timeout`; then one verification with the
+   * set there is (a refetch that failed keeps the last good set). With no set at all, it rejects with the
+   * fetch's error: `http_error` (with `status` for a non-2xx answer), `invalid_jwk` or `weak_key`.
    *
    * Every failure rejects the Promise (never a synchronous throw), with the codes of the sync method.
    */

@@ -3,8 +3,10 @@
 use crate::error::{Error, Result, quote};
 use crate::jose::base64url;
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::fmt;
 use std::str::FromStr;
+use zeroize::Zeroize;
 
 /// Shortest verifier RFC 7636 §4.1 allows.
 pub const MIN_VERIFIER_LEN: usize = 43;
@@ -166,11 +168,46 @@ pub fn random_token(bytes: usize) -> Result<String> {
     Ok(base64url::encode(random_bytes(bytes)?))
 }
 
+/// Bytes drawn from the system's secure random source ahead of use, so that a call costs a copy, not a call
+/// out of WebAssembly (`crypto.getRandomValues` alone costs more than the whole `randomToken` budget in Node).
+/// Each byte is handed out once and zeroed as it goes; the pool is refilled when what is left is too short.
+struct RandomPool {
+    bytes: [u8; POOL_BYTES],
+    /// How many of `bytes`, from the start, were handed out (zeroed) already.
+    used: usize,
+}
+
+/// The pool's size: 32 tokens of 32 bytes per refill; at least [`MAX_TOKEN_BYTES`].
+const POOL_BYTES: usize = 1024;
+
+thread_local! {
+    static POOL: RefCell<RandomPool> = const {
+        RefCell::new(RandomPool { bytes: [0; POOL_BYTES], used: POOL_BYTES })
+    };
+}
+
 fn random_bytes(n: usize) -> Result<Vec<u8>> {
-    let mut buf = vec![0u8; n];
-    getrandom::fill(&mut buf)
-        .map_err(|e| Error::InvalidRequest(format!("no secure random source is available: {e}")))?;
-    Ok(buf)
+    let unavailable = |e: getrandom::Error| {
+        Error::InvalidRequest(format!("no secure random source is available: {e}"))
+    };
+    let mut out = vec![0u8; n];
+    if n > POOL_BYTES {
+        getrandom::fill(&mut out).map_err(unavailable)?;
+        return Ok(out);
+    }
+    POOL.with_borrow_mut(|pool| {
+        if POOL_BYTES - pool.used < n {
+            getrandom::fill(&mut pool.bytes[..]).map_err(unavailable)?;
+            pool.used = 0;
+        }
+        let start = pool.used;
+        for (dst, src) in out.iter_mut().zip(pool.bytes.iter_mut().skip(start)) {
+            *dst = *src;
+            src.zeroize();
+        }
+        pool.used = start + n;
+        Ok(out)
+    })
 }
 
 fn is_unreserved(c: char) -> bool {
@@ -246,6 +283,29 @@ mod tests {
         assert_eq!(
             "s256".parse::<ChallengeMethod>().unwrap_err().code(),
             "invalid_request"
+        );
+    }
+
+    #[test]
+    fn the_pool_hands_out_each_byte_once_across_refills() {
+        // 1024-byte pool: sizes that do not divide it straddle each refill; a byte handed out twice, or a
+        // zeroed one, would show as a repeat or a run of zeros.
+        let mut seen = std::collections::HashSet::new();
+        for n in [16, 32, 48, 100, 512, 511, 333] {
+            for _ in 0..40 {
+                let bytes = random_bytes(n).unwrap();
+                assert_eq!(bytes.len(), n);
+                assert!(
+                    bytes.windows(8).all(|w| w.iter().any(|&b| b != 0)),
+                    "a run of zeros"
+                );
+                assert!(seen.insert(bytes), "a repeat");
+            }
+        }
+        assert_eq!(
+            random_bytes(4096).unwrap().len(),
+            4096,
+            "longer than the pool: drawn directly"
         );
     }
 

@@ -271,6 +271,19 @@ impl Fetcher {
         })
     }
 
+    /// Waits for `promise` (someone else's exchange, started before now) at most this fetcher's timeout and a
+    /// second more, timed from now: whether it settled. The second lets an exchange that times out answer
+    /// before the wait gives up on it. Without a timer to bound the wait (no `AbortSignal`), it does not wait.
+    pub async fn settles_in_time(&self, promise: &Promise) -> bool {
+        let Ok(deadline) = Deadline::start(self.timeout + 1) else {
+            return false;
+        };
+        let settled = deadline.race(promise).await;
+        deadline.clear();
+        // A rejection is settled too; only the deadline's own firing is not.
+        settled.is_ok() || !deadline.expired()
+    }
+
     async fn exchange(
         &self,
         req: &HttpRequest,

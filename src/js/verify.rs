@@ -20,6 +20,8 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
@@ -185,6 +187,38 @@ impl Shared {
             .remember(&self.verifier, token, verified, &json, policy);
         Ok(json)
     }
+
+    /// Everything a verification does before the signature: the key set, the cache, the core's prepare,
+    /// then the fetch of keys `fetch` asks for given how prepare went (the asynchronous methods: what the
+    /// remote set lacks).
+    fn start<F>(
+        &self,
+        token: String,
+        policy: Policy,
+        fetch: impl FnOnce(&Extras, &str, u64, Option<&Error>) -> Option<F>,
+    ) -> Result<Step<F>, Error> {
+        self.extras.sync_keys(&self.verifier);
+        if let Some(json) = self.extras.cached(&self.verifier, &token, &policy)? {
+            return Ok(Step::Done(json));
+        }
+        let prepared = self.verifier.borrow().verifier().prepare(&token, &policy);
+        if let Some(fetch) = fetch(&self.extras, &token, policy.now(), prepared.as_ref().err()) {
+            return Ok(Step::FetchKeys(token, policy, fetch));
+        }
+        Ok(Step::Pending(token, policy, prepared?))
+    }
+
+    /// A pending signature checked at once where node:crypto is installed (no WebCrypto hop).
+    fn native_now<F>(&self, step: Result<Step<F>, Error>) -> Result<Step<F>, Error> {
+        match step {
+            Ok(Step::Pending(token, policy, pending)) if extras::native_installed() => self
+                .extras
+                .check_signature(pending)
+                .and_then(|verified| self.finish(&token, verified, &policy))
+                .map(Step::Done),
+            other => other,
+        }
+    }
 }
 
 /// `TokenVerifier`: verifies JWTs of one issuer and audience against a `JwkSet` or a `RemoteJwks`.
@@ -193,68 +227,66 @@ pub struct TokenVerifierHandle {
     shared: Rc<Shared>,
 }
 
-/// Where an asynchronous verification stands once its synchronous part ran.
-enum Step {
+/// A fetch of the remote key set an asynchronous verification waits for (`RemoteJwks::ensure`).
+type KeysFetch = Pin<Box<dyn Future<Output = Result<(), Error>>>>;
+
+/// Where a verification stands once its synchronous part ran.
+enum Step<F> {
     Done(String),
+    /// The keys must be fetched first (`F`: the fetch, [`KeysFetch`]; [`Infallible`] where none may be).
+    FetchKeys(String, Policy, F),
     Pending(String, Policy, PendingSignature),
 }
 
-impl TokenVerifierHandle {
-    /// Everything a verification does before the signature: the key set, the cache, then the core's prepare.
-    fn start(&self, token: String, policy: Policy) -> Result<Step, Error> {
-        self.shared.extras.sync_keys(&self.shared.verifier);
-        if let Some(json) = self
-            .shared
-            .extras
-            .cached(&self.shared.verifier, &token, &policy)?
-        {
-            return Ok(Step::Done(json));
-        }
-        let pending = self
-            .shared
-            .verifier
-            .borrow()
-            .verifier()
-            .prepare(&token, &policy)?;
-        Ok(Step::Pending(token, policy, pending))
-    }
+/// What a verification that may not fetch keys passes to [`Shared::start`].
+fn no_fetch(_: &Extras, _: &str, _: u64, _: Option<&Error>) -> Option<Infallible> {
+    None
+}
 
+impl TokenVerifierHandle {
     /// The synchronous verification (cache, or node:crypto where installed, else the Rust algorithms): the
-    /// claims as JSON text.
+    /// claims as JSON text. It never fetches keys.
     pub(super) fn check_sync(&self, token: String, policy: Policy) -> Result<String, Error> {
-        match self.start(token, policy)? {
+        match self.shared.start(token, policy, no_fetch)? {
             Step::Done(json) => Ok(json),
             Step::Pending(token, policy, pending) => {
                 let verified = self.shared.extras.check_signature(pending)?;
                 self.shared.finish(&token, verified, &policy)
             }
+            Step::FetchKeys(_, _, never) => match never {},
         }
     }
 
     /// The asynchronous verification: every rule in the core, the signature through WebCrypto where the
     /// algorithm and runtime allow it (in Node, node:crypto at once: no hop). Its synchronous part runs now.
+    /// With a `RemoteJwks`, it first fetches the keys the token needs when the cache policy allows it (as
+    /// jose's `createRemoteJWKSet`): one fetch, then the verification with whatever set there is.
     pub(super) fn check_async(
         &self,
         token: String,
         policy: Policy,
     ) -> impl Future<Output = Result<String, Error>> + 'static {
-        let step = match self.start(token, policy) {
-            Ok(Step::Pending(token, policy, pending)) if extras::native_installed() => self
-                .shared
-                .extras
-                .check_signature(pending)
-                .and_then(|verified| self.shared.finish(&token, verified, &policy))
-                .map(Step::Done),
-            other => other,
-        };
+        let step = self
+            .shared
+            .native_now(self.shared.start(token, policy, Extras::keys_due));
         let shared = self.shared.clone();
         async move {
-            match step? {
+            let step = match step? {
+                // One fetch at most: then the set there is decides.
+                Step::FetchKeys(token, policy, fetch) => {
+                    fetch.await?;
+                    shared.native_now(shared.start(token, policy, no_fetch))?
+                }
+                Step::Done(json) => Step::Done(json),
+                Step::Pending(token, policy, pending) => Step::Pending(token, policy, pending),
+            };
+            match step {
                 Step::Done(json) => Ok(json),
                 Step::Pending(token, policy, pending) => {
                     let verified = webcrypto_verify(&shared, pending).await?;
                     shared.finish(&token, verified, &policy)
                 }
+                Step::FetchKeys(_, _, never) => match never {},
             }
         }
     }

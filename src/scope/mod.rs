@@ -59,17 +59,43 @@ pub fn is_scope_token(s: &str) -> bool {
 /// are not RFC 6749 scope-tokens (array items that are not strings, or hold a space, a control character,
 /// `"`, `\` or non-ASCII) grant nothing: no valid requirement could name them.
 pub fn scopes_of(claims: &Map<String, Value>) -> Vec<String> {
-    let raw: Vec<&str> = match claims.get("scope").or_else(|| claims.get("scp")) {
+    granted_scopes(claims)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Up to this many scopes, duplicates are found by comparing with those kept (cheaper than hashing each).
+const SMALL_SCOPE_LIST: usize = 16;
+
+/// The member the scopes are read from, with its name: `scope` when present, else `scp` (see [`scopes_of`]).
+pub fn scope_claim(claims: &Map<String, Value>) -> Option<(&'static str, &Value)> {
+    ["scope", "scp"]
+        .into_iter()
+        .find_map(|name| claims.get(name).map(|value| (name, value)))
+}
+
+/// [`scopes_of`], borrowed from the claims: the pieces of [`scope_claim`] that are scope-tokens, each once.
+pub fn granted_scopes(claims: &Map<String, Value>) -> Vec<&str> {
+    let raw: Vec<&str> = match scope_claim(claims).map(|(_, value)| value) {
         Some(Value::String(s)) => s.split(' ').collect(),
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
+    let mut out: Vec<&str> = Vec::with_capacity(raw.len());
+    if raw.len() <= SMALL_SCOPE_LIST {
+        for s in raw {
+            if is_scope_token(s) && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        return out;
+    }
     // A HashSet keeps this linear: a 64 KiB token can list ~30 000 scopes.
     let mut seen: HashSet<&str> = HashSet::with_capacity(raw.len());
-    let mut out: Vec<String> = Vec::with_capacity(raw.len());
     for s in raw {
         if is_scope_token(s) && seen.insert(s) {
-            out.push(s.to_owned());
+            out.push(s);
         }
     }
     out
@@ -220,6 +246,31 @@ mod tests {
         assert!(scopes_of(&claims(json!({"scope": 5}))).is_empty());
         assert!(scopes_of(&claims(json!({"scope": null, "scp": "x"}))).is_empty());
         assert!(scopes_of(&claims(json!({"sub": "u"}))).is_empty());
+    }
+
+    #[test]
+    fn short_and_long_lists_keep_the_first_of_each_in_order() {
+        for n in [1, SMALL_SCOPE_LIST, SMALL_SCOPE_LIST + 1, 100] {
+            let listed: Vec<String> = (0..n).map(|i| format!("s{}", i % 7)).collect();
+            let expected: Vec<String> = (0..n.min(7)).map(|i| format!("s{i}")).collect();
+            let text = claims(json!({ "scope": listed.join(" ") }));
+            assert_eq!(scopes_of(&text), expected, "{n} as a string");
+            assert_eq!(
+                scopes_of(&claims(json!({ "scp": listed }))),
+                expected,
+                "{n} as an array"
+            );
+            assert_eq!(scope_claim(&text).map(|(name, _)| name), Some("scope"));
+        }
+        assert_eq!(
+            scope_claim(&claims(json!({"scope": 5, "scp": "x"}))).map(|c| c.0),
+            Some("scope")
+        );
+        assert_eq!(
+            scope_claim(&claims(json!({"scp": "x"}))).map(|c| c.0),
+            Some("scp")
+        );
+        assert_eq!(scope_claim(&claims(json!({"sub": "u"}))), None);
     }
 
     #[test]

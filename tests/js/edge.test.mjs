@@ -58,6 +58,87 @@ test("TokenVerifier over a RemoteJwks: ensureKeys, rotation after exactly one re
   assert.throws(() => new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] } }), { code: "invalid_request" });
 });
 
+test("TokenVerifier over a RemoteJwks: the Async methods fetch the keys they need themselves", async (t) => {
+  const k1 = await signingKey("k1");
+  const k2 = await signingKey("k2");
+  const server = await jwksServer([k1], { maxAge: 300 });
+  t.after(server.close);
+  const remote = new RemoteJwks(server.jwksUri, { cooldown: 30 });
+  const verifier = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: remote });
+  const t0 = now();
+  const tok1 = await accessToken(k1, { exp: t0 + 5000 });
+
+  // a malformed token, or one refused before its key is looked for, fetches nothing
+  await assert.rejects(verifier.verifyAsync("not.a.token", { now: t0 }), { code: "malformed_token" });
+  await assert.rejects(verifier.verifyAsync(unsigned(tok1), { now: t0 }), { code: "unsupported_algorithm" });
+  assert.equal(server.fetches, 0);
+
+  // no ensureKeys: concurrent first calls share one fetch, and all verify
+  const first = await Promise.all(Array.from({ length: 20 }, () => verifier.verifyAccessTokenAsync(tok1, { now: t0 })));
+  assert.deepEqual(new Set(first.map((c) => c.sub)), new Set(["alice"]));
+  assert.equal(server.fetches, 1);
+  assert.equal((await verifier.verifyAsync(tok1, { now: t0 + 1 })).sub, "alice");
+  assert.equal(server.fetches, 1, "known kid, fresh set: no fetch");
+  assert.equal(verifier.verifyAccessToken(tok1, { now: t0 + 1 }).sub, "alice", "the sync methods read the fetched set");
+
+  // rotation: a k2 token within the cooldown is key_not_found without a fetch; after it, exactly one refetch
+  server.setKeys([k1, k2]);
+  const tok2 = await accessToken(k2, { exp: t0 + 1000 });
+  await assert.rejects(verifier.verifyAsync(tok2, { now: t0 + 10 }), { code: "key_not_found" });
+  assert.equal(server.fetches, 1);
+  const rotated = await Promise.all([1, 2, 3].map(() => verifier.verifyAsync(tok2, { now: t0 + 31 })));
+  assert.equal(server.fetches, 2);
+  assert.deepEqual(rotated.map((c) => c.sub), ["alice", "alice", "alice"]);
+  assert.equal((await verifier.verifyAccessTokenAsync(tok2, { now: t0 + 31 })).sub, "alice");
+
+  // a flood of unknown kids: one fetch per cooldown, each token key_not_found
+  const flood = await Promise.all(Array.from({ length: 50 }, (_, i) => accessToken(k1, {}, { kid: `bogus-${i}` })));
+  const codes = await Promise.all(flood.map((tok) => verifier.verifyAsync(tok, { now: t0 + 61 }).catch((e) => e.code)));
+  assert.deepEqual(new Set(codes), new Set(["key_not_found"]));
+  assert.equal(server.fetches, 3);
+  await Promise.all(flood.map((tok) => verifier.verifyAsync(tok, { now: t0 + 70 }).catch(() => {})));
+  assert.equal(server.fetches, 3);
+
+  // a stale set is refetched by the next Async call; a failed refetch keeps the last good set
+  assert.equal((await verifier.verifyAsync(tok1, { now: t0 + 61 + 300 })).sub, "alice");
+  assert.equal(server.fetches, 4);
+  server.fail();
+  assert.equal((await verifier.verifyAsync(tok1, { now: t0 + 61 + 700 })).sub, "alice");
+  assert.equal(server.fetches, 5);
+  // the sync methods never fetch
+  verifier.verify(tok1, { now: t0 + 61 + 2000 });
+  assert.equal(server.fetches, 5);
+});
+
+test("TokenVerifier over a RemoteJwks: no set could be fetched, or the fetch never answers", async (t) => {
+  const k1 = await signingKey("k1");
+  const server = await jwksServer([k1]);
+  t.after(server.close);
+  server.fail();
+  const tok = await accessToken(k1);
+  const verifier = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: new RemoteJwks(server.jwksUri, { cooldown: 30 }) });
+  const t0 = now();
+  const failed = await Promise.all([1, 2].map(() => verifier.verifyAsync(tok, { now: t0 }).catch((e) => e)));
+  for (const e of failed) assert.equal(e.code, "http_error");
+  assert.equal(failed[0].status, 503);
+  assert.equal(server.fetches, 1, "one fetch for both");
+  await assert.rejects(verifier.verifyAsync(tok, { now: t0 + 5 }), { code: "http_error" }, "the error is kept for the cooldown");
+  assert.equal(server.fetches, 1);
+  server.fail(false);
+  assert.equal((await verifier.verifyAsync(tok, { now: t0 + 30 })).sub, "alice");
+  assert.equal(server.fetches, 2);
+
+  // a fetch that never settles and ignores its abort signal: every caller is answered within the timeout
+  let calls = 0;
+  const never = () => { calls++; return new Promise(() => {}); };
+  const stuck = new TokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: new RemoteJwks(server.jwksUri, { fetch: never, timeout: 1 }) });
+  const started = Date.now();
+  const answers = await Promise.all([1, 2, 3].map(() => stuck.verifyAsync(tok).catch((e) => e.code)));
+  assert.deepEqual(answers, ["http_error", "http_error", "http_error"]);
+  assert.equal(calls, 1);
+  assert.ok(Date.now() - started < 4000, `answered after ${Date.now() - started} ms`);
+});
+
 function verifierFor(server, extra = {}) {
   return createEdgeVerifier({
     issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES, realm: "api", ...extra,

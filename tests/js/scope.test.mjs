@@ -34,6 +34,31 @@ test("scopesOf reads scope, else scp, in every provider shape", () => {
   }
 });
 
+test("scopesOf: the member's own string split as is only when every piece is granted", () => {
+  // every piece granted: the same list as a split
+  assert.deepEqual(scopesOf({ scope: "a b c" }), ["a", "b", "c"]);
+  assert.deepEqual(scopesOf({ scope: "a b", scp: "x y" }), ["a", "b"], "scp is not read beside scope");
+  assert.deepEqual(scopesOf({ scope: 7, scp: "x y" }), []);
+  // a piece dropped (empty, repeated, not a scope-token, a lone surrogate): the granted list, never the split
+  assert.deepEqual(scopesOf({ scope: " a" }), ["a"]);
+  assert.deepEqual(scopesOf({ scope: "a " }), ["a"]);
+  assert.deepEqual(scopesOf({ scope: "a a" }), ["a"]);
+  assert.deepEqual(scopesOf({ scope: "a caf\u00e9 b" }), ["a", "b"]);
+  assert.deepEqual(scopesOf({ scope: "a \ud800 b" }), ["a", "b"]);
+  assert.deepEqual(scopesOf({ scope: "a \"q\" b" }), ["a", "b"]);
+  assert.deepEqual(scopesOf({ scope: "" }), []);
+  // long lists (duplicates found by hashing) keep the first of each, in order
+  const many = Array.from({ length: 40 }, (_, i) => `s${i % 25}`);
+  const first = Array.from({ length: 25 }, (_, i) => `s${i}`);
+  assert.deepEqual(scopesOf({ scope: many.join(" ") }), first);
+  assert.deepEqual(scopesOf({ scp: many }), first);
+  assert.deepEqual(scopesOf({ scope: first.join(" ") }), first);
+  // results are fresh arrays
+  const claims = { scope: "a b" };
+  scopesOf(claims).push("admin");
+  assert.deepEqual(scopesOf(claims), ["a", "b"]);
+});
+
 test("hasScopes: all (default) or any, exact comparison", () => {
   const claims = tokens.editor_okta;
   assert.equal(hasScopes(claims, "auth.users.list auth.users.update"), true);

@@ -14,23 +14,45 @@ pub(super) fn expression_arg(value: &JsValue) -> Option<ScopeRequirement> {
     shared_handle::<JsScopeRequirement>(value).map(|handle| handle.inner)
 }
 
+thread_local! {
+    /// The member names read, made into JS strings once.
+    static NAMES: [(&'static str, JsValue); 2] =
+        ["scope", "scp"].map(|name| (name, JsValue::from_str(name)));
+}
+
 /// The `scope` and `scp` members of a claims object, as the core reads them. Only these two members are
 /// read (no `JSON.stringify` of the whole object, which may hold BigInts or cycles).
-fn scope_claims(claims: &JsValue) -> Result<Map<String, Value>, Error> {
+/// Also hands back the string members as the JS strings they were.
+fn scope_claims(claims: &JsValue) -> Result<ScopeClaims, Error> {
     if !claims.is_object() || Array::is_array(claims) {
         return Err(Error::InvalidRequest(format!(
             "claims must be an object, found {}",
             type_name(claims)
         )));
     }
+    NAMES.with(|names| read_scope_claims(claims, names))
+}
+
+/// The claims the core reads, and the members that were strings, as JS strings, by name.
+struct ScopeClaims {
+    map: Map<String, Value>,
+    texts: Vec<(&'static str, JsValue)>,
+}
+
+fn read_scope_claims(
+    claims: &JsValue,
+    names: &[(&'static str, JsValue); 2],
+) -> Result<ScopeClaims, Error> {
     let mut map = Map::new();
-    for name in ["scope", "scp"] {
-        let value = Reflect::get(claims, &JsValue::from_str(name))
+    let mut texts = Vec::new();
+    for (name, key) in names {
+        let value = Reflect::get(claims, key)
             .map_err(|_| Error::InvalidRequest(format!("claims.{name} cannot be read")))?;
         if value.is_undefined() {
             continue;
         }
         let json = if let Some(s) = value.as_string() {
+            texts.push((*name, value));
             Value::String(s)
         } else if Array::is_array(&value) {
             Value::Array(
@@ -43,27 +65,69 @@ fn scope_claims(claims: &JsValue) -> Result<Map<String, Value>, Error> {
             // Present but of another type: grants nothing, and hides `scp` as in the core.
             Value::Null
         };
-        map.insert(name.to_owned(), json);
+        map.insert((*name).to_owned(), json);
     }
-    Ok(map)
+    Ok(ScopeClaims { map, texts })
 }
 
-fn string_array(items: &[String]) -> Array {
-    items.iter().map(|s| JsValue::from_str(s)).collect()
+#[wasm_bindgen]
+extern "C" {
+    /// A JS string, for its `split` with a separator that is already a JS string.
+    type Text;
+    #[wasm_bindgen(method)]
+    fn split(this: &Text, separator: &JsValue) -> Array;
+}
+
+thread_local! {
+    static SPACE: JsValue = JsValue::from_str(" ");
+}
+
+/// Splits a JS string at each space, natively.
+fn split_spaces(text: &JsValue) -> Array {
+    SPACE.with(|space| text.unchecked_ref::<Text>().split(space))
+}
+
+/// Scope names as a JS array: one string crossing and a native `split` rather than one crossing per name
+/// (a scope-token never holds a space, so the joined names split back into the same items).
+fn string_array<S: AsRef<str>>(items: &[S]) -> Array {
+    if items.is_empty() || items.iter().any(|s| s.as_ref().contains(' ')) {
+        return items
+            .iter()
+            .map(|s| JsValue::from_str(s.as_ref()))
+            .collect();
+    }
+    let joined = items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<&str>>()
+        .join(" ");
+    split_spaces(&JsValue::from_str(&joined))
 }
 
 /// `scopesOf(claims)`
 #[wasm_bindgen(js_name = scopesOf)]
 pub fn scopes_of(claims: JsValue) -> JsResult<Array> {
-    let claims = scope_claims(&claims).map_err(to_js_error)?;
-    Ok(string_array(&scope::scopes_of(&claims)))
+    let ScopeClaims { map, texts } = scope_claims(&claims).map_err(to_js_error)?;
+    let granted = scope::granted_scopes(&map);
+    // The usual token: every space-separated piece of the member read is granted (the granted scopes are
+    // those pieces, in order, less invalid and repeated ones, so as many means the same): the JS string it
+    // was is split as is, with no copy back.
+    if let Some((name, Value::String(text))) = scope::scope_claim(&map) {
+        let pieces = text.bytes().filter(|&b| b == b' ').count() + 1;
+        if pieces == granted.len() {
+            if let Some((_, js)) = texts.iter().find(|(n, _)| *n == name) {
+                return Ok(split_spaces(js));
+            }
+        }
+    }
+    Ok(string_array(&granted))
 }
 
 /// `hasScopes(claims, required, mode?)`
 #[wasm_bindgen(js_name = hasScopes)]
 pub fn has_scopes(claims: JsValue, required: JsValue, mode: JsValue) -> JsResult<bool> {
     let run = || -> Result<bool, Error> {
-        let claims = scope_claims(&claims)?;
+        let claims = scope_claims(&claims)?.map;
         let list = scope::required_list(&one_or_many("required", &required)?)?;
         let mode: Mode = if mode.is_undefined() || mode.is_null() {
             Mode::All
@@ -80,7 +144,7 @@ pub fn has_scopes(claims: JsValue, required: JsValue, mode: JsValue) -> JsResult
 #[wasm_bindgen(js_name = requireScopes)]
 pub fn require_scopes(claims: JsValue, required: JsValue) -> JsResult<()> {
     let run = || -> Result<(), Error> {
-        let claims = scope_claims(&claims)?;
+        let claims = scope_claims(&claims)?.map;
         scope::require(&claims, &requirement_arg("required", &required)?)
     };
     run().map_err(to_js_error)
@@ -119,14 +183,14 @@ impl JsScopeRequirement {
 
     /// `requirement.check(claims)`
     pub fn check(&self, claims: JsValue) -> JsResult<bool> {
-        let claims = scope_claims(&claims).map_err(to_js_error)?;
+        let claims = scope_claims(&claims).map_err(to_js_error)?.map;
         Ok(self.inner.check(&claims))
     }
 
     /// `requirement.require(claims)`: throws `insufficient_scope`.
     #[wasm_bindgen(js_name = require)]
     pub fn require_js(&self, claims: JsValue) -> JsResult<()> {
-        let claims = scope_claims(&claims).map_err(to_js_error)?;
+        let claims = scope_claims(&claims).map_err(to_js_error)?.map;
         self.inner
             .require_granted(&scope::scopes_of(&claims).into_iter().collect())
             .map_err(to_js_error)
@@ -138,7 +202,7 @@ impl JsScopeRequirement {
         let granted = if claims.is_undefined() || claims.is_null() {
             Default::default()
         } else {
-            let claims = scope_claims(&claims).map_err(to_js_error)?;
+            let claims = scope_claims(&claims).map_err(to_js_error)?.map;
             scope::scopes_of(&claims).into_iter().collect()
         };
         Ok(string_array(&self.inner.satisfying_scopes(&granted)))

@@ -270,7 +270,7 @@ impl EdgeGuardHandle {
         let fut = optional_integer("now", &now)
             .map(|now| self.remote.ensure(now_or(now), kid.as_string()));
         future_to_promise(async move {
-            fut.map_err(to_js_error)?.await?;
+            fut.map_err(to_js_error)?.await.map_err(to_js_error)?;
             Ok(JsValue::UNDEFINED)
         })
     }

@@ -41,6 +41,11 @@ impl RemoteJwks {
         cache.current().map(|c| (c.set.clone(), generation))
     }
 
+    /// Whether there is a set (a fetch succeeded once).
+    pub(crate) fn has_set(&self) -> bool {
+        self.cache.borrow().current().is_some()
+    }
+
     /// The generation of the current set (0 before the first).
     pub(crate) fn generation(&self) -> u64 {
         self.cache.borrow().generation()
@@ -58,13 +63,17 @@ impl RemoteJwks {
     }
 
     /// Makes sure there is a set, fetching when the cache policy says so (a stale set, an unknown `kid`,
-    /// subject to the cooldown). Resolves when there is a set to use (possibly without `kid`); rejects with the
-    /// fetch error when there is none.
+    /// subject to the cooldown). Resolves when there is a set to use (possibly without `kid`); fails with the
+    /// fetch's error when there is none.
+    ///
+    /// Concurrent callers share the fetch in flight, but wait for it at most the fetch timeout on their own
+    /// clock: in workerd a promise made by another request may never settle for this one (that request was
+    /// cancelled, and its timers with it). A wait that runs out forgets that fetch and decides afresh.
     pub(crate) fn ensure(
         &self,
         now: u64,
         kid: Option<String>,
-    ) -> impl std::future::Future<Output = Result<(), JsValue>> + 'static {
+    ) -> impl std::future::Future<Output = Result<(), Error>> + 'static {
         let cache = self.cache.clone();
         let fetcher = self.fetcher.clone();
         let in_flight = self.in_flight.clone();
@@ -72,41 +81,52 @@ impl RemoteJwks {
             // Someone is fetching already: wait for it, then decide (the cooldown stops a second fetch).
             let pending = in_flight.borrow().clone();
             if let Some(p) = pending {
-                let _ = JsFuture::from(p).await;
+                if !fetcher.settles_in_time(&p).await {
+                    forget(&in_flight, &p);
+                }
             }
             let plan = cache.borrow_mut().next(now, kid.as_deref());
             match plan {
                 Plan::UseCurrent => {}
-                Plan::Fail(e) => return Err(to_js_error(e)),
+                Plan::Fail(e) => return Err(e),
                 Plan::Fetch(reason) => {
                     let request = cache.borrow().request_for(reason);
                     let fetch_cache = cache.clone();
+                    // The outcome is the cache's to keep (the set, or the error); the promise only says "done".
                     let promise = future_to_promise(async move {
-                        let result = match fetcher.send(&request).await {
+                        let _ = match fetcher.send(&request).await {
                             Ok(res) => fetch_cache.borrow_mut().on_response(now, &res),
                             Err(e) => fetch_cache.borrow_mut().on_failure(e),
                         };
-                        result.map(|()| JsValue::UNDEFINED).map_err(to_js_error)
+                        Ok(JsValue::UNDEFINED)
                     });
                     *in_flight.borrow_mut() = Some(promise.clone());
-                    let outcome = JsFuture::from(promise).await;
-                    *in_flight.borrow_mut() = None;
-                    if let Err(e) = outcome {
-                        // Keep serving the last good set; without one, the fetch error is the answer.
-                        if cache.borrow().current().is_none() {
-                            return Err(e);
-                        }
-                    }
+                    let _ = JsFuture::from(promise.clone()).await;
+                    forget(&in_flight, &promise);
                 }
             }
-            if cache.borrow().current().is_none() {
-                return Err(to_js_error(Error::HttpError {
+            let cache = cache.borrow();
+            match (cache.current(), cache.last_error()) {
+                (Some(_), _) => Ok(()),
+                // Keep serving the last good set; without one, the fetch error is the answer.
+                (None, Some(e)) => Err(e.clone()),
+                (None, None) => Err(Error::HttpError {
                     message: "the JWKS has not been fetched".into(),
                     status: None,
-                }));
+                }),
             }
-            Ok(())
         }
+    }
+}
+
+/// Clears the fetch in flight if it is still `promise` (a newer one stays).
+fn forget(in_flight: &RefCell<Option<Promise>>, promise: &Promise) {
+    let mut slot = in_flight.borrow_mut();
+    if slot
+        .as_ref()
+        .is_some_and(|p| js_sys::Object::is(p, promise))
+    {
+        *slot = None;
     }
 }
 
@@ -142,7 +162,7 @@ impl RemoteJwks {
         let this = self.share();
         future_to_promise(async move {
             let (kid, now) = args.map_err(to_js_error)?;
-            this.ensure(now, kid).await?;
+            this.ensure(now, kid).await.map_err(to_js_error)?;
             let set = this.current().map(|(set, _)| set).ok_or_else(|| {
                 to_js_error(Error::HttpError {
                     message: "the JWKS has not been fetched".into(),

@@ -3,7 +3,7 @@
 //! signed UserInfo responses (`verifyUserinfo`, `verifyUserinfoAsync`), and logout tokens with their replay
 //! store (`replayStore`, `verifyLogoutToken`, `verifyLogoutTokenAsync`).
 
-use super::{ImportedKeys, TokenVerifierHandle, token_arg};
+use super::{ImportedKeys, KeysFetch, TokenVerifierHandle, token_arg};
 use crate::error::Error;
 use crate::jose::{JwkSet, PendingSignature, UnverifiedJws, VerifiedToken};
 use crate::js::convert::{JsResult, shared_handle, to_js_error};
@@ -228,6 +228,32 @@ impl Extras {
         }
     }
 
+    /// The fetch an asynchronous verification of `token` waits for first, with a `RemoteJwks`, given how the
+    /// core's prepare went (`failed`): when there is no set (the fetch, or the error the last one left), or the
+    /// set is stale or lacks the key (`key_not_found`: only then is the `kid` read again) and the cache policy
+    /// lets it be fetched now, or such a fetch is in flight. Any other failure fetches nothing. `None`: the
+    /// answer is the set there is.
+    pub(super) fn keys_due(
+        &self,
+        token: &str,
+        now: u64,
+        failed: Option<&Error>,
+    ) -> Option<KeysFetch> {
+        let KeySource::Remote(remote) = &self.source else {
+            return None;
+        };
+        let kid = match failed {
+            None => None,
+            Some(Error::KeyNotFound(_)) => UnverifiedJws::peek_kid(token),
+            Some(_) => return None,
+        };
+        // Without any set, the answer is the fetch's (or its kept error's), not `key_not_found`.
+        if remote.has_set() && !remote.fetch_due(now, kid.as_deref()) {
+            return None;
+        }
+        Some(Box::pin(remote.ensure(now, kid)))
+    }
+
     /// The cached verification of `token`, if any, with the policy applied for this call.
     pub(super) fn cached(
         &self,
@@ -359,7 +385,7 @@ impl TokenVerifierHandle {
         future_to_promise(async move {
             let now = now.map_err(to_js_error)?;
             if let Some(remote) = remote {
-                remote.ensure(now, kid).await?;
+                remote.ensure(now, kid).await.map_err(to_js_error)?;
             }
             Ok(JsValue::UNDEFINED)
         })

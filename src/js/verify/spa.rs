@@ -1,6 +1,7 @@
 //! The SPA build's stand-ins for what the `server` feature adds to `TokenVerifier` (see `server.rs`): the
 //! keys are always the given `JwkSet`, and there is no verified-token cache.
 
+use super::KeysFetch;
 use crate::error::Error;
 use crate::jose::{JwkSet, PendingSignature, VerifiedToken};
 use crate::verify::{Policy, TokenVerifier};
@@ -134,6 +135,16 @@ impl Extras {
 
     /// The keys never change.
     pub(super) fn sync_keys(&self, _core: &RefCell<Core>) {}
+
+    /// There is no remote set to fetch.
+    pub(super) fn keys_due(
+        &self,
+        _token: &str,
+        _now: u64,
+        _failed: Option<&Error>,
+    ) -> Option<KeysFetch> {
+        None
+    }
 
     /// Nothing is cached.
     pub(super) fn cached(
