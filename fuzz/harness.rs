@@ -22,11 +22,12 @@ use oidc_edge::server::{ChallengeOptions, INVALID_TOKEN_CODES, Problem, bearer_c
 use oidc_edge::verify::{
     AccessTokenOptions, IdTokenOptions, UserinfoJwtOptions, VerifierOptions, VerifyOptions,
 };
-use oidc_edge::wire::HttpResponse;
+use oidc_edge::wire::{HttpResponse, OneOrMany};
 use oidc_edge::{
     Algorithm, AuthorizeRequest, Error, JwkSet, ProviderMetadata, TokenVerifier, UnverifiedToken,
 };
-use std::collections::HashSet;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
 
 /// Splits an input into a first line (a parameter) and the rest (the main input).
 fn split(data: &[u8]) -> (String, String) {
@@ -99,17 +100,62 @@ pub fn provider_metadata(data: &[u8]) {
     }
 }
 
-/// `buildAuthorizeUrl`: the input is the JSON options object, read as the binding reads it
+/// `buildAuthorizeUrl`'s options object as JS gives it. The binding's own argument struct
+/// (`src/js/client/authorize.rs`) is built for wasm only; this reader follows the same JS shape natively.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AuthorizeJson {
+    #[serde(default)]
+    authorization_endpoint: String,
+    client_id: String,
+    redirect_uri: String,
+    scope: OneOrMany,
+    state: String,
+    nonce: Option<String>,
+    code_challenge: Option<String>,
+    code_challenge_method: Option<String>,
+    response_type: Option<String>,
+    response_mode: Option<String>,
+    prompt: Option<String>,
+    login_hint: Option<String>,
+    max_age: Option<u64>,
+    acr_values: Option<OneOrMany>,
+    resource: Option<OneOrMany>,
+    extra_params: Option<BTreeMap<String, String>>,
+}
+
+impl From<AuthorizeJson> for AuthorizeRequest {
+    fn from(j: AuthorizeJson) -> Self {
+        AuthorizeRequest {
+            authorization_endpoint: j.authorization_endpoint,
+            nonce: j.nonce,
+            code_challenge: j.code_challenge,
+            code_challenge_method: j.code_challenge_method,
+            response_type: j.response_type,
+            response_mode: j.response_mode,
+            prompt: j.prompt,
+            login_hint: j.login_hint,
+            max_age: j.max_age,
+            acr_values: j.acr_values,
+            resource: j.resource,
+            extra_params: j.extra_params,
+            ..AuthorizeRequest::new(j.client_id, j.redirect_uri, j.scope, j.state)
+        }
+    }
+}
+
+/// `buildAuthorizeUrl`: the input is the JSON options object, read by the binding's rules
 /// (`options::from_json`): what it accepts follows the option rules, what it refuses is `invalid_request`.
 pub fn authorize(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let req = match options::from_json::<AuthorizeRequest>("buildAuthorizeUrl request", &text) {
-        Ok(req) => {
-            assert!(follows_option_rules(text.as_bytes()), "accepted {text:?}");
-            req
-        }
-        Err(e) => return assert_code(&e, &["invalid_request"]),
-    };
+    let req: AuthorizeRequest =
+        match options::from_json::<AuthorizeJson>("buildAuthorizeUrl request", &text) {
+            Ok(req) => {
+                assert!(follows_option_rules(text.as_bytes()), "accepted {text:?}");
+                req.into()
+            }
+            Err(e) => return assert_code(&e, &["invalid_request"]),
+        };
     match req.build() {
         Ok(url) => assert!(
             url.starts_with(

@@ -60,15 +60,16 @@ proptest! {
         let resources: Vec<String> = resources.iter().map(|r| format!("https://{r}.example.com/api")).collect();
         let req = AuthorizeRequest {
             authorization_endpoint: endpoint,
-            client_id: client_id.clone(),
-            redirect_uri: "https://app.example.com/cb?x=1".into(),
-            scope: OneOrMany::Many(scopes.clone()),
-            state: state.clone(),
             nonce: nonce.clone(),
             login_hint: login_hint.clone(),
             resource: if resources.is_empty() { None } else { Some(OneOrMany::Many(resources.clone())) },
             extra_params: Some(extra.clone()),
-            ..Default::default()
+            ..AuthorizeRequest::new(
+                client_id.clone(),
+                "https://app.example.com/cb?x=1",
+                OneOrMany::Many(scopes.clone()),
+                state.clone(),
+            )
         };
         let url = req.build().unwrap();
         prop_assert!(url.starts_with("https://idp.example.com/authorize?"));

@@ -5,6 +5,7 @@
 
 use js_sys::{Object, Reflect};
 use oidc_edge::js::client::auth::*;
+use oidc_edge::js::client::authorize::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 

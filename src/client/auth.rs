@@ -6,7 +6,6 @@ use crate::error::{Error, Result, quote};
 use crate::wire::check_vschar;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde::Deserialize;
 
 /// `client_assertion_type` for a JWT assertion (RFC 7523 §2.2).
 pub const JWT_BEARER_ASSERTION_TYPE: &str =
@@ -113,12 +112,12 @@ impl ClientAuth {
     }
 }
 
-/// Client authentication as JS callers give it (`clientAuth`, camelCase). `method` defaults to
-/// `client_secret_basic` with a `clientSecret`, `private_key_jwt` with a `clientAssertion` or a signing key, and
-/// `none` otherwise. The signing key itself (a `CryptoKey` or a callback) never reaches the core: the binding
-/// only says whether there is one.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Client authentication as the caller chose it ([`ClientAuthOptions::new`]: the client id alone), before
+/// [`ClientAuthOptions::resolve`] picks the method. `method` defaults to `client_secret_basic` with a
+/// `client_secret`, `private_key_jwt` with a `client_assertion` or a signing key, and `none` otherwise. The
+/// signing key itself (a `CryptoKey` or a callback) never reaches the core: the binding only says whether
+/// there is one.
+#[derive(Debug, Clone, Default)]
 pub struct ClientAuthOptions {
     /// `client_id`.
     pub client_id: String,
@@ -159,6 +158,14 @@ pub enum ResolvedClientAuth {
 }
 
 impl ClientAuthOptions {
+    /// The options of `client_id` with nothing else chosen (a public client, unless more is set).
+    pub fn new(client_id: impl Into<String>) -> Self {
+        ClientAuthOptions {
+            client_id: client_id.into(),
+            ..Self::default()
+        }
+    }
+
     /// Picks the method and checks that exactly its inputs are there.
     ///
     /// Errors (`invalid_request`): an unknown method; a secret without a secret method, or the reverse;
@@ -365,15 +372,22 @@ mod tests {
 
     #[test]
     fn resolves_options() {
-        let opts = |json: &str| serde_json::from_str::<ClientAuthOptions>(json).unwrap();
+        let opts = |client_id: &str, set: &dyn Fn(&mut ClientAuthOptions)| {
+            let mut o = ClientAuthOptions::new(client_id);
+            set(&mut o);
+            o
+        };
+        fn some(s: &str) -> Option<String> {
+            Some(s.to_owned())
+        }
         assert_eq!(
-            opts(r#"{"clientId":"spa"}"#).resolve(false).unwrap(),
+            opts("spa", &|_| {}).resolve(false).unwrap(),
             ResolvedClientAuth::Ready(ClientAuth::None {
                 client_id: "spa".into()
             })
         );
         assert_eq!(
-            opts(r#"{"clientId":"c","clientSecret":"s"}"#)
+            opts("c", &|o| o.client_secret = some("s"))
                 .resolve(false)
                 .unwrap(),
             ResolvedClientAuth::Ready(ClientAuth::SecretBasic {
@@ -382,43 +396,71 @@ mod tests {
             })
         );
         assert!(matches!(
-            opts(r#"{"clientId":"c","method":"client_secret_post","clientSecret":"s"}"#)
-                .resolve(false)
-                .unwrap(),
+            opts("c", &|o| {
+                o.method = some("client_secret_post");
+                o.client_secret = some("s");
+            })
+            .resolve(false)
+            .unwrap(),
             ResolvedClientAuth::Ready(ClientAuth::SecretPost { .. })
         ));
         assert!(matches!(
-            opts(r#"{"clientId":"c","alg":"ES256"}"#)
-                .resolve(true)
-                .unwrap(),
+            opts("c", &|o| o.alg = some("ES256")).resolve(true).unwrap(),
             ResolvedClientAuth::Sign { lifetime: 60, .. }
         ));
         assert!(matches!(
-            opts(r#"{"clientId":"c","clientAssertion":"a.b.c"}"#)
+            opts("c", &|o| o.client_assertion = some("a.b.c"))
                 .resolve(false)
                 .unwrap(),
             ResolvedClientAuth::Ready(ClientAuth::PrivateKeyJwt { .. })
         ));
-        for (json, key) in [
-            (r#"{"clientId":"c","method":"client_secret_basic"}"#, false),
+        type Set = Box<dyn Fn(&mut ClientAuthOptions)>;
+        let cases: Vec<(&str, Set, bool)> = vec![
             (
-                r#"{"clientId":"c","method":"none","clientSecret":"s"}"#,
+                "method client_secret_basic",
+                Box::new(|o| o.method = some("client_secret_basic")),
                 false,
             ),
-            (r#"{"clientId":"c","method":"private_key_jwt"}"#, false),
-            (r#"{"clientId":"c","clientAssertion":"a.b.c"}"#, true),
-            (r#"{"clientId":"c","clientSecret":"s"}"#, true),
-            (r#"{"clientId":"c","alg":"ES256"}"#, false),
-            (r#"{"clientId":"c","method":"client_secret_jwt"}"#, false),
-        ] {
+            (
+                "method none with a secret",
+                Box::new(|o| {
+                    o.method = some("none");
+                    o.client_secret = some("s");
+                }),
+                false,
+            ),
+            (
+                "method private_key_jwt",
+                Box::new(|o| o.method = some("private_key_jwt")),
+                false,
+            ),
+            (
+                "assertion and key",
+                Box::new(|o| o.client_assertion = some("a.b.c")),
+                true,
+            ),
+            (
+                "secret and key",
+                Box::new(|o| o.client_secret = some("s")),
+                true,
+            ),
+            (
+                "alg without key",
+                Box::new(|o| o.alg = some("ES256")),
+                false,
+            ),
+            (
+                "method client_secret_jwt",
+                Box::new(|o| o.method = some("client_secret_jwt")),
+                false,
+            ),
+        ];
+        for (name, set, key) in cases {
             assert_eq!(
-                opts(json).resolve(key).unwrap_err().code(),
+                opts("c", &*set).resolve(key).unwrap_err().code(),
                 "invalid_request",
-                "{json} {key}"
+                "{name} {key}"
             );
         }
-        assert!(
-            serde_json::from_str::<ClientAuthOptions>(r#"{"clientId":"c","secret":"s"}"#).is_err()
-        );
     }
 }

@@ -5,16 +5,14 @@ use crate::client::pkce::{self, ChallengeMethod};
 use crate::error::{Error, Result, quote};
 use crate::wire::{OneOrMany, check_non_empty, check_scope_token, check_vschar};
 use crate::wire::{append_query, parse_absolute, parse_endpoint, query_names};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Everything that goes into an authorization request URL. Field names are camelCase in JS.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Everything that goes into an authorization request URL ([`AuthorizeRequest::new`] sets what every request
+/// needs; the rest are the optional parameters).
+#[derive(Debug, Clone, Default)]
 pub struct AuthorizeRequest {
     /// The provider's `authorization_endpoint`; its own query parameters are kept. Left out (empty) in a
     /// pushed request, whose URL is built from `request_uri` afterwards.
-    #[serde(default)]
     pub authorization_endpoint: String,
     /// `client_id`.
     pub client_id: String,
@@ -49,6 +47,23 @@ pub struct AuthorizeRequest {
 }
 
 impl AuthorizeRequest {
+    /// A request of `response_type=code` with no optional parameter and no endpoint yet (a pushed request
+    /// keeps it so; otherwise set `authorization_endpoint` before [`AuthorizeRequest::build`]).
+    pub fn new(
+        client_id: impl Into<String>,
+        redirect_uri: impl Into<String>,
+        scope: impl Into<OneOrMany>,
+        state: impl Into<String>,
+    ) -> Self {
+        AuthorizeRequest {
+            client_id: client_id.into(),
+            redirect_uri: redirect_uri.into(),
+            scope: scope.into(),
+            state: state.into(),
+            ..Self::default()
+        }
+    }
+
     /// Checks every field and builds the URL.
     ///
     /// Errors (`invalid_request` unless said): endpoint not https (http only on loopback) or with a fragment;
@@ -146,9 +161,8 @@ impl AuthorizeRequest {
     }
 }
 
-/// The RP-initiated logout request. Field names are camelCase in JS.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The RP-initiated logout request ([`EndSessionRequest::new`]: the endpoint alone; every parameter optional).
+#[derive(Debug, Clone, Default)]
 pub struct EndSessionRequest {
     /// The provider's `end_session_endpoint`; its own query parameters are kept.
     pub end_session_endpoint: String,
@@ -167,6 +181,14 @@ pub struct EndSessionRequest {
 }
 
 impl EndSessionRequest {
+    /// A logout request to `end_session_endpoint` with no parameter yet.
+    pub fn new(end_session_endpoint: impl Into<String>) -> Self {
+        EndSessionRequest {
+            end_session_endpoint: end_session_endpoint.into(),
+            ..Self::default()
+        }
+    }
+
     /// Checks every field and builds the URL.
     ///
     /// Errors (`invalid_request`): endpoint not https (http only on loopback); a redirect URI that is not
@@ -293,11 +315,7 @@ mod tests {
     fn base() -> AuthorizeRequest {
         AuthorizeRequest {
             authorization_endpoint: "https://idp.example.com/authorize".into(),
-            client_id: "spa".into(),
-            redirect_uri: "https://app.example.com/cb".into(),
-            scope: "openid profile".into(),
-            state: "xyz".into(),
-            ..Default::default()
+            ..AuthorizeRequest::new("spa", "https://app.example.com/cb", "openid profile", "xyz")
         }
     }
 
@@ -406,11 +424,10 @@ mod tests {
     #[test]
     fn end_session() {
         let r = EndSessionRequest {
-            end_session_endpoint: "https://idp.example.com/logout?x=1".into(),
             id_token_hint: Some("eyJ.a.b".into()),
             post_logout_redirect_uri: Some("https://app.example.com/bye".into()),
             state: Some("s".into()),
-            ..Default::default()
+            ..EndSessionRequest::new("https://idp.example.com/logout?x=1")
         };
         assert_eq!(
             r.build().unwrap(),
@@ -418,9 +435,8 @@ mod tests {
              &post_logout_redirect_uri=https%3A%2F%2Fapp.example.com%2Fbye&state=s"
         );
         let r = EndSessionRequest {
-            end_session_endpoint: "https://idp.example.com/logout".into(),
             post_logout_redirect_uri: Some("https://app.example.com/bye".into()),
-            ..Default::default()
+            ..EndSessionRequest::new("https://idp.example.com/logout")
         };
         assert_eq!(r.build().unwrap_err().code(), "invalid_request");
     }

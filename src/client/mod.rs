@@ -36,8 +36,8 @@ pub use par::{
 pub use pkce::{ChallengeMethod, Pkce};
 pub use session::{PendingSignIn, ResumedSignIn};
 pub use token::{
-    Grant, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_PREFIX, TokenExchange, TokenRequest,
-    TokenRequestOptions, TokenResponse, parse_token_response,
+    Grant, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_PREFIX, TokenExchange, TokenRequest, TokenResponse,
+    parse_token_response,
 };
 pub(crate) use userinfo::check_subject as check_userinfo_subject;
 pub use userinfo::{

@@ -8,7 +8,7 @@ use crate::error::{Error, Result, quote};
 use crate::jose::json;
 use crate::wire::{Form, HttpRequest, HttpResponse, form_post, http_error, json_object};
 use crate::wire::{append_query, check_vschar, parse_absolute, parse_endpoint, query_names};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// A pushed authorization request: the parameters of an authorization request, sent to the provider's
@@ -108,9 +108,8 @@ pub fn parse_par_response(response: &HttpResponse) -> Result<PushedAuthorization
     })
 }
 
-/// The authorization URL after a push: `client_id` and `request_uri` alone (§4). Field names are camelCase in JS.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The authorization URL after a push: `client_id` and `request_uri` alone (§4).
+#[derive(Debug, Clone)]
 pub struct PushedAuthorizeUrl {
     /// The provider's `authorization_endpoint`; its own query parameters are kept.
     pub authorization_endpoint: String,
@@ -182,13 +181,12 @@ mod tests {
     fn push(auth: ClientAuth) -> PushedAuthorizationRequest {
         PushedAuthorizationRequest {
             endpoint: "https://idp.example.com/par".into(),
-            request: AuthorizeRequest {
-                client_id: auth.client_id().into(),
-                redirect_uri: "https://app.example.com/cb".into(),
-                scope: "openid".into(),
-                state: "xyz".into(),
-                ..Default::default()
-            },
+            request: AuthorizeRequest::new(
+                auth.client_id(),
+                "https://app.example.com/cb",
+                "openid",
+                "xyz",
+            ),
             client_auth: auth,
         }
     }

@@ -10,7 +10,7 @@ use crate::jose::json;
 use crate::wire::{Form, HttpRequest, HttpResponse, form_post, http_error, json_object};
 use crate::wire::{OneOrMany, check_non_empty};
 use crate::wire::{parse_absolute, parse_endpoint};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -67,7 +67,7 @@ pub struct TokenExchange {
     pub scope: Option<OneOrMany>,
 }
 
-/// A token request: where, who, what.
+/// A token request: where, who, what ([`TokenRequest::new`]; `resource` and `extra_params` are optional).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRequest {
     /// The provider's `token_endpoint`: https (http only on loopback).
@@ -105,6 +105,17 @@ pub fn token_type_uri(what: &str, value: &str) -> Result<String> {
 }
 
 impl TokenRequest {
+    /// A request for `grant` at `token_endpoint`, with no `resource` and no further parameters.
+    pub fn new(token_endpoint: impl Into<String>, client_auth: ClientAuth, grant: Grant) -> Self {
+        TokenRequest {
+            token_endpoint: token_endpoint.into(),
+            client_auth,
+            grant,
+            resource: None,
+            extra_params: BTreeMap::new(),
+        }
+    }
+
     /// Checks every field and builds the POST.
     ///
     /// Errors (`invalid_request` unless said): endpoint not https (http only on loopback) or with a fragment;
@@ -206,127 +217,6 @@ impl TokenRequest {
         add_resource(&mut form, self.resource.as_ref())?;
         form.add_extra(&self.extra_params)?;
         form_post(endpoint.as_str(), &self.client_auth, form)
-    }
-}
-
-/// A token request as JS callers give it (camelCase, flat), without its client authentication.
-/// `grantType` picks the grant; members that do not belong to it are refused rather than ignored.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TokenRequestOptions {
-    /// The provider's `token_endpoint`.
-    pub token_endpoint: String,
-    /// `authorization_code`, `refresh_token`, `client_credentials` or [`TOKEN_EXCHANGE_GRANT`].
-    pub grant_type: String,
-    /// authorization_code: `code`.
-    pub code: Option<String>,
-    /// authorization_code: `redirect_uri`.
-    pub redirect_uri: Option<String>,
-    /// authorization_code: `code_verifier`.
-    pub code_verifier: Option<String>,
-    /// refresh_token: `refresh_token`.
-    pub refresh_token: Option<String>,
-    /// refresh_token, client_credentials, token exchange: `scope`.
-    pub scope: Option<OneOrMany>,
-    /// token exchange: `subject_token`.
-    pub subject_token: Option<String>,
-    /// token exchange: `subject_token_type`.
-    pub subject_token_type: Option<String>,
-    /// token exchange: `actor_token`.
-    pub actor_token: Option<String>,
-    /// token exchange: `actor_token_type`.
-    pub actor_token_type: Option<String>,
-    /// token exchange: `requested_token_type`.
-    pub requested_token_type: Option<String>,
-    /// token exchange: `audience`.
-    pub audience: Option<OneOrMany>,
-    /// Any grant: RFC 8707 `resource`.
-    pub resource: Option<OneOrMany>,
-    /// Any grant: further parameters.
-    pub extra_params: Option<BTreeMap<String, String>>,
-}
-
-impl TokenRequestOptions {
-    /// The core request. Errors: `invalid_request` for an unknown grant type, a member required by the grant
-    /// and missing, or one that does not belong to it.
-    pub fn into_request(self, client_auth: ClientAuth) -> Result<TokenRequest> {
-        let o = self;
-        let present: [(&str, bool); 11] = [
-            ("code", o.code.is_some()),
-            ("redirectUri", o.redirect_uri.is_some()),
-            ("codeVerifier", o.code_verifier.is_some()),
-            ("refreshToken", o.refresh_token.is_some()),
-            ("scope", o.scope.is_some()),
-            ("subjectToken", o.subject_token.is_some()),
-            ("subjectTokenType", o.subject_token_type.is_some()),
-            ("actorToken", o.actor_token.is_some()),
-            ("actorTokenType", o.actor_token_type.is_some()),
-            ("requestedTokenType", o.requested_token_type.is_some()),
-            ("audience", o.audience.is_some()),
-        ];
-        let allowed: &[&str] = match o.grant_type.as_str() {
-            "authorization_code" => &["code", "redirectUri", "codeVerifier"],
-            "refresh_token" => &["refreshToken", "scope"],
-            "client_credentials" => &["scope"],
-            TOKEN_EXCHANGE_GRANT => &[
-                "scope",
-                "subjectToken",
-                "subjectTokenType",
-                "actorToken",
-                "actorTokenType",
-                "requestedTokenType",
-                "audience",
-            ],
-            other => {
-                return Err(Error::InvalidRequest(format!(
-                    "grantType {other} is not one of authorization_code, refresh_token, \
-                     client_credentials, {TOKEN_EXCHANGE_GRANT}",
-                    other = quote(other)
-                )));
-            }
-        };
-        if let Some((name, _)) = present
-            .iter()
-            .find(|(name, given)| *given && !allowed.contains(name))
-        {
-            return Err(Error::InvalidRequest(format!(
-                "{name} is not a parameter of the {} grant",
-                o.grant_type
-            )));
-        }
-        let need = |name: &str, v: Option<String>| {
-            v.ok_or_else(|| {
-                Error::InvalidRequest(format!("the {} grant needs {name}", o.grant_type))
-            })
-        };
-        let grant = match o.grant_type.as_str() {
-            "authorization_code" => Grant::AuthorizationCode {
-                code: need("code", o.code)?,
-                redirect_uri: need("redirectUri", o.redirect_uri)?,
-                code_verifier: o.code_verifier,
-            },
-            "refresh_token" => Grant::RefreshToken {
-                refresh_token: need("refreshToken", o.refresh_token)?,
-                scope: o.scope,
-            },
-            "client_credentials" => Grant::ClientCredentials { scope: o.scope },
-            _ => Grant::TokenExchange(TokenExchange {
-                subject_token: need("subjectToken", o.subject_token)?,
-                subject_token_type: need("subjectTokenType", o.subject_token_type)?,
-                actor_token: o.actor_token,
-                actor_token_type: o.actor_token_type,
-                requested_token_type: o.requested_token_type,
-                audience: o.audience,
-                scope: o.scope,
-            }),
-        };
-        Ok(TokenRequest {
-            token_endpoint: o.token_endpoint,
-            client_auth,
-            grant,
-            resource: o.resource,
-            extra_params: o.extra_params.unwrap_or_default(),
-        })
     }
 }
 
@@ -464,13 +354,7 @@ mod tests {
     const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
     fn req(grant: Grant, auth: ClientAuth) -> TokenRequest {
-        TokenRequest {
-            token_endpoint: EP.into(),
-            client_auth: auth,
-            grant,
-            resource: None,
-            extra_params: BTreeMap::new(),
-        }
+        TokenRequest::new(EP, auth, grant)
     }
     fn public() -> ClientAuth {
         ClientAuth::None {
@@ -744,43 +628,6 @@ mod tests {
                 message: "the token endpoint answered HTTP 503".into(),
                 status: Some(503)
             }
-        );
-    }
-
-    #[test]
-    fn options_pick_the_grant() {
-        let opts = |json: &str| serde_json::from_str::<TokenRequestOptions>(json).unwrap();
-        let r = opts(
-            r#"{"tokenEndpoint":"https://idp.example.com/token","grantType":"refresh_token","refreshToken":"rt","scope":["a","b"]}"#,
-        )
-        .into_request(public())
-        .unwrap();
-        assert_eq!(
-            r.grant,
-            Grant::RefreshToken {
-                refresh_token: "rt".into(),
-                scope: Some(OneOrMany::Many(vec!["a".into(), "b".into()]))
-            }
-        );
-        for json in [
-            r#"{"tokenEndpoint":"https://e/t","grantType":"password"}"#,
-            r#"{"tokenEndpoint":"https://e/t","grantType":"refresh_token"}"#,
-            r#"{"tokenEndpoint":"https://e/t","grantType":"refresh_token","refreshToken":"r","code":"c"}"#,
-            r#"{"tokenEndpoint":"https://e/t","grantType":"authorization_code","code":"c"}"#,
-            r#"{"tokenEndpoint":"https://e/t","grantType":"client_credentials","audience":"x"}"#,
-            r#"{"tokenEndpoint":"https://e/t","grantType":"urn:ietf:params:oauth:grant-type:token-exchange","subjectToken":"t"}"#,
-        ] {
-            assert_eq!(
-                opts(json).into_request(basic()).unwrap_err().code(),
-                "invalid_request",
-                "{json}"
-            );
-        }
-        assert!(
-            serde_json::from_str::<TokenRequestOptions>(
-                r#"{"tokenEndpoint":"https://e/t","grantType":"refresh_token","refresh_token":"r"}"#
-            )
-            .is_err()
         );
     }
 }

@@ -234,11 +234,16 @@ impl Fetcher {
         let (rest, taken) = split_options(opts, &["fetch", "timeout"]);
         let mut taken = taken.into_iter();
         let mut next = || taken.next().unwrap_or(JsValue::UNDEFINED);
-        let fetcher = Fetcher {
-            fetch: fetch_fn(&next())?,
-            timeout: timeout_option(&next())?,
-        };
-        Ok((fetcher, rest))
+        Ok((Fetcher::new(&next(), &next())?, rest))
+    }
+
+    /// The fetcher of the `fetch` and `timeout` options already taken out of an options object (see
+    /// [`Fetcher::from_options`]).
+    pub fn new(fetch: &JsValue, timeout: &JsValue) -> Result<Fetcher, Error> {
+        Ok(Fetcher {
+            fetch: fetch_fn(fetch)?,
+            timeout: timeout_option(timeout)?,
+        })
     }
 
     /// Sends a request and reads the whole response, within the timeout. Redirects are not followed

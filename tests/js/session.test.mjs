@@ -61,6 +61,7 @@ async function newPage(t) {
   });
   await page.goto(`${app.url}/`);
   await page.evaluate(() => localStorage.clear());
+  await result(page); // the page's session is there
   return page;
 }
 

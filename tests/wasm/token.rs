@@ -53,6 +53,46 @@ fn token_request_is_a_fetch_init() {
     );
 }
 
+/// `grantType` picks the grant of the flat request; members of another grant, unknown members and unknown
+/// grants are refused.
+#[wasm_bindgen_test]
+fn options_pick_the_grant() {
+    let parse = |json: &str| js_sys::JSON::parse(json).unwrap();
+    let r = build_token_request(parse(
+        r#"{"tokenEndpoint":"https://idp.example.com/token","grantType":"refresh_token","refreshToken":"rt","scope":["a","b"],"clientAuth":{"clientId":"spa"}}"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        get(&r, "body").as_string().unwrap(),
+        "grant_type=refresh_token&refresh_token=rt&scope=a+b&client_id=spa"
+    );
+    let basic = r#""clientAuth":{"clientId":"svc","clientSecret":"s3cr:t"}"#;
+    for json in [
+        r#"{"tokenEndpoint":"https://e/t","grantType":"password""#,
+        r#"{"tokenEndpoint":"https://e/t","grantType":"refresh_token""#,
+        r#"{"tokenEndpoint":"https://e/t","grantType":"refresh_token","refreshToken":"r","code":"c""#,
+        r#"{"tokenEndpoint":"https://e/t","grantType":"authorization_code","code":"c""#,
+        r#"{"tokenEndpoint":"https://e/t","grantType":"client_credentials","audience":"x""#,
+        r#"{"tokenEndpoint":"https://e/t","grantType":"urn:ietf:params:oauth:grant-type:token-exchange","subjectToken":"t""#,
+        r#"{"tokenEndpoint":"https://e/t","grantType":"refresh_token","refresh_token":"r""#,
+        r#"{"tokenEndpoint":"https://e/t","refreshToken":"r""#,
+    ] {
+        let req = parse(&format!("{json},{basic}}}"));
+        assert_eq!(
+            code_of(build_token_request(req).unwrap_err()),
+            "invalid_request",
+            "{json}"
+        );
+    }
+    let unknown = parse(
+        r#"{"tokenEndpoint":"https://e/t","grantType":"client_credentials","clientAuth":{"clientId":"c","secret":"s"}}"#,
+    );
+    assert_eq!(
+        code_of(build_token_request(unknown).unwrap_err()),
+        "invalid_request"
+    );
+}
+
 #[wasm_bindgen_test]
 fn oauth_errors_carry_the_status() {
     let res = object(&[

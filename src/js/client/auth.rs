@@ -1,13 +1,11 @@
-//! Exports for PKCE, discovery metadata, the authorization request, the callback and logout.
+//! Exports for PKCE, discovery metadata and the callback (the authorization and logout URLs: `authorize.rs`).
 
 use crate::client::ProviderMetadata;
 use crate::client::pkce::{self, ChallengeMethod, Pkce};
-use crate::client::{AuthorizeRequest, EndSessionRequest, PushedAuthorizeUrl};
 use crate::client::{CallbackExpectation, parse_callback as core_parse_callback};
 use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, stringify, to_js_error, to_plain};
 use crate::js::options::{optional_integer, options, required_options};
-use js_sys::Reflect;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -120,28 +118,6 @@ pub fn parse_provider_metadata(json: JsValue, expected_issuer: JsValue) -> JsRes
         }
     };
     to_plain(&run().map_err(to_js_error)?)
-}
-
-/// `buildAuthorizeUrl(req)`
-#[wasm_bindgen(js_name = buildAuthorizeUrl)]
-pub fn build_authorize_url(req: JsValue) -> JsResult<String> {
-    let what = "buildAuthorizeUrl request";
-    // After a push (RFC 9126 §4) the URL carries client_id and request_uri alone.
-    let pushed = req.is_object() && Reflect::has(&req, &"requestUri".into()).unwrap_or(false);
-    if pushed {
-        required_options::<PushedAuthorizeUrl>(what, &req).and_then(|r| r.build())
-    } else {
-        required_options::<AuthorizeRequest>(what, &req).and_then(|r| r.build())
-    }
-    .map_err(to_js_error)
-}
-
-/// `buildEndSessionUrl(req)`
-#[wasm_bindgen(js_name = buildEndSessionUrl)]
-pub fn build_end_session_url(req: JsValue) -> JsResult<String> {
-    required_options::<EndSessionRequest>("buildEndSessionUrl request", &req)
-        .and_then(|r| r.build())
-        .map_err(to_js_error)
 }
 
 /// `parseCallback(url, expect)`

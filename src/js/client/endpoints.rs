@@ -4,9 +4,9 @@
 //! authentication, `Fail`, `io`); the server-side endpoints are in `server_endpoints`.
 
 use super::sign::{CANNOT_SIGN, client_auth_async};
+use super::token::{ClientAuthArgs, TokenArgs};
 use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
-use crate::client::{DiscoveryPlan, DiscoveryStep, discovery_urls};
-use crate::client::{TokenRequestOptions, parse_token_response};
+use crate::client::{DiscoveryPlan, DiscoveryStep, discovery_urls, parse_token_response};
 use crate::client::{jwks_request, parse_jwks_response};
 use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
@@ -49,7 +49,7 @@ pub(super) fn read_client_auth(
     value: &JsValue,
 ) -> Result<(ClientAuthOptions, Option<JsValue>), Error> {
     let (copy, taken) = split_options(value, &["key"]);
-    let opts: ClientAuthOptions = required_options("clientAuth", &copy)?;
+    let opts: ClientAuthOptions = required_options::<ClientAuthArgs>("clientAuth", &copy)?.into();
     let key = taken
         .into_iter()
         .next()
@@ -82,9 +82,12 @@ pub(super) fn split_auth(req: &JsValue) -> (JsValue, JsValue) {
 #[wasm_bindgen(js_name = buildTokenRequest)]
 pub fn build_token_request(req: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<HttpRequest, Error> {
+        let what = "buildTokenRequest request";
         let (rest, auth) = split_auth(&req);
-        let o: TokenRequestOptions = required_options("buildTokenRequest request", &rest)?;
-        o.into_request(client_auth_sync(&auth)?)?.build()
+        let mut args: TokenArgs = required_options(what, &rest)?;
+        let grant_type = args.grant_type(what, None)?;
+        args.into_request(&grant_type, client_auth_sync(&auth)?)?
+            .build()
     };
     run().map(|r| request_to_js(&r)).map_err(to_js_error)
 }
@@ -126,10 +129,11 @@ pub(super) fn io(opts: &JsValue, what: &str) -> Result<Io, Error> {
             "{what} options must be an object"
         )));
     }
-    let (fetcher, rest) = Fetcher::from_options(opts)?;
-    let (rest, taken) = split_options(&rest, &["clientAuth", "now"]);
-    let [client_auth, now] = <[JsValue; 2]>::try_from(taken)
+    // One split takes every member that is not plain data; the caller reads the rest once.
+    let (rest, taken) = split_options(opts, &["fetch", "timeout", "clientAuth", "now"]);
+    let [fetch, timeout, client_auth, now] = <[JsValue; 4]>::try_from(taken)
         .map_err(|_| Error::InvalidRequest(format!("{what} options")))?;
+    let fetcher = Fetcher::new(&fetch, &timeout)?;
     let now = optional_integer(&format!("{what} options: now"), &now)?;
     Ok(Io {
         rest,
@@ -146,16 +150,10 @@ pub(super) async fn send_checked(io: &Io, req: &HttpRequest) -> Result<HttpRespo
 pub(super) async fn token_grant(opts: JsValue, grant_type: &str, what: &str) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
         let io = io(&opts, what)?;
-        if Reflect::has(&io.rest, &"grantType".into()).unwrap_or(false) {
-            return Err(Error::InvalidRequest(format!(
-                "{what} sets grantType itself; use buildTokenRequest for another grant"
-            ))
-            .into());
-        }
-        let _ = Reflect::set(&io.rest, &"grantType".into(), &grant_type.into());
-        let o: TokenRequestOptions = required_options(&format!("{what} options"), &io.rest)?;
-        let auth = client_auth_async(&io.client_auth, &o.token_endpoint, io.now).await?;
-        let req = o.into_request(auth)?.build()?;
+        let mut args: TokenArgs = required_options(&format!("{what} options"), &io.rest)?;
+        let grant_type = args.grant_type(what, Some(grant_type))?;
+        let auth = client_auth_async(&io.client_auth, &args.token_endpoint, io.now).await?;
+        let req = args.into_request(&grant_type, auth)?.build()?;
         let res = send_checked(&io, &req).await?;
         parse_token_response(&res, io.now).map_err(with_status(res.status))
     };

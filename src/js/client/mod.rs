@@ -1,8 +1,9 @@
-//! The sign-in client's exports (`crate::client`): PKCE, authorize and end-session URLs, the callback,
-//! discovery and the token endpoint; with the `server` feature also the other endpoint calls and
-//! `private_key_jwt` signing.
+//! The sign-in client's exports (`crate::client`): PKCE and the callback (`auth`), the authorize and
+//! end-session URLs (`authorize`), discovery and the token endpoint; with the `server` feature also the other
+//! endpoint calls and `private_key_jwt` signing.
 
 pub mod auth;
+pub mod authorize;
 pub mod endpoints;
 pub mod par;
 #[cfg(feature = "server")]
@@ -14,3 +15,5 @@ pub mod sign;
 #[cfg(not(feature = "server"))]
 #[path = "unsigned.rs"]
 pub mod sign;
+// The token endpoint's argument structs (the token request, `clientAuth`).
+mod token;

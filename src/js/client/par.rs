@@ -1,6 +1,7 @@
 //! Exports for pushed authorization requests (RFC 9126, `crate::client::par`): the sans-IO push and its
 //! answer, the fetch helper that chains them, and `startAuthorization`, which pushes when the metadata asks.
 
+use super::authorize::AuthorizeArgs;
 use super::endpoints::{Fail, client_auth_sync, io, send_checked, split_auth, to_js, with_status};
 use super::sign::client_auth_async;
 use crate::client::{AuthorizeRequest, ClientAuth, ProviderMetadata, PushedAuthorization};
@@ -20,7 +21,8 @@ fn read_push(what: &str, rest: &JsValue) -> Result<(String, AuthorizeRequest), E
     let (rest, taken) = split_options(rest, &[ENDPOINT]);
     let endpoint = taken.into_iter().next().unwrap_or(JsValue::UNDEFINED);
     let endpoint = string_arg(&format!("{what}: {ENDPOINT}"), &endpoint)?;
-    Ok((endpoint, required_options(what, &rest)?))
+    let request = required_options::<AuthorizeArgs>(what, &rest)?;
+    Ok((endpoint, request.into()))
 }
 
 /// `buildPushedAuthorizationRequest(req)`
@@ -102,7 +104,8 @@ pub async fn start_authorization(opts: JsValue) -> JsResult<JsValue> {
                 Error::InvalidRequest("startAuthorization options: usePar must be a boolean".into())
             })?),
         };
-        let mut request: AuthorizeRequest = required_options("startAuthorization options", &rest)?;
+        let mut request: AuthorizeRequest =
+            required_options::<AuthorizeArgs>("startAuthorization options", &rest)?.into();
         if !request.authorization_endpoint.is_empty() {
             return Err(Error::InvalidRequest(
                 "startAuthorization takes the authorization endpoint from metadata, not authorizationEndpoint"

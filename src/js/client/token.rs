@@ -1,0 +1,162 @@
+//! The token endpoint's argument structs: a token request as JS gives it (flat, camelCase, `grantType` picking
+//! the grant) and `clientAuth`. Each is read in one pass and turned into the core's typed values: a
+//! [`TokenRequest`] with its [`Grant`], and [`ClientAuthOptions`].
+
+use crate::client::TokenRequest;
+use crate::client::{ClientAuth, ClientAuthOptions, Grant, TOKEN_EXCHANGE_GRANT, TokenExchange};
+use crate::error::{Error, quote};
+use crate::wire::OneOrMany;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A token request without its client authentication. Members that do not belong to the grant are refused
+/// rather than ignored ([`TokenArgs::into_request`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct TokenArgs {
+    /// The provider's `token_endpoint`.
+    pub(super) token_endpoint: String,
+    /// `authorization_code`, `refresh_token`, `client_credentials` or [`TOKEN_EXCHANGE_GRANT`]; the fetch
+    /// helpers set it themselves.
+    grant_type: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
+    refresh_token: Option<String>,
+    scope: Option<OneOrMany>,
+    subject_token: Option<String>,
+    subject_token_type: Option<String>,
+    actor_token: Option<String>,
+    actor_token_type: Option<String>,
+    requested_token_type: Option<String>,
+    audience: Option<OneOrMany>,
+    resource: Option<OneOrMany>,
+    extra_params: Option<BTreeMap<String, String>>,
+}
+
+impl TokenArgs {
+    /// The grant type: `helper`'s own for a fetch helper (which refuses a `grantType` member), the
+    /// `grantType` member otherwise. `what` names the options object. Errors: `invalid_request`.
+    pub(super) fn grant_type(&mut self, what: &str, helper: Option<&str>) -> Result<String, Error> {
+        match (helper, self.grant_type.take()) {
+            (Some(_), Some(_)) => Err(Error::InvalidRequest(format!(
+                "{what} sets grantType itself; use buildTokenRequest for another grant"
+            ))),
+            (Some(grant_type), None) => Ok(grant_type.to_owned()),
+            (None, Some(grant_type)) => Ok(grant_type),
+            (None, None) => Err(Error::InvalidRequest(format!(
+                "{what}: missing field `grantType`"
+            ))),
+        }
+    }
+
+    /// The core request for `grant_type` (from [`TokenArgs::grant_type`]). Errors: `invalid_request` for an
+    /// unknown grant type, a member required by the grant and missing, or one that does not belong to it.
+    pub(super) fn into_request(
+        self,
+        grant_type: &str,
+        client_auth: ClientAuth,
+    ) -> Result<TokenRequest, Error> {
+        let o = self;
+        let present: [(&str, bool); 11] = [
+            ("code", o.code.is_some()),
+            ("redirectUri", o.redirect_uri.is_some()),
+            ("codeVerifier", o.code_verifier.is_some()),
+            ("refreshToken", o.refresh_token.is_some()),
+            ("scope", o.scope.is_some()),
+            ("subjectToken", o.subject_token.is_some()),
+            ("subjectTokenType", o.subject_token_type.is_some()),
+            ("actorToken", o.actor_token.is_some()),
+            ("actorTokenType", o.actor_token_type.is_some()),
+            ("requestedTokenType", o.requested_token_type.is_some()),
+            ("audience", o.audience.is_some()),
+        ];
+        let allowed: &[&str] = match grant_type {
+            "authorization_code" => &["code", "redirectUri", "codeVerifier"],
+            "refresh_token" => &["refreshToken", "scope"],
+            "client_credentials" => &["scope"],
+            TOKEN_EXCHANGE_GRANT => &[
+                "scope",
+                "subjectToken",
+                "subjectTokenType",
+                "actorToken",
+                "actorTokenType",
+                "requestedTokenType",
+                "audience",
+            ],
+            other => {
+                return Err(Error::InvalidRequest(format!(
+                    "grantType {other} is not one of authorization_code, refresh_token, \
+                     client_credentials, {TOKEN_EXCHANGE_GRANT}",
+                    other = quote(other)
+                )));
+            }
+        };
+        if let Some((name, _)) = present
+            .iter()
+            .find(|(name, given)| *given && !allowed.contains(name))
+        {
+            return Err(Error::InvalidRequest(format!(
+                "{name} is not a parameter of the {grant_type} grant"
+            )));
+        }
+        let need = |name: &str, v: Option<String>| {
+            v.ok_or_else(|| Error::InvalidRequest(format!("the {grant_type} grant needs {name}")))
+        };
+        let grant = match grant_type {
+            "authorization_code" => Grant::AuthorizationCode {
+                code: need("code", o.code)?,
+                redirect_uri: need("redirectUri", o.redirect_uri)?,
+                code_verifier: o.code_verifier,
+            },
+            "refresh_token" => Grant::RefreshToken {
+                refresh_token: need("refreshToken", o.refresh_token)?,
+                scope: o.scope,
+            },
+            "client_credentials" => Grant::ClientCredentials { scope: o.scope },
+            _ => Grant::TokenExchange(TokenExchange {
+                subject_token: need("subjectToken", o.subject_token)?,
+                subject_token_type: need("subjectTokenType", o.subject_token_type)?,
+                actor_token: o.actor_token,
+                actor_token_type: o.actor_token_type,
+                requested_token_type: o.requested_token_type,
+                audience: o.audience,
+                scope: o.scope,
+            }),
+        };
+        Ok(TokenRequest {
+            resource: o.resource,
+            extra_params: o.extra_params.unwrap_or_default(),
+            ..TokenRequest::new(o.token_endpoint, client_auth, grant)
+        })
+    }
+}
+
+/// `clientAuth` without its `key` (see [`ClientAuthOptions`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct ClientAuthArgs {
+    client_id: String,
+    method: Option<String>,
+    client_secret: Option<String>,
+    client_assertion: Option<String>,
+    alg: Option<String>,
+    key_id: Option<String>,
+    audience: Option<String>,
+    assertion_lifetime: Option<u64>,
+}
+
+impl From<ClientAuthArgs> for ClientAuthOptions {
+    fn from(a: ClientAuthArgs) -> Self {
+        ClientAuthOptions {
+            method: a.method,
+            client_secret: a.client_secret,
+            client_assertion: a.client_assertion,
+            alg: a.alg,
+            key_id: a.key_id,
+            audience: a.audience,
+            assertion_lifetime: a.assertion_lifetime,
+            ..ClientAuthOptions::new(a.client_id)
+        }
+    }
+}
