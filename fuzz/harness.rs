@@ -19,8 +19,13 @@ use oidc_edge::scope::{Requirement, scopes_of};
 use oidc_edge::server::RouteTable;
 use oidc_edge::server::bearer_token;
 use oidc_edge::server::{ChallengeOptions, INVALID_TOKEN_CODES, Problem, bearer_challenge};
+use oidc_edge::server::{
+    MemoryReplayStore, ReplayStoreConfig, logout_replay_entry, parse_logout_request,
+    verify_logout_token,
+};
 use oidc_edge::verify::{
-    AccessTokenOptions, IdTokenOptions, UserinfoJwtOptions, VerifierOptions, VerifyOptions,
+    AccessTokenOptions, IdTokenOptions, LogoutTokenOptions, UserinfoJwtOptions, VerifierOptions,
+    VerifyOptions,
 };
 use oidc_edge::wire::{HttpResponse, OneOrMany};
 use oidc_edge::{
@@ -290,6 +295,13 @@ fn verify_all(token: &str) {
                 expected_subject: Some("fuzz-subject".into()),
             };
             check(name, v.verify_userinfo(token, &userinfo));
+            let logout = v.verify_logout_token(token, &LogoutTokenOptions { now: NOW });
+            if let Ok(verified) = &logout {
+                let entry = logout_replay_entry(verified.claims(), v.clock_tolerance())
+                    .unwrap_or_else(|e| panic!("a verified logout token has no replay entry: {e}"));
+                assert!(entry.key.len() <= 64 && entry.key.starts_with("logout:"));
+            }
+            check(name, logout);
         }
     });
 }
@@ -688,5 +700,28 @@ pub fn bearer(data: &[u8]) {
             }
             Err(e) => assert_code(&e, &["invalid_request"]),
         }
+    }
+}
+
+/// `parseLogoutRequest`: first line the content type, the rest the body. A token it reads is verified as a
+/// logout token twice through one replay store: the second time can only fail.
+pub fn logout_request(data: &[u8]) {
+    let (content_type, body) = split(data);
+    match parse_logout_request(&body, Some(&content_type)) {
+        Ok(token) => {
+            assert!(!token.is_empty() && token.len() <= body.len());
+            let mut store = MemoryReplayStore::new(ReplayStoreConfig::default())
+                .unwrap_or_else(|e| panic!("the default store: {e}"));
+            VERIFIERS.with(|[strict, _]| {
+                let options = LogoutTokenOptions { now: NOW };
+                let first = verify_logout_token(strict, &token, &options, &mut store);
+                match verify_logout_token(strict, &token, &options, &mut store) {
+                    Ok(_) => panic!("a logout token was accepted twice"),
+                    Err(e) if first.is_ok() => assert_eq!(e.code(), "token_replayed"),
+                    Err(e) => assert_code(&e, INVALID_TOKEN_CODES),
+                }
+            });
+        }
+        Err(e) => assert_code(&e, &["invalid_request"]),
     }
 }

@@ -38,6 +38,8 @@ export {
   revoke,
   userinfo,
   RemoteJwks,
+  ReplayCache,
+  parseLogoutRequest,
   JwkSet,
   TokenVerifier,
 } from "./oidc_edge.js";

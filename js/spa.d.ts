@@ -16,8 +16,9 @@
  *   WebAssembly by both;
  * - the server half: `createEdgeVerifier`, `bearerChallenge`, the scope helpers (`scopesOf`, `hasScopes`,
  *   `requireScopes`, `ScopeRequirement`), `RemoteJwks`, the verified-token cache, `clientCredentials`,
- *   `exchangeToken`, introspection, revocation, userinfo, and signing `private_key_jwt` assertions
- *   (`createClientAssertion`, `clientAuth.key`).
+ *   `exchangeToken`, introspection, revocation, userinfo, signing `private_key_jwt` assertions
+ *   (`createClientAssertion`, `clientAuth.key`), and back-channel logout (`verifyLogoutToken`,
+ *   `parseLogoutRequest`, `ReplayCache`: an RP's server receives those, not its browser half).
  *
  * Everything it shares with `oidc-edge` behaves the same and throws the same {@link OidcEdgeError} codes: the
  * functions re-exported below are documented in `index.d.ts`. Every function is synchronous unless it
@@ -171,8 +172,8 @@ export class JwkSet {
   free(): void;
 }
 
-/** Options of this entry's {@link TokenVerifier}: those of `oidc-edge` without `cache`, with a {@link JwkSet} only. */
-export type SpaTokenVerifierOptions = Omit<TokenVerifierOptions, "jwks" | "cache"> & {
+/** Options of this entry's {@link TokenVerifier}: those of `oidc-edge` without `cache` and `replayStore`, with a {@link JwkSet} only. */
+export type SpaTokenVerifierOptions = Omit<TokenVerifierOptions, "jwks" | "cache" | "replayStore"> & {
   /** The provider's keys, from {@link JwkSet.fromJson} of this entry. Anything else is `invalid_request`. */
   jwks: JwkSet;
 };
@@ -203,7 +204,7 @@ export type AccessTokenCheck = Omit<MainAccessTokenCheck, "requiredScopes"> & {
 export class TokenVerifier {
   /** @throws OidcEdgeError `invalid_request` for a missing/empty `issuer` or `audience`, `jwks` that is not
    *  this entry's {@link JwkSet}, an unknown or empty `algorithms` entry, a negative or fractional
-   *  `clockTolerance`, a zero `maxTokenLength`, an empty `clientId`, or an unknown option (`cache` included). */
+   *  `clockTolerance`, a zero `maxTokenLength`, an empty `clientId`, or an unknown option (`cache` and `replayStore` included). */
   constructor(opts: SpaTokenVerifierOptions);
   /** Any JWT, synchronously: HS* only (see the class). */
   verify(token: string, opts?: JwtCheck): Claims;

@@ -40,6 +40,8 @@ pub enum Error {
     InvalidClaim(String),
     /// `auth_time` is older than `max_age` allows.
     AuthTimeTooOld(String),
+    /// The token's `jti` was already accepted (a replay), or the replay store could not remember it.
+    TokenReplayed(String),
     /// The token's scopes do not satisfy the requirement.
     InsufficientScope {
         /// What was wrong, for people.
@@ -104,6 +106,7 @@ impl Error {
             Error::MissingClaim(_) => "missing_claim",
             Error::InvalidClaim(_) => "invalid_claim",
             Error::AuthTimeTooOld(_) => "auth_time_too_old",
+            Error::TokenReplayed(_) => "token_replayed",
             Error::InsufficientScope { .. } => "insufficient_scope",
             Error::InvalidJwk(_) => "invalid_jwk",
             Error::WeakKey(_) => "weak_key",
@@ -136,6 +139,7 @@ impl Error {
             | Error::MissingClaim(m)
             | Error::InvalidClaim(m)
             | Error::AuthTimeTooOld(m)
+            | Error::TokenReplayed(m)
             | Error::InvalidJwk(m)
             | Error::WeakKey(m)
             | Error::InvalidPkceVerifier(m)

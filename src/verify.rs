@@ -1,6 +1,7 @@
 //! The claims policy on top of a verified signature: [`TokenVerifier`] checks `iss`, `aud` and the time
 //! claims of every token (RFC 7519 §4.1), then the rules of ID tokens (OIDC Core 3.1.3.7) or of JWT access
-//! tokens (RFC 9068 §4). Time is an input: `now` in seconds.
+//! tokens (RFC 9068 §4), or of logout tokens (OIDC Back-Channel Logout 1.0 §2.6). Time is an input: `now`
+//! in seconds.
 
 use crate::client::check_userinfo_subject;
 use crate::error::{Error, Result, quote};
@@ -14,6 +15,10 @@ use crate::jose::{
 use crate::scope::{self, Requirement};
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
+
+mod logout;
+
+pub use logout::{BACKCHANNEL_LOGOUT_EVENT, LogoutTokenOptions};
 
 /// How a [`TokenVerifier`] is set up, beyond issuer, audience and keys.
 #[derive(Debug, Clone)]
@@ -99,6 +104,8 @@ pub enum Policy {
     AccessToken(AccessTokenOptions),
     /// [`TokenVerifier::verify_userinfo`].
     Userinfo(UserinfoJwtOptions),
+    /// [`TokenVerifier::verify_logout_token`].
+    LogoutToken(LogoutTokenOptions),
 }
 
 impl Policy {
@@ -109,7 +116,14 @@ impl Policy {
             Policy::IdToken(o) => o.now,
             Policy::AccessToken(o) => o.now,
             Policy::Userinfo(o) => o.now,
+            Policy::LogoutToken(o) => o.now,
         }
+    }
+
+    /// Whether a token that passed may be served again from a verified-token cache: not a logout token,
+    /// which is accepted once (its `jti` goes through a replay store instead).
+    pub fn cacheable(&self) -> bool {
+        !matches!(self, Policy::LogoutToken(_))
     }
 }
 
@@ -131,6 +145,8 @@ enum TypRule<'a> {
     AccessToken {
         strict: bool,
     },
+    /// `logout+jwt` (Back-Channel Logout 1.0 §2.4, RFC 8725 §3.11), or absent or `JWT` as 1.0 allows.
+    Logout,
 }
 
 /// RFC 9068 strict mode from `verifyAccessToken`'s `typ` option: `at+jwt` (compared as a media type)
@@ -273,6 +289,18 @@ impl TokenVerifier {
         self.verify_policy(token, &Policy::Userinfo(options.clone()))
     }
 
+    /// Verifies a logout token's signature and claims (OIDC Back-Channel Logout 1.0 §2.6): `typ`
+    /// `logout+jwt`, `JWT` or none, `iss`, `aud` containing the client, `iat`, `exp` and `jti` required, `events`
+    /// holding [`BACKCHANNEL_LOGOUT_EVENT`] as an object, `sid` and/or `sub`, no `nonce`. Not the `jti` replay
+    /// check, which needs a store: `crate::server::verify_logout_token` adds it.
+    pub fn verify_logout_token(
+        &self,
+        token: &str,
+        options: &LogoutTokenOptions,
+    ) -> Result<VerifiedToken> {
+        self.verify_policy(token, &Policy::LogoutToken(options.clone()))
+    }
+
     /// [`Self::prepare`], the signature through the Rust algorithms, then [`Self::check`].
     pub fn verify_policy(&self, token: &str, policy: &Policy) -> Result<VerifiedToken> {
         let verified = self.prepare(token, policy)?.verify_with_rust()?;
@@ -285,7 +313,7 @@ impl TokenVerifier {
     /// [`UnverifiedToken::parse`] and [`UnverifiedToken::prepare`] with this verifier's keys and allowlist.
     pub fn prepare(&self, token: &str, policy: &Policy) -> Result<PendingSignature> {
         match policy {
-            Policy::IdToken(_) | Policy::Userinfo(_) => {
+            Policy::IdToken(_) | Policy::Userinfo(_) | Policy::LogoutToken(_) => {
                 self.client()?;
             }
             Policy::Jwt(_) | Policy::AccessToken(_) => {}
@@ -297,7 +325,7 @@ impl TokenVerifier {
     fn client(&self) -> Result<&str> {
         self.client_id.as_deref().ok_or_else(|| {
             Error::InvalidRequest(
-                "ID tokens and userinfo responses need clientId when audience lists several values"
+                "ID tokens, userinfo responses and logout tokens need clientId when audience lists several values"
                     .into(),
             )
         })
@@ -343,6 +371,18 @@ impl TokenVerifier {
                 self.check_common(verified, options.now, TypRule::Jwt, &["sub"], Exp::Optional)?;
                 audiences_with_client(verified.claims(), client_id)?;
                 check_userinfo_subject(verified.claims(), options.expected_subject.as_deref())
+            }
+            Policy::LogoutToken(options) => {
+                let client_id = self.client()?;
+                self.check_common(
+                    verified,
+                    options.now,
+                    TypRule::Logout,
+                    &["iat", "jti"],
+                    Exp::Required,
+                )?;
+                audiences_with_client(verified.claims(), client_id)?;
+                logout::check_logout_claims(verified.claims())
             }
         }
     }
@@ -550,6 +590,10 @@ fn check_typ(header: &Header, rule: TypRule<'_>) -> Result<()> {
                 None | Some("application/at+jwt" | "application/jwt")
             )
         }
+        TypRule::Logout => matches!(
+            found.as_deref(),
+            None | Some("application/logout+jwt" | "application/jwt")
+        ),
     };
     if ok {
         return Ok(());
@@ -558,6 +602,7 @@ fn check_typ(header: &Header, rule: TypRule<'_>) -> Result<()> {
         TypRule::Exactly(expected) => quote(expected),
         TypRule::AccessToken { strict: true } => "at+jwt".to_owned(),
         TypRule::Jwt => "JWT or none".to_owned(),
+        TypRule::Logout => "logout+jwt, JWT or none".to_owned(),
         _ => "at+jwt, application/at+jwt, JWT or none".to_owned(),
     };
     let found = header.typ().map_or_else(|| "absent".to_owned(), quote);

@@ -76,6 +76,11 @@ fn bearer() {
     replay("bearer", harness::bearer);
 }
 
+#[test]
+fn logout_request() {
+    replay("logout_request", harness::logout_request);
+}
+
 /// The route body on paths composed of the spellings origins read differently (encodings, case, `;`, dots,
 /// spaces, non-ASCII), so the path rules are searched beyond the seeds on every `cargo test`.
 mod route_spellings {

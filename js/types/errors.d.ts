@@ -17,6 +17,7 @@ export type OidcEdgeErrorCode =
   | "missing_claim"
   | "invalid_claim"
   | "auth_time_too_old"
+  | "token_replayed"
   | "insufficient_scope"
   | "invalid_jwk"
   | "weak_key"

@@ -1,4 +1,4 @@
-// The resource server (src/server/): RemoteJwks and the edge verifier.
+// The resource server (src/server/): RemoteJwks, the edge verifier, the replay store and back-channel logout.
 
 import type { OidcEdgeError } from "./errors.js";
 import type { FetchLimits } from "./client.js";
@@ -256,3 +256,59 @@ export function createEdgeVerifier(
    */
   forwardHeaders(headers: HeadersInit, result?: EdgeVerifierResult): Headers;
 };
+
+// ---------------------------------------------------------------------------------------------------
+// Replay store and back-channel logout
+
+/**
+ * Where accepted `jti`s are remembered, so that a token is accepted once: the `replayStore` of a
+ * {@link TokenVerifier}. {@link ReplayCache} is the built-in one; any object with this method is one too.
+ *
+ * `checkAndRemember(key, expiresAt)` must, atomically, answer `true` and remember `key` until `expiresAt`
+ * (seconds since the epoch) when it does not hold `key` yet, and answer `false` when it does (a replay). It may
+ * answer a Promise of the boolean (then only the `…Async` methods can use it). `key` is an ASCII string of
+ * at most 64 characters (a kind, `:`, and a SHA-256 in base64url: no token or `jti` is passed on). A throw or a
+ * rejection refuses the token (`token_replayed`); an answer other than a boolean is `invalid_request`.
+ */
+export interface ReplayStore {
+  checkAndRemember(key: string, expiresAt: number): boolean | Promise<boolean>;
+}
+
+/**
+ * The built-in {@link ReplayStore}: in memory, at most `maxEntries` tokens (an integer in 1..1048576,
+ * default 10000), each dropped once its `expiresAt` passed. Full of tokens not yet expired, it refuses new ones
+ * (`token_replayed`) rather than forget one. It lives in one isolate or process: behind several, use a shared
+ * store of your own.
+ * @throws OidcEdgeError (constructor) `invalid_request` for a bad `maxEntries` or an unknown option.
+ */
+export class ReplayCache {
+  constructor(opts?: { maxEntries?: number });
+  /**
+   * As {@link ReplayStore.checkAndRemember}; `now` (seconds) defaults to the clock.
+   * @throws OidcEdgeError `invalid_request` for a key that is not a string of 1..1024 bytes, or an
+   *   `expiresAt`/`now` that is not an integer in 0..2^53 − 1; `token_replayed` when full.
+   */
+  checkAndRemember(key: string, expiresAt: number, now?: number): boolean;
+  /** How many tokens it remembers (expired ones until the next check drops them). */
+  readonly size: number;
+  /** Frees its WebAssembly memory now; verifiers given it keep their own handle. */
+  free(): void;
+}
+
+/**
+ * The `logout_token` of a back-channel logout request (OIDC Back-Channel Logout 1.0 §2.5), the POST a
+ * provider sends to the client's `backchannel_logout_uri`; verify it with
+ * {@link TokenVerifier.verifyLogoutToken}.
+ *
+ * ```js
+ * const token = parseLogoutRequest(await request.text(), request.headers.get("content-type"));
+ * const { sid, sub } = await verifier.verifyLogoutTokenAsync(token);
+ * ```
+ * @param body the request body, as text.
+ * @param contentType the request's `Content-Type` header (`null` when it has none).
+ * @throws OidcEdgeError `invalid_request` when `contentType` is not `application/x-www-form-urlencoded` (any
+ *   case; a `charset` parameter, when present, must be `utf-8`; no other parameter), the body is not a string or
+ *   longer than 66560 bytes (checked before it is read), or it holds no `logout_token`, an empty one or
+ *   several. Other parameters are ignored. Answer 400 then (§2.8).
+ */
+export function parseLogoutRequest(body: string, contentType: string | null | undefined): string;

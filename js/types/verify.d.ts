@@ -3,7 +3,7 @@
 import type { OidcEdgeError } from "./errors.js";
 import type { userinfo } from "./client.js";
 import type { ScopeRequirement } from "./scope.js";
-import type { RemoteJwks } from "./server.js";
+import type { RemoteJwks, ReplayCache, ReplayStore, parseLogoutRequest } from "./server.js";
 // ---------------------------------------------------------------------------------------------------
 // Keys and token verification (RFC 7515/7517/7518/7519, RFC 8037, RFC 8725, OIDC Core 3.1.3.7, RFC 9068)
 
@@ -85,6 +85,14 @@ export interface TokenVerifierOptions {
    * `invalid_request`.
    */
   cache?: { maxEntries: number };
+  /**
+   * Where {@link TokenVerifier.verifyLogoutToken} remembers the logout tokens it accepted, so that each is
+   * accepted once (a replayed `jti` is `token_replayed`). Default: a {@link ReplayCache} of its own (10,000
+   * tokens, in this verifier's memory). Give one {@link ReplayCache} to several verifiers to share it, or your
+   * own {@link ReplayStore} (e.g. over Redis `SET key 1 NX EXAT expiresAt`) when several processes receive
+   * logout requests. Anything else is `invalid_request`.
+   */
+  replayStore?: ReplayCache | ReplayStore;
 }
 
 /** Verified claims, with their JWT names. Large integers are rounded as `JSON.parse` rounds them. */
@@ -152,6 +160,24 @@ export interface UserinfoCheck {
   expectedSubject?: string;
 }
 
+/** Per-call options of {@link TokenVerifier.verifyLogoutToken} / `verifyLogoutTokenAsync`. */
+export interface LogoutTokenCheck {
+  /** Seconds since the epoch (default: the clock). */
+  now?: number;
+}
+
+/** The claims of a verified logout token (OIDC Back-Channel Logout 1.0 §2.4). */
+export interface LogoutClaims extends Claims {
+  iat: number;
+  jti: string;
+  /** Holds `"http://schemas.openid.net/event/backchannel-logout": {}`. */
+  events: Record<string, object>;
+  /** The session logged out, when the provider names it. At least one of `sid` and `sub` is there. */
+  sid?: string;
+  /** The user logged out, when the provider names them. */
+  sub?: string;
+}
+
 /**
  * Verifies JWTs (compact JWS, RFC 7515 §7.1) of one issuer and audience against a {@link JwkSet}.
  * `verify`, `verifyIdToken` and `verifyAccessToken` are synchronous (signatures checked by the Rust
@@ -199,7 +225,8 @@ export class TokenVerifier {
   /** @throws OidcEdgeError `invalid_request` for a missing/empty `issuer` or `audience`, `jwks` that is not a
    *  {@link JwkSet} or {@link RemoteJwks}, an unknown or empty `algorithms` entry, a negative or fractional `clockTolerance`, a zero
    *  `maxTokenLength`, an empty `clientId`, a `cache` other than `{ maxEntries }` with an integer in
-   *  1..1048576, or an unknown option. */
+   *  1..1048576, a `replayStore` that is neither a {@link ReplayCache} nor an object with a
+   *  `checkAndRemember` method, or an unknown option. */
   constructor(opts: TokenVerifierOptions);
 
   /**
@@ -314,6 +341,39 @@ export class TokenVerifier {
 
   /** {@link TokenVerifier.verifyUserinfo} with the signature checked by WebCrypto (see {@link TokenVerifier.verifyAsync}). */
   verifyUserinfoAsync(jwt: string, opts?: UserinfoCheck): Promise<Claims & { sub: string }>;
+
+  /**
+   * Verifies a logout token (OIDC Back-Channel Logout 1.0 §2.6), the `logout_token` a provider POSTs to the
+   * client's `backchannel_logout_uri` (read it with {@link parseLogoutRequest}), then logs out what it names:
+   * the session `sid` and/or every session of `sub`. Beyond the signature and header rules of every method:
+   * - the `typ` header must be `logout+jwt` (any case, `application/` implied), `JWT` or absent, else
+   *   `typ_mismatch` (an access token or security event does not pass, RFC 8725 §3.11);
+   * - `iss` must be `issuer`, `aud` must contain the client (`clientId`, or the only audience;
+   *   `audience_mismatch`); `iat`, `exp` (required by §2.4: `token_expired` at `exp <= now - clockTolerance`)
+   *   and `jti` are required (`missing_claim`);
+   * - `events` must be an object (`missing_claim` absent, `invalid_claim` otherwise) holding the member
+   *   `http://schemas.openid.net/event/backchannel-logout` (`missing_claim`), whose value is an object
+   *   (`invalid_claim`);
+   * - `sid` (a string, `invalid_claim`) and/or `sub` must be there (`missing_claim` when neither is);
+   * - `nonce` must be absent (`invalid_claim`): §2.4 prohibits it, so that no ID token passes as a logout token;
+   * - then the `jti` goes through `replayStore` (§2.6 item 9): a token accepted before, until its `exp` plus
+   *   `clockTolerance`, is `token_replayed`. The store is asked only once every other rule passed, so a
+   *   refused token never takes a place in it. A logout token is never served from the verified-token `cache`.
+   *
+   * Answer the provider 200 when it returns, 400 when it throws (§2.8); send `Cache-Control: no-store`.
+   * @throws OidcEdgeError the codes above and those of every method; `token_replayed` also when the
+   *   {@link ReplayCache} is full of tokens not yet expired (fail closed: forgetting one would let it be
+   *   replayed) or a custom store threw; `invalid_request` when the verifier has several audiences and no
+   *   `clientId`, when a custom store answers anything but a boolean, or when it answers a Promise (use
+   *   {@link TokenVerifier.verifyLogoutTokenAsync} for such a store).
+   */
+  verifyLogoutToken(token: string, opts?: LogoutTokenCheck): LogoutClaims;
+
+  /**
+   * {@link TokenVerifier.verifyLogoutToken} with the signature checked by WebCrypto (see
+   * {@link TokenVerifier.verifyAsync}) and a custom store's Promise awaited (a rejection is `token_replayed`).
+   */
+  verifyLogoutTokenAsync(token: string, opts?: LogoutTokenCheck): Promise<LogoutClaims>;
   /** Frees the verifier's WebAssembly memory now, instead of at garbage collection. */
   free(): void;
 }

@@ -448,11 +448,12 @@ fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Polic
 
 #[wasm_bindgen(js_class = TokenVerifier)]
 impl TokenVerifierHandle {
-    /// `new TokenVerifier({ issuer, audience, jwks, algorithms?, clockTolerance?, clientId?, maxTokenLength?, cache? })`
+    /// `new TokenVerifier({ issuer, audience, jwks, algorithms?, clockTolerance?, clientId?, maxTokenLength?, cache?, replayStore? })`
     #[wasm_bindgen(constructor)]
     pub fn new(opts: JsValue) -> JsResult<TokenVerifierHandle> {
         let run = || -> Result<TokenVerifierHandle, Error> {
-            let config: VerifierConfig = required_options("TokenVerifier options", &opts)?;
+            let (rest, replay) = extras::replay_store(&opts)?;
+            let config: VerifierConfig = required_options("TokenVerifier options", &rest)?;
             let (jwks, source) = jwks_option(&opts)?;
             let algorithms = config
                 .algorithms
@@ -487,7 +488,7 @@ impl TokenVerifierHandle {
                     verifier: RefCell::new(extras::core(verifier, config.cache)?),
                     crypto_keys: RefCell::default(),
                     params: RefCell::new(HashMap::new()),
-                    extras: Extras::new(source),
+                    extras: Extras::new(source, replay),
                 }),
             })
         };

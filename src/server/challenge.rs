@@ -5,7 +5,7 @@
 //! | --- | --- | --- |
 //! | no token presented ([`Problem::MissingToken`]) | 401 | `Bearer realm="…"`, no `error` (§3.1) |
 //! | `invalid_request` | 400 | `error="invalid_request"` |
-//! | a token verification code (`malformed_token` … `auth_time_too_old`, see [`INVALID_TOKEN_CODES`]) | 401 | `error="invalid_token"` |
+//! | a token verification code (`malformed_token` … `token_replayed`, see [`INVALID_TOKEN_CODES`]) | 401 | `error="invalid_token"` |
 //! | `insufficient_scope` | 403 | `error="insufficient_scope"`, `scope="…"` from the error's `required` |
 //! | anything else (`http_error`, `invalid_jwk`, a configuration error, an unknown code) | 500, or 503 for `http_error` | `Bearer realm="…"`, no `error`: the server failed, not the request |
 //!
@@ -40,6 +40,7 @@ pub const INVALID_TOKEN_CODES: &[&str] = &[
     "missing_claim",
     "invalid_claim",
     "auth_time_too_old",
+    "token_replayed",
 ];
 
 /// Options of a challenge (the default: no realm, no `error_description`, the error's own scopes).

@@ -1,6 +1,7 @@
 //! The resource server (the `server` feature): what an API or an edge worker does with the tokens it is
 //! sent. The `Authorization: Bearer` header, RFC 6750 answers, the route table, the verified-token and
-//! JWKS caches, what is forwarded to the origin, and the edge guard that puts them together (with CORS).
+//! JWKS caches, what is forwarded to the origin, and the edge guard that puts them together (with CORS); the
+//! replay store and the relying party's back-channel logout endpoint.
 //!
 //! `docs/architecture.md` follows an edge request through this folder and the binding.
 
@@ -9,6 +10,8 @@ mod challenge;
 mod edge;
 mod forward;
 mod jwks_cache;
+mod logout;
+mod replay;
 mod route;
 mod token_cache;
 
@@ -26,6 +29,13 @@ pub use forward::{
 };
 pub use jwks_cache::{
     CachePolicy, CachedJwks, FetchReason, JwksCache, JwksCacheConfig, MAX_JWKS_BYTES, Plan,
+};
+pub use logout::{
+    MAX_LOGOUT_REQUEST_LEN, logout_replay_entry, parse_logout_request, verify_logout_token,
+};
+pub use replay::{
+    DEFAULT_REPLAY_ENTRIES, MAX_REPLAY_ENTRIES, MemoryReplayStore, ReplayEntry, ReplayStore,
+    ReplayStoreConfig, replayed,
 };
 pub use route::{Access, Route, RouteTable, is_forwarded_method};
 pub use token_cache::{

@@ -1089,3 +1089,104 @@ fn messages_quote_at_most_a_short_excerpt_of_header_and_claim_values() {
         "invalid_request"
     );
 }
+
+/// The claims of a logout token of `claims()` (Back-Channel Logout 1.0 §2.4), `extra` applied.
+fn logout_claims(extra: Value) -> Value {
+    let mut base = json!({
+        "jti": "logout-1",
+        "sid": "session-1",
+        "events": {BACKCHANNEL_LOGOUT_EVENT: {}},
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    base
+}
+
+impl Case {
+    fn logout(&self, header: Value, extra: Value) -> Result<VerifiedToken> {
+        self.verifier.verify_logout_token(
+            &self.token(header, logout_claims(extra)),
+            &LogoutTokenOptions { now: NOW },
+        )
+    }
+}
+
+#[test]
+fn logout_tokens_follow_back_channel_logout_2_4() {
+    let case = Case::new();
+    let ok = case
+        .logout(json!({"typ": "logout+jwt"}), json!({}))
+        .unwrap();
+    assert_eq!(ok.claims()["sid"], "session-1");
+    case.logout(json!({}), json!({})).unwrap();
+    for typ in ["JWT", "application/logout+jwt"] {
+        case.logout(json!({"typ": typ}), json!({})).unwrap();
+    }
+    // sid or sub alone is enough
+    case.logout(json!({}), json!({"sub": null})).unwrap();
+    case.logout(json!({}), json!({"sid": null})).unwrap();
+    for (header, extra, code) in [
+        (json!({"typ": "at+jwt"}), json!({}), "typ_mismatch"),
+        (json!({"typ": "secevent+jwt"}), json!({}), "typ_mismatch"),
+        (json!({}), json!({"nonce": "n"}), "invalid_claim"),
+        (json!({}), json!({"events": null}), "missing_claim"),
+        (json!({}), json!({"events": []}), "invalid_claim"),
+        (json!({}), json!({"events": {}}), "missing_claim"),
+        (
+            json!({}),
+            json!({"events": {BACKCHANNEL_LOGOUT_EVENT: true}}),
+            "invalid_claim",
+        ),
+        (
+            json!({}),
+            json!({"events": {"http://schemas.openid.net/event/other": {}}}),
+            "missing_claim",
+        ),
+        (
+            json!({}),
+            json!({"sid": null, "sub": null}),
+            "missing_claim",
+        ),
+        (json!({}), json!({"sid": 7}), "invalid_claim"),
+        (json!({}), json!({"jti": null}), "missing_claim"),
+        (json!({}), json!({"jti": 1}), "invalid_claim"),
+        (json!({}), json!({"iat": null}), "missing_claim"),
+        (json!({}), json!({"exp": null}), "missing_claim"),
+        (json!({}), json!({"exp": NOW}), "token_expired"),
+        (json!({}), json!({"aud": "other"}), "audience_mismatch"),
+        (
+            json!({}),
+            json!({"iss": "https://evil.example"}),
+            "issuer_mismatch",
+        ),
+    ] {
+        let e = case.logout(header.clone(), extra.clone()).unwrap_err();
+        assert_eq!(e.code(), code, "{header} {extra}: {e}");
+    }
+}
+
+#[test]
+fn logout_tokens_and_id_tokens_do_not_pass_as_each_other() {
+    let case = Case::new();
+    // an ID token (no events) is not a logout token
+    let id = case.token(json!({}), json!({"nonce": "n", "jti": "j"}));
+    let e = case
+        .verifier
+        .verify_logout_token(&id, &LogoutTokenOptions { now: NOW })
+        .unwrap_err();
+    assert_eq!(e.code(), "missing_claim");
+    // a typed logout token is not an ID token
+    let logout = case.token(json!({"typ": "logout+jwt"}), logout_claims(json!({})));
+    let e = case
+        .verifier
+        .verify_id_token(
+            &logout,
+            &IdTokenOptions {
+                now: NOW,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "typ_mismatch");
+}

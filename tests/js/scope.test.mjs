@@ -120,7 +120,7 @@ test("bearerChallenge: missing token, 400, 401, 403, server failures", () => {
     "malformed_token", "unsupported_algorithm", "algorithm_not_allowed", "key_not_found",
     "invalid_signature", "unsupported_critical_header", "token_expired", "token_not_yet_valid",
     "issuer_mismatch", "audience_mismatch", "azp_mismatch", "nonce_mismatch", "typ_mismatch",
-    "missing_claim", "invalid_claim", "auth_time_too_old",
+    "missing_claim", "invalid_claim", "auth_time_too_old", "token_replayed",
   ]) {
     assert.deepEqual(bearerChallenge({ code, message: "m" }, { realm: "api" }), {
       status: 401,

@@ -50,6 +50,10 @@ new TokenVerifier({ issuer: "i", audience: "a", jwks, cache: { maxEntries: 10 } 
 await verifier.ensureKeys("a.b.c");
 // @ts-expect-error no userinfo in the SPA entry
 verifier.verifyUserinfo("a.b.c");
+// @ts-expect-error no back-channel logout in the SPA entry (an RP's server receives it)
+verifier.verifyLogoutToken("a.b.c");
+// @ts-expect-error nor a replay store
+new TokenVerifier({ issuer: "i", audience: "a", jwks, replayStore: { checkAndRemember: () => true } });
 // @ts-expect-error the server half is not in the SPA entry
 spa.createEdgeVerifier;
 // @ts-expect-error nor are the scope helpers

@@ -5,6 +5,7 @@ import {
   buildEndSessionUrl, type OidcEdgeError, type PkcePair, type ProviderMetadata,
   RemoteJwks, JwkSet, TokenVerifier, createEdgeVerifier, type EdgeVerifierResult, type Claims,
   userinfo, parseUserinfoResponse, type UserinfoResult,
+  ReplayCache, parseLogoutRequest, type LogoutClaims, type ReplayStore,
 } from "oidc-edge";
 
 await init();
@@ -51,6 +52,20 @@ if (info.format === "jwt" && info.claims) {
 }
 const signedSub: string = cached.verifyUserinfo("a.b.c", { expectedSubject: "u" }).sub;
 void [signedSub, (await cached.verifyUserinfoAsync("a.b.c")).email];
+// Back-channel logout: the POST body, the token, the replay store (built in, shared, or one's own)
+const logoutToken: string = parseLogoutRequest("logout_token=a.b.c", "application/x-www-form-urlencoded");
+const replays = new ReplayCache({ maxEntries: 100 });
+const redisLike: ReplayStore = { checkAndRemember: async (key: string, expiresAt: number) => key.length + expiresAt > 0 };
+const rpVerifier = new TokenVerifier({ issuer: "https://idp.example.com", audience: "rp", jwks: set, replayStore: replays });
+const ended: LogoutClaims = rpVerifier.verifyLogoutToken(logoutToken, { now: 1 });
+const endedAsync: LogoutClaims = await new TokenVerifier({
+  issuer: "https://idp.example.com", audience: "rp", jwks: set, replayStore: redisLike,
+}).verifyLogoutTokenAsync(logoutToken);
+void [ended.sid, ended.jti, endedAsync.sub, replays.size, replays.checkAndRemember("k", 2, 1)];
+// @ts-expect-error a replay store answers a boolean
+new TokenVerifier({ issuer: "i", audience: "a", jwks: set, replayStore: { checkAndRemember: () => "yes" } });
+// @ts-expect-error the body is text
+parseLogoutRequest(new Uint8Array(), null);
 // @ts-expect-error a JwkSet is not a verifier
 parseUserinfoResponse({ status: 200, body: "" }, { verifier: set });
 const verify = createEdgeVerifier({

@@ -1,19 +1,23 @@
 //! What the `server` feature adds to `TokenVerifier`: keys from a `RemoteJwks` (taken again whenever its
-//! generation changed), the verified-token cache (`cache: { maxEntries }`, the core's `CachingVerifier`), `ensureKeys`, and the checks of
-//! signed UserInfo responses (`verifyUserinfo`, `verifyUserinfoAsync`).
+//! generation changed), the verified-token cache (`cache: { maxEntries }`, the core's `CachingVerifier`), `ensureKeys`, the checks of
+//! signed UserInfo responses (`verifyUserinfo`, `verifyUserinfoAsync`), and logout tokens with their replay
+//! store (`replayStore`, `verifyLogoutToken`, `verifyLogoutTokenAsync`).
 
 use super::{ImportedKeys, TokenVerifierHandle, token_arg};
 use crate::error::Error;
 use crate::jose::{JwkSet, PendingSignature, UnverifiedJws, VerifiedToken};
 use crate::js::convert::{JsResult, shared_handle, to_js_error};
 use crate::js::http::now_or;
+use crate::js::http::split_options;
 use crate::js::native::{self, NativeKey};
 use crate::js::options::{NowOnly, options};
 use crate::js::server::jwks::RemoteJwks;
-use crate::server::CachingVerifier;
-use crate::verify::{Policy, TokenVerifier, UserinfoJwtOptions};
+use crate::js::server::replay::ReplayHandle;
+use crate::server::{CachingVerifier, ReplayEntry, logout_replay_entry};
+use crate::verify::{LogoutTokenOptions, Policy, TokenVerifier, UserinfoJwtOptions};
 use js_sys::Promise;
 use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -51,11 +55,22 @@ pub(super) fn core(verifier: TokenVerifier, cache: Option<CacheConfig>) -> Resul
     CachingVerifier::new(verifier, "cache", cache)
 }
 
-/// A verifier's key source and the node:crypto keys of its current set (where the Node entry installed
-/// node:crypto).
+/// `opts.replayStore`, taken out of the options (it is an object with methods, not data): a copy of the
+/// options without it, and the store (a fresh `ReplayCache` when absent).
+///
+/// Errors: `invalid_request` for a value that is no store.
+pub(super) fn replay_store(opts: &JsValue) -> Result<(JsValue, ReplayHandle), Error> {
+    let (rest, taken) = split_options(opts, &["replayStore"]);
+    let store = taken.first().cloned().unwrap_or(JsValue::UNDEFINED);
+    Ok((rest, ReplayHandle::from_option(&store)?))
+}
+
+/// A verifier's key source, the node:crypto keys of its current set (where the Node entry installed
+/// node:crypto), and its replay store.
 pub(super) struct Extras {
     source: KeySource,
     native_keys: RefCell<ImportedKeys<NativeKey>>,
+    replay: ReplayHandle,
 }
 
 /// Whether node:crypto is installed (the Async methods then need no WebCrypto hop).
@@ -64,10 +79,11 @@ pub(super) fn native_installed() -> bool {
 }
 
 impl Extras {
-    pub(super) fn new(source: KeySource) -> Self {
+    pub(super) fn new(source: KeySource, replay: ReplayHandle) -> Self {
         Extras {
             source,
             native_keys: RefCell::default(),
+            replay,
         }
     }
 
@@ -98,6 +114,9 @@ impl Extras {
         token: &str,
         policy: &Policy,
     ) -> Result<Option<String>, Error> {
+        if !policy.cacheable() {
+            return Ok(None);
+        }
         let hit = core.borrow_mut().cached(token, policy.now());
         match hit {
             Some(entry) => {
@@ -117,6 +136,9 @@ impl Extras {
         json: &str,
         policy: &Policy,
     ) {
+        if !policy.cacheable() {
+            return;
+        }
         let exp = verified.claims().get("exp").cloned();
         core.borrow_mut()
             .remember(token, exp.as_ref(), policy.now(), || {
@@ -145,8 +167,64 @@ fn userinfo_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
     ))
 }
 
+/// The policy of `verifyLogoutToken(token, { now? })`.
+fn logout_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
+    let token = token_arg(token)?;
+    let o: NowOnly = options("verifyLogoutToken options", opts)?;
+    Ok((
+        token,
+        Policy::LogoutToken(LogoutTokenOptions { now: now_or(o.now) }),
+    ))
+}
+
+impl TokenVerifierHandle {
+    /// The replay-store entry of the logout token whose claims (`json`) just passed.
+    fn logout_entry(&self, json: &str) -> Result<ReplayEntry, Error> {
+        let claims: Map<String, Value> = serde_json::from_str(json)
+            .map_err(|e| Error::MalformedToken(format!("claims could not be read: {e}")))?;
+        let tolerance = self.shared.verifier.borrow().verifier().clock_tolerance();
+        logout_replay_entry(&claims, tolerance)
+    }
+}
+
 #[wasm_bindgen(js_class = TokenVerifier)]
 impl TokenVerifierHandle {
+    /// `verifyLogoutToken(token, { now? })`: a logout token (OIDC Back-Channel Logout 1.0 §2.6), its `jti`
+    /// accepted once through the replay store, which must answer at once.
+    #[wasm_bindgen(js_name = verifyLogoutToken)]
+    pub fn verify_logout_token(&self, token: JsValue, opts: JsValue) -> JsResult<JsValue> {
+        let run = || -> Result<String, Error> {
+            let (token, policy) = logout_policy(&token, &opts)?;
+            let now = policy.now();
+            let json = self.check_sync(token, policy)?;
+            self.shared
+                .extras
+                .replay
+                .check_sync(&self.logout_entry(&json)?, now)?;
+            Ok(json)
+        };
+        js_sys::JSON::parse(&run().map_err(to_js_error)?)
+    }
+
+    /// `verifyLogoutTokenAsync(token, opts)`: `verifyLogoutToken`, the signature checked by WebCrypto and a
+    /// store's Promise awaited.
+    #[wasm_bindgen(js_name = verifyLogoutTokenAsync)]
+    pub fn verify_logout_token_async(&self, token: JsValue, opts: JsValue) -> Promise {
+        let setup = logout_policy(&token, &opts)
+            .map(|(token, policy)| (policy.now(), self.check_async(token, policy)));
+        let this = self.share();
+        future_to_promise(async move {
+            let (now, verification) = setup.map_err(to_js_error)?;
+            let run = async {
+                let json = verification.await?;
+                let entry = this.logout_entry(&json)?;
+                this.shared.extras.replay.check_async(&entry, now).await?;
+                Ok::<_, Error>(json)
+            };
+            js_sys::JSON::parse(&run.await.map_err(to_js_error)?)
+        })
+    }
+
     /// `ensureKeys(token, { now? })`: with a `RemoteJwks`, makes sure its set is there for the token's `kid`,
     /// fetching when the cache policy allows it; resolves at once with a `JwkSet`.
     #[wasm_bindgen(js_name = ensureKeys)]

@@ -50,6 +50,11 @@ pub(super) fn core(verifier: TokenVerifier, cache: Option<CacheConfig>) -> Resul
     }
 }
 
+/// No replay store in this build: `replayStore` stays in the options, whose reader refuses it.
+pub(super) fn replay_store(opts: &JsValue) -> Result<(JsValue, ()), Error> {
+    Ok((opts.clone(), ()))
+}
+
 /// No key source to follow.
 pub(super) struct Extras;
 
@@ -59,7 +64,7 @@ pub(super) fn native_installed() -> bool {
 }
 
 impl Extras {
-    pub(super) fn new(_source: KeySource) -> Self {
+    pub(super) fn new(_source: KeySource, _replay: ()) -> Self {
         Extras
     }
 

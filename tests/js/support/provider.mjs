@@ -58,6 +58,9 @@ function defaultClients() {
  * @param {boolean} [opts.jwtUserinfo] turns on signed UserInfo responses (OIDC Core §5.3.2) for clients that
  *   register `userinfo_signed_response_alg`.
  * @param {object} [opts.features] further oidc-provider features, e.g. `{ pushedAuthorizationRequests: { … } }`.
+ * @param {boolean} [opts.loopbackFetch] let the provider's own requests (back-channel logout, a client's jwks_uri)
+ *   reach servers on 127.0.0.1: oidc-provider's fetch refuses special-use addresses (its SSRF guard), which is
+ *   right in production and in the way of a test's loopback endpoint.
  * @param {boolean} [opts.atHash] put `at_hash` in ID tokens issued by the token endpoint too. OIDC Core 3.1.3.8
  *   makes it optional in the code flow and oidc-provider leaves it out; the demo turns it on to show the check.
  * @returns {Promise<{ issuer: string, provider: Provider, signingJwks: { keys: object[] },
@@ -119,6 +122,9 @@ export async function startProvider(opts = {}) {
       };
     },
     issueRefreshToken: async (ctx, client) => client.grantTypeAllowed("refresh_token"),
+    ...(opts.loopbackFetch && {
+      fetch: (url, { dispatcher, ...init }) => globalThis.fetch(url, init),
+    }),
   });
   provider.on("server_error", (ctx, err) => console.error("oidc-provider server_error", err));
   if (opts.atHash) {
