@@ -38,6 +38,9 @@ lint:
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy --lib --no-default-features -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+	@# Rustdoc of both builds, the binding included (a superset of the native core): no broken or private links.
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --no-default-features
 
 test-rust:
 	cargo test
@@ -46,7 +49,8 @@ test-wasm-node:
 	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --test wasm
 
 # ChromeDriver on a loaded machine can lose its renderer before any test runs ("Timed out receiving message
-# from renderer"): that one failure of the driver, and no failed test, is retried once.
+# from renderer"): that one failure of the driver, and no failed test, is retried once. webdriver.json raises
+# WebDriver's 30 s script timeout, which a busy renderer on a loaded 2-core machine outlasts while it polls.
 test-wasm-browser:
 	@set -o pipefail; run() { $(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 	  cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee target/wasm-browser.log; }; \

@@ -41,8 +41,8 @@ cp js/package.json "$out/"
 
 size() { printf '%-24s %10d %10d\n' "$1" "$(cat "${@:2}" | wc -c)" "$(for f in "${@:2}"; do gzip -9c "$f"; done | wc -c)"; }
 printf '\n%-24s %10s %10s\n' "pkg/ file" "raw B" "gzip B"
-for f in oidc_edge_bg.wasm oidc_edge.js api.js web.js node.js workerd.js oidc_edge_spa_bg.wasm oidc_edge_spa.js spa.js session.js; do
-  size "$f" "$out/$f"
-done
+# Every script and module that ships, from the same list.
+node -p 'JSON.parse(require("fs").readFileSync("js/package.json", "utf8")).files.filter((f) => /\.(js|wasm)$/.test(f)).join("\n")' |
+  while read -r f; do size "$f" "$out/$f"; done
 # What a browser downloads for `oidc-edge/spa`: each file gzipped on its own, as a server sends them.
 size "SPA entry (oidc-edge/spa)" "$out"/spa.js "$out"/session.js "$out"/oidc_edge_spa.js "$out"/oidc_edge_spa_bg.wasm

@@ -12,7 +12,8 @@
 //! - [`verify`]: the claims policy of [`TokenVerifier`]; [`scope`]: scopes and scope expressions;
 //! - `server` (feature `server`): bearer tokens, RFC 6750 answers, routes, the token and JWKS caches, the
 //!   edge guard;
-//! - [`wire`]: the `HttpRequest` / `HttpResponse` plans and parameter rules both roles share.
+//! - [`wire`]: the `HttpRequest` / `HttpResponse` plans and parameter rules both roles share;
+//! - [`options`]: the rules of options given as JSON text (the route table), the binding's rules for JS objects.
 //!
 //! Every fallible function returns [`Error`], whose [`Error::code`] is the stable string JS sees as
 //! `OidcEdgeError.code` (the union `OidcEdgeErrorCode` of `js/types/errors.d.ts`, tested against it).

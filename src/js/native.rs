@@ -5,7 +5,7 @@
 //!
 //! The core still decides everything (`PendingSignature::check_with`): which keys, which algorithm, the
 //! signature's form. This module only turns a key the core selected into a `KeyObject` (once per key and
-//! algorithm, cached by [`ImportedKeys`]) and asks `crypto.verify` about this check's own signing input and
+//! algorithm, cached by `ImportedKeys`) and asks `crypto.verify` about this check's own signing input and
 //! signature; an answer other than `true` or `false` (a throw, a non-boolean) leaves the decision to the Rust
 //! algorithms, so a broken backend can make a verification slower, never valid.
 //!

@@ -1,5 +1,5 @@
 //! Scope arguments (`verifyAccessToken`'s `requiredScopes`, `requireScopes`), and with the `server` feature
-//! the scope exports (`scopesOf`, `hasScopes`, `requireScopes`, `ScopeRequirement`, in [`server`]).
+//! the scope exports (`scopesOf`, `hasScopes`, `requireScopes`, `ScopeRequirement`, in `server.rs`).
 //! Conversions only: the rules are in `crate::scope`.
 
 use super::convert::{string_arg, type_name};

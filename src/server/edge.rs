@@ -35,13 +35,12 @@ use crate::server::route::{Access, RouteTable, is_forwarded_method};
 use crate::server::token_cache::{CachingVerifier, Claims, TokenCacheConfig};
 use crate::verify::{AccessTokenOptions, Policy, TokenVerifier, VerifierOptions};
 use crate::wire::{OneOrMany, is_tchar};
-use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
 
-/// The configuration, as JSON (camelCase). `jwksUri` and `jwksCache` are read by whoever fetches the keys.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The configuration ([`EdgeConfig::new`]: issuer, audience and routes; everything else optional).
+/// `jwks_uri` and `jwks_cache` are read by whoever fetches the keys.
+#[derive(Debug, Clone, Default)]
 pub struct EdgeConfig {
     /// The expected `iss`.
     pub issuer: String,
@@ -50,64 +49,68 @@ pub struct EdgeConfig {
     /// The route table: an array of routes (see [`RouteTable::from_json`]) or that array as JSON text.
     pub routes: Value,
     /// The `realm` of every challenge.
-    #[serde(default)]
     pub realm: Option<String>,
     /// Seconds of leeway for `exp`/`nbf`.
-    #[serde(default)]
     pub clock_tolerance: Option<u64>,
     /// The accepted algorithms (default: every asymmetric one; HS* only with `oct` keys).
-    #[serde(default)]
     pub algorithms: Option<Vec<String>>,
     /// RFC 9068 strict mode: `typ` must be `at+jwt`.
-    #[serde(default)]
     pub strict: bool,
     /// Send the failure's message as `error_description` (default false).
-    #[serde(default)]
     pub error_description: bool,
     /// CORS; absent: no CORS headers, preflights are routed like any request.
-    #[serde(default)]
     pub cors: Option<CorsConfig>,
     /// The verified-token cache; absent: off.
-    #[serde(default)]
     pub token_cache: Option<TokenCacheConfig>,
     /// The JWKS URL (for the fetching layer).
-    #[serde(default)]
     pub jwks_uri: Option<String>,
     /// The JWKS cache timings (for the fetching layer).
-    #[serde(default)]
     pub jwks_cache: Option<JwksCacheConfig>,
     /// More incoming headers to remove before forwarding (see [`ForwardPolicy`]).
-    #[serde(default)]
     pub strip_headers: Option<OneOrMany>,
     /// [`crate::server::REWRITE_HEADERS`] to forward after all.
-    #[serde(default)]
     pub keep_headers: Option<OneOrMany>,
     /// Forward `Authorization` to the origin (default false).
-    #[serde(default)]
     pub keep_authorization: bool,
 }
 
-/// CORS (Fetch standard) as configured.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// CORS (Fetch standard) as configured ([`CorsConfig::new`]: the origins; the rest defaults).
+#[derive(Debug, Clone, Default)]
 pub struct CorsConfig {
     /// Exact origins (`https://app.example.com`), or `"*"` for any.
     pub allowed_origins: OneOrMany,
     /// Methods a preflight may ask for (default `GET, HEAD, POST, PUT, PATCH, DELETE`).
-    #[serde(default)]
     pub allowed_methods: Option<OneOrMany>,
     /// Request headers a preflight may ask for, any case (default `authorization, content-type`).
-    #[serde(default)]
     pub allowed_headers: Option<OneOrMany>,
     /// Response headers the browser may show the app (`WWW-Authenticate` always is).
-    #[serde(default)]
     pub exposed_headers: Option<OneOrMany>,
     /// `Access-Control-Max-Age` of preflight answers, seconds (default 600).
-    #[serde(default)]
     pub max_age: Option<u64>,
     /// `Access-Control-Allow-Credentials: true` (not with `"*"`).
-    #[serde(default)]
     pub allow_credentials: bool,
+}
+
+impl EdgeConfig {
+    /// A guard of `routes` (see [`EdgeConfig::routes`]) for tokens from `issuer` to `audience`, every option off.
+    pub fn new(issuer: impl Into<String>, audience: impl Into<OneOrMany>, routes: Value) -> Self {
+        EdgeConfig {
+            issuer: issuer.into(),
+            audience: audience.into(),
+            routes,
+            ..Self::default()
+        }
+    }
+}
+
+impl CorsConfig {
+    /// CORS for `allowed_origins`, every other setting its default.
+    pub fn new(allowed_origins: impl Into<OneOrMany>) -> Self {
+        CorsConfig {
+            allowed_origins: allowed_origins.into(),
+            ..Self::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -686,21 +689,24 @@ mod tests {
     const NOW: u64 = 1_700_000_000;
     const ISS: &str = "https://idp.example.com";
 
-    fn config(extra: Value) -> EdgeConfig {
-        let mut base = json!({
-            "issuer": ISS,
-            "audience": "api",
-            "realm": "api",
-            "routes": [
-                {"method": "GET", "path": "/health", "public": true},
-                {"method": "GET", "path": "/api/users", "scopes": "users.read"},
-                {"method": "*", "path": "/api/*"}
-            ],
-        });
-        if let (Value::Object(b), Value::Object(e)) = (&mut base, extra) {
-            b.extend(e);
-        }
-        serde_json::from_value(base).unwrap()
+    fn config(set: impl FnOnce(&mut EdgeConfig)) -> EdgeConfig {
+        let routes = json!([
+            {"method": "GET", "path": "/health", "public": true},
+            {"method": "GET", "path": "/api/users", "scopes": "users.read"},
+            {"method": "*", "path": "/api/*"}
+        ]);
+        let mut c = EdgeConfig {
+            realm: Some("api".into()),
+            ..EdgeConfig::new(ISS, "api", routes)
+        };
+        set(&mut c);
+        c
+    }
+
+    fn some(values: &[&str]) -> Option<OneOrMany> {
+        Some(OneOrMany::Many(
+            values.iter().map(|&v| v.to_owned()).collect(),
+        ))
     }
 
     fn key() -> TestKey {
@@ -724,8 +730,8 @@ mod tests {
         )
     }
 
-    fn guard(extra: Value) -> EdgeGuard {
-        let mut g = EdgeGuard::new(&config(extra)).unwrap();
+    fn guard(set: impl FnOnce(&mut EdgeConfig)) -> EdgeGuard {
+        let mut g = EdgeGuard::new(&config(set)).unwrap();
         g.set_keys(jwks("k1"), 1);
         g
     }
@@ -756,7 +762,7 @@ mod tests {
 
     #[test]
     fn start_and_finish_take_only_the_checks_own_proof() {
-        let mut g = guard(json!({}));
+        let mut g = guard(|_| {});
         let no = |_: Option<&str>| false;
         let auth_a = format!("Bearer {}", token("k1", json!({"sub": "a"})));
         let auth_b = format!("Bearer {}", token("k1", json!({"sub": "b"})));
@@ -793,7 +799,7 @@ mod tests {
 
     #[test]
     fn routes_tokens_and_scopes() {
-        let mut g = guard(json!({}));
+        let mut g = guard(|_| {});
         let no = |_: Option<&str>| false;
         assert!(matches!(
             g.decide(&req("GET", "/health", None), no),
@@ -860,7 +866,7 @@ mod tests {
 
     #[test]
     fn unknown_kids_and_missing_keys_ask_for_a_fetch() {
-        let mut g = EdgeGuard::new(&config(json!({}))).unwrap();
+        let mut g = EdgeGuard::new(&config(|_| {})).unwrap();
         let t = format!("Bearer {}", token("k2", json!({})));
         let r = req("GET", "/api/x", Some(&t));
         // no keys, fetch not allowed: 503
@@ -885,7 +891,7 @@ mod tests {
 
     #[test]
     fn token_cache_serves_until_exp_and_drops_on_new_keys() {
-        let mut g = guard(json!({"tokenCache": {"maxEntries": 2}}));
+        let mut g = guard(|c| c.token_cache = Some(TokenCacheConfig { max_entries: 2 }));
         let t = format!(
             "Bearer {}",
             token("k1", json!({"exp": NOW + 10, "scope": "a"}))
@@ -928,8 +934,12 @@ mod tests {
 
     #[test]
     fn cors_preflight_and_headers() {
-        let mut g =
-            guard(json!({"cors": {"allowedOrigins": ["https://app.example.com"], "maxAge": 300}}));
+        let mut g = guard(|c| {
+            c.cors = Some(CorsConfig {
+                max_age: Some(300),
+                ..CorsConfig::new(some(&["https://app.example.com"]).unwrap_or_default())
+            })
+        });
         let mut p = req("OPTIONS", "/api/users", None);
         p.origin = Some("https://app.example.com");
         p.access_control_request_method = Some("GET");
@@ -967,7 +977,7 @@ mod tests {
             Some("WWW-Authenticate")
         );
         // without CORS configured, OPTIONS is routed like anything else
-        let mut plain = guard(json!({}));
+        let mut plain = guard(|_| {});
         assert_eq!(respond(plain.decide(&p, |_| false)).status, 401);
     }
 
@@ -975,7 +985,8 @@ mod tests {
     /// selves by some origins: all are answered 405 with the path's methods in `Allow`, whatever the token.
     #[test]
     fn odd_methods_are_405_with_allow() {
-        let mut g = guard(json!({"cors": {"allowedOrigins": ["https://app.example.com"]}}));
+        let mut g =
+            guard(|c| c.cors = Some(CorsConfig::new(vec!["https://app.example.com".to_owned()])));
         let good = format!("Bearer {}", token("k1", json!({})));
         for (method, path, allow) in [
             (
@@ -1030,7 +1041,7 @@ mod tests {
 
     #[test]
     fn identity_headers_and_what_is_stripped() {
-        let mut g = guard(json!({}));
+        let mut g = guard(|_| {});
         let good = format!(
             "Bearer {}",
             token("k1", json!({"scope": "users.read admin"}))
@@ -1058,9 +1069,11 @@ mod tests {
             assert!(g.strips_header(name), "{name}");
         }
         assert!(!g.strips_header("x-tenant"));
-        let kept = guard(json!({
-            "stripHeaders": "X-Tenant, X-User", "keepHeaders": ["X-Rewrite-URL"], "keepAuthorization": true
-        }));
+        let kept = guard(|c| {
+            c.strip_headers = Some("X-Tenant, X-User".into());
+            c.keep_headers = some(&["X-Rewrite-URL"]);
+            c.keep_authorization = true;
+        });
         for (name, stripped) in [
             ("x_tenant", true),
             ("X-User", true),
@@ -1075,28 +1088,78 @@ mod tests {
 
     #[test]
     fn bad_configurations_are_refused() {
-        for extra in [
-            json!({"routes": "[{\"method\":\"GET\"}]"}),
-            json!({"routes": 5}),
-            json!({"realm": "caf\u{e9}"}),
-            json!({"algorithms": ["none"]}),
-            json!({"audience": []}),
-            json!({"tokenCache": {"maxEntries": 0}}),
-            json!({"cors": {"allowedOrigins": []}}),
-            json!({"cors": {"allowedOrigins": "*", "allowCredentials": true}}),
-            json!({"cors": {"allowedOrigins": "https://a.example/"}}),
-            json!({"jwksCache": {"minMaxAge": 10, "defaultMaxAge": 5}}),
-            json!({"stripHeaders": ["x auth"]}),
-            json!({"keepHeaders": ["X-Auth-Subject"]}),
-            json!({"keepHeaders": "authorization"}),
-        ] {
+        type Set = Box<dyn Fn(&mut EdgeConfig)>;
+        let cors = |origins: OneOrMany| Some(CorsConfig::new(origins));
+        let cases: Vec<(&str, Set)> = vec![
+            (
+                "a route without path",
+                Box::new(|c| c.routes = json!("[{\"method\":\"GET\"}]")),
+            ),
+            ("routes a number", Box::new(|c| c.routes = json!(5))),
+            (
+                "a realm not ASCII",
+                Box::new(|c| c.realm = Some("caf\u{e9}".into())),
+            ),
+            (
+                "algorithm none",
+                Box::new(|c| c.algorithms = Some(vec!["none".into()])),
+            ),
+            (
+                "no audience",
+                Box::new(|c| c.audience = OneOrMany::Many(vec![])),
+            ),
+            (
+                "tokenCache.maxEntries 0",
+                Box::new(|c| c.token_cache = Some(TokenCacheConfig { max_entries: 0 })),
+            ),
+            (
+                "no CORS origin",
+                Box::new(move |c| c.cors = cors(OneOrMany::Many(vec![]))),
+            ),
+            (
+                "any origin with credentials",
+                Box::new(|c| {
+                    c.cors = Some(CorsConfig {
+                        allow_credentials: true,
+                        ..CorsConfig::new("*")
+                    })
+                }),
+            ),
+            (
+                "an origin with a path",
+                Box::new(move |c| c.cors = cors("https://a.example/".into())),
+            ),
+            (
+                "jwksCache bounds out of order",
+                Box::new(|c| {
+                    c.jwks_cache = Some(JwksCacheConfig {
+                        min_max_age: Some(10),
+                        default_max_age: Some(5),
+                        ..JwksCacheConfig::default()
+                    })
+                }),
+            ),
+            (
+                "a header name with a space",
+                Box::new(|c| c.strip_headers = some(&["x auth"])),
+            ),
+            (
+                "keep a header never rewritten",
+                Box::new(|c| c.keep_headers = some(&["X-Auth-Subject"])),
+            ),
+            (
+                "keep authorization by keepHeaders",
+                Box::new(|c| c.keep_headers = Some("authorization".into())),
+            ),
+        ];
+        for (name, set) in &cases {
             assert_eq!(
-                EdgeGuard::new(&config(extra.clone())).unwrap_err().code(),
+                EdgeGuard::new(&config(set)).unwrap_err().code(),
                 "invalid_request",
-                "{extra}"
+                "{name}"
             );
         }
-        let ok = config(json!({"routes": "[{\"method\":\"GET\",\"path\":\"/a\"}]"}));
+        let ok = config(|c| c.routes = json!("[{\"method\":\"GET\",\"path\":\"/a\"}]"));
         assert!(EdgeGuard::new(&ok).is_ok());
     }
 }

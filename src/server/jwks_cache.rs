@@ -26,7 +26,6 @@ use crate::client::{JWKS_ACCEPT, jwks_body, jwks_request};
 use crate::error::{Error, Result};
 use crate::jose::JwkSet;
 use crate::wire::{HttpRequest, HttpResponse};
-use serde::Deserialize;
 
 pub use crate::client::MAX_JWKS_BYTES;
 
@@ -92,8 +91,7 @@ impl CachePolicy {
 
 /// The timings a caller sets, in seconds, each defaulting to [`CachePolicy::default`]'s: the `jwksCache` of an
 /// edge configuration and the options of `RemoteJwks` are this one type.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct JwksCacheConfig {
     /// Least time between refetches.
     pub cooldown: Option<u64>,

@@ -16,7 +16,6 @@
 use crate::error::{Error, Result};
 use crate::jose::JwkSet;
 use crate::verify::TokenVerifier;
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
@@ -152,8 +151,7 @@ pub const MAX_TOKEN_CACHE_ENTRIES: usize = 1 << 20;
 
 /// `{ maxEntries }`: the verified-token cache asked for (`TokenVerifier`'s `cache`, the edge guard's
 /// `tokenCache`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenCacheConfig {
     /// At most this many tokens, 1..=[`MAX_TOKEN_CACHE_ENTRIES`].
     pub max_entries: u64,

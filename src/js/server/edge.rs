@@ -1,6 +1,7 @@
 //! `EdgeGuard`: the core's edge verifier (`crate::server::edge`) with its keys from a `RemoteJwks`. Conversions only;
 //! `js/edge.js` (`createEdgeVerifier`) builds `Request`/`Response` objects around it.
 
+use super::config::EdgeConfigArgs;
 use super::jwks::RemoteJwks;
 use crate::error::Error;
 use crate::jose::{Algorithm, SignatureProof};
@@ -154,7 +155,8 @@ impl EdgeGuardHandle {
     pub fn new(config: JsValue) -> JsResult<EdgeGuardHandle> {
         let run = || -> Result<EdgeGuardHandle, Error> {
             let (fetcher, rest) = Fetcher::from_options(&config)?;
-            let config: EdgeConfig = required_options("createEdgeVerifier config", &rest)?;
+            let config: EdgeConfig =
+                required_options::<EdgeConfigArgs>("createEdgeVerifier config", &rest)?.into();
             let guard = EdgeGuard::new(&config)?;
             let uri = config.jwks_uri.as_deref().ok_or_else(|| {
                 Error::InvalidRequest("createEdgeVerifier config: jwksUri is required".into())

@@ -2,6 +2,7 @@
 //! one fetch in flight. The cache holds the parsed `JwkSet`, which a `TokenVerifier` or an edge guard built on
 //! this object reads at each verification (no copy of the keys: a `JwkSet` shares them).
 
+use super::config::JwksCacheArgs;
 use crate::error::Error;
 use crate::jose::JwkSet;
 use crate::js::convert::{JsResult, string_arg, to_js_error};
@@ -117,7 +118,7 @@ impl RemoteJwks {
         let run = || -> Result<RemoteJwks, Error> {
             let uri = string_arg("jwksUri", &jwks_uri)?;
             let (fetcher, rest) = Fetcher::from_options(&opts)?;
-            let o: JwksCacheConfig = options("RemoteJwks options", &rest)?;
+            let o: JwksCacheConfig = options::<JwksCacheArgs>("RemoteJwks options", &rest)?.into();
             Ok(RemoteJwks::from_cache(
                 JwksCache::new(&uri, o.policy()?)?,
                 fetcher,

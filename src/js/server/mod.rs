@@ -1,7 +1,10 @@
 //! The resource server's exports (`crate::server`, the `server` feature): `RemoteJwks`, the edge guard and
-//! `bearerChallenge`, the replay store (`ReplayCache`, `replayStore`) and `parseLogoutRequest`.
+//! `bearerChallenge`, the replay store (`ReplayCache`, `replayStore`) and `parseLogoutRequest`; `config` holds
+//! the argument structs of the edge configuration and the cache options.
 
 pub mod challenge;
+// The argument structs of the edge configuration and the cache options.
+pub(crate) mod config;
 pub mod edge;
 pub mod jwks;
 pub mod logout;

@@ -40,8 +40,8 @@ pub(super) fn remote_jwks(value: &JsValue) -> Option<(JwkSet, KeySource)> {
     Some((set, KeySource::Remote(remote)))
 }
 
-/// `cache: { maxEntries }`: the verified-token cache, the core's one type.
-pub(super) use crate::server::TokenCacheConfig as CacheConfig;
+/// `cache: { maxEntries }`: the verified-token cache, read as the edge guard's `tokenCache` is.
+pub(super) use crate::js::server::config::TokenCacheArgs as CacheConfig;
 
 /// A verified token kept by the verified-token cache: what the signature check produced (header and
 /// claims), and the claims' JSON text so that a hit only runs `JSON.parse`.
@@ -52,7 +52,7 @@ pub(super) type Core = CachingVerifier<Cached>;
 
 /// The core verifier with the cache `cache` asks for. Errors: `invalid_request` for a bad `cache.maxEntries`.
 pub(super) fn core(verifier: TokenVerifier, cache: Option<CacheConfig>) -> Result<Core, Error> {
-    CachingVerifier::new(verifier, "cache", cache)
+    CachingVerifier::new(verifier, "cache", cache.map(Into::into))
 }
 
 /// `opts.replayStore`, taken out of the options (it is an object with methods, not data): a copy of the

@@ -1,0 +1,114 @@
+//! The resource server's argument structs: the edge guard's configuration (`createEdgeVerifier`,
+//! `new EdgeGuard`), its `cors`, and the two cache options it shares with `TokenVerifier` (`cache`) and
+//! `RemoteJwks` (its options). Each is read in one pass and turned into the core's plain config types.
+
+use crate::server::{CorsConfig, EdgeConfig, JwksCacheConfig, TokenCacheConfig};
+use crate::wire::OneOrMany;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The edge configuration without `fetch` and `timeout` (see [`EdgeConfig`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct EdgeConfigArgs {
+    issuer: String,
+    audience: OneOrMany,
+    routes: Value,
+    realm: Option<String>,
+    clock_tolerance: Option<u64>,
+    algorithms: Option<Vec<String>>,
+    #[serde(default)]
+    strict: bool,
+    #[serde(default)]
+    error_description: bool,
+    cors: Option<CorsArgs>,
+    token_cache: Option<TokenCacheArgs>,
+    jwks_uri: Option<String>,
+    jwks_cache: Option<JwksCacheArgs>,
+    strip_headers: Option<OneOrMany>,
+    keep_headers: Option<OneOrMany>,
+    #[serde(default)]
+    keep_authorization: bool,
+}
+
+impl From<EdgeConfigArgs> for EdgeConfig {
+    fn from(a: EdgeConfigArgs) -> Self {
+        EdgeConfig {
+            realm: a.realm,
+            clock_tolerance: a.clock_tolerance,
+            algorithms: a.algorithms,
+            strict: a.strict,
+            error_description: a.error_description,
+            cors: a.cors.map(Into::into),
+            token_cache: a.token_cache.map(Into::into),
+            jwks_uri: a.jwks_uri,
+            jwks_cache: a.jwks_cache.map(Into::into),
+            strip_headers: a.strip_headers,
+            keep_headers: a.keep_headers,
+            keep_authorization: a.keep_authorization,
+            ..EdgeConfig::new(a.issuer, a.audience, a.routes)
+        }
+    }
+}
+
+/// `cors` (see [`CorsConfig`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CorsArgs {
+    allowed_origins: OneOrMany,
+    allowed_methods: Option<OneOrMany>,
+    allowed_headers: Option<OneOrMany>,
+    exposed_headers: Option<OneOrMany>,
+    max_age: Option<u64>,
+    #[serde(default)]
+    allow_credentials: bool,
+}
+
+impl From<CorsArgs> for CorsConfig {
+    fn from(a: CorsArgs) -> Self {
+        CorsConfig {
+            allowed_methods: a.allowed_methods,
+            allowed_headers: a.allowed_headers,
+            exposed_headers: a.exposed_headers,
+            max_age: a.max_age,
+            allow_credentials: a.allow_credentials,
+            ..CorsConfig::new(a.allowed_origins)
+        }
+    }
+}
+
+/// `{ maxEntries }`: `TokenVerifier`'s `cache` and the edge guard's `tokenCache` (see [`TokenCacheConfig`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct TokenCacheArgs {
+    max_entries: u64,
+}
+
+impl From<TokenCacheArgs> for TokenCacheConfig {
+    fn from(a: TokenCacheArgs) -> Self {
+        TokenCacheConfig {
+            max_entries: a.max_entries,
+        }
+    }
+}
+
+/// The JWKS cache timings: the edge guard's `jwksCache` and `RemoteJwks`'s options (see [`JwksCacheConfig`]).
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct JwksCacheArgs {
+    cooldown: Option<u64>,
+    default_max_age: Option<u64>,
+    min_max_age: Option<u64>,
+    max_max_age: Option<u64>,
+}
+
+impl From<JwksCacheArgs> for JwksCacheConfig {
+    fn from(a: JwksCacheArgs) -> Self {
+        JwksCacheConfig {
+            cooldown: a.cooldown,
+            default_max_age: a.default_max_age,
+            min_max_age: a.min_max_age,
+            max_max_age: a.max_max_age,
+        }
+    }
+}
