@@ -124,23 +124,38 @@ pub(super) struct Io {
 }
 
 pub(super) fn io(opts: &JsValue, what: &str) -> Result<Io, Error> {
+    io_with(opts, what, []).map(|(io, [])| io)
+}
+
+/// [`io`], also taking the helper's own `extra` members out in the same split (JS values the options reader
+/// cannot carry, such as a `verifier` handle, or members kept out of the rest's argument struct).
+pub(super) fn io_with<const N: usize>(
+    opts: &JsValue,
+    what: &str,
+    extra: [&str; N],
+) -> Result<(Io, [JsValue; N]), Error> {
     if !opts.is_object() {
         return Err(Error::InvalidRequest(format!(
             "{what} options must be an object"
         )));
     }
     // One split takes every member that is not plain data; the caller reads the rest once.
-    let (rest, taken) = split_options(opts, &["fetch", "timeout", "clientAuth", "now"]);
-    let [fetch, timeout, client_auth, now] = <[JsValue; 4]>::try_from(taken)
-        .map_err(|_| Error::InvalidRequest(format!("{what} options")))?;
-    let fetcher = Fetcher::new(&fetch, &timeout)?;
-    let now = optional_integer(&format!("{what} options: now"), &now)?;
-    Ok(Io {
+    let mut names = vec!["fetch", "timeout", "clientAuth", "now"];
+    names.extend(extra);
+    let (rest, taken) = split_options(opts, &names);
+    let mut taken = taken.into_iter();
+    let mut next = || taken.next().unwrap_or(JsValue::UNDEFINED);
+    let fetcher = Fetcher::new(&next(), &next())?;
+    let client_auth = next();
+    let now = optional_integer(&format!("{what} options: now"), &next())?;
+    let extra = std::array::from_fn(|_| next());
+    let io = Io {
         rest,
         client_auth,
         fetcher,
         now: now_or(now),
-    })
+    };
+    Ok((io, extra))
 }
 
 pub(super) async fn send_checked(io: &Io, req: &HttpRequest) -> Result<HttpResponse, Fail> {

@@ -2,7 +2,7 @@
 //! answer, the fetch helper that chains them, and `startAuthorization`, which pushes when the metadata asks.
 
 use super::authorize::AuthorizeArgs;
-use super::endpoints::{Fail, client_auth_sync, io, send_checked, split_auth, to_js, with_status};
+use super::endpoints::{Fail, client_auth_sync, io_with, send_checked, to_js, with_status};
 use super::sign::client_auth_async;
 use crate::client::{AuthorizeRequest, ClientAuth, ProviderMetadata, PushedAuthorization};
 use crate::client::{PushedAuthorizationRequest, PushedAuthorizeUrl, parse_par_response};
@@ -16,12 +16,15 @@ use wasm_bindgen::prelude::*;
 
 const ENDPOINT: &str = "pushedAuthorizationRequestEndpoint";
 
-/// The push endpoint and the authorization request of a push's options (its `clientAuth` already split off).
-fn read_push(what: &str, rest: &JsValue) -> Result<(String, AuthorizeRequest), Error> {
-    let (rest, taken) = split_options(rest, &[ENDPOINT]);
-    let endpoint = taken.into_iter().next().unwrap_or(JsValue::UNDEFINED);
-    let endpoint = string_arg(&format!("{what}: {ENDPOINT}"), &endpoint)?;
-    let request = required_options::<AuthorizeArgs>(what, &rest)?;
+/// The push endpoint (split off with `clientAuth`, so that `AuthorizeArgs` keeps refusing unknown members) and
+/// the authorization request, the rest of a push's options.
+fn read_push(
+    what: &str,
+    endpoint: &JsValue,
+    rest: &JsValue,
+) -> Result<(String, AuthorizeRequest), Error> {
+    let endpoint = string_arg(&format!("{what}: {ENDPOINT}"), endpoint)?;
+    let request = required_options::<AuthorizeArgs>(what, rest)?;
     Ok((endpoint, request.into()))
 }
 
@@ -29,8 +32,11 @@ fn read_push(what: &str, rest: &JsValue) -> Result<(String, AuthorizeRequest), E
 #[wasm_bindgen(js_name = buildPushedAuthorizationRequest)]
 pub fn build_pushed_authorization_request(req: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<HttpRequest, Error> {
-        let (rest, auth) = split_auth(&req);
-        let (endpoint, request) = read_push("buildPushedAuthorizationRequest request", &rest)?;
+        let (rest, taken) = split_options(&req, &["clientAuth", ENDPOINT]);
+        let [auth, endpoint] = <[JsValue; 2]>::try_from(taken)
+            .map_err(|_| Error::InvalidRequest("buildPushedAuthorizationRequest request".into()))?;
+        let what = "buildPushedAuthorizationRequest request";
+        let (endpoint, request) = read_push(what, &endpoint, &rest)?;
         PushedAuthorizationRequest {
             endpoint,
             client_auth: client_auth_sync(&auth)?,
@@ -72,8 +78,9 @@ async fn push(
 #[wasm_bindgen(js_name = pushAuthorizationRequest)]
 pub async fn push_authorization_request(opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
-        let io = io(&opts, "pushAuthorizationRequest")?;
-        let (endpoint, request) = read_push("pushAuthorizationRequest options", &io.rest)?;
+        let (io, [endpoint]) = io_with(&opts, "pushAuthorizationRequest", [ENDPOINT])?;
+        let (endpoint, request) =
+            read_push("pushAuthorizationRequest options", &endpoint, &io.rest)?;
         let auth = client_auth_async(&io.client_auth, &endpoint, io.now).await?;
         push(&io, endpoint, auth, request).await
     };
@@ -92,10 +99,8 @@ struct Started {
 #[wasm_bindgen(js_name = startAuthorization)]
 pub async fn start_authorization(opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
-        let io = io(&opts, "startAuthorization")?;
-        let (rest, taken) = split_options(&io.rest, &["metadata", "usePar"]);
-        let [metadata, use_par] = <[JsValue; 2]>::try_from(taken)
-            .map_err(|_| Error::InvalidRequest("startAuthorization options".into()))?;
+        let (io, [metadata, use_par]) =
+            io_with(&opts, "startAuthorization", ["metadata", "usePar"])?;
         let metadata: ProviderMetadata =
             required_options("startAuthorization options: metadata", &metadata)?;
         let use_par = match &use_par {
@@ -105,7 +110,7 @@ pub async fn start_authorization(opts: JsValue) -> JsResult<JsValue> {
             })?),
         };
         let mut request: AuthorizeRequest =
-            required_options::<AuthorizeArgs>("startAuthorization options", &rest)?.into();
+            required_options::<AuthorizeArgs>("startAuthorization options", &io.rest)?.into();
         if !request.authorization_endpoint.is_empty() {
             return Err(Error::InvalidRequest(
                 "startAuthorization takes the authorization endpoint from metadata, not authorizationEndpoint"

@@ -3,7 +3,7 @@
 //! (OIDC Core §5.3, signed responses verified with a `TokenVerifier`) and `private_key_jwt` assertions.
 
 use super::endpoints::{
-    Fail, client_auth_sync, io, send_checked, split_auth, to_js, token_grant, with_status,
+    Fail, client_auth_sync, io, io_with, send_checked, split_auth, to_js, token_grant, with_status,
 };
 use super::sign::{Assertion, client_auth_async, sign_assertion};
 use crate::client::ClientAuth;
@@ -295,16 +295,15 @@ pub async fn revoke(opts: JsValue) -> JsResult<()> {
 #[wasm_bindgen]
 pub async fn userinfo(opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<Answer, Fail> {
-        let io = io(&opts, "userinfo")?;
+        let (io, [verifier]) = io_with(&opts, "userinfo", ["verifier"])?;
         if !io.client_auth.is_undefined() {
             return Err(Error::InvalidRequest(
                 "userinfo takes no clientAuth: the access token is the credential".into(),
             )
             .into());
         }
-        let (rest, taken) = split_options(&io.rest, &["verifier"]);
-        let verifier = verifier_option(taken.first().unwrap_or(&JsValue::UNDEFINED))?;
-        let o: UserinfoOptions = required_options("userinfo options", &rest)?;
+        let verifier = verifier_option(&verifier)?;
+        let o: UserinfoOptions = required_options("userinfo options", &io.rest)?;
         let req = UserinfoRequest {
             userinfo_endpoint: o.userinfo_endpoint,
             access_token: o.access_token,
