@@ -9,6 +9,7 @@ use jwt_compact::alg as jc;
 use oidc_edge::client::introspect::parse_introspection_response;
 use oidc_edge::client::revoke::parse_revocation_response;
 use oidc_edge::client::{CallbackExpectation, parse_callback};
+use oidc_edge::client::{DevicePoll, parse_device_authorization_response};
 use oidc_edge::client::{bearer_challenge_error, parse_userinfo_response};
 use oidc_edge::client::{parse_par_response, parse_token_response};
 use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
@@ -477,6 +478,23 @@ pub fn token_response(data: &[u8]) {
     }
     match parse_par_response(&response) {
         Ok(p) => assert!(!redirect && !p.request_uri.is_empty() && p.expires_in > 0),
+        Err(e) => {
+            refused(&e);
+            assert_code(&e, &["authorization_error", "http_error"]);
+        }
+    }
+    match parse_device_authorization_response(&response, NOW) {
+        Ok(a) => {
+            assert!(!redirect && !a.device_code.is_empty() && !a.user_code.is_empty());
+            assert!(a.interval > 0 && a.expires_at > NOW);
+            let mut poll = DevicePoll::new("https://idp.example.com/token", &a, NOW)
+                .unwrap_or_else(|e| panic!("a parsed device authorization: {e}"));
+            let before = poll.interval();
+            match poll.on_response(&response, NOW) {
+                Ok(_) => assert!(poll.interval() >= before),
+                Err(e) => assert_code(&e, &["authorization_error", "http_error"]),
+            }
+        }
         Err(e) => {
             refused(&e);
             assert_code(&e, &["authorization_error", "http_error"]);

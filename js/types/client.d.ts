@@ -57,6 +57,8 @@ export interface ProviderMetadata {
   revocation_endpoint?: string;
   introspection_endpoint?: string;
   registration_endpoint?: string;
+  /** RFC 8628 §4: where {@link requestDeviceAuthorization} sends the device authorization request. */
+  device_authorization_endpoint?: string;
   /** RFC 9126 §5: where {@link pushAuthorizationRequest} sends the request. */
   pushed_authorization_request_endpoint?: string;
   /** RFC 9126 §5: the provider takes pushed requests only; {@link startAuthorization} then pushes. */
@@ -363,6 +365,16 @@ export interface TokenExchange extends TokenRequestBase {
 }
 
 /**
+ * The device access token request (RFC 8628 §3.4), one poll: {@link pollDeviceAuthorization} sends these at the
+ * right times; with {@link buildTokenRequest}, an `authorization_error` whose `error` is `authorization_pending`
+ * means poll again after `interval` seconds, `slow_down` after 5 s more for good (§3.5).
+ */
+export interface DeviceCodeGrant extends TokenRequestBase {
+  /** `deviceCode` from {@link requestDeviceAuthorization} (printable ASCII, `invalid_request` otherwise). */
+  deviceCode: string;
+}
+
+/**
  * How every request the package sends is bounded: the fetch helpers ({@link discover}, {@link exchangeCode},
  * {@link refreshTokens}, {@link clientCredentials}, {@link exchangeToken}, {@link introspect}, {@link revoke},
  * {@link userinfo}), {@link RemoteJwks} (and so a {@link TokenVerifier} over one) and {@link createEdgeVerifier}.
@@ -433,7 +445,8 @@ export function buildTokenRequest(
     | (CodeExchange & { grantType: "authorization_code" })
     | (Refresh & { grantType: "refresh_token" })
     | (ClientCredentialsGrant & { grantType: "client_credentials" })
-    | (TokenExchange & { grantType: "urn:ietf:params:oauth:grant-type:token-exchange" }),
+    | (TokenExchange & { grantType: "urn:ietf:params:oauth:grant-type:token-exchange" })
+    | (DeviceCodeGrant & { grantType: "urn:ietf:params:oauth:grant-type:device_code" }),
 ): HttpRequest;
 
 /**
@@ -657,3 +670,107 @@ export interface StartedAuthorization {
  *   `pushed_authorization_request_endpoint`; what {@link pushAuthorizationRequest} throws when it pushes.
  */
 export function startAuthorization(opts: StartAuthorization & FetchOptions): Promise<StartedAuthorization>;
+
+// ---------------------------------------------------------------------------------------------------
+// Device authorization grant (RFC 8628)
+
+/**
+ * A device authorization request (RFC 8628 §3.1), for a device that cannot show a browser (a TV, a CLI): the user
+ * approves on another device at `verificationUri`, the device polls the token endpoint meanwhile. Any client
+ * authentication; a public client gives `{ clientId }`.
+ */
+export interface DeviceAuthorizationRequest {
+  /** The provider's `device_authorization_endpoint`: https (http only on loopback). */
+  deviceAuthorizationEndpoint: string;
+  clientAuth: ClientAuth;
+  /** Space-separated string or list of scope tokens. */
+  scope?: string | string[];
+  /** RFC 8707 resource indicators: absolute URIs, one `resource` parameter each. */
+  resource?: string | string[];
+  /** Further parameters; none may repeat one set above or by client authentication. */
+  extraParams?: Record<string, string>;
+}
+
+/** The device authorization endpoint's answer (RFC 8628 §3.2). */
+export interface DeviceAuthorization {
+  /** What the device polls with; not for the user's eyes. */
+  deviceCode: string;
+  /** What the user types at `verificationUri` (printable ASCII). */
+  userCode: string;
+  /** Where the user goes to approve: https (http only on loopback hosts). Show it with `userCode`. */
+  verificationUri: string;
+  /** `verificationUri` with the user code in it, e.g. for a QR code (§3.3.1). */
+  verificationUriComplete?: string;
+  /** Seconds the codes are valid for (a positive integer). */
+  expiresIn: number;
+  /** `now + expiresIn`, seconds since the epoch: polling ends then. */
+  expiresAt: number;
+  /** Seconds between polls (a positive integer): 5 when the provider sent none (§3.2). */
+  interval: number;
+}
+
+/**
+ * Builds the device authorization request (a form POST; nothing is sent). A `clientAuth.key` cannot sign here:
+ * use {@link requestDeviceAuthorization}, or pass a `clientAssertion`.
+ * @throws OidcEdgeError `invalid_request` for an endpoint that is not https (http only on loopback) or has a
+ *   fragment, a scope token with a space, `"` or `\`, a `resource` that is not an absolute URI, a parameter given
+ *   twice, an unknown or mistyped member, bad client authentication (see {@link ClientAuth}) or a `clientAuth.key`.
+ */
+export function buildDeviceAuthorizationRequest(req: DeviceAuthorizationRequest): HttpRequest;
+
+/**
+ * Reads the device authorization endpoint's answer (RFC 8628 §3.2).
+ * @param opts.now seconds since the epoch for `expiresAt` (default `Date.now()`).
+ * @throws OidcEdgeError as every parser (see above): `authorization_error` for an OAuth error (e.g.
+ *   `invalid_client`, `invalid_scope`); `http_error` with `status` for another non-2xx answer or a redirect, a body
+ *   that is not a JSON object (duplicate members included), a `device_code` or `user_code` that is missing, empty
+ *   or not printable ASCII, a `verification_uri` or `verification_uri_complete` that is not an https URL (http only
+ *   on loopback: the user is sent there), an `expires_in` that is missing or not a positive integer, an `interval`
+ *   that is not a positive integer; `invalid_request` for a bad `now` or response object.
+ */
+export function parseDeviceAuthorizationResponse(res: HttpResponseInput, opts?: { now?: number }): DeviceAuthorization;
+
+/**
+ * Sends a device authorization request (RFC 8628 §3.1) with `fetch` and reads the answer: show the user
+ * `verificationUri` and `userCode`, then poll the token endpoint. A `clientAuth.key` signs a `private_key_jwt`
+ * assertion whose `aud` is the device authorization endpoint unless `clientAuth.audience` says otherwise.
+ * @throws OidcEdgeError as {@link buildDeviceAuthorizationRequest} and {@link parseDeviceAuthorizationResponse};
+ *   `http_error` without `status` for a network failure or timeout; signing errors as {@link ClientAuth}.
+ */
+export function requestDeviceAuthorization(opts: DeviceAuthorizationRequest & FetchOptions): Promise<DeviceAuthorization>;
+
+/** {@link pollDeviceAuthorization}'s options. */
+export interface DevicePollOptions extends FetchLimits {
+  /** The provider's `token_endpoint`: https (http only on loopback). */
+  tokenEndpoint: string;
+  /**
+   * The client that asked for the codes. A `clientAuth.key` signs a fresh `private_key_jwt` assertion for every
+   * poll (providers refuse a reused `jti`), with `aud` the token endpoint unless `clientAuth.audience` says otherwise.
+   */
+  clientAuth: ClientAuth;
+  /** What {@link requestDeviceAuthorization} answered, as it answered it. */
+  deviceAuthorization: DeviceAuthorization;
+  /**
+   * Stops the polling: the promise rejects with `signal.reason` (an `AbortError` `DOMException` by default) at
+   * once when the signal fires during a wait, or when a request already in flight ends (within `timeout`).
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Polls the token endpoint (RFC 8628 §3.4) until the user approves, refuses, or the codes expire, following
+ * §3.5: the first poll `interval` seconds after the start, then one every `interval` seconds after each
+ * `authorization_pending`; `slow_down` adds 5 seconds to the interval for good; a poll that gets no answer (a
+ * network failure or a timeout) doubles the interval, and the third such failure in a row ends the polling with
+ * its `http_error`. The clock is read at each step (there is no `now` option); the timers are the runtime's
+ * `setTimeout`. The decisions are the core's `DevicePoll` state machine (`src/client/device.rs`).
+ * @returns the tokens, as {@link exchangeCode} gives them.
+ * @throws OidcEdgeError `authorization_error` with `error` `access_denied` (the user refused), `expired_token`
+ *   (the provider says so, or the codes expire before the next poll could be sent: request new ones) or any other
+ *   OAuth error of the token endpoint (e.g. `invalid_grant`, `invalid_client` with its `status`); `http_error` as
+ *   {@link parseTokenResponse}, and after three polls in a row without an answer; `invalid_request` for bad
+ *   options (a `signal` that is not an `AbortSignal`, a `now` member, a `deviceAuthorization` member missing or of
+ *   the wrong type, a bad `tokenEndpoint` or `deviceCode`, bad client authentication). Rejects with
+ *   `signal.reason` when aborted.
+ */
+export function pollDeviceAuthorization(opts: DevicePollOptions): Promise<TokenSet>;

@@ -10,6 +10,7 @@ pub mod assertion;
 mod auth;
 mod authorize;
 mod callback;
+mod device;
 mod discovery;
 #[cfg(feature = "server")]
 pub mod introspect;
@@ -25,6 +26,10 @@ mod userinfo;
 pub use auth::{ClientAuth, ClientAuthOptions, JWT_BEARER_ASSERTION_TYPE, ResolvedClientAuth};
 pub use authorize::{AuthorizeRequest, EndSessionRequest};
 pub use callback::{AuthorizationResponse, CallbackExpectation, parse_callback};
+pub use device::{
+    DEFAULT_INTERVAL, DEVICE_CODE_GRANT, DeviceAuthorization, DeviceAuthorizationRequest,
+    DevicePoll, MAX_FAILED_POLLS, PollStep, SLOW_DOWN_STEP, parse_device_authorization_response,
+};
 pub use discovery::{
     DiscoveryPlan, DiscoveryStep, ProviderMetadata, discovery_request, discovery_urls,
     parse_discovery_response,

@@ -1,14 +1,16 @@
 //! Token endpoint requests and responses: the authorization-code exchange with PKCE (RFC 6749 §4.1.3,
-//! RFC 7636 §4.5), refresh (RFC 6749 §6), client credentials (§4.4) and token exchange (RFC 8693 §2.1),
+//! RFC 7636 §4.5), refresh (RFC 6749 §6), client credentials (§4.4), token exchange (RFC 8693 §2.1) and the
+//! device access token request (RFC 8628 §3.4),
 //! and the token response (RFC 6749 §5.1, §5.2; RFC 8693 §2.2).
 
 use crate::client::auth::ClientAuth;
 use crate::client::authorize::scope_string;
+use crate::client::device::DEVICE_CODE_GRANT;
 use crate::client::pkce;
 use crate::error::{Error, Result, quote};
 use crate::jose::json;
 use crate::wire::{Form, HttpRequest, HttpResponse, form_post, http_error, json_object};
-use crate::wire::{OneOrMany, check_non_empty};
+use crate::wire::{OneOrMany, check_non_empty, check_vschar};
 use crate::wire::{parse_absolute, parse_endpoint};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -45,6 +47,11 @@ pub enum Grant {
     },
     /// RFC 8693 token exchange.
     TokenExchange(TokenExchange),
+    /// The device access token request (RFC 8628 §3.4), polled by [`crate::client::DevicePoll`].
+    DeviceCode {
+        /// `device_code` from the device authorization response.
+        device_code: String,
+    },
 }
 
 /// The parameters of an RFC 8693 §2.1 token exchange.
@@ -212,6 +219,11 @@ impl TokenRequest {
                     }
                 }
                 add_scope(&mut form, x.scope.as_ref())?;
+            }
+            Grant::DeviceCode { device_code } => {
+                form.add("grant_type", DEVICE_CODE_GRANT)?;
+                check_vschar("deviceCode", device_code)?;
+                form.add("device_code", device_code)?;
             }
         }
         add_resource(&mut form, self.resource.as_ref())?;

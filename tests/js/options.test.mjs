@@ -48,6 +48,7 @@ function fakeFetch() {
       "/revoke": {},
       "/userinfo": { sub: "user-1" },
       "/jwks": JWKS,
+      "/device": { device_code: "d", user_code: "u", verification_uri: "http://127.0.0.1:9/verify", expires_in: 60 },
       "/.well-known/openid-configuration": { issuer: "http://127.0.0.1:9", authorization_endpoint: "http://127.0.0.1:9/authorize" },
     }[path];
     return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
@@ -57,6 +58,7 @@ function fakeFetch() {
 }
 
 const tokenResponse = { status: 200, headers: { "content-type": "application/json" }, body: '{"access_token":"a","token_type":"Bearer","expires_in":60}' };
+const deviceResponse = { status: 200, body: '{"device_code":"d","user_code":"u","verification_uri":"https://idp.example.com/device","expires_in":60}' };
 const userinfoResponse = { status: 200, headers: { "content-type": "application/json" }, body: '{"sub":"user-1"}' };
 const authorize = { authorizationEndpoint: `${ISS}/authorize`, clientId: AUD, redirectUri: "https://app.example.com/cb", scope: "openid", state: "s" };
 const code = { tokenEndpoint: "http://127.0.0.1:9/token", code: "c", redirectUri: "https://app.example.com/cb", codeVerifier: "v".repeat(43), clientAuth: { clientId: AUD } };
@@ -79,6 +81,8 @@ const rows = [
   ["randomToken", "bytes", 32, (m, v) => m.randomToken(v)],
   ["buildAuthorizeUrl", "maxAge", 300, (m, v) => m.buildAuthorizeUrl({ ...authorize, maxAge: v })],
   ["parseTokenResponse", "now", NOW, (m, v) => m.parseTokenResponse(tokenResponse, { now: v })],
+  ["parseDeviceAuthorizationResponse", "now", NOW, (m, v) => m.parseDeviceAuthorizationResponse(deviceResponse, { now: v }), "mainOnly"],
+  ["requestDeviceAuthorization", "now", NOW, (m, v, fetch) => m.requestDeviceAuthorization({ deviceAuthorizationEndpoint: "http://127.0.0.1:9/device", clientAuth: { clientId: AUD }, fetch, now: v }), "mainOnly"],
   ["parseUserinfoResponse", "now", NOW, (m, v) => m.parseUserinfoResponse(userinfoResponse, { now: v }), "mainOnly"],
   ...["clockTolerance", "maxTokenLength"].map((o) => ["new TokenVerifier", o, 60, (m, v) => verifierOf(m, { [o]: v })]),
   ["new TokenVerifier", "cache.maxEntries", 10, (m, v) => verifierOf(m, { cache: { maxEntries: v } }), "mainOnly"],

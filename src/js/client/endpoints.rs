@@ -119,7 +119,7 @@ pub fn discovery_urls_js(issuer: JsValue) -> JsResult<JsValue> {
 pub(super) struct Io {
     pub(super) rest: JsValue,
     pub(super) client_auth: JsValue,
-    fetcher: Fetcher,
+    pub(super) fetcher: Fetcher,
     pub(super) now: u64,
 }
 

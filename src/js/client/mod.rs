@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod authorize;
+pub mod device;
 pub mod endpoints;
 pub mod par;
 #[cfg(feature = "server")]

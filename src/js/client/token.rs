@@ -2,6 +2,7 @@
 //! the grant) and `clientAuth`. Each is read in one pass and turned into the core's typed values: a
 //! [`TokenRequest`] with its [`Grant`], and [`ClientAuthOptions`].
 
+use crate::client::DEVICE_CODE_GRANT;
 use crate::client::TokenRequest;
 use crate::client::{ClientAuth, ClientAuthOptions, Grant, TOKEN_EXCHANGE_GRANT, TokenExchange};
 use crate::error::{Error, quote};
@@ -16,7 +17,8 @@ use std::collections::BTreeMap;
 pub(super) struct TokenArgs {
     /// The provider's `token_endpoint`.
     pub(super) token_endpoint: String,
-    /// `authorization_code`, `refresh_token`, `client_credentials` or [`TOKEN_EXCHANGE_GRANT`]; the fetch
+    /// `authorization_code`, `refresh_token`, `client_credentials`, [`TOKEN_EXCHANGE_GRANT`] or
+    /// [`DEVICE_CODE_GRANT`]; the fetch
     /// helpers set it themselves.
     grant_type: Option<String>,
     code: Option<String>,
@@ -30,6 +32,7 @@ pub(super) struct TokenArgs {
     actor_token_type: Option<String>,
     requested_token_type: Option<String>,
     audience: Option<OneOrMany>,
+    device_code: Option<String>,
     resource: Option<OneOrMany>,
     extra_params: Option<BTreeMap<String, String>>,
 }
@@ -58,7 +61,7 @@ impl TokenArgs {
         client_auth: ClientAuth,
     ) -> Result<TokenRequest, Error> {
         let o = self;
-        let present: [(&str, bool); 11] = [
+        let present: [(&str, bool); 12] = [
             ("code", o.code.is_some()),
             ("redirectUri", o.redirect_uri.is_some()),
             ("codeVerifier", o.code_verifier.is_some()),
@@ -70,6 +73,7 @@ impl TokenArgs {
             ("actorTokenType", o.actor_token_type.is_some()),
             ("requestedTokenType", o.requested_token_type.is_some()),
             ("audience", o.audience.is_some()),
+            ("deviceCode", o.device_code.is_some()),
         ];
         let allowed: &[&str] = match grant_type {
             "authorization_code" => &["code", "redirectUri", "codeVerifier"],
@@ -84,10 +88,11 @@ impl TokenArgs {
                 "requestedTokenType",
                 "audience",
             ],
+            DEVICE_CODE_GRANT => &["deviceCode"],
             other => {
                 return Err(Error::InvalidRequest(format!(
                     "grantType {other} is not one of authorization_code, refresh_token, \
-                     client_credentials, {TOKEN_EXCHANGE_GRANT}",
+                     client_credentials, {TOKEN_EXCHANGE_GRANT}, {DEVICE_CODE_GRANT}",
                     other = quote(other)
                 )));
             }
@@ -114,6 +119,9 @@ impl TokenArgs {
                 scope: o.scope,
             },
             "client_credentials" => Grant::ClientCredentials { scope: o.scope },
+            DEVICE_CODE_GRANT => Grant::DeviceCode {
+                device_code: need("deviceCode", o.device_code)?,
+            },
             _ => Grant::TokenExchange(TokenExchange {
                 subject_token: need("subjectToken", o.subject_token)?,
                 subject_token_type: need("subjectTokenType", o.subject_token_type)?,

@@ -206,9 +206,14 @@ export async function startProvider(opts = {}) {
 /**
  * Logs in through devInteractions: GET the authorization URL, answer the login form (`login` = `user`) and the
  * consent form, following redirects by hand with a cookie jar, until the provider redirects to `redirectUri`.
- * @returns {Promise<string>} the redirect URL (with `code`, `state`, `iss`).
+ * @param {object} [opts]
+ * @param {Record<string, string>} [opts.fields] values for the form fields of these names, on every page that has
+ *   them (e.g. the device flow's `user_code`, or `abort`).
+ * @param {(html: string) => boolean} [opts.until] stop at the first page for which it holds (a page with no
+ *   redirect at the end, such as the device flow's success page) and return its HTML.
+ * @returns {Promise<string>} the redirect URL (with `code`, `state`, `iss`), or the HTML of the `until` page.
  */
-export async function login(authorizeUrl, redirectUri, user = "alice") {
+export async function login(authorizeUrl, redirectUri, user = "alice", { fields = {}, until } = {}) {
   const jar = new Map();
   const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
   const remember = (res) => {
@@ -236,6 +241,7 @@ export async function login(authorizeUrl, redirectUri, user = "alice") {
     }
     const html = await res.text();
     if (res.status !== 200) throw new Error(`login: ${url} answered ${res.status}: ${html.slice(0, 300)}`);
+    if (until?.(html)) return html;
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     if (!action) throw new Error(`login: no form at ${url}: ${html.slice(0, 300)}`);
     const form = new URLSearchParams();
@@ -246,6 +252,7 @@ export async function login(authorizeUrl, redirectUri, user = "alice") {
       form.set("login", user);
       form.set("password", "any");
     }
+    for (const [name, value] of Object.entries(fields)) if (html.includes(`name="${name}"`)) form.set(name, value);
     url = new URL(action.replaceAll("&amp;", "&"), url).href;
     init = { method: "POST", body: form.toString(), headers: { "content-type": "application/x-www-form-urlencoded" } };
   }
