@@ -269,11 +269,11 @@ export interface SessionOptions {
 export interface SessionEvents {
   /** A sign-in completed ({@link Session.handleCallback}): the verified ID token claims. */
   signedIn: Claims;
-  /** New tokens were obtained with the refresh token. */
+  /** New tokens were obtained with the refresh token (here or in another tab): the claims, of the refreshed ID token when one came. */
   refreshed: Claims;
-  /** The access token expired and could not be renewed: the session is gone. */
+  /** The access token expired without a refresh token, or its refresh failed (here or in another tab): the session is gone. */
   expired: undefined;
-  /** {@link Session.signOut} forgot the session. */
+  /** {@link Session.signOut} forgot the session (here or in another tab). */
   signedOut: undefined;
   /** A call failed: the {@link OidcEdgeError} it rejects with (or a `TypeError` / `DOMException` of the browser). */
   error: OidcEdgeError | Error;
@@ -293,6 +293,21 @@ export interface SessionEvents {
  * signInButton.onclick = () => session.signIn();
  * const token = await session.getAccessToken();
  * ```
+ *
+ * Refresh: with a refresh token (e.g. `offline_access` in `scope`), the access token is refreshed 60 s before it
+ * expires (a timer; {@link Session.getAccessToken} too when it is due), the refresh token rotated when the provider
+ * sends a new one (RFC 6749 §6, RFC 9700 §4.14.2), and a refreshed ID token verified and held to the session's
+ * `iss`, `sub`, `aud`, `azp` and `auth_time` (OIDC Core 12.2). A failed refresh emits `error` with its code
+ * (`authorization_error` with `error: "invalid_grant"` for a refused refresh token, `http_error`, the ID token's
+ * codes, `invalid_claim` for another `sub`), then `expired`, forgets the session, and is not retried. Without a
+ * refresh token the session ends (`expired`) when the access token does.
+ *
+ * Tabs: the tabs of one origin with a session of the same `issuer` and `clientId` follow each other
+ * (BroadcastChannel): one that signs in, refreshes, expires or signs out tells the others, which take its tokens
+ * or forget theirs and emit the same event. They refresh one at a time: the tab that takes the Web Lock
+ * `oidc-edge:{issuer}:{clientId}:refresh` refreshes and the others wait for its tokens; where there is no Web
+ * Locks API, tabs claim the refresh over the BroadcastChannel and the others wait. With `persistence` shared by
+ * the tabs (`localStorage`), a new tab {@link Session.restore}s the session the others keep current.
  *
  * Every method that returns a Promise rejects with the error and emits it as `error` too.
  */
@@ -329,15 +344,20 @@ export interface Session {
   handleCallback(url?: string): Promise<Claims>;
   /**
    * The session `persistence` kept (after a reload): its claims, or null (always null without `persistence`).
-   * @throws (rejects) what the adapter throws, a `SyntaxError` for stored text that is not JSON.
+   * Its refresh is scheduled again (at once when it is due).
+   * @throws (rejects) what the adapter throws, a `SyntaxError` for stored text that is not JSON, OidcEdgeError
+   *   `invalid_request` for stored tokens that are not a session's.
    */
   restore(): Promise<Claims | null>;
-  /** The access token; null when signed out, or when it expired (the session is then forgotten and `expired` emitted). */
+  /**
+   * The access token, refreshed first when it is due (then by one tab, see {@link Session}); null when signed out,
+   * or when it expired or its refresh failed (the session is then forgotten and `expired` emitted).
+   */
   getAccessToken(): Promise<string | null>;
   /** The verified ID token claims of the signed-in user, or null. */
   getUser(): Claims | null;
   /**
-   * Forgets the session (memory and `persistence`), emits `signedOut`, then sends the browser to the provider's
+   * Forgets the session (memory, `persistence`, the other tabs), emits `signedOut`, then sends the browser to the provider's
    * `end_session_endpoint` (OIDC RP-Initiated Logout 1.0 §2: `id_token_hint`, `client_id`,
    * `post_logout_redirect_uri`) when the provider has one.
    * @throws OidcEdgeError (rejects) those of discovery; `invalid_request` for a bad `postLogoutRedirectUri`.

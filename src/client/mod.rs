@@ -20,6 +20,7 @@ pub mod pkce;
 #[cfg(feature = "server")]
 pub mod revoke;
 mod session;
+mod session_tokens;
 mod token;
 mod userinfo;
 
@@ -40,6 +41,7 @@ pub use par::{
 };
 pub use pkce::{ChallengeMethod, Pkce};
 pub use session::{PendingSignIn, ResumedSignIn};
+pub use session_tokens::{REFRESH_MARGIN, Renewal, SessionTokens, check_refreshed_id_token};
 pub use token::{
     Grant, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_PREFIX, TokenExchange, TokenRequest, TokenResponse,
     parse_token_response,

@@ -1,7 +1,9 @@
 // createSession (oidc-edge/spa) in real headless Chromium against a real oidc-provider: sign-in through the
 // devInteractions pages, the callback cleaned from the address bar, the sign-in record gone, reloads with and
-// without persistence, RP-initiated logout, PAR when the provider requires it, and an error at each step
-// (discovery, the provider, the callback, the code exchange, the keys, the ID token) with its code.
+// without persistence, RP-initiated logout, PAR when the provider requires it, an error at each step
+// (discovery, the provider, the callback, the code exchange, the keys, the ID token) with its code; then, with
+// the page clock moved on, refresh before expiry: two tabs at once make one request (Web Locks, and the
+// BroadcastChannel fallback), rotation, and a failed refresh that expires the session once.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
@@ -49,18 +51,18 @@ after(async () => {
   for (const p of providers) await p.close();
 });
 
-/** A fresh tab (no provider cookies, no localStorage left), failing the test on a page error. */
-async function newPage(t) {
-  await chromium.context.clearCookies();
-  const page = await chromium.context.newPage();
+/** A fresh tab (no provider cookies, no localStorage left unless `keepStorage`), failing the test on a page error. */
+async function newPage(t, { keepStorage = false, context = chromium.context } = {}) {
+  await context.clearCookies();
+  const page = await context.newPage();
   const failures = [];
   page.on("pageerror", (e) => failures.push(String(e)));
   t.after(async () => {
-    await page.close();
+    await page.close().catch(() => {}); // closed with its browser already
     assert.deepEqual(failures, []);
   });
   await page.goto(`${app.url}/`);
-  await page.evaluate(() => localStorage.clear());
+  if (!keepStorage) await page.evaluate(() => localStorage.clear());
   await result(page); // the page's session is there
   return page;
 }
@@ -79,7 +81,7 @@ async function load(page, path = "/") {
 
 /** Starts signIn in the page (it navigates away: not awaited) and goes through login and consent. */
 async function signIn(page, { cancel = false } = {}) {
-  await chromium.context.clearCookies(); // no provider session: its login page each time
+  await page.context().clearCookies(); // no provider session: its login page each time
   await page.evaluate(() => { window.session.signIn().catch(() => {}); });
   await page.waitForURL((u) => u.href.startsWith(config.issuer));
   if (cancel) {
@@ -227,4 +229,91 @@ test("an error at each step rejects with its code and is emitted as error", asyn
   assert.deepEqual(emitted, ["authorization_error", "state_mismatch", "authorization_error", "nonce_mismatch", "http_error"]);
   assert.equal(await page.evaluate(() => window.session.getUser()), null);
   await assert.rejects(page.evaluate(() => window.session.on("loggedIn", () => {})), /no event loggedIn/);
+});
+
+// Refresh: the page clock moved on past the refresh point (REFRESH_MARGIN, 60 s, before the access token's
+// 600 s run out); the provider's clock is the real one, so its tokens stay valid at that time.
+const REFRESH_DUE_MS = (600 - 60 + 5) * 1000;
+
+/** Counts the grants `p`'s token endpoint answers (granted or refused) while `on`. */
+function tokenRequests(p) {
+  const counter = { n: 0, on: false };
+  for (const event of ["grant.success", "grant.error"]) p.provider.on(event, () => { if (counter.on) counter.n++; });
+  return counter;
+}
+let tokenPosts;
+/** A browser of its own, whose page clock the test moves on (a context's clock is installed once, for good). */
+async function clockedBrowser(t) {
+  const browser = await launchChromium();
+  t.after(browser.close);
+  await browser.context.clock.install();
+  return browser.context;
+}
+/** Moves the page clock on by `ms`, then lets it run with real time. */
+async function fastForward(context, ms) {
+  await context.clock.fastForward(ms);
+  await context.clock.resume();
+}
+const storedSession = (page) => page.evaluate((k) => JSON.parse(localStorage.getItem(k)), `oidc-edge:${config.issuer}:${CLIENT}`);
+const waitForEvent = (page, name, count = 1) =>
+  page.waitForFunction(([name, count]) => window.events.filter(([e]) => e === name).length >= count, [name, count], { timeout: 30_000 });
+
+for (const locks of ["Web Locks", "BroadcastChannel (no Web Locks)"]) {
+  test(`two tabs due to refresh at once make a single refresh request (${locks}); the newest tokens reach both; rotation`, async (t) => {
+    tokenPosts ??= tokenRequests(providers[0]);
+    const context = await clockedBrowser(t);
+    const a = await newPage(t, { context });
+    const b = await newPage(t, { context, keepStorage: true });
+    if (locks !== "Web Locks") {
+      for (const page of [a, b]) await page.addInitScript(() => { delete Navigator.prototype.locks; });
+    }
+    await a.evaluate(() => localStorage.setItem("test:persist", "1"));
+    await load(a);
+    const signedIn = await signIn(a);
+    assert.equal(signedIn.user?.sub, USER, signedIn.message);
+    assert.equal((await load(b)).user.sub, USER, "the other tab restores the same session");
+    assert.equal(await b.evaluate(() => "locks" in navigator), locks === "Web Locks");
+    const before = await storedSession(a);
+    assert.ok(before.tokens.refreshToken, "offline_access: a refresh token");
+
+    tokenPosts.n = 0;
+    tokenPosts.on = true;
+    await fastForward(context, REFRESH_DUE_MS);
+    await Promise.all([waitForEvent(a, "refreshed"), waitForEvent(b, "refreshed")]);
+    tokenPosts.on = false;
+    assert.equal(tokenPosts.n, 1, "one refresh request for both tabs");
+    const after = await storedSession(a);
+    assert.notEqual(after.tokens.accessToken, before.tokens.accessToken);
+    assert.notEqual(after.tokens.refreshToken, before.tokens.refreshToken, "rotated");
+    assert.equal(after.user.sub, USER);
+    const tokens = await Promise.all([a, b].map((p) => p.evaluate(() => window.session.getAccessToken())));
+    assert.deepEqual(tokens, [after.tokens.accessToken, after.tokens.accessToken], "both tabs have the newest tokens");
+    for (const page of [a, b]) assert.deepEqual((await events(page)).filter(([e]) => e === "error"), []);
+  });
+}
+
+test("a failed refresh emits error and expired once, forgets the session, and does not retry", async (t) => {
+  tokenPosts ??= tokenRequests(providers[0]);
+  const context = await clockedBrowser(t);
+  const page = await newPage(t, { context });
+  await page.evaluate(() => localStorage.setItem("test:persist", "1"));
+  await load(page);
+  assert.equal((await signIn(page)).user?.sub, USER);
+  // Another client uses the session's refresh token first: the provider rotates it, and the session's copy is
+  // then a reused token (refused, and the grant revoked: RFC 9700 §4.14.2).
+  const { tokens } = await storedSession(page);
+  const full = await import("oidc-edge");
+  await full.refreshTokens({ tokenEndpoint: `${config.issuer}/token`, clientAuth: { clientId: CLIENT }, refreshToken: tokens.refreshToken });
+  tokenPosts.n = 0;
+  tokenPosts.on = true;
+  await fastForward(context, REFRESH_DUE_MS);
+  await waitForEvent(page, "expired");
+  await fastForward(context, 3_600_000);
+  await page.waitForTimeout(500);
+  tokenPosts.on = false;
+  assert.equal(tokenPosts.n, 1, "one refresh attempt, no loop");
+  assert.deepEqual(await events(page), [["signedIn", USER], ["error", "authorization_error"], ["expired", null]]);
+  assert.equal(await page.evaluate(() => window.session.getUser()), null);
+  assert.equal(await page.evaluate(() => window.session.getAccessToken()), null);
+  assert.equal(await storedSession(page), null);
 });

@@ -1,11 +1,16 @@
-//! `resumeSignIn`, the SPA session's callback step (`crate::client::PendingSignIn`): the record `signIn` kept
-//! and the callback URL in, the code and what the ID token is checked against out.
+//! The SPA session's exports (js/session.js uses them; spa.js does not re-export them): `resumeSignIn`, the
+//! callback step (`crate::client::PendingSignIn`), and the tokens' rules (`crate::client::SessionTokens`):
+//! what is kept, when it is renewed, what a refresh rotates, what a refreshed ID token keeps.
 
-use crate::client::{PendingSignIn, ProviderMetadata};
+use crate::client::{
+    PendingSignIn, ProviderMetadata, Renewal, SessionTokens, check_refreshed_id_token,
+};
 use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
-use crate::js::options::required_options;
+use crate::js::http::now_or;
+use crate::js::options::{optional_integer, required_options};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 /// The record `signIn` keeps in sessionStorage (js/session.js writes it).
@@ -62,4 +67,103 @@ pub fn resume_sign_in(url: JsValue, stored: JsValue, metadata: JsValue) -> JsRes
         code_verifier: &r.pending.code_verifier,
         max_age: r.pending.max_age,
     })
+}
+
+/// A session's tokens as JS holds them: a token set from `exchangeCode` / `refreshTokens` (whose other members,
+/// `raw` and `expiresIn` among them, are not kept), or what a session stored.
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokensArgs {
+    access_token: String,
+    token_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
+}
+
+impl From<TokensArgs> for SessionTokens {
+    fn from(t: TokensArgs) -> Self {
+        SessionTokens {
+            access_token: t.access_token,
+            token_type: t.token_type,
+            expires_at: t.expires_at,
+            refresh_token: t.refresh_token,
+            id_token: t.id_token,
+            scope: t.scope,
+        }
+    }
+}
+
+impl From<SessionTokens> for TokensArgs {
+    fn from(t: SessionTokens) -> Self {
+        TokensArgs {
+            access_token: t.access_token,
+            token_type: t.token_type,
+            expires_at: t.expires_at,
+            refresh_token: t.refresh_token,
+            id_token: t.id_token,
+            scope: t.scope,
+        }
+    }
+}
+
+fn tokens_arg(what: &str, value: &JsValue) -> Result<SessionTokens, Error> {
+    Ok(required_options::<TokensArgs>(what, value)?.into())
+}
+
+/// `sessionTokens(tokenSet)`: what a session keeps of a token set.
+#[wasm_bindgen(js_name = sessionTokens)]
+pub fn session_tokens(token_set: JsValue) -> JsResult<JsValue> {
+    let tokens = tokens_arg("sessionTokens tokens", &token_set).map_err(to_js_error)?;
+    to_plain(&TokensArgs::from(tokens))
+}
+
+/// `rotateSessionTokens(previous, refreshed)`: the session's tokens after a refresh.
+#[wasm_bindgen(js_name = rotateSessionTokens)]
+pub fn rotate_session_tokens(previous: JsValue, refreshed: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<_, Error> {
+        let previous = tokens_arg("rotateSessionTokens previous", &previous)?;
+        Ok(previous.rotated(tokens_arg("rotateSessionTokens refreshed", &refreshed)?))
+    };
+    to_plain(&TokensArgs::from(run().map_err(to_js_error)?))
+}
+
+#[derive(Serialize)]
+struct RenewalOut {
+    renew: &'static str,
+    #[serde(rename = "in", skip_serializing_if = "Option::is_none")]
+    after: Option<u64>,
+}
+
+/// `sessionRenewal(tokens, now?)`: `{ renew: "never" }`, or `{ renew: "refresh" | "expire", in: seconds }`.
+#[wasm_bindgen(js_name = sessionRenewal)]
+pub fn session_renewal(tokens: JsValue, now: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<_, Error> {
+        let now = optional_integer("sessionRenewal now", &now)?;
+        Ok(tokens_arg("sessionRenewal tokens", &tokens)?.renewal(now_or(now)))
+    };
+    let (renew, after) = match run().map_err(to_js_error)? {
+        Renewal::Never => ("never", None),
+        Renewal::Refresh(s) => ("refresh", Some(s)),
+        Renewal::Expire(s) => ("expire", Some(s)),
+    };
+    to_plain(&RenewalOut { renew, after })
+}
+
+/// `checkRefreshedIdToken(original, refreshed)`: the claims of the session's ID token and of the refreshed one.
+#[wasm_bindgen(js_name = checkRefreshedIdToken)]
+pub fn check_refreshed(original: JsValue, refreshed: JsValue) -> JsResult<()> {
+    let run = || -> Result<_, Error> {
+        let original: Map<String, Value> =
+            required_options("checkRefreshedIdToken original", &original)?;
+        let refreshed: Map<String, Value> =
+            required_options("checkRefreshedIdToken refreshed", &refreshed)?;
+        check_refreshed_id_token(&original, &refreshed)
+    };
+    run().map_err(to_js_error)
 }
