@@ -275,6 +275,7 @@ fn verify_all(token: &str) {
                 nonce: Some("n-0S6_WzA2Mj".into()),
                 max_age: Some(3600),
                 access_token: Some("fuzz-access-token".into()),
+                at_hash_optional: false,
                 code: Some("fuzz-code".into()),
             };
             check(name, v.verify_id_token(token, &id));

@@ -33,6 +33,8 @@ import type {
   AccessTokenCheck as MainAccessTokenCheck,
   AccessTokenClaims,
   IdTokenClaims,
+  AuthorizeRequest,
+  OidcEdgeError,
   ClientAuth,
   CodeExchange,
   Claims,
@@ -231,3 +233,155 @@ export class TokenVerifier {
   /** Frees the verifier's WebAssembly memory now, instead of at garbage collection. */
   free(): void;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The session: sign-in in two calls
+
+/**
+ * Where a session is kept across reloads, when it should be (opt-in: without it, tokens live in memory only and a
+ * reload signs the user out). `localStorage` and `sessionStorage` are such adapters; so is any object with these
+ * methods, synchronous or returning Promises (e.g. over IndexedDB). What is stored is JSON text: the tokens and
+ * the verified claims — anything that can run script in the page's origin can read them.
+ */
+export interface SessionPersistence {
+  getItem(key: string): string | null | Promise<string | null>;
+  setItem(key: string, value: string): void | Promise<void>;
+  removeItem(key: string): void | Promise<void>;
+}
+
+/** {@link createSession}'s options. */
+export interface SessionOptions {
+  /** The provider's issuer identifier, discovered once (OIDC Discovery, then RFC 8414). */
+  issuer: string;
+  /** This public client's `client_id` (no secret: PKCE protects the code). */
+  clientId: string;
+  /** Where the provider sends the browser back; that page calls {@link Session.handleCallback}. */
+  redirectUri: string;
+  /** The scopes asked for: `openid` among them (a session is an OpenID Connect sign-in). */
+  scope: string | string[];
+  /** RFC 8707 resource indicator(s), sent with the authorization request and the code exchange. */
+  resource?: string | string[];
+  /** Where the provider sends the browser after {@link Session.signOut} (registered with the provider). */
+  postLogoutRedirectUri?: string;
+  /** Opt-in storage across reloads (see {@link SessionPersistence}); default: memory only. */
+  persistence?: SessionPersistence;
+  /** The `fetch` of every request (discovery, PAR, token, JWKS); default the global one. */
+  fetch?: typeof fetch;
+  /** Seconds each request may take (1..300, default 5): then `http_error`. */
+  timeout?: number;
+  /** Further authorization request members for every sign-in (`prompt`, `loginHint`, `maxAge`, `acrValues`,
+   *  `responseMode`, `extraParams`, `usePar`…), as {@link AuthorizeRequest} takes them. */
+  [authorizeOption: string]: unknown;
+}
+
+/** The session's events and what their listeners receive. */
+export interface SessionEvents {
+  /** A sign-in completed ({@link Session.handleCallback}): the verified ID token claims. */
+  signedIn: Claims;
+  /** New tokens were obtained with the refresh token (here or in another tab): the claims, of the refreshed ID token when one came. */
+  refreshed: Claims;
+  /** The access token expired without a refresh token, or its refresh failed (here or in another tab): the session is gone. */
+  expired: undefined;
+  /** {@link Session.signOut} forgot the session (here or in another tab). */
+  signedOut: undefined;
+  /** A call failed: the {@link OidcEdgeError} it rejects with (or a `TypeError` / `DOMException` of the browser). */
+  error: OidcEdgeError | Error;
+}
+
+/**
+ * An OpenID Connect sign-in of a single-page app (authorization code flow with PKCE, RFC 7636 and RFC 9700
+ * §2.1.1; OIDC Core 3.1): tokens in memory by default, the sign-in state (PKCE verifier, `state`, `nonce`) in
+ * `sessionStorage` only across the redirect, removed when the callback is read.
+ *
+ * ```js
+ * import { init, createSession } from "oidc-edge/spa";
+ * await init();
+ * const session = createSession({ issuer, clientId, redirectUri: `${location.origin}/callback`, scope: "openid profile" });
+ * session.on("error", (e) => show(e.code));
+ * if (location.pathname === "/callback") await session.handleCallback();
+ * signInButton.onclick = () => session.signIn();
+ * const token = await session.getAccessToken();
+ * ```
+ *
+ * Refresh: with a refresh token (e.g. `offline_access` in `scope`), the access token is refreshed 60 s before it
+ * expires (a timer; {@link Session.getAccessToken} too when it is due), the refresh token rotated when the provider
+ * sends a new one (RFC 6749 §6, RFC 9700 §4.14.2), and a refreshed ID token verified and held to the session's
+ * `iss`, `sub`, `aud`, `azp` and `auth_time` (OIDC Core 12.2). A failed refresh emits `error` with its code
+ * (`authorization_error` with `error: "invalid_grant"` for a refused refresh token, `http_error`, the ID token's
+ * codes, `invalid_claim` for another `sub`), then `expired`, forgets the session, and is not retried. Without a
+ * refresh token the session ends (`expired`) when the access token does.
+ *
+ * Tabs: the tabs of one origin with a session of the same `issuer` and `clientId` follow each other
+ * (BroadcastChannel): one that signs in, refreshes, expires or signs out tells the others, which take its tokens
+ * or forget theirs and emit the same event. They refresh one at a time: the tab that takes the Web Lock
+ * `oidc-edge:{issuer}:{clientId}:refresh` refreshes and the others wait for its tokens; where there is no Web
+ * Locks API, tabs claim the refresh over the BroadcastChannel and the others wait. With `persistence` shared by
+ * the tabs (`localStorage`), a new tab {@link Session.restore}s the session the others keep current.
+ *
+ * Every method that returns a Promise rejects with the error and emits it as `error` too.
+ */
+export interface Session {
+  /**
+   * Sends the browser to the provider (`location.assign`): a fresh PKCE pair (S256), `state` and `nonce`, kept in
+   * `sessionStorage` for the callback; the request is pushed first (PAR, RFC 9126) when the provider sets
+   * `require_pushed_authorization_requests`. `extra` adds authorization request members for this sign-in (see
+   * {@link SessionOptions}); the session sets `clientId`, `redirectUri`, `scope`, `resource`, `state`, `nonce`
+   * and the PKCE challenge itself, whatever `extra` says.
+   * @throws OidcEdgeError (rejects) from discovery: `http_error` (unreachable, a redirect, a timeout),
+   *   `invalid_metadata`, `issuer_mismatch`, `invalid_request` (a bad `issuer`, `timeout` or `fetch`); from the
+   *   request: `invalid_request` (a bad `clientId`, `redirectUri`, `scope`, `resource`, an unknown option),
+   *   and when it is pushed, `authorization_error` (the push endpoint's OAuth error, e.g. `invalid_request`) or
+   *   `http_error`.
+   */
+  signIn(extra?: Record<string, unknown>): Promise<void>;
+  /**
+   * Completes the sign-in at the redirect URI: matches `url` (default the page's) to the sign-in this tab started,
+   * removes that record, removes the response from the address bar (`history.replaceState`, when `url` is the
+   * page's), exchanges the code, fetches the provider's keys and verifies the ID token (signature, `iss`, `aud`,
+   * `azp`, `exp`, `iat`, the `nonce` sent, `auth_time` when `maxAge` was sent, and `at_hash` when the token has
+   * one, OIDC Core 3.1.3.7-8). Resolves to the verified claims and emits `signedIn`.
+   * @throws OidcEdgeError (rejects) `state_mismatch` when this tab has no sign-in in progress (none started, or
+   *   its callback was already read) or `state` differs; `issuer_mismatch` for a foreign RFC 9207 `iss` (or none
+   *   when the provider promises it); `authorization_error` with `error` / `errorDescription` when the provider
+   *   refused (e.g. `access_denied`) and, with `status`, when the token endpoint does (e.g. `invalid_grant`);
+   *   `invalid_request` for a URL without `code`; `http_error` for a failed request (token, keys); `invalid_jwk` /
+   *   `weak_key` for an unusable key set; the ID token's codes: `malformed_token` (none was issued: `openid`
+   *   missing from `scope`), `invalid_signature`, `key_not_found`, `nonce_mismatch`, `token_expired`,
+   *   `audience_mismatch`, `azp_mismatch`, `auth_time_too_old`, `invalid_claim` (an `at_hash` that does not
+   *   match), `missing_claim`, `unsupported_algorithm` (no WebCrypto: a page that is not a secure context).
+   */
+  handleCallback(url?: string): Promise<Claims>;
+  /**
+   * The session `persistence` kept (after a reload): its claims, or null (always null without `persistence`).
+   * Its refresh is scheduled again (at once when it is due).
+   * @throws (rejects) what the adapter throws, a `SyntaxError` for stored text that is not JSON, OidcEdgeError
+   *   `invalid_request` for stored tokens that are not a session's.
+   */
+  restore(): Promise<Claims | null>;
+  /**
+   * The access token, refreshed first when it is due (then by one tab, see {@link Session}); null when signed out,
+   * or when it expired or its refresh failed (the session is then forgotten and `expired` emitted).
+   */
+  getAccessToken(): Promise<string | null>;
+  /** The verified ID token claims of the signed-in user, or null. */
+  getUser(): Claims | null;
+  /**
+   * Forgets the session (memory, `persistence`, the other tabs), emits `signedOut`, then sends the browser to the provider's
+   * `end_session_endpoint` (OIDC RP-Initiated Logout 1.0 §2: `id_token_hint`, `client_id`,
+   * `post_logout_redirect_uri`) when the provider has one.
+   * @throws OidcEdgeError (rejects) those of discovery; `invalid_request` for a bad `postLogoutRedirectUri`.
+   */
+  signOut(): Promise<void>;
+  /**
+   * Calls `listener` on each `name` event; returns the function that stops it. A listener that throws does not
+   * stop the others (the error goes to `reportError`).
+   * @throws TypeError for a name that is not one of {@link SessionEvents}.
+   */
+  on<E extends keyof SessionEvents>(name: E, listener: (detail: SessionEvents[E]) => void): () => void;
+}
+
+/**
+ * A session for one provider and client (see {@link Session}). Nothing is fetched until the first call: a bad
+ * option is reported by the call that uses it, with its code.
+ */
+export function createSession(options: SessionOptions): Session;

@@ -25,6 +25,7 @@ export {
   JwkSet,
   TokenVerifier,
 } from "./oidc_edge_spa.js";
+export { createSession } from "./session.js";
 
 /**
  * Loads the module once; later calls return at once.

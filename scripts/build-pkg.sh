@@ -48,4 +48,4 @@ printf '\n%-24s %10s %10s\n' "pkg/ file" "raw B" "gzip B"
 node -p 'JSON.parse(require("fs").readFileSync("js/package.json", "utf8")).files.filter((f) => /\.(js|wasm)$/.test(f)).join("\n")' |
   while read -r f; do size "$f" "$out/$f"; done
 # What a browser downloads for `oidc-edge/spa`: each file gzipped on its own, as a server sends them.
-size "SPA entry (oidc-edge/spa)" "$out"/spa.js "$out"/errors.js "$out"/oidc_edge_spa.js "$out"/oidc_edge_spa_bg.wasm
+size "SPA entry (oidc-edge/spa)" "$out"/spa.js "$out"/errors.js "$out"/session.js "$out"/oidc_edge_spa.js "$out"/oidc_edge_spa_bg.wasm

@@ -167,6 +167,11 @@ export interface IdTokenCheck {
   now?: number;
   /** The access token issued with it: `at_hash` must match (`missing_claim`, `invalid_claim`). */
   accessToken?: string;
+  /**
+   * With `accessToken`: check `at_hash` when the token has one instead of requiring it (default `false`). An ID
+   * token from the token endpoint (the code flow) may leave it out (OIDC Core 3.1.3.8); when present it must match.
+   */
+  atHashOptional?: boolean;
   /** The authorization code: `c_hash` must match. */
   code?: string;
 }

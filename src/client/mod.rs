@@ -14,10 +14,13 @@ mod device;
 mod discovery;
 #[cfg(feature = "server")]
 pub mod introspect;
+mod jwks;
 mod par;
 pub mod pkce;
 #[cfg(feature = "server")]
 pub mod revoke;
+mod session;
+mod session_tokens;
 mod token;
 mod userinfo;
 
@@ -32,10 +35,13 @@ pub use discovery::{
     DiscoveryPlan, DiscoveryStep, ProviderMetadata, discovery_request, discovery_urls,
     parse_discovery_response,
 };
+pub use jwks::{JWKS_ACCEPT, MAX_JWKS_BYTES, jwks_body, jwks_request, parse_jwks_response};
 pub use par::{
     PushedAuthorization, PushedAuthorizationRequest, PushedAuthorizeUrl, parse_par_response,
 };
 pub use pkce::{ChallengeMethod, Pkce};
+pub use session::{PendingSignIn, ResumedSignIn};
+pub use session_tokens::{REFRESH_MARGIN, Renewal, SessionTokens, check_refreshed_id_token};
 pub use token::{
     Grant, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_PREFIX, TokenExchange, TokenRequest, TokenResponse,
     parse_token_response,

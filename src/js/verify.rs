@@ -78,6 +78,8 @@ struct IdTokenConfig {
     nonce: Option<String>,
     max_age: Option<u64>,
     access_token: Option<String>,
+    #[serde(default)]
+    at_hash_optional: bool,
     code: Option<String>,
 }
 
@@ -450,6 +452,7 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
             nonce: o.nonce,
             max_age: o.max_age,
             access_token: o.access_token,
+            at_hash_optional: o.at_hash_optional,
             code: o.code,
         }),
     ))

@@ -22,13 +22,12 @@
 //! that a shared cache between this one and the provider (e.g. the Workers Cache API) does not answer it with
 //! the set it just replaced.
 
+use crate::client::{JWKS_ACCEPT, jwks_body, jwks_request};
 use crate::error::{Error, Result};
 use crate::jose::JwkSet;
-use crate::wire::parse_endpoint;
-use crate::wire::{HttpRequest, HttpResponse, http_error, status_error};
+use crate::wire::{HttpRequest, HttpResponse};
 
-/// The largest JWKS body accepted, in bytes.
-pub const MAX_JWKS_BYTES: usize = 512 * 1024;
+pub use crate::client::MAX_JWKS_BYTES;
 
 /// Timings, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,7 +194,7 @@ impl JwksCache {
     /// A cache for `jwks_uri`. Errors: `invalid_request` for a URL that is not https (http only on loopback),
     /// or a bad policy.
     pub fn new(jwks_uri: &str, policy: CachePolicy) -> Result<Self> {
-        parse_endpoint("jwksUri", jwks_uri)?;
+        jwks_request(jwks_uri)?;
         policy.check()?;
         Ok(JwksCache {
             jwks_uri: jwks_uri.to_owned(),
@@ -220,10 +219,7 @@ impl JwksCache {
     /// The GET to send for a fetch of this reason: a refetch ([`FetchReason::Expired`],
     /// [`FetchReason::UnknownKid`]) asks intermediate caches not to answer from what they stored.
     pub fn request_for(&self, reason: FetchReason) -> HttpRequest {
-        let mut request = HttpRequest::get(
-            self.jwks_uri.clone(),
-            "application/jwk-set+json, application/json",
-        );
+        let mut request = HttpRequest::get(self.jwks_uri.clone(), JWKS_ACCEPT);
         if reason != FetchReason::Initial {
             request
                 .headers
@@ -307,14 +303,7 @@ impl JwksCache {
         response: &HttpResponse,
         check: impl FnOnce(&CachedJwks) -> Result<()>,
     ) -> Result<()> {
-        let result = if !response.is_success() {
-            Err(status_error("the JWKS endpoint", response))
-        } else if response.body.len() > MAX_JWKS_BYTES {
-            Err(http_error(
-                response.status,
-                format!("the JWKS is larger than {MAX_JWKS_BYTES} bytes"),
-            ))
-        } else {
+        let result = jwks_body(response).and_then(|body| {
             let max_age = self.policy.max_age(response.header("cache-control"));
             // A response a cache kept for a while (RFC 9111 §5.1 `Age`) has that much less freshness left.
             let age = response
@@ -322,9 +311,9 @@ impl JwksCache {
                 .and_then(|a| a.trim().parse::<u64>().ok())
                 .unwrap_or(0)
                 .min(max_age);
-            CachedJwks::parse(&response.body, now.saturating_sub(age), max_age)
+            CachedJwks::parse(body, now.saturating_sub(age), max_age)
                 .and_then(|set| check(&set).map(|()| set))
-        };
+        });
         self.on_result(result)
     }
 

@@ -532,8 +532,24 @@ fn id_token_at_hash_and_c_hash_use_the_algorithms_hash() {
             "invalid_claim"
         );
         assert_eq!(
-            case.id(json!({}), with_at).unwrap_err().code(),
+            case.id(json!({}), with_at.clone()).unwrap_err().code(),
             "missing_claim"
+        );
+        // The code flow's optional at_hash: checked when present, not required.
+        let optional = IdTokenOptions {
+            at_hash_optional: true,
+            ..with_at
+        };
+        assert!(case.id(json!({}), optional.clone()).is_ok());
+        assert!(
+            case.id(json!({"at_hash": at_hash}), optional.clone())
+                .is_ok()
+        );
+        assert_eq!(
+            case.id(json!({"at_hash": "AAAA"}), optional)
+                .unwrap_err()
+                .code(),
+            "invalid_claim"
         );
     }
     // OIDC Core A.4's code and c_hash are RS256 (SHA-256) values.

@@ -350,7 +350,7 @@ test("in Chromium (the SPA entry): a same-origin redirect is an opaque redirect 
   let issuer;
   const pkg = (f) => join(root, "pkg", f);
   const server = await serveStatic(join(root, "tests/js/fixtures/spa"), {
-    "/pkg/spa.js": pkg("spa.js"), "/pkg/oidc_edge_spa.js": pkg("oidc_edge_spa.js"),
+    "/pkg/spa.js": pkg("spa.js"), "/pkg/session.js": pkg("session.js"), "/pkg/oidc_edge_spa.js": pkg("oidc_edge_spa.js"),
     "/pkg/oidc_edge_spa_bg.wasm": pkg("oidc_edge_spa_bg.wasm"), "/pkg/errors.js": pkg("errors.js"),
   }, 0, (req, res) => {
     const path = new URL(req.url, "http://x").pathname;

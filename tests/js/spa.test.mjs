@@ -64,7 +64,7 @@ const verifier = () => new spa.TokenVerifier({ issuer: ISS, audience: CLIENT, jw
 
 test("exports: sign-in, token endpoint, keys and verification; nothing of the server half", () => {
   assert.deepEqual(Object.keys(spa).sort(), [
-    "JwkSet", "OidcEdgeError", "TokenVerifier", "buildAuthorizeUrl", "buildEndSessionUrl", "buildTokenRequest", "discover",
+    "JwkSet", "OidcEdgeError", "TokenVerifier", "buildAuthorizeUrl", "buildEndSessionUrl", "buildTokenRequest", "createSession", "discover",
     "discoveryUrls", "exchangeCode", "generatePkce", "init", "parseCallback", "parseProviderMetadata",
     "parseTokenResponse", "pkceChallenge", "randomToken", "refreshTokens",
   ]);
@@ -315,7 +315,7 @@ test("in headless Chromium without a bundler: import map -> pkg/spa.js, only the
   const chromium = await launchChromium();
   const pkg = (f) => join(root, "pkg", f);
   const server = await serveStatic(join(root, "tests/js/fixtures/spa"), {
-    "/pkg/spa.js": pkg("spa.js"), "/pkg/oidc_edge_spa.js": pkg("oidc_edge_spa.js"),
+    "/pkg/spa.js": pkg("spa.js"), "/pkg/session.js": pkg("session.js"), "/pkg/oidc_edge_spa.js": pkg("oidc_edge_spa.js"),
     "/pkg/oidc_edge_spa_bg.wasm": pkg("oidc_edge_spa_bg.wasm"), "/pkg/errors.js": pkg("errors.js"),
     "/matrix.mjs": join(root, "tests/js/support/spa-matrix.mjs"),
   });
@@ -359,7 +359,7 @@ test("in headless Chromium without a bundler: import map -> pkg/spa.js, only the
     assert.ok(r.matrix.ran > 200, `ran ${r.matrix.ran}`);
     assert.ok(requested.includes("/pkg/oidc_edge_spa_bg.wasm"), requested.join(" "));
     assert.deepEqual(requested.filter((p) => p.startsWith("/pkg/")).sort(),
-      ["/pkg/errors.js", "/pkg/oidc_edge_spa.js", "/pkg/oidc_edge_spa_bg.wasm", "/pkg/spa.js"]);
+      ["/pkg/errors.js", "/pkg/oidc_edge_spa.js", "/pkg/oidc_edge_spa_bg.wasm", "/pkg/session.js", "/pkg/spa.js"]);
   } finally {
     await server.close();
     await chromium.close();

@@ -60,3 +60,20 @@ new TokenVerifier({ issuer: "i", audience: "a", jwks, replayStore: { checkAndRem
 spa.createEdgeVerifier;
 // @ts-expect-error nor are the scope helpers
 spa.ScopeRequirement;
+
+// The session: two calls, events, opt-in persistence.
+const session = spa.createSession({
+  issuer: "https://idp.example.com", clientId: "spa", redirectUri: "https://app.example.com/cb", scope: ["openid", "profile"],
+  resource: "https://api.example.com/", persistence: localStorage, postLogoutRedirectUri: "https://app.example.com/", timeout: 10,
+});
+const stop = session.on("signedIn", (claims: Claims) => void claims.sub);
+session.on("error", (e) => void (e as OidcEdgeError).code);
+await session.signIn({ prompt: "login" });
+const signedIn: Claims = await session.handleCallback();
+const restored: Claims | null = await session.restore();
+const bearer: string | null = await session.getAccessToken();
+void [stop(), signedIn.sub, restored?.sub, bearer, session.getUser()?.sub, await session.signOut()];
+// @ts-expect-error no such event
+session.on("loggedIn", () => {});
+// @ts-expect-error issuer and clientId are required
+spa.createSession({ redirectUri: "https://app.example.com/cb", scope: "openid" });

@@ -7,9 +7,11 @@ use super::sign::{CANNOT_SIGN, client_auth_async};
 use super::token::{ClientAuthArgs, TokenArgs};
 use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::client::{DiscoveryPlan, DiscoveryStep, discovery_urls, parse_token_response};
+use crate::client::{jwks_request, parse_jwks_response};
 use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
 use crate::js::http::{Fetcher, now_or, request_to_js, response_from_js, split_options};
+use crate::js::jose::JwkSetHandle;
 use crate::js::options::{NowOnly, optional_integer, options, required_options};
 use crate::wire::{HttpRequest, HttpResponse};
 use js_sys::Reflect;
@@ -185,9 +187,10 @@ pub async fn refresh_tokens(opts: JsValue) -> JsResult<JsValue> {
     token_grant(opts, "refresh_token", "refreshTokens").await
 }
 
+/// The options of `discover` and `fetchJwks` besides `fetch` and `timeout`: none.
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DiscoverOptions {}
+struct FetchOnly {}
 
 /// `discover(issuer, opts?)`
 #[wasm_bindgen]
@@ -195,7 +198,7 @@ pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
         let issuer = string_arg("issuer", &issuer)?;
         let (fetcher, rest) = Fetcher::from_options(&opts)?;
-        let _: DiscoverOptions = options("discover options", &rest)?;
+        let _: FetchOnly = options("discover options", &rest)?;
         let mut plan = DiscoveryPlan::new(&issuer)?;
         let mut request = plan.request();
         // The plan asks for two requests at most, then answers or fails.
@@ -208,4 +211,19 @@ pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
         }
     };
     to_plain(&run().await.map_err(to_js)?)
+}
+
+/// `fetchJwks(jwksUri, opts?)`: the provider's key set, fetched once (no cache: the SPA session keeps it).
+#[wasm_bindgen(js_name = fetchJwks)]
+pub async fn fetch_jwks(jwks_uri: JsValue, opts: JsValue) -> JsResult<JwkSetHandle> {
+    let run = async || -> Result<_, Fail> {
+        let uri = string_arg("jwksUri", &jwks_uri)?;
+        let (fetcher, rest) = Fetcher::from_options(&opts)?;
+        let _: FetchOnly = options("fetchJwks options", &rest)?;
+        let res = fetcher.send(&jwks_request(&uri)?).await?;
+        Ok(JwkSetHandle::from(
+            parse_jwks_response(&res).map_err(with_status(res.status))?,
+        ))
+    };
+    run().await.map_err(to_js)
 }

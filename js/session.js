@@ -1,0 +1,233 @@
+// The SPA session, `createSession` of `oidc-edge/spa` (spa.d.ts documents it): sign-in in two calls, tokens
+// refreshed before they expire, one refresh at a time across tabs. This file only moves values between wasm
+// calls, storage, timers, the address bar, other tabs and listeners; every rule is in the core
+// (startAuthorization, resumeSignIn, exchangeCode, verifyIdTokenAsync, sessionRenewal, rotateSessionTokens,
+// checkRefreshedIdToken, buildEndSessionUrl).
+import {
+  discover, fetchJwks, generatePkce, randomToken, startAuthorization, resumeSignIn, exchangeCode, refreshTokens,
+  buildEndSessionUrl, sessionTokens, sessionRenewal, rotateSessionTokens, checkRefreshedIdToken, TokenVerifier,
+} from "./oidc_edge_spa.js";
+
+const EVENTS = ["signedIn", "refreshed", "expired", "signedOut", "error"];
+const ELECTION_MS = 100; // without Web Locks: how long a tab listens for other tabs' refresh claims
+
+/** @param {import("./spa.d.ts").SessionOptions} options */
+export function createSession(options) {
+  const { issuer, clientId, redirectUri, scope, resource, postLogoutRedirectUri, persistence, fetch, timeout, ...authorize } =
+    options ?? {};
+  const io = { fetch, timeout };
+  const key = `oidc-edge:${issuer}:${clientId}`;
+  const pendingKey = `${key}:sign-in`; // sessionStorage, from signIn to the callback only
+  const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
+  // The other tabs of this session: they hear of new tokens and sign-outs, and take turns to refresh.
+  const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(key) : null;
+  let current = null; // { tokens, user }: in memory; in `persistence` too when given
+  let metadata; // a Promise of the provider's metadata, discovered once (again after a failure)
+  let verifier; // a Promise of the ID token verifier with the provider's keys, fetched once per page
+  let timer;
+  let refreshing; // this tab's refresh in progress
+  let peerRefreshing = false; // another tab claimed the refresh (BroadcastChannel fallback)
+
+  function emit(name, detail) {
+    for (const listener of listeners.get(name)) {
+      try {
+        listener(detail);
+      } catch (e) {
+        globalThis.reportError?.(e); // a listener's failure is the app's, not the session's
+      }
+    }
+  }
+  /** Runs `fn`; a failure is emitted as `error`, then thrown. */
+  async function reported(fn) {
+    try {
+      return await fn();
+    } catch (e) {
+      emit("error", e);
+      throw e;
+    }
+  }
+  /** A shared Promise that is forgotten when it fails, so that the next call tries again. */
+  function memo(promise, forget) {
+    promise.catch(forget);
+    return promise;
+  }
+  const provider = () => (metadata ??= memo(discover(issuer, io), () => { metadata = undefined; }));
+  const keys = () => (verifier ??= memo((async () => {
+    const meta = await provider();
+    const jwks = await fetchJwks(meta.jwks_uri, io);
+    try {
+      return new TokenVerifier({ issuer: meta.issuer, audience: clientId, jwks });
+    } finally {
+      jwks.free();
+    }
+  })(), () => { verifier = undefined; }));
+
+  /** Replaces the session (null: none), in memory and persistence, and schedules its renewal. */
+  async function keep(next) {
+    current = next;
+    clearTimeout(timer);
+    if (persistence) {
+      if (next) await persistence.setItem(key, JSON.stringify(next));
+      else await persistence.removeItem(key);
+    }
+    if (next) schedule();
+  }
+  function schedule() {
+    const renewal = sessionRenewal(current.tokens);
+    if (renewal.renew === "never") return;
+    const act = renewal.renew === "refresh" ? () => refresh().catch(() => {}) : expire;
+    timer = setTimeout(act, Math.min(renewal.in * 1000, 2 ** 31 - 1));
+  }
+  /** Keeps `next`, tells the other tabs, and emits `event`. */
+  async function change(next, event) {
+    await keep(next);
+    channel?.postMessage({ type: "session", session: next, event });
+    emit(event, next?.user);
+  }
+  async function expire() {
+    if (current) await change(null, "expired");
+  }
+
+  /** Refreshes once across tabs: the tab holding the lock refreshes, the others wait for its tokens. */
+  function refresh() {
+    refreshing ??= (async () => {
+      try {
+        const heard = nextSessionMessage();
+        const turn = async (lock) => (lock === null ? heard : refreshHere());
+        if (globalThis.navigator?.locks) await navigator.locks.request(`${key}:refresh`, { ifAvailable: true }, turn);
+        else await turn(await election());
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    return refreshing;
+  }
+  async function refreshHere() {
+    const before = current;
+    // Not due (any more): another tab's tokens arrived meanwhile.
+    const renewal = before && sessionRenewal(before.tokens);
+    if (renewal?.renew !== "refresh" || renewal.in > 0) return;
+    try {
+      const meta = await provider();
+      const next = await refreshTokens({
+        tokenEndpoint: meta.token_endpoint, clientAuth: { clientId }, refreshToken: before.tokens.refreshToken, resource, ...io,
+      });
+      let { user } = before;
+      if (next.idToken) {
+        user = await (await keys()).verifyIdTokenAsync(next.idToken, { accessToken: next.accessToken, atHashOptional: true });
+        checkRefreshedIdToken(before.user, user);
+      }
+      await change({ tokens: rotateSessionTokens(before.tokens, next), user }, "refreshed");
+    } catch (e) {
+      emit("error", e);
+      await expire(); // no retry: a refresh token the provider refused stays refused
+    }
+  }
+  /** Resolves at the next session (or sign-out) another tab shares, or after the time a refresh may take. */
+  function nextSessionMessage() {
+    return new Promise((resolve) => {
+      const done = () => {
+        channel?.removeEventListener("message", hear);
+        clearTimeout(limit);
+        resolve();
+      };
+      const hear = (e) => { if (e.data?.type === "session") done(); };
+      channel?.addEventListener("message", hear);
+      // The refreshing tab went away: the next refresh is this tab's to claim.
+      const limit = setTimeout(() => { peerRefreshing = false; done(); }, ((timeout ?? 5) + 5) * 1000);
+    });
+  }
+  /** Without Web Locks: claims the refresh over the channel; the smallest claim heard refreshes (true), others wait (null). */
+  function election() {
+    if (!channel || peerRefreshing) return Promise.resolve(channel ? null : true);
+    const mine = randomToken();
+    let lowest = mine;
+    const hear = (e) => { if (e.data?.type === "refreshing" && e.data.claim < lowest) lowest = e.data.claim; };
+    channel.addEventListener("message", hear);
+    channel.postMessage({ type: "refreshing", claim: mine });
+    return new Promise((resolve) => setTimeout(() => {
+      channel.removeEventListener("message", hear);
+      if (lowest === mine) peerRefreshing = false; // the claims heard lost to this tab's
+      resolve(lowest === mine ? true : null);
+    }, ELECTION_MS));
+  }
+  // Another tab signed in, refreshed, expired or signed out: this tab follows.
+  channel?.addEventListener("message", ({ data }) => {
+    if (data?.type === "refreshing") peerRefreshing = true;
+    if (data?.type !== "session") return;
+    peerRefreshing = false;
+    keep(data.session).then(() => emit(data.event, data.session?.user), (e) => emit("error", e));
+  });
+
+  return {
+    /** Sends the browser to the provider: PKCE, state, nonce; pushed first (PAR) when the provider requires it. */
+    signIn: (extra = {}) => reported(async () => {
+      const meta = await provider();
+      const { codeVerifier, codeChallenge, codeChallengeMethod } = generatePkce();
+      const state = randomToken();
+      const nonce = randomToken();
+      const { url } = await startAuthorization({
+        ...authorize, ...extra, metadata: meta, clientId, redirectUri, scope, resource, state, nonce, codeChallenge,
+        codeChallengeMethod, ...io,
+      });
+      sessionStorage.setItem(pendingKey, JSON.stringify({ state, nonce, codeVerifier, maxAge: extra.maxAge ?? authorize.maxAge }));
+      location.assign(url);
+    }),
+
+    /** At the redirect URI: the callback matched to this tab's sign-in, the code exchanged, the ID token verified. */
+    handleCallback: (url = location.href) => reported(async () => {
+      const stored = sessionStorage.getItem(pendingKey);
+      sessionStorage.removeItem(pendingKey); // one use, whatever happens next
+      if (url === location.href) history.replaceState(history.state, "", location.pathname); // the code leaves the address bar
+      const meta = await provider();
+      const signIn = resumeSignIn(url, stored, meta);
+      const tokens = await exchangeCode({
+        tokenEndpoint: meta.token_endpoint, clientAuth: { clientId }, code: signIn.code, redirectUri,
+        codeVerifier: signIn.codeVerifier, resource, ...io,
+      });
+      const user = await (await keys()).verifyIdTokenAsync(tokens.idToken, {
+        nonce: signIn.nonce, maxAge: signIn.maxAge, accessToken: tokens.accessToken, atHashOptional: true,
+      });
+      await change({ tokens: sessionTokens(tokens), user }, "signedIn");
+      return user;
+    }),
+
+    /** The session `persistence` kept (after a reload), or null; always null without `persistence`. */
+    restore: () => reported(async () => {
+      const text = persistence ? await persistence.getItem(key) : null;
+      const stored = text ? JSON.parse(text) : null;
+      await keep(stored && { tokens: sessionTokens(stored.tokens), user: stored.user });
+      return current?.user ?? null;
+    }),
+
+    /** The access token, refreshed first when it is due; null when signed out or expired (`expired` is emitted then). */
+    getAccessToken: () => reported(async () => {
+      if (!current) return null;
+      const renewal = sessionRenewal(current.tokens);
+      if (renewal.in === 0) await (renewal.renew === "refresh" ? refresh() : expire());
+      return current?.tokens.accessToken ?? null;
+    }),
+
+    /** The verified ID token claims, or null. */
+    getUser: () => current?.user ?? null,
+
+    /** Forgets the session here and in the other tabs, then RP-initiated logout when the provider has it. */
+    signOut: () => reported(async () => {
+      const idTokenHint = current?.tokens.idToken;
+      await change(null, "signedOut");
+      const meta = await provider();
+      if (!meta.end_session_endpoint) return;
+      location.assign(buildEndSessionUrl({
+        endSessionEndpoint: meta.end_session_endpoint, idTokenHint, postLogoutRedirectUri, clientId,
+      }));
+    }),
+
+    /** Listens to `signedIn`, `refreshed`, `expired`, `signedOut` or `error`; returns the function that stops it. */
+    on(name, listener) {
+      const set = listeners.get(name);
+      if (!set) throw new TypeError(`createSession: no event ${name}; the events are ${EVENTS.join(", ")}`);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+}

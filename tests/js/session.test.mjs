@@ -1,0 +1,319 @@
+// createSession (oidc-edge/spa) in real headless Chromium against a real oidc-provider: sign-in through the
+// devInteractions pages, the callback cleaned from the address bar, the sign-in record gone, reloads with and
+// without persistence, RP-initiated logout, PAR when the provider requires it, an error at each step
+// (discovery, the provider, the callback, the code exchange, the keys, the ID token) with its code; then, with
+// the page clock moved on, refresh before expiry: two tabs at once make one request (Web Locks, and the
+// BroadcastChannel fallback), rotation, and a failed refresh that expires the session once.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { startProvider } from "./support/provider.mjs";
+import { serveStatic } from "./support/static-server.mjs";
+import { launchChromium } from "./support/browser.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const CLIENT = "session-spa";
+const USER = "alice";
+let chromium;
+let app; // the page's server; /config.json says which provider
+let config;
+const providers = [];
+
+/** A provider whose client is this page's, with `features` (e.g. PAR required). */
+async function provider(features) {
+  const p = await startProvider({
+    features,
+    clients: [{
+      client_id: CLIENT, token_endpoint_auth_method: "none", redirect_uris: [`${app.url}/callback`],
+      post_logout_redirect_uris: [`${app.url}/`], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"],
+    }],
+  });
+  providers.push(p);
+  return p;
+}
+
+before(async () => {
+  chromium = await launchChromium();
+  const pkg = Object.fromEntries(readdirSync(join(root, "pkg")).map((f) => [`/pkg/${f}`, join(root, "pkg", f)]));
+  const fixtures = join(root, "tests/js/fixtures/session");
+  app = await serveStatic(fixtures, { ...pkg, "/callback": join(fixtures, "index.html") }, 0, (req, res) => {
+    if (new URL(req.url, "http://x").pathname !== "/config.json") return false;
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(config));
+    return true;
+  });
+  const { issuer } = await provider();
+  config = { issuer, clientId: CLIENT, redirectUri: `${app.url}/callback`, postLogoutRedirectUri: `${app.url}/`, scope: "openid profile offline_access" };
+});
+after(async () => {
+  await chromium?.close();
+  await app?.close();
+  for (const p of providers) await p.close();
+});
+
+/** A fresh tab (no provider cookies, no localStorage left unless `keepStorage`), failing the test on a page error. */
+async function newPage(t, { keepStorage = false, context = chromium.context } = {}) {
+  await context.clearCookies();
+  const page = await context.newPage();
+  const failures = [];
+  page.on("pageerror", (e) => failures.push(String(e)));
+  t.after(async () => {
+    await page.close().catch(() => {}); // closed with its browser already
+    assert.deepEqual(failures, []);
+  });
+  await page.goto(`${app.url}/`);
+  if (!keepStorage) await page.evaluate(() => localStorage.clear());
+  await result(page); // the page's session is there
+  return page;
+}
+
+/** What the page's call settled with: `{ user }` or `{ code, error, status, message }`. */
+async function result(page) {
+  await page.waitForFunction(() => window.result !== undefined, null, { timeout: 30_000 });
+  return page.evaluate(() => window.result);
+}
+
+/** Loads `path` and waits for the page to have restored (or handled the callback). */
+async function load(page, path = "/") {
+  await page.goto(`${app.url}${path}`);
+  return result(page);
+}
+
+/** Starts signIn in the page (it navigates away: not awaited) and goes through login and consent. */
+async function signIn(page, { cancel = false } = {}) {
+  await page.context().clearCookies(); // no provider session: its login page each time
+  await page.evaluate(() => { window.session.signIn().catch(() => {}); });
+  await page.waitForURL((u) => u.href.startsWith(config.issuer));
+  if (cancel) {
+    await page.click("text=[ Cancel ]");
+  } else {
+    await page.fill('input[name="login"]', USER);
+    await page.fill('input[name="password"]', "any");
+    await page.click('button[type="submit"]');
+    await page.locator('button[type="submit"]', { hasText: "Continue" }).click();
+  }
+  await page.waitForURL((u) => u.href.startsWith(`${app.url}/callback`));
+  return result(page);
+}
+
+const events = (page) => page.evaluate(() => window.events);
+const signInRecords = (page) => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("oidc-edge:")));
+
+test("sign-in: PKCE, state and nonce across the redirect, the code exchanged, the ID token verified, the URL cleaned", async (t) => {
+  const page = await newPage(t);
+  const authorize = [];
+  page.on("request", (r) => { if (r.url().startsWith(`${config.issuer}/auth`)) authorize.push(new URL(r.url()).searchParams); });
+  const r = await signIn(page);
+  assert.equal(r.code, undefined, r.message);
+  assert.equal(r.user.sub, USER);
+  assert.equal(r.user.aud, CLIENT);
+  assert.equal(r.user.iss, config.issuer);
+  const sent = authorize[0];
+  assert.equal(sent.get("code_challenge_method"), "S256");
+  assert.equal(sent.get("nonce"), r.user.nonce);
+  assert.match(sent.get("state"), /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(sent.get("request_uri"), null, "not pushed: the provider does not require PAR");
+  assert.equal(page.url(), `${app.url}/callback`, "the code and state left the address bar");
+  assert.match(await page.evaluate(() => window.callbackUrl), /[?&]code=/);
+  assert.deepEqual(await signInRecords(page), [], "the sign-in record is removed");
+  assert.deepEqual(await events(page), [["signedIn", USER]]);
+  assert.equal((await page.evaluate(() => window.session.getUser())).sub, USER);
+  assert.ok((await page.evaluate(() => window.session.getAccessToken())).length > 20);
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], "nothing persisted by default");
+
+  // The same callback again (back button, replay): its sign-in record is gone.
+  const replay = await load(page, new URL(await page.evaluate(() => window.callbackUrl)).href.slice(app.url.length));
+  assert.equal(replay.code, "state_mismatch", replay.message);
+  assert.match(replay.message, /no sign-in is in progress in this tab/);
+
+  // A reload without persistence: signed out.
+  assert.deepEqual(await load(page), { user: null });
+  assert.equal(await page.evaluate(() => window.session.getAccessToken()), null);
+});
+
+test("a reload keeps the user only when persistence is on", async (t) => {
+  const page = await newPage(t);
+  await page.evaluate(() => localStorage.setItem("test:persist", "1"));
+  await load(page);
+  const r = await signIn(page);
+  assert.equal(r.user.sub, USER, r.message);
+  const restored = await load(page);
+  assert.deepEqual(restored.user, r.user);
+  assert.ok((await page.evaluate(() => window.session.getAccessToken())).length > 20);
+  const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("oidc-edge:")));
+  assert.deepEqual(stored, [`oidc-edge:${config.issuer}:${CLIENT}`]);
+});
+
+test("sign-out: the session forgotten, RP-initiated logout at the provider, back at postLogoutRedirectUri", async (t) => {
+  const page = await newPage(t);
+  await page.evaluate(() => localStorage.setItem("test:persist", "1"));
+  await load(page);
+  const r = await signIn(page);
+  assert.equal(r.user.sub, USER, r.message);
+  const ends = [];
+  page.on("request", (req) => { if (req.url().startsWith(`${config.issuer}/session/end?`)) ends.push(new URL(req.url()).searchParams); });
+  await page.evaluate(() => { window.session.signOut(); });
+  await page.waitForURL((u) => u.href.startsWith(`${config.issuer}/session/end`));
+  assert.equal(ends[0].get("client_id"), CLIENT);
+  assert.equal(ends[0].get("post_logout_redirect_uri"), `${app.url}/`);
+  assert.ok(ends[0].get("id_token_hint"));
+  await page.locator('button[value="yes"]').click();
+  await page.waitForURL((u) => u.href.startsWith(`${app.url}/`) && !u.href.includes(config.issuer));
+  assert.deepEqual(await result(page), { user: null });
+  assert.deepEqual(await events(page), [["signedIn", USER], ["signedOut", null]]);
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("oidc-edge:"))), []);
+});
+
+test("PAR: pushed first when the provider requires it, the authorization URL carries only client_id and request_uri", async (t) => {
+  const par = await provider({ pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true } });
+  const saved = config;
+  config = { ...config, issuer: par.issuer };
+  t.after(() => { config = saved; });
+  const page = await newPage(t);
+  await load(page);
+  const authorize = [];
+  page.on("request", (r) => { if (r.url().startsWith(`${par.issuer}/auth`)) authorize.push([...new URL(r.url()).searchParams.keys()].sort()); });
+  const r = await signIn(page);
+  assert.equal(r.user?.sub, USER, r.message);
+  assert.deepEqual(authorize[0], ["client_id", "request_uri"]);
+});
+
+test("an error at each step rejects with its code and is emitted as error", async (t) => {
+  const page = await newPage(t);
+  const inPage = (opts) => page.evaluate(async (opts) => {
+    const { createSession } = await import("oidc-edge/spa");
+    const config = await (await fetch("/config.json")).json();
+    try {
+      await createSession({ ...config, ...opts }).signIn();
+      return "signed in";
+    } catch (e) {
+      return e.code;
+    }
+  }, opts);
+  // discovery: nothing listens there; a bad issuer; a bad redirect URI, refused before anything is sent
+  assert.equal(await inPage({ issuer: "http://127.0.0.1:9" }), "http_error");
+  assert.equal(await inPage({ issuer: "not a url" }), "invalid_request");
+  assert.equal(await inPage({ redirectUri: "relative/cb" }), "invalid_request");
+  assert.equal(await inPage({ timeout: Number.NaN }), "invalid_request");
+  assert.equal(await inPage({ unknownOption: 1 }), "invalid_request");
+
+  // the provider: the user cancels
+  let r = await signIn(page, { cancel: true });
+  assert.equal(r.code, "authorization_error");
+  assert.equal(r.error, "access_denied");
+
+  // the callback, the exchange and the ID token, each with the sign-in record changed before it is read
+  for (const [tamper, code, error] of [
+    [{ state: "another-state" }, "state_mismatch"],
+    [{ codeVerifier: "x".repeat(43) }, "authorization_error", "invalid_grant"],
+    [{ nonce: "another-nonce" }, "nonce_mismatch"],
+  ]) {
+    await page.evaluate((tamper) => sessionStorage.setItem("test:tamper", JSON.stringify(tamper)), tamper);
+    await load(page);
+    r = await signIn(page);
+    assert.equal(r.code, code, `${JSON.stringify(tamper)}: ${r.message}`);
+    if (error) assert.equal(r.error, error);
+    assert.deepEqual(await signInRecords(page), [], "the record is removed whatever failed");
+  }
+  await page.evaluate(() => sessionStorage.removeItem("test:tamper"));
+
+  // the keys: the JWKS endpoint answers 503
+  await page.evaluate(() => sessionStorage.setItem("test:fail", "/jwks"));
+  await load(page);
+  r = await signIn(page);
+  assert.equal(r.code, "http_error", r.message);
+  assert.equal(r.status, 503);
+  await page.evaluate(() => sessionStorage.removeItem("test:fail"));
+
+  const emitted = (await events(page)).filter(([name]) => name === "error").map(([, code]) => code);
+  assert.deepEqual(emitted, ["authorization_error", "state_mismatch", "authorization_error", "nonce_mismatch", "http_error"]);
+  assert.equal(await page.evaluate(() => window.session.getUser()), null);
+  await assert.rejects(page.evaluate(() => window.session.on("loggedIn", () => {})), /no event loggedIn/);
+});
+
+// Refresh: the page clock moved on past the refresh point (REFRESH_MARGIN, 60 s, before the access token's
+// 600 s run out); the provider's clock is the real one, so its tokens stay valid at that time.
+const REFRESH_DUE_MS = (600 - 60 + 5) * 1000;
+
+/** Counts the grants `p`'s token endpoint answers (granted or refused) while `on`. */
+function tokenRequests(p) {
+  const counter = { n: 0, on: false };
+  for (const event of ["grant.success", "grant.error"]) p.provider.on(event, () => { if (counter.on) counter.n++; });
+  return counter;
+}
+let tokenPosts;
+/** A browser of its own, whose page clock the test moves on (a context's clock is installed once, for good). */
+async function clockedBrowser(t) {
+  const browser = await launchChromium();
+  t.after(browser.close);
+  await browser.context.clock.install();
+  return browser.context;
+}
+/** Moves the page clock on by `ms`, then lets it run with real time. */
+async function fastForward(context, ms) {
+  await context.clock.fastForward(ms);
+  await context.clock.resume();
+}
+const storedSession = (page) => page.evaluate((k) => JSON.parse(localStorage.getItem(k)), `oidc-edge:${config.issuer}:${CLIENT}`);
+const waitForEvent = (page, name, count = 1) =>
+  page.waitForFunction(([name, count]) => window.events.filter(([e]) => e === name).length >= count, [name, count], { timeout: 30_000 });
+
+for (const locks of ["Web Locks", "BroadcastChannel (no Web Locks)"]) {
+  test(`two tabs due to refresh at once make a single refresh request (${locks}); the newest tokens reach both; rotation`, async (t) => {
+    tokenPosts ??= tokenRequests(providers[0]);
+    const context = await clockedBrowser(t);
+    const a = await newPage(t, { context });
+    const b = await newPage(t, { context, keepStorage: true });
+    if (locks !== "Web Locks") {
+      for (const page of [a, b]) await page.addInitScript(() => { delete Navigator.prototype.locks; });
+    }
+    await a.evaluate(() => localStorage.setItem("test:persist", "1"));
+    await load(a);
+    const signedIn = await signIn(a);
+    assert.equal(signedIn.user?.sub, USER, signedIn.message);
+    assert.equal((await load(b)).user.sub, USER, "the other tab restores the same session");
+    assert.equal(await b.evaluate(() => "locks" in navigator), locks === "Web Locks");
+    const before = await storedSession(a);
+    assert.ok(before.tokens.refreshToken, "offline_access: a refresh token");
+
+    tokenPosts.n = 0;
+    tokenPosts.on = true;
+    await fastForward(context, REFRESH_DUE_MS);
+    await Promise.all([waitForEvent(a, "refreshed"), waitForEvent(b, "refreshed")]);
+    tokenPosts.on = false;
+    assert.equal(tokenPosts.n, 1, "one refresh request for both tabs");
+    const after = await storedSession(a);
+    assert.notEqual(after.tokens.accessToken, before.tokens.accessToken);
+    assert.notEqual(after.tokens.refreshToken, before.tokens.refreshToken, "rotated");
+    assert.equal(after.user.sub, USER);
+    const tokens = await Promise.all([a, b].map((p) => p.evaluate(() => window.session.getAccessToken())));
+    assert.deepEqual(tokens, [after.tokens.accessToken, after.tokens.accessToken], "both tabs have the newest tokens");
+    for (const page of [a, b]) assert.deepEqual((await events(page)).filter(([e]) => e === "error"), []);
+  });
+}
+
+test("a failed refresh emits error and expired once, forgets the session, and does not retry", async (t) => {
+  tokenPosts ??= tokenRequests(providers[0]);
+  const context = await clockedBrowser(t);
+  const page = await newPage(t, { context });
+  await page.evaluate(() => localStorage.setItem("test:persist", "1"));
+  await load(page);
+  assert.equal((await signIn(page)).user?.sub, USER);
+  // Another client uses the session's refresh token first: the provider rotates it, and the session's copy is
+  // then a reused token (refused, and the grant revoked: RFC 9700 §4.14.2).
+  const { tokens } = await storedSession(page);
+  const full = await import("oidc-edge");
+  await full.refreshTokens({ tokenEndpoint: `${config.issuer}/token`, clientAuth: { clientId: CLIENT }, refreshToken: tokens.refreshToken });
+  tokenPosts.n = 0;
+  tokenPosts.on = true;
+  await fastForward(context, REFRESH_DUE_MS);
+  await waitForEvent(page, "expired");
+  await fastForward(context, 3_600_000);
+  await page.waitForTimeout(500);
+  tokenPosts.on = false;
+  assert.equal(tokenPosts.n, 1, "one refresh attempt, no loop");
+  assert.deepEqual(await events(page), [["signedIn", USER], ["error", "authorization_error"], ["expired", null]]);
+  assert.equal(await page.evaluate(() => window.session.getUser()), null);
+  assert.equal(await page.evaluate(() => window.session.getAccessToken()), null);
+  assert.equal(await storedSession(page), null);
+});
