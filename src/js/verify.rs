@@ -18,6 +18,7 @@ use crate::wire::OneOrMany;
 use js_sys::{Promise, Reflect, Uint8Array};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -107,11 +108,12 @@ fn token_arg(token: &JsValue) -> Result<String, Error> {
 /// becomes a (rounded) number, as `JSON.parse` would make it, instead of failing the whole verification).
 /// The signed payload is used as is: strict JSON that parsed into these claims, so `JSON.parse` of it gives
 /// the same object (duplicate members were refused), without serializing the claims again.
-fn claims_json(token: &VerifiedToken) -> Result<String, Error> {
+pub(crate) fn claims_json(token: &VerifiedToken) -> Result<Cow<'_, str>, Error> {
     if let Some(text) = token.claims_json() {
-        return Ok(text.to_owned());
+        return Ok(Cow::Borrowed(text));
     }
     serde_json::to_string(token.claims())
+        .map(Cow::Owned)
         .map_err(|e| Error::MalformedToken(format!("claims could not be converted: {e}")))
 }
 
@@ -184,7 +186,7 @@ impl Shared {
         policy: &Policy,
     ) -> Result<String, Error> {
         self.verifier.borrow().verifier().check(&verified, policy)?;
-        let json = claims_json(&verified)?;
+        let json = claims_json(&verified)?.into_owned();
         self.extras
             .remember(&self.verifier, token, verified, &json, policy);
         Ok(json)
@@ -232,6 +234,24 @@ pub struct TokenVerifierHandle {
 /// A fetch of the remote key set an asynchronous verification waits for (`RemoteJwks::ensure`).
 type KeysFetch = Pin<Box<dyn Future<Output = Result<(), Error>>>>;
 
+/// An asynchronous verification: settled by its synchronous part, or still to run.
+pub(super) enum AsyncCheck {
+    Ready(Result<String, Error>),
+    Later(Pin<Box<dyn Future<Output = Result<String, Error>>>>),
+}
+
+impl IntoFuture for AsyncCheck {
+    type Output = Result<String, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<String, Error>>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        match self {
+            AsyncCheck::Ready(result) => Box::pin(std::future::ready(result)),
+            AsyncCheck::Later(verification) => verification,
+        }
+    }
+}
+
 /// Where a verification stands once its synchronous part ran.
 enum Step<F> {
     Done(String),
@@ -260,20 +280,22 @@ impl TokenVerifierHandle {
     }
 
     /// The asynchronous verification: every rule in the core, the signature through WebCrypto where the
-    /// algorithm and runtime allow it (in Node, node:crypto at once: no hop). Its synchronous part runs now.
+    /// algorithm and runtime allow it (in Node, node:crypto at once: no hop). Its synchronous part runs now,
+    /// and may settle it (a cache hit, node:crypto, an error).
     /// With a `RemoteJwks`, it first fetches the keys the token needs when the cache policy allows it (as
     /// jose's `createRemoteJWKSet`): one fetch, then the verification with whatever set there is.
-    pub(super) fn check_async(
-        &self,
-        token: String,
-        policy: Policy,
-    ) -> impl Future<Output = Result<String, Error>> + 'static {
-        let step = self
+    pub(super) fn check_async(&self, token: String, policy: Policy) -> AsyncCheck {
+        let step = match self
             .shared
-            .native_now(self.shared.start(token, policy, Extras::keys_due));
+            .native_now(self.shared.start(token, policy, Extras::keys_due))
+        {
+            Ok(Step::Done(json)) => return AsyncCheck::Ready(Ok(json)),
+            Err(e) => return AsyncCheck::Ready(Err(e)),
+            Ok(step) => step,
+        };
         let shared = self.shared.clone();
-        async move {
-            let step = match step? {
+        AsyncCheck::Later(Box::pin(async move {
+            let step = match step {
                 // One fetch at most: then the set there is decides.
                 Step::FetchKeys(token, policy, fetch) => {
                     fetch.await?;
@@ -290,7 +312,7 @@ impl TokenVerifierHandle {
                 }
                 Step::FetchKeys(_, _, never) => match never {},
             }
-        }
+        }))
     }
 
     fn run_sync(&self, setup: Result<(String, Policy), Error>) -> JsResult<JsValue> {
@@ -300,16 +322,28 @@ impl TokenVerifierHandle {
         js_sys::JSON::parse(&json)
     }
 
-    /// Every failure rejects the promise.
+    /// Every failure rejects the promise. A verification its synchronous part settled is a plain settled
+    /// Promise: no trip through the futures executor.
     fn run_async(&self, setup: Result<(String, Policy), Error>) -> Promise {
-        let verification = setup.map(|(token, policy)| self.check_async(token, policy));
-        future_to_promise(async move {
-            let json = verification
-                .map_err(to_js_error)?
-                .await
-                .map_err(to_js_error)?;
-            js_sys::JSON::parse(&json)
-        })
+        let check = match setup {
+            Ok((token, policy)) => self.check_async(token, policy),
+            Err(e) => AsyncCheck::Ready(Err(e)),
+        };
+        match check {
+            AsyncCheck::Ready(result) => {
+                match result
+                    .map_err(to_js_error)
+                    .and_then(|json| js_sys::JSON::parse(&json))
+                {
+                    Ok(claims) => Promise::resolve(&claims),
+                    Err(e) => Promise::reject(&e),
+                }
+            }
+            AsyncCheck::Later(verification) => future_to_promise(async move {
+                let json = verification.await.map_err(to_js_error)?;
+                js_sys::JSON::parse(&json)
+            }),
+        }
     }
 }
 

@@ -24,7 +24,7 @@ use crate::error::{Error, Result, quote};
 use crate::jose::Algorithm;
 use crate::jose::JwkSet;
 use crate::jose::UnverifiedJws;
-use crate::jose::{PendingSignature, SignatureCheck, SignatureProof};
+use crate::jose::{PendingSignature, SignatureCheck, SignatureProof, VerifiedToken};
 use crate::scope;
 use crate::scope::Requirement;
 use crate::server::bearer;
@@ -32,7 +32,7 @@ use crate::server::challenge::{ChallengeOptions, Problem, bearer_challenge};
 use crate::server::forward::ForwardPolicy;
 use crate::server::jwks_cache::JwksCacheConfig;
 use crate::server::route::{Access, RouteTable, is_forwarded_method};
-use crate::server::token_cache::{CachingVerifier, Claims, TokenCacheConfig};
+use crate::server::token_cache::{CachingVerifier, TokenCacheConfig};
 use crate::verify::{AccessTokenOptions, Policy, TokenVerifier, VerifierOptions};
 use crate::wire::{OneOrMany, is_tchar};
 use serde_json::Value;
@@ -157,8 +157,9 @@ pub struct EdgeResponse {
 /// A request let through.
 #[derive(Debug, Clone)]
 pub struct Allowed {
-    /// The verified claims; `None` on a public route.
-    pub claims: Option<Claims>,
+    /// The verified token, `None` on a public route: its claims ([`VerifiedToken::claims`]) and their JSON
+    /// text as signed ([`VerifiedToken::claims_json`], what a binding hands out without serializing again).
+    pub claims: Option<Arc<VerifiedToken>>,
     /// The token's scopes (`scope`, else `scp`); empty on a public route.
     pub scopes: Vec<String>,
     /// The matched route's pattern.
@@ -187,7 +188,7 @@ pub enum Decision {
 /// The guard: configuration, the verifier on the current key set, the verified-token cache.
 #[derive(Debug)]
 pub struct EdgeGuard {
-    verifier: CachingVerifier,
+    verifier: CachingVerifier<Arc<VerifiedToken>>,
     routes: RouteTable,
     challenge: ChallengeOptions,
     strict: bool,
@@ -603,25 +604,28 @@ impl EdgeGuard {
         if let Err(e) = self.verifier.verifier().check(&verified, &policy) {
             return self.fail_error(origin, &e);
         }
-        let claims: Claims = Arc::new(verified.into_claims());
+        let verified = Arc::new(verified);
         self.verifier
-            .remember(&token, claims.get("exp"), context.now, || claims.clone());
-        self.allow(&context, claims)
+            .remember(&token, verified.claims().get("exp"), context.now, || {
+                verified.clone()
+            });
+        self.allow(&context, verified)
     }
 
     /// A verified token on its route: the route's scopes, then through with the claims.
-    fn allow(&self, context: &CheckContext, claims: Claims) -> Decision {
+    fn allow(&self, context: &CheckContext, verified: Arc<VerifiedToken>) -> Decision {
+        let claims = verified.claims();
         let origin = context.origin.as_deref();
         if let Some(requirement) = &context.requirement {
-            if let Err(e) = scope::require(&claims, requirement) {
+            if let Err(e) = scope::require(claims, requirement) {
                 return self.fail_error(origin, &e);
             }
         }
-        let scopes = scope::scopes_of(&claims);
+        let scopes = scope::scopes_of(claims);
         Decision::Allow(Allowed {
-            identity: ForwardPolicy::identity(&claims, &scopes),
+            identity: ForwardPolicy::identity(claims, &scopes),
             scopes,
-            claims: Some(claims),
+            claims: Some(verified),
             route: context.pattern.clone(),
             headers: self.cors_headers(origin),
         })
@@ -786,7 +790,7 @@ mod tests {
         let a = start(&mut g, &auth_a);
         let undecided = a.check_with(|_| None);
         match g.finish(a, undecided) {
-            Decision::Allow(allowed) => assert_eq!(allowed.claims.unwrap()["sub"], "a"),
+            Decision::Allow(allowed) => assert_eq!(allowed.claims.unwrap().claims()["sub"], "a"),
             other => panic!("{other:?}"),
         }
         // a tampered token: the Rust algorithms refuse it, whatever else was tried
@@ -831,7 +835,7 @@ mod tests {
         let good = format!("Bearer {}", token("k1", json!({})));
         match g.decide(&req("GET", "/api/users", Some(&good)), no) {
             Decision::Allow(a) => {
-                assert_eq!(a.claims.unwrap()["sub"], "alice");
+                assert_eq!(a.claims.unwrap().claims()["sub"], "alice");
                 assert_eq!(a.scopes, ["users.read"]);
                 assert_eq!(a.route, "/api/users");
             }

@@ -257,6 +257,26 @@ test("createEdgeVerifier: forwardHeaders strips every spelling of identity and r
   }
 });
 
+test("createEdgeVerifier: the claims are the payload as signed (its member order), verified or from the cache", async (t) => {
+  const k1 = await signingKey("k1");
+  const server = await jwksServer([k1]);
+  t.after(server.close);
+  const tok = await accessToken(k1, { zeta: 1, alpha: { y: [1, 2.5, "é"], b: null }, big: 12345678901234567890 });
+  const order = ["iss", "aud", "sub", "scope", "iat", "exp", "zeta", "alpha", "big"];
+  for (const tokenCache of [undefined, { maxEntries: 10 }]) {
+    const verify = verifierFor(server, tokenCache ? { tokenCache } : {});
+    for (const round of [1, 2]) {
+      const r = await verify(get("/api/orders", bearer(tok)));
+      assert.equal(r.ok, true);
+      assert.deepEqual(Object.keys(r.claims), order, `cache ${!!tokenCache}, round ${round}`);
+      assert.deepEqual(Object.keys(r.claims.alpha), ["y", "b"]);
+      assert.deepEqual(r.claims.alpha.y, [1, 2.5, "é"]);
+      assert.equal(r.claims.big, 12345678901234567890);
+      r.claims.sub = "mallory"; // a fresh object each time
+    }
+  }
+});
+
 test("createEdgeVerifier: CORS preflight, CORS on failures, the token cache, bad configurations", async (t) => {
   const k1 = await signingKey("k1");
   const server = await jwksServer([k1]);

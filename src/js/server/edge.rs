@@ -9,7 +9,7 @@ use crate::js::convert::{JsResult, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::native::{self, NativeKey};
 use crate::js::options::{optional_integer, required_options};
-use crate::js::verify::{ImportedKeys, subtle, webcrypto_params};
+use crate::js::verify::{ImportedKeys, claims_json, subtle, webcrypto_params};
 use crate::server::JwksCache;
 use crate::server::{Decision, EdgeCheck, EdgeConfig, EdgeGuard, EdgeRequest, Step};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
@@ -112,14 +112,10 @@ fn decision_js(decision: Decision) -> JsResult<JsValue> {
     match decision {
         Decision::Allow(a) => {
             set(&out, "ok", &JsValue::TRUE);
+            // The claims from the payload text as signed, not serialized again.
             let claims = match &a.claims {
-                Some(c) => {
-                    let text = serde_json::to_string(&**c).map_err(|e| {
-                        to_js_error(Error::MalformedToken(format!(
-                            "claims could not be converted: {e}"
-                        )))
-                    })?;
-                    js_sys::JSON::parse(&text)?
+                Some(verified) => {
+                    js_sys::JSON::parse(&claims_json(verified).map_err(to_js_error)?)?
                 }
                 None => JsValue::UNDEFINED,
             };
