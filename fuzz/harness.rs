@@ -14,7 +14,7 @@ use oidc_edge::client::{bearer_challenge_error, parse_userinfo_response};
 use oidc_edge::client::{parse_par_response, parse_token_response};
 use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
 use oidc_edge::jose::base64url;
-use oidc_edge::options::{self, MAX_INTEGER};
+use oidc_edge::options::MAX_INTEGER;
 use oidc_edge::scope::expr::{MAX_EXPRESSION_LEN, ScopeRequirement};
 use oidc_edge::scope::{Requirement, scopes_of};
 use oidc_edge::server::RouteTable;
@@ -33,8 +33,7 @@ use oidc_edge::wire::{HttpResponse, OneOrMany};
 use oidc_edge::{
     Algorithm, AuthorizeRequest, Error, JwkSet, ProviderMetadata, TokenVerifier, UnverifiedToken,
 };
-use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 /// Splits an input into a first line (a parameter) and the rest (the main input).
 fn split(data: &[u8]) -> (String, String) {
@@ -107,62 +106,50 @@ pub fn provider_metadata(data: &[u8]) {
     }
 }
 
-/// `buildAuthorizeUrl`'s options object as JS gives it. The binding's own argument struct
-/// (`src/js/client/authorize.rs`) is built for wasm only; this reader follows the same JS shape natively.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AuthorizeJson {
-    #[serde(default)]
-    authorization_endpoint: String,
-    client_id: String,
-    redirect_uri: String,
-    scope: OneOrMany,
-    state: String,
-    nonce: Option<String>,
-    code_challenge: Option<String>,
-    code_challenge_method: Option<String>,
-    response_type: Option<String>,
-    response_mode: Option<String>,
-    prompt: Option<String>,
-    login_hint: Option<String>,
-    max_age: Option<u64>,
-    acr_values: Option<OneOrMany>,
-    resource: Option<OneOrMany>,
-    extra_params: Option<BTreeMap<String, String>>,
-}
-
-impl From<AuthorizeJson> for AuthorizeRequest {
-    fn from(j: AuthorizeJson) -> Self {
-        AuthorizeRequest {
-            authorization_endpoint: j.authorization_endpoint,
-            nonce: j.nonce,
-            code_challenge: j.code_challenge,
-            code_challenge_method: j.code_challenge_method,
-            response_type: j.response_type,
-            response_mode: j.response_mode,
-            prompt: j.prompt,
-            login_hint: j.login_hint,
-            max_age: j.max_age,
-            acr_values: j.acr_values,
-            resource: j.resource,
-            extra_params: j.extra_params,
-            ..AuthorizeRequest::new(j.client_id, j.redirect_uri, j.scope, j.state)
-        }
+/// One line of an `authorize` input: empty is absent, `a b` is a space-delimited list read as one value, `a|b`
+/// a list of values (the two JS forms of `scope`, `acrValues` and `resource`).
+fn one_or_many(line: &str) -> Option<OneOrMany> {
+    match line {
+        "" => None,
+        _ if line.contains('|') => Some(OneOrMany::Many(
+            line.split('|').map(str::to_owned).collect(),
+        )),
+        _ => Some(OneOrMany::One(line.to_owned())),
     }
 }
 
-/// `buildAuthorizeUrl`: the input is the JSON options object, read by the binding's rules
-/// (`options::from_json`): what it accepts follows the option rules, what it refuses is `invalid_request`.
+/// The core's `AuthorizeRequest::build` (the JS argument shape is the binding's, and reading options is the
+/// `route` target's): the input is the request's fields, one a line in declaration order, with
+/// `key=value&...` extra parameters last.
 pub fn authorize(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let req: AuthorizeRequest =
-        match options::from_json::<AuthorizeJson>("buildAuthorizeUrl request", &text) {
-            Ok(req) => {
-                assert!(follows_option_rules(text.as_bytes()), "accepted {text:?}");
-                req.into()
-            }
-            Err(e) => return assert_code(&e, &["invalid_request"]),
-        };
+    let mut lines = text.split('\n');
+    let mut next = || lines.next().unwrap_or_default();
+    let text_of = |line: &str| (!line.is_empty()).then(|| line.to_owned());
+    let endpoint = next().to_owned();
+    let (client_id, redirect_uri) = (next().to_owned(), next().to_owned());
+    let scope = one_or_many(next()).unwrap_or_default();
+    let state = next().to_owned();
+    let mut req = AuthorizeRequest::new(client_id, redirect_uri, scope, state);
+    req.authorization_endpoint = endpoint;
+    req.nonce = text_of(next());
+    req.code_challenge = text_of(next());
+    req.code_challenge_method = text_of(next());
+    req.response_type = text_of(next());
+    req.response_mode = text_of(next());
+    req.prompt = text_of(next());
+    req.login_hint = text_of(next());
+    req.max_age = next().parse().ok();
+    req.acr_values = one_or_many(next());
+    req.resource = one_or_many(next());
+    let extra = next();
+    req.extra_params = (!extra.is_empty()).then(|| {
+        extra
+            .split('&')
+            .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    });
     match req.build() {
         Ok(url) => assert!(
             url.starts_with(
