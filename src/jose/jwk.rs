@@ -130,7 +130,11 @@ impl Jwk {
                 let mut members = Map::new();
                 for m in ["kty", "crv", "n", "e", "x", "y"] {
                     if let Some(v) = obj.get(m) {
-                        members.insert(m.to_owned(), v.clone());
+                        let v = match (kty, m) {
+                            ("RSA", "n" | "e") => minimal_integer(obj, m)?,
+                            _ => v.clone(),
+                        };
+                        members.insert(m.to_owned(), v);
                     }
                 }
                 Some(members)
@@ -372,6 +376,16 @@ fn rsa_key(obj: &Map<String, Value>) -> Result<VerifyingKey> {
         ));
     }
     Ok(rsa_verifying_key(&n, &e))
+}
+
+/// An RSA integer member re-encoded without leading zero octets (RFC 7518 §6.3.1.1): some providers send them,
+/// and Chromium's WebCrypto refuses such a key, where the Rust algorithms and node:crypto take it.
+fn minimal_integer(obj: &Map<String, Value>, name: &str) -> Result<Value> {
+    let bytes = member_bytes(obj, name)?;
+    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
+    Ok(Value::String(base64url::encode(
+        bytes.get(zeros..).unwrap_or_default(),
+    )))
 }
 
 /// The bit length of a big-endian unsigned integer (0 for zero).

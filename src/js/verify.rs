@@ -7,8 +7,8 @@ use super::jose::webcrypto::{import_params, operation_params};
 use super::options::{options, required_options};
 use super::scope::requirement_arg;
 use crate::error::Error;
-use crate::jose::Algorithm;
 use crate::jose::JwkSet;
+use crate::jose::{Algorithm, Jwk, check_signature_form};
 use crate::jose::{PendingSignature, SignatureProof, VerifiedToken};
 use crate::verify::{
     AccessTokenOptions, IdTokenOptions, Policy, TokenVerifier, VerifierOptions, VerifyOptions,
@@ -387,21 +387,8 @@ async fn crypto_key(
     if let Some(slot) = shared.crypto_keys.borrow().get(scope, position, alg) {
         return slot;
     }
-    let jwk = pending.key_set().keys().get(position)?.public_jwk()?;
-    let imported = async {
-        let text = serde_json::to_string(jwk).ok()?;
-        let jwk = js_sys::JSON::parse(&text).ok()?;
-        let usages = js_sys::Array::of1(&JsValue::from_str("verify"));
-        let args = js_sys::Array::of5(
-            &JsValue::from_str("jwk"),
-            &jwk,
-            import_alg,
-            &JsValue::FALSE,
-            &usages,
-        );
-        call_subtle(subtle, "importKey", &args).await.ok()
-    }
-    .await;
+    let imported =
+        import_public_key(subtle, pending.key_set().keys().get(position)?, import_alg).await;
     // A set other than the verifier's current one (it changed while this check was in flight) is not cached.
     if scope.0 == shared.verifier.borrow().verifier().jwks().id() {
         shared
@@ -410,6 +397,62 @@ async fn crypto_key(
             .insert(scope, position, alg, imported.clone());
     }
     imported
+}
+
+/// `importKey("jwk", …, ["verify"])` of `key`'s public part: `None` for a secret, or when the runtime
+/// refuses the key or the algorithm.
+async fn import_public_key(subtle: &JsValue, key: &Jwk, import_alg: &JsValue) -> Option<JsValue> {
+    let text = serde_json::to_string(key.public_jwk()?).ok()?;
+    let jwk = js_sys::JSON::parse(&text).ok()?;
+    let usages = js_sys::Array::of1(&JsValue::from_str("verify"));
+    let args = js_sys::Array::of5(
+        &JsValue::from_str("jwk"),
+        &jwk,
+        import_alg,
+        &JsValue::FALSE,
+        &usages,
+    );
+    call_subtle(subtle, "importKey", &args).await.ok()
+}
+
+/// `crypto.subtle.verify`'s verdict; `None` when it threw or rejected (no verdict: the Rust algorithms decide).
+async fn subtle_verify(
+    subtle: &JsValue,
+    verify_alg: &JsValue,
+    key: &JsValue,
+    signature: &[u8],
+    signing_input: &[u8],
+) -> Option<bool> {
+    // Copies: WebCrypto may read its inputs after this call returns.
+    let args = js_sys::Array::of4(
+        verify_alg,
+        key,
+        &Uint8Array::from(signature).into(),
+        &Uint8Array::from(signing_input).into(),
+    );
+    call_subtle(subtle, "verify", &args)
+        .await
+        .ok()
+        .map(|v| v.as_bool() == Some(true))
+}
+
+/// One detached check through WebCrypto, as a token's would be (the core's form and key checks, then the same
+/// import and `verify`): `None` where WebCrypto gives no answer (no `crypto.subtle`, an algorithm it lacks, a
+/// key or call it refuses). For the signature test vectors (`tests/wycheproof.rs`), which are not tokens.
+#[doc(hidden)]
+pub async fn webcrypto_check_detached(
+    key: &Jwk,
+    alg: Algorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Option<bool> {
+    if !key.algorithms().contains(&alg) || check_signature_form(alg, signature).is_err() {
+        return Some(false);
+    }
+    let (import_alg, verify_alg) = webcrypto_params(alg)?;
+    let subtle = subtle()?;
+    let imported = import_public_key(&subtle, key, &import_alg).await?;
+    subtle_verify(&subtle, &verify_alg, &imported, signature, message).await
 }
 
 /// The signature check of a pending verification: each candidate key through `crypto.subtle.verify`, or
@@ -434,23 +477,15 @@ async fn webcrypto_verify(
     for (candidate, position) in positions.into_iter().enumerate() {
         let checked = match crypto_key(shared, &subtle, &pending, position, &import_alg).await {
             Some(key) => {
-                // Copies: WebCrypto may read its inputs after this call returns.
-                let args = js_sys::Array::of4(
-                    &verify_alg,
-                    &key,
-                    &Uint8Array::from(pending.signature()).into(),
-                    &Uint8Array::from(pending.signing_input()).into(),
-                );
-                match call_subtle(&subtle, "verify", &args).await {
-                    Ok(v) if v.as_bool() == Some(true) => {
-                        Ok(SignatureProof::webcrypto_verified(&pending, candidate))
-                    }
-                    Ok(_) => Err(Error::InvalidSignature(format!(
+                let (signature, input) = (pending.signature(), pending.signing_input());
+                match subtle_verify(&subtle, &verify_alg, &key, signature, input).await {
+                    Some(true) => Ok(SignatureProof::webcrypto_verified(&pending, candidate)),
+                    Some(false) => Err(Error::InvalidSignature(format!(
                         "the {} signature does not verify",
                         alg.name()
                     ))),
                     // WebCrypto refused the operation itself: the Rust algorithms decide.
-                    Err(_) => pending.check_with_rust(candidate),
+                    None => pending.check_with_rust(candidate),
                 }
             }
             None => pending.check_with_rust(candidate),

@@ -326,3 +326,20 @@ fn hex32(hex: &str) -> [u8; 32] {
         .collect();
     bytes.try_into().unwrap()
 }
+
+#[test]
+fn the_public_jwk_drops_leading_zero_octets_of_rsa_integers() {
+    let mut jwk = key_for(Algorithm::Rs256, 1).jwk();
+    let padded = |member: &Value| {
+        let mut bytes = vec![0, 0];
+        bytes.extend(base64url::decode(member.as_str().unwrap()).unwrap());
+        json!(base64url::encode(&bytes))
+    };
+    let (n, e) = (jwk["n"].clone(), jwk["e"].clone());
+    jwk["n"] = padded(&n);
+    jwk["e"] = padded(&e);
+    let key = parse(jwk).unwrap();
+    let public = key.public_jwk().unwrap();
+    assert_eq!((&public["n"], &public["e"]), (&n, &e));
+    assert_eq!(public["kty"], "RSA");
+}
