@@ -1,13 +1,9 @@
-// The demo SPA. Every OAuth / OpenID Connect step is an oidc-edge call made in this browser; this file only
-// moves values between them, keeps what must survive the redirect in sessionStorage, and draws the page.
-import {
-  init, discover, generatePkce, randomToken, buildAuthorizeUrl, parseCallback, exchangeCode, refreshTokens,
-  buildEndSessionUrl, JwkSet, TokenVerifier, ScopeRequirement, scopesOf,
-} from "oidc-edge";
+// The demo SPA, on the SPA entry `oidc-edge/spa`: `createSession` signs in, keeps and refreshes the tokens
+// (quickStart, the README's quick start line for line); the page verifies the access token itself and draws
+// what each step did. Scope expressions are an API's check: the page sends them to the demo's server.
+import { init, createSession, discover, JwkSet, TokenVerifier } from "oidc-edge/spa";
 
-const PENDING = "oidc-edge-demo:pending"; // PKCE verifier, state, nonce: from the click to the callback
-const SESSION = "oidc-edge-demo:session"; // the tokens (a demo: a real app keeps them in memory)
-const LOGOUT = "oidc-edge-demo:logout"; // the logout request's state
+const SIGNED_OUT = "oidc-edge-demo:signed-out"; // set by the signedOut event, read when the provider sends us back
 
 const $ = (id) => document.getElementById(id);
 /** Creates an element: `h("td", { className: "x" }, "text", child, …)`. */
@@ -21,9 +17,7 @@ const code = (text) => h("code", {}, String(text));
 function fill(dl, rows) {
   dl.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
-const load = (key) => JSON.parse(sessionStorage.getItem(key) ?? "null");
-const save = (key, value) => sessionStorage.setItem(key, JSON.stringify(value));
-/** A JWT part, decoded without any check: only to say what the verifier is asked to check. */
+/** A JWT part, decoded without any check: only to say what the verifier was asked to check. */
 function peek(jwt, i) {
   try {
     return JSON.parse(atob(jwt.split(".")[i].replace(/-/g, "+").replace(/_/g, "/")));
@@ -31,196 +25,202 @@ function peek(jwt, i) {
     return {}; // the verifier reports it as malformed_token
   }
 }
-const time = (s) => new Date(s * 1000).toLocaleTimeString([], { hour12: false });
+/** The tokens the session keeps in its persistence (sessionStorage here), to show what they are. */
+const kept = () => JSON.parse(sessionStorage.getItem(`oidc-edge:${cfg.issuer}:${cfg.clientId}`) ?? "{}").tokens ?? {};
+const time = (s = Date.now() / 1000) => new Date(s * 1000).toLocaleTimeString([], { hour12: false });
+const message = (e) => (e?.code === "authorization_error"
+  ? `${e.error}${e.errorDescription ? `: ${e.errorDescription}` : ""}`
+  : e?.message ?? String(e));
 
-/** Shows an error as its OidcEdgeError code and message (other errors by their name). */
+/** Shows an error as its OidcEdgeError code and message (other errors by their name), and the step it came from. */
 function showError(e, where) {
+  console.error(e);
   $("error-code").textContent = e?.code ?? e?.name ?? "Error";
-  let message = e?.message ?? String(e);
-  if (e?.code === "authorization_error") message = `${e.error}${e.errorDescription ? `: ${e.errorDescription}` : ""}`;
-  $("error-message").textContent = message;
-  $("error-where").textContent = where ? `while ${where}` : "";
+  $("error-message").textContent = message(e);
+  $("error-where").textContent = where ? `in ${where}` : "";
   $("error").hidden = false;
 }
 function notice(text) {
   $("notice").textContent = text;
   $("notice").hidden = !text;
 }
-async function step(where, fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    console.error(e);
-    showError(e, where);
-    return undefined;
-  }
+/** A panel's "which step ran" line. */
+function ran(panel, step, ...detail) {
+  $(`${panel}-step`).replaceChildren(h("b", {}, "Step: "), code(step), " ", ...detail, h("span", { className: "when" }, time()));
+  $(`${panel}-step`).dataset.step = step;
 }
-
-let cfg; let meta; let idVerifier; let atVerifier;
 
 // --------------------------------------------------------------------------------------------------------------
-// Sign in: discovery, PKCE + state + nonce, the authorization URL
+// The session: README.md's quick start, as is (config comes from the demo's /config.json)
 
-let pending;
-function chosenScopes() {
-  return [...cfg.oidcScopes, ...cfg.apiScopes.filter((s) => $(`scope-${s}`).checked)];
+async function quickStart(config, signInButton, signOutButton) {
+  await init(); // loads the .wasm next to the module (bundlers emit it as an asset)
+  const session = createSession({
+    issuer: config.issuer, clientId: config.clientId, // your provider and public client (no secret: PKCE)
+    redirectUri: `${location.origin}/callback`, postLogoutRedirectUri: `${location.origin}/`,
+    scope: config.scope, // e.g. "openid profile offline_access": offline_access brings a refresh token
+    resource: config.resource, // optional: the API the access token is for (RFC 8707)
+    persistence: sessionStorage, // opt-in: the session survives a reload (default: memory only)
+  });
+  signInButton.onclick = () => session.signIn(); // PKCE, state and nonce, then off to the provider
+  signOutButton.onclick = () => session.signOut(); // forgets the tokens, then RP-initiated logout
+  if (location.pathname === "/callback") await session.handleCallback(); // state, code exchange, ID token
+  const user = session.getUser() ?? (await session.restore()); // the verified ID token claims, or null
+  const accessToken = await session.getAccessToken(); // refreshed 60 s before it expires; null if signed out
+  return { session, user, accessToken };
 }
-function renderRequest() {
-  const req = {
-    authorizationEndpoint: meta.authorization_endpoint, clientId: cfg.clientId, redirectUri: cfg.redirectUri,
-    scope: chosenScopes(), state: pending.state, nonce: pending.nonce, codeChallenge: pending.codeChallenge,
-    resource: cfg.resource,
-  };
-  pending.scope = req.scope.join(" ");
-  pending.url = buildAuthorizeUrl(req);
-  fill($("request"), [
-    ["code_verifier", h("span", {}, code(pending.codeVerifier), h("span", { className: "tag" }, "sessionStorage"))],
-    ["code_challenge", h("span", {}, code(pending.codeChallenge), " ", h("span", { className: "muted" }, "S256"))],
-    ["state", h("span", {}, code(pending.state), h("span", { className: "tag" }, "sessionStorage"))],
-    ["nonce", h("span", {}, code(pending.nonce), h("span", { className: "tag" }, "sessionStorage"))],
+
+// --------------------------------------------------------------------------------------------------------------
+// Panels
+
+let cfg; let session; let atVerifier;
+let current = {}; // { user, accessToken, atClaims, atError }
+let refreshes = 0;
+
+function renderSignIn() {
+  for (const id of ["identity", "access", "scopecheck", "api", "session"]) $(id).hidden = true;
+  $("signin").hidden = false;
+  ran("signin", "createSession()", "made the session; nothing is signed in. ", code("session.signIn()"),
+    " discovers the provider, makes a PKCE pair (S256), ", code("state"), " and ", code("nonce"),
+    ", keeps them in sessionStorage for the redirect only, and sends you to the authorization endpoint.");
+  fill($("options"), [
+    ["issuer", code(cfg.issuer)],
+    ["clientId", code(cfg.clientId)],
+    ["redirectUri", code(`${location.origin}/callback`)],
+    ["scope", code(cfg.scope)],
     ["resource", code(cfg.resource)],
+    ["persistence", code("sessionStorage")],
   ]);
-  $("authorize-url").textContent = pending.url;
-}
-
-function setUpSignIn() {
-  fill($("discovery"), [
-    ["issuer", code(meta.issuer)],
-    ["authorization", code(meta.authorization_endpoint)],
-    ["token", code(meta.token_endpoint)],
-    ["keys", code(meta.jwks_uri)],
-  ]);
-  $("scope-choices").replaceChildren(
-    ...cfg.oidcScopes.map((s) => h("label", { className: "chip fixed" }, h("input", { type: "checkbox", checked: true, disabled: true }), s)),
-    ...cfg.apiScopes.map((s) => h("label", { className: "chip" },
-      h("input", { type: "checkbox", id: `scope-${s}`, checked: s === cfg.apiScopes[0], onchange: () => step("building the authorization URL", renderRequest) }), s)),
-  );
-  const { codeVerifier, codeChallenge } = generatePkce();
-  pending = { codeVerifier, codeChallenge, state: randomToken(), nonce: randomToken() };
-  step("building the authorization URL", renderRequest);
   $("user-hint").replaceChildren("Any login works; try ", code(cfg.user.login), " / ", code(cfg.user.password), ".");
-  $("login").disabled = false;
-  $("login").onclick = () => {
-    const { codeVerifier: v, state, nonce, scope } = pending;
-    save(PENDING, { codeVerifier: v, state, nonce, scope });
-    location.assign(pending.url);
+  $("sign-in").disabled = false;
+}
+
+const ok = (text, detail) => h("li", { className: "ok" }, h("span", { className: "mark" }, "✓"), h("span", {}, text, detail && h("small", {}, detail)));
+const bad = (text, detail) => h("li", { className: "bad" }, h("span", { className: "mark" }, "✗"), h("span", {}, text, detail && h("small", {}, detail)));
+
+/** The ID token panel: the claims the session verified, and by which step. */
+function renderIdentity(user, step) {
+  const steps = {
+    handleCallback: ["session.handleCallback()", "checked state and iss, exchanged the code with the PKCE verifier, and verified the ID token in this page (WebCrypto)."],
+    restore: ["session.restore()", "read the session kept in sessionStorage: these claims were verified when you signed in."],
+    refreshed: ["refreshed", "the session refreshed the tokens and verified the new ID token, held to the first one's iss, sub and aud (OIDC Core 12.2)."],
   };
+  ran("identity", ...steps[step]);
+  $("who").replaceChildren("Signed in as ", h("strong", {}, user.name ?? user.sub), " ", h("span", { className: "muted" }, `(sub ${user.sub})`));
+  const { idToken } = kept();
+  const { alg, kid } = idToken ? peek(idToken, 0) : {};
+  $("checks").replaceChildren(
+    ok("signature", `${alg}, key ${kid} from the provider's JWKS`),
+    ok("issuer", user.iss),
+    ok("audience", `${user.aud} (this client)`),
+    user.nonce ? ok("nonce verified", "equals the one kept in sessionStorage for the redirect") : undefined,
+    user.at_hash ? ok("at_hash verified", "binds it to the access token") : h("li", {}, h("span", { className: "mark" }, "–"), h("span", {}, "no at_hash", h("small", {}, "optional in the code flow"))),
+    ok("not expired", `until ${time(user.exp)}`),
+  );
+  const shown = ["sub", "name", "email", "email_verified", "iss", "aud", "nonce", "at_hash", "iat", "exp"];
+  $("claims").replaceChildren(...shown.filter((k) => user[k] !== undefined).map((k) => h("tr", { dataset: { claim: k } },
+    h("th", {}, k), h("td", {}, code(["iat", "exp"].includes(k) ? `${user[k]} (${time(user[k])})` : user[k])))));
 }
 
-// --------------------------------------------------------------------------------------------------------------
-// Callback: state check, code exchange
-
-async function handleCallback() {
-  const p = load(PENDING);
-  sessionStorage.removeItem(PENDING);
-  history.replaceState(null, "", "/");
-  if (!p) throw new Error("no sign-in is in progress in this tab (sessionStorage holds no state)");
-  const { code: authCode } = parseCallback(callbackUrl, {
-    state: p.state, issuer: meta.issuer, requireIss: meta.authorization_response_iss_parameter_supported === true,
-  });
-  const tokens = await exchangeCode({
-    tokenEndpoint: meta.token_endpoint, clientAuth: { clientId: cfg.clientId },
-    code: authCode, redirectUri: cfg.redirectUri, codeVerifier: p.codeVerifier, resource: cfg.resource,
-  });
-  const { raw, ...kept } = tokens;
-  save(SESSION, { tokens: kept, nonce: p.nonce, requested: p.scope, signedInAt: Math.floor(Date.now() / 1000) });
-}
-
-// --------------------------------------------------------------------------------------------------------------
-// Signed in: verify both tokens, show claims, scopes, scope checks, API calls, refresh, sign out
-
-let current; // { session, idClaims, atClaims }
-
-function renderSignedIn(session, what = "verifying the tokens") {
-  let idClaims; let atClaims;
+/** The access token panel: verified here, as RFC 9068 says a resource server does; its failure is its own. */
+async function renderAccess(accessToken) {
+  let atClaims; let atError;
   try {
-    // at_hash is optional in the code flow: checked (and then required) when the provider sends it
-    const hasAtHash = peek(session.tokens.idToken, 1).at_hash !== undefined;
-    idClaims = idVerifier.verifyIdToken(session.tokens.idToken, {
-      nonce: session.nonce, ...(hasAtHash && { accessToken: session.tokens.accessToken }),
-    });
-    atClaims = atVerifier.verifyAccessToken(session.tokens.accessToken);
+    atClaims = await atVerifier.verifyAccessTokenAsync(accessToken);
   } catch (e) {
-    showError(e, what);
+    atError = e;
   }
-  current = { session, idClaims, atClaims };
-  $("signin").hidden = true;
-  for (const id of ["identity", "access", "scopecheck", "api", "session"]) $(id).hidden = false;
-  const ok = (text, detail) => h("li", { className: "ok" }, h("span", { className: "mark" }, "✓"), h("span", {}, text, detail && h("small", {}, detail)));
-  const bad = (text, detail) => h("li", { className: "bad" }, h("span", { className: "mark" }, "✗"), h("span", {}, text, detail && h("small", {}, detail)));
-  if (idClaims) {
-    $("who").replaceChildren("Signed in as ", h("strong", {}, idClaims.name ?? idClaims.sub), " ", h("span", { className: "muted" }, `(sub ${idClaims.sub})`));
-    const { alg, kid } = peek(session.tokens.idToken, 0);
-    $("checks").replaceChildren(
-      ok("signature", `${alg}, key ${kid} from the provider's JWKS`),
-      ok("issuer", idClaims.iss),
-      ok("audience", `${idClaims.aud} (this client)`),
-      ok("nonce verified", "equals the one kept in sessionStorage"),
-      idClaims.at_hash ? ok("at_hash verified", "binds it to the access token") : h("li", {}, h("span", { className: "mark" }, "–"), h("span", {}, "no at_hash", h("small", {}, "optional in the code flow"))),
-      ok("not expired", `until ${time(idClaims.exp)}`),
-    );
-    const shown = ["sub", "name", "email", "email_verified", "iss", "aud", "nonce", "at_hash", "iat", "exp"];
-    $("claims").replaceChildren(...shown.filter((k) => idClaims[k] !== undefined).map((k) => h("tr", { dataset: { claim: k } },
-      h("th", {}, k), h("td", {}, code(["iat", "exp"].includes(k) ? `${idClaims[k]} (${time(idClaims[k])})` : idClaims[k])))));
-  } else {
-    $("who").textContent = "The ID token did not verify: see the error above.";
-    $("checks").replaceChildren(bad("ID token rejected"));
-    $("claims").replaceChildren();
-  }
-  const scopes = atClaims ? scopesOf(atClaims) : [];
+  current = { ...current, accessToken, atClaims, atError };
+  ran("access", "TokenVerifier.verifyAccessTokenAsync()", "in this page: the signature through WebCrypto against the provider's JWKS, ",
+    code("iss"), ", ", code("aud"), " (the API), ", code("exp"), ", ", code("typ"), ".");
+  $("access-result").replaceChildren(atError
+    ? h("div", { className: "error" }, h("strong", {}, atError.code ?? atError.name), " ", message(atError),
+      h("div", { className: "where" }, "The access token did not verify (the ID token is not at fault)."))
+    : h("span", { className: "pill ok" }, "✓ verified"));
+  $("access-result").dataset.code = atError?.code ?? "";
+  const scopes = atClaims?.scope?.split(" ") ?? []; // RFC 9068 §2.2.3: space-separated
   fill($("access-facts"), [
     ["scopes", h("span", { id: "token-scopes" }, ...scopes.map((s) => h("span", { className: "chip on" }, s)))],
     ["audience", code(atClaims?.aud ?? "—")],
     ["subject", code(atClaims?.sub ?? "—")],
     ["expires", atClaims ? `${time(atClaims.exp)} (in ${Math.round((atClaims.exp - Date.now() / 1000) / 60)} min)` : "—"],
-    ["token", h("code", { className: "token" }, `${session.tokens.accessToken.slice(0, 48)}…`)],
+    ["token", h("code", { className: "token" }, `${accessToken.slice(0, 48)}…`)],
   ]);
   fill($("session-facts"), [
-    ["signed in", time(session.signedInAt)],
-    ["requested", code(session.requested)],
-    ["refresh token", session.tokens.refreshToken ? code(`${session.tokens.refreshToken.slice(0, 12)}…`) : "none"],
-    ["refreshed", h("span", { id: "refreshed" }, session.refreshedAt ? `${time(session.refreshedAt)} (${session.refreshes}×), new tokens verified` : "not yet")],
+    ["refresh token", kept().refreshToken ? h("span", {}, code(`${kept().refreshToken.slice(0, 12)}…`), " rotated at each refresh") : "none"],
+    ["next refresh", atClaims ? `about ${time(atClaims.exp - 60)}, 60 s before the access token expires` : "—"],
+    ["refreshed", h("span", { id: "refreshed" }, refreshes ? `${refreshes}× (last ${time()}), new tokens verified` : "not yet")],
   ]);
   for (const tr of $("scope-rows").children) tr.evaluate();
 }
 
+/** An access token with `api:write` added to its scope: what a forger would try; its signature must fail. */
+function forged(accessToken) {
+  const [head, payload, sig] = accessToken.split(".");
+  const claims = peek(accessToken, 1);
+  const json = JSON.stringify({ ...claims, scope: `${claims.scope} api:write` });
+  const b64url = btoa(String.fromCharCode(...new TextEncoder().encode(json))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return payload ? `${head}.${b64url}.${sig}` : accessToken;
+}
+
+/** Verifies a forged copy of the access token (scope widened): the page must refuse it. */
+async function tamper() {
+  const flipped = forged(current.accessToken);
+  let outcome;
+  try {
+    await atVerifier.verifyAccessTokenAsync(flipped);
+    outcome = h("span", { className: "pill bad" }, "accepted?!");
+  } catch (e) {
+    outcome = h("span", {}, h("span", { className: "pill bad" }, e.code), " ", message(e));
+  }
+  $("tamper-result").replaceChildren("A copy with api:write added to its scope: ", outcome);
+  $("tamper-result").dataset.code = outcome.firstChild.textContent;
+}
+
+/** A scope expression row, evaluated by the demo's server (POST /scope-check) against the verified token. */
 function scopeRow(expr) {
   const input = h("input", { value: expr, spellcheck: false, className: "expr", ariaLabel: "scope expression" });
   const caret = h("pre", { className: "caret", hidden: true }); // under the input, at the error's column
-  const cells = [h("td"), h("td"), h("td", { className: "details" })];
+  const cells = [h("td", { dataset: { label: "access token" } }), h("td", { dataset: { label: "session scope" } }), h("td", { className: "details" })];
   const verdict = (v) => h("span", { className: v ? "pill ok" : "pill bad" }, v ? "✓ satisfied" : "✗ not satisfied");
   const tr = h("tr", {}, h("td", {}, input, caret), ...cells);
-  tr.evaluate = () => {
-    const { atClaims, session } = current ?? {};
-    let req;
-    try {
-      req = ScopeRequirement.parse(input.value);
-      cells[0].replaceChildren(atClaims ? verdict(req.check(atClaims)) : "—");
-      cells[1].replaceChildren(verdict(req.check({ scope: session.requested })));
-      const missing = atClaims && !req.check(atClaims) ? req.satisfyingScopes(atClaims).filter((s) => !scopesOf(atClaims).includes(s)) : [];
-      cells[2].replaceChildren(h("div", {}, "canonical ", code(req.toString())),
-        missing.length ? h("div", {}, "the token would need ", ...missing.map((s) => h("span", { className: "chip" }, s))) : "");
+  let asked = 0;
+  tr.evaluate = async () => {
+    const mine = ++asked;
+    const res = await fetch("/scope-check", {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ expression: input.value, accessToken: current.accessToken }),
+    });
+    const r = await res.json();
+    if (mine !== asked) return; // a later keystroke's answer wins
+    if (r.error) {
+      cells[0].replaceChildren(h("span", { className: "pill bad" }, r.error.code));
+      cells[1].replaceChildren("—");
+      cells[2].replaceChildren(h("div", { className: "errline" }, r.error.column ? `column ${r.error.column}: ` : "", r.error.message));
+      caret.textContent = r.error.column ? `${" ".repeat(r.error.column - 1)}^` : "";
+      caret.hidden = !r.error.column;
+      tr.className = "invalid";
+    } else {
+      const { token } = r;
+      cells[0].replaceChildren(token.error ? h("span", { className: "pill bad" }, token.error.code) : verdict(token.satisfied));
+      cells[1].replaceChildren(verdict(r.granted.satisfied));
+      cells[2].replaceChildren(h("div", {}, "canonical ", code(r.canonical)),
+        token.missing?.length ? h("div", {}, "the token would need ", ...token.missing.map((s) => h("span", { className: "chip" }, s))) : "",
+        token.error ? h("div", { className: "errline" }, `the access token did not verify: ${token.error.message}`) : "");
       tr.className = "";
       caret.hidden = true;
-    } catch (e) {
-      cells[0].replaceChildren(h("span", { className: "pill bad" }, e.code ?? e.name));
-      cells[1].replaceChildren("—");
-      cells[2].replaceChildren(h("div", { className: "errline" }, e.column ? `column ${e.column}: ` : "", e.message));
-      caret.textContent = e.column ? `${" ".repeat(e.column - 1)}^` : "";
-      caret.hidden = !e.column;
-      tr.className = "invalid";
-    } finally {
-      req?.free();
     }
+    tr.dataset.evaluated = String(mine);
   };
-  input.addEventListener("input", tr.evaluate);
+  input.addEventListener("input", () => tr.evaluate().catch((e) => showError(e, "POST /scope-check")));
   return tr;
 }
 
 let apiCalls = 0;
 async function callApi(route, withToken) {
   const { method, path } = route;
-  const headers = withToken ? { authorization: `Bearer ${current.session.tokens.accessToken}` } : {};
+  const token = withToken ? await session.getAccessToken() : null;
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
   const res = await fetch(path, { method, headers, body: method === "POST" ? JSON.stringify({ note: "hello from the demo" }) : undefined });
   const body = await res.text();
   let pretty = body;
@@ -228,96 +228,87 @@ async function callApi(route, withToken) {
   const www = res.headers.get("www-authenticate");
   const headersDl = h("dl");
   fill(headersDl, www ? [["WWW-Authenticate", code(www)]] : []);
+  ran("api", withToken ? "session.getAccessToken() + fetch()" : "fetch()", `${method} ${path} `,
+    withToken ? "with Authorization: Bearer <access token>" : "without a token", ", through the edge worker.");
   const result = h("div", { className: "result", dataset: { status: res.status, call: ++apiCalls } },
     h("div", { className: "status-line" },
       h("span", { className: res.ok ? "pill ok" : "pill bad" }, `${res.status} ${res.statusText}`), " ",
       h("code", {}, `${method} ${path}`), " ",
-      h("span", { className: "muted" }, withToken ? "Authorization: Bearer <access token>" : "no token"),
-      h("span", { className: "when" }, new Date().toLocaleTimeString([], { hour12: false }))),
+      h("span", { className: "muted" }, token ? "Bearer <access token>" : "no token")),
     www && headersDl,
     h("pre", {}, pretty));
   $("api-results").prepend(result);
   while ($("api-results").children.length > 3) $("api-results").lastChild.remove();
 }
 
-async function refresh() {
-  const { session } = current;
-  const tokens = await refreshTokens({
-    tokenEndpoint: meta.token_endpoint, clientAuth: { clientId: cfg.clientId },
-    refreshToken: session.tokens.refreshToken, resource: cfg.resource,
-  });
-  const { raw, ...kept } = tokens;
-  const next = {
-    ...session, tokens: { ...kept, refreshToken: kept.refreshToken ?? session.tokens.refreshToken },
-    refreshedAt: Math.floor(Date.now() / 1000), refreshes: (session.refreshes ?? 0) + 1,
-  };
-  save(SESSION, next);
-  $("error").hidden = true;
-  renderSignedIn(next, "verifying the refreshed tokens");
-}
-
-function logout() {
-  const state = randomToken();
-  const url = buildEndSessionUrl({
-    endSessionEndpoint: meta.end_session_endpoint, idTokenHint: current.session.tokens.idToken,
-    postLogoutRedirectUri: cfg.postLogoutRedirectUri, state, clientId: cfg.clientId,
-  });
-  save(LOGOUT, { state });
-  sessionStorage.removeItem(SESSION);
-  location.assign(url);
+function renderSignedIn(user, accessToken, step) {
+  $("signin").hidden = true;
+  for (const id of ["identity", "access", "scopecheck", "api", "session"]) $(id).hidden = false;
+  renderIdentity(user, step);
+  ran("session", step === "refreshed" ? "refreshed" : "session.getAccessToken()",
+    step === "refreshed" ? "event: the session used the refresh token and verified the new tokens." : "gave the current access token (it refreshes it when due).");
+  return renderAccess(accessToken);
 }
 
 // --------------------------------------------------------------------------------------------------------------
 
-const callbackUrl = location.href;
 async function main() {
-  await init();
   cfg = await (await fetch("/config.json")).json();
   $("stack").replaceChildren(
     h("li", {}, "provider ", code(cfg.stack.provider)),
     h("li", {}, "edge worker (workerd) ", code(cfg.stack.worker)),
     h("li", {}, "API origin ", code(cfg.stack.origin)),
   );
-  meta = await discover(cfg.issuer);
-  const jwks = JwkSet.fromJson(await (await fetch(meta.jwks_uri)).text());
-  idVerifier = new TokenVerifier({ issuer: meta.issuer, audience: cfg.clientId, jwks });
-  atVerifier = new TokenVerifier({ issuer: meta.issuer, audience: cfg.resource, jwks });
-
-  if (location.pathname === "/callback") await step("handling the callback", handleCallback);
-  if (location.pathname === "/logged-out") {
-    const expected = load(LOGOUT)?.state;
-    sessionStorage.removeItem(LOGOUT);
-    const back = new URL(location.href).searchParams.get("state");
-    history.replaceState(null, "", "/");
-    if (expected && back === expected) notice("Signed out: the provider ended the session and came back with the logout state.");
-    else showError({ name: "Error", message: "came back to /logged-out with a state this tab did not send" }, "signing out");
+  const atCallback = location.pathname === "/callback";
+  let started;
+  try {
+    started = await quickStart(cfg, $("sign-in"), $("sign-out"));
+  } catch (e) {
+    showError(e, atCallback ? "session.handleCallback() (the callback)" : "starting the session");
   }
+  if (atCallback) history.replaceState(null, "", "/");
+  if (sessionStorage.getItem(SIGNED_OUT) && !started?.user) {
+    sessionStorage.removeItem(SIGNED_OUT);
+    notice("Signed out: session.signOut() forgot the tokens, and the provider ended its session (RP-initiated logout).");
+  }
+  if (!started?.user || !started.accessToken) return renderSignIn();
+  session = started.session;
+
+  const meta = await discover(cfg.issuer);
+  const jwks = JwkSet.fromJson(await (await fetch(meta.jwks_uri)).text());
+  atVerifier = new TokenVerifier({ issuer: meta.issuer, audience: cfg.resource, jwks });
+  jwks.free();
+
+  session.on("refreshed", async (user) => {
+    refreshes++;
+    await renderSignedIn(user, await session.getAccessToken(), "refreshed");
+  });
+  session.on("expired", () => { notice("The session expired: sign in again."); renderSignIn(); });
+  session.on("signedOut", () => sessionStorage.setItem(SIGNED_OUT, "1"));
+  session.on("error", (e) => showError(e, "the session"));
 
   $("api-path").replaceChildren(
     "this page → ", code(`${location.origin}/api`), " → edge worker (verifies the JWT and the route's scopes) → API origin",
   );
   $("api-buttons").replaceChildren(
     ...cfg.routes.map((r) => h("button", {
-      onclick: () => step(`calling ${r.method} ${r.path}`, () => callApi(r, true)), dataset: { route: `${r.method} ${r.path}` },
+      onclick: () => callApi(r, true).catch((e) => showError(e, `${r.method} ${r.path}`)), dataset: { route: `${r.method} ${r.path}` },
     }, `${r.method} ${r.path}`, h("small", {}, `needs ${r.scopes}`))),
     h("button", {
       className: "secondary", dataset: { route: "no-token" },
-      onclick: () => step("calling the API", () => callApi(cfg.routes[0], false)),
+      onclick: () => callApi(cfg.routes[0], false).catch((e) => showError(e, "the API")),
     }, `${cfg.routes[0].method} ${cfg.routes[0].path}`, h("small", {}, "without a token")),
   );
-  $("scope-rows").replaceChildren(scopeRow("openid and (profile or email)"), scopeRow("api:read and not api:write"));
+  // The first is satisfied by the access token (api:read); the second only by the sign-in's OpenID scopes.
+  $("scope-rows").replaceChildren(scopeRow("api:read and not admin"), scopeRow("openid and (profile or email)"));
   $("add-expression").onclick = () => {
     const tr = scopeRow("");
     $("scope-rows").append(tr);
     tr.evaluate();
     tr.querySelector("input").focus();
   };
-  $("refresh").onclick = () => step("refreshing the tokens", refresh);
-  $("logout").onclick = () => step("signing out", logout);
-
-  const session = load(SESSION);
-  if (session) renderSignedIn(session);
-  else setUpSignIn();
+  $("tamper").onclick = () => tamper().catch((e) => showError(e, "verifying a tampered copy"));
+  return renderSignedIn(started.user, started.accessToken, atCallback ? "handleCallback" : "restore");
 }
 
-step("starting the page", main).finally(() => { document.body.dataset.ready = "true"; });
+main().catch((e) => showError(e, "starting the page")).finally(() => { document.body.dataset.ready = "true"; });

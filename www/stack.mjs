@@ -7,14 +7,19 @@
 //                        └──► API origin (Node): echoes what the worker vouched for
 //   browser ──► OpenID provider (oidc-provider, devInteractions: any login and password are accepted)
 //
-// `startDemoStack({ port })` resolves to `{ urls, clientId, user, close() }`; `close()` stops every server and
-// the workerd process it started.
+// The page signs in with `oidc-edge/spa`, which leaves the scope helpers out (they are an API's check): its
+// scope-check panel asks POST /scope-check, where this server verifies the access token and evaluates the
+// expression with the main entry, as an API would.
+//
+// `startDemoStack({ port, accessTokenTtl })` resolves to `{ urls, clientId, user, close() }`; `close()` stops
+// every server and the workerd process it started.
 import { readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, resolve } from "node:path";
 import { startProvider } from "../tests/js/support/provider.mjs";
 import { startWorker } from "../tests/js/support/workerd.mjs";
 import { serveStatic } from "../tests/js/support/static-server.mjs";
+import { RemoteJwks, ScopeRequirement, TokenVerifier, scopesOf } from "oidc-edge";
 
 const root = resolve(import.meta.dirname, "..");
 const www = join(root, "www");
@@ -25,6 +30,8 @@ export const TEST_USER = { login: "alice", password: "wonderland" };
 /** OpenID scopes the SPA always asks for, and the API's scopes (the user picks which to request). */
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"];
 export const API_SCOPES = ["api:read", "api:write"];
+/** What the page's session asks for: the API's read scope only, so that POST /api/notes shows the 403. */
+export const SCOPE = [...OIDC_SCOPES, "api:read"].join(" ");
 /** The worker's route table: method + path -> scope requirement (a ScopeRequirement expression). */
 export const ROUTES = [
   { method: "GET", path: "/api/profile", scopes: "api:read" },
@@ -53,6 +60,51 @@ async function startOrigin() {
   };
 }
 
+/** Reads a JSON request body (the demo's own page sends it; at most 64 KiB). */
+async function jsonBody(req) {
+  let body = "";
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > 65536) throw new Error("request body over 64 KiB");
+  }
+  return JSON.parse(body);
+}
+
+/**
+ * POST /scope-check `{ expression, accessToken }`: the access token verified as the API would (main entry,
+ * keys from the provider's JWKS), then `ScopeRequirement` against its claims and against the session's scope.
+ */
+async function scopeCheck(req, res, verifier, granted) {
+  const answer = (status, value) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+  const failure = (e) => ({ code: e.code ?? e.name, message: e.message, ...(e.column && { column: e.column }) });
+  let input;
+  try {
+    input = await jsonBody(req);
+  } catch (e) {
+    return answer(400, { error: failure(e) });
+  }
+  let requirement;
+  try {
+    requirement = ScopeRequirement.parse(input.expression);
+  } catch (e) {
+    return answer(200, { error: failure(e) });
+  }
+  try {
+    let token;
+    try {
+      const claims = await verifier.verifyAccessTokenAsync(input.accessToken);
+      const scopes = scopesOf(claims);
+      const satisfied = requirement.check(claims);
+      token = { scopes, satisfied, missing: satisfied ? [] : requirement.satisfyingScopes(claims).filter((s) => !scopes.includes(s)) };
+    } catch (e) {
+      token = { error: failure(e) };
+    }
+    return answer(200, { canonical: requirement.toString(), token, granted: { scope: granted, satisfied: requirement.check({ scope: granted }) } });
+  } finally {
+    requirement.free();
+  }
+}
+
 /** Passes /api/* to the worker, keeping method, path, Authorization and body; returns its answer as is. */
 async function proxy(req, res, target) {
   let body = "";
@@ -73,9 +125,10 @@ async function proxy(req, res, target) {
 
 /**
  * Starts the provider, the API origin, the worker and the SPA server.
- * @param {{ port?: number }} [opts] the SPA's port (default 0: any free one).
+ * @param {{ port?: number, accessTokenTtl?: number }} [opts] the SPA's port (default 0: any free one); the
+ *   access tokens' lifetime in seconds (default 180: the session refreshes them 60 s before, every 2 minutes).
  */
-export async function startDemoStack({ port = 0 } = {}) {
+export async function startDemoStack({ port = 0, accessTokenTtl = 180 } = {}) {
   const closers = [];
   const close = async () => {
     for (const c of closers.splice(0).reverse()) await c().catch((e) => console.error("demo stack close:", e));
@@ -83,16 +136,20 @@ export async function startDemoStack({ port = 0 } = {}) {
   try {
     let config;
     let workerUrl;
+    let verifier; // the API's view of an access token, for /scope-check
     const pkgFiles = readdirSync(join(root, "pkg")); // the built package, as the page imports it (import map)
     const spa = await serveStatic(www, {
       ...Object.fromEntries(pkgFiles.map((f) => [`/pkg/${f}`, join(root, "pkg", f)])),
       "/callback": join(www, "index.html"),
-      "/logged-out": join(www, "index.html"),
     }, port, async (req, res) => {
       const path = new URL(req.url, "http://x").pathname;
       if (path === "/config.json") {
         res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
           .end(JSON.stringify(config));
+        return true;
+      }
+      if (path === "/scope-check" && req.method === "POST") {
+        await scopeCheck(req, res, verifier, SCOPE);
         return true;
       }
       if (path.startsWith("/api/")) {
@@ -109,14 +166,16 @@ export async function startDemoStack({ port = 0 } = {}) {
         client_id: CLIENT_ID,
         token_endpoint_auth_method: "none",
         redirect_uris: [`${spa.url}/callback`],
-        post_logout_redirect_uris: [`${spa.url}/logged-out`],
+        post_logout_redirect_uris: [`${spa.url}/`],
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
       }],
-      resourceServers: { [api]: { scope: API_SCOPES.join(" ") } },
+      resourceServers: { [api]: { scope: API_SCOPES.join(" "), accessTokenTTL: accessTokenTtl } },
       atHash: true,
     });
     closers.push(provider.close);
+    verifier = new TokenVerifier({ issuer: provider.issuer, audience: api, jwks: new RemoteJwks(`${provider.issuer}/jwks`) });
+    closers.push(async () => verifier.free());
 
     const origin = await startOrigin();
     closers.push(origin.close);
@@ -137,11 +196,8 @@ export async function startDemoStack({ port = 0 } = {}) {
     config = {
       issuer: provider.issuer,
       clientId: CLIENT_ID,
-      redirectUri: `${spa.url}/callback`,
-      postLogoutRedirectUri: `${spa.url}/logged-out`,
+      scope: SCOPE,
       resource: api,
-      oidcScopes: OIDC_SCOPES,
-      apiScopes: API_SCOPES,
       routes: ROUTES,
       user: TEST_USER,
       stack: { spa: spa.url, provider: provider.issuer, worker: worker.url, origin: origin.url },

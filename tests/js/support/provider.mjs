@@ -52,9 +52,10 @@ function defaultClients() {
  * Starts oidc-provider on 127.0.0.1:0.
  * @param {object} [opts]
  * @param {object[]} [opts.clients] clients added to the default ones (spa, svc:basic, svc-post).
- * @param {Record<string, { scope: string, audience?: string }>} [opts.resourceServers] turns on RFC 8707
- *   resource indicators: each key is a resource URI whose access tokens are RFC 9068 JWTs (RS256, `aud` = the
- *   resource or `audience`) granting at most `scope`. Any other `resource` is `invalid_target`.
+ * @param {Record<string, { scope: string, audience?: string, accessTokenTTL?: number }>} [opts.resourceServers]
+ *   turns on RFC 8707 resource indicators: each key is a resource URI whose access tokens are RFC 9068 JWTs
+ *   (RS256, `aud` = the resource or `audience`, `accessTokenTTL` seconds, default 600) granting at most `scope`.
+ *   Any other `resource` is `invalid_target`.
  * @param {boolean} [opts.jwtUserinfo] turns on signed UserInfo responses (OIDC Core §5.3.2) for clients that
  *   register `userinfo_signed_response_alg`.
  * @param {object} [opts.features] further oidc-provider features, e.g. `{ pushedAuthorizationRequests: { … } }`.
@@ -81,7 +82,8 @@ export async function startProvider(opts = {}) {
     jwks: { keys: [signing] },
     cookies: { keys: ["test-cookie-key-not-secret"] },
     ttl: {
-      AccessToken: 600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 600, RefreshToken: 3600,
+      // a resource server's own lifetime (resourceServers' accessTokenTTL), else 600 s
+      AccessToken: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 600, RefreshToken: 3600,
       Interaction: 600, Session: 3600, Grant: 3600,
     },
     scopes: ["openid", "offline_access", "profile", "email", "api:read", "api:write"],
@@ -106,7 +108,7 @@ export async function startProvider(opts = {}) {
               scope: server.scope,
               audience: server.audience ?? resource,
               accessTokenFormat: "jwt",
-              accessTokenTTL: 600,
+              accessTokenTTL: server.accessTokenTTL ?? 600,
               jwt: { sign: { alg: "RS256" } },
             };
           },
