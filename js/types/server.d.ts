@@ -104,6 +104,29 @@ export interface EdgeRoute {
   scopes?: string;
   /** No token needed (cannot be combined with `scopes`). */
   public?: boolean;
+  /**
+   * The issuers whose tokens this route accepts, each an `issuer` of {@link EdgeVerifierConfig.issuers} (or the
+   * single `issuer`); default every configured one. A token from another is `401` `invalid_token`
+   * (`issuer_mismatch`). Not on a public route, not empty, no unknown issuer: `invalid_request`.
+   */
+  issuers?: string[];
+}
+
+/**
+ * One issuer of {@link EdgeVerifierConfig.issuers}: its own keys, audiences and algorithms. Unknown members
+ * are `invalid_request`; errors name the issuer's position (`issuers[1].algorithms: …`).
+ */
+export interface EdgeIssuerConfig {
+  /** `iss` must equal it exactly; each issuer once. */
+  issuer: string;
+  /** `aud` must contain one of them. */
+  audience: string | string[];
+  /** Its JWKS URL (https; http only on loopback). Only this URL is fetched for its tokens. */
+  jwksUri: string;
+  /** Its accepted algorithms. Default: {@link EdgeVerifierConfig.algorithms}, else every asymmetric one. */
+  algorithms?: JwsAlgorithm[];
+  /** Its JWKS cache timings. Default: {@link EdgeVerifierConfig.jwksCache}. */
+  jwksCache?: { cooldown?: number; defaultMaxAge?: number; minMaxAge?: number; maxMaxAge?: number };
 }
 
 /** CORS of the edge verifier. */
@@ -124,12 +147,24 @@ export interface EdgeCorsConfig {
 
 /** The configuration of {@link createEdgeVerifier}. Unknown or mistyped members are `invalid_request`. */
 export interface EdgeVerifierConfig {
-  /** `iss` must equal it exactly. */
-  issuer: string;
-  /** `aud` must contain one of them. */
-  audience: string | string[];
-  /** The provider's JWKS URL (https; http only on loopback). Only this URL is ever fetched. */
-  jwksUri: string;
+  /** `iss` must equal it exactly. Required unless `issuers` is given; not with it. */
+  issuer?: string;
+  /** `aud` must contain one of them. Required unless `issuers` is given; not with it. */
+  audience?: string | string[];
+  /**
+   * The provider's JWKS URL (https; http only on loopback). Only this URL is ever fetched. Required unless
+   * `issuers` is given; not with it.
+   */
+  jwksUri?: string;
+  /**
+   * Several issuers instead of `issuer`, `audience` and `jwksUri`: each with its own JWKS (fetched, cached and
+   * refetched on its own), audiences and algorithms. The token's `iss`, read before any signature work or key
+   * fetch, chooses the issuer; a token whose `iss` is not a configured issuer (or not one its route accepts:
+   * {@link EdgeRoute.issuers}) is `401` `invalid_token` and fetches nothing. The `tokenCache` size is per issuer.
+   * `invalid_request` (naming the field) for `issuers` beside a top-level `issuer`, `audience` or `jwksUri`, an
+   * issuer named twice, or an issuer's bad member.
+   */
+  issuers?: EdgeIssuerConfig[];
   /** The route table, or that array as JSON text (as it comes from an environment variable). */
   routes: EdgeRoute[] | string;
   /** The `realm` of every `WWW-Authenticate` challenge (printable ASCII). */
@@ -249,7 +284,7 @@ export type EdgeVerifierResult =
 export function createEdgeVerifier(
   config: EdgeVerifierConfig,
 ): ((request: Request) => Promise<EdgeVerifierResult>) & {
-  /** The `kid`s of the current key set. */
+  /** The `kid`s of the current key sets (every issuer's, in the order of `issuers`). */
   readonly keyIds: string[];
   /** How many verified tokens are cached. */
   readonly cachedTokens: number;

@@ -27,7 +27,7 @@ pub use dpop::{
 };
 pub use edge::{
     Allowed, CorsConfig, Decision, EdgeCheck, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,
-    Step,
+    IssuerConfig, Step,
 };
 pub use forward::{
     ForwardPolicy, REWRITE_HEADERS, SCOPES_HEADER, SUBJECT_HEADER, fold_header_name,

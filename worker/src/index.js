@@ -12,12 +12,15 @@ const flag = (v) => /^(1|true|yes|on)$/i.test(String(v ?? "").trim());
 /** The createEdgeVerifier configuration from the Worker's vars (text only: numbers and lists are parsed here). */
 export function configFromEnv(env) {
   const audience = list(env.AUDIENCE);
-  const config = {
-    issuer: env.ISSUER,
-    audience: audience.length === 1 ? audience[0] : audience,
-    jwksUri: env.JWKS_URI,
-    routes: env.ROUTES,
-  };
+  // ISSUERS (JSON: [{ issuer, audience, jwksUri, algorithms? }, …]) replaces ISSUER, AUDIENCE and JWKS_URI.
+  const config = env.ISSUERS
+    ? { issuers: JSON.parse(env.ISSUERS), routes: env.ROUTES }
+    : {
+        issuer: env.ISSUER,
+        audience: audience.length === 1 ? audience[0] : audience,
+        jwksUri: env.JWKS_URI,
+        routes: env.ROUTES,
+      };
   if (env.REALM) config.realm = env.REALM;
   if (env.CLOCK_TOLERANCE) config.clockTolerance = int(env.CLOCK_TOLERANCE);
   if (env.ALGORITHMS) config.algorithms = list(env.ALGORITHMS);

@@ -1,0 +1,60 @@
+// worker/ in real workerd with ISSUERS: two providers, each its own loopback JWKS server, audiences and
+// algorithms; a route that accepts only one of them.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { AUDIENCE, ISSUER, accessToken, jwksServer, signingKey } from "./support/edge-fixtures.mjs";
+import { startWorkerEnv } from "./support/worker-env.mjs";
+
+const PARTNER = "https://partner.example.com";
+let env;
+let serverA;
+let serverB;
+let a;
+let b;
+before(async () => {
+  a = await signingKey("a1");
+  b = await signingKey("b1", "EdDSA");
+  serverA = await jwksServer([a]);
+  serverB = await jwksServer([b]);
+  env = await startWorkerEnv([], {
+    ISSUERS: JSON.stringify([
+      { issuer: ISSUER, audience: AUDIENCE, jwksUri: serverA.jwksUri },
+      { issuer: PARTNER, audience: "partner-api", jwksUri: serverB.jwksUri, algorithms: ["EdDSA"] },
+    ]),
+    ROUTES: JSON.stringify([
+      { method: "GET", path: "/partners/*", issuers: [PARTNER] },
+      { method: "GET", path: "/api/*" },
+    ]),
+  });
+});
+after(async () => {
+  await env?.close();
+  await serverA?.close();
+  await serverB?.close();
+});
+
+const call = (path, token) => fetch(`${env.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+
+test("worker with ISSUERS: each provider's tokens against its own keys; routes narrow the issuers", async () => {
+  const tokA = await accessToken(a);
+  const tokB = await accessToken(b, { iss: PARTNER, aud: "partner-api", sub: "bob" });
+  let res = await call("/api/x", tokA);
+  assert.equal(res.status, 200, env.logs.join(""));
+  assert.equal((await res.json()).headers["x-auth-subject"], "alice");
+  res = await call("/partners/p", tokB);
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).headers["x-auth-subject"], "bob");
+  assert.equal((await call("/api/x", tokB)).status, 200);
+  assert.equal([serverA.fetches, serverB.fetches].join(), "1,1");
+  for (const [path, token] of [
+    ["/partners/p", tokA],
+    ["/api/x", await accessToken(a, { iss: PARTNER, aud: "partner-api" })],
+    ["/api/x", await accessToken(b, { iss: PARTNER })],
+    ["/api/x", await accessToken(a, { iss: "https://evil.example.com" })],
+  ]) {
+    const r = await call(path, token);
+    assert.equal(r.status, 401, path);
+    assert.match(r.headers.get("www-authenticate"), /invalid_token/);
+  }
+  assert.equal([serverA.fetches, serverB.fetches].join(), "1,1", "refused issuers fetch nothing");
+});
