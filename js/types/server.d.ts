@@ -218,8 +218,32 @@ export interface EdgeVerifierConfig {
    * for any other name (identity headers cannot be kept).
    */
   keepHeaders?: string | string[];
-  /** Forward the client's `Authorization` header to the origin. Default false. */
+  /** Forward the client's `Authorization` header to the origin. Default false: the token is removed. */
   keepAuthorization?: boolean;
+  /**
+   * Claims of the verified token sent to the origin as headers, `{ "X-Auth-Email": "email", "X-Org":
+   * "org.id", "X-Auth-Roles": "realm_access.roles" }`: header name → claim path. A path is a top-level claim of
+   * that exact name when there is one (namespaced claims such as `https://example.com/roles` hold dots), else
+   * dotted into nested objects. Values: a string as `X-Auth-Subject` is (printable ASCII as is, otherwise
+   * percent-encoded as by `encodeURIComponent`); a number or boolean as JSON; an array of those comma-separated
+   * (an item holding a comma or anything outside printable ASCII percent-encoded); an object or nested array
+   * as its JSON text (percent-encoded outside printable ASCII). A missing or `null` claim, or a value longer than
+   * `claimHeaderMaxBytes`, sets no header — never a cut value. Every configured name is removed from incoming
+   * requests (any spelling), so the origin can trust it. `invalid_request` (message starting `claimHeaders:`)
+   * for a name that is not an RFC 9110 token, `X-Auth-Subject`/`X-Auth-Scopes`, a rewriting header,
+   * `Authorization`, `Proxy-Authorization`, `Cookie`, `Host` or a framing header (`Content-Length`,
+   * `Content-Type`, `Transfer-Encoding`, `Connection`, `Upgrade`, `TE`, `Trailer`, `Keep-Alive`), a name given
+   * twice (spellings folded), or a path with an empty segment.
+   */
+  claimHeaders?: Record<string, string>;
+  /**
+   * A header carrying the whole verified payload to the origin, as signed (the token's middle part: base64url of
+   * the claims' JSON text; no signature, so not a token). Within `claimHeaderMaxBytes`, else not set. Same name
+   * rules as `claimHeaders` (`invalid_request`, message starting `forwardPayload:`).
+   */
+  forwardPayload?: string;
+  /** The size cap of each claim header's value, bytes: an integer in 1..65536, default 8192. */
+  claimHeaderMaxBytes?: number;
 }
 
 /** What the edge verifier says about a request. */
@@ -237,7 +261,8 @@ export type EdgeVerifierResult =
       /**
        * Headers to set on the request you forward to the origin: `X-Auth-Subject` (the `sub`) and
        * `X-Auth-Scopes` (space-separated), each printable ASCII as is, otherwise percent-encoded as by
-       * `encodeURIComponent`; empty on a public route. `forwardHeaders` sets them.
+       * `encodeURIComponent`; then the configured `claimHeaders` and `forwardPayload` that apply; empty on a
+       * public route. `forwardHeaders` sets them.
        */
       identityHeaders: [string, string][];
     }

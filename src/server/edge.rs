@@ -76,6 +76,14 @@ pub struct EdgeConfig {
     pub keep_headers: Option<OneOrMany>,
     /// Forward `Authorization` to the origin (default false).
     pub keep_authorization: bool,
+    /// Claims sent to the origin as headers: `(header name, claim path)`, the path dotted into objects (see
+    /// [`ForwardPolicy::with_claims`]).
+    pub claim_headers: Vec<(String, String)>,
+    /// A header carrying the verified payload as signed, base64url.
+    pub forward_payload: Option<String>,
+    /// The size cap of each claim header's value, bytes (default
+    /// [`crate::server::DEFAULT_CLAIM_HEADER_BYTES`]); a larger value is left out.
+    pub claim_header_max_bytes: Option<u64>,
 }
 
 /// One issuer of [`EdgeConfig::issuers`] (or the single one of `issuer`, `audience`, `jwks_uri`).
@@ -522,6 +530,11 @@ impl EdgeGuard {
             &list(&config.strip_headers, &[]),
             &list(&config.keep_headers, &[]),
             config.keep_authorization,
+        )?
+        .with_claims(
+            &config.claim_headers,
+            config.forward_payload.as_deref(),
+            config.claim_header_max_bytes,
         )?;
         Ok(EdgeGuard {
             issuers,
@@ -798,8 +811,10 @@ impl EdgeGuard {
             }
         }
         let scopes = scope::scopes_of(claims);
+        let mut identity = ForwardPolicy::identity(claims, &scopes);
+        self.forward.add_claim_headers(&verified, &mut identity);
         Decision::Allow(Allowed {
-            identity: ForwardPolicy::identity(claims, &scopes),
+            identity,
             scopes,
             claims: Some(verified),
             route: context.pattern.clone(),
@@ -1439,6 +1454,115 @@ mod tests {
         ] {
             assert_eq!(kept.strips_header(name), stripped, "{name}");
         }
+    }
+
+    #[test]
+    fn claims_forwarded_as_headers_within_the_cap() {
+        let mut g = guard(|c| {
+            c.claim_headers = [
+                ("X-Auth-Email", "email"),
+                ("X-User-Org", "org.id"),
+                ("X-Auth-Roles", "realm.roles"),
+                ("X-Auth-Ns", "https://example.com/tier"),
+                ("X-Auth-Verified", "email_verified"),
+                ("X-Auth-Age", "age"),
+                ("X-Auth-Obj", "org"),
+                ("X-Auth-Missing", "nope.deeper"),
+                ("X-Auth-Null", "gone"),
+                ("X-Auth-Big", "big"),
+            ]
+            .iter()
+            .map(|(h, p)| ((*h).to_owned(), (*p).to_owned()))
+            .collect();
+            c.forward_payload = Some("X-Auth-Claims".into());
+            c.claim_header_max_bytes = Some(400);
+        });
+        let claims = json!({
+            "email": "a@example.com", "org": {"id": "o-1"}, "realm": {"roles": ["admin", "a,b", "\u{e9}"]},
+            "https://example.com/tier": "gold", "email_verified": true, "age": 42, "gone": null,
+            "big": "x".repeat(401),
+        });
+        let t = format!("Bearer {}", token("k1", claims));
+        let allowed = match g.decide(&req("GET", "/api/x", Some(&t)), |_, _| false) {
+            Decision::Allow(a) => a,
+            other => panic!("{other:?}"),
+        };
+        let got = |name: &str| {
+            allowed
+                .identity
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(got("X-Auth-Email"), Some("a@example.com"));
+        assert_eq!(got("X-User-Org"), Some("o-1"));
+        assert_eq!(got("X-Auth-Roles"), Some("admin,a%2Cb,%C3%A9"));
+        assert_eq!(got("X-Auth-Ns"), Some("gold"));
+        assert_eq!(got("X-Auth-Verified"), Some("true"));
+        assert_eq!(got("X-Auth-Age"), Some("42"));
+        assert_eq!(got("X-Auth-Obj"), Some(r#"{"id":"o-1"}"#));
+        for absent in ["X-Auth-Missing", "X-Auth-Null", "X-Auth-Big"] {
+            assert_eq!(got(absent), None, "{absent}");
+        }
+        // the payload as signed, over the cap: left out; under it: the token's middle part
+        assert_eq!(got("X-Auth-Claims"), None);
+        let small = guard(|c| c.forward_payload = Some("X-Claims".into()));
+        let mut small = small;
+        let plain = token("k1", json!({}));
+        let allowed = match small.decide(
+            &req("GET", "/api/x", Some(&format!("Bearer {plain}"))),
+            |_, _| false,
+        ) {
+            Decision::Allow(a) => a,
+            other => panic!("{other:?}"),
+        };
+        let middle = plain.split('.').nth(1).unwrap();
+        assert!(
+            allowed
+                .identity
+                .contains(&("X-Claims".into(), middle.into()))
+        );
+        // incoming spellings of every claim header are removed
+        for name in ["x_user_org", "X-Claims", "x-auth-email"] {
+            assert!(g.strips_header(name) || small.strips_header(name), "{name}");
+        }
+        assert!(small.strips_header("x_claims"));
+        assert!(!small.strips_header("x-user-org"));
+        // bad claim header configurations
+        let pair = |h: &str, p: &str| vec![(h.to_owned(), p.to_owned())];
+        for set in [
+            pair("X-Auth-Subject", "sub"),
+            pair("authorization", "sub"),
+            pair("Host", "sub"),
+            pair("X-Original-URL", "sub"),
+            pair("x y", "sub"),
+            pair("X-A", ""),
+            pair("X-A", "a..b"),
+            [pair("X-A", "a"), pair("x_a", "b")].concat(),
+        ] {
+            let cfg = config(|c| c.claim_headers = set.clone());
+            let e = EdgeGuard::new(&cfg).unwrap_err();
+            assert!(e.message().starts_with("claimHeaders: "), "{set:?}: {e}");
+        }
+        for max in [0, 65537] {
+            let cfg = config(|c| c.claim_header_max_bytes = Some(max));
+            assert!(
+                EdgeGuard::new(&cfg)
+                    .unwrap_err()
+                    .message()
+                    .contains("claimHeaderMaxBytes")
+            );
+        }
+        let cfg = config(|c| {
+            c.claim_headers = pair("X-A", "a");
+            c.forward_payload = Some("x_a".into());
+        });
+        assert!(
+            EdgeGuard::new(&cfg)
+                .unwrap_err()
+                .message()
+                .starts_with("forwardPayload: ")
+        );
     }
 
     #[test]

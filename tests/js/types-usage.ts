@@ -107,4 +107,5 @@ createEdgeVerifier({
       jwksCache: { cooldown: 10 } },
   ],
   routes: [{ method: "GET", path: "/b/*", issuers: ["https://b.example.com"] }],
+  claimHeaders: { "X-Auth-Email": "email", "X-Org": "org.id" }, forwardPayload: "X-Auth-Claims", claimHeaderMaxBytes: 4096,
 });

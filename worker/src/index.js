@@ -28,6 +28,9 @@ export function configFromEnv(env) {
   if (env.KEEP_AUTHORIZATION) config.keepAuthorization = flag(env.KEEP_AUTHORIZATION);
   if (env.STRIP_HEADERS) config.stripHeaders = list(env.STRIP_HEADERS);
   if (env.KEEP_HEADERS) config.keepHeaders = list(env.KEEP_HEADERS);
+  if (env.CLAIM_HEADERS) config.claimHeaders = JSON.parse(env.CLAIM_HEADERS);
+  if (env.FORWARD_PAYLOAD) config.forwardPayload = env.FORWARD_PAYLOAD;
+  if (env.CLAIM_HEADER_MAX_BYTES) config.claimHeaderMaxBytes = int(env.CLAIM_HEADER_MAX_BYTES);
   if (env.TOKEN_CACHE_SIZE && int(env.TOKEN_CACHE_SIZE) !== 0) config.tokenCache = { maxEntries: int(env.TOKEN_CACHE_SIZE) };
   const jwksCache = {};
   if (env.JWKS_COOLDOWN) jwksCache.cooldown = int(env.JWKS_COOLDOWN);

@@ -6,6 +6,7 @@ use crate::server::{CorsConfig, EdgeConfig, IssuerConfig, JwksCacheConfig, Token
 use crate::wire::OneOrMany;
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The edge configuration without `fetch` and `timeout` (see [`EdgeConfig`]).
 #[derive(Deserialize)]
@@ -30,6 +31,9 @@ pub(crate) struct EdgeConfigArgs {
     keep_headers: Option<OneOrMany>,
     #[serde(default)]
     keep_authorization: bool,
+    claim_headers: Option<BTreeMap<String, String>>,
+    forward_payload: Option<String>,
+    claim_header_max_bytes: Option<u64>,
 }
 
 impl From<EdgeConfigArgs> for EdgeConfig {
@@ -47,6 +51,9 @@ impl From<EdgeConfigArgs> for EdgeConfig {
             strip_headers: a.strip_headers,
             keep_headers: a.keep_headers,
             keep_authorization: a.keep_authorization,
+            claim_headers: a.claim_headers.unwrap_or_default().into_iter().collect(),
+            forward_payload: a.forward_payload,
+            claim_header_max_bytes: a.claim_header_max_bytes,
             issuers: a
                 .issuers
                 .unwrap_or_default()

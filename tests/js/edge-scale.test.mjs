@@ -1,5 +1,6 @@
-// createEdgeVerifier with several issuers (issue 19 item 1): each its own JWKS server, audiences and
-// algorithms; the token's unverified `iss` chooses before any signature work; routes may name their issuers.
+// createEdgeVerifier at scale (issue 19): several issuers, each its own JWKS server, audiences and algorithms
+// (the token's unverified `iss` chooses before any signature work; routes may name their issuers); claims
+// forwarded to the origin as headers.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createEdgeVerifier } from "oidc-edge";
@@ -84,5 +85,57 @@ test("createEdgeVerifier: several issuers, configuration errors name the field",
       assert.match(e.message, field);
       return true;
     });
+  }
+});
+
+test("createEdgeVerifier: claims forwarded as headers (nested, arrays, the payload), within the cap", async (t) => {
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const verify = createEdgeVerifier({
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1),
+    claimHeaders: {
+      "X-Auth-Email": "email", "X-Org-Id": "org.id", "X-Auth-Roles": "realm_access.roles",
+      "X-Auth-Tier": "https://example.com/tier", "X-Auth-Big": "big", "X-Auth-None": "nope.x",
+    },
+    forwardPayload: "X-Auth-Claims",
+    claimHeaderMaxBytes: 1024,
+  });
+  const token = await accessToken(a, {
+    email: "a@example.com", org: { id: "o-1" }, realm_access: { roles: ["admin", "read,write", "J\u00f6rg"] },
+    "https://example.com/tier": "gold", big: "x".repeat(1025),
+  });
+  const forged = { "x-org-id": "o-evil", x_org_id: "o-evil", "x-auth-claims": "e30", authorization: `Bearer ${token}` };
+  const req = new Request("https://api.example.com/api/x", { headers: forged });
+  const r = await verify(req);
+  assert.equal(r.ok, true);
+  const h = Object.fromEntries(verify.forwardHeaders(req.headers, r));
+  assert.equal(h["x-auth-email"], "a@example.com");
+  assert.equal(h["x-org-id"], "o-1");
+  assert.equal(h["x-auth-roles"], "admin,read%2Cwrite,J%C3%B6rg");
+  assert.equal(h["x-auth-tier"], "gold");
+  assert.equal(h["x-auth-big"], undefined, "over the cap: left out, never cut");
+  assert.equal(h["x-auth-none"], undefined);
+  assert.equal(h.authorization, undefined, "the token is removed by default");
+  assert.equal(h["x-auth-claims"], undefined, "a payload over the cap is left out too (and the forged one removed)");
+
+  // a token without those claims: none of the forged values survive
+  const plain = await accessToken(a);
+  const req2 = new Request("https://api.example.com/api/x", { headers: { ...forged, authorization: `Bearer ${plain}` } });
+  const h2 = Object.fromEntries(verify.forwardHeaders(req2.headers, await verify(req2)));
+  assert.equal(h2["x-org-id"], undefined);
+  assert.equal(h2["x-auth-claims"], plain.split(".")[1], "the payload as signed");
+  assert.equal(JSON.parse(Buffer.from(h2["x-auth-claims"], "base64url")).sub, "alice");
+
+  for (const [extra, message] of [
+    [{ claimHeaders: { "X-Auth-Subject": "sub" } }, /^claimHeaders: /],
+    [{ claimHeaders: { Cookie: "sub" } }, /^claimHeaders: /],
+    [{ claimHeaders: { "X-A": "a..b" } }, /^claimHeaders: /],
+    [{ claimHeaders: { "X-A": 5 } }, /claimHeaders|string/],
+    [{ forwardPayload: "Host" }, /^forwardPayload: /],
+    [{ claimHeaderMaxBytes: 0 }, /claimHeaderMaxBytes/],
+  ]) {
+    assert.throws(() => createEdgeVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), ...extra }),
+      (e) => e.code === "invalid_request" && message.test(e.message));
   }
 });

@@ -1,5 +1,5 @@
-// worker/ in real workerd with ISSUERS: two providers, each its own loopback JWKS server, audiences and
-// algorithms; a route that accepts only one of them.
+// worker/ in real workerd at scale (issue 19): ISSUERS (two providers, each its own loopback JWKS server,
+// audiences and algorithms; a route that accepts only one of them) and CLAIM_HEADERS / FORWARD_PAYLOAD.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { AUDIENCE, ISSUER, accessToken, jwksServer, signingKey } from "./support/edge-fixtures.mjs";
@@ -21,6 +21,8 @@ before(async () => {
       { issuer: ISSUER, audience: AUDIENCE, jwksUri: serverA.jwksUri },
       { issuer: PARTNER, audience: "partner-api", jwksUri: serverB.jwksUri, algorithms: ["EdDSA"] },
     ]),
+    CLAIM_HEADERS: JSON.stringify({ "X-Org": "org.id", "X-Auth-Roles": "roles" }),
+    FORWARD_PAYLOAD: "X-Auth-Claims",
     ROUTES: JSON.stringify([
       { method: "GET", path: "/partners/*", issuers: [PARTNER] },
       { method: "GET", path: "/api/*" },
@@ -57,4 +59,22 @@ test("worker with ISSUERS: each provider's tokens against its own keys; routes n
     assert.match(r.headers.get("www-authenticate"), /invalid_token/);
   }
   assert.equal([serverA.fetches, serverB.fetches].join(), "1,1", "refused issuers fetch nothing");
+});
+
+test("worker with CLAIM_HEADERS and FORWARD_PAYLOAD: claims reach the origin, forged ones do not", async () => {
+  const token = await accessToken(a, { org: { id: "o-1" }, roles: ["admin", "ops"] });
+  const res = await fetch(`${env.url}/api/x`, {
+    headers: { authorization: `Bearer ${token}`, x_org: "evil", "X-Auth-Claims": "e30" },
+  });
+  assert.equal(res.status, 200);
+  const seen = (await res.json()).headers;
+  assert.equal(seen["x-org"], "o-1");
+  assert.equal(seen.x_org, undefined);
+  assert.equal(seen["x-auth-roles"], "admin,ops");
+  assert.equal(seen["x-auth-claims"], token.split(".")[1]);
+  assert.equal(seen.authorization, undefined);
+  const plain = await fetch(`${env.url}/api/x`, {
+    headers: { authorization: `Bearer ${await accessToken(a)}`, "x-org": "evil" },
+  });
+  assert.equal((await plain.json()).headers["x-org"], undefined);
 });
