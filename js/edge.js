@@ -101,7 +101,7 @@ export function createEdgeVerifier(config) {
     let d = guard.decide(...args, true);
     if (d.fetchKeys) {
       // A failed fetch is the guard's to answer (the last good set, or 503 without one).
-      await guard.fetchKeys(d.kid).catch(() => {});
+      await guard.fetchKeys(d.kid, undefined, d.issuer).catch(() => {});
       d = guard.decide(...args, false);
     }
     if (d.verify) d = await webCryptoCheck(guard, d);

@@ -104,6 +104,29 @@ export interface EdgeRoute {
   scopes?: string;
   /** No token needed (cannot be combined with `scopes`). */
   public?: boolean;
+  /**
+   * The issuers whose tokens this route accepts, each an `issuer` of {@link EdgeVerifierConfig.issuers} (or the
+   * single `issuer`); default every configured one. A token from another is `401` `invalid_token`
+   * (`issuer_mismatch`). Not on a public route, not empty, no unknown issuer: `invalid_request`.
+   */
+  issuers?: string[];
+}
+
+/**
+ * One issuer of {@link EdgeVerifierConfig.issuers}: its own keys, audiences and algorithms. Unknown members
+ * are `invalid_request`; errors name the issuer's position (`issuers[1].algorithms: …`).
+ */
+export interface EdgeIssuerConfig {
+  /** `iss` must equal it exactly; each issuer once. */
+  issuer: string;
+  /** `aud` must contain one of them. */
+  audience: string | string[];
+  /** Its JWKS URL (https; http only on loopback). Only this URL is fetched for its tokens. */
+  jwksUri: string;
+  /** Its accepted algorithms. Default: {@link EdgeVerifierConfig.algorithms}, else every asymmetric one. */
+  algorithms?: JwsAlgorithm[];
+  /** Its JWKS cache timings. Default: {@link EdgeVerifierConfig.jwksCache}. */
+  jwksCache?: { cooldown?: number; defaultMaxAge?: number; minMaxAge?: number; maxMaxAge?: number };
 }
 
 /** CORS of the edge verifier. */
@@ -124,12 +147,24 @@ export interface EdgeCorsConfig {
 
 /** The configuration of {@link createEdgeVerifier}. Unknown or mistyped members are `invalid_request`. */
 export interface EdgeVerifierConfig {
-  /** `iss` must equal it exactly. */
-  issuer: string;
-  /** `aud` must contain one of them. */
-  audience: string | string[];
-  /** The provider's JWKS URL (https; http only on loopback). Only this URL is ever fetched. */
-  jwksUri: string;
+  /** `iss` must equal it exactly. Required unless `issuers` is given; not with it. */
+  issuer?: string;
+  /** `aud` must contain one of them. Required unless `issuers` is given; not with it. */
+  audience?: string | string[];
+  /**
+   * The provider's JWKS URL (https; http only on loopback). Only this URL is ever fetched. Required unless
+   * `issuers` is given; not with it.
+   */
+  jwksUri?: string;
+  /**
+   * Several issuers instead of `issuer`, `audience` and `jwksUri`: each with its own JWKS (fetched, cached and
+   * refetched on its own), audiences and algorithms. The token's `iss`, read before any signature work or key
+   * fetch, chooses the issuer; a token whose `iss` is not a configured issuer (or not one its route accepts:
+   * {@link EdgeRoute.issuers}) is `401` `invalid_token` and fetches nothing. The `tokenCache` size is per issuer.
+   * `invalid_request` (naming the field) for `issuers` beside a top-level `issuer`, `audience` or `jwksUri`, an
+   * issuer named twice, or an issuer's bad member.
+   */
+  issuers?: EdgeIssuerConfig[];
   /** The route table, or that array as JSON text (as it comes from an environment variable). */
   routes: EdgeRoute[] | string;
   /** The `realm` of every `WWW-Authenticate` challenge (printable ASCII). */
@@ -183,8 +218,32 @@ export interface EdgeVerifierConfig {
    * for any other name (identity headers cannot be kept).
    */
   keepHeaders?: string | string[];
-  /** Forward the client's `Authorization` header to the origin. Default false. */
+  /** Forward the client's `Authorization` header to the origin. Default false: the token is removed. */
   keepAuthorization?: boolean;
+  /**
+   * Claims of the verified token sent to the origin as headers, `{ "X-Auth-Email": "email", "X-Org":
+   * "org.id", "X-Auth-Roles": "realm_access.roles" }`: header name → claim path. A path is a top-level claim of
+   * that exact name when there is one (namespaced claims such as `https://example.com/roles` hold dots), else
+   * dotted into nested objects. Values: a string as `X-Auth-Subject` is (printable ASCII as is, otherwise
+   * percent-encoded as by `encodeURIComponent`); a number or boolean as JSON; an array of those comma-separated
+   * (an item holding a comma or anything outside printable ASCII percent-encoded); an object or nested array
+   * as its JSON text (percent-encoded outside printable ASCII). A missing or `null` claim, or a value longer than
+   * `claimHeaderMaxBytes`, sets no header — never a cut value. Every configured name is removed from incoming
+   * requests (any spelling), so the origin can trust it. `invalid_request` (message starting `claimHeaders:`)
+   * for a name that is not an RFC 9110 token, `X-Auth-Subject`/`X-Auth-Scopes`, a rewriting header,
+   * `Authorization`, `Proxy-Authorization`, `Cookie`, `Host` or a framing header (`Content-Length`,
+   * `Content-Type`, `Transfer-Encoding`, `Connection`, `Upgrade`, `TE`, `Trailer`, `Keep-Alive`), a name given
+   * twice (spellings folded), or a path with an empty segment.
+   */
+  claimHeaders?: Record<string, string>;
+  /**
+   * A header carrying the whole verified payload to the origin, as signed (the token's middle part: base64url of
+   * the claims' JSON text; no signature, so not a token). Within `claimHeaderMaxBytes`, else not set. Same name
+   * rules as `claimHeaders` (`invalid_request`, message starting `forwardPayload:`).
+   */
+  forwardPayload?: string;
+  /** The size cap of each claim header's value, bytes: an integer in 1..65536, default 8192. */
+  claimHeaderMaxBytes?: number;
 }
 
 /** What the edge verifier says about a request. */
@@ -202,7 +261,8 @@ export type EdgeVerifierResult =
       /**
        * Headers to set on the request you forward to the origin: `X-Auth-Subject` (the `sub`) and
        * `X-Auth-Scopes` (space-separated), each printable ASCII as is, otherwise percent-encoded as by
-       * `encodeURIComponent`; empty on a public route. `forwardHeaders` sets them.
+       * `encodeURIComponent`; then the configured `claimHeaders` and `forwardPayload` that apply; empty on a
+       * public route. `forwardHeaders` sets them.
        */
       identityHeaders: [string, string][];
     }
@@ -249,7 +309,7 @@ export type EdgeVerifierResult =
 export function createEdgeVerifier(
   config: EdgeVerifierConfig,
 ): ((request: Request) => Promise<EdgeVerifierResult>) & {
-  /** The `kid`s of the current key set. */
+  /** The `kid`s of the current key sets (every issuer's, in the order of `issuers`). */
   readonly keyIds: string[];
   /** How many verified tokens are cached. */
   readonly cachedTokens: number;

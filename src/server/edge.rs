@@ -31,21 +31,25 @@ use crate::server::bearer;
 use crate::server::challenge::{ChallengeOptions, Problem, bearer_challenge};
 use crate::server::forward::ForwardPolicy;
 use crate::server::jwks_cache::JwksCacheConfig;
-use crate::server::route::{Access, RouteTable, is_forwarded_method};
+use crate::server::route::{Access, Route, RouteTable, is_forwarded_method};
 use crate::server::token_cache::{CachingVerifier, TokenCacheConfig};
 use crate::verify::{AccessTokenOptions, Policy, TokenVerifier, VerifierOptions};
 use crate::wire::{OneOrMany, is_tchar};
 use serde_json::Value;
 use std::sync::Arc;
 
-/// The configuration ([`EdgeConfig::new`]: issuer, audience and routes; everything else optional).
-/// `jwks_uri` and `jwks_cache` are read by whoever fetches the keys.
+/// The configuration ([`EdgeConfig::new`]: issuer, audience and routes; everything else optional; or
+/// [`EdgeConfig::issuers`] for several issuers). `jwks_uri` and `jwks_cache` are read by whoever fetches the
+/// keys ([`EdgeConfig::issuer_configs`]).
 #[derive(Debug, Clone, Default)]
 pub struct EdgeConfig {
-    /// The expected `iss`.
+    /// The expected `iss` (empty with [`EdgeConfig::issuers`]).
     pub issuer: String,
-    /// The expected `aud` (one of them).
+    /// The expected `aud` (one of them; empty with [`EdgeConfig::issuers`]).
     pub audience: OneOrMany,
+    /// Several issuers, each with its own keys, audiences and algorithms; a token's unverified `iss` chooses
+    /// one before any signature work. Empty: the single issuer of `issuer`, `audience` and `jwks_uri`.
+    pub issuers: Vec<IssuerConfig>,
     /// The route table: an array of routes (see [`RouteTable::from_json`]) or that array as JSON text.
     pub routes: Value,
     /// The `realm` of every challenge.
@@ -72,6 +76,29 @@ pub struct EdgeConfig {
     pub keep_headers: Option<OneOrMany>,
     /// Forward `Authorization` to the origin (default false).
     pub keep_authorization: bool,
+    /// Claims sent to the origin as headers: `(header name, claim path)`, the path dotted into objects (see
+    /// [`ForwardPolicy::with_claims`]).
+    pub claim_headers: Vec<(String, String)>,
+    /// A header carrying the verified payload as signed, base64url.
+    pub forward_payload: Option<String>,
+    /// The size cap of each claim header's value, bytes (default
+    /// [`crate::server::DEFAULT_CLAIM_HEADER_BYTES`]); a larger value is left out.
+    pub claim_header_max_bytes: Option<u64>,
+}
+
+/// One issuer of [`EdgeConfig::issuers`] (or the single one of `issuer`, `audience`, `jwks_uri`).
+#[derive(Debug, Clone, Default)]
+pub struct IssuerConfig {
+    /// The expected `iss`, exactly.
+    pub issuer: String,
+    /// The expected `aud` (one of them).
+    pub audience: OneOrMany,
+    /// Its accepted algorithms (default: [`EdgeConfig::algorithms`]).
+    pub algorithms: Option<Vec<String>>,
+    /// Its JWKS URL (for the fetching layer).
+    pub jwks_uri: Option<String>,
+    /// Its JWKS cache timings (default: [`EdgeConfig::jwks_cache`]).
+    pub jwks_cache: Option<JwksCacheConfig>,
 }
 
 /// CORS (Fetch standard) as configured ([`CorsConfig::new`]: the origins; the rest defaults).
@@ -100,6 +127,56 @@ impl EdgeConfig {
             routes,
             ..Self::default()
         }
+    }
+}
+
+impl EdgeConfig {
+    /// The issuers, each with the configuration path its errors name (`""` for the single issuer, whose
+    /// fields are top-level; `issuers[1].` for the second of several), the top-level `algorithms` and
+    /// `jwks_cache` filled in where an issuer has none.
+    ///
+    /// Errors: `invalid_request` for no issuer at all, `issuers` beside a top-level `issuer`, `audience` or
+    /// `jwksUri`, or an issuer named twice.
+    pub fn issuer_configs(&self) -> Result<Vec<(String, IssuerConfig)>> {
+        if self.issuers.is_empty() {
+            if self.issuer.is_empty() {
+                return Err(Error::InvalidRequest(
+                    "issuer (or issuers) is required".into(),
+                ));
+            }
+            return Ok(vec![(
+                String::new(),
+                IssuerConfig {
+                    issuer: self.issuer.clone(),
+                    audience: self.audience.clone(),
+                    algorithms: self.algorithms.clone(),
+                    jwks_uri: self.jwks_uri.clone(),
+                    jwks_cache: self.jwks_cache,
+                },
+            )]);
+        }
+        if !self.issuer.is_empty() || !self.audience.values().is_empty() || self.jwks_uri.is_some()
+        {
+            return Err(Error::InvalidRequest(
+                "issuers: each issuer has its own issuer, audience and jwksUri; leave the top-level ones out"
+                    .into(),
+            ));
+        }
+        let mut out: Vec<(String, IssuerConfig)> = Vec::with_capacity(self.issuers.len());
+        for (i, one) in self.issuers.iter().enumerate() {
+            let field = format!("issuers[{i}].");
+            if out.iter().any(|(_, o)| o.issuer == one.issuer) {
+                return Err(Error::InvalidRequest(format!(
+                    "{field}issuer: {} is configured twice",
+                    quote(&one.issuer)
+                )));
+            }
+            let mut one = one.clone();
+            one.algorithms = one.algorithms.or_else(|| self.algorithms.clone());
+            one.jwks_cache = one.jwks_cache.or(self.jwks_cache);
+            out.push((field, one));
+        }
+        Ok(out)
     }
 }
 
@@ -178,17 +255,27 @@ pub enum Decision {
     Allow(Allowed),
     /// Answer it with this.
     Respond(EdgeResponse),
-    /// Fetch the key set (for the token's `kid`, when it has one), then decide again with no fetch allowed.
+    /// Fetch the key set of an issuer (for the token's `kid`, when it has one), then decide again with no
+    /// fetch allowed.
     FetchKeys {
+        /// The issuer, by its position in [`EdgeConfig::issuer_configs`].
+        issuer: usize,
         /// The token's `kid`.
         kid: Option<String>,
     },
 }
 
-/// The guard: configuration, the verifier on the current key set, the verified-token cache.
+/// One issuer's verifier on its current key set, with its verified-token cache.
+#[derive(Debug)]
+struct IssuerSlot {
+    issuer: String,
+    verifier: CachingVerifier<Arc<VerifiedToken>>,
+}
+
+/// The guard: configuration, each issuer's verifier on its current key set, the verified-token caches.
 #[derive(Debug)]
 pub struct EdgeGuard {
-    verifier: CachingVerifier<Arc<VerifiedToken>>,
+    issuers: Vec<IssuerSlot>,
     routes: RouteTable,
     challenge: ChallengeOptions,
     strict: bool,
@@ -332,6 +419,59 @@ impl Cors {
     }
 }
 
+impl IssuerSlot {
+    /// `one`'s verifier; errors name `field` (`issuers[1].`, or nothing for the single issuer).
+    fn new(
+        field: &str,
+        one: &IssuerConfig,
+        clock_tolerance: u64,
+        token_cache: Option<TokenCacheConfig>,
+    ) -> Result<Self> {
+        let named = |e: Error| match e {
+            Error::InvalidRequest(m) if !field.is_empty() => {
+                Error::InvalidRequest(format!("{field}{m}"))
+            }
+            other => other,
+        };
+        let algorithms = one
+            .algorithms
+            .as_ref()
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|n| Algorithm::from_name(n))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()
+            .map_err(|e| Error::InvalidRequest(format!("{field}algorithms: {}", e.message())))?;
+        let verifier = TokenVerifier::new(
+            &one.issuer,
+            one.audience
+                .values()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            JwkSet::empty(),
+            VerifierOptions {
+                algorithms,
+                clock_tolerance,
+                client_id: None,
+                max_token_length: VerifierOptions::default().max_token_length,
+            },
+        )
+        .map_err(named)?;
+        let verifier = CachingVerifier::new(verifier, "tokenCache", token_cache)?;
+        if let Some(j) = &one.jwks_cache {
+            j.policy()
+                .map_err(|e| Error::InvalidRequest(format!("{field}jwksCache: {}", e.message())))?;
+        }
+        Ok(IssuerSlot {
+            issuer: one.issuer.clone(),
+            verifier,
+        })
+    }
+}
+
 fn json_response(status: u16, headers: Vec<(String, String)>, error: &str) -> EdgeResponse {
     let mut headers = headers;
     headers.push(("Content-Type".into(), "application/json".into()));
@@ -358,35 +498,26 @@ impl EdgeGuard {
                 ));
             }
         };
-        let algorithms = config
-            .algorithms
-            .as_ref()
-            .map(|names| {
-                names
-                    .iter()
-                    .map(|n| Algorithm::from_name(n))
-                    .collect::<Result<Vec<_>>>()
-            })
-            .transpose()
-            .map_err(|e| Error::InvalidRequest(format!("algorithms: {}", e.message())))?;
-        let defaults = VerifierOptions::default();
         let clock_tolerance = config.clock_tolerance.unwrap_or(0);
-        let verifier = TokenVerifier::new(
-            &config.issuer,
-            config
-                .audience
-                .values()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            JwkSet::empty(),
-            VerifierOptions {
-                algorithms,
-                clock_tolerance,
-                client_id: None,
-                max_token_length: defaults.max_token_length,
-            },
-        )?;
+        let issuers = config
+            .issuer_configs()?
+            .iter()
+            .map(|(field, one)| IssuerSlot::new(field, one, clock_tolerance, config.token_cache))
+            .collect::<Result<Vec<_>>>()?;
+        for route in routes.routes() {
+            let unknown = route
+                .issuers
+                .iter()
+                .flatten()
+                .find(|name| !issuers.iter().any(|slot| &slot.issuer == *name));
+            if let Some(name) = unknown {
+                return Err(Error::InvalidRequest(format!(
+                    "routes: route {} names issuer {}, which is not configured",
+                    quote(&route.pattern),
+                    quote(name)
+                )));
+            }
+        }
         let challenge = ChallengeOptions {
             realm: config.realm.clone(),
             error_description: config.error_description,
@@ -395,17 +526,18 @@ impl EdgeGuard {
         };
         // Checks the realm once, here, rather than at the first failure.
         bearer_challenge(&Problem::MissingToken, &challenge)?;
-        let verifier = CachingVerifier::new(verifier, "tokenCache", config.token_cache)?;
-        if let Some(j) = &config.jwks_cache {
-            j.policy()?;
-        }
         let forward = ForwardPolicy::new(
             &list(&config.strip_headers, &[]),
             &list(&config.keep_headers, &[]),
             config.keep_authorization,
+        )?
+        .with_claims(
+            &config.claim_headers,
+            config.forward_payload.as_deref(),
+            config.claim_header_max_bytes,
         )?;
         Ok(EdgeGuard {
-            verifier,
+            issuers,
             routes,
             challenge,
             strict: config.strict,
@@ -414,27 +546,66 @@ impl EdgeGuard {
         })
     }
 
-    /// The generation of the key set in use (see [`crate::server::jwks_cache::JwksCache::generation`]), `None` before
-    /// the first.
-    pub fn keys_generation(&self) -> Option<u64> {
-        self.verifier.keys_generation()
+    /// How many issuers it serves (the positions of [`EdgeConfig::issuer_configs`]).
+    pub fn issuer_count(&self) -> usize {
+        self.issuers.len()
     }
 
-    /// [`JwkSet::id`] of the key set in use, `None` before the first.
-    pub fn keys_id(&self) -> Option<u64> {
-        self.verifier
+    /// The generation of `issuer`'s key set in use (see [`crate::server::jwks_cache::JwksCache::generation`]),
+    /// `None` before the first.
+    pub fn keys_generation(&self, issuer: usize) -> Option<u64> {
+        self.issuers.get(issuer)?.verifier.keys_generation()
+    }
+
+    /// [`JwkSet::id`] of `issuer`'s key set in use, `None` before the first.
+    pub fn keys_id(&self, issuer: usize) -> Option<u64> {
+        let slot = self.issuers.get(issuer)?;
+        slot.verifier
             .keys_generation()
-            .map(|_| self.verifier.verifier().jwks().id())
+            .map(|_| slot.verifier.verifier().jwks().id())
     }
 
-    /// Uses `jwks` from now on; a new `generation` empties the verified-token cache.
-    pub fn set_keys(&mut self, jwks: JwkSet, generation: u64) {
-        self.verifier.set_keys(jwks, generation);
+    /// `issuer` uses `jwks` from now on; a new `generation` empties its verified-token cache.
+    pub fn set_keys(&mut self, issuer: usize, jwks: JwkSet, generation: u64) {
+        if let Some(slot) = self.issuers.get_mut(issuer) {
+            slot.verifier.set_keys(jwks, generation);
+        }
     }
 
-    /// How many verified tokens are cached.
+    /// How many verified tokens are cached (every issuer's).
     pub fn cached_tokens(&self) -> usize {
-        self.verifier.cached_tokens()
+        self.issuers
+            .iter()
+            .map(|s| s.verifier.cached_tokens())
+            .sum()
+    }
+
+    /// The issuer whose rules `token` is checked by on `route`: the only one, or the one its unverified `iss`
+    /// names, which the route must accept.
+    fn choose_issuer(&self, token: &str, route: &Route) -> Result<usize> {
+        if let [_] = self.issuers.as_slice() {
+            // The route table was checked against the issuers: a route can only name this one.
+            return Ok(0);
+        }
+        let iss = UnverifiedJws::peek_issuer(token).ok_or_else(|| {
+            Error::IssuerMismatch("the token has no string iss to choose an issuer by".into())
+        })?;
+        let accepted = route
+            .issuers
+            .as_ref()
+            .is_none_or(|names| names.contains(&iss));
+        match self.issuers.iter().position(|s| s.issuer == iss) {
+            Some(i) if accepted => Ok(i),
+            Some(_) => Err(Error::IssuerMismatch(format!(
+                "route {} does not accept tokens from {}",
+                quote(&route.pattern),
+                quote(&iss)
+            ))),
+            None => Err(Error::IssuerMismatch(format!(
+                "{} is not a configured issuer",
+                quote(&iss)
+            ))),
+        }
     }
 
     /// Whether an incoming header called `name` is removed before the request is forwarded (any route).
@@ -481,7 +652,7 @@ impl EdgeGuard {
     pub fn decide(
         &mut self,
         req: &EdgeRequest<'_>,
-        fetch_due: impl Fn(Option<&str>) -> bool,
+        fetch_due: impl Fn(usize, Option<&str>) -> bool,
     ) -> Decision {
         match self.start(req, fetch_due) {
             Step::Decided(decision) => decision,
@@ -497,7 +668,7 @@ impl EdgeGuard {
     pub fn start(
         &mut self,
         req: &EdgeRequest<'_>,
-        fetch_due: impl Fn(Option<&str>) -> bool,
+        fetch_due: impl Fn(usize, Option<&str>) -> bool,
     ) -> Step {
         if let (Some(cors), "OPTIONS", Some(origin), Some(method)) = (
             &self.cors,
@@ -547,20 +718,32 @@ impl EdgeGuard {
             Ok(None) => return Step::Decided(self.fail(req.origin, &Problem::MissingToken)),
             Err(e) => return Step::Decided(self.fail_error(req.origin, &e)),
         };
+        let issuer = match self.choose_issuer(token, route) {
+            Ok(i) => i,
+            Err(e) => return Step::Decided(self.fail_error(req.origin, &e)),
+        };
         let context = CheckContext {
             requirement,
             pattern,
             origin: req.origin.map(str::to_owned),
             now: req.now,
+            issuer,
         };
-        if let Some(claims) = self.verifier.cached(token, req.now) {
+        let cached = self
+            .issuers
+            .get_mut(issuer)
+            .and_then(|slot| slot.verifier.cached(token, req.now));
+        if let Some(claims) = cached {
             return Step::Decided(self.allow(&context, claims));
         }
         let kid = UnverifiedJws::peek_kid(token);
-        if fetch_due(kid.as_deref()) {
-            return Step::Decided(Decision::FetchKeys { kid });
+        if fetch_due(issuer, kid.as_deref()) {
+            return Step::Decided(Decision::FetchKeys { issuer, kid });
         }
-        if self.verifier.verifier().jwks().is_empty() {
+        let Some(slot) = self.issuers.get(issuer) else {
+            return Step::Decided(self.fail(req.origin, &Problem::MissingToken));
+        };
+        if slot.verifier.verifier().jwks().is_empty() {
             return Step::Decided(self.fail_error(
                 req.origin,
                 &Error::HttpError {
@@ -575,7 +758,7 @@ impl EdgeGuard {
             strict: self.strict,
             dpop_jkt: None,
         });
-        match self.verifier.verifier().prepare(token, &policy) {
+        match slot.verifier.verifier().prepare(token, &policy) {
             Ok(pending) => Step::Verify(Box::new(EdgeCheck {
                 pending,
                 token: token.to_owned(),
@@ -601,11 +784,17 @@ impl EdgeGuard {
             Ok(verified) => verified,
             Err(e) => return self.fail_error(origin, &e),
         };
-        if let Err(e) = self.verifier.verifier().check(&verified, &policy) {
+        let Some(slot) = self.issuers.get(context.issuer) else {
+            return self.fail(origin, &Problem::MissingToken);
+        };
+        if let Err(e) = slot.verifier.verifier().check(&verified, &policy) {
             return self.fail_error(origin, &e);
         }
         let verified = Arc::new(verified);
-        self.verifier
+        let Some(slot) = self.issuers.get_mut(context.issuer) else {
+            return self.fail(origin, &Problem::MissingToken);
+        };
+        slot.verifier
             .remember(&token, verified.claims().get("exp"), context.now, || {
                 verified.clone()
             });
@@ -622,8 +811,10 @@ impl EdgeGuard {
             }
         }
         let scopes = scope::scopes_of(claims);
+        let mut identity = ForwardPolicy::identity(claims, &scopes);
+        self.forward.add_claim_headers(&verified, &mut identity);
         Decision::Allow(Allowed {
-            identity: ForwardPolicy::identity(claims, &scopes),
+            identity,
             scopes,
             claims: Some(verified),
             route: context.pattern.clone(),
@@ -648,6 +839,8 @@ struct CheckContext {
     pattern: String,
     origin: Option<String>,
     now: u64,
+    /// The issuer chosen for the token.
+    issuer: usize,
 }
 
 /// A request's token waiting for its signature check (see [`EdgeGuard::start`]).
@@ -663,6 +856,11 @@ impl EdgeCheck {
     /// The signature check: algorithm, signing input, signature and candidate keys.
     pub fn pending(&self) -> &PendingSignature {
         &self.pending
+    }
+
+    /// The issuer whose keys it is checked with (its position in [`EdgeConfig::issuer_configs`]).
+    pub fn issuer(&self) -> usize {
+        self.context.issuer
     }
 
     /// Every candidate through the Rust algorithms, in order: the first proof, or the last error.
@@ -738,7 +936,7 @@ mod tests {
 
     fn guard(set: impl FnOnce(&mut EdgeConfig)) -> EdgeGuard {
         let mut g = EdgeGuard::new(&config(set)).unwrap();
-        g.set_keys(jwks("k1"), 1);
+        g.set_keys(0, jwks("k1"), 1);
         g
     }
 
@@ -769,7 +967,7 @@ mod tests {
     #[test]
     fn start_and_finish_take_only_the_checks_own_proof() {
         let mut g = guard(|_| {});
-        let no = |_: Option<&str>| false;
+        let no = |_: usize, _: Option<&str>| false;
         let auth_a = format!("Bearer {}", token("k1", json!({"sub": "a"})));
         let auth_b = format!("Bearer {}", token("k1", json!({"sub": "b"})));
         let start = |g: &mut EdgeGuard, auth: &str| match g
@@ -804,9 +1002,175 @@ mod tests {
     }
 
     #[test]
+    fn several_issuers_each_with_their_keys_audiences_and_routes() {
+        const ISS2: &str = "https://other.example.com";
+        let key2 = key_for(Algorithm::Es256, 2);
+        let issuers = vec![
+            IssuerConfig {
+                issuer: ISS.into(),
+                audience: "api".into(),
+                ..IssuerConfig::default()
+            },
+            IssuerConfig {
+                issuer: ISS2.into(),
+                audience: "api-b".into(),
+                algorithms: Some(vec!["ES256".into()]),
+                ..IssuerConfig::default()
+            },
+        ];
+        let routes = json!([
+            {"method": "GET", "path": "/only-b", "issuers": [ISS2]},
+            {"method": "*", "path": "/api/*"}
+        ]);
+        let c = EdgeConfig {
+            issuers: issuers.clone(),
+            ..EdgeConfig::new("", OneOrMany::default(), routes.clone())
+        };
+        let mut g = EdgeGuard::new(&c).unwrap();
+        assert_eq!(g.issuer_count(), 2);
+        let signed = |key: &TestKey, claims: Value| {
+            format!(
+                "Bearer {}",
+                sign(
+                    Algorithm::Es256,
+                    json!({"alg": "ES256", "kid": "k1"}),
+                    &claims,
+                    key
+                )
+            )
+        };
+        let b = signed(
+            &key2,
+            json!({"iss": ISS2, "aud": "api-b", "sub": "bob", "exp": NOW + 60}),
+        );
+        let a = format!("Bearer {}", token("k1", json!({})));
+        // each issuer asks for its own keys
+        let due = |_: usize, _: Option<&str>| true;
+        assert!(matches!(
+            g.decide(&req("GET", "/api/x", Some(&a)), due),
+            Decision::FetchKeys { issuer: 0, .. }
+        ));
+        assert!(matches!(
+            g.decide(&req("GET", "/api/x", Some(&b)), due),
+            Decision::FetchKeys { issuer: 1, .. }
+        ));
+        g.set_keys(0, jwks("k1"), 1);
+        g.set_keys(1, JwkSet::from_keys(&[key2.jwk_with_kid("k1")]).unwrap(), 1);
+        assert_eq!(g.keys_generation(1), Some(1));
+        let no = |_: usize, _: Option<&str>| false;
+        let status = |g: &mut EdgeGuard, path: &str, auth: &str| match g
+            .decide(&req("GET", path, Some(auth)), no)
+        {
+            Decision::Allow(allowed) => allowed
+                .claims
+                .map_or(0, |c| if c.claims()["sub"] == "bob" { 2 } else { 1 }),
+            Decision::Respond(r) => r.status,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(status(&mut g, "/api/x", &a), 1);
+        assert_eq!(status(&mut g, "/api/x", &b), 2);
+        assert_eq!(status(&mut g, "/only-b", &b), 2);
+        // the route accepts only the second issuer
+        assert_eq!(status(&mut g, "/only-b", &a), 401);
+        for bad in [
+            // the first issuer's audience is not the second's
+            signed(
+                &key2,
+                json!({"iss": ISS2, "aud": "api", "sub": "bob", "exp": NOW + 60}),
+            ),
+            // signed with the first issuer's key, claiming the second
+            signed(
+                &key(),
+                json!({"iss": ISS2, "aud": "api-b", "sub": "bob", "exp": NOW + 60}),
+            ),
+            // no configured issuer, no iss, a non-string iss
+            signed(
+                &key(),
+                json!({"iss": "https://evil.example.com", "aud": "api", "exp": NOW + 60}),
+            ),
+            signed(&key(), json!({"aud": "api", "sub": "a", "exp": NOW + 60})),
+            signed(&key(), json!({"iss": 5, "aud": "api", "exp": NOW + 60})),
+        ] {
+            let r = respond(g.decide(&req("GET", "/api/x", Some(&bad)), no));
+            assert_eq!(r.status, 401, "{bad}");
+            assert!(
+                header(&r, "www-authenticate")
+                    .unwrap()
+                    .contains("invalid_token")
+            );
+        }
+
+        // configuration errors name the field
+        type Set = Box<dyn Fn(&mut EdgeConfig)>;
+        let cases: Vec<(&str, Set)> = vec![
+            ("issuers: ", Box::new(|c| c.issuer = ISS.into())),
+            (
+                "issuers: ",
+                Box::new(|c| c.jwks_uri = Some("https://x".into())),
+            ),
+            (
+                "issuers[1].issuer",
+                Box::new(|c| {
+                    if let Some(i) = c.issuers.get_mut(1) {
+                        i.issuer = ISS.into();
+                    }
+                }),
+            ),
+            (
+                "issuers[1].algorithms",
+                Box::new(|c| {
+                    if let Some(i) = c.issuers.get_mut(1) {
+                        i.algorithms = Some(vec!["none".into()]);
+                    }
+                }),
+            ),
+            (
+                "issuers[0].",
+                Box::new(|c| {
+                    if let Some(i) = c.issuers.get_mut(0) {
+                        i.audience = OneOrMany::Many(vec![]);
+                    }
+                }),
+            ),
+            (
+                "issuers[1].jwksCache",
+                Box::new(|c| {
+                    if let Some(i) = c.issuers.get_mut(1) {
+                        i.jwks_cache = Some(JwksCacheConfig {
+                            min_max_age: Some(10),
+                            default_max_age: Some(5),
+                            ..JwksCacheConfig::default()
+                        });
+                    }
+                }),
+            ),
+            (
+                "names issuer",
+                Box::new(|c| {
+                    c.routes = json!([{"method": "GET", "path": "/a", "issuers": ["https://nope"]}])
+                }),
+            ),
+        ];
+        for (field, set) in &cases {
+            let mut bad = c.clone();
+            set(&mut bad);
+            let e = EdgeGuard::new(&bad).unwrap_err();
+            assert_eq!(e.code(), "invalid_request", "{field}");
+            assert!(e.message().contains(field), "{field}: {}", e.message());
+        }
+        let none = EdgeConfig::new("", OneOrMany::default(), routes);
+        assert!(
+            EdgeGuard::new(&none)
+                .unwrap_err()
+                .message()
+                .contains("issuer")
+        );
+    }
+
+    #[test]
     fn routes_tokens_and_scopes() {
         let mut g = guard(|_| {});
-        let no = |_: Option<&str>| false;
+        let no = |_: usize, _: Option<&str>| false;
         assert!(matches!(
             g.decide(&req("GET", "/health", None), no),
             Decision::Allow(Allowed { claims: None, .. })
@@ -876,21 +1240,21 @@ mod tests {
         let t = format!("Bearer {}", token("k2", json!({})));
         let r = req("GET", "/api/x", Some(&t));
         // no keys, fetch not allowed: 503
-        assert_eq!(respond(g.decide(&r, |_| false)).status, 503);
+        assert_eq!(respond(g.decide(&r, |_, _| false)).status, 503);
         assert!(
-            matches!(g.decide(&r, |kid| kid == Some("k2")), Decision::FetchKeys { kid: Some(k) } if k == "k2")
+            matches!(g.decide(&r, |_, kid| kid == Some("k2")), Decision::FetchKeys { kid: Some(k), .. } if k == "k2")
         );
-        g.set_keys(jwks("k1"), 1);
+        g.set_keys(0, jwks("k1"), 1);
         assert_eq!(
-            respond(g.decide(&r, |_| false)).status,
+            respond(g.decide(&r, |_, _| false)).status,
             401,
             "key_not_found is invalid_token"
         );
-        g.set_keys(jwks("k2"), 2);
-        assert!(matches!(g.decide(&r, |_| false), Decision::Allow(_)));
+        g.set_keys(0, jwks("k2"), 2);
+        assert!(matches!(g.decide(&r, |_, _| false), Decision::Allow(_)));
         // a public route never needs keys
         assert!(matches!(
-            g.decide(&req("GET", "/health", None), |_| true),
+            g.decide(&req("GET", "/health", None), |_, _| true),
             Decision::Allow(_)
         ));
     }
@@ -903,37 +1267,37 @@ mod tests {
             token("k1", json!({"exp": NOW + 10, "scope": "a"}))
         );
         assert!(matches!(
-            g.decide(&req("GET", "/api/x", Some(&t)), |_| false),
+            g.decide(&req("GET", "/api/x", Some(&t)), |_, _| false),
             Decision::Allow(_)
         ));
         assert_eq!(g.cached_tokens(), 1);
         // a hit needs no keys (fetch_due is not asked) and scopes are still checked per request
         assert!(matches!(
-            g.decide(&req("GET", "/api/x", Some(&t)), |_| true),
+            g.decide(&req("GET", "/api/x", Some(&t)), |_, _| true),
             Decision::Allow(_)
         ));
         assert_eq!(
-            respond(g.decide(&req("GET", "/api/users", Some(&t)), |_| false)).status,
+            respond(g.decide(&req("GET", "/api/users", Some(&t)), |_, _| false)).status,
             403
         );
         // past exp: refused even though cached
         let mut late = req("GET", "/api/x", Some(&t));
         late.now = NOW + 10;
-        assert_eq!(respond(g.decide(&late, |_| false)).status, 401);
+        assert_eq!(respond(g.decide(&late, |_, _| false)).status, 401);
         assert_eq!(g.cached_tokens(), 0);
         assert!(matches!(
-            g.decide(&req("GET", "/api/x", Some(&t)), |_| false),
+            g.decide(&req("GET", "/api/x", Some(&t)), |_, _| false),
             Decision::Allow(_)
         ));
         for i in 0..5 {
             let t = format!("Bearer {}", token("k1", json!({"jti": format!("j{i}")})));
-            g.decide(&req("GET", "/api/x", Some(&t)), |_| false);
+            g.decide(&req("GET", "/api/x", Some(&t)), |_, _| false);
         }
         assert_eq!(g.cached_tokens(), 2, "bounded");
-        g.set_keys(jwks("k9"), 2);
+        g.set_keys(0, jwks("k9"), 2);
         assert_eq!(g.cached_tokens(), 0);
         assert_eq!(
-            respond(g.decide(&req("GET", "/api/x", Some(&t)), |_| false)).status,
+            respond(g.decide(&req("GET", "/api/x", Some(&t)), |_, _| false)).status,
             401
         );
     }
@@ -950,7 +1314,7 @@ mod tests {
         p.origin = Some("https://app.example.com");
         p.access_control_request_method = Some("GET");
         p.access_control_request_headers = Some("Authorization, Content-Type");
-        let r = respond(g.decide(&p, |_| false));
+        let r = respond(g.decide(&p, |_, _| false));
         assert_eq!(r.status, 204);
         assert_eq!(
             header(&r, "access-control-allow-origin"),
@@ -963,16 +1327,16 @@ mod tests {
                 .contains("authorization")
         );
         p.access_control_request_headers = Some("x-evil");
-        assert_eq!(respond(g.decide(&p, |_| false)).status, 403);
+        assert_eq!(respond(g.decide(&p, |_, _| false)).status, 403);
         p.access_control_request_headers = None;
         p.origin = Some("https://evil.example.com");
-        let r = respond(g.decide(&p, |_| false));
+        let r = respond(g.decide(&p, |_, _| false));
         assert_eq!(r.status, 403);
         assert_eq!(header(&r, "access-control-allow-origin"), None);
         // an actual request from the app: a 401 the app can read
         let mut a = req("GET", "/api/users", None);
         a.origin = Some("https://app.example.com");
-        let r = respond(g.decide(&a, |_| false));
+        let r = respond(g.decide(&a, |_, _| false));
         assert_eq!(r.status, 401);
         assert_eq!(
             header(&r, "access-control-allow-origin"),
@@ -984,7 +1348,7 @@ mod tests {
         );
         // without CORS configured, OPTIONS is routed like anything else
         let mut plain = guard(|_| {});
-        assert_eq!(respond(plain.decide(&p, |_| false)).status, 401);
+        assert_eq!(respond(plain.decide(&p, |_, _| false)).status, 401);
     }
 
     /// CONNECT, TRACE and TRACK cannot be forwarded with `fetch`; lower-case methods read as their upper-case
@@ -1019,7 +1383,7 @@ mod tests {
             for auth in [None, Some(good.as_str())] {
                 let mut r = req(method, path, auth);
                 r.origin = Some("https://app.example.com");
-                let r = respond(g.decide(&r, |_| false));
+                let r = respond(g.decide(&r, |_, _| false));
                 assert_eq!(r.status, 405, "{method:?} {path}");
                 assert_eq!(header(&r, "allow"), Some(allow), "{method:?} {path}");
                 assert_eq!(r.body, r#"{"error":"method_not_allowed"}"#);
@@ -1031,16 +1395,16 @@ mod tests {
         }
         // an unreadable path is 400 first
         assert_eq!(
-            respond(g.decide(&req("TRACE", "/api/a;b", None), |_| false)).status,
+            respond(g.decide(&req("TRACE", "/api/a;b", None), |_, _| false)).status,
             400
         );
         // extension methods in upper case are routed: only "*" routes take them
         assert_eq!(
-            respond(g.decide(&req("PROPFIND", "/api/x", None), |_| false)).status,
+            respond(g.decide(&req("PROPFIND", "/api/x", None), |_, _| false)).status,
             401
         );
         assert_eq!(
-            respond(g.decide(&req("PROPFIND", "/health", None), |_| false)).status,
+            respond(g.decide(&req("PROPFIND", "/health", None), |_, _| false)).status,
             404
         );
     }
@@ -1052,7 +1416,7 @@ mod tests {
             "Bearer {}",
             token("k1", json!({"scope": "users.read admin"}))
         );
-        match g.decide(&req("GET", "/api/users", Some(&good)), |_| false) {
+        match g.decide(&req("GET", "/api/users", Some(&good)), |_, _| false) {
             Decision::Allow(a) => assert_eq!(
                 a.identity,
                 [
@@ -1062,7 +1426,7 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
-        match g.decide(&req("GET", "/health", None), |_| false) {
+        match g.decide(&req("GET", "/health", None), |_, _| false) {
             Decision::Allow(a) => assert!(a.identity.is_empty()),
             other => panic!("{other:?}"),
         }
@@ -1090,6 +1454,115 @@ mod tests {
         ] {
             assert_eq!(kept.strips_header(name), stripped, "{name}");
         }
+    }
+
+    #[test]
+    fn claims_forwarded_as_headers_within_the_cap() {
+        let mut g = guard(|c| {
+            c.claim_headers = [
+                ("X-Auth-Email", "email"),
+                ("X-User-Org", "org.id"),
+                ("X-Auth-Roles", "realm.roles"),
+                ("X-Auth-Ns", "https://example.com/tier"),
+                ("X-Auth-Verified", "email_verified"),
+                ("X-Auth-Age", "age"),
+                ("X-Auth-Obj", "org"),
+                ("X-Auth-Missing", "nope.deeper"),
+                ("X-Auth-Null", "gone"),
+                ("X-Auth-Big", "big"),
+            ]
+            .iter()
+            .map(|(h, p)| ((*h).to_owned(), (*p).to_owned()))
+            .collect();
+            c.forward_payload = Some("X-Auth-Claims".into());
+            c.claim_header_max_bytes = Some(400);
+        });
+        let claims = json!({
+            "email": "a@example.com", "org": {"id": "o-1"}, "realm": {"roles": ["admin", "a,b", "\u{e9}"]},
+            "https://example.com/tier": "gold", "email_verified": true, "age": 42, "gone": null,
+            "big": "x".repeat(401),
+        });
+        let t = format!("Bearer {}", token("k1", claims));
+        let allowed = match g.decide(&req("GET", "/api/x", Some(&t)), |_, _| false) {
+            Decision::Allow(a) => a,
+            other => panic!("{other:?}"),
+        };
+        let got = |name: &str| {
+            allowed
+                .identity
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(got("X-Auth-Email"), Some("a@example.com"));
+        assert_eq!(got("X-User-Org"), Some("o-1"));
+        assert_eq!(got("X-Auth-Roles"), Some("admin,a%2Cb,%C3%A9"));
+        assert_eq!(got("X-Auth-Ns"), Some("gold"));
+        assert_eq!(got("X-Auth-Verified"), Some("true"));
+        assert_eq!(got("X-Auth-Age"), Some("42"));
+        assert_eq!(got("X-Auth-Obj"), Some(r#"{"id":"o-1"}"#));
+        for absent in ["X-Auth-Missing", "X-Auth-Null", "X-Auth-Big"] {
+            assert_eq!(got(absent), None, "{absent}");
+        }
+        // the payload as signed, over the cap: left out; under it: the token's middle part
+        assert_eq!(got("X-Auth-Claims"), None);
+        let small = guard(|c| c.forward_payload = Some("X-Claims".into()));
+        let mut small = small;
+        let plain = token("k1", json!({}));
+        let allowed = match small.decide(
+            &req("GET", "/api/x", Some(&format!("Bearer {plain}"))),
+            |_, _| false,
+        ) {
+            Decision::Allow(a) => a,
+            other => panic!("{other:?}"),
+        };
+        let middle = plain.split('.').nth(1).unwrap();
+        assert!(
+            allowed
+                .identity
+                .contains(&("X-Claims".into(), middle.into()))
+        );
+        // incoming spellings of every claim header are removed
+        for name in ["x_user_org", "X-Claims", "x-auth-email"] {
+            assert!(g.strips_header(name) || small.strips_header(name), "{name}");
+        }
+        assert!(small.strips_header("x_claims"));
+        assert!(!small.strips_header("x-user-org"));
+        // bad claim header configurations
+        let pair = |h: &str, p: &str| vec![(h.to_owned(), p.to_owned())];
+        for set in [
+            pair("X-Auth-Subject", "sub"),
+            pair("authorization", "sub"),
+            pair("Host", "sub"),
+            pair("X-Original-URL", "sub"),
+            pair("x y", "sub"),
+            pair("X-A", ""),
+            pair("X-A", "a..b"),
+            [pair("X-A", "a"), pair("x_a", "b")].concat(),
+        ] {
+            let cfg = config(|c| c.claim_headers = set.clone());
+            let e = EdgeGuard::new(&cfg).unwrap_err();
+            assert!(e.message().starts_with("claimHeaders: "), "{set:?}: {e}");
+        }
+        for max in [0, 65537] {
+            let cfg = config(|c| c.claim_header_max_bytes = Some(max));
+            assert!(
+                EdgeGuard::new(&cfg)
+                    .unwrap_err()
+                    .message()
+                    .contains("claimHeaderMaxBytes")
+            );
+        }
+        let cfg = config(|c| {
+            c.claim_headers = pair("X-A", "a");
+            c.forward_payload = Some("x_a".into());
+        });
+        assert!(
+            EdgeGuard::new(&cfg)
+                .unwrap_err()
+                .message()
+                .starts_with("forwardPayload: ")
+        );
     }
 
     #[test]

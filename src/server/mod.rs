@@ -27,10 +27,11 @@ pub use dpop::{
 };
 pub use edge::{
     Allowed, CorsConfig, Decision, EdgeCheck, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,
-    Step,
+    IssuerConfig, Step,
 };
 pub use forward::{
-    ForwardPolicy, REWRITE_HEADERS, SCOPES_HEADER, SUBJECT_HEADER, fold_header_name,
+    DEFAULT_CLAIM_HEADER_BYTES, ForwardPolicy, MAX_CLAIM_HEADER_BYTES, REWRITE_HEADERS,
+    SCOPES_HEADER, SUBJECT_HEADER, fold_header_name,
 };
 pub use jwks_cache::{
     CachePolicy, CachedJwks, FetchReason, JwksCache, JwksCacheConfig, MAX_JWKS_BYTES, Plan,

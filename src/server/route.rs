@@ -42,6 +42,9 @@ struct RouteSpec {
     /// No token needed at all.
     #[serde(default)]
     public: bool,
+    /// The issuers whose tokens the route accepts (each a configured issuer); absent: any configured one.
+    #[serde(default)]
+    issuers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +83,8 @@ pub struct Route {
     pub pattern: String,
     /// Who may call it.
     pub access: Access,
+    /// The issuers it accepts tokens from (`None`: every configured one).
+    pub issuers: Option<Vec<String>>,
 }
 
 /// Routes in order.
@@ -137,6 +142,11 @@ impl RouteTable {
             })
             .collect::<Result<_>>()?;
         Ok(RouteTable { routes })
+    }
+
+    /// The routes, in order.
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
     }
 
     /// The first route matching `method` and `path` (a URL's path, without query), or `None`.
@@ -206,11 +216,25 @@ impl Route {
             (false, None) => Access::Token(None),
             (false, Some(expr)) => Access::Token(Some(Requirement::parse(&expr)?)),
         };
+        match (&access, &spec.issuers) {
+            (Access::Public, Some(_)) => {
+                return Err(Error::InvalidRequest(
+                    "a public route cannot name issuers".into(),
+                ));
+            }
+            (_, Some(list)) if list.is_empty() => {
+                return Err(Error::InvalidRequest(
+                    "issuers must name at least one issuer".into(),
+                ));
+            }
+            _ => {}
+        }
         Ok(Route {
             methods,
             segments,
             pattern: spec.path,
             access,
+            issuers: spec.issuers,
         })
     }
 
@@ -615,6 +639,9 @@ mod tests {
             r#"[{"method": "GET", "path": "/a/../b"}]"#,
             r#"[{"method": "GET", "path": "/a", "public": true, "scopes": "x"}]"#,
             r#"[{"method": "GET", "path": "/a", "scope": "x"}]"#,
+            r#"[{"method": "GET", "path": "/a", "public": true, "issuers": ["https://a"]}]"#,
+            r#"[{"method": "GET", "path": "/a", "issuers": []}]"#,
+            r#"[{"method": "GET", "path": "/a", "issuers": "https://a"}]"#,
             r#"[{"method": "GET", "path": "/api/%61dmin/*"}]"#,
             r#"[{"method": "GET", "path": "/api/admin;v=1"}]"#,
             r#"[{"method": "GET", "path": "/api/admin."}]"#,

@@ -100,3 +100,12 @@ if (result.ok) {
 }
 // @ts-expect-error routes is required
 createEdgeVerifier({ issuer: "i", audience: "a", jwksUri: "https://x" });
+createEdgeVerifier({
+  issuers: [
+    { issuer: "https://a.example.com", audience: "api", jwksUri: "https://a.example.com/jwks" },
+    { issuer: "https://b.example.com", audience: ["api", "b"], jwksUri: "https://b.example.com/jwks", algorithms: ["EdDSA"],
+      jwksCache: { cooldown: 10 } },
+  ],
+  routes: [{ method: "GET", path: "/b/*", issuers: ["https://b.example.com"] }],
+  claimHeaders: { "X-Auth-Email": "email", "X-Org": "org.id" }, forwardPayload: "X-Auth-Claims", claimHeaderMaxBytes: 4096,
+});

@@ -12,12 +12,15 @@ const flag = (v) => /^(1|true|yes|on)$/i.test(String(v ?? "").trim());
 /** The createEdgeVerifier configuration from the Worker's vars (text only: numbers and lists are parsed here). */
 export function configFromEnv(env) {
   const audience = list(env.AUDIENCE);
-  const config = {
-    issuer: env.ISSUER,
-    audience: audience.length === 1 ? audience[0] : audience,
-    jwksUri: env.JWKS_URI,
-    routes: env.ROUTES,
-  };
+  // ISSUERS (JSON: [{ issuer, audience, jwksUri, algorithms? }, …]) replaces ISSUER, AUDIENCE and JWKS_URI.
+  const config = env.ISSUERS
+    ? { issuers: JSON.parse(env.ISSUERS), routes: env.ROUTES }
+    : {
+        issuer: env.ISSUER,
+        audience: audience.length === 1 ? audience[0] : audience,
+        jwksUri: env.JWKS_URI,
+        routes: env.ROUTES,
+      };
   if (env.REALM) config.realm = env.REALM;
   if (env.CLOCK_TOLERANCE) config.clockTolerance = int(env.CLOCK_TOLERANCE);
   if (env.ALGORITHMS) config.algorithms = list(env.ALGORITHMS);
@@ -25,6 +28,9 @@ export function configFromEnv(env) {
   if (env.KEEP_AUTHORIZATION) config.keepAuthorization = flag(env.KEEP_AUTHORIZATION);
   if (env.STRIP_HEADERS) config.stripHeaders = list(env.STRIP_HEADERS);
   if (env.KEEP_HEADERS) config.keepHeaders = list(env.KEEP_HEADERS);
+  if (env.CLAIM_HEADERS) config.claimHeaders = JSON.parse(env.CLAIM_HEADERS);
+  if (env.FORWARD_PAYLOAD) config.forwardPayload = env.FORWARD_PAYLOAD;
+  if (env.CLAIM_HEADER_MAX_BYTES) config.claimHeaderMaxBytes = int(env.CLAIM_HEADER_MAX_BYTES);
   if (env.TOKEN_CACHE_SIZE && int(env.TOKEN_CACHE_SIZE) !== 0) config.tokenCache = { maxEntries: int(env.TOKEN_CACHE_SIZE) };
   const jwksCache = {};
   if (env.JWKS_COOLDOWN) jwksCache.cooldown = int(env.JWKS_COOLDOWN);

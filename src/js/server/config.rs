@@ -2,17 +2,19 @@
 //! `new EdgeGuard`), its `cors`, and the two cache options it shares with `TokenVerifier` (`cache`) and
 //! `RemoteJwks` (its options). Each is read in one pass and turned into the core's plain config types.
 
-use crate::server::{CorsConfig, EdgeConfig, JwksCacheConfig, TokenCacheConfig};
+use crate::server::{CorsConfig, EdgeConfig, IssuerConfig, JwksCacheConfig, TokenCacheConfig};
 use crate::wire::OneOrMany;
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The edge configuration without `fetch` and `timeout` (see [`EdgeConfig`]).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct EdgeConfigArgs {
-    issuer: String,
-    audience: OneOrMany,
+    issuer: Option<String>,
+    audience: Option<OneOrMany>,
+    issuers: Option<Vec<IssuerArgs>>,
     routes: Value,
     realm: Option<String>,
     clock_tolerance: Option<u64>,
@@ -29,6 +31,9 @@ pub(crate) struct EdgeConfigArgs {
     keep_headers: Option<OneOrMany>,
     #[serde(default)]
     keep_authorization: bool,
+    claim_headers: Option<BTreeMap<String, String>>,
+    forward_payload: Option<String>,
+    claim_header_max_bytes: Option<u64>,
 }
 
 impl From<EdgeConfigArgs> for EdgeConfig {
@@ -46,7 +51,43 @@ impl From<EdgeConfigArgs> for EdgeConfig {
             strip_headers: a.strip_headers,
             keep_headers: a.keep_headers,
             keep_authorization: a.keep_authorization,
-            ..EdgeConfig::new(a.issuer, a.audience, a.routes)
+            claim_headers: a.claim_headers.unwrap_or_default().into_iter().collect(),
+            forward_payload: a.forward_payload,
+            claim_header_max_bytes: a.claim_header_max_bytes,
+            issuers: a
+                .issuers
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            ..EdgeConfig::new(
+                a.issuer.unwrap_or_default(),
+                a.audience.unwrap_or_default(),
+                a.routes,
+            )
+        }
+    }
+}
+
+/// One of `issuers` (see [`IssuerConfig`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct IssuerArgs {
+    issuer: String,
+    audience: OneOrMany,
+    jwks_uri: String,
+    algorithms: Option<Vec<String>>,
+    jwks_cache: Option<JwksCacheArgs>,
+}
+
+impl From<IssuerArgs> for IssuerConfig {
+    fn from(a: IssuerArgs) -> Self {
+        IssuerConfig {
+            issuer: a.issuer,
+            audience: a.audience,
+            algorithms: a.algorithms,
+            jwks_uri: Some(a.jwks_uri),
+            jwks_cache: a.jwks_cache.map(Into::into),
         }
     }
 }

@@ -38,7 +38,8 @@ fn optional_string(v: &JsValue) -> Option<String> {
 #[wasm_bindgen(js_name = EdgeGuard)]
 pub struct EdgeGuardHandle {
     guard: RefCell<EdgeGuard>,
-    remote: RemoteJwks,
+    /// Each issuer's key set, in the guard's order of issuers.
+    remotes: Vec<RemoteJwks>,
     /// The `CryptoKey`s imported for the current set, by (position, algorithm); `None`: refused.
     crypto_keys: RefCell<ImportedKeys<JsValue>>,
     /// The WebCrypto parameters (import, verify), built once per algorithm.
@@ -132,8 +133,9 @@ fn decision_js(decision: Decision) -> JsResult<JsValue> {
             set(&out, "headers", &headers_array(&r.headers));
             set(&out, "body", &JsValue::from_str(&r.body));
         }
-        Decision::FetchKeys { kid } => {
+        Decision::FetchKeys { issuer, kid } => {
             set(&out, "fetchKeys", &JsValue::TRUE);
+            set(&out, "issuer", &JsValue::from(issuer));
             set(
                 &out,
                 "kid",
@@ -154,14 +156,25 @@ impl EdgeGuardHandle {
             let config: EdgeConfig =
                 required_options::<EdgeConfigArgs>("createEdgeVerifier config", &rest)?.into();
             let guard = EdgeGuard::new(&config)?;
-            let uri = config.jwks_uri.as_deref().ok_or_else(|| {
-                Error::InvalidRequest("createEdgeVerifier config: jwksUri is required".into())
-            })?;
-            let policy = config.jwks_cache.unwrap_or_default().policy()?;
-            let remote = RemoteJwks::from_cache(JwksCache::new(uri, policy)?, fetcher);
+            let remotes = config
+                .issuer_configs()?
+                .into_iter()
+                .map(|(field, one)| {
+                    let uri = one.jwks_uri.as_deref().ok_or_else(|| {
+                        Error::InvalidRequest(format!(
+                            "createEdgeVerifier config: {field}jwksUri is required"
+                        ))
+                    })?;
+                    let policy = one.jwks_cache.unwrap_or_default().policy()?;
+                    let cache = JwksCache::new(uri, policy).map_err(|e| {
+                        Error::InvalidRequest(format!("{field}jwksUri: {}", e.message()))
+                    })?;
+                    Ok(RemoteJwks::from_cache(cache, fetcher.clone()))
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
             Ok(EdgeGuardHandle {
                 guard: RefCell::new(guard),
-                remote,
+                remotes,
                 crypto_keys: RefCell::default(),
                 params: RefCell::default(),
                 native_keys: RefCell::default(),
@@ -205,13 +218,18 @@ impl EdgeGuardHandle {
             now,
         };
         let mut guard = self.guard.borrow_mut();
-        if guard.keys_generation() != Some(self.remote.generation()) {
-            if let Some((set, generation)) = self.remote.current() {
-                guard.set_keys(set, generation);
+        for (issuer, remote) in self.remotes.iter().enumerate() {
+            if guard.keys_generation(issuer) != Some(remote.generation()) {
+                if let Some((set, generation)) = remote.current() {
+                    guard.set_keys(issuer, set, generation);
+                }
             }
         }
-        let remote = &self.remote;
-        let check = match guard.start(&req, |kid| allow_fetch && remote.fetch_due(now, kid)) {
+        let remotes = &self.remotes;
+        let due = |issuer: usize, kid: Option<&str>| {
+            allow_fetch && remotes.get(issuer).is_some_and(|r| r.fetch_due(now, kid))
+        };
+        let check = match guard.start(&req, due) {
             Step::Decided(decision) => return decision_js(decision),
             Step::Verify(check) => check,
         };
@@ -243,7 +261,7 @@ impl EdgeGuardHandle {
         let pending_sig = check.pending();
         let scope = (pending_sig.key_set().id(), 0);
         // A set replaced while this check was in flight is not cached.
-        if !key.is_undefined() && guard.keys_id() == Some(scope.0) {
+        if !key.is_undefined() && guard.keys_id(check.issuer()) == Some(scope.0) {
             let key = (!key.is_null()).then_some(key);
             self.crypto_keys
                 .borrow_mut()
@@ -260,11 +278,18 @@ impl EdgeGuardHandle {
         decision_js(guard.finish(check, proof))
     }
 
-    /// `fetchKeys(kid?, now?)`: fetches the key set when the cache policy allows it (see `RemoteJwks`).
+    /// `fetchKeys(kid?, now?, issuer?)`: fetches the key set of `issuer` (a `fetchKeys` decision's, default
+    /// the first) when the cache policy allows it (see `RemoteJwks`).
     #[wasm_bindgen(js_name = fetchKeys)]
-    pub fn fetch_keys(&self, kid: JsValue, now: JsValue) -> Promise {
-        let fut = optional_integer("now", &now)
-            .map(|now| self.remote.ensure(now_or(now), kid.as_string()));
+    pub fn fetch_keys(&self, kid: JsValue, now: JsValue, issuer: JsValue) -> Promise {
+        let fut = optional_integer("now", &now).and_then(|now| {
+            let index = optional_integer("issuer", &issuer)?.unwrap_or(0);
+            let remote = usize::try_from(index)
+                .ok()
+                .and_then(|i| self.remotes.get(i))
+                .ok_or_else(|| Error::InvalidRequest(format!("no issuer at {index}")))?;
+            Ok(remote.ensure(now_or(now), kid.as_string()))
+        });
         future_to_promise(async move {
             fut.map_err(to_js_error)?.await.map_err(to_js_error)?;
             Ok(JsValue::UNDEFINED)
@@ -282,10 +307,13 @@ impl EdgeGuardHandle {
             .collect()
     }
 
-    /// The `kid`s of the current key set.
+    /// The `kid`s of the current key sets, every issuer's.
     #[wasm_bindgen(getter, js_name = keyIds)]
     pub fn key_ids(&self) -> Array {
-        self.remote.key_ids()
+        self.remotes
+            .iter()
+            .flat_map(|r| r.key_ids().to_vec())
+            .collect()
     }
 
     /// How many verified tokens are cached.

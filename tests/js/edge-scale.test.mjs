@@ -1,0 +1,141 @@
+// createEdgeVerifier at scale (issue 19): several issuers, each its own JWKS server, audiences and algorithms
+// (the token's unverified `iss` chooses before any signature work; routes may name their issuers); claims
+// forwarded to the origin as headers.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createEdgeVerifier } from "oidc-edge";
+import { AUDIENCE, ISSUER, accessToken, jwksServer, signingKey } from "./support/edge-fixtures.mjs";
+
+const OTHER = "https://other-idp.example.com";
+const get = (path, token) =>
+  new Request(`https://api.example.com${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const ROUTES = [
+  { method: "GET", path: "/partners/*", issuers: [OTHER] },
+  { method: "GET", path: "/api/*", scopes: "orders.read" },
+];
+
+test("createEdgeVerifier: several issuers, each with its own keys, audiences and algorithms", async (t) => {
+  const a = await signingKey("a1");
+  const b = await signingKey("b1", "EdDSA");
+  const serverA = await jwksServer([a]);
+  const serverB = await jwksServer([b]);
+  t.after(serverA.close);
+  t.after(serverB.close);
+  const verify = createEdgeVerifier({
+    issuers: [
+      { issuer: ISSUER, audience: AUDIENCE, jwksUri: serverA.jwksUri, algorithms: ["ES256"] },
+      { issuer: OTHER, audience: ["partner-api", "other"], jwksUri: serverB.jwksUri, algorithms: ["EdDSA"] },
+    ],
+    routes: ROUTES,
+    realm: "api",
+    tokenCache: { maxEntries: 100 },
+  });
+  const tokA = await accessToken(a);
+  const tokB = await accessToken(b, { iss: OTHER, aud: "partner-api", sub: "bob" });
+
+  const status = async (path, token) => {
+    const r = await verify(get(path, token));
+    return r.ok ? r.claims.sub : r.response.status;
+  };
+  assert.equal(await status("/api/orders", tokA), "alice");
+  assert.equal([serverA.fetches, serverB.fetches].join(), "1,0", "only the token's issuer's keys are fetched");
+  assert.equal(await status("/api/orders", tokB), "bob");
+  assert.equal(await status("/partners/x", tokB), "bob");
+  assert.equal([serverA.fetches, serverB.fetches].join(), "1,1");
+  assert.deepEqual(verify.keyIds, ["a1", "b1"]);
+  // from the token cache too
+  assert.equal(await status("/api/orders", tokB), "bob");
+  assert.equal(verify.cachedTokens, 2);
+
+  const refused = async (path, token) => {
+    const r = await verify(get(path, token));
+    assert.equal(r.ok, false, path);
+    assert.equal(r.response.status, 401, path);
+    assert.match(r.response.headers.get("www-authenticate"), /error="invalid_token"/);
+  };
+  // the route takes only the other issuer
+  await refused("/partners/x", tokA);
+  // each issuer's audience, algorithms and keys are its own
+  await refused("/api/orders", await accessToken(b, { iss: OTHER }));
+  await refused("/api/orders", await accessToken(a, { iss: OTHER, aud: "partner-api" }));
+  const bAsEs = await signingKey("b1");
+  await refused("/api/orders", await accessToken(bAsEs, { iss: OTHER, aud: "partner-api" }));
+  // an issuer that is not configured, or none: no key is fetched for it
+  const before = serverA.fetches + serverB.fetches;
+  await refused("/api/orders", await accessToken(a, { iss: "https://evil.example.com" }));
+  await refused("/api/orders", await accessToken(a, { iss: undefined }));
+  assert.equal(serverA.fetches + serverB.fetches, before);
+});
+
+test("createEdgeVerifier: several issuers, configuration errors name the field", () => {
+  const one = { issuer: ISSUER, audience: AUDIENCE, jwksUri: "https://idp.example.com/jwks" };
+  const base = { routes: ROUTES.slice(1) };
+  for (const [config, field] of [
+    [{ ...base, issuers: [one], issuer: ISSUER }, /issuers: /],
+    [{ ...base, issuers: [one, { ...one }] }, /issuers\[1\]\.issuer/],
+    [{ ...base, issuers: [one, { ...one, issuer: OTHER, algorithms: ["none"] }] }, /issuers\[1\]\.algorithms/],
+    [{ ...base, issuers: [one, { ...one, issuer: OTHER, jwksUri: "not a url" }] }, /issuers\[1\]\.jwksUri/],
+    [{ ...base, issuers: [{ issuer: ISSUER, audience: AUDIENCE }] }, /jwksUri/],
+    [{ ...base, issuers: [{ ...one, audiences: "x" }] }, /audiences/],
+    [{ routes: ROUTES, issuers: [one] }, /names issuer/],
+    [{ ...base }, /issuer/],
+  ]) {
+    assert.throws(() => createEdgeVerifier(config), (e) => {
+      assert.equal(e.code, "invalid_request", JSON.stringify(config));
+      assert.match(e.message, field);
+      return true;
+    });
+  }
+});
+
+test("createEdgeVerifier: claims forwarded as headers (nested, arrays, the payload), within the cap", async (t) => {
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const verify = createEdgeVerifier({
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1),
+    claimHeaders: {
+      "X-Auth-Email": "email", "X-Org-Id": "org.id", "X-Auth-Roles": "realm_access.roles",
+      "X-Auth-Tier": "https://example.com/tier", "X-Auth-Big": "big", "X-Auth-None": "nope.x",
+    },
+    forwardPayload: "X-Auth-Claims",
+    claimHeaderMaxBytes: 1024,
+  });
+  const token = await accessToken(a, {
+    email: "a@example.com", org: { id: "o-1" }, realm_access: { roles: ["admin", "read,write", "J\u00f6rg"] },
+    "https://example.com/tier": "gold", big: "x".repeat(1025),
+  });
+  const forged = { "x-org-id": "o-evil", x_org_id: "o-evil", "x-auth-claims": "e30", authorization: `Bearer ${token}` };
+  const req = new Request("https://api.example.com/api/x", { headers: forged });
+  const r = await verify(req);
+  assert.equal(r.ok, true);
+  const h = Object.fromEntries(verify.forwardHeaders(req.headers, r));
+  assert.equal(h["x-auth-email"], "a@example.com");
+  assert.equal(h["x-org-id"], "o-1");
+  assert.equal(h["x-auth-roles"], "admin,read%2Cwrite,J%C3%B6rg");
+  assert.equal(h["x-auth-tier"], "gold");
+  assert.equal(h["x-auth-big"], undefined, "over the cap: left out, never cut");
+  assert.equal(h["x-auth-none"], undefined);
+  assert.equal(h.authorization, undefined, "the token is removed by default");
+  assert.equal(h["x-auth-claims"], undefined, "a payload over the cap is left out too (and the forged one removed)");
+
+  // a token without those claims: none of the forged values survive
+  const plain = await accessToken(a);
+  const req2 = new Request("https://api.example.com/api/x", { headers: { ...forged, authorization: `Bearer ${plain}` } });
+  const h2 = Object.fromEntries(verify.forwardHeaders(req2.headers, await verify(req2)));
+  assert.equal(h2["x-org-id"], undefined);
+  assert.equal(h2["x-auth-claims"], plain.split(".")[1], "the payload as signed");
+  assert.equal(JSON.parse(Buffer.from(h2["x-auth-claims"], "base64url")).sub, "alice");
+
+  for (const [extra, message] of [
+    [{ claimHeaders: { "X-Auth-Subject": "sub" } }, /^claimHeaders: /],
+    [{ claimHeaders: { Cookie: "sub" } }, /^claimHeaders: /],
+    [{ claimHeaders: { "X-A": "a..b" } }, /^claimHeaders: /],
+    [{ claimHeaders: { "X-A": 5 } }, /claimHeaders|string/],
+    [{ forwardPayload: "Host" }, /^forwardPayload: /],
+    [{ claimHeaderMaxBytes: 0 }, /claimHeaderMaxBytes/],
+  ]) {
+    assert.throws(() => createEdgeVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), ...extra }),
+      (e) => e.code === "invalid_request" && message.test(e.message));
+  }
+});

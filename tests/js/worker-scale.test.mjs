@@ -1,0 +1,80 @@
+// worker/ in real workerd at scale (issue 19): ISSUERS (two providers, each its own loopback JWKS server,
+// audiences and algorithms; a route that accepts only one of them) and CLAIM_HEADERS / FORWARD_PAYLOAD.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { AUDIENCE, ISSUER, accessToken, jwksServer, signingKey } from "./support/edge-fixtures.mjs";
+import { startWorkerEnv } from "./support/worker-env.mjs";
+
+const PARTNER = "https://partner.example.com";
+let env;
+let serverA;
+let serverB;
+let a;
+let b;
+before(async () => {
+  a = await signingKey("a1");
+  b = await signingKey("b1", "EdDSA");
+  serverA = await jwksServer([a]);
+  serverB = await jwksServer([b]);
+  env = await startWorkerEnv([], {
+    ISSUERS: JSON.stringify([
+      { issuer: ISSUER, audience: AUDIENCE, jwksUri: serverA.jwksUri },
+      { issuer: PARTNER, audience: "partner-api", jwksUri: serverB.jwksUri, algorithms: ["EdDSA"] },
+    ]),
+    CLAIM_HEADERS: JSON.stringify({ "X-Org": "org.id", "X-Auth-Roles": "roles" }),
+    FORWARD_PAYLOAD: "X-Auth-Claims",
+    ROUTES: JSON.stringify([
+      { method: "GET", path: "/partners/*", issuers: [PARTNER] },
+      { method: "GET", path: "/api/*" },
+    ]),
+  });
+});
+after(async () => {
+  await env?.close();
+  await serverA?.close();
+  await serverB?.close();
+});
+
+const call = (path, token) => fetch(`${env.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+
+test("worker with ISSUERS: each provider's tokens against its own keys; routes narrow the issuers", async () => {
+  const tokA = await accessToken(a);
+  const tokB = await accessToken(b, { iss: PARTNER, aud: "partner-api", sub: "bob" });
+  let res = await call("/api/x", tokA);
+  assert.equal(res.status, 200, env.logs.join(""));
+  assert.equal((await res.json()).headers["x-auth-subject"], "alice");
+  res = await call("/partners/p", tokB);
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).headers["x-auth-subject"], "bob");
+  assert.equal((await call("/api/x", tokB)).status, 200);
+  assert.equal([serverA.fetches, serverB.fetches].join(), "1,1");
+  for (const [path, token] of [
+    ["/partners/p", tokA],
+    ["/api/x", await accessToken(a, { iss: PARTNER, aud: "partner-api" })],
+    ["/api/x", await accessToken(b, { iss: PARTNER })],
+    ["/api/x", await accessToken(a, { iss: "https://evil.example.com" })],
+  ]) {
+    const r = await call(path, token);
+    assert.equal(r.status, 401, path);
+    assert.match(r.headers.get("www-authenticate"), /invalid_token/);
+  }
+  assert.equal([serverA.fetches, serverB.fetches].join(), "1,1", "refused issuers fetch nothing");
+});
+
+test("worker with CLAIM_HEADERS and FORWARD_PAYLOAD: claims reach the origin, forged ones do not", async () => {
+  const token = await accessToken(a, { org: { id: "o-1" }, roles: ["admin", "ops"] });
+  const res = await fetch(`${env.url}/api/x`, {
+    headers: { authorization: `Bearer ${token}`, x_org: "evil", "X-Auth-Claims": "e30" },
+  });
+  assert.equal(res.status, 200);
+  const seen = (await res.json()).headers;
+  assert.equal(seen["x-org"], "o-1");
+  assert.equal(seen.x_org, undefined);
+  assert.equal(seen["x-auth-roles"], "admin,ops");
+  assert.equal(seen["x-auth-claims"], token.split(".")[1]);
+  assert.equal(seen.authorization, undefined);
+  const plain = await fetch(`${env.url}/api/x`, {
+    headers: { authorization: `Bearer ${await accessToken(a)}`, "x-org": "evil" },
+  });
+  assert.equal((await plain.json()).headers["x-org"], undefined);
+});
