@@ -6,7 +6,9 @@
 use jwt_compact::Algorithm as _;
 use jwt_compact::AlgorithmSignature as _;
 use jwt_compact::alg as jc;
-use oidc_edge::client::introspect::parse_introspection_response;
+use oidc_edge::client::introspect::{
+    parse_introspection_response, parse_jwt_introspection_response, token_introspection,
+};
 use oidc_edge::client::revoke::parse_revocation_response;
 use oidc_edge::client::{CallbackExpectation, parse_callback};
 use oidc_edge::client::{DevicePoll, parse_device_authorization_response};
@@ -26,8 +28,8 @@ use oidc_edge::server::{
     verify_logout_token,
 };
 use oidc_edge::verify::{
-    AccessTokenOptions, IdTokenOptions, LogoutTokenOptions, UserinfoJwtOptions, VerifierOptions,
-    VerifyOptions,
+    AccessTokenOptions, IdTokenOptions, IntrospectionJwtOptions, LogoutTokenOptions,
+    UserinfoJwtOptions, VerifierOptions, VerifyOptions,
 };
 use oidc_edge::wire::{HttpResponse, OneOrMany};
 use oidc_edge::{
@@ -292,6 +294,18 @@ fn verify_all(token: &str) {
                 assert!(entry.key.len() <= 64 && entry.key.starts_with("logout:"));
             }
             check(name, logout);
+            // `exp` is optional in an introspection response (RFC 9701 §5): not `check`'s success rule
+            match v.verify_introspection(token, &IntrospectionJwtOptions { now: NOW }) {
+                Ok(verified) => {
+                    let claims = verified.claims();
+                    assert_eq!(claims.get("iss").and_then(|i| i.as_str()), Some(ISSUER));
+                    let inner = token_introspection(claims).unwrap_or_else(|e| {
+                        panic!("a verified introspection response has no token_introspection: {e}")
+                    });
+                    assert!(inner.get("active").is_some_and(|a| a.is_boolean()));
+                }
+                Err(e) => check(name, Err(e)),
+            }
         }
     });
 }
@@ -460,6 +474,13 @@ pub fn token_response(data: &[u8]) {
     }
     match parse_introspection_response(&response) {
         Ok(m) => assert!(!redirect && m.get("active").is_some_and(|a| a.is_boolean())),
+        Err(e) => {
+            refused(&e);
+            assert_code(&e, &["authorization_error", "http_error"]);
+        }
+    }
+    match parse_jwt_introspection_response(&response) {
+        Ok(jwt) => assert!(!redirect && jwt.split('.').count() == 3),
         Err(e) => {
             refused(&e);
             assert_code(&e, &["authorization_error", "http_error"]);

@@ -96,6 +96,14 @@ pub struct UserinfoJwtOptions {
     pub expected_subject: Option<String>,
 }
 
+/// Options of [`TokenVerifier::verify_introspection`].
+#[cfg(feature = "server")]
+#[derive(Debug, Clone, Default)]
+pub struct IntrospectionJwtOptions {
+    /// The current time, seconds since the epoch (`exp` and `nbf` are checked when present).
+    pub now: u64,
+}
+
 /// Which verification to run, with its per-call options: the claims policy of [`TokenVerifier::check`].
 #[derive(Debug, Clone)]
 pub enum Policy {
@@ -109,6 +117,9 @@ pub enum Policy {
     Userinfo(UserinfoJwtOptions),
     /// [`TokenVerifier::verify_logout_token`].
     LogoutToken(LogoutTokenOptions),
+    /// [`TokenVerifier::verify_introspection`].
+    #[cfg(feature = "server")]
+    Introspection(IntrospectionJwtOptions),
 }
 
 impl Policy {
@@ -120,6 +131,8 @@ impl Policy {
             Policy::AccessToken(o) => o.now,
             Policy::Userinfo(o) => o.now,
             Policy::LogoutToken(o) => o.now,
+            #[cfg(feature = "server")]
+            Policy::Introspection(o) => o.now,
         }
     }
 
@@ -129,6 +142,10 @@ impl Policy {
         !matches!(self, Policy::LogoutToken(_))
     }
 }
+
+/// The `typ` of a JWT introspection response (RFC 9701 §5).
+#[cfg(feature = "server")]
+const INTROSPECTION_TYP: &str = "token-introspection+jwt";
 
 /// Every asymmetric algorithm, plus HS* when the set holds `oct` keys (DESIGN.md "Algorithms").
 fn default_algorithms(jwks: &JwkSet) -> Vec<Algorithm> {
@@ -304,6 +321,19 @@ impl TokenVerifier {
         self.verify_policy(token, &Policy::LogoutToken(options.clone()))
     }
 
+    /// Verifies a JWT introspection response (RFC 9701 §5): signature, `typ` `token-introspection+jwt`
+    /// (§5, RFC 8725 §3.11), `iss`, `aud` containing the client (the caller of the endpoint), `iat` required,
+    /// `exp`/`nbf` when present, and a `token_introspection` claim that is a valid RFC 7662 §2.2 response
+    /// (`crate::client::introspect::token_introspection` reads it).
+    #[cfg(feature = "server")]
+    pub fn verify_introspection(
+        &self,
+        token: &str,
+        options: &IntrospectionJwtOptions,
+    ) -> Result<VerifiedToken> {
+        self.verify_policy(token, &Policy::Introspection(options.clone()))
+    }
+
     /// [`Self::prepare`], the signature through the Rust algorithms, then [`Self::check`].
     pub fn verify_policy(&self, token: &str, policy: &Policy) -> Result<VerifiedToken> {
         let verified = self.prepare(token, policy)?.verify_with_rust()?;
@@ -319,6 +349,10 @@ impl TokenVerifier {
             Policy::IdToken(_) | Policy::Userinfo(_) | Policy::LogoutToken(_) => {
                 self.client()?;
             }
+            #[cfg(feature = "server")]
+            Policy::Introspection(_) => {
+                self.client()?;
+            }
             Policy::Jwt(_) | Policy::AccessToken(_) => {}
         }
         UnverifiedToken::parse(token, self.max_token_length)?.prepare(&self.jwks, &self.algorithms)
@@ -328,7 +362,7 @@ impl TokenVerifier {
     fn client(&self) -> Result<&str> {
         self.client_id.as_deref().ok_or_else(|| {
             Error::InvalidRequest(
-                "ID tokens, userinfo responses and logout tokens need clientId when audience lists several values"
+                "ID tokens, userinfo, introspection responses and logout tokens need clientId when audience lists several values"
                     .into(),
             )
         })
@@ -388,6 +422,19 @@ impl TokenVerifier {
                 )?;
                 audiences_with_client(verified.claims(), client_id)?;
                 logout::check_logout_claims(verified.claims())
+            }
+            #[cfg(feature = "server")]
+            Policy::Introspection(options) => {
+                let client_id = self.client()?;
+                self.check_common(
+                    verified,
+                    options.now,
+                    TypRule::Exactly(INTROSPECTION_TYP),
+                    &["iat"],
+                    Exp::Optional,
+                )?;
+                audiences_with_client(verified.claims(), client_id)?;
+                crate::client::introspect::token_introspection(verified.claims()).map(|_| ())
             }
         }
     }
@@ -550,7 +597,8 @@ fn check_claim_types(claims: &Map<String, Value>) -> Result<()> {
     }
 }
 
-/// Whether a token must carry `exp`: every token does, except a userinfo response (OIDC Core §5.3.2).
+/// Whether a token must carry `exp`: every token does, except a userinfo response (OIDC Core §5.3.2) and a JWT
+/// introspection response (RFC 9701 §5).
 #[derive(Clone, Copy)]
 enum Exp {
     Required,

@@ -473,20 +473,32 @@ export function clientCredentials(opts: ClientCredentialsGrant & FetchOptions): 
 /** RFC 8693 token exchange. Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
 export function exchangeToken(opts: TokenExchange & FetchOptions): Promise<TokenSet>;
 
-/** An introspection request (RFC 7662 §2.1). */
-export interface IntrospectionRequest {
+/**
+ * An introspection request (RFC 7662 §2.1). The endpoint requires the caller to authenticate: with client
+ * credentials (`clientAuth`, usually a resource server's), or with a bearer token issued for the purpose
+ * (`bearerToken`, RFC 7662 §2.1), never both.
+ */
+export type IntrospectionRequest = IntrospectionRequestBase &
+  ({ clientAuth: ClientAuth; bearerToken?: undefined } | { bearerToken: string; clientAuth?: undefined });
+
+/** The members of {@link IntrospectionRequest} besides its authentication. */
+export interface IntrospectionRequestBase {
   /** The provider's `introspection_endpoint`. */
   introspectionEndpoint: string;
-  /** The endpoint requires client authentication (usually a resource server's credentials). */
-  clientAuth: ClientAuth;
   token: string;
   tokenTypeHint?: "access_token" | "refresh_token" | (string & {});
+  /**
+   * Ask for a signed JWT response (RFC 9701 §4: `Accept: application/token-introspection+jwt`). The fetch
+   * helper {@link introspect} asks for it whenever it is given a `verifier`.
+   */
+  jwtResponse?: boolean;
   extraParams?: Record<string, string>;
 }
 
 /**
  * An introspection response (RFC 7662 §2.2) with its own member names, so it can go to `scopesOf` /
- * `hasScopes`. When `active` is false, nothing else about the token should be trusted.
+ * `hasScopes`. When `active` is false, nothing else about the token should be trusted. A JWT response
+ * (RFC 9701) gives the same object: its verified `token_introspection` claim.
  */
 export interface IntrospectionResult {
   active: boolean;
@@ -504,17 +516,45 @@ export interface IntrospectionResult {
   [member: string]: unknown;
 }
 
-/** Builds an introspection request. @throws OidcEdgeError `invalid_request`: an empty token or hint, see above. */
+/**
+ * Options for reading a JWT introspection response (RFC 9701), for a client that registered
+ * `introspection_signed_response_alg`.
+ * @property verifier the {@link TokenVerifier} of the authorization server: its `issuer`, its keys, and the
+ *   client (the caller of the endpoint) as `clientId` or the only `audience`. The response must then be an
+ *   `application/token-introspection+jwt` (a JSON answer is `http_error`: an unsigned downgrade), verified: the
+ *   signature, `typ: token-introspection+jwt`, `iss`, `aud` containing the client, `iat` required, `exp`/`nbf`
+ *   when present, and its `token_introspection` claim checked as a JSON response is. Shared, not consumed.
+ * @property now the time in seconds for `exp`/`nbf` (default: the clock).
+ */
+export interface IntrospectionVerifyOptions {
+  verifier?: TokenVerifier;
+  now?: number;
+}
+
+/**
+ * Builds an introspection request.
+ * @throws OidcEdgeError `invalid_request`: an empty token or hint, both `clientAuth` and `bearerToken`, a
+ *   `bearerToken` that is not an RFC 6750 `b64token`, see above.
+ */
 export function buildIntrospectionRequest(req: IntrospectionRequest): HttpRequest;
 /**
- * Reads an introspection response.
+ * Reads an introspection response: JSON (RFC 7662 §2.2), or with `opts.verifier` a signed JWT (RFC 9701 §5).
  * @throws OidcEdgeError `http_error` for a missing or non-boolean `active`, or a registered member of the wrong
  *   type (`scope`, `client_id`, `username`, `token_type`, `sub`, `iss`, `jti` strings; `exp`, `iat`, `nbf`
- *   numbers; `aud` string or string array); the common errors above.
+ *   numbers; `aud` string or string array); with a verifier, `http_error` for a content type other than
+ *   `application/token-introspection+jwt` or a body that is not a compact JWS, then the codes of
+ *   {@link TokenVerifier.verify}: `typ_mismatch` for another `typ`, `issuer_mismatch`, `audience_mismatch` (not
+ *   for this client), `missing_claim` (no `iat`, no `token_introspection`), `invalid_claim` (a
+ *   `token_introspection` that is not an object or not a valid RFC 7662 response), `invalid_signature`…; the
+ *   common errors above.
  */
-export function parseIntrospectionResponse(res: HttpResponseInput): IntrospectionResult;
-/** Introspects a token (build + fetch + parse). */
-export function introspect(opts: IntrospectionRequest & FetchOptions): Promise<IntrospectionResult>;
+export function parseIntrospectionResponse(res: HttpResponseInput, opts?: IntrospectionVerifyOptions): IntrospectionResult;
+/**
+ * Introspects a token (build + fetch + parse); with `verifier`, asks for a JWT response and verifies it (the
+ * signature through WebCrypto or node:crypto, as the `…Async` methods do).
+ * @throws OidcEdgeError (rejects) those of {@link buildIntrospectionRequest} and {@link parseIntrospectionResponse}.
+ */
+export function introspect(opts: IntrospectionRequest & IntrospectionVerifyOptions & FetchOptions): Promise<IntrospectionResult>;
 
 /** A revocation request (RFC 7009 §2.1). Public clients revoke their own tokens with `method: "none"`. */
 export interface RevocationRequest {

@@ -26,7 +26,7 @@ impl UserinfoRequest {
     /// that is empty or not an RFC 6750 §2.1 `b64token` (it goes into a header).
     pub fn build(&self) -> Result<HttpRequest> {
         let endpoint = parse_endpoint("userinfoEndpoint", &self.userinfo_endpoint)?;
-        check_b64token(&self.access_token)?;
+        check_b64token("accessToken", &self.access_token)?;
         let mut req = HttpRequest::get(endpoint.as_str(), "application/json, application/jwt");
         req.headers.push((
             "authorization".into(),
@@ -37,7 +37,8 @@ impl UserinfoRequest {
 }
 
 /// RFC 6750 §2.1: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
-pub fn check_b64token(token: &str) -> Result<()> {
+/// `what` names the option in the error.
+pub fn check_b64token(what: &str, token: &str) -> Result<()> {
     let body = token.trim_end_matches('=');
     let ok = !body.is_empty()
         && body.bytes().all(|b| {
@@ -46,9 +47,9 @@ pub fn check_b64token(token: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidRequest(
-            "accessToken must be a non-empty RFC 6750 b64token".into(),
-        ))
+        Err(Error::InvalidRequest(format!(
+            "{what} must be a non-empty RFC 6750 b64token"
+        )))
     }
 }
 

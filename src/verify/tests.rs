@@ -1234,3 +1234,55 @@ fn dpop_bound_tokens_need_their_proof_key() {
         );
     }
 }
+
+#[cfg(feature = "server")]
+#[test]
+fn introspection_responses_follow_rfc_9701_5() {
+    let case = Case::new();
+    let intro = |header: Value, extra: Value| {
+        let mut extra = extra;
+        if extra.get("token_introspection").is_none() {
+            extra["token_introspection"] = json!({"active": true, "scope": "a"});
+        }
+        case.verifier.verify_introspection(
+            &case.token(header, extra),
+            &IntrospectionJwtOptions { now: NOW },
+        )
+    };
+    let typ = json!({"typ": "token-introspection+jwt"});
+    let ok = intro(typ.clone(), json!({"exp": null})).unwrap();
+    let inner = crate::client::introspect::token_introspection(ok.claims()).unwrap();
+    assert_eq!(inner["scope"], "a");
+    for (header, extra, code) in [
+        (json!({}), json!({}), "typ_mismatch"),
+        (json!({"typ": "JWT"}), json!({}), "typ_mismatch"),
+        (typ.clone(), json!({"iat": null}), "missing_claim"),
+        (typ.clone(), json!({"aud": "other"}), "audience_mismatch"),
+        (
+            typ.clone(),
+            json!({"iss": "https://other"}),
+            "issuer_mismatch",
+        ),
+        (typ.clone(), json!({"exp": NOW - 1}), "token_expired"),
+        (
+            typ.clone(),
+            json!({"token_introspection": []}),
+            "invalid_claim",
+        ),
+        (
+            typ.clone(),
+            json!({"token_introspection": {"active": 1}}),
+            "invalid_claim",
+        ),
+        (
+            typ.clone(),
+            json!({"token_introspection": {"active": true, "sub": 1}}),
+            "invalid_claim",
+        ),
+    ] {
+        let e = intro(header.clone(), extra.clone()).unwrap_err();
+        assert_eq!(e.code(), code, "{header} {extra}");
+    }
+    let e = crate::client::introspect::token_introspection(&Map::new()).unwrap_err();
+    assert_eq!(e.code(), "missing_claim");
+}

@@ -13,7 +13,7 @@ const corpus = JSON.parse(readFileSync(resolve(import.meta.dirname, "../corpus/m
 const jwks = oidc.JwkSet.fromJson(corpus.verifier.jwks);
 const { jwks: _, ...verifierOptions } = corpus.verifier;
 const context = { ...oidc, verifier: new oidc.TokenVerifier({ ...verifierOptions, jwks }) };
-const refs = { jwks };
+const refs = { jwks, verifier: context.verifier };
 
 // A valid token for the corpus verifier (HS256, the set's oct key): verifying it is the "still works" check.
 const validToken =

@@ -8,17 +8,21 @@ use super::endpoints::{
 use super::sign::{Assertion, client_auth_async, sign_assertion};
 use crate::client::ClientAuth;
 use crate::client::TOKEN_EXCHANGE_GRANT;
-use crate::client::introspect::{IntrospectionRequest, parse_introspection_response};
+use crate::client::introspect::{
+    IntrospectionAuth, IntrospectionRequest, parse_introspection_response,
+    parse_jwt_introspection_response, token_introspection,
+};
 use crate::client::revoke::{RevocationRequest, parse_revocation_response};
 use crate::client::{
     Userinfo, UserinfoRequest, parse_signed_userinfo_response, parse_userinfo_response,
 };
 use crate::error::Error;
+use crate::jose::json;
 use crate::js::convert::{JsResult, shared_handle, to_js_error, to_plain};
 use crate::js::http::{now_or, request_to_js, response_from_js, split_options};
 use crate::js::options::{options, required_options};
 use crate::js::verify::TokenVerifierHandle;
-use crate::verify::{Policy, UserinfoJwtOptions};
+use crate::verify::{IntrospectionJwtOptions, Policy, UserinfoJwtOptions};
 use crate::wire::HttpRequest;
 use js_sys::Reflect;
 use serde::{Deserialize, Serialize};
@@ -68,6 +72,8 @@ struct IntrospectionOptions {
     introspection_endpoint: String,
     token: String,
     token_type_hint: Option<String>,
+    bearer_token: Option<String>,
+    jwt_response: Option<bool>,
     extra_params: Option<BTreeMap<String, String>>,
 }
 
@@ -146,15 +152,31 @@ fn userinfo_policy(now: u64, expected_subject: Option<String>) -> Policy {
     })
 }
 
-fn introspection_request(o: IntrospectionOptions, auth: ClientAuth) -> Result<HttpRequest, Error> {
+fn introspection_request(
+    o: IntrospectionOptions,
+    auth: IntrospectionAuth,
+    verified: bool,
+) -> Result<HttpRequest, Error> {
     IntrospectionRequest {
         introspection_endpoint: o.introspection_endpoint,
-        client_auth: auth,
+        auth,
         token: o.token,
         token_type_hint: o.token_type_hint,
+        jwt_response: verified || o.jwt_response.unwrap_or(false),
         extra_params: o.extra_params.unwrap_or_default(),
     }
     .build()
+}
+
+/// The `token_introspection` object of JWT introspection claims the verifier returned (as JSON text).
+fn introspection_of(claims: &str) -> Result<Map<String, Value>, Error> {
+    token_introspection(&json::parse_object(claims).map_err(Error::InvalidClaim)?)
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ParseIntrospectionOptions {
+    now: Option<u64>,
 }
 
 fn revocation_request(o: RevocationOptions, auth: ClientAuth) -> Result<HttpRequest, Error> {
@@ -173,18 +195,33 @@ fn revocation_request(o: RevocationOptions, auth: ClientAuth) -> Result<HttpRequ
 pub fn build_introspection_request(req: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<HttpRequest, Error> {
         let (rest, auth) = split_auth(&req);
-        let o: IntrospectionOptions = required_options("buildIntrospectionRequest request", &rest)?;
-        introspection_request(o, client_auth_sync(&auth)?)
+        let mut o: IntrospectionOptions =
+            required_options("buildIntrospectionRequest request", &rest)?;
+        let auth =
+            match IntrospectionAuth::bearer_or_client(o.bearer_token.take(), !auth.is_undefined())?
+            {
+                Some(bearer) => bearer,
+                None => IntrospectionAuth::Client(client_auth_sync(&auth)?),
+            };
+        introspection_request(o, auth, false)
     };
     run().map(|r| request_to_js(&r)).map_err(to_js_error)
 }
 
-/// `parseIntrospectionResponse(response)`
+/// `parseIntrospectionResponse(response, { verifier?, now? })`: with a verifier, a JWT response (RFC 9701).
 #[wasm_bindgen(js_name = parseIntrospectionResponse)]
-pub fn parse_introspection_response_js(response: JsValue) -> JsResult<JsValue> {
+pub fn parse_introspection_response_js(response: JsValue, opts: JsValue) -> JsResult<JsValue> {
+    let (rest, taken) = split_options(&opts, &["verifier"]);
     let run = || -> Result<_, Fail> {
+        let verifier = taken.into_iter().next().unwrap_or(JsValue::UNDEFINED);
+        let o: ParseIntrospectionOptions = options("parseIntrospectionResponse options", &rest)?;
         let res = response_from_js(&response)?;
-        parse_introspection_response(&res).map_err(with_status(res.status))
+        let Some(verifier) = verifier_option(&verifier)? else {
+            return parse_introspection_response(&res).map_err(with_status(res.status));
+        };
+        let jwt = parse_jwt_introspection_response(&res).map_err(with_status(res.status))?;
+        let policy = Policy::Introspection(IntrospectionJwtOptions { now: now_or(o.now) });
+        Ok(introspection_of(&verifier.check_sync(jwt, policy)?)?)
     };
     to_plain(&run().map_err(to_js)?)
 }
@@ -263,16 +300,29 @@ pub async fn exchange_token(opts: JsValue) -> JsResult<JsValue> {
     token_grant(opts, TOKEN_EXCHANGE_GRANT, "exchangeToken").await
 }
 
-/// `introspect(opts)`
+/// `introspect(opts)`: with `verifier`, a JWT response is asked for, required and verified (RFC 9701).
 #[wasm_bindgen]
 pub async fn introspect(opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
-        let io = io(&opts, "introspect")?;
-        let o: IntrospectionOptions = required_options("introspect options", &io.rest)?;
-        let auth = client_auth_async(&io.client_auth, &o.introspection_endpoint, io.now).await?;
-        let req = introspection_request(o, auth)?;
+        let (io, [verifier]) = io_with(&opts, "introspect", ["verifier"])?;
+        let verifier = verifier_option(&verifier)?;
+        let mut o: IntrospectionOptions = required_options("introspect options", &io.rest)?;
+        let bearer = o.bearer_token.take();
+        let auth =
+            match IntrospectionAuth::bearer_or_client(bearer, !io.client_auth.is_undefined())? {
+                Some(bearer) => bearer,
+                None => IntrospectionAuth::Client(
+                    client_auth_async(&io.client_auth, &o.introspection_endpoint, io.now).await?,
+                ),
+            };
+        let req = introspection_request(o, auth, verifier.is_some())?;
         let res = send_checked(&io, &req).await?;
-        parse_introspection_response(&res).map_err(with_status(res.status))
+        let Some(verifier) = verifier else {
+            return parse_introspection_response(&res).map_err(with_status(res.status));
+        };
+        let jwt = parse_jwt_introspection_response(&res).map_err(with_status(res.status))?;
+        let policy = Policy::Introspection(IntrospectionJwtOptions { now: io.now });
+        Ok(introspection_of(&verifier.check_async(jwt, policy).await?)?)
     };
     to_plain(&run().await.map_err(to_js)?)
 }
