@@ -7,7 +7,6 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -15,7 +14,7 @@ import { clientCredentials } from "oidc-edge";
 import { login, startProvider } from "./js/support/provider.mjs";
 import { launchChromium } from "./js/support/browser.mjs";
 import { serveStatic } from "./js/support/static-server.mjs";
-import { startWorker } from "./js/support/workerd.mjs";
+import { freePort, startWorker } from "./js/support/workerd.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const examples = join(root, "examples");
@@ -29,13 +28,6 @@ let spa; // the Vite app's static server, started first: the provider registers 
 let devPort; // the Vite dev server's, chosen first for the same reason
 let tmp;
 
-async function freePort() {
-  const srv = createServer();
-  await new Promise((ok) => srv.listen(0, "127.0.0.1", ok));
-  const { port } = srv.address();
-  await new Promise((ok) => srv.close(ok));
-  return port;
-}
 const spaClient = (clientId, origin) => ({
   client_id: clientId, token_endpoint_auth_method: "none", redirect_uris: [`${origin}/callback`],
   post_logout_redirect_uris: [`${origin}/`], grant_types: ["authorization_code"], response_types: ["code"],

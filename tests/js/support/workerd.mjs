@@ -11,7 +11,8 @@ import { build } from "esbuild";
 const root = resolve(import.meta.dirname, "../../..");
 const WORKERD = join(root, "node_modules/.bin/workerd");
 
-async function freePort() {
+/** A port free on 127.0.0.1 now (for a server that must know its URL before it starts). */
+export async function freePort() {
   const srv = createServer();
   await new Promise((ok) => srv.listen(0, "127.0.0.1", ok));
   const { port } = srv.address();
