@@ -14,6 +14,7 @@ help:
 	@echo "make test   run every test (Rust, wasm in Node and Chromium, JS against pkg/)"
 	@echo "make pkg    build the npm package into pkg/"
 	@echo "make test-examples  build and run examples/ against a local provider"
+	@echo "make docs   the API reference from the .d.ts (TypeDoc) -> target/docs/api/"
 	@echo "make bench  oidc-edge vs jose in Node, Chromium and workerd + sizes -> bench/results.json"
 	@echo "            (BENCH_QUICK=1: a short smoke run; OIDC_EDGE_PKG=dir: measure another built package)"
 	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 600) each (nightly + cargo-fuzz)"
@@ -70,6 +71,12 @@ test-examples: setup-browser pkg
 
 demo: pkg
 	node www/serve.mjs
+
+# The API reference, from the .d.ts files that ship (typedoc.json): HTML in target/docs/api/. Any TypeDoc warning
+# (an undocumented export, a broken {@link}) fails it; tests/js/docs.test.mjs runs the same in `make test`.
+docs: setup
+	node_modules/.bin/typedoc --options typedoc.json
+	@echo "make docs: open target/docs/api/index.html"
 
 # Not part of `make test`: it takes minutes and its numbers depend on the machine.
 bench: setup-browser pkg
