@@ -106,6 +106,14 @@ test("the README's Worker is examples/worker/src/index.js", () => {
   assert.equal(block, readFileSync(join(examples, "worker/src/index.js"), "utf8"));
 });
 
+test("docs/browser.md shows the Vite app's files as they are", () => {
+  const guide = readFileSync(join(root, "docs/browser.md"), "utf8");
+  for (const file of ["session.js", "main.jsx", "App.jsx"]) {
+    const code = readFileSync(join(examples, "vite-react/src", file), "utf8");
+    assert.ok(guide.includes(`\n${code}\`\`\``), `docs/browser.md has src/${file} as it is`);
+  }
+});
+
 test("express: 401 without a token, 200 with orders.read, 403 for orders.write, 401 for a tampered token", async (t) => {
   const api = await run(t, join(examples, "express/server.js"),
     { ISSUER: op.issuer, AUDIENCE: API, JWKS_URI: `${op.issuer}/jwks`, PORT: "0" }, /listening on (http:\/\/\S+)/);
