@@ -7,12 +7,14 @@ export CARGO_TERM_COLOR ?= never
 # A loaded 2-core machine runs the browser suite past wasm-bindgen-test's default 20 s.
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner WASM_BINDGEN_TEST_TIMEOUT=180
 
-.PHONY: help setup setup-browser pkg test test-rust lint test-wasm-node test-wasm-browser test-js demo bench fuzz clean
+.PHONY: help setup setup-browser pkg test test-rust lint test-wasm-node test-wasm-browser test-js test-examples demo docs bench fuzz clean
 
 help:
 	@echo "make demo   build the package and run the demo on 127.0.0.1"
 	@echo "make test   run every test (Rust, wasm in Node and Chromium, JS against pkg/)"
 	@echo "make pkg    build the npm package into pkg/"
+	@echo "make test-examples  build and run examples/ against a local provider"
+	@echo "make docs   the API reference from the .d.ts (TypeDoc) -> target/docs/api/"
 	@echo "make bench  oidc-edge vs jose in Node, Chromium and workerd + sizes -> bench/results.json"
 	@echo "            (BENCH_QUICK=1: a short smoke run; OIDC_EDGE_PKG=dir: measure another built package)"
 	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 600) each (nightly + cargo-fuzz)"
@@ -28,7 +30,7 @@ pkg: setup
 	bash scripts/build-pkg.sh
 	@ln -sfn ../pkg node_modules/oidc-edge
 
-test: setup-browser lint test-rust test-wasm-node test-wasm-browser pkg test-js
+test: setup-browser lint test-rust test-wasm-node test-wasm-browser pkg test-js test-examples
 	@echo "make test: all suites passed"
 
 # The second pair is the SPA entry's feature set (no default features: scripts/build-pkg.sh).
@@ -62,8 +64,19 @@ test-wasm-browser:
 test-js:
 	node --test --test-reporter=spec tests/js/
 
+# examples/, each built and run as its README says against oidc-provider on 127.0.0.1; they resolve their
+# dependencies from the root's node_modules (the root's devDependencies: one install).
+test-examples: setup-browser pkg
+	node --test --test-reporter=spec tests/examples.test.mjs
+
 demo: pkg
 	node www/serve.mjs
+
+# The API reference, from the .d.ts files that ship (typedoc.json): HTML in target/docs/api/. Any TypeDoc warning
+# (an undocumented export, a broken {@link}) fails it; tests/js/docs.test.mjs runs the same in `make test`.
+docs: setup
+	node_modules/.bin/typedoc --options typedoc.json
+	@echo "make docs: open target/docs/api/index.html"
 
 # Not part of `make test`: it takes minutes and its numbers depend on the machine.
 bench: setup-browser pkg

@@ -21,7 +21,7 @@
  *
  * Messages quote at most 64 characters of any input value (a header, a claim, a parameter name, a URL),
  * followed by `…` and its length (RFC 8725 §3: an attacker-sized `kid` gives a short message).
- * @packageDocumentation
+ * @module oidc-edge
  */
 
 import type { InitInput } from "./types/runtime.js";

@@ -26,7 +26,7 @@
  * `clockTolerance`, `maxTokenLength`, `verifierLength`, `randomToken`'s `bytes`…) is an integer in
  * 0..2^53 − 1 (NaN, ±Infinity, fractions, negatives, strings are `invalid_request`, never "off"), and `null`
  * is refused for every option (leave it out, or `undefined`, for the default).
- * @packageDocumentation
+ * @module oidc-edge/spa
  */
 
 import type {
@@ -244,8 +244,11 @@ export class TokenVerifier {
  * the verified claims — anything that can run script in the page's origin can read them.
  */
 export interface SessionPersistence {
+  /** The text kept under `key` (`oidc-edge:{issuer}:{clientId}`), or null when there is none. */
   getItem(key: string): string | null | Promise<string | null>;
+  /** Keeps `value`, the session as JSON text, under `key` (after a sign-in and each refresh). */
   setItem(key: string, value: string): void | Promise<void>;
+  /** Forgets what is kept under `key` (sign-out, expiry). */
   removeItem(key: string): void | Promise<void>;
 }
 

@@ -336,6 +336,7 @@ export function createEdgeVerifier(
  * rejection refuses the token (`token_replayed`); an answer other than a boolean is `invalid_request`.
  */
 export interface ReplayStore {
+  /** `true` (and `key` remembered until `expiresAt`) the first time, `false` for a replay: see {@link ReplayStore}. */
   checkAndRemember(key: string, expiresAt: number): boolean | Promise<boolean>;
 }
 

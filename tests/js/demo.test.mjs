@@ -66,8 +66,13 @@ const overflow = (page) => page.evaluate(() => document.documentElement.scrollWi
 
 test("sign in with createSession, both tokens verified, scope checks, API 200/403/401, refresh, reload, logout", async (t) => {
   const page = await newPage(t);
+  const loaded = [];
+  page.on("request", (r) => { if (r.url().includes("/pkg/")) loaded.push(new URL(r.url()).pathname); });
   await signIn(page);
   assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
+  // the page loads the SPA entry only (the scope checks run on the server)
+  assert.ok(loaded.includes("/pkg/oidc_edge_spa_bg.wasm"), String(loaded));
+  assert.deepEqual(loaded.filter((p) => /\/pkg\/(web\.js|oidc_edge\.js|oidc_edge_bg\.wasm)$/.test(p)), []);
   assert.equal(new URL(page.url()).pathname, "/"); // the code left the address bar
 
   // the ID token, verified by session.handleCallback()

@@ -58,6 +58,8 @@ function defaultClients() {
  *   Any other `resource` is `invalid_target`.
  * @param {boolean} [opts.jwtUserinfo] turns on signed UserInfo responses (OIDC Core §5.3.2) for clients that
  *   register `userinfo_signed_response_alg`.
+ * @param {string[]} [opts.scopes] scopes the provider knows besides openid, offline_access, profile, email,
+ *   api:read and api:write.
  * @param {object} [opts.features] further oidc-provider features, e.g. `{ pushedAuthorizationRequests: { … } }`.
  * @param {boolean} [opts.loopbackFetch] let the provider's own requests (back-channel logout, a client's jwks_uri)
  *   reach servers on 127.0.0.1: oidc-provider's fetch refuses special-use addresses (its SSRF guard), which is
@@ -86,7 +88,7 @@ export async function startProvider(opts = {}) {
       AccessToken: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 600, RefreshToken: 3600,
       Interaction: 600, Session: 3600, Grant: 3600,
     },
-    scopes: ["openid", "offline_access", "profile", "email", "api:read", "api:write"],
+    scopes: ["openid", "offline_access", "profile", "email", "api:read", "api:write", ...(opts.scopes ?? [])],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     features: {
       devInteractions: { enabled: true },

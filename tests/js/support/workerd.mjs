@@ -2,7 +2,7 @@
 // The worker is bundled with esbuild the way wrangler does it: the package resolved through its exports
 // map with the `workerd` condition, `.wasm` imports left external and loaded as compiled Wasm modules.
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -11,7 +11,8 @@ import { build } from "esbuild";
 const root = resolve(import.meta.dirname, "../../..");
 const WORKERD = join(root, "node_modules/.bin/workerd");
 
-async function freePort() {
+/** A port free on 127.0.0.1 now (for a server that must know its URL before it starts). */
+export async function freePort() {
   const srv = createServer();
   await new Promise((ok) => srv.listen(0, "127.0.0.1", ok));
   const { port } = srv.address();
@@ -41,11 +42,21 @@ export async function bundleWorker(entry, dir) {
 }
 
 /**
- * Starts `entry` in workerd. `bindings` become text bindings (env.NAME). Resolves to `{ url, close, logs }`.
+ * Starts `entry` in workerd. `bindings` become text bindings (env.NAME). With `bundled`, `entry` is a directory
+ * a bundler already wrote (wrangler's `--outdir`: `index.js` and the `.wasm` modules it imports), run as is.
+ * Resolves to `{ url, close, logs }`.
  */
-export async function startWorker(entry, { bindings = {} } = {}) {
+export async function startWorker(entry, { bindings = {}, bundled = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oidc-edge-workerd-"));
-  const wasm = await bundleWorker(entry, dir);
+  let main = "worker.js";
+  let wasm;
+  if (bundled) {
+    cpSync(entry, dir, { recursive: true });
+    main = "index.js";
+    wasm = readdirSync(dir).filter((f) => f.endsWith(".wasm"));
+  } else {
+    wasm = await bundleWorker(entry, dir);
+  }
   const port = await freePort();
   const text = (s) => JSON.stringify(String(s));
   writeFileSync(join(dir, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
@@ -58,7 +69,7 @@ const worker :Workerd.Worker = (
   compatibilityFlags = ["nodejs_compat"],
   globalOutbound = "internet",
   modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
+    (name = ${text(main)}, esModule = embed ${text(main)}),
 ${wasm.map((w) => `    (name = ${text(w)}, wasm = embed ${text(w)}),`).join("\n")}
   ],
   bindings = [
