@@ -112,6 +112,13 @@ impl Pkce {
 
 /// Checks a verifier: 43..=128 characters of `[A-Za-z0-9-._~]` (RFC 7636 §4.1).
 pub fn check_verifier(verifier: &str) -> Result<()> {
+    // The usual verifier, all unreserved (so ASCII: a byte a character), needs no character decoding.
+    let len = verifier.len();
+    if (MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&len)
+        && verifier.bytes().all(|b| is_unreserved(char::from(b)))
+    {
+        return Ok(());
+    }
     let len = verifier.chars().count();
     if !(MIN_VERIFIER_LEN..=MAX_VERIFIER_LEN).contains(&len) {
         return Err(Error::InvalidPkceVerifier(format!(
