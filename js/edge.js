@@ -97,6 +97,8 @@ export function createEdgeVerifier(config) {
       h.get("origin") ?? undefined,
       h.get("access-control-request-method") ?? undefined,
       h.get("access-control-request-headers") ?? undefined,
+      h.get("dpop") ?? undefined,
+      request.url,
     ];
     let d = guard.decide(...args, true);
     if (d.fetchKeys) {
@@ -104,7 +106,8 @@ export function createEdgeVerifier(config) {
       await guard.fetchKeys(d.kid, undefined, d.issuer).catch(() => {});
       d = guard.decide(...args, false);
     }
-    if (d.verify) d = await webCryptoCheck(guard, d);
+    // A DPoP request has two signatures: the proof's, then the token's.
+    while (d.verify) d = await webCryptoCheck(guard, d);
     if (d.ok) {
       return { ok: true, claims: d.claims, scopes: d.scopes, route: d.route, headers: d.headers, identityHeaders: d.identityHeaders };
     }

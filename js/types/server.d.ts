@@ -244,6 +244,23 @@ export interface EdgeVerifierConfig {
   forwardPayload?: string;
   /** The size cap of each claim header's value, bytes: an integer in 1..65536, default 8192. */
   claimHeaderMaxBytes?: number;
+  /**
+   * DPoP (RFC 9449 §7.1): `Authorization: DPoP <token>` is accepted too, with its proof in the `DPoP` header,
+   * checked with the rules of {@link TokenVerifier}'s `dpop` (the same core: §4.3 — one proof, its signature by
+   * its own public-only `jwk`, `typ` `dpop+jwt`, an allowed algorithm, `htm` the request's method, `htu` the
+   * request's URL without query and fragment (normalised), `iat` within `maxAge` (and `clockTolerance`), `ath` the
+   * token's hash; then the token's `cnf.jkt` must be the proof key's RFC 7638 thumbprint). Each proof's `jti` is
+   * accepted once: remembered in this verifier (per isolate: `replayEntries` of them, default 10000; full, it
+   * refuses rather than forget). A DPoP token is never served from `tokenCache`. A DPoP-bound token sent as
+   * `Bearer` is `401` `invalid_token` (§7.1), with or without this option. Failures of a DPoP request are
+   * answered `401` with `WWW-Authenticate: DPoP realm="…", error="invalid_dpop_proof" | "invalid_token",
+   * algs="…"` (the body's `error` likewise); `403` `insufficient_scope` in the DPoP scheme too; a request with
+   * no token is offered both schemes (`Bearer realm="…"` and `DPoP realm="…", algs="…"`). Without `dpop`, the
+   * DPoP scheme is no token (`401`, Bearer challenge). No server nonce (`DPoP-Nonce`) is asked for.
+   * `invalid_request` (naming `dpop.algorithms`, `dpop.maxAge` or `dpop.replayEntries`) for an empty or
+   * symmetric algorithm list, a `maxAge` outside 1..86400, a `replayEntries` outside 1..1048576.
+   */
+  dpop?: { algorithms?: JwsAlgorithm[]; maxAge?: number; replayEntries?: number };
 }
 
 /** What the edge verifier says about a request. */

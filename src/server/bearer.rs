@@ -10,21 +10,29 @@ use crate::error::{Error, Result};
 /// - anything else after `Bearer` (no token, two tokens, characters outside `b64token`, a comma-separated
 ///   list): `malformed_token`, which is answered `401 error="invalid_token"`.
 pub fn bearer_token(header: Option<&str>) -> Result<Option<&str>> {
+    scheme_token(header, "Bearer")
+}
+
+/// The token of an `Authorization` header of `scheme` (`Bearer`, or `DPoP`: RFC 9449 §7.1 uses the same
+/// token68 syntax), compared without case; `None` for another scheme or no header.
+///
+/// Errors: `malformed_token` for the scheme with no token, or one that is not a b64token.
+pub fn scheme_token<'a>(header: Option<&'a str>, scheme: &str) -> Result<Option<&'a str>> {
     let Some(value) = header else { return Ok(None) };
-    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
+    let (given, rest) = value.split_once(' ').unwrap_or((value, ""));
+    if !given.eq_ignore_ascii_case(scheme) {
         return Ok(None);
     }
     let token = rest.trim_start_matches(' ');
     if token.is_empty() {
-        return Err(Error::MalformedToken(
-            "the Authorization header has the Bearer scheme but no token".into(),
-        ));
+        return Err(Error::MalformedToken(format!(
+            "the Authorization header has the {scheme} scheme but no token"
+        )));
     }
     if !is_b64token(token) {
-        return Err(Error::MalformedToken(
-            "the bearer token is not a b64token (RFC 6750 §2.1: A-Z a-z 0-9 - . _ ~ + / then optional =)".into(),
-        ));
+        return Err(Error::MalformedToken(format!(
+            "the {scheme} token is not a b64token (RFC 6750 §2.1: A-Z a-z 0-9 - . _ ~ + / then optional =)"
+        )));
     }
     Ok(Some(token))
 }

@@ -29,8 +29,13 @@ use crate::scope;
 use crate::scope::Requirement;
 use crate::server::bearer;
 use crate::server::challenge::{ChallengeOptions, Problem, bearer_challenge};
+use crate::server::dpop::{
+    DpopPolicy, DpopRequest, PendingProof, check_proof, check_proof_replay, prepare_proof,
+    proof_error,
+};
 use crate::server::forward::ForwardPolicy;
 use crate::server::jwks_cache::JwksCacheConfig;
+use crate::server::replay::{MemoryReplayStore, ReplayEntry, ReplayStoreConfig};
 use crate::server::route::{Access, Route, RouteTable, is_forwarded_method};
 use crate::server::token_cache::{CachingVerifier, TokenCacheConfig};
 use crate::verify::{AccessTokenOptions, Policy, TokenVerifier, VerifierOptions};
@@ -81,9 +86,22 @@ pub struct EdgeConfig {
     pub claim_headers: Vec<(String, String)>,
     /// A header carrying the verified payload as signed, base64url.
     pub forward_payload: Option<String>,
+    /// DPoP (RFC 9449): `Authorization: DPoP` tokens with their `DPoP` proof accepted; absent: Bearer only.
+    pub dpop: Option<EdgeDpopConfig>,
     /// The size cap of each claim header's value, bytes (default
     /// [`crate::server::DEFAULT_CLAIM_HEADER_BYTES`]); a larger value is left out.
     pub claim_header_max_bytes: Option<u64>,
+}
+
+/// DPoP at the edge ([`EdgeConfig::dpop`]).
+#[derive(Debug, Clone, Default)]
+pub struct EdgeDpopConfig {
+    /// The accepted proof algorithms (default: every asymmetric one).
+    pub algorithms: Option<Vec<String>>,
+    /// Seconds after its `iat` a proof is accepted (default [`crate::server::DEFAULT_PROOF_MAX_AGE`]).
+    pub max_age: Option<u64>,
+    /// The proof `jti`s remembered in this guard (default [`crate::server::DEFAULT_REPLAY_ENTRIES`]).
+    pub replay_entries: Option<usize>,
 }
 
 /// One issuer of [`EdgeConfig::issuers`] (or the single one of `issuer`, `audience`, `jwks_uri`).
@@ -216,6 +234,10 @@ pub struct EdgeRequest<'a> {
     pub access_control_request_method: Option<&'a str>,
     /// `Access-Control-Request-Headers`.
     pub access_control_request_headers: Option<&'a str>,
+    /// `DPoP` (the proof, RFC 9449 §4.1).
+    pub dpop: Option<&'a str>,
+    /// The request's absolute URL, which a DPoP proof's `htu` must name.
+    pub url: &'a str,
     /// Seconds since the epoch.
     pub now: u64,
 }
@@ -265,6 +287,14 @@ pub enum Decision {
     },
 }
 
+/// DPoP's rules, its challenge and the proofs' replay store.
+#[derive(Debug)]
+struct EdgeDpop {
+    policy: DpopPolicy,
+    challenge: ChallengeOptions,
+    replay: MemoryReplayStore,
+}
+
 /// One issuer's verifier on its current key set, with its verified-token cache.
 #[derive(Debug)]
 struct IssuerSlot {
@@ -276,6 +306,7 @@ struct IssuerSlot {
 #[derive(Debug)]
 pub struct EdgeGuard {
     issuers: Vec<IssuerSlot>,
+    dpop: Option<EdgeDpop>,
     routes: RouteTable,
     challenge: ChallengeOptions,
     strict: bool,
@@ -536,8 +567,38 @@ impl EdgeGuard {
             config.forward_payload.as_deref(),
             config.claim_header_max_bytes,
         )?;
+        let dpop = config
+            .dpop
+            .as_ref()
+            .map(|d| -> Result<EdgeDpop> {
+                let algorithms = d
+                    .algorithms
+                    .as_ref()
+                    .map(|names| names.iter().map(|n| Algorithm::from_name(n)).collect())
+                    .transpose()
+                    .map_err(|e: Error| {
+                        Error::InvalidRequest(format!("dpop.algorithms: {}", e.message()))
+                    })?;
+                let policy = DpopPolicy::new(algorithms, d.max_age, clock_tolerance)?;
+                let replay = MemoryReplayStore::new(ReplayStoreConfig {
+                    max_entries: d.replay_entries,
+                })
+                .map_err(|e| {
+                    Error::InvalidRequest(format!("dpop.replayEntries: {}", e.message()))
+                })?;
+                Ok(EdgeDpop {
+                    challenge: ChallengeOptions {
+                        dpop_algs: Some(policy.algorithms().to_vec()),
+                        ..challenge.clone()
+                    },
+                    policy,
+                    replay,
+                })
+            })
+            .transpose()?;
         Ok(EdgeGuard {
             issuers,
+            dpop,
             routes,
             challenge,
             strict: config.strict,
@@ -621,13 +682,38 @@ impl EdgeGuard {
     }
 
     fn fail(&self, origin: Option<&str>, problem: &Problem) -> Decision {
+        self.fail_as(origin, problem, false)
+    }
+
+    /// The answer to `problem`, in a DPoP challenge when the request used that scheme (`dpop`); a request
+    /// with no token is offered both schemes when DPoP is on (RFC 9449 §7.1).
+    fn fail_as(&self, origin: Option<&str>, problem: &Problem, dpop: bool) -> Decision {
         let mut headers = self.cors_headers(origin);
-        let (status, error) = match bearer_challenge(problem, &self.challenge) {
+        let dpop_challenge = self.dpop.as_ref().map(|d| &d.challenge);
+        let options = match (dpop, dpop_challenge) {
+            (true, Some(c)) => c,
+            _ => &self.challenge,
+        };
+        let dpop_code = match problem {
+            Problem::Failure { code, .. }
+                if dpop && matches!(code.as_str(), "invalid_dpop_proof" | "use_dpop_nonce") =>
+            {
+                Some(code.as_str())
+            }
+            _ => None,
+        };
+        let (status, error) = match bearer_challenge(problem, options) {
             Ok(c) => {
                 headers.push(("WWW-Authenticate".into(), c.www_authenticate));
+                if let (Problem::MissingToken, Some(offer)) = (problem, dpop_challenge) {
+                    if let Ok(d) = bearer_challenge(problem, offer) {
+                        headers.push(("WWW-Authenticate".into(), d.www_authenticate));
+                    }
+                }
                 let error = match c.status {
                     400 => "invalid_request",
                     401 if matches!(problem, Problem::MissingToken) => "unauthorized",
+                    401 if dpop_code.is_some() => dpop_code.unwrap_or("invalid_token"),
                     401 => "invalid_token",
                     403 => "insufficient_scope",
                     503 => "temporarily_unavailable",
@@ -645,6 +731,11 @@ impl EdgeGuard {
         self.fail(origin, &Problem::from(err))
     }
 
+    /// The answer to a token's failure, in the scheme it came with.
+    fn refuse(&self, context: &CheckContext, err: &Error) -> Decision {
+        self.fail_as(context.origin.as_deref(), &Problem::from(err), context.dpop)
+    }
+
     /// Decides what to do with `req`. `fetch_due(kid)` tells whether the key set should be fetched before
     /// verifying a token with that `kid` (none yet, stale, or `kid` unknown — and the cooldown allows it);
     /// after fetching, decide again with a `fetch_due` that says no. The signature goes through the Rust
@@ -654,11 +745,14 @@ impl EdgeGuard {
         req: &EdgeRequest<'_>,
         fetch_due: impl Fn(usize, Option<&str>) -> bool,
     ) -> Decision {
-        match self.start(req, fetch_due) {
-            Step::Decided(decision) => decision,
-            Step::Verify(check) => {
-                let proof = check.check_with_rust();
-                self.finish(check, proof)
+        let mut step = self.start(req, fetch_due);
+        loop {
+            match step {
+                Step::Decided(decision) => return decision,
+                Step::Verify(check) => {
+                    let proof = check.check_with_rust();
+                    step = self.finish(check, proof);
+                }
             }
         }
     }
@@ -713,25 +807,37 @@ impl EdgeGuard {
             }
             Access::Token(requirement) => requirement.clone(),
         };
-        let token = match bearer::bearer_token(req.authorization) {
-            Ok(Some(token)) => token,
-            Ok(None) => return Step::Decided(self.fail(req.origin, &Problem::MissingToken)),
-            Err(e) => return Step::Decided(self.fail_error(req.origin, &e)),
+        let dpop_token = match self.dpop {
+            Some(_) => bearer::scheme_token(req.authorization, "DPoP"),
+            None => Ok(None),
         };
-        let issuer = match self.choose_issuer(token, route) {
-            Ok(i) => i,
-            Err(e) => return Step::Decided(self.fail_error(req.origin, &e)),
+        let (token, dpop) = match dpop_token {
+            Ok(Some(token)) => (token, true),
+            Err(e) => return Step::Decided(self.fail_as(req.origin, &Problem::from(&e), true)),
+            Ok(None) => match bearer::bearer_token(req.authorization) {
+                Ok(Some(token)) => (token, false),
+                Ok(None) => return Step::Decided(self.fail(req.origin, &Problem::MissingToken)),
+                Err(e) => return Step::Decided(self.fail_error(req.origin, &e)),
+            },
         };
         let context = CheckContext {
             requirement,
             pattern,
             origin: req.origin.map(str::to_owned),
             now: req.now,
-            issuer,
+            issuer: 0,
+            dpop,
         };
+        let issuer = match self.choose_issuer(token, route) {
+            Ok(i) => i,
+            Err(e) => return Step::Decided(self.refuse(&context, &e)),
+        };
+        let context = CheckContext { issuer, ..context };
+        // A DPoP-bound token is never served from the cache: its proof is checked at every request.
         let cached = self
             .issuers
             .get_mut(issuer)
+            .filter(|_| !dpop)
             .and_then(|slot| slot.verifier.cached(token, req.now));
         if let Some(claims) = cached {
             return Step::Decided(self.allow(&context, claims));
@@ -758,47 +864,123 @@ impl EdgeGuard {
             strict: self.strict,
             dpop_jkt: None,
         });
-        match slot.verifier.verifier().prepare(token, &policy) {
-            Ok(pending) => Step::Verify(Box::new(EdgeCheck {
-                pending,
-                token: token.to_owned(),
-                policy,
-                context,
-            })),
-            Err(e) => Step::Decided(self.fail_error(req.origin, &e)),
+        let token_pending = match slot.verifier.verifier().prepare(token, &policy) {
+            Ok(pending) => pending,
+            Err(e) => return Step::Decided(self.refuse(&context, &e)),
+        };
+        let mut check = EdgeCheck {
+            pending: token_pending,
+            token: token.to_owned(),
+            policy,
+            context,
+            proof: None,
+            replay: None,
+        };
+        if let (true, Some(d)) = (dpop, &self.dpop) {
+            let prepared = req
+                .dpop
+                .ok_or_else(|| {
+                    Error::InvalidDpopProof(
+                        "a DPoP token comes with a DPoP header holding its proof (RFC 9449 §7.1)"
+                            .into(),
+                    )
+                })
+                .and_then(|proof| prepare_proof(proof, &d.policy));
+            let PendingProof { pending, jkt } = match prepared {
+                Ok(p) => p,
+                Err(e) => return Step::Decided(self.refuse(&check.context, &e)),
+            };
+            // The proof's signature first, then the token's (EdgeGuard::finish).
+            let token_pending = std::mem::replace(&mut check.pending, pending);
+            check.proof = Some(Box::new(ProofStage {
+                token_pending,
+                jkt,
+                method: req.method.to_owned(),
+                url: req.url.to_owned(),
+            }));
         }
+        Step::Verify(Box::new(check))
     }
 
-    /// The decision on a token [`Self::start`] left to check, given the check's outcome: a proof made for
-    /// this check's own [`EdgeCheck::pending`] (any other is `invalid_signature`), then the claims rules,
-    /// the cache and the route's scopes.
-    pub fn finish(&mut self, check: Box<EdgeCheck>, proof: Result<SignatureProof>) -> Decision {
+    /// The next step for a check [`Self::start`] (or this) left, given the check's outcome: a proof made for
+    /// this check's own [`EdgeCheck::pending`] (any other is `invalid_signature`). A DPoP proof's signature
+    /// is followed by its claims against the request (RFC 9449 §4.3) and then the token's signature, another
+    /// [`Step::Verify`]; a token's by the claims rules (bound to the proof's key with DPoP), the proof's
+    /// `jti` in the replay store, the cache (Bearer only) and the route's scopes.
+    pub fn finish(&mut self, check: Box<EdgeCheck>, proof: Result<SignatureProof>) -> Step {
         let EdgeCheck {
             pending,
             token,
-            policy,
+            mut policy,
             context,
+            proof: stage,
+            replay,
         } = *check;
-        let origin = context.origin.as_deref();
         let verified = match proof.and_then(|proof| pending.complete(proof)) {
             Ok(verified) => verified,
-            Err(e) => return self.fail_error(origin, &e),
+            Err(e) if stage.is_some() => {
+                return Step::Decided(self.refuse(&context, &proof_error(e)));
+            }
+            Err(e) => return Step::Decided(self.refuse(&context, &e)),
         };
+        if let Some(stage) = stage {
+            let ProofStage {
+                token_pending,
+                jkt,
+                method,
+                url,
+            } = *stage;
+            let request = DpopRequest {
+                method: &method,
+                url: &url,
+                access_token: &token,
+                nonce: None,
+                now: context.now,
+            };
+            let entry = match &self.dpop {
+                Some(d) => check_proof(&verified, &jkt, &request, &d.policy),
+                None => Err(Error::InvalidDpopProof("DPoP is not configured".into())),
+            };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => return Step::Decided(self.refuse(&context, &e)),
+            };
+            if let Policy::AccessToken(options) = &mut policy {
+                options.dpop_jkt = Some(jkt);
+            }
+            return Step::Verify(Box::new(EdgeCheck {
+                pending: token_pending,
+                token,
+                policy,
+                context,
+                proof: None,
+                replay: Some(entry),
+            }));
+        }
         let Some(slot) = self.issuers.get(context.issuer) else {
-            return self.fail(origin, &Problem::MissingToken);
+            return Step::Decided(
+                self.refuse(&context, &Error::IssuerMismatch("no issuer".into())),
+            );
         };
         if let Err(e) = slot.verifier.verifier().check(&verified, &policy) {
-            return self.fail_error(origin, &e);
+            return Step::Decided(self.refuse(&context, &e));
         }
         let verified = Arc::new(verified);
-        let Some(slot) = self.issuers.get_mut(context.issuer) else {
-            return self.fail(origin, &Problem::MissingToken);
-        };
-        slot.verifier
-            .remember(&token, verified.claims().get("exp"), context.now, || {
-                verified.clone()
-            });
-        self.allow(&context, verified)
+        if let Some(entry) = replay {
+            let replayed = match &mut self.dpop {
+                Some(d) => check_proof_replay(&entry, &mut d.replay, context.now),
+                None => Err(Error::InvalidDpopProof("DPoP is not configured".into())),
+            };
+            if let Err(e) = replayed {
+                return Step::Decided(self.refuse(&context, &e));
+            }
+        } else if let Some(slot) = self.issuers.get_mut(context.issuer) {
+            slot.verifier
+                .remember(&token, verified.claims().get("exp"), context.now, || {
+                    verified.clone()
+                });
+        }
+        Step::Decided(self.allow(&context, verified))
     }
 
     /// A verified token on its route: the route's scopes, then through with the claims.
@@ -807,7 +989,7 @@ impl EdgeGuard {
         let origin = context.origin.as_deref();
         if let Some(requirement) = &context.requirement {
             if let Err(e) = scope::require(claims, requirement) {
-                return self.fail_error(origin, &e);
+                return self.refuse(context, &e);
             }
         }
         let scopes = scope::scopes_of(claims);
@@ -841,6 +1023,19 @@ struct CheckContext {
     now: u64,
     /// The issuer chosen for the token.
     issuer: usize,
+    /// The token came as `Authorization: DPoP`.
+    dpop: bool,
+}
+
+/// A DPoP proof whose signature is being checked: what comes after it.
+#[derive(Debug)]
+struct ProofStage {
+    /// The access token's signature check, next.
+    token_pending: PendingSignature,
+    /// The proof key's thumbprint, which the token's `cnf.jkt` must equal.
+    jkt: String,
+    method: String,
+    url: String,
 }
 
 /// A request's token waiting for its signature check (see [`EdgeGuard::start`]).
@@ -850,6 +1045,10 @@ pub struct EdgeCheck {
     token: String,
     policy: Policy,
     context: CheckContext,
+    /// With DPoP: `pending` is the proof's signature, and this what follows it.
+    proof: Option<Box<ProofStage>>,
+    /// With DPoP, once the proof passed: its `jti`'s entry, for the replay store after the token passed.
+    replay: Option<ReplayEntry>,
 }
 
 impl EdgeCheck {
@@ -950,6 +1149,13 @@ mod tests {
         }
     }
 
+    fn decided(step: Step) -> Decision {
+        match step {
+            Step::Decided(d) => d,
+            Step::Verify(check) => panic!("expected a decision, found {check:?}"),
+        }
+    }
+
     fn respond(d: Decision) -> EdgeResponse {
         match d {
             Decision::Respond(r) => r,
@@ -979,15 +1185,15 @@ mod tests {
         let (a, b) = (start(&mut g, &auth_a), start(&mut g, &auth_b));
         // b's proof does not complete a
         let proof_b = b.check_with_rust();
-        let r = respond(g.finish(a, proof_b));
+        let r = respond(decided(g.finish(a, proof_b)));
         assert_eq!(r.status, 401);
         // a primitive answering false fails closed; one that cannot tell leaves it to the Rust algorithms
         let a = start(&mut g, &auth_a);
         let refused = a.check_with(|_| Some(false));
-        assert_eq!(respond(g.finish(a, refused)).status, 401);
+        assert_eq!(respond(decided(g.finish(a, refused))).status, 401);
         let a = start(&mut g, &auth_a);
         let undecided = a.check_with(|_| None);
-        match g.finish(a, undecided) {
+        match decided(g.finish(a, undecided)) {
             Decision::Allow(allowed) => assert_eq!(allowed.claims.unwrap().claims()["sub"], "a"),
             other => panic!("{other:?}"),
         }
@@ -998,7 +1204,7 @@ mod tests {
         let bad = format!("Bearer {}{flipped}{}", &good[..at], &good[at + 1..]);
         let c = start(&mut g, &bad);
         let proof = c.check_with_rust();
-        assert_eq!(respond(g.finish(c, proof)).status, 401);
+        assert_eq!(respond(decided(g.finish(c, proof))).status, 401);
     }
 
     #[test]
@@ -1165,6 +1371,152 @@ mod tests {
                 .message()
                 .contains("issuer")
         );
+    }
+
+    #[test]
+    fn dpop_tokens_with_their_proofs() {
+        use crate::server::thumbprint;
+        use sha2::{Digest, Sha256};
+        const URL: &str = "https://api.example.com/api/x";
+        let mut g = guard(|c| {
+            c.dpop = Some(EdgeDpopConfig {
+                algorithms: Some(vec!["ES256".into(), "EdDSA".into()]),
+                ..EdgeDpopConfig::default()
+            });
+            c.token_cache = Some(TokenCacheConfig { max_entries: 10 });
+        });
+        let holder = key_for(Algorithm::Es256, 3);
+        let jwk = holder.jwk();
+        let jkt = thumbprint(jwk.as_object().unwrap()).unwrap();
+        let bound = token("k1", json!({"cnf": {"jkt": jkt}}));
+        let proof = |jti: &str, htm: &str, tok: &str| {
+            sign(
+                Algorithm::Es256,
+                json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": jwk}),
+                &json!({"jti": jti, "htm": htm, "htu": URL, "iat": NOW,
+                    "ath": crate::jose::base64url::encode(Sha256::digest(tok.as_bytes()))}),
+                &holder,
+            )
+        };
+        let no = |_: usize, _: Option<&str>| false;
+        let call = |g: &mut EdgeGuard, auth: &str, dpop: Option<&str>| {
+            let mut r = req("GET", "/api/x", Some(auth));
+            r.dpop = dpop;
+            r.url = URL;
+            g.decide(&r, no)
+        };
+        let auth = format!("DPoP {bound}");
+        let p1 = proof("p-1", "GET", &bound);
+        match call(&mut g, &auth, Some(&p1)) {
+            Decision::Allow(a) => assert_eq!(a.claims.unwrap().claims()["sub"], "alice"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(g.cached_tokens(), 0, "a DPoP token is not cached");
+        let dpop_error = |d: Decision, error: &str| {
+            let r = respond(d);
+            assert_eq!(r.status, 401, "{error}");
+            let h = header(&r, "www-authenticate").unwrap().to_owned();
+            assert!(h.starts_with("DPoP realm=\"api\""), "{h}");
+            assert!(h.contains(&format!("error=\"{error}\"")), "{h}");
+            assert!(h.ends_with("algs=\"ES256 EdDSA\""), "{h}");
+        };
+        // the same proof again: a replay
+        dpop_error(call(&mut g, &auth, Some(&p1)), "invalid_dpop_proof");
+        // no proof, a proof for another method, for another token, a garbage proof
+        dpop_error(call(&mut g, &auth, None), "invalid_dpop_proof");
+        dpop_error(
+            call(&mut g, &auth, Some(&proof("p-2", "POST", &bound))),
+            "invalid_dpop_proof",
+        );
+        let other = token("k1", json!({"cnf": {"jkt": jkt}, "jti": "x"}));
+        dpop_error(
+            call(&mut g, &auth, Some(&proof("p-3", "GET", &other))),
+            "invalid_dpop_proof",
+        );
+        dpop_error(call(&mut g, &auth, Some("a.b.c")), "invalid_dpop_proof");
+        // a token bound to another key; an unbound token sent as DPoP
+        let elsewhere = token("k1", json!({"cnf": {"jkt": "AAAA"}}));
+        let r = call(
+            &mut g,
+            &format!("DPoP {elsewhere}"),
+            Some(&proof("p-4", "GET", &elsewhere)),
+        );
+        dpop_error(r, "invalid_dpop_proof");
+        let plain = token("k1", json!({}));
+        let r = call(
+            &mut g,
+            &format!("DPoP {plain}"),
+            Some(&proof("p-5", "GET", &plain)),
+        );
+        dpop_error(r, "invalid_dpop_proof");
+        // an invalid token with a good proof is invalid_token, in a DPoP challenge
+        let expired = token("k1", json!({"cnf": {"jkt": jkt}, "exp": NOW}));
+        let r = call(
+            &mut g,
+            &format!("DPoP {expired}"),
+            Some(&proof("p-6", "GET", &expired)),
+        );
+        dpop_error(r, "invalid_token");
+        // the bound token as Bearer: refused, even once it was accepted with DPoP
+        let r = respond(call(&mut g, &format!("Bearer {bound}"), None));
+        assert_eq!(r.status, 401);
+        assert!(
+            header(&r, "www-authenticate")
+                .unwrap()
+                .starts_with("Bearer ")
+        );
+        // no token: both schemes offered
+        let r = respond(g.decide(&req("GET", "/api/x", None), no));
+        let offered: Vec<&str> = r
+            .headers
+            .iter()
+            .filter(|(k, _)| k == "WWW-Authenticate")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(
+            offered,
+            [
+                "Bearer realm=\"api\"",
+                "DPoP realm=\"api\", algs=\"ES256 EdDSA\""
+            ]
+        );
+        // Bearer tokens still work and are cached
+        assert!(matches!(
+            call(&mut g, &format!("Bearer {plain}"), None),
+            Decision::Allow(_)
+        ));
+        assert_eq!(g.cached_tokens(), 1);
+        // without dpop configured, the DPoP scheme is no token at all
+        let mut off = guard(|_| {});
+        let r = respond(call(&mut off, &auth, Some(&proof("p-7", "GET", &bound))));
+        assert_eq!(header(&r, "www-authenticate"), Some("Bearer realm=\"api\""));
+        // bad DPoP configurations
+        let algorithms = |names: &[&str]| EdgeDpopConfig {
+            algorithms: Some(names.iter().map(|n| (*n).to_owned()).collect()),
+            ..EdgeDpopConfig::default()
+        };
+        for (dpop, field) in [
+            (algorithms(&["HS256"]), "dpop.algorithms"),
+            (algorithms(&["none"]), "dpop.algorithms"),
+            (algorithms(&[]), "dpop.algorithms"),
+            (
+                EdgeDpopConfig {
+                    replay_entries: Some(0),
+                    ..EdgeDpopConfig::default()
+                },
+                "dpop.replayEntries",
+            ),
+            (
+                EdgeDpopConfig {
+                    max_age: Some(0),
+                    ..EdgeDpopConfig::default()
+                },
+                "dpop.maxAge",
+            ),
+        ] {
+            let cfg = config(|c| c.dpop = Some(dpop));
+            assert!(EdgeGuard::new(&cfg).unwrap_err().message().contains(field));
+        }
     }
 
     #[test]

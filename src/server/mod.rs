@@ -26,8 +26,8 @@ pub use dpop::{
     PendingProof, check_proof, check_proof_replay, prepare_proof, proof_error, thumbprint,
 };
 pub use edge::{
-    Allowed, CorsConfig, Decision, EdgeCheck, EdgeConfig, EdgeGuard, EdgeRequest, EdgeResponse,
-    IssuerConfig, Step,
+    Allowed, CorsConfig, Decision, EdgeCheck, EdgeConfig, EdgeDpopConfig, EdgeGuard, EdgeRequest,
+    EdgeResponse, IssuerConfig, Step,
 };
 pub use forward::{
     DEFAULT_CLAIM_HEADER_BYTES, ForwardPolicy, MAX_CLAIM_HEADER_BYTES, REWRITE_HEADERS,

@@ -139,3 +139,64 @@ test("createEdgeVerifier: claims forwarded as headers (nested, arrays, the paylo
       (e) => e.code === "invalid_request" && message.test(e.message));
   }
 });
+
+test("createEdgeVerifier with dpop: DPoP tokens with their proofs, replays refused, DPoP challenges with algs", async (t) => {
+  const { dpopClient, dpopProof } = await import("./support/dpop-client.mjs");
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const verify = createEdgeVerifier({
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), realm: "api",
+    dpop: { algorithms: ["ES256", "EdDSA"], maxAge: 60 }, tokenCache: { maxEntries: 10 },
+  });
+  const url = "https://api.example.com/api/orders?page=2";
+  for (const alg of ["ES256", "EdDSA"]) {
+    const client = await dpopClient(alg);
+    const token = await accessToken(a, { cnf: { jkt: client.jkt } });
+    const p = await dpopProof(client, "GET", url, token);
+    const req = () => new Request(url, { headers: { authorization: `DPoP ${token}`, dpop: p } });
+    const r = await verify(req());
+    assert.equal(r.ok, true, alg);
+    assert.equal(r.claims.cnf.jkt, client.jkt);
+    // the same proof again
+    const again = await verify(req());
+    assert.equal(again.response.status, 401);
+    assert.equal(again.response.headers.get("www-authenticate"),
+      'DPoP realm="api", error="invalid_dpop_proof", algs="ES256 EdDSA"');
+    assert.deepEqual(await again.response.json(), { error: "invalid_dpop_proof" });
+    // as Bearer: refused
+    const bearer = await verify(new Request(url, { headers: { authorization: `Bearer ${token}` } }));
+    assert.equal(bearer.response.status, 401);
+    assert.match(bearer.response.headers.get("www-authenticate"), /^Bearer realm="api", error="invalid_token"/);
+  }
+  assert.equal(verify.cachedTokens, 0);
+  const client = await dpopClient();
+  const token = await accessToken(a, { cnf: { jkt: client.jkt } });
+  const refused = async (headers, error) => {
+    const r = await verify(new Request(url, { headers: { authorization: `DPoP ${token}`, ...headers } }));
+    assert.equal(r.ok, false, JSON.stringify(headers));
+    assert.equal(r.response.status, 401);
+    assert.match(r.response.headers.get("www-authenticate"), new RegExp(`^DPoP realm="api", error="${error}"`));
+  };
+  await refused({}, "invalid_dpop_proof");
+  await refused({ dpop: await dpopProof(client, "POST", url, token) }, "invalid_dpop_proof");
+  await refused({ dpop: await dpopProof(client, "GET", "https://other.example.com/api/orders", token) }, "invalid_dpop_proof");
+  await refused({ dpop: await dpopProof(await dpopClient(), "GET", url, token) }, "invalid_dpop_proof");
+  await refused({ dpop: await dpopProof(client, "GET", url, token, { iat: Math.floor(Date.now() / 1000) - 600 }) }, "invalid_dpop_proof");
+  await refused({ dpop: await dpopProof(await dpopClient("RS256"), "GET", url, token) }, "invalid_dpop_proof");
+  const expired = await accessToken(a, { cnf: { jkt: client.jkt }, exp: Math.floor(Date.now() / 1000) - 5 });
+  const r = await verify(new Request(url, {
+    headers: { authorization: `DPoP ${expired}`, dpop: await dpopProof(client, "GET", url, expired) },
+  }));
+  assert.match(r.response.headers.get("www-authenticate"), /^DPoP realm="api", error="invalid_token"/);
+  // no token: both schemes offered
+  const none = await verify(new Request(url));
+  assert.equal(none.response.headers.get("www-authenticate"), 'Bearer realm="api", DPoP realm="api", algs="ES256 EdDSA"');
+  for (const [dpop, message] of [
+    [{ algorithms: ["HS256"] }, /dpop\.algorithms/], [{ maxAge: 0 }, /dpop\.maxAge/], [{ replayEntries: 0 }, /dpop\.replayEntries/],
+    [{ nonce: "x" }, /nonce/],
+  ]) {
+    assert.throws(() => createEdgeVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), dpop }),
+      (e) => e.code === "invalid_request" && message.test(e.message));
+  }
+});

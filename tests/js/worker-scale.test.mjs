@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { AUDIENCE, ISSUER, accessToken, jwksServer, signingKey } from "./support/edge-fixtures.mjs";
 import { startWorkerEnv } from "./support/worker-env.mjs";
+import { dpopClient, dpopProof } from "./support/dpop-client.mjs";
 
 const PARTNER = "https://partner.example.com";
 let env;
@@ -21,6 +22,7 @@ before(async () => {
       { issuer: ISSUER, audience: AUDIENCE, jwksUri: serverA.jwksUri },
       { issuer: PARTNER, audience: "partner-api", jwksUri: serverB.jwksUri, algorithms: ["EdDSA"] },
     ]),
+    DPOP_ALGORITHMS: "ES256,EdDSA",
     CLAIM_HEADERS: JSON.stringify({ "X-Org": "org.id", "X-Auth-Roles": "roles" }),
     FORWARD_PAYLOAD: "X-Auth-Claims",
     ROUTES: JSON.stringify([
@@ -77,4 +79,25 @@ test("worker with CLAIM_HEADERS and FORWARD_PAYLOAD: claims reach the origin, fo
     headers: { authorization: `Bearer ${await accessToken(a)}`, "x-org": "evil" },
   });
   assert.equal((await plain.json()).headers["x-org"], undefined);
+});
+
+test("worker with DPOP_ALGORITHMS: DPoP tokens with their proofs through WebCrypto, replays refused", async () => {
+  for (const alg of ["ES256", "EdDSA"]) {
+    const client = await dpopClient(alg);
+    const token = await accessToken(a, { cnf: { jkt: client.jkt } });
+    const url = `${env.url}/api/x?q=1`;
+    const proof = await dpopProof(client, "GET", url, token);
+    const send = (headers) => fetch(url, { headers });
+    const ok = await send({ authorization: `DPoP ${token}`, dpop: proof });
+    assert.equal(ok.status, 200, `${alg} ${env.logs.join("")}`);
+    const seen = (await ok.json()).headers;
+    assert.equal(seen["x-auth-subject"], "alice");
+    assert.equal(seen.dpop, proof, "the proof goes on to the origin (only Authorization is removed)");
+    const replay = await send({ authorization: `DPoP ${token}`, dpop: proof });
+    assert.equal(replay.status, 401);
+    assert.equal(replay.headers.get("www-authenticate"), 'DPoP realm="api", error="invalid_dpop_proof", algs="ES256 EdDSA"');
+    const tampered = proof.slice(0, -3) + (proof.at(-3) === "A" ? "B" : "A") + proof.slice(-2);
+    assert.equal((await send({ authorization: `DPoP ${token}`, dpop: tampered })).status, 401);
+    assert.equal((await send({ authorization: `Bearer ${token}` })).status, 401, "a bound token as Bearer");
+  }
 });

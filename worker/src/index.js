@@ -28,6 +28,11 @@ export function configFromEnv(env) {
   if (env.KEEP_AUTHORIZATION) config.keepAuthorization = flag(env.KEEP_AUTHORIZATION);
   if (env.STRIP_HEADERS) config.stripHeaders = list(env.STRIP_HEADERS);
   if (env.KEEP_HEADERS) config.keepHeaders = list(env.KEEP_HEADERS);
+  if (flag(env.DPOP) || env.DPOP_ALGORITHMS) {
+    config.dpop = {};
+    if (env.DPOP_ALGORITHMS) config.dpop.algorithms = list(env.DPOP_ALGORITHMS);
+    if (env.DPOP_MAX_AGE) config.dpop.maxAge = int(env.DPOP_MAX_AGE);
+  }
   if (env.CLAIM_HEADERS) config.claimHeaders = JSON.parse(env.CLAIM_HEADERS);
   if (env.FORWARD_PAYLOAD) config.forwardPayload = env.FORWARD_PAYLOAD;
   if (env.CLAIM_HEADER_MAX_BYTES) config.claimHeaderMaxBytes = int(env.CLAIM_HEADER_MAX_BYTES);

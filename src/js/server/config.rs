@@ -2,7 +2,9 @@
 //! `new EdgeGuard`), its `cors`, and the two cache options it shares with `TokenVerifier` (`cache`) and
 //! `RemoteJwks` (its options). Each is read in one pass and turned into the core's plain config types.
 
-use crate::server::{CorsConfig, EdgeConfig, IssuerConfig, JwksCacheConfig, TokenCacheConfig};
+use crate::server::{
+    CorsConfig, EdgeConfig, EdgeDpopConfig, IssuerConfig, JwksCacheConfig, TokenCacheConfig,
+};
 use crate::wire::OneOrMany;
 use serde::Deserialize;
 use serde_json::Value;
@@ -34,6 +36,26 @@ pub(crate) struct EdgeConfigArgs {
     claim_headers: Option<BTreeMap<String, String>>,
     forward_payload: Option<String>,
     claim_header_max_bytes: Option<u64>,
+    dpop: Option<EdgeDpopArgs>,
+}
+
+/// `dpop` (see [`EdgeDpopConfig`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EdgeDpopArgs {
+    algorithms: Option<Vec<String>>,
+    max_age: Option<u64>,
+    replay_entries: Option<usize>,
+}
+
+impl From<EdgeDpopArgs> for EdgeDpopConfig {
+    fn from(a: EdgeDpopArgs) -> Self {
+        EdgeDpopConfig {
+            algorithms: a.algorithms,
+            max_age: a.max_age,
+            replay_entries: a.replay_entries,
+        }
+    }
 }
 
 impl From<EdgeConfigArgs> for EdgeConfig {
@@ -54,6 +76,7 @@ impl From<EdgeConfigArgs> for EdgeConfig {
             claim_headers: a.claim_headers.unwrap_or_default().into_iter().collect(),
             forward_payload: a.forward_payload,
             claim_header_max_bytes: a.claim_header_max_bytes,
+            dpop: a.dpop.map(Into::into),
             issuers: a
                 .issuers
                 .unwrap_or_default()

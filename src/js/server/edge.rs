@@ -107,6 +107,32 @@ impl EdgeGuardHandle {
     }
 }
 
+impl EdgeGuardHandle {
+    /// Runs `step` on: each signature it asks for through node:crypto (where installed) or the Rust
+    /// algorithms, until a decision; or handed out for `crypto.subtle.verify` (a DPoP request has two).
+    fn run(&self, guard: &mut EdgeGuard, mut step: Step) -> JsResult<JsValue> {
+        loop {
+            let check = match step {
+                Step::Decided(decision) => return decision_js(decision),
+                Step::Verify(check) => check,
+            };
+            let proof = if native::installed() {
+                check.check_with(|c| native::answer(&self.native_keys, c))
+            } else {
+                match self.webcrypto_check(check)? {
+                    Ok(pending) => return Ok(pending),
+                    Err(check) => {
+                        let proof = check.check_with_rust();
+                        step = guard.finish(check, proof);
+                        continue;
+                    }
+                }
+            };
+            step = guard.finish(check, proof);
+        }
+    }
+}
+
 /// A decision as `decide` hands it out.
 fn decision_js(decision: Decision) -> JsResult<JsValue> {
     let out = Object::new();
@@ -184,7 +210,7 @@ impl EdgeGuardHandle {
         run().map_err(to_js_error)
     }
 
-    /// `decide(method, path, authorization, origin, acrMethod, acrHeaders, allowFetch, now?)`:
+    /// `decide(method, path, authorization, origin, acrMethod, acrHeaders, dpop, url, allowFetch, now?)`:
     /// `{ ok: true, claims, scopes, route, headers, identityHeaders }`, `{ ok: false, status, headers, body }`,
     /// `{ fetchKeys: true, kid }`, or `{ verify: EdgePending, key, jwk, importAlg, verifyAlg, data, signature }`:
     /// a signature for `crypto.subtle.verify`, whose outcome goes to [`Self::finish`]. node:crypto (where
@@ -198,6 +224,8 @@ impl EdgeGuardHandle {
         origin: JsValue,
         ac_request_method: JsValue,
         ac_request_headers: JsValue,
+        dpop: JsValue,
+        url: JsValue,
         allow_fetch: bool,
         now: JsValue,
     ) -> JsResult<JsValue> {
@@ -208,6 +236,8 @@ impl EdgeGuardHandle {
         let origin = optional_string(&origin);
         let acrm = optional_string(&ac_request_method);
         let acrh = optional_string(&ac_request_headers);
+        let dpop = optional_string(&dpop);
+        let url = url.as_string().unwrap_or_default();
         let req = EdgeRequest {
             method: &method,
             path: &path,
@@ -215,6 +245,8 @@ impl EdgeGuardHandle {
             origin: origin.as_deref(),
             access_control_request_method: acrm.as_deref(),
             access_control_request_headers: acrh.as_deref(),
+            dpop: dpop.as_deref(),
+            url: &url,
             now,
         };
         let mut guard = self.guard.borrow_mut();
@@ -229,21 +261,8 @@ impl EdgeGuardHandle {
         let due = |issuer: usize, kid: Option<&str>| {
             allow_fetch && remotes.get(issuer).is_some_and(|r| r.fetch_due(now, kid))
         };
-        let check = match guard.start(&req, due) {
-            Step::Decided(decision) => return decision_js(decision),
-            Step::Verify(check) => check,
-        };
-        if native::installed() {
-            let proof = check.check_with(|c| native::answer(&self.native_keys, c));
-            return decision_js(guard.finish(check, proof));
-        }
-        match self.webcrypto_check(check)? {
-            Ok(pending) => Ok(pending),
-            Err(check) => {
-                let proof = check.check_with_rust();
-                decision_js(guard.finish(check, proof))
-            }
-        }
+        let step = guard.start(&req, due);
+        self.run(&mut guard, step)
     }
 
     /// `finish(pending, verdict, key)`: the decision on an `EdgePending` from [`Self::decide`], given what
@@ -275,7 +294,8 @@ impl EdgeGuardHandle {
             ))),
             None => check.check_with_rust(),
         };
-        decision_js(guard.finish(check, proof))
+        let step = guard.finish(check, proof);
+        self.run(&mut guard, step)
     }
 
     /// `fetchKeys(kid?, now?, issuer?)`: fetches the key set of `issuer` (a `fetchKeys` decision's, default
