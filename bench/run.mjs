@@ -1,5 +1,7 @@
 // `make bench`: oidc-edge's TokenVerifier against jose, side by side, in Node, headless Chromium and workerd,
-// plus package sizes and start-up times. Prints tables and writes bench/results.json.
+// plus sizes (bench/sizes.mjs: each shipped file and entry, gzip and brotli; a Worker's bundle; a Vite sign-in app
+// with oidc-edge/spa beside oauth4webapi + jose) and start-up times in Node and Chromium. Prints tables and writes
+// bench/results.json.
 //   BENCH_QUICK=1          short batches (a smoke run; numbers indicative only)
 //   OIDC_EDGE_PKG=DIR      the package to measure (default: this repo's pkg/)
 //   BENCH_BEFORE_PKG=DIR   another built package measured next to it in Node, in the same process ("before"
@@ -14,12 +16,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync, readdirSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
 import { launchChromium } from "../tests/js/support/browser.mjs";
 import { serveStatic } from "../tests/js/support/static-server.mjs";
 import { startWorker } from "../tests/js/support/workerd.mjs";
 import { ALGS, MAIN_COLUMNS, NODE_ROWS, REPEATED_COLUMNS, groupsOf, measureGroup, timingOptions, warmUp } from "./cases.mjs";
 import { makeFixtures } from "./fixtures.mjs";
+import { chromiumStartup, packageSizes, sizeTables, viteApps, workerBundle } from "./sizes.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const pkg = resolve(process.env.OIDC_EDGE_PKG ?? join(root, "pkg"));
@@ -248,27 +250,14 @@ async function startup(fixturesFile, mode = "startup") {
 /** Whether the package has the SPA entry (a package built before it had none). */
 const hasSpa = () => existsSync(join(pkg, "oidc_edge_spa_bg.wasm"));
 
-function sizes() {
-  const one = (f) => {
-    const b = readFileSync(join(pkg, f));
-    return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length };
-  };
-  const files = {};
-  // errors.js (OidcEdgeError) is imported by both entries and session.js (createSession) is part of the SPA
-  // entry; packages built before them have none.
-  const errors = existsSync(join(pkg, "errors.js")) ? ["errors.js"] : [];
-  const session = existsSync(join(pkg, "session.js")) ? ["session.js"] : [];
-  const spa = hasSpa() ? ["spa.js", ...errors, ...session, "oidc_edge_spa.js", "oidc_edge_spa_bg.wasm"] : [];
-  for (const f of new Set(["oidc_edge_bg.wasm", "web.js", "api.js", ...errors, "oidc_edge.js", "node.js", "workerd.js", ...spa])) files[f] = one(f);
-  const sum = (names, k) => names.reduce((a, f) => a + files[f][k], 0);
-  const total = (names) => ({ raw: sum(names, "raw"), gzip: sum(names, "gzip") });
-  const browser = ["web.js", "api.js", ...errors, "oidc_edge.js"];
+/** Sizes (bench/sizes.mjs): the shipped files and entries, a Worker's bundle, the Vite apps, Chromium start-up. */
+async function sizes() {
+  log("sizes: shipped files, entries, a Worker bundle (esbuild), Vite sign-in apps, start-up in Chromium");
   return {
-    files,
-    browserJs: total(browser),
-    // What a browser downloads for `import "oidc-edge"` (each file gzipped on its own, as servers send them).
-    mainEntryTotal: total([...browser, "oidc_edge_bg.wasm"]),
-    spaEntryTotal: spa.length ? total(spa) : null,
+    package: packageSizes(pkg),
+    worker: await workerBundle(pkg),
+    vite: hasSpa() ? await viteApps(root, pkg) : null,
+    chromium: hasSpa() ? await chromiumStartup(root, pkg, quick ? 5 : 15, median) : null,
   };
 }
 
@@ -366,12 +355,7 @@ function repeatedTable(all) {
 }
 
 function sizeTable(s, st, spaSt) {
-  const kb = (n) => n.toLocaleString("en-US");
-  const rows = Object.entries(s.files).map(([f, v]) => [f, kb(v.raw), kb(v.gzip)]);
-  rows.push(["browser JS (web+api+oidc_edge)", kb(s.browserJs.raw), kb(s.browserJs.gzip)]);
-  rows.push(["main entry in a browser (browser JS + wasm)", kb(s.mainEntryTotal.raw), kb(s.mainEntryTotal.gzip)]);
-  if (s.spaEntryTotal) rows.push(["oidc-edge/spa (spa + session + oidc_edge_spa + wasm)", kb(s.spaEntryTotal.raw), kb(s.spaEntryTotal.gzip)]);
-  let out = table("sizes: bytes (gzip -9, each file on its own)", ["file", "raw", "gzip"], rows);
+  let out = sizeTables(s, table);
   const ms = (v) => (v == null ? "n/a" : v.toFixed(2));
   if (st) {
     out += table(`start-up in Node: medians over fresh processes (${st.runs} runs; first verify ${Math.round(st.runs / ALGS.length)} per alg)`,
@@ -419,7 +403,7 @@ try {
   running.delete(removeTmp);
   removeTmp();
 }
-const sizeResult = sizes();
+const sizeResult = await sizes();
 
 machine.loadavgAtEnd = loadavg()[0];
 const missing = [...new Set(Object.values(results).flatMap((r) => r.missing))];

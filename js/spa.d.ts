@@ -7,7 +7,8 @@
  * await init(); // fetches oidc_edge_spa_bg.wasm next to spa.js (bundlers emit it)
  * ```
  *
- * What it holds: PKCE, `state`/`nonce`, discovery, the authorization URL, the callback, RP-initiated logout,
+ * What it holds: PKCE, `state`/`nonce`, discovery, the authorization URL and pushed authorization requests
+ * (RFC 9126), the callback, RP-initiated logout,
  * the token endpoint (code exchange, refresh, and the sans-IO builder and parser), and `JwkSet` /
  * `TokenVerifier`. What it leaves out, compared with `oidc-edge`:
  * - the synchronous RSA, ECDSA and EdDSA (ring and RustCrypto in WebAssembly): RS*, PS*, ES256/384/512 and EdDSA signatures are checked only by the
@@ -48,6 +49,10 @@ import type {
   ClientCredentialsGrant,
   TokenExchange,
   InitInput,
+  PushedAuthorizationRequest,
+  PushedAuthorization,
+  StartAuthorization,
+  StartedAuthorization,
 } from "./index.js";
 
 export type {
@@ -63,6 +68,9 @@ export type {
   CallbackExpectation,
   AuthorizationResponse,
   EndSessionRequest,
+  PushedAuthorizeUrlRequest,
+  PushedAuthorization,
+  StartedAuthorization,
   HttpRequest,
   HttpResponseInput,
   TokenSet,
@@ -89,6 +97,7 @@ export {
   buildAuthorizeUrl,
   parseCallback,
   buildEndSessionUrl,
+  parsePushedAuthorizationResponse,
   parseTokenResponse,
 } from "./index.js";
 
@@ -151,6 +160,35 @@ export function exchangeCode(opts: SpaCodeExchange & FetchOptions): Promise<Toke
 
 /** Refreshes tokens, as `refreshTokens` of `oidc-edge`. Errors: as {@link exchangeCode} (`invalid_grant` for a revoked refresh token). */
 export function refreshTokens(opts: SpaRefresh & FetchOptions): Promise<TokenSet>;
+
+// ---------------------------------------------------------------------------------------------------
+// Pushed authorization requests (RFC 9126)
+
+/** {@link PushedAuthorizationRequest} with {@link SpaClientAuth}. */
+export type SpaPushedAuthorizationRequest = Omit<PushedAuthorizationRequest, "clientAuth"> & { clientAuth: SpaClientAuth };
+/** {@link StartAuthorization} with {@link SpaClientAuth}. */
+export type SpaStartAuthorization = Omit<StartAuthorization, "clientAuth"> & { clientAuth?: SpaClientAuth };
+
+/**
+ * Builds the push (RFC 9126 §2.1), as `buildPushedAuthorizationRequest` of `oidc-edge` (same rules and errors),
+ * with {@link SpaClientAuth}: a `clientAuth.key` is `invalid_request`.
+ */
+export function buildPushedAuthorizationRequest(req: SpaPushedAuthorizationRequest): HttpRequest;
+
+/**
+ * Pushes an authorization request (RFC 9126 §2) with `fetch`, as `pushAuthorizationRequest` of `oidc-edge`; then
+ * send the browser to `buildAuthorizeUrl({ authorizationEndpoint, clientId, requestUri })`.
+ * @throws OidcEdgeError (rejects) as {@link buildPushedAuthorizationRequest} and `parsePushedAuthorizationResponse`;
+ *   `http_error` without `status` for a network failure or timeout.
+ */
+export function pushAuthorizationRequest(opts: SpaPushedAuthorizationRequest & FetchOptions): Promise<PushedAuthorization>;
+
+/**
+ * The authorization URL, pushed first when the provider requires it (`require_pushed_authorization_requests`,
+ * RFC 9126 §5) or `usePar` is `true`, as `startAuthorization` of `oidc-edge`.
+ * @throws OidcEdgeError (rejects) as `startAuthorization` of `oidc-edge`, and `invalid_request` for a `clientAuth.key`.
+ */
+export function startAuthorization(opts: SpaStartAuthorization & FetchOptions): Promise<StartedAuthorization>;
 
 // ---------------------------------------------------------------------------------------------------
 // Keys and verification

@@ -64,9 +64,10 @@ const verifier = () => new spa.TokenVerifier({ issuer: ISS, audience: CLIENT, jw
 
 test("exports: sign-in, token endpoint, keys and verification; nothing of the server half", () => {
   assert.deepEqual(Object.keys(spa).sort(), [
-    "JwkSet", "OidcEdgeError", "TokenVerifier", "buildAuthorizeUrl", "buildEndSessionUrl", "buildTokenRequest", "createSession", "discover",
-    "discoveryUrls", "exchangeCode", "generatePkce", "init", "parseCallback", "parseProviderMetadata",
-    "parseTokenResponse", "pkceChallenge", "randomToken", "refreshTokens",
+    "JwkSet", "OidcEdgeError", "TokenVerifier", "buildAuthorizeUrl", "buildEndSessionUrl", "buildPushedAuthorizationRequest",
+    "buildTokenRequest", "createSession", "discover", "discoveryUrls", "exchangeCode", "generatePkce", "init", "parseCallback",
+    "parseProviderMetadata", "parsePushedAuthorizationResponse", "parseTokenResponse", "pkceChallenge", "pushAuthorizationRequest",
+    "randomToken", "refreshTokens", "startAuthorization",
   ]);
   for (const name of ["createEdgeVerifier", "RemoteJwks", "ScopeRequirement", "bearerChallenge", "introspect", "userinfo", "createClientAssertion"]) {
     assert.equal(name in spa, false, name);

@@ -4,6 +4,8 @@
 
 pub mod auth;
 pub mod authorize;
+// The device grant (RFC 8628) is for devices without a browser, so not in the SPA entry.
+#[cfg(feature = "server")]
 pub mod device;
 pub mod endpoints;
 pub mod par;
