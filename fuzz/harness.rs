@@ -9,6 +9,10 @@ use jwt_compact::alg as jc;
 use oidc_edge::client::introspect::{
     parse_introspection_response, parse_jwt_introspection_response, token_introspection,
 };
+use oidc_edge::client::registration::{
+    ClientAnswer, ClientConfigurationRequest, ClientOperation, RegistrationRequest,
+    parse_client_delete_response, parse_client_information,
+};
 use oidc_edge::client::revoke::parse_revocation_response;
 use oidc_edge::client::{CallbackExpectation, parse_callback};
 use oidc_edge::client::{DevicePoll, parse_device_authorization_response};
@@ -484,6 +488,53 @@ pub fn token_response(data: &[u8]) {
         Err(e) => {
             refused(&e);
             assert_code(&e, &["authorization_error", "http_error"]);
+        }
+    }
+    for answer in [
+        ClientAnswer::Registered,
+        ClientAnswer::Configuration { client_id: None },
+        ClientAnswer::Configuration {
+            client_id: Some("c1"),
+        },
+    ] {
+        match parse_client_information(&response, &answer) {
+            Ok(info) => {
+                assert!(!redirect && info.get("client_id").and_then(|c| c.as_str()).is_some());
+                assert!(
+                    !info.contains_key("client_secret")
+                        || info.contains_key("client_secret_expires_at")
+                );
+            }
+            Err(e) => {
+                refused(&e);
+                assert_code(&e, &["authorization_error", "http_error"]);
+            }
+        }
+    }
+    match parse_client_delete_response(&response) {
+        Ok(()) => assert_eq!(response.status, 204),
+        Err(e) => {
+            refused(&e);
+            assert_code(&e, &["authorization_error", "http_error"]);
+        }
+    }
+    // the body as client metadata: sent, or refused before it is sent
+    if let Ok(serde_json::Value::Object(metadata)) = serde_json::from_str(body) {
+        let register = RegistrationRequest {
+            registration_endpoint: "https://idp.example.com/reg".into(),
+            metadata: metadata.clone(),
+            initial_access_token: Some(challenge.to_owned()).filter(|c| !c.is_empty()),
+        };
+        if let Err(e) = register.build() {
+            assert_code(&e, &["invalid_request"]);
+        }
+        let update = ClientConfigurationRequest {
+            registration_client_uri: "https://idp.example.com/reg/c1".into(),
+            registration_access_token: "rat".into(),
+            operation: ClientOperation::Update(metadata),
+        };
+        if let Err(e) = update.build() {
+            assert_code(&e, &["invalid_request"]);
         }
     }
     match parse_par_response(&response) {

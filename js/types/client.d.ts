@@ -633,6 +633,162 @@ export function userinfo(
 ): Promise<UserinfoResult>;
 
 // ---------------------------------------------------------------------------------------------------
+// Dynamic client registration (RFC 7591) and management (RFC 7592): main entry only
+
+/**
+ * Client metadata (RFC 7591 §2, OIDC Dynamic Client Registration 1.0 §2), with its registered snake_case names.
+ * Checked before it is sent (`invalid_request`, naming the member): every registered member of its type
+ * (strings, string arrays, booleans, non-negative numbers, `jwks` an object with a `keys` array); `redirect_uris`,
+ * `post_logout_redirect_uris`, `jwks_uri`, `initiate_login_uri`, `sector_identifier_uri` and the logout URIs
+ * https URLs (http only on loopback, RFC 8252 §8.3) without a fragment or credentials (RFC 6749 §3.1.2);
+ * `client_uri`, `logo_uri`, `tos_uri`, `policy_uri` absolute URLs; `token_endpoint_auth_method` one of
+ * {@link TokenEndpointAuthMethod}; `jwks` and `jwks_uri` not both. Language-tagged members
+ * (`client_name#ja-Jpan-JP`, §2.2) follow their base member. Members the server assigns are refused:
+ * `registration_access_token`, `registration_client_uri`, `client_id_issued_at`, `client_secret_expires_at`,
+ * and in a registration also `client_id` and `client_secret`. Other members are sent as they are.
+ */
+export interface ClientMetadata {
+  redirect_uris?: string[];
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+  grant_types?: string[];
+  response_types?: string[];
+  client_name?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  scope?: string;
+  contacts?: string[];
+  tos_uri?: string;
+  policy_uri?: string;
+  jwks_uri?: string;
+  jwks?: { keys: object[] };
+  software_id?: string;
+  software_version?: string;
+  software_statement?: string;
+  post_logout_redirect_uris?: string[];
+  [member: string]: unknown;
+}
+
+/** The registered `token_endpoint_auth_method` values (RFC 7591 §2, OIDC Core §9, RFC 8705 §2). */
+export type TokenEndpointAuthMethod =
+  | "none" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt"
+  | "tls_client_auth" | "self_signed_tls_client_auth";
+
+/**
+ * What the server registered (RFC 7591 §3.2.1, RFC 7592 §3): the metadata as it kept it (it may have changed or
+ * added values), and the credentials it issued. Keep `registration_access_token` and `registration_client_uri`
+ * to read, update or delete the client; an update may rotate the token, so keep the latest.
+ */
+export interface ClientInformation extends ClientMetadata {
+  client_id: string;
+  client_secret?: string;
+  client_id_issued_at?: number;
+  /** Required with `client_secret`: when it expires, 0 for never. */
+  client_secret_expires_at?: number;
+  registration_access_token?: string;
+  registration_client_uri?: string;
+}
+
+/** A registration request (RFC 7591 §3.1): the metadata, POSTed as JSON to the `registration_endpoint`. */
+export interface RegistrationRequest {
+  /** The provider's `registration_endpoint`: https (http only on loopback). */
+  registrationEndpoint: string;
+  metadata: ClientMetadata;
+  /** An initial access token (RFC 7591 §3), when the server requires one: sent as `Authorization: Bearer`. */
+  initialAccessToken?: string;
+}
+
+/**
+ * Builds a registration request.
+ * @throws OidcEdgeError `invalid_request`: the endpoint not https (http only on loopback), metadata refused as
+ *   {@link ClientMetadata} says, an `initialAccessToken` that is not an RFC 6750 `b64token`.
+ */
+export function buildRegistrationRequest(req: RegistrationRequest): HttpRequest;
+/**
+ * Reads a registration response, strictly.
+ * @throws OidcEdgeError `authorization_error` for an OAuth error (RFC 7591 §3.2.2: `invalid_redirect_uri`,
+ *   `invalid_client_metadata`, `invalid_software_statement`…; `invalid_token` for a missing or bad initial
+ *   access token), with `status`; `http_error` for a redirect, a status other than 201 (§3.2.1), a body that
+ *   is not a JSON object, no non-empty string `client_id`, a `client_secret` without
+ *   `client_secret_expires_at`, only one of `registration_access_token` and `registration_client_uri`, a
+ *   `registration_client_uri` that is not https (http only on loopback), a registered member of the wrong type,
+ *   both `jwks` and `jwks_uri`; `invalid_request` for a response object without an integer `status`.
+ */
+export function parseRegistrationResponse(res: HttpResponseInput): ClientInformation;
+/**
+ * Registers a client (build + fetch + parse).
+ * @throws OidcEdgeError (rejects) those of {@link buildRegistrationRequest} and {@link parseRegistrationResponse};
+ *   `invalid_request` for a `clientAuth` (the initial access token is the credential).
+ */
+export function registerClient(opts: RegistrationRequest & FetchLimits): Promise<ClientInformation>;
+
+/** What is done with a registered client (RFC 7592 §2.1 read, §2.2 update, §2.3 delete). */
+export type ClientOperation = "read" | "update" | "delete";
+
+/** A client configuration request (RFC 7592 §2), sent with the registration access token. */
+export interface ClientConfigurationRequest {
+  /** The `registration_client_uri` the registration answered: https (http only on loopback). */
+  registrationClientUri: string;
+  /** The latest `registration_access_token`, sent as `Authorization: Bearer`. */
+  registrationAccessToken: string;
+  operation: ClientOperation;
+  /**
+   * An update's full replacement metadata (§2.2: omitted members may be removed by the server), carrying the
+   * client's `client_id`; only with `"update"`.
+   */
+  metadata?: ClientMetadata & { client_id: string };
+}
+
+/**
+ * Builds a read (GET), update (PUT, JSON) or delete (DELETE) request.
+ * @throws OidcEdgeError `invalid_request`: the URI not https (http only on loopback), a token that is not an
+ *   RFC 6750 `b64token`, `metadata` missing for an update or given for another operation, update metadata without
+ *   a non-empty string `client_id` or refused as {@link ClientMetadata} says.
+ */
+export function buildClientConfigurationRequest(req: ClientConfigurationRequest): HttpRequest;
+/**
+ * Reads the answer to a configuration request: the client information for a read or an update (200, RFC 7592
+ * §3), `undefined` for a delete (204, §2.3).
+ * @param opts.operation `"delete"` for the answer to a deletion (default: a read or update).
+ * @param opts.clientId the client asked about: the answer must be for it.
+ * @throws OidcEdgeError `authorization_error` for a `WWW-Authenticate: Bearer error="invalid_token"` challenge
+ *   (a revoked, rotated or wrong registration access token, or a client that no longer exists) or an OAuth
+ *   error body, with `status`; `http_error` for a redirect, another status than 200 (or 204 for a delete), a
+ *   `client_id` other than `clientId`, and what {@link parseRegistrationResponse} refuses.
+ */
+export function parseClientConfigurationResponse(
+  res: HttpResponseInput,
+  opts?: { operation?: ClientOperation; clientId?: string },
+): ClientInformation | undefined;
+
+/** Options of {@link readClient}, {@link updateClient}, {@link deleteClient}. */
+export interface ClientConfigurationOptions extends FetchLimits {
+  registrationClientUri: string;
+  registrationAccessToken: string;
+  /** The client asked about: the answer must be for it (an update's is its `metadata.client_id`). */
+  clientId?: string;
+}
+
+/**
+ * Reads a client's current configuration (RFC 7592 §2.1).
+ * @throws OidcEdgeError (rejects) those of {@link buildClientConfigurationRequest} and
+ *   {@link parseClientConfigurationResponse}; `invalid_request` for a `clientAuth` or an `operation`.
+ */
+export function readClient(opts: ClientConfigurationOptions): Promise<ClientInformation>;
+/**
+ * Replaces a client's metadata (RFC 7592 §2.2); the answer must be for the same `client_id`. Keep the
+ * `registration_access_token` it returns: the server may have rotated it.
+ * @throws OidcEdgeError (rejects) as {@link readClient}.
+ */
+export function updateClient(
+  opts: ClientConfigurationOptions & { metadata: ClientMetadata & { client_id: string } },
+): Promise<ClientInformation>;
+/**
+ * Deletes a client (RFC 7592 §2.3); its credentials and tokens stop working.
+ * @throws OidcEdgeError (rejects) as {@link readClient}.
+ */
+export function deleteClient(opts: ClientConfigurationOptions): Promise<void>;
+
+// ---------------------------------------------------------------------------------------------------
 // Pushed authorization requests (RFC 9126)
 
 /**

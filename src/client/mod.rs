@@ -1,7 +1,7 @@
 //! The sign-in client: what an application (an SPA, a server-side client, a worker calling APIs) does with an
 //! authorization server. PKCE, the authorization request and its callback, discovery, the token endpoint,
 //! client authentication, and the calls a signed-in client makes (userinfo; with the `server` feature also
-//! introspection and revocation). Every call is a sans-IO plan: an [`HttpRequest`](crate::wire::HttpRequest)
+//! introspection, revocation and dynamic client registration). Every call is a sans-IO plan: an [`HttpRequest`](crate::wire::HttpRequest)
 //! to send, and a parser for the [`HttpResponse`](crate::wire::HttpResponse) that came back.
 //!
 //! `docs/architecture.md` follows a sign-in through this folder and the binding.
@@ -17,6 +17,8 @@ pub mod introspect;
 mod jwks;
 mod par;
 pub mod pkce;
+#[cfg(feature = "server")]
+pub mod registration;
 #[cfg(feature = "server")]
 pub mod revoke;
 mod session;

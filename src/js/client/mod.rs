@@ -10,6 +10,8 @@ pub mod device;
 pub mod endpoints;
 pub mod par;
 #[cfg(feature = "server")]
+pub mod registration;
+#[cfg(feature = "server")]
 pub mod server_endpoints;
 pub mod session;
 // Signing `private_key_jwt` assertions (the `server` feature), or the SPA build's refusal to.
