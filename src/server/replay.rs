@@ -5,7 +5,6 @@
 
 use crate::error::{Error, Result};
 use crate::jose::base64url;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
 
@@ -66,9 +65,8 @@ pub const DEFAULT_REPLAY_ENTRIES: usize = 10_000;
 /// The largest `maxEntries` a [`MemoryReplayStore`] takes (2^20, the verified-token cache's limit).
 pub const MAX_REPLAY_ENTRIES: usize = 1 << 20;
 
-/// `replayStore: { maxEntries }` and `new ReplayCache({ maxEntries })`: the in-memory store's size.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// The in-memory store's size (JS: `new ReplayCache({ maxEntries })`).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ReplayStoreConfig {
     /// At most this many remembered tokens, 1..=[`MAX_REPLAY_ENTRIES`]; default [`DEFAULT_REPLAY_ENTRIES`].
     pub max_entries: Option<usize>,
