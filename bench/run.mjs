@@ -341,6 +341,27 @@ function callsTable(summary) {
   Object.entries(summary).map(([name, s]) => [name, us(s.oidc), us(s.before), us(s.node)]));
 }
 
+/** workerd's edge table: createEdgeVerifier against a jose Worker, per request (bench/workerd/worker.mjs). */
+function edgeSummary(r) {
+  const out = {};
+  for (const row of rowsOf(r, "edge")) {
+    const get = (col) => r.results[`edge/${row}/${col}`]?.opsPerSec ?? null;
+    const [edge, jose] = [get("oidcEdge"), get("joseWorker")];
+    out[row] = { oidcEdge: edge, joseWorker: jose, ratio: edge && jose ? edge / jose : null,
+      usPerRequest: edge ? 1e6 / edge : null, joseUsPerRequest: jose ? 1e6 / jose : null };
+  }
+  return out;
+}
+
+function edgeTable(summary) {
+  const o = (v) => (v == null ? "n/a" : Math.round(v).toLocaleString("en-US"));
+  return table("workerd edge: requests/s through a guard of GET /api/* needing orders:read (higher is better); " +
+    "ratio = createEdgeVerifier / a jose Worker (target ≥ 1.2)",
+  ["alg", "createEdgeVerifier", "jose Worker", "ratio", "µs/request", "jose µs/request"],
+  Object.entries(summary).map(([row, s]) => [row, o(s.oidcEdge), o(s.joseWorker), s.ratio?.toFixed(2) ?? "n/a",
+    us(s.usPerRequest), us(s.joseUsPerRequest)]));
+}
+
 function repeatedTable(all) {
   const rows = [];
   for (const [name, r] of Object.entries(all)) {
@@ -415,8 +436,12 @@ let report = `oidc-edge vs jose ${JSON.parse(readFileSync(join(root, "node_modul
   `\n1-min load average ${machine.loadavgAtStart.toFixed(2)} at start, ${machine.loadavgAtEnd.toFixed(2)} at end (anything above ~1 means other processes shared the cores)${quick ? "\nQUICK MODE: short batches, indicative numbers only" : ""}`;
 if (beforeInfo) report += `\nbefore (Node's "before" columns): ${beforePkg}${beforeInfo.label ? ` — ${beforeInfo.label}` : ""}, wasm sha256 ${beforeInfo.wasmSha256}`;
 for (const [name, r] of Object.entries(results)) report += `\n${mainTable(name, r)}`;
-const summary = results.node ? { nodeSync: nodeSyncSummary(results.node), calls: callsSummary(results.node) } : null;
-if (summary) report += `\n${nodeSyncTable(summary.nodeSync, fastJwtVersion)}\n${callsTable(summary.calls)}`;
+const summary = {
+  ...(results.node ? { nodeSync: nodeSyncSummary(results.node), calls: callsSummary(results.node) } : {}),
+  ...(results.workerd ? { edge: edgeSummary(results.workerd) } : {}),
+};
+if (summary.nodeSync) report += `\n${nodeSyncTable(summary.nodeSync, fastJwtVersion)}\n${callsTable(summary.calls)}`;
+if (summary.edge && Object.keys(summary.edge).length) report += `\n${edgeTable(summary.edge)}`;
 if (results.workerd) {
   report += `\n(workerd: timed from the host per request of N operations, minus the empty-request round trip ` +
     `measured before each row: median ${results.workerd.baselineMs.median.toFixed(3)} ms, ` +

@@ -2,13 +2,52 @@
 // work (a Spectre mitigation), so the Worker only runs operations and the host times each request from
 // outside (bench/run.mjs). The Worker's own clock reading is returned only as a cross-check: local workerd
 // does advance it, at 1 ms resolution.
-//   POST /setup  (fixtures JSON) -> { ids, missing, cacheOption }   builds the cases of cases.mjs
+//   POST /setup  (fixtures JSON) -> { ids, missing, cacheOption }   builds the cases of cases.mjs, plus the
+//                                    edge table (createEdgeVerifier against a jose Worker)
 //   POST /check                   -> { failures }                     each case verifies its token once
 //   GET  /run?id=ID&n=N           -> after N operations of case ID (id=noop: nothing, the baseline), the
 //                                    milliseconds the Worker's own performance.now() saw pass
 // bench/run.mjs generates the entry that imports `oidc-edge` (+ its oidc_edge.js glue) and `jose` and calls
 // benchWorker with them.
 import { buildCases, checkCases, runOps } from "../cases.mjs";
+
+/** The edge comparison's algorithms: the asymmetric ones jose has (an HMAC secret has no place in a JWKS). */
+const EDGE_ALGS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
+
+/**
+ * The "edge" table: one request through `createEdgeVerifier` guarding `GET /api/*` with a scope requirement,
+ * against what a jose Worker does for it (the Authorization header, `jwtVerify` with a local JWKS, the scope
+ * check). Both get a new `Request` per call; the guard's JWKS comes from an in-memory `fetch`, its optional
+ * verified-token cache stays off, so each distinct token costs a full verification on both sides.
+ */
+function edgeCases(oidc, jose, { issuer, audience }) {
+  const url = "https://api.example.com/api/orders";
+  const allowed = (r) => (r?.ok === true && r.claims?.iss === issuer ? null : `not allowed: ${JSON.stringify(r)?.slice(0, 200)}`);
+  return async ({ add, row, alg, f, next, missing }) => {
+    if (!EDGE_ALGS.includes(row)) return;
+    if (typeof oidc.createEdgeVerifier !== "function") {
+      if (row === EDGE_ALGS[0]) missing.push("oidc-edge exports no createEdgeVerifier: the edge table is n/a");
+      return;
+    }
+    const request = () => new Request(url, { headers: { authorization: `Bearer ${next()}` } });
+    const jwks = JSON.stringify(f.jwks);
+    const guard = oidc.createEdgeVerifier({
+      issuer, audience, jwksUri: "https://idp.example.com/jwks", algorithms: [alg], cacheApi: false,
+      routes: [{ method: "GET", path: "/api/*", scopes: "orders:read" }],
+      fetch: async () => new Response(jwks, { headers: { "content-type": "application/json", "cache-control": "max-age=86400" } }),
+    });
+    add("edge", row, "oidcEdge", "async", () => guard(request()), { check: allowed });
+    const keys = jose.createLocalJWKSet(f.jwks);
+    const jopts = { issuer, audience, algorithms: [alg] };
+    add("edge", row, "joseWorker", "async", async () => {
+      const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(request().headers.get("authorization") ?? "");
+      if (!m) return { ok: false };
+      const { payload } = await jose.jwtVerify(m[1], keys, jopts);
+      const scopes = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
+      return scopes.includes("orders:read") ? { ok: true, claims: payload } : { ok: false };
+    }, { check: allowed });
+  };
+}
 
 export function benchWorker({ oidc, glue, jose }) {
   let state;
@@ -29,7 +68,8 @@ export function benchWorker({ oidc, glue, jose }) {
         if (url.pathname === "/setup") {
           state = { fixtures: await request.json() };
           await oidc.init?.();
-          Object.assign(state, await buildCases({ oidc, glue, jose, fixtures: state.fixtures }));
+          const extend = edgeCases(oidc, jose, state.fixtures);
+          Object.assign(state, await buildCases({ oidc, glue, jose, fixtures: state.fixtures, extend }));
           return Response.json({ ids: [...state.cases.keys()], missing: state.missing, cacheOption: state.cacheOption });
         }
         if (url.pathname === "/check") return Response.json({ failures: await checkCases(state.cases, state.fixtures) });
