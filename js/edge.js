@@ -87,7 +87,14 @@ export function createEdgeVerifier(config) {
   }
   const guard = new EdgeGuard(opts);
 
-  async function verify(request) {
+  // A key set near its expiry is refreshed after the answer: through ctx.waitUntil (Workers) when given.
+  function refreshInBackground(ctx) {
+    const refresh = guard.refreshKeys();
+    if (refresh === undefined) return;
+    if (typeof ctx?.waitUntil === "function") ctx.waitUntil(refresh);
+  }
+
+  async function verify(request, ctx) {
     const url = new URL(request.url);
     const h = request.headers;
     const args = [
@@ -108,6 +115,7 @@ export function createEdgeVerifier(config) {
     }
     // A DPoP request has two signatures: the proof's, then the token's.
     while (d.verify) d = await webCryptoCheck(guard, d);
+    refreshInBackground(ctx);
     if (d.ok) {
       return { ok: true, claims: d.claims, scopes: d.scopes, route: d.route, headers: d.headers, identityHeaders: d.identityHeaders };
     }

@@ -51,6 +51,11 @@ export class RemoteJwks {
       minMaxAge?: number;
       /** Upper bound on freshness (default 86400). */
       maxMaxAge?: number;
+      /**
+       * Seconds past its freshness the set is still served while fetches fail (default 86400); the first failed
+       * fetch after that drops it.
+       */
+      maxStale?: number;
     },
   );
   /**
@@ -126,7 +131,7 @@ export interface EdgeIssuerConfig {
   /** Its accepted algorithms. Default: {@link EdgeVerifierConfig.algorithms}, else every asymmetric one. */
   algorithms?: JwsAlgorithm[];
   /** Its JWKS cache timings. Default: {@link EdgeVerifierConfig.jwksCache}. */
-  jwksCache?: { cooldown?: number; defaultMaxAge?: number; minMaxAge?: number; maxMaxAge?: number };
+  jwksCache?: { cooldown?: number; defaultMaxAge?: number; minMaxAge?: number; maxMaxAge?: number; maxStale?: number };
 }
 
 /** CORS of the edge verifier. */
@@ -179,8 +184,14 @@ export interface EdgeVerifierConfig {
   errorDescription?: boolean;
   /** CORS: preflights answered at the edge, CORS headers on every answer to an allowed origin. Default: none. */
   cors?: EdgeCorsConfig;
-  /** The JWKS cache timings (see {@link RemoteJwks}); seconds. */
-  jwksCache?: { cooldown?: number; defaultMaxAge?: number; minMaxAge?: number; maxMaxAge?: number };
+  /**
+   * The JWKS cache timings (see {@link RemoteJwks}); seconds. In the last tenth of its freshness a set is
+   * refreshed in the background after the answer (through `ctx.waitUntil` when `verify` is given the Worker's
+   * `ctx`), so that requests do not wait for it. `maxStale` (default 86400): how long past its freshness a set
+   * is still served while every fetch fails; the first failed fetch after that drops it (`503` until the provider
+   * answers), so that keys it may have revoked are not trusted through a long outage.
+   */
+  jwksCache?: { cooldown?: number; defaultMaxAge?: number; minMaxAge?: number; maxMaxAge?: number; maxStale?: number };
   /**
    * The verified-token cache, opt-in: tokens kept by the SHA-256 of the whole token, never served at or past
    * their `exp` (re-checked at every hit against the clock), dropped when the key set changes; the route's scope
@@ -325,7 +336,11 @@ export type EdgeVerifierResult =
  */
 export function createEdgeVerifier(
   config: EdgeVerifierConfig,
-): ((request: Request) => Promise<EdgeVerifierResult>) & {
+): ((
+  request: Request,
+  /** The Worker's `ctx` (or anything with `waitUntil`): background key refreshes are handed to it. */
+  ctx?: { waitUntil(promise: Promise<unknown>): void },
+) => Promise<EdgeVerifierResult>) & {
   /** The `kid`s of the current key sets (every issuer's, in the order of `issuers`). */
   readonly keyIds: string[];
   /** How many verified tokens are cached. */

@@ -10,7 +10,12 @@
 //!   [`CachePolicy::cooldown`] (30 s) however many unknown `kid`s arrive: a flood of made-up `kid`s costs the
 //!   provider one request per cooldown.
 //! - When a fetch fails (network, status, not a JWK set), the last good set keeps being served, and the next
-//!   attempt waits for the cooldown.
+//!   attempt waits for the cooldown; but not for ever: a fetch that fails once the set is
+//!   [`CachePolicy::max_stale`] past its freshness drops it, so that keys the provider may have revoked are not
+//!   trusted through a long outage (answers are then `503`).
+//! - In the last tenth of its freshness a set is due for a refresh ([`JwksCache::next_refresh`]), which a
+//!   caller sends in the background (e.g. `ctx.waitUntil`) while requests keep using the set: a set in steady
+//!   use never expires in front of a request.
 //! - The only URL ever fetched is the one given at construction: never one taken from a token (`jku`, `x5u`).
 //!
 //! A fetched body is parsed once, into the verifier's [`JwkSet`]: a body with no usable key (`invalid_jwk`,
@@ -40,6 +45,8 @@ pub struct CachePolicy {
     pub max_max_age: u64,
     /// Least time between two fetches triggered by unknown `kid`s or after a failure (default 30).
     pub cooldown: u64,
+    /// How long past its freshness a set is still served while fetches fail (default 86 400).
+    pub max_stale: u64,
 }
 
 impl Default for CachePolicy {
@@ -49,6 +56,7 @@ impl Default for CachePolicy {
             min_max_age: 60,
             max_max_age: 86_400,
             cooldown: 30,
+            max_stale: 86_400,
         }
     }
 }
@@ -101,6 +109,8 @@ pub struct JwksCacheConfig {
     pub min_max_age: Option<u64>,
     /// Upper bound on freshness.
     pub max_max_age: Option<u64>,
+    /// How long past its freshness a set is served while fetches fail.
+    pub max_stale: Option<u64>,
 }
 
 impl JwksCacheConfig {
@@ -114,6 +124,7 @@ impl JwksCacheConfig {
             default_max_age: self.default_max_age.unwrap_or(d.default_max_age),
             min_max_age: self.min_max_age.unwrap_or(d.min_max_age),
             max_max_age: self.max_max_age.unwrap_or(d.max_max_age),
+            max_stale: self.max_stale.unwrap_or(d.max_stale),
         };
         policy.check().map(|()| policy)
     }
@@ -149,6 +160,14 @@ impl CachedJwks {
     /// Whether the set is still fresh at `now`.
     pub fn is_fresh(&self, now: u64) -> bool {
         now.saturating_sub(self.fetched_at) < self.max_age
+    }
+
+    /// Whether the set is in the last tenth of its freshness at `now` (at least its last second): time to
+    /// refresh it in the background.
+    pub fn refresh_due(&self, now: u64) -> bool {
+        let ahead = (self.max_age / 10).max(1);
+        self.is_fresh(now)
+            && now.saturating_sub(self.fetched_at) >= self.max_age - ahead.min(self.max_age)
     }
 
     /// Whether a key has this `kid`.
@@ -284,6 +303,18 @@ impl JwksCache {
         }
     }
 
+    /// Whether a background refresh is due at `now` ([`CachedJwks::refresh_due`], and the cooldown allows a
+    /// fetch); when it is, the attempt counts from now on, so ask only when you will send
+    /// [`JwksCache::request_for`] with [`FetchReason::Expired`].
+    pub fn next_refresh(&mut self, now: u64) -> bool {
+        let due =
+            self.current.as_ref().is_some_and(|c| c.refresh_due(now)) && self.cooled_down(now);
+        if due {
+            self.last_attempt = Some(now);
+        }
+        due
+    }
+
     /// Takes the answer to [`JwksCache::request`]. A good set replaces the current one; on failure the current
     /// one stays, and the error is returned (and kept for [`Plan::Fail`]).
     ///
@@ -314,15 +345,15 @@ impl JwksCache {
             CachedJwks::parse(body, now.saturating_sub(age), max_age)
                 .and_then(|set| check(&set).map(|()| set))
         });
-        self.on_result(result)
+        self.on_result(now, result)
     }
 
-    /// Records a fetch that failed before any response (network error, timeout).
-    pub fn on_failure(&mut self, error: Error) -> Result<()> {
-        self.on_result(Err(error))
+    /// Records a fetch that failed before any response (network error, timeout) at `now`.
+    pub fn on_failure(&mut self, now: u64, error: Error) -> Result<()> {
+        self.on_result(now, Err(error))
     }
 
-    fn on_result(&mut self, result: Result<CachedJwks>) -> Result<()> {
+    fn on_result(&mut self, now: u64, result: Result<CachedJwks>) -> Result<()> {
         match result {
             Ok(set) => {
                 self.current = Some(set);
@@ -331,6 +362,16 @@ impl JwksCache {
                 Ok(())
             }
             Err(e) => {
+                let stale_for =
+                    |c: &CachedJwks| now.saturating_sub(c.fetched_at.saturating_add(c.max_age));
+                if self
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| !c.is_fresh(now) && stale_for(c) > self.policy.max_stale)
+                {
+                    self.current = None;
+                    self.generation = self.generation.wrapping_add(1);
+                }
                 self.last_error = Some(e.clone());
                 Err(e)
             }
@@ -561,13 +602,59 @@ mod tests {
     }
 
     #[test]
+    fn refreshed_ahead_of_expiry_and_stale_served_up_to_a_cap() {
+        let policy = CachePolicy {
+            max_stale: 100,
+            ..CachePolicy::default()
+        };
+        let mut c = JwksCache::new(URI, policy).unwrap();
+        assert!(!c.next_refresh(0), "no set: nothing to refresh");
+        assert!(matches!(c.next(0, None), Plan::Fetch(_)));
+        let fresh_for_600 = HttpResponse::new(200, jwks(&["a"]));
+        c.on_response(0, &fresh_for_600).unwrap();
+        // the last tenth of 600 s: from 540
+        assert!(!c.next_refresh(539));
+        assert!(c.next_refresh(540));
+        assert!(!c.next_refresh(541), "an attempt starts the cooldown");
+        c.on_response(541, &ok(&["a", "b"])).unwrap();
+        assert_eq!(c.generation(), 2);
+        assert!(!c.next_refresh(1000));
+        // the provider goes down: the stale set is served for max_stale past its freshness, then dropped
+        let down = || Error::HttpError {
+            message: "down".into(),
+            status: None,
+        };
+        assert_eq!(c.next(1141, None), Plan::Fetch(FetchReason::Expired));
+        c.on_failure(1141, down()).unwrap_err();
+        assert!(c.current().is_some());
+        assert_eq!(c.next(1241, None), Plan::Fetch(FetchReason::Expired));
+        c.on_failure(1241, down()).unwrap_err();
+        assert!(
+            c.current().is_some(),
+            "100 s past its freshness: still served"
+        );
+        assert_eq!(c.next(1242, None), Plan::UseCurrent, "cooldown");
+        assert_eq!(c.next(1272, None), Plan::Fetch(FetchReason::Expired));
+        c.on_failure(1272, down()).unwrap_err();
+        assert!(c.current().is_none(), "past the cap: dropped");
+        assert_eq!(c.generation(), 3, "a new generation: users drop it too");
+        assert!(matches!(c.next(1280, None), Plan::Fail(_)));
+        assert_eq!(c.next(1302, None), Plan::Fetch(FetchReason::Initial));
+        c.on_response(1302, &ok(&["a"])).unwrap();
+        assert!(c.current().is_some());
+    }
+
+    #[test]
     fn no_set_and_a_recent_failure_fails_fast() {
         let mut c = JwksCache::new(URI, CachePolicy::default()).unwrap();
         assert!(matches!(c.next(0, None), Plan::Fetch(_)));
-        c.on_failure(Error::HttpError {
-            message: "network".into(),
-            status: None,
-        })
+        c.on_failure(
+            0,
+            Error::HttpError {
+                message: "network".into(),
+                status: None,
+            },
+        )
         .unwrap_err();
         assert!(matches!(
             c.next(5, None),

@@ -200,3 +200,55 @@ test("createEdgeVerifier with dpop: DPoP tokens with their proofs, replays refus
       (e) => e.code === "invalid_request" && message.test(e.message));
   }
 });
+
+test("createEdgeVerifier keys: refreshed in the background before expiry (ctx.waitUntil); stale served up to maxStale", async (t) => {
+  const { serve } = await import("./support/edge-fixtures.mjs");
+  const a = await signingKey("a1");
+  let fetches = 0;
+  let failing = false;
+  let headers = { "content-type": "application/json", "cache-control": "max-age=100", age: "92" };
+  const server = await serve(() => {
+    fetches++;
+    if (failing) return { status: 503, body: "" };
+    return { status: 200, headers, body: JSON.stringify({ keys: [a.jwk] }) };
+  });
+  t.after(server.close);
+  const config = {
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: `${server.url}/jwks`, routes: ROUTES.slice(1), cacheApi: false,
+  };
+  const verify = createEdgeVerifier({ ...config, jwksCache: { cooldown: 1 } });
+  const token = await accessToken(a);
+  const waited = [];
+  const ctx = { waitUntil: (p) => waited.push(p) };
+  const req = () => new Request("https://api.example.com/api/x", { headers: { authorization: `Bearer ${token}` } });
+  const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+  assert.equal((await verify(req(), ctx)).ok, true);
+  assert.equal(waited.length, 0, "just fetched: the cooldown holds");
+  await sleep(1100);
+  // 93 s into 100 s of freshness: the answer comes first, the refresh after it, through ctx.waitUntil
+  assert.equal((await verify(req(), ctx)).ok, true);
+  assert.equal(fetches, 1);
+  assert.equal(waited.length, 1);
+  await Promise.all(waited);
+  assert.equal(fetches, 2);
+  assert.equal((await verify(req(), ctx)).ok, true);
+  assert.equal(waited.length, 1, "within the cooldown: no second refresh");
+  assert.equal(fetches, 2);
+
+  // maxStale: a set 2 s fresh, then the provider down; served 1 s past its freshness, then dropped
+  headers = { "content-type": "application/json", "cache-control": "max-age=2" };
+  const stale = createEdgeVerifier({ ...config, jwksCache: { minMaxAge: 1, cooldown: 1, maxStale: 1 } });
+  const before = fetches;
+  assert.equal((await stale(req())).ok, true);
+  failing = true;
+  await sleep(2100);
+  assert.equal((await stale(req())).ok, true, "just expired, the fetch failed: the stale set is served");
+  await sleep(2600);
+  const r = await stale(req());
+  assert.equal(r.ok, false);
+  assert.equal(r.response.status, 503, "past maxStale: dropped");
+  assert.ok(fetches - before >= 3);
+  failing = false;
+  await sleep(1100);
+  assert.equal((await stale(req())).ok, true, "back once the provider answers");
+});

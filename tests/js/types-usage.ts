@@ -109,4 +109,5 @@ createEdgeVerifier({
   routes: [{ method: "GET", path: "/b/*", issuers: ["https://b.example.com"] }],
   claimHeaders: { "X-Auth-Email": "email", "X-Org": "org.id" }, forwardPayload: "X-Auth-Claims", claimHeaderMaxBytes: 4096,
   dpop: { algorithms: ["ES256", "EdDSA"], maxAge: 60, replayEntries: 1000 },
+  jwksCache: { maxStale: 3600 },
 });

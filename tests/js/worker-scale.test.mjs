@@ -101,3 +101,27 @@ test("worker with DPOP_ALGORITHMS: DPoP tokens with their proofs through WebCryp
     assert.equal((await send({ authorization: `Bearer ${token}` })).status, 401, "a bound token as Bearer");
   }
 });
+
+test("worker: a key set near its expiry is refreshed after the answer, through ctx.waitUntil", async (t) => {
+  const { serve } = await import("./support/edge-fixtures.mjs");
+  let fetches = 0;
+  const jwks = await serve(() => {
+    fetches++;
+    return {
+      status: 200,
+      headers: { "content-type": "application/json", "cache-control": "max-age=100", age: "92" },
+      body: JSON.stringify({ keys: [a.jwk] }),
+    };
+  });
+  t.after(jwks.close);
+  const worker = await startWorkerEnv([], { JWKS_URI: `${jwks.url}/jwks`, JWKS_COOLDOWN: "1" });
+  t.after(worker.close);
+  const token = await accessToken(a);
+  const call = () => fetch(`${worker.url}/api/orders`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal((await call()).status, 200, worker.logs.join(""));
+  assert.equal(fetches, 1);
+  await new Promise((ok) => setTimeout(ok, 1100));
+  assert.equal((await call()).status, 200);
+  for (let i = 0; i < 40 && fetches < 2; i++) await new Promise((ok) => setTimeout(ok, 50));
+  assert.equal(fetches, 2, "refreshed in the background");
+});

@@ -42,6 +42,7 @@ export function configFromEnv(env) {
   if (env.JWKS_MIN_MAX_AGE) jwksCache.minMaxAge = int(env.JWKS_MIN_MAX_AGE);
   if (env.JWKS_DEFAULT_MAX_AGE) jwksCache.defaultMaxAge = int(env.JWKS_DEFAULT_MAX_AGE);
   if (env.JWKS_MAX_MAX_AGE) jwksCache.maxMaxAge = int(env.JWKS_MAX_MAX_AGE);
+  if (env.JWKS_MAX_STALE) jwksCache.maxStale = int(env.JWKS_MAX_STALE);
   if (Object.keys(jwksCache).length) config.jwksCache = jwksCache;
   if (env.CORS_ALLOWED_ORIGINS) {
     config.cors = { allowedOrigins: list(env.CORS_ALLOWED_ORIGINS) };
@@ -70,7 +71,7 @@ function json(status, error, headers = []) {
 }
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     let verify;
     try {
       verify = verifierFor(env);
@@ -80,7 +81,7 @@ export default {
     }
     let result;
     try {
-      result = await verify(request);
+      result = await verify(request, ctx);
     } catch (e) {
       console.error(`oidc-edge worker: verifier failed: ${e.code ?? e.name}: ${e.message}`);
       return json(500, "server_error");

@@ -164,6 +164,7 @@ pub(crate) struct JwksCacheArgs {
     default_max_age: Option<u64>,
     min_max_age: Option<u64>,
     max_max_age: Option<u64>,
+    max_stale: Option<u64>,
 }
 
 impl From<JwksCacheArgs> for JwksCacheConfig {
@@ -173,6 +174,7 @@ impl From<JwksCacheArgs> for JwksCacheConfig {
             default_max_age: a.default_max_age,
             min_max_age: a.min_max_age,
             max_max_age: a.max_max_age,
+            max_stale: a.max_stale,
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::config::EdgeConfigArgs;
 use super::jwks::RemoteJwks;
 use crate::error::Error;
-use crate::jose::{Algorithm, SignatureProof};
+use crate::jose::{Algorithm, JwkSet, SignatureProof};
 use crate::js::convert::{JsResult, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::native::{self, NativeKey};
@@ -251,10 +251,11 @@ impl EdgeGuardHandle {
         };
         let mut guard = self.guard.borrow_mut();
         for (issuer, remote) in self.remotes.iter().enumerate() {
-            if guard.keys_generation(issuer) != Some(remote.generation()) {
-                if let Some((set, generation)) = remote.current() {
-                    guard.set_keys(issuer, set, generation);
-                }
+            let generation = remote.generation();
+            if guard.keys_generation(issuer) != Some(generation) {
+                // No set (any more: stale past its cap) is an empty one: 503 until a fetch succeeds.
+                let set = remote.current().map_or_else(JwkSet::empty, |(set, _)| set);
+                guard.set_keys(issuer, set, generation);
             }
         }
         let remotes = &self.remotes;
@@ -314,6 +315,23 @@ impl EdgeGuardHandle {
             fut.map_err(to_js_error)?.await.map_err(to_js_error)?;
             Ok(JsValue::UNDEFINED)
         })
+    }
+
+    /// `refreshKeys(now?)`: the background refreshes due now (a key set in the last tenth of its freshness,
+    /// the cooldown allowing), one Promise for them all (it never rejects), or `undefined` when none is due.
+    #[wasm_bindgen(js_name = refreshKeys)]
+    pub fn refresh_keys(&self, now: JsValue) -> JsResult<JsValue> {
+        let now = now_or(optional_integer("now", &now).map_err(to_js_error)?);
+        let started: Array = self
+            .remotes
+            .iter()
+            .filter_map(|r| r.refresh(now))
+            .map(JsValue::from)
+            .collect();
+        if started.length() == 0 {
+            return Ok(JsValue::UNDEFINED);
+        }
+        Ok(Promise::all(&started).into())
     }
 
     /// `strippedHeaders(names)`: those of `names` to remove from a request before forwarding it.

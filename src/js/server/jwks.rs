@@ -9,7 +9,7 @@ use crate::js::convert::{JsResult, string_arg, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::jose::JwkSetHandle;
 use crate::js::options::{NowOnly, options};
-use crate::server::{JwksCache, JwksCacheConfig, Plan};
+use crate::server::{FetchReason, JwksCache, JwksCacheConfig, Plan};
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -96,7 +96,7 @@ impl RemoteJwks {
                     let promise = future_to_promise(async move {
                         let _ = match fetcher.send(&request).await {
                             Ok(res) => fetch_cache.borrow_mut().on_response(now, &res),
-                            Err(e) => fetch_cache.borrow_mut().on_failure(e),
+                            Err(e) => fetch_cache.borrow_mut().on_failure(now, e),
                         };
                         Ok(JsValue::UNDEFINED)
                     });
@@ -116,6 +116,35 @@ impl RemoteJwks {
                 }),
             }
         }
+    }
+}
+
+impl RemoteJwks {
+    /// A background refresh when one is due ([`JwksCache::next_refresh`]) and no fetch is in flight: the
+    /// fetch's Promise (resolving when the cache took the answer, never rejecting), for `ctx.waitUntil`.
+    pub(crate) fn refresh(&self, now: u64) -> Option<Promise> {
+        if self.in_flight.borrow().is_some() || !self.cache.borrow_mut().next_refresh(now) {
+            return None;
+        }
+        let request = self.cache.borrow().request_for(FetchReason::Expired);
+        let cache = self.cache.clone();
+        let fetcher = self.fetcher.clone();
+        let in_flight = self.in_flight.clone();
+        let promise = future_to_promise(async move {
+            let _ = match fetcher.send(&request).await {
+                Ok(res) => cache.borrow_mut().on_response(now, &res),
+                Err(e) => cache.borrow_mut().on_failure(now, e),
+            };
+            Ok(JsValue::UNDEFINED)
+        });
+        *self.in_flight.borrow_mut() = Some(promise.clone());
+        let done = promise.clone();
+        // The slot is cleared once it settles, so that later requests do not wait on it.
+        Some(future_to_promise(async move {
+            let _ = JsFuture::from(done.clone()).await;
+            forget(&in_flight, &done);
+            Ok(JsValue::UNDEFINED)
+        }))
     }
 }
 
