@@ -4,7 +4,7 @@
 //! authentication, `Fail`, `io`); the server-side endpoints are in `server_endpoints`.
 
 use super::sign::{CANNOT_SIGN, client_auth_async};
-use super::token::{ClientAuthArgs, TokenArgs};
+use super::token::{TokenArgs, client_auth_options};
 use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::client::{DiscoveryPlan, DiscoveryStep, discovery_urls, parse_token_response};
 use crate::client::{jwks_request, parse_jwks_response};
@@ -12,10 +12,9 @@ use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
 use crate::js::http::{Fetcher, now_or, request_to_js, response_from_js, split_options};
 use crate::js::jose::JwkSetHandle;
-use crate::js::options::{NowOnly, optional_integer, options, required_options};
+use crate::js::options::{Fields, NowOnly, optional_integer, options};
 use crate::wire::{HttpRequest, HttpResponse};
 use js_sys::Reflect;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 /// A failure, with the status of the response it came from when there was one.
@@ -49,7 +48,7 @@ pub(super) fn read_client_auth(
     value: &JsValue,
 ) -> Result<(ClientAuthOptions, Option<JsValue>), Error> {
     let (copy, taken) = split_options(value, &["key"]);
-    let opts: ClientAuthOptions = required_options::<ClientAuthArgs>("clientAuth", &copy)?.into();
+    let opts = client_auth_options("clientAuth", &copy)?;
     let key = taken
         .into_iter()
         .next()
@@ -84,7 +83,7 @@ pub fn build_token_request(req: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<HttpRequest, Error> {
         let what = "buildTokenRequest request";
         let (rest, auth) = split_auth(&req);
-        let mut args: TokenArgs = required_options(what, &rest)?;
+        let mut args = TokenArgs::read(what, &rest)?;
         let grant_type = args.grant_type(what, None)?;
         args.into_request(&grant_type, client_auth_sync(&auth)?)?
             .build()
@@ -165,7 +164,7 @@ pub(super) async fn send_checked(io: &Io, req: &HttpRequest) -> Result<HttpRespo
 pub(super) async fn token_grant(opts: JsValue, grant_type: &str, what: &str) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
         let io = io(&opts, what)?;
-        let mut args: TokenArgs = required_options(&format!("{what} options"), &io.rest)?;
+        let mut args = TokenArgs::read(&format!("{what} options"), &io.rest)?;
         let grant_type = args.grant_type(what, Some(grant_type))?;
         let auth = client_auth_async(&io.client_auth, &args.token_endpoint, io.now).await?;
         let req = args.into_request(&grant_type, auth)?.build()?;
@@ -188,17 +187,13 @@ pub async fn refresh_tokens(opts: JsValue) -> JsResult<JsValue> {
 }
 
 /// The options of `discover` and `fetchJwks` besides `fetch` and `timeout`: none.
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FetchOnly {}
-
 /// `discover(issuer, opts?)`
 #[wasm_bindgen]
 pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
         let issuer = string_arg("issuer", &issuer)?;
         let (fetcher, rest) = Fetcher::from_options(&opts)?;
-        let _: FetchOnly = options("discover options", &rest)?;
+        Fields::optional("discover options", &rest, &[])?;
         let mut plan = DiscoveryPlan::new(&issuer)?;
         let mut request = plan.request();
         // The plan asks for two requests at most, then answers or fails.
@@ -219,7 +214,7 @@ pub async fn fetch_jwks(jwks_uri: JsValue, opts: JsValue) -> JsResult<JwkSetHand
     let run = async || -> Result<_, Fail> {
         let uri = string_arg("jwksUri", &jwks_uri)?;
         let (fetcher, rest) = Fetcher::from_options(&opts)?;
-        let _: FetchOnly = options("fetchJwks options", &rest)?;
+        Fields::optional("fetchJwks options", &rest, &[])?;
         let res = fetcher.send(&jwks_request(&uri)?).await?;
         Ok(JwkSetHandle::from(
             parse_jwks_response(&res).map_err(with_status(res.status))?,
