@@ -59,6 +59,105 @@ pub fn required_options<T: DeserializeOwned>(what: &str, value: &JsValue) -> Res
     T::deserialize(top_reader(what, value, &count)?).map_err(|e| e.into_error(what))
 }
 
+/// An options object read member by member, for the structs read without a serde derive (a derive's visitor
+/// costs kilobytes of wasm per struct; this costs a call per member): the same rules and messages as
+/// [`required_options`] — each member's value is read by serde as its own type, an unknown member is refused
+/// naming it, a missing one as serde says it.
+pub struct Fields<'a> {
+    what: &'a str,
+    members: Vec<(String, JsValue)>,
+    count: Cell<usize>,
+}
+
+impl<'a> Fields<'a> {
+    /// The members of `value`, which must be an object whose every member is one of `names`.
+    ///
+    /// Errors: `invalid_request` for a value that is not an object and for the first unknown member.
+    pub fn new(
+        what: &'a str,
+        value: &JsValue,
+        names: &'static [&'static str],
+    ) -> Result<Self, Error> {
+        let count = Cell::new(0);
+        let (_, node) = top_reader(what, value, &count)?
+            .node()
+            .map_err(|e| e.into_error(what))?;
+        let Node::Members(members) = node else {
+            return Err(Error::InvalidRequest(format!(
+                "{what} must be an object, found what its toJSON method returns"
+            )));
+        };
+        if let Some((key, _)) = members.iter().find(|(k, _)| !names.contains(&k.as_str())) {
+            let e: ReadError = de::Error::unknown_field(key, names);
+            return Err(e.at(Step::Member(key.clone())).into_error(what));
+        }
+        Ok(Fields {
+            what,
+            members,
+            count,
+        })
+    }
+
+    /// As [`Fields::new`], with `undefined` or `null` read as an object without members (the defaults).
+    pub fn optional(
+        what: &'a str,
+        value: &JsValue,
+        names: &'static [&'static str],
+    ) -> Result<Self, Error> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Fields {
+                what,
+                members: Vec::new(),
+                count: Cell::new(0),
+            });
+        }
+        Self::new(what, value, names)
+    }
+
+    /// The member `name` (one of the names given to [`Fields::new`]), or `None` when it is absent.
+    pub fn take<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Option<T>, Error> {
+        let Some(reader) = self.member(name)? else {
+            return Ok(None);
+        };
+        T::deserialize(reader)
+            .map(Some)
+            .map_err(|e| self.error_at(name, e))
+    }
+
+    /// The member `name`, which must be there.
+    pub fn need<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, Error> {
+        self.take(name)?.ok_or_else(|| self.missing(name))
+    }
+
+    /// The reader of the member `name`'s value, the member removed.
+    #[inline(never)]
+    fn member(&mut self, name: &str) -> Result<Option<Reader<'_>>, Error> {
+        let Some(i) = self.members.iter().position(|(k, _)| k == name) else {
+            return Ok(None);
+        };
+        let (_, value) = self.members.swap_remove(i);
+        let top = Reader {
+            value: JsValue::UNDEFINED,
+            depth: 0,
+            count: &self.count,
+        };
+        top.child(value)
+            .map(Some)
+            .map_err(|e| e.at(Step::Member(name.into())).into_error(self.what))
+    }
+
+    #[inline(never)]
+    fn error_at(&self, name: &str, e: ReadError) -> Error {
+        e.at(Step::Member(name.into())).into_error(self.what)
+    }
+
+    #[inline(never)]
+    fn missing(&self, name: &'static str) -> Error {
+        let e: ReadError = de::Error::missing_field(name);
+        e.into_error(self.what)
+    }
+}
+
 /// The reader of an options object, which must be an object. Not generic, so not copied per `T`.
 #[inline(never)]
 fn top_reader<'a>(

@@ -4,7 +4,7 @@ use super::convert::{JsResult, long_string, shared_handle, to_js_error, type_nam
 use super::http::now_or;
 use super::jose::JwkSetHandle;
 use super::jose::webcrypto::{import_params, operation_params};
-use super::options::{options, required_options};
+use super::options::Fields;
 use super::scope::requirement_arg;
 use crate::error::Error;
 use crate::jose::JwkSet;
@@ -16,7 +16,6 @@ use crate::verify::{
 };
 use crate::wire::OneOrMany;
 use js_sys::{Promise, Reflect, Uint8Array};
-use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -47,14 +46,9 @@ fn jwks_option(opts: &JsValue) -> Result<(JwkSet, KeySource), Error> {
     extras::remote_jwks(&value).ok_or_else(|| Error::InvalidRequest(extras::JWKS_OPTION.into()))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct VerifierConfig {
     issuer: String,
     audience: OneOrMany,
-    // Read separately as a JwkSet instance (JSON sees only its pointer).
-    #[allow(dead_code)]
-    jwks: IgnoredAny,
     algorithms: Option<Vec<String>>,
     clock_tolerance: Option<u64>,
     client_id: Option<String>,
@@ -63,36 +57,102 @@ struct VerifierConfig {
     dpop: Option<DpopConfig>,
 }
 
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct VerifyConfig {
     now: Option<u64>,
     typ: Option<String>,
-    #[serde(default)]
     required_claims: Vec<String>,
 }
 
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct IdTokenConfig {
     now: Option<u64>,
     nonce: Option<String>,
     max_age: Option<u64>,
     access_token: Option<String>,
-    #[serde(default)]
     at_hash_optional: bool,
     code: Option<String>,
 }
 
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AccessTokenConfig {
     now: Option<u64>,
-    // Read separately: it may be a ScopeRequirement, which JSON cannot carry.
-    #[allow(dead_code)]
-    required_scopes: Option<IgnoredAny>,
     typ: Option<String>,
     dpop: Option<DpopArgs>,
+}
+
+impl VerifierConfig {
+    fn read(what: &str, value: &JsValue) -> Result<Self, Error> {
+        let names = &[
+            "issuer",
+            "audience",
+            "jwks",
+            "algorithms",
+            "clockTolerance",
+            "clientId",
+            "maxTokenLength",
+            "cache",
+            "dpop",
+        ];
+        let mut f = Fields::new(what, value, names)?;
+        let issuer = f.need("issuer")?;
+        let audience = f.need("audience")?;
+        // Read separately as a JwkSet instance (JSON sees only its pointer); here only the option rules.
+        f.need::<IgnoredAny>("jwks")?;
+        Ok(VerifierConfig {
+            issuer,
+            audience,
+            algorithms: f.take("algorithms")?,
+            clock_tolerance: f.take("clockTolerance")?,
+            client_id: f.take("clientId")?,
+            max_token_length: f.take("maxTokenLength")?,
+            cache: f.take("cache")?,
+            dpop: f.take("dpop")?,
+        })
+    }
+}
+
+impl VerifyConfig {
+    fn read(what: &str, value: &JsValue) -> Result<Self, Error> {
+        let mut f = Fields::optional(what, value, &["now", "typ", "requiredClaims"])?;
+        Ok(VerifyConfig {
+            now: f.take("now")?,
+            typ: f.take("typ")?,
+            required_claims: f.take("requiredClaims")?.unwrap_or_default(),
+        })
+    }
+}
+
+impl IdTokenConfig {
+    fn read(what: &str, value: &JsValue) -> Result<Self, Error> {
+        let names = &[
+            "now",
+            "nonce",
+            "maxAge",
+            "accessToken",
+            "atHashOptional",
+            "code",
+        ];
+        let mut f = Fields::optional(what, value, names)?;
+        Ok(IdTokenConfig {
+            now: f.take("now")?,
+            nonce: f.take("nonce")?,
+            max_age: f.take("maxAge")?,
+            access_token: f.take("accessToken")?,
+            at_hash_optional: f.take("atHashOptional")?.unwrap_or_default(),
+            code: f.take("code")?,
+        })
+    }
+}
+
+impl AccessTokenConfig {
+    fn read(what: &str, value: &JsValue) -> Result<Self, Error> {
+        let mut f = Fields::optional(what, value, &["now", "requiredScopes", "typ", "dpop"])?;
+        // Read separately (it may be a ScopeRequirement, which JSON cannot carry); here only the option rules.
+        f.take::<IgnoredAny>("requiredScopes")?;
+        Ok(AccessTokenConfig {
+            now: f.take("now")?,
+            typ: f.take("typ")?,
+            dpop: f.take("dpop")?,
+        })
+    }
 }
 
 fn token_arg(token: &JsValue) -> Result<String, Error> {
@@ -500,7 +560,7 @@ async fn webcrypto_verify(
 
 fn verify_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
     let token = token_arg(token)?;
-    let o: VerifyConfig = options("verify options", opts)?;
+    let o = VerifyConfig::read("verify options", opts)?;
     Ok((
         token,
         Policy::Jwt(VerifyOptions {
@@ -513,7 +573,7 @@ fn verify_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Er
 
 fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
     let token = token_arg(token)?;
-    let o: IdTokenConfig = options("verifyIdToken options", opts)?;
+    let o = IdTokenConfig::read("verifyIdToken options", opts)?;
     Ok((
         token,
         Policy::IdToken(IdTokenOptions {
@@ -543,7 +603,7 @@ type AccessTokenSetup = (String, AccessTokenOptions, Option<DpopArgs>);
 
 fn access_token_policy(token: &JsValue, opts: &JsValue) -> Result<AccessTokenSetup, Error> {
     let token = token_arg(token)?;
-    let o: AccessTokenConfig = options("verifyAccessToken options", opts)?;
+    let o = AccessTokenConfig::read("verifyAccessToken options", opts)?;
     let strict = access_token_strict_mode(o.typ.as_deref())?;
     // Not on a non-object: Reflect.get would throw, and a JS exception costs microseconds even when caught.
     let required_scopes = opts
@@ -577,7 +637,7 @@ impl TokenVerifierHandle {
     pub fn new(opts: JsValue) -> JsResult<TokenVerifierHandle> {
         let run = || -> Result<TokenVerifierHandle, Error> {
             let (rest, replay) = extras::replay_store(&opts)?;
-            let config: VerifierConfig = required_options("TokenVerifier options", &rest)?;
+            let config = VerifierConfig::read("TokenVerifier options", &rest)?;
             let (jwks, source) = jwks_option(&opts)?;
             let algorithms = config
                 .algorithms

@@ -2,101 +2,99 @@
 //! push): the camelCase argument structs, read in one pass and turned into the core's typed requests.
 
 use crate::client::{AuthorizeRequest, EndSessionRequest, PushedAuthorizeUrl};
+use crate::error::Error;
 use crate::js::convert::{JsResult, to_js_error};
-use crate::js::options::required_options;
+use crate::js::options::Fields;
 use crate::wire::OneOrMany;
 use js_sys::Reflect;
-use serde::Deserialize;
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 /// An authorization request as JS gives it (see [`AuthorizeRequest`]); also the request part of a push.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AuthorizeArgs {
-    #[serde(default)]
-    authorization_endpoint: String,
-    client_id: String,
-    redirect_uri: String,
-    scope: OneOrMany,
-    state: String,
-    nonce: Option<String>,
-    code_challenge: Option<String>,
-    code_challenge_method: Option<String>,
-    response_type: Option<String>,
-    response_mode: Option<String>,
-    prompt: Option<String>,
-    login_hint: Option<String>,
-    max_age: Option<u64>,
-    acr_values: Option<OneOrMany>,
-    resource: Option<OneOrMany>,
-    extra_params: Option<BTreeMap<String, String>>,
-}
+pub struct AuthorizeArgs;
 
-impl From<AuthorizeArgs> for AuthorizeRequest {
-    fn from(a: AuthorizeArgs) -> Self {
-        AuthorizeRequest {
-            authorization_endpoint: a.authorization_endpoint,
-            nonce: a.nonce,
-            code_challenge: a.code_challenge,
-            code_challenge_method: a.code_challenge_method,
-            response_type: a.response_type,
-            response_mode: a.response_mode,
-            prompt: a.prompt,
-            login_hint: a.login_hint,
-            max_age: a.max_age,
-            acr_values: a.acr_values,
-            resource: a.resource,
-            extra_params: a.extra_params,
-            ..AuthorizeRequest::new(a.client_id, a.redirect_uri, a.scope, a.state)
-        }
+impl AuthorizeArgs {
+    /// Its members, camelCase.
+    const NAMES: &'static [&'static str] = &[
+        "authorizationEndpoint",
+        "clientId",
+        "redirectUri",
+        "scope",
+        "state",
+        "nonce",
+        "codeChallenge",
+        "codeChallengeMethod",
+        "responseType",
+        "responseMode",
+        "prompt",
+        "loginHint",
+        "maxAge",
+        "acrValues",
+        "resource",
+        "extraParams",
+    ];
+
+    /// Reads `value` (see [`Fields`]) into the core's request.
+    pub fn read(what: &str, value: &JsValue) -> Result<AuthorizeRequest, Error> {
+        let mut f = Fields::new(what, value, Self::NAMES)?;
+        let endpoint = f.take("authorizationEndpoint")?.unwrap_or_default();
+        let client_id: String = f.need("clientId")?;
+        let redirect_uri: String = f.need("redirectUri")?;
+        let scope: OneOrMany = f.need("scope")?;
+        let state: String = f.need("state")?;
+        Ok(AuthorizeRequest {
+            authorization_endpoint: endpoint,
+            nonce: f.take("nonce")?,
+            code_challenge: f.take("codeChallenge")?,
+            code_challenge_method: f.take("codeChallengeMethod")?,
+            response_type: f.take("responseType")?,
+            response_mode: f.take("responseMode")?,
+            prompt: f.take("prompt")?,
+            login_hint: f.take("loginHint")?,
+            max_age: f.take("maxAge")?,
+            acr_values: f.take("acrValues")?,
+            resource: f.take("resource")?,
+            extra_params: f.take("extraParams")?,
+            ..AuthorizeRequest::new(client_id, redirect_uri, scope, state)
+        })
     }
 }
 
 /// `buildAuthorizeUrl`'s request after a push (see [`PushedAuthorizeUrl`]).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PushedUrlArgs {
-    authorization_endpoint: String,
-    client_id: String,
-    request_uri: String,
-}
-
-impl From<PushedUrlArgs> for PushedAuthorizeUrl {
-    fn from(a: PushedUrlArgs) -> Self {
-        PushedAuthorizeUrl {
-            authorization_endpoint: a.authorization_endpoint,
-            client_id: a.client_id,
-            request_uri: a.request_uri,
-        }
-    }
+fn read_pushed_url(what: &str, value: &JsValue) -> Result<PushedAuthorizeUrl, Error> {
+    let mut f = Fields::new(
+        what,
+        value,
+        &["authorizationEndpoint", "clientId", "requestUri"],
+    )?;
+    Ok(PushedAuthorizeUrl {
+        authorization_endpoint: f.need("authorizationEndpoint")?,
+        client_id: f.need("clientId")?,
+        request_uri: f.need("requestUri")?,
+    })
 }
 
 /// `buildEndSessionUrl`'s request (see [`EndSessionRequest`]).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct EndSessionArgs {
-    end_session_endpoint: String,
-    id_token_hint: Option<String>,
-    post_logout_redirect_uri: Option<String>,
-    state: Option<String>,
-    client_id: Option<String>,
-    logout_hint: Option<String>,
-    ui_locales: Option<String>,
-}
-
-impl From<EndSessionArgs> for EndSessionRequest {
-    fn from(a: EndSessionArgs) -> Self {
-        EndSessionRequest {
-            id_token_hint: a.id_token_hint,
-            post_logout_redirect_uri: a.post_logout_redirect_uri,
-            state: a.state,
-            client_id: a.client_id,
-            logout_hint: a.logout_hint,
-            ui_locales: a.ui_locales,
-            ..EndSessionRequest::new(a.end_session_endpoint)
-        }
-    }
+fn read_end_session(what: &str, value: &JsValue) -> Result<EndSessionRequest, Error> {
+    let names = &[
+        "endSessionEndpoint",
+        "idTokenHint",
+        "postLogoutRedirectUri",
+        "state",
+        "clientId",
+        "logoutHint",
+        "uiLocales",
+    ];
+    let mut f = Fields::new(what, value, names)?;
+    let endpoint: String = f.need("endSessionEndpoint")?;
+    Ok(EndSessionRequest {
+        id_token_hint: f.take("idTokenHint")?,
+        post_logout_redirect_uri: f.take("postLogoutRedirectUri")?,
+        state: f.take("state")?,
+        client_id: f.take("clientId")?,
+        logout_hint: f.take("logoutHint")?,
+        ui_locales: f.take("uiLocales")?,
+        ..EndSessionRequest::new(endpoint)
+    })
 }
 
 /// `buildAuthorizeUrl(req)`
@@ -106,11 +104,9 @@ pub fn build_authorize_url(req: JsValue) -> JsResult<String> {
     // After a push (RFC 9126 §4) the URL carries client_id and request_uri alone.
     let pushed = req.is_object() && Reflect::has(&req, &"requestUri".into()).unwrap_or(false);
     if pushed {
-        required_options::<PushedUrlArgs>(what, &req)
-            .and_then(|r| PushedAuthorizeUrl::from(r).build())
+        read_pushed_url(what, &req).and_then(|r| r.build())
     } else {
-        required_options::<AuthorizeArgs>(what, &req)
-            .and_then(|r| AuthorizeRequest::from(r).build())
+        AuthorizeArgs::read(what, &req).and_then(|r| r.build())
     }
     .map_err(to_js_error)
 }
@@ -118,7 +114,7 @@ pub fn build_authorize_url(req: JsValue) -> JsResult<String> {
 /// `buildEndSessionUrl(req)`
 #[wasm_bindgen(js_name = buildEndSessionUrl)]
 pub fn build_end_session_url(req: JsValue) -> JsResult<String> {
-    required_options::<EndSessionArgs>("buildEndSessionUrl request", &req)
-        .and_then(|r| EndSessionRequest::from(r).build())
+    read_end_session("buildEndSessionUrl request", &req)
+        .and_then(|r| r.build())
         .map_err(to_js_error)
 }

@@ -4,7 +4,7 @@
 //! authentication, `Fail`, `io`); the server-side endpoints are in `server_endpoints`.
 
 use super::sign::{CANNOT_SIGN, client_auth_async};
-use super::token::{ClientAuthArgs, TokenArgs};
+use super::token::{TokenArgs, client_auth_options};
 use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::client::{DiscoveryPlan, DiscoveryStep, discovery_urls, parse_token_response};
 use crate::client::{jwks_request, parse_jwks_response};
@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
 use crate::js::http::{Fetcher, now_or, request_to_js, response_from_js, split_options};
 use crate::js::jose::JwkSetHandle;
-use crate::js::options::{NowOnly, optional_integer, options, required_options};
+use crate::js::options::{NowOnly, optional_integer, options};
 use crate::wire::{HttpRequest, HttpResponse};
 use js_sys::Reflect;
 use serde::Deserialize;
@@ -49,7 +49,7 @@ pub(super) fn read_client_auth(
     value: &JsValue,
 ) -> Result<(ClientAuthOptions, Option<JsValue>), Error> {
     let (copy, taken) = split_options(value, &["key"]);
-    let opts: ClientAuthOptions = required_options::<ClientAuthArgs>("clientAuth", &copy)?.into();
+    let opts = client_auth_options("clientAuth", &copy)?;
     let key = taken
         .into_iter()
         .next()
@@ -84,7 +84,7 @@ pub fn build_token_request(req: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<HttpRequest, Error> {
         let what = "buildTokenRequest request";
         let (rest, auth) = split_auth(&req);
-        let mut args: TokenArgs = required_options(what, &rest)?;
+        let mut args = TokenArgs::read(what, &rest)?;
         let grant_type = args.grant_type(what, None)?;
         args.into_request(&grant_type, client_auth_sync(&auth)?)?
             .build()
@@ -165,7 +165,7 @@ pub(super) async fn send_checked(io: &Io, req: &HttpRequest) -> Result<HttpRespo
 pub(super) async fn token_grant(opts: JsValue, grant_type: &str, what: &str) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
         let io = io(&opts, what)?;
-        let mut args: TokenArgs = required_options(&format!("{what} options"), &io.rest)?;
+        let mut args = TokenArgs::read(&format!("{what} options"), &io.rest)?;
         let grant_type = args.grant_type(what, Some(grant_type))?;
         let auth = client_auth_async(&io.client_auth, &args.token_endpoint, io.now).await?;
         let req = args.into_request(&grant_type, auth)?.build()?;

@@ -24,8 +24,7 @@ fn read_push(
     rest: &JsValue,
 ) -> Result<(String, AuthorizeRequest), Error> {
     let endpoint = string_arg(&format!("{what}: {ENDPOINT}"), endpoint)?;
-    let request = required_options::<AuthorizeArgs>(what, rest)?;
-    Ok((endpoint, request.into()))
+    Ok((endpoint, AuthorizeArgs::read(what, rest)?))
 }
 
 /// `buildPushedAuthorizationRequest(req)`
@@ -109,8 +108,7 @@ pub async fn start_authorization(opts: JsValue) -> JsResult<JsValue> {
                 Error::InvalidRequest("startAuthorization options: usePar must be a boolean".into())
             })?),
         };
-        let mut request: AuthorizeRequest =
-            required_options::<AuthorizeArgs>("startAuthorization options", &io.rest)?.into();
+        let mut request = AuthorizeArgs::read("startAuthorization options", &io.rest)?;
         if !request.authorization_endpoint.is_empty() {
             return Err(Error::InvalidRequest(
                 "startAuthorization takes the authorization endpoint from metadata, not authorizationEndpoint"

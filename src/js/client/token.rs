@@ -6,14 +6,13 @@ use crate::client::DEVICE_CODE_GRANT;
 use crate::client::TokenRequest;
 use crate::client::{ClientAuth, ClientAuthOptions, Grant, TOKEN_EXCHANGE_GRANT, TokenExchange};
 use crate::error::{Error, quote};
+use crate::js::options::Fields;
 use crate::wire::OneOrMany;
-use serde::Deserialize;
 use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
 
 /// A token request without its client authentication. Members that do not belong to the grant are refused
 /// rather than ignored ([`TokenArgs::into_request`]).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct TokenArgs {
     /// The provider's `token_endpoint`.
     pub(super) token_endpoint: String,
@@ -38,6 +37,47 @@ pub(super) struct TokenArgs {
 }
 
 impl TokenArgs {
+    /// Reads a token request's members (see [`Fields`]). Errors: `invalid_request`, naming the member.
+    pub(super) fn read(what: &str, value: &JsValue) -> Result<Self, Error> {
+        let names = &[
+            "tokenEndpoint",
+            "grantType",
+            "code",
+            "redirectUri",
+            "codeVerifier",
+            "refreshToken",
+            "scope",
+            "subjectToken",
+            "subjectTokenType",
+            "actorToken",
+            "actorTokenType",
+            "requestedTokenType",
+            "audience",
+            "deviceCode",
+            "resource",
+            "extraParams",
+        ];
+        let mut f = Fields::new(what, value, names)?;
+        Ok(TokenArgs {
+            token_endpoint: f.need("tokenEndpoint")?,
+            grant_type: f.take("grantType")?,
+            code: f.take("code")?,
+            redirect_uri: f.take("redirectUri")?,
+            code_verifier: f.take("codeVerifier")?,
+            refresh_token: f.take("refreshToken")?,
+            scope: f.take("scope")?,
+            subject_token: f.take("subjectToken")?,
+            subject_token_type: f.take("subjectTokenType")?,
+            actor_token: f.take("actorToken")?,
+            actor_token_type: f.take("actorTokenType")?,
+            requested_token_type: f.take("requestedTokenType")?,
+            audience: f.take("audience")?,
+            device_code: f.take("deviceCode")?,
+            resource: f.take("resource")?,
+            extra_params: f.take("extraParams")?,
+        })
+    }
+
     /// The grant type: `helper`'s own for a fetch helper (which refuses a `grantType` member), the
     /// `grantType` member otherwise. `what` names the options object. Errors: `invalid_request`.
     pub(super) fn grant_type(&mut self, what: &str, helper: Option<&str>) -> Result<String, Error> {
@@ -140,31 +180,29 @@ impl TokenArgs {
     }
 }
 
-/// `clientAuth` without its `key` (see [`ClientAuthOptions`]).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(super) struct ClientAuthArgs {
-    client_id: String,
-    method: Option<String>,
-    client_secret: Option<String>,
-    client_assertion: Option<String>,
-    alg: Option<String>,
-    key_id: Option<String>,
-    audience: Option<String>,
-    assertion_lifetime: Option<u64>,
-}
-
-impl From<ClientAuthArgs> for ClientAuthOptions {
-    fn from(a: ClientAuthArgs) -> Self {
-        ClientAuthOptions {
-            method: a.method,
-            client_secret: a.client_secret,
-            client_assertion: a.client_assertion,
-            alg: a.alg,
-            key_id: a.key_id,
-            audience: a.audience,
-            assertion_lifetime: a.assertion_lifetime,
-            ..ClientAuthOptions::new(a.client_id)
-        }
-    }
+/// `clientAuth` without its `key`, read (see [`Fields`]) into [`ClientAuthOptions`]. `key` must be split off
+/// first. Errors: `invalid_request`, naming the member.
+pub(super) fn client_auth_options(what: &str, value: &JsValue) -> Result<ClientAuthOptions, Error> {
+    let names = &[
+        "clientId",
+        "method",
+        "clientSecret",
+        "clientAssertion",
+        "alg",
+        "keyId",
+        "audience",
+        "assertionLifetime",
+    ];
+    let mut f = Fields::new(what, value, names)?;
+    let client_id: String = f.need("clientId")?;
+    Ok(ClientAuthOptions {
+        method: f.take("method")?,
+        client_secret: f.take("clientSecret")?,
+        client_assertion: f.take("clientAssertion")?,
+        alg: f.take("alg")?,
+        key_id: f.take("keyId")?,
+        audience: f.take("audience")?,
+        assertion_lifetime: f.take("assertionLifetime")?,
+        ..ClientAuthOptions::new(client_id)
+    })
 }
