@@ -5,16 +5,9 @@ use crate::client::pkce::{self, ChallengeMethod, Pkce};
 use crate::client::{CallbackExpectation, parse_callback as core_parse_callback};
 use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, stringify, to_js_error, to_plain};
-use crate::js::options::{optional_integer, options, required_options};
-use serde::{Deserialize, Serialize};
+use crate::js::options::{Fields, optional_integer};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PkceOptions {
-    method: Option<String>,
-    verifier_length: Option<usize>,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,23 +18,14 @@ struct PkcePair<'a> {
 }
 
 /// `parseCallback`'s expectation (see [`CallbackExpectation`]).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ExpectationArgs {
-    state: String,
-    issuer: Option<String>,
-    #[serde(default)]
-    require_iss: bool,
-}
-
-impl From<ExpectationArgs> for CallbackExpectation {
-    fn from(a: ExpectationArgs) -> Self {
-        CallbackExpectation {
-            state: a.state,
-            issuer: a.issuer,
-            require_iss: a.require_iss,
-        }
-    }
+/// `parseCallback`'s expectation (see [`CallbackExpectation`]).
+fn expectation(what: &str, value: &JsValue) -> Result<CallbackExpectation, Error> {
+    let mut f = Fields::new(what, value, &["state", "issuer", "requireIss"])?;
+    Ok(CallbackExpectation {
+        state: f.need("state")?,
+        issuer: f.take("issuer")?,
+        require_iss: f.take("requireIss")?.unwrap_or_default(),
+    })
 }
 
 #[derive(Serialize)]
@@ -60,10 +44,12 @@ fn method_arg(value: Option<&str>) -> Result<ChallengeMethod, Error> {
 #[wasm_bindgen(js_name = generatePkce)]
 pub fn generate_pkce(opts: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<Pkce, Error> {
-        let o: PkceOptions = options("generatePkce options", &opts)?;
+        let mut f = Fields::optional("generatePkce options", &opts, &["method", "verifierLength"])?;
+        let method: Option<String> = f.take("method")?;
+        let length: Option<usize> = f.take("verifierLength")?;
         Pkce::generate(
-            method_arg(o.method.as_deref())?,
-            o.verifier_length.unwrap_or(pkce::DEFAULT_VERIFIER_LEN),
+            method_arg(method.as_deref())?,
+            length.unwrap_or(pkce::DEFAULT_VERIFIER_LEN),
         )
     };
     let p = run().map_err(to_js_error)?;
@@ -125,8 +111,7 @@ pub fn parse_provider_metadata(json: JsValue, expected_issuer: JsValue) -> JsRes
 pub fn parse_callback(url: JsValue, expect: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<_, Error> {
         let url = string_arg("url", &url)?;
-        let expect: CallbackExpectation =
-            required_options::<ExpectationArgs>("parseCallback expectation", &expect)?.into();
+        let expect = expectation("parseCallback expectation", &expect)?;
         core_parse_callback(&url, &expect)
     };
     let r = run().map_err(to_js_error)?;

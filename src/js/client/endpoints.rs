@@ -12,10 +12,9 @@ use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
 use crate::js::http::{Fetcher, now_or, request_to_js, response_from_js, split_options};
 use crate::js::jose::JwkSetHandle;
-use crate::js::options::{NowOnly, optional_integer, options};
+use crate::js::options::{Fields, NowOnly, optional_integer, options};
 use crate::wire::{HttpRequest, HttpResponse};
 use js_sys::Reflect;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 /// A failure, with the status of the response it came from when there was one.
@@ -188,17 +187,13 @@ pub async fn refresh_tokens(opts: JsValue) -> JsResult<JsValue> {
 }
 
 /// The options of `discover` and `fetchJwks` besides `fetch` and `timeout`: none.
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FetchOnly {}
-
 /// `discover(issuer, opts?)`
 #[wasm_bindgen]
 pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
         let issuer = string_arg("issuer", &issuer)?;
         let (fetcher, rest) = Fetcher::from_options(&opts)?;
-        let _: FetchOnly = options("discover options", &rest)?;
+        Fields::optional("discover options", &rest, &[])?;
         let mut plan = DiscoveryPlan::new(&issuer)?;
         let mut request = plan.request();
         // The plan asks for two requests at most, then answers or fails.
@@ -219,7 +214,7 @@ pub async fn fetch_jwks(jwks_uri: JsValue, opts: JsValue) -> JsResult<JwkSetHand
     let run = async || -> Result<_, Fail> {
         let uri = string_arg("jwksUri", &jwks_uri)?;
         let (fetcher, rest) = Fetcher::from_options(&opts)?;
-        let _: FetchOnly = options("fetchJwks options", &rest)?;
+        Fields::optional("fetchJwks options", &rest, &[])?;
         let res = fetcher.send(&jwks_request(&uri)?).await?;
         Ok(JwkSetHandle::from(
             parse_jwks_response(&res).map_err(with_status(res.status))?,
