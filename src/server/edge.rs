@@ -86,6 +86,9 @@ pub struct EdgeConfig {
     pub claim_headers: Vec<(String, String)>,
     /// A header carrying the verified payload as signed, base64url.
     pub forward_payload: Option<String>,
+    /// A path answered at the edge (`GET`/`HEAD`, before the route table) with whether every issuer's keys are
+    /// loaded: `200 {"ready":true,…}` or `503`; a probe fetches the keys of an issuer that has none.
+    pub readiness_path: Option<String>,
     /// DPoP (RFC 9449): `Authorization: DPoP` tokens with their `DPoP` proof accepted; absent: Bearer only.
     pub dpop: Option<EdgeDpopConfig>,
     /// The size cap of each claim header's value, bytes (default
@@ -251,6 +254,10 @@ pub struct EdgeResponse {
     pub headers: Vec<(String, String)>,
     /// The body (JSON, or empty for 204).
     pub body: String,
+    /// Why, for counters and logs: the failure's error code (`token_expired`, `insufficient_scope`…),
+    /// `missing_token`, or the body's `error` (`not_found`, `method_not_allowed`, `cors_not_allowed`); `preflight`,
+    /// `ready` or `not_ready` for those answers.
+    pub reason: String,
 }
 
 /// A request let through.
@@ -268,6 +275,10 @@ pub struct Allowed {
     /// Headers to set on the request forwarded to the origin: the verified subject and scopes; empty on a
     /// public route.
     pub identity: Vec<(String, String)>,
+    /// The token came from the verified-token cache.
+    pub cached: bool,
+    /// The token was verified with a key set past its freshness (its refetch failed).
+    pub stale: bool,
 }
 
 /// What to do with a request.
@@ -300,6 +311,8 @@ struct EdgeDpop {
 struct IssuerSlot {
     issuer: String,
     verifier: CachingVerifier<Arc<VerifiedToken>>,
+    /// When its key set stops being fresh, as the fetching layer says.
+    fresh_until: Option<u64>,
 }
 
 /// The guard: configuration, each issuer's verifier on its current key set, the verified-token caches.
@@ -307,6 +320,7 @@ struct IssuerSlot {
 pub struct EdgeGuard {
     issuers: Vec<IssuerSlot>,
     dpop: Option<EdgeDpop>,
+    readiness_path: Option<String>,
     routes: RouteTable,
     challenge: ChallengeOptions,
     strict: bool,
@@ -446,6 +460,7 @@ impl Cors {
             status: 204,
             headers: vary,
             body: String::new(),
+            reason: "preflight".into(),
         }
     }
 }
@@ -499,6 +514,7 @@ impl IssuerSlot {
         Ok(IssuerSlot {
             issuer: one.issuer.clone(),
             verifier,
+            fresh_until: None,
         })
     }
 }
@@ -511,6 +527,7 @@ fn json_response(status: u16, headers: Vec<(String, String)>, error: &str) -> Ed
         status,
         headers,
         body: format!("{{\"error\":\"{error}\"}}"),
+        reason: error.to_owned(),
     }
 }
 
@@ -596,9 +613,18 @@ impl EdgeGuard {
                 })
             })
             .transpose()?;
+        if let Some(path) = &config.readiness_path {
+            if !path.starts_with('/') || !path.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Error::InvalidRequest(format!(
+                    "readinessPath: {} is not an absolute path",
+                    quote(path)
+                )));
+            }
+        }
         Ok(EdgeGuard {
             issuers,
             dpop,
+            readiness_path: config.readiness_path.clone(),
             routes,
             challenge,
             strict: config.strict,
@@ -630,6 +656,14 @@ impl EdgeGuard {
     pub fn set_keys(&mut self, issuer: usize, jwks: JwkSet, generation: u64) {
         if let Some(slot) = self.issuers.get_mut(issuer) {
             slot.verifier.set_keys(jwks, generation);
+        }
+    }
+
+    /// When `issuer`'s key set stops being fresh (the fetching layer's freshness): a token verified with it
+    /// from then on is [`Allowed::stale`].
+    pub fn set_fresh_until(&mut self, issuer: usize, fresh_until: Option<u64>) {
+        if let Some(slot) = self.issuers.get_mut(issuer) {
+            slot.fresh_until = fresh_until;
         }
     }
 
@@ -724,7 +758,12 @@ impl EdgeGuard {
             // The realm was checked at construction; a challenge cannot fail here, but answer safely.
             Err(_) => (500, "server_error"),
         };
-        Decision::Respond(json_response(status, headers, error))
+        let mut response = json_response(status, headers, error);
+        response.reason = match problem {
+            Problem::MissingToken => "missing_token".into(),
+            Problem::Failure { code, .. } => code.clone(),
+        };
+        Decision::Respond(response)
     }
 
     fn fail_error(&self, origin: Option<&str>, err: &Error) -> Decision {
@@ -776,6 +815,10 @@ impl EdgeGuard {
                 req.access_control_request_headers,
             )));
         }
+        if self.readiness_path.as_deref() == Some(req.path) && matches!(req.method, "GET" | "HEAD")
+        {
+            return self.readiness(req, fetch_due);
+        }
         if !is_forwarded_method(req.method) {
             return Step::Decided(match self.routes.allowed_methods(req.path) {
                 Ok(allow) => {
@@ -803,6 +846,8 @@ impl EdgeGuard {
                     route: pattern,
                     headers: self.cors_headers(req.origin),
                     identity: Vec::new(),
+                    cached: false,
+                    stale: false,
                 }));
             }
             Access::Token(requirement) => requirement.clone(),
@@ -840,7 +885,7 @@ impl EdgeGuard {
             .filter(|_| !dpop)
             .and_then(|slot| slot.verifier.cached(token, req.now));
         if let Some(claims) = cached {
-            return Step::Decided(self.allow(&context, claims));
+            return Step::Decided(self.allow(&context, claims, true));
         }
         let kid = UnverifiedJws::peek_kid(token);
         if fetch_due(issuer, kid.as_deref()) {
@@ -900,6 +945,42 @@ impl EdgeGuard {
             }));
         }
         Step::Verify(Box::new(check))
+    }
+
+    /// The readiness answer: every issuer's key count; an issuer without keys is fetched first when due.
+    fn readiness(
+        &self,
+        req: &EdgeRequest<'_>,
+        fetch_due: impl Fn(usize, Option<&str>) -> bool,
+    ) -> Step {
+        let keys: Vec<usize> = self
+            .issuers
+            .iter()
+            .map(|s| s.verifier.verifier().jwks().keys().len())
+            .collect();
+        if let Some(issuer) = keys
+            .iter()
+            .enumerate()
+            .position(|(i, &n)| n == 0 && fetch_due(i, None))
+        {
+            return Step::Decided(Decision::FetchKeys { issuer, kid: None });
+        }
+        let ready = keys.iter().all(|&n| n > 0);
+        let issuers: Vec<Value> = self
+            .issuers
+            .iter()
+            .zip(&keys)
+            .map(|(s, n)| serde_json::json!({"issuer": s.issuer, "keys": n}))
+            .collect();
+        let mut headers = self.cors_headers(req.origin);
+        headers.push(("Content-Type".into(), "application/json".into()));
+        headers.push(("Cache-Control".into(), "no-store".into()));
+        Step::Decided(Decision::Respond(EdgeResponse {
+            status: if ready { 200 } else { 503 },
+            headers,
+            body: serde_json::json!({"ready": ready, "issuers": issuers}).to_string(),
+            reason: if ready { "ready" } else { "not_ready" }.into(),
+        }))
     }
 
     /// The next step for a check [`Self::start`] (or this) left, given the check's outcome: a proof made for
@@ -980,11 +1061,16 @@ impl EdgeGuard {
                     verified.clone()
                 });
         }
-        Step::Decided(self.allow(&context, verified))
+        Step::Decided(self.allow(&context, verified, false))
     }
 
     /// A verified token on its route: the route's scopes, then through with the claims.
-    fn allow(&self, context: &CheckContext, verified: Arc<VerifiedToken>) -> Decision {
+    fn allow(
+        &self,
+        context: &CheckContext,
+        verified: Arc<VerifiedToken>,
+        cached: bool,
+    ) -> Decision {
         let claims = verified.claims();
         let origin = context.origin.as_deref();
         if let Some(requirement) = &context.requirement {
@@ -1001,6 +1087,13 @@ impl EdgeGuard {
             claims: Some(verified),
             route: context.pattern.clone(),
             headers: self.cors_headers(origin),
+            cached,
+            stale: !cached
+                && self
+                    .issuers
+                    .get(context.issuer)
+                    .and_then(|s| s.fresh_until)
+                    .is_some_and(|t| context.now >= t),
         })
     }
 }
@@ -1517,6 +1610,84 @@ mod tests {
             let cfg = config(|c| c.dpop = Some(dpop));
             assert!(EdgeGuard::new(&cfg).unwrap_err().message().contains(field));
         }
+    }
+
+    #[test]
+    fn readiness_reasons_cache_hits_and_stale_keys() {
+        let mut g = EdgeGuard::new(&config(|c| {
+            c.readiness_path = Some("/ready".into());
+            c.token_cache = Some(TokenCacheConfig { max_entries: 5 });
+        }))
+        .unwrap();
+        let ready = req("GET", "/ready", None);
+        // no keys: a probe fetches them, or says 503
+        assert!(matches!(
+            g.decide(&ready, |_, _| true),
+            Decision::FetchKeys {
+                issuer: 0,
+                kid: None
+            }
+        ));
+        let r = respond(g.decide(&ready, |_, _| false));
+        assert_eq!((r.status, r.reason.as_str()), (503, "not_ready"));
+        assert_eq!(
+            r.body,
+            r#"{"issuers":[{"issuer":"https://idp.example.com","keys":0}],"ready":false}"#
+        );
+        g.set_keys(0, jwks("k1"), 1);
+        g.set_fresh_until(0, Some(NOW + 1));
+        let r = respond(g.decide(&ready, |_, _| true));
+        assert_eq!((r.status, r.reason.as_str()), (200, "ready"));
+        assert!(r.body.contains(r#""ready":true"#));
+        // reasons
+        let no = |_: usize, _: Option<&str>| false;
+        for (path, auth, reason) in [
+            ("/nope", None, "not_found".to_owned()),
+            ("/api/x", None, "missing_token".to_owned()),
+            (
+                "/api/x",
+                Some("Bearer a.b.c".to_owned()),
+                "malformed_token".to_owned(),
+            ),
+            (
+                "/api/x",
+                Some(format!("Bearer {}", token("k1", json!({"exp": NOW})))),
+                "token_expired".to_owned(),
+            ),
+            (
+                "/api/users",
+                Some(format!("Bearer {}", token("k1", json!({"scope": "x"})))),
+                "insufficient_scope".to_owned(),
+            ),
+        ] {
+            let r = respond(g.decide(&req("GET", path, auth.as_deref()), no));
+            assert_eq!(r.reason, reason, "{path}");
+        }
+        // verified, then a cache hit; past the set's freshness: stale
+        let t = format!("Bearer {}", token("k1", json!({"jti": "fresh"})));
+        let allowed = |d: Decision| match d {
+            Decision::Allow(a) => (a.cached, a.stale),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            allowed(g.decide(&req("GET", "/api/x", Some(&t)), no)),
+            (false, false)
+        );
+        assert_eq!(
+            allowed(g.decide(&req("GET", "/api/x", Some(&t)), no)),
+            (true, false)
+        );
+        let t2 = format!("Bearer {}", token("k1", json!({"jti": "late"})));
+        let mut late = req("GET", "/api/x", Some(&t2));
+        late.now = NOW + 1;
+        assert_eq!(allowed(g.decide(&late, no)), (false, true));
+        let bad = config(|c| c.readiness_path = Some("ready".into()));
+        assert!(
+            EdgeGuard::new(&bad)
+                .unwrap_err()
+                .message()
+                .contains("readinessPath")
+        );
     }
 
     #[test]

@@ -252,3 +252,61 @@ test("createEdgeVerifier keys: refreshed in the background before expiry (ctx.wa
   await sleep(1100);
   assert.equal((await stale(req())).ok, true, "back once the provider answers");
 });
+
+test("createEdgeVerifier metrics: counters, Analytics Engine data points or JSON log lines; the readiness route", async (t) => {
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const points = [];
+  const analytics = { writeDataPoint: (p) => points.push(p) };
+  const config = {
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), readinessPath: "/ready",
+    tokenCache: { maxEntries: 10 },
+  };
+  const verify = createEdgeVerifier({ ...config, metrics: { analytics } });
+  const get = (path, token) =>
+    new Request(`https://api.example.com${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const token = await accessToken(a);
+
+  // readiness: the probe loads the keys
+  let r = await verify(get("/ready"));
+  assert.equal(r.response.status, 200);
+  assert.deepEqual(await r.response.json(), { ready: true, issuers: [{ issuer: ISSUER, keys: 1 }] });
+  assert.equal(server.fetches, 1);
+  assert.equal((await verify(get("/api/orders", token))).ok, true);
+  assert.equal((await verify(get("/api/orders", token))).ok, true);
+  assert.equal((await verify(get("/api/orders"))).ok, false);
+  assert.equal((await verify(get("/api/orders", await accessToken(a, { scope: "x" })))).ok, false);
+  assert.equal((await verify(get("/api/orders", await accessToken(a, { exp: 1 })))).ok, false);
+  assert.deepEqual(verify.metrics, {
+    allowed: 2, cacheHits: 1, staleServed: 0, jwks: { ok: 1, failed: 0 },
+    denied: { missing_token: 1, insufficient_scope: 1, token_expired: 1 }, answered: { ready: 1 },
+  });
+  assert.deepEqual(points.map((p) => p.blobs.slice(0, 2)), [
+    ["jwks_fetch", "ok"], ["answered", "ready"], ["allowed", ""], ["allowed", ""],
+    ["denied", "missing_token"], ["denied", "insufficient_scope"], ["denied", "token_expired"],
+  ]);
+  assert.deepEqual(points[2], { indexes: ["allowed"], blobs: ["allowed", "", "/api/*"], doubles: [1, 200] });
+
+  // no sink: JSON log lines with log: true
+  const lines = [];
+  const log = t.mock.method(console, "log", (line) => lines.push(JSON.parse(line)));
+  const logged = createEdgeVerifier({ ...config, metrics: { log: true } });
+  await logged(get("/api/orders", token));
+  log.mock.restore();
+  assert.deepEqual(lines.map((l) => l.oidcEdge), ["jwks_fetch", "allowed"]);
+  assert.equal(lines[1].route, "/api/*");
+
+  // the keys never loaded: not ready, 503
+  const down = await jwksServer([a]);
+  down.fail();
+  t.after(down.close);
+  const cold = createEdgeVerifier({ ...config, jwksUri: down.jwksUri });
+  r = await cold(get("/ready"));
+  assert.equal(r.response.status, 503);
+  assert.deepEqual(await r.response.json(), { ready: false, issuers: [{ issuer: ISSUER, keys: 0 }] });
+  assert.deepEqual(cold.metrics.jwks, { ok: 0, failed: 1 });
+  for (const metrics of [5, { analytics: {} }, { log: "yes" }, { other: 1 }]) {
+    assert.throws(() => createEdgeVerifier({ ...config, metrics }), { code: "invalid_request" });
+  }
+});

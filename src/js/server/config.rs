@@ -37,6 +37,7 @@ pub(crate) struct EdgeConfigArgs {
     forward_payload: Option<String>,
     claim_header_max_bytes: Option<u64>,
     dpop: Option<EdgeDpopArgs>,
+    readiness_path: Option<String>,
 }
 
 /// `dpop` (see [`EdgeDpopConfig`]).
@@ -77,6 +78,7 @@ impl From<EdgeConfigArgs> for EdgeConfig {
             forward_payload: a.forward_payload,
             claim_header_max_bytes: a.claim_header_max_bytes,
             dpop: a.dpop.map(Into::into),
+            readiness_path: a.readiness_path,
             issuers: a
                 .issuers
                 .unwrap_or_default()
