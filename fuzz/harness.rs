@@ -761,6 +761,7 @@ pub fn bearer(data: &[u8]) {
         error_description: true,
         scope: None,
         dpop_algs: None,
+        resource_metadata: Some(text.to_string()),
     };
     let dpop = ChallengeOptions {
         dpop_algs: Some(vec![Algorithm::Es256]),

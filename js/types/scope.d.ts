@@ -144,6 +144,12 @@ export interface BearerChallengeOptions {
    * `DPoP-Nonce` header with the latter, §8). At least one known algorithm name, else `invalid_request`.
    */
   dpopAlgs?: JwsAlgorithm[];
+  /**
+   * The URL of the resource's protected-resource metadata (RFC 9728 §5.1), sent as `resource_metadata="…"`
+   * (after `scope`, before `algs`) in every answer, so that a client can find the authorization servers.
+   * Printable ASCII, else `invalid_request`.
+   */
+  resourceMetadata?: string;
 }
 
 /** An RFC 6750 answer: the status and the `WWW-Authenticate` header value (starting `Bearer`, or `DPoP` with `dpopAlgs`). */

@@ -280,6 +280,23 @@ export interface EdgeVerifierConfig {
    */
   readinessPath?: string;
   /**
+   * RFC 9728 protected-resource metadata: the document (`resource`, `authorization_servers` — default the
+   * configured issuers —, `bearer_methods_supported: ["header"]`, `scopes_supported`,
+   * `dpop_signing_alg_values_supported` with `dpop`, `resource_name`, `resource_documentation`) answered at
+   * `/.well-known/oauth-protected-resource` followed by the resource's path (§3.1: `https://api.example.com/v1`
+   * → `/.well-known/oauth-protected-resource/v1`) for `GET`/`HEAD`, before the route table, `Cache-Control:
+   * max-age=3600`; and its URL as `resource_metadata="…"` in every `WWW-Authenticate` the verifier sends (§5.1).
+   * `invalid_request` (message starting `resourceMetadata.resource`) for a `resource` that is not an `https`
+   * URL (`http` only on loopback) with a host and without query or fragment.
+   */
+  resourceMetadata?: {
+    resource: string;
+    authorizationServers?: string[];
+    scopesSupported?: string[];
+    resourceName?: string;
+    resourceDocumentation?: string;
+  };
+  /**
    * Where each event goes, besides the counters of `verify.metrics`: `analytics`, a Workers Analytics Engine
    * dataset binding (one `writeDataPoint({ indexes: [event], blobs: [event, reason | outcome, route], doubles:
    * [1, status] })` per event), or `log: true`, one JSON line per event on `console.log`

@@ -61,6 +61,8 @@ pub struct ChallengeOptions {
     /// A DPoP challenge (RFC 9449 §7.1): the scheme `DPoP` instead of `Bearer`, with these algorithms as
     /// `algs` (sent last), and its own error codes `invalid_dpop_proof` and `use_dpop_nonce`.
     pub dpop_algs: Option<Vec<Algorithm>>,
+    /// The URL of the resource's protected-resource metadata (RFC 9728 §5.1), sent as `resource_metadata`.
+    pub resource_metadata: Option<String>,
 }
 
 /// Why the request failed.
@@ -165,6 +167,14 @@ pub fn bearer_challenge(problem: &Problem, opts: &ChallengeOptions) -> Result<Ch
     let scopes = option_scope.unwrap_or(scopes);
     if !scopes.is_empty() && status != 500 && status != 503 {
         params.push(("scope", quote(&scopes.join(" "))));
+    }
+    if let Some(url) = &opts.resource_metadata {
+        if url.is_empty() || !url.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::InvalidRequest(
+                "resource_metadata must be a URL of printable ASCII".into(),
+            ));
+        }
+        params.push(("resource_metadata", quote(url)));
     }
     let mut www_authenticate = String::from("Bearer");
     if let Some(algs) = &opts.dpop_algs {
@@ -326,12 +336,15 @@ mod tests {
                 error_description: true,
                 scope: None,
                 dpop_algs: None,
+                resource_metadata: Some(
+                    "https://api.example.com/.well-known/oauth-protected-resource".into(),
+                ),
             },
         );
         assert_eq!(status, 401);
         assert_eq!(
             h,
-            "Bearer realm=\"example\", error=\"invalid_token\", error_description=\"the token expired at 5\""
+            "Bearer realm=\"example\", error=\"invalid_token\", error_description=\"the token expired at 5\", resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource\""
         );
     }
 

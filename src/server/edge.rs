@@ -86,6 +86,8 @@ pub struct EdgeConfig {
     pub claim_headers: Vec<(String, String)>,
     /// A header carrying the verified payload as signed, base64url.
     pub forward_payload: Option<String>,
+    /// RFC 9728 protected-resource metadata, served at its well-known path and named in every challenge.
+    pub resource_metadata: Option<ResourceMetadataConfig>,
     /// A path answered at the edge (`GET`/`HEAD`, before the route table) with whether every issuer's keys are
     /// loaded: `200 {"ready":true,…}` or `503`; a probe fetches the keys of an issuer that has none.
     pub readiness_path: Option<String>,
@@ -94,6 +96,103 @@ pub struct EdgeConfig {
     /// The size cap of each claim header's value, bytes (default
     /// [`crate::server::DEFAULT_CLAIM_HEADER_BYTES`]); a larger value is left out.
     pub claim_header_max_bytes: Option<u64>,
+}
+
+/// The protected resource's metadata (RFC 9728 §2), [`EdgeConfig::resource_metadata`].
+#[derive(Debug, Clone, Default)]
+pub struct ResourceMetadataConfig {
+    /// The resource identifier (`https`, no query or fragment); its metadata is at
+    /// `/.well-known/oauth-protected-resource` followed by its path (§3.1).
+    pub resource: String,
+    /// `authorization_servers` (default: the configured issuers).
+    pub authorization_servers: Option<Vec<String>>,
+    /// `scopes_supported`.
+    pub scopes_supported: Option<Vec<String>>,
+    /// `resource_name`.
+    pub resource_name: Option<String>,
+    /// `resource_documentation`.
+    pub resource_documentation: Option<String>,
+}
+
+/// The metadata document and where it is served.
+#[derive(Debug)]
+struct ResourceMetadata {
+    path: String,
+    body: String,
+}
+
+/// The well-known prefix of RFC 9728 §3.
+const RESOURCE_METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
+
+impl ResourceMetadata {
+    /// The document (§2) for `config`, the `issuers` as default `authorization_servers`, `dpop_algs` as
+    /// `dpop_signing_alg_values_supported`; and its URL, for challenges.
+    ///
+    /// Errors: `invalid_request` (naming `resourceMetadata.resource`) for a resource that is not an `https` URL
+    /// (`http` only on loopback) without query and fragment.
+    fn new(
+        config: &ResourceMetadataConfig,
+        issuers: &[String],
+        dpop_algs: Option<&[Algorithm]>,
+    ) -> Result<(Self, String)> {
+        let r = config.resource.as_str();
+        let rest = r
+            .strip_prefix("https://")
+            .or_else(|| {
+                r.strip_prefix("http://").filter(|rest| {
+                    ["127.0.0.1", "localhost", "[::1]"].iter().any(|h| {
+                        rest.strip_prefix(h)
+                            .is_some_and(|t| t.is_empty() || t.starts_with([':', '/']))
+                    })
+                })
+            })
+            .filter(|rest| {
+                !rest.is_empty()
+                    && !rest.starts_with('/')
+                    && r.bytes().all(|b| b.is_ascii_graphic() && b != b'?' && b != b'#')
+            })
+            .ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "resourceMetadata.resource: {} is not an https URL without query and fragment (RFC 9728 §1.2)",
+                    quote(r)
+                ))
+            })?;
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let path = format!("{RESOURCE_METADATA_PATH}{}", path.trim_end_matches('/'));
+        let scheme = r.get(..r.len() - rest.len()).unwrap_or_default();
+        let url = format!("{scheme}{authority}{path}");
+        let mut doc = serde_json::Map::new();
+        doc.insert("resource".into(), Value::from(r));
+        let servers = config
+            .authorization_servers
+            .clone()
+            .unwrap_or_else(|| issuers.to_vec());
+        doc.insert("authorization_servers".into(), Value::from(servers));
+        doc.insert(
+            "bearer_methods_supported".into(),
+            Value::from(vec!["header"]),
+        );
+        if let Some(scopes) = &config.scopes_supported {
+            doc.insert("scopes_supported".into(), Value::from(scopes.clone()));
+        }
+        if let Some(algs) = dpop_algs {
+            let names: Vec<&str> = algs.iter().map(|a| a.name()).collect();
+            doc.insert(
+                "dpop_signing_alg_values_supported".into(),
+                Value::from(names),
+            );
+        }
+        for (name, value) in [
+            ("resource_name", &config.resource_name),
+            ("resource_documentation", &config.resource_documentation),
+        ] {
+            if let Some(v) = value {
+                doc.insert(name.into(), Value::from(v.as_str()));
+            }
+        }
+        let body = Value::Object(doc).to_string();
+        Ok((ResourceMetadata { path, body }, url))
+    }
 }
 
 /// DPoP at the edge ([`EdgeConfig::dpop`]).
@@ -321,6 +420,7 @@ pub struct EdgeGuard {
     issuers: Vec<IssuerSlot>,
     dpop: Option<EdgeDpop>,
     readiness_path: Option<String>,
+    resource_metadata: Option<ResourceMetadata>,
     routes: RouteTable,
     challenge: ChallengeOptions,
     strict: bool,
@@ -571,6 +671,7 @@ impl EdgeGuard {
             error_description: config.error_description,
             scope: None,
             dpop_algs: None,
+            resource_metadata: None,
         };
         // Checks the realm once, here, rather than at the first failure.
         bearer_challenge(&Problem::MissingToken, &challenge)?;
@@ -584,6 +685,31 @@ impl EdgeGuard {
             config.forward_payload.as_deref(),
             config.claim_header_max_bytes,
         )?;
+        let mut challenge = challenge;
+        let resource_metadata = match &config.resource_metadata {
+            Some(rm) => {
+                let names: Vec<String> = issuers.iter().map(|s| s.issuer.clone()).collect();
+                let algs = config.dpop.as_ref().map(|d| {
+                    d.algorithms
+                        .as_ref()
+                        .map(|n| {
+                            n.iter()
+                                .filter_map(|a| Algorithm::from_name(a).ok())
+                                .collect()
+                        })
+                        .unwrap_or_else(|| {
+                            Algorithm::ALL
+                                .into_iter()
+                                .filter(|a| !a.is_symmetric())
+                                .collect::<Vec<_>>()
+                        })
+                });
+                let (doc, url) = ResourceMetadata::new(rm, &names, algs.as_deref())?;
+                challenge.resource_metadata = Some(url);
+                Some(doc)
+            }
+            None => None,
+        };
         let dpop = config
             .dpop
             .as_ref()
@@ -625,6 +751,7 @@ impl EdgeGuard {
             issuers,
             dpop,
             readiness_path: config.readiness_path.clone(),
+            resource_metadata,
             routes,
             challenge,
             strict: config.strict,
@@ -814,6 +941,21 @@ impl EdgeGuard {
                 method,
                 req.access_control_request_headers,
             )));
+        }
+        if let Some(doc) = self
+            .resource_metadata
+            .as_ref()
+            .filter(|d| d.path == req.path && matches!(req.method, "GET" | "HEAD"))
+        {
+            let mut headers = self.cors_headers(req.origin);
+            headers.push(("Content-Type".into(), "application/json".into()));
+            headers.push(("Cache-Control".into(), "max-age=3600".into()));
+            return Step::Decided(Decision::Respond(EdgeResponse {
+                status: 200,
+                headers,
+                body: doc.body.clone(),
+                reason: "resource_metadata".into(),
+            }));
         }
         if self.readiness_path.as_deref() == Some(req.path) && matches!(req.method, "GET" | "HEAD")
         {
@@ -1256,6 +1398,15 @@ mod tests {
         }
     }
 
+    /// Every `WWW-Authenticate` of `r`, in order.
+    fn challenges(r: &EdgeResponse) -> Vec<&str> {
+        r.headers
+            .iter()
+            .filter(|(k, _)| k == "WWW-Authenticate")
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     fn header<'a>(r: &'a EdgeResponse, name: &str) -> Option<&'a str> {
         r.headers
             .iter()
@@ -1560,12 +1711,7 @@ mod tests {
         );
         // no token: both schemes offered
         let r = respond(g.decide(&req("GET", "/api/x", None), no));
-        let offered: Vec<&str> = r
-            .headers
-            .iter()
-            .filter(|(k, _)| k == "WWW-Authenticate")
-            .map(|(_, v)| v.as_str())
-            .collect();
+        let offered = challenges(&r);
         assert_eq!(
             offered,
             [
@@ -1688,6 +1834,91 @@ mod tests {
                 .message()
                 .contains("readinessPath")
         );
+    }
+
+    #[test]
+    fn protected_resource_metadata_and_resource_metadata_in_challenges() {
+        let mut g = guard(|c| {
+            c.resource_metadata = Some(ResourceMetadataConfig {
+                resource: "https://api.example.com/v1".into(),
+                scopes_supported: Some(vec!["users.read".into()]),
+                ..ResourceMetadataConfig::default()
+            });
+            c.dpop = Some(EdgeDpopConfig {
+                algorithms: Some(vec!["ES256".into()]),
+                ..EdgeDpopConfig::default()
+            });
+        });
+        let no = |_: usize, _: Option<&str>| false;
+        let r = respond(g.decide(
+            &req("GET", "/.well-known/oauth-protected-resource/v1", None),
+            no,
+        ));
+        assert_eq!((r.status, r.reason.as_str()), (200, "resource_metadata"));
+        let doc: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(
+            doc,
+            json!({"resource": "https://api.example.com/v1", "authorization_servers": [ISS],
+                "bearer_methods_supported": ["header"], "scopes_supported": ["users.read"],
+                "dpop_signing_alg_values_supported": ["ES256"]})
+        );
+        let url = "https://api.example.com/.well-known/oauth-protected-resource/v1";
+        let r = respond(g.decide(&req("GET", "/api/x", None), no));
+        let offered = challenges(&r);
+        assert_eq!(
+            offered,
+            [
+                format!("Bearer realm=\"api\", resource_metadata=\"{url}\""),
+                format!("DPoP realm=\"api\", resource_metadata=\"{url}\", algs=\"ES256\"")
+            ]
+        );
+        let narrow = format!("Bearer {}", token("k1", json!({"scope": "x"})));
+        let r = respond(g.decide(&req("GET", "/api/users", Some(&narrow)), no));
+        assert_eq!(
+            header(&r, "www-authenticate"),
+            Some(
+                format!("Bearer realm=\"api\", error=\"insufficient_scope\", scope=\"users.read\", resource_metadata=\"{url}\"")
+                    .as_str()
+            )
+        );
+        // the resource at its root: the bare well-known path
+        let root = guard(|c| {
+            c.resource_metadata = Some(ResourceMetadataConfig {
+                resource: "http://127.0.0.1:8787".into(),
+                authorization_servers: Some(vec!["https://as.example.com".into()]),
+                ..ResourceMetadataConfig::default()
+            })
+        });
+        let mut root = root;
+        let r = respond(root.decide(
+            &req("GET", "/.well-known/oauth-protected-resource", None),
+            no,
+        ));
+        assert!(
+            r.body
+                .contains(r#""authorization_servers":["https://as.example.com"]"#)
+        );
+        for bad in [
+            "api.example.com",
+            "http://api.example.com",
+            "https://",
+            "https:///x",
+            "https://api.example.com/?a=1",
+            "https://api.example.com/#x",
+            "ftp://api.example.com",
+        ] {
+            let cfg = config(|c| {
+                c.resource_metadata = Some(ResourceMetadataConfig {
+                    resource: bad.into(),
+                    ..ResourceMetadataConfig::default()
+                })
+            });
+            let e = EdgeGuard::new(&cfg).unwrap_err();
+            assert!(
+                e.message().starts_with("resourceMetadata.resource"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

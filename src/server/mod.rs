@@ -27,7 +27,7 @@ pub use dpop::{
 };
 pub use edge::{
     Allowed, CorsConfig, Decision, EdgeCheck, EdgeConfig, EdgeDpopConfig, EdgeGuard, EdgeRequest,
-    EdgeResponse, IssuerConfig, Step,
+    EdgeResponse, IssuerConfig, ResourceMetadataConfig, Step,
 };
 pub use forward::{
     DEFAULT_CLAIM_HEADER_BYTES, ForwardPolicy, MAX_CLAIM_HEADER_BYTES, REWRITE_HEADERS,

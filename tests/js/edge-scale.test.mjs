@@ -310,3 +310,37 @@ test("createEdgeVerifier metrics: counters, Analytics Engine data points or JSON
     assert.throws(() => createEdgeVerifier({ ...config, metrics }), { code: "invalid_request" });
   }
 });
+
+test("createEdgeVerifier resourceMetadata: RFC 9728 document at its well-known path, resource_metadata in challenges", async (t) => {
+  const { bearerChallenge } = await import("oidc-edge");
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const verify = createEdgeVerifier({
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), realm: "api",
+    resourceMetadata: { resource: "https://api.example.com/v1", scopesSupported: ["orders.read"], resourceName: "Orders" },
+  });
+  const r = await verify(new Request("https://api.example.com/.well-known/oauth-protected-resource/v1"));
+  assert.equal(r.response.status, 200);
+  assert.equal(r.response.headers.get("content-type"), "application/json");
+  assert.deepEqual(await r.response.json(), {
+    resource: "https://api.example.com/v1", authorization_servers: [ISSUER], bearer_methods_supported: ["header"],
+    scopes_supported: ["orders.read"], resource_name: "Orders",
+  });
+  assert.equal(server.fetches, 0, "no keys needed");
+  const url = "https://api.example.com/.well-known/oauth-protected-resource/v1";
+  const denied = await verify(new Request("https://api.example.com/api/orders"));
+  assert.equal(denied.response.headers.get("www-authenticate"), `Bearer realm="api", resource_metadata="${url}"`);
+  const narrow = await verify(new Request("https://api.example.com/api/orders", {
+    headers: { authorization: `Bearer ${await accessToken(a, { scope: "x" })}` },
+  }));
+  assert.equal(narrow.response.headers.get("www-authenticate"),
+    `Bearer realm="api", error="insufficient_scope", scope="orders.read", resource_metadata="${url}"`);
+  assert.equal(bearerChallenge(undefined, { resourceMetadata: url }).wwwAuthenticate, `Bearer resource_metadata="${url}"`);
+  assert.throws(() => bearerChallenge(undefined, { resourceMetadata: "a b" }), { code: "invalid_request" });
+  for (const resource of ["http://api.example.com", "https://api.example.com/?q", "/v1", 5]) {
+    assert.throws(() => createEdgeVerifier({
+      issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), resourceMetadata: { resource },
+    }), (e) => e.code === "invalid_request", String(resource));
+  }
+});

@@ -113,4 +113,5 @@ createEdgeVerifier({
   dpop: { algorithms: ["ES256", "EdDSA"], maxAge: 60, replayEntries: 1000 },
   jwksCache: { maxStale: 3600 },
   readinessPath: "/ready", metrics: { log: true },
+  resourceMetadata: { resource: "https://api.example.com", scopesSupported: ["read"], resourceName: "API" },
 });

@@ -34,6 +34,8 @@ export function configFromEnv(env) {
     if (env.DPOP_MAX_AGE) config.dpop.maxAge = int(env.DPOP_MAX_AGE);
   }
   if (env.READINESS_PATH) config.readinessPath = env.READINESS_PATH;
+  // RFC 9728 (JSON: { resource, authorizationServers?, scopesSupported?, resourceName? }).
+  if (env.RESOURCE_METADATA) config.resourceMetadata = JSON.parse(env.RESOURCE_METADATA);
   // Counters to Workers Analytics Engine when the METRICS dataset is bound, else JSON log lines (LOG_EVENTS).
   if (env.METRICS?.writeDataPoint) config.metrics = { analytics: env.METRICS };
   else if (env.LOG_EVENTS) config.metrics = { log: flag(env.LOG_EVENTS) };

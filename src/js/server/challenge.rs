@@ -27,6 +27,7 @@ struct ChallengeArgs {
     error_description: bool,
     scope: Option<OneOrMany>,
     dpop_algs: Option<Vec<String>>,
+    resource_metadata: Option<String>,
 }
 
 impl TryFrom<ChallengeArgs> for ChallengeOptions {
@@ -41,6 +42,7 @@ impl TryFrom<ChallengeArgs> for ChallengeOptions {
                 .dpop_algs
                 .map(|names| algorithm_list("dpopAlgs", &names))
                 .transpose()?,
+            resource_metadata: a.resource_metadata,
         })
     }
 }
