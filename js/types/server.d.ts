@@ -115,6 +115,17 @@ export interface EdgeRoute {
    * (`issuer_mismatch`). Not on a public route, not empty, no unknown issuer: `invalid_request`.
    */
   issuers?: string[];
+  /**
+   * RFC 9470 step-up: the token's `acr` must be one of these, else `401` with `WWW-Authenticate: Bearer
+   * error="insufficient_user_authentication", acr_values="…"` (and `max_age` when set). Checked after the scopes,
+   * at every request (cache hits included). Not on a public route, not empty: `invalid_request`.
+   */
+  acrValues?: string[];
+  /**
+   * RFC 9470 step-up: at most this many seconds since the token's `auth_time` (a token without one fails), else
+   * `401` `insufficient_user_authentication` with `max_age="…"`.
+   */
+  maxAge?: number;
 }
 
 /**

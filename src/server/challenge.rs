@@ -80,6 +80,8 @@ pub enum Problem {
         /// For `insufficient_scope`: the scopes to list in `scope`. Items that are not RFC 6749
         /// scope-tokens are left out.
         required_scopes: Vec<String>,
+        /// For `insufficient_user_authentication` (RFC 9470 §3): the `acr_values` and `max_age` to send.
+        step_up: (Vec<String>, Option<u64>),
     },
 }
 
@@ -91,6 +93,14 @@ impl From<&Error> for Problem {
             required_scopes: match err {
                 Error::InsufficientScope { required, .. } => required.clone(),
                 _ => Vec::new(),
+            },
+            step_up: match err {
+                Error::InsufficientUserAuthentication {
+                    acr_values,
+                    max_age,
+                    ..
+                } => (acr_values.clone(), *max_age),
+                _ => (Vec::new(), None),
             },
         }
     }
@@ -126,6 +136,7 @@ pub fn bearer_challenge(problem: &Problem, opts: &ChallengeOptions) -> Result<Ch
                 code,
                 message,
                 required_scopes,
+                ..
             } => match code.as_str() {
                 "invalid_request" => (
                     400,
@@ -152,6 +163,13 @@ pub fn bearer_challenge(problem: &Problem, opts: &ChallengeOptions) -> Result<Ch
                     Some(message.as_str()),
                     Vec::new(),
                 ),
+                // RFC 9470 §3: a valid token whose authentication is too weak or too old.
+                "insufficient_user_authentication" => (
+                    401,
+                    Some("insufficient_user_authentication"),
+                    Some(message.as_str()),
+                    Vec::new(),
+                ),
                 "http_error" => (503, None, None, Vec::new()),
                 _ => (500, None, None, Vec::new()),
             },
@@ -167,6 +185,26 @@ pub fn bearer_challenge(problem: &Problem, opts: &ChallengeOptions) -> Result<Ch
     let scopes = option_scope.unwrap_or(scopes);
     if !scopes.is_empty() && status != 500 && status != 503 {
         params.push(("scope", quote(&scopes.join(" "))));
+    }
+    if let Problem::Failure {
+        code,
+        step_up: (acr_values, max_age),
+        ..
+    } = problem
+    {
+        if code == "insufficient_user_authentication" {
+            let acr: Vec<&str> = acr_values
+                .iter()
+                .map(String::as_str)
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_graphic()))
+                .collect();
+            if !acr.is_empty() {
+                params.push(("acr_values", quote(&acr.join(" "))));
+            }
+            if let Some(max_age) = max_age {
+                params.push(("max_age", quote(&max_age.to_string())));
+            }
+        }
     }
     if let Some(url) = &opts.resource_metadata {
         if url.is_empty() || !url.bytes().all(|b| b.is_ascii_graphic()) {
@@ -321,6 +359,7 @@ mod tests {
                 code: (*code).into(),
                 message: "m".into(),
                 required_scopes: vec![],
+                step_up: (Vec::new(), None),
             };
             let c = bearer_challenge(&p, &realm("api")).unwrap();
             assert_eq!(c.status, 401, "{code}");
@@ -396,6 +435,7 @@ mod tests {
             code: "no_such_code".into(),
             message: "x".into(),
             required_scopes: vec!["a".into()],
+            step_up: (Vec::new(), None),
         };
         let c = bearer_challenge(&p, &ChallengeOptions::default()).unwrap();
         assert_eq!((c.status, c.www_authenticate.as_str()), (500, "Bearer"));

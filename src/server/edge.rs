@@ -36,7 +36,7 @@ use crate::server::dpop::{
 use crate::server::forward::ForwardPolicy;
 use crate::server::jwks_cache::JwksCacheConfig;
 use crate::server::replay::{MemoryReplayStore, ReplayEntry, ReplayStoreConfig};
-use crate::server::route::{Access, Route, RouteTable, is_forwarded_method};
+use crate::server::route::{Access, Route, RouteTable, StepUp, is_forwarded_method};
 use crate::server::token_cache::{CachingVerifier, TokenCacheConfig};
 use crate::verify::{AccessTokenOptions, Policy, TokenVerifier, VerifierOptions};
 use crate::wire::{OneOrMany, is_tchar};
@@ -875,6 +875,9 @@ impl EdgeGuard {
                     400 => "invalid_request",
                     401 if matches!(problem, Problem::MissingToken) => "unauthorized",
                     401 if dpop_code.is_some() => dpop_code.unwrap_or("invalid_token"),
+                    401 if matches!(problem, Problem::Failure { code, .. } if code == "insufficient_user_authentication") => {
+                        "insufficient_user_authentication"
+                    }
                     401 => "invalid_token",
                     403 => "insufficient_scope",
                     503 => "temporarily_unavailable",
@@ -1009,6 +1012,7 @@ impl EdgeGuard {
         };
         let context = CheckContext {
             requirement,
+            step_up: route.step_up.clone(),
             pattern,
             origin: req.origin.map(str::to_owned),
             now: req.now,
@@ -1220,6 +1224,11 @@ impl EdgeGuard {
                 return self.refuse(context, &e);
             }
         }
+        if let Some(step_up) = &context.step_up {
+            if let Err(e) = step_up.check(claims, context.now) {
+                return self.refuse(context, &e);
+            }
+        }
         let scopes = scope::scopes_of(claims);
         let mut identity = ForwardPolicy::identity(claims, &scopes);
         self.forward.add_claim_headers(&verified, &mut identity);
@@ -1256,6 +1265,8 @@ struct CheckContext {
     pattern: String,
     origin: Option<String>,
     now: u64,
+    /// The route's authentication requirement (RFC 9470).
+    step_up: Option<StepUp>,
     /// The issuer chosen for the token.
     issuer: usize,
     /// The token came as `Authorization: DPoP`.
@@ -1919,6 +1930,60 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn step_up_routes_answer_insufficient_user_authentication() {
+        let routes = json!([
+            {"method": "GET", "path": "/pay", "scopes": "users.read", "acrValues": ["gold", "platinum"], "maxAge": 300},
+            {"method": "GET", "path": "/recent", "maxAge": 60},
+            {"method": "*", "path": "/api/*"}
+        ]);
+        let mut g = guard(|c| c.routes = routes);
+        let no = |_: usize, _: Option<&str>| false;
+        let call = |g: &mut EdgeGuard, path: &str, claims: Value| {
+            let t = format!("Bearer {}", token("k1", claims));
+            g.decide(&req("GET", path, Some(&t)), no)
+        };
+        assert!(matches!(
+            call(
+                &mut g,
+                "/pay",
+                json!({"acr": "gold", "auth_time": NOW - 300})
+            ),
+            Decision::Allow(_)
+        ));
+        let expect = "Bearer realm=\"api\", error=\"insufficient_user_authentication\", acr_values=\"gold platinum\", max_age=\"300\"";
+        for claims in [
+            json!({"acr": "silver", "auth_time": NOW}),
+            json!({"auth_time": NOW}),
+            json!({"acr": "gold", "auth_time": NOW - 301}),
+            json!({"acr": "gold"}),
+        ] {
+            let r = respond(call(&mut g, "/pay", claims.clone()));
+            assert_eq!(r.status, 401, "{claims}");
+            assert_eq!(header(&r, "www-authenticate"), Some(expect), "{claims}");
+            assert_eq!(r.body, r#"{"error":"insufficient_user_authentication"}"#);
+            assert_eq!(r.reason, "insufficient_user_authentication");
+        }
+        // scopes first: a token without them is 403 whatever its authentication
+        let r = respond(call(
+            &mut g,
+            "/pay",
+            json!({"scope": "x", "acr": "gold", "auth_time": NOW}),
+        ));
+        assert_eq!(r.status, 403);
+        let r = respond(call(&mut g, "/recent", json!({"auth_time": NOW - 61})));
+        assert_eq!(
+            header(&r, "www-authenticate"),
+            Some(
+                "Bearer realm=\"api\", error=\"insufficient_user_authentication\", max_age=\"60\""
+            )
+        );
+        assert!(matches!(
+            call(&mut g, "/recent", json!({"auth_time": NOW - 60})),
+            Decision::Allow(_)
+        ));
     }
 
     #[test]

@@ -344,3 +344,41 @@ test("createEdgeVerifier resourceMetadata: RFC 9728 document at its well-known p
     }), (e) => e.code === "invalid_request", String(resource));
   }
 });
+
+test("createEdgeVerifier step-up (RFC 9470): a route's acrValues / maxAge answered insufficient_user_authentication", async (t) => {
+  const { bearerChallenge } = await import("oidc-edge");
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const verify = createEdgeVerifier({
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, realm: "api", tokenCache: { maxEntries: 10 },
+    routes: [
+      { method: "POST", path: "/api/pay", acrValues: ["urn:acr:mfa"], maxAge: 300 },
+      { method: "GET", path: "/api/*" },
+    ],
+  });
+  const now = Math.floor(Date.now() / 1000);
+  const call = async (claims, method = "POST") => verify(new Request("https://api.example.com/api/pay", {
+    method, headers: { authorization: `Bearer ${await accessToken(a, claims)}` },
+  }));
+  assert.equal((await call({ acr: "urn:acr:mfa", auth_time: now - 10 })).ok, true);
+  const stepUp = 'Bearer realm="api", error="insufficient_user_authentication", acr_values="urn:acr:mfa", max_age="300"';
+  for (const claims of [{ acr: "urn:acr:pwd", auth_time: now }, { auth_time: now }, { acr: "urn:acr:mfa", auth_time: now - 400 }, { acr: "urn:acr:mfa" }]) {
+    const r = await call(claims);
+    assert.equal(r.response.status, 401, JSON.stringify(claims));
+    assert.equal(r.response.headers.get("www-authenticate"), stepUp);
+    assert.deepEqual(await r.response.json(), { error: "insufficient_user_authentication" });
+  }
+  // other routes take the same token
+  assert.equal((await call({ acr: "urn:acr:pwd" }, "GET")).ok, true);
+  // bearerChallenge answers the error code the same way
+  const challenge = bearerChallenge({ code: "insufficient_user_authentication", message: "m", acrValues: ["urn:acr:mfa"], maxAge: 300 }, { realm: "api" });
+  assert.deepEqual(challenge, { status: 401, wwwAuthenticate: stepUp });
+  for (const route of [
+    { method: "GET", path: "/a", public: true, acrValues: ["x"] }, { method: "GET", path: "/a", acrValues: [] },
+    { method: "GET", path: "/a", maxAge: -1 }, { method: "GET", path: "/a", acrValues: "x" },
+  ]) {
+    assert.throws(() => createEdgeVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: [route] }),
+      { code: "invalid_request" }, JSON.stringify(route));
+  }
+});

@@ -108,7 +108,7 @@ createEdgeVerifier({
     { issuer: "https://b.example.com", audience: ["api", "b"], jwksUri: "https://b.example.com/jwks", algorithms: ["EdDSA"],
       jwksCache: { cooldown: 10 } },
   ],
-  routes: [{ method: "GET", path: "/b/*", issuers: ["https://b.example.com"] }],
+  routes: [{ method: "GET", path: "/b/*", issuers: ["https://b.example.com"], acrValues: ["urn:acr:mfa"], maxAge: 300 }],
   claimHeaders: { "X-Auth-Email": "email", "X-Org": "org.id" }, forwardPayload: "X-Auth-Claims", claimHeaderMaxBytes: 4096,
   dpop: { algorithms: ["ES256", "EdDSA"], maxAge: 60, replayEntries: 1000 },
   jwksCache: { maxStale: 3600 },
