@@ -755,12 +755,17 @@ pub fn bearer(data: &[u8]) {
         code: "insufficient_scope".into(),
         message: text.to_string(),
         required_scopes: text.split(' ').map(str::to_owned).collect(),
+        step_up: (
+            text.split(' ').map(str::to_owned).collect(),
+            Some(text.len() as u64),
+        ),
     };
     let opts = ChallengeOptions {
         realm: Some(text.to_string()),
         error_description: true,
         scope: None,
         dpop_algs: None,
+        resource_metadata: Some(text.to_string()),
     };
     let dpop = ChallengeOptions {
         dpop_algs: Some(vec![Algorithm::Es256]),

@@ -68,6 +68,54 @@ async function webCryptoCheck(guard, d) {
   return guard.finish(d.verify, verdict, imported);
 }
 
+// Counters of what the verifier answered, and each event to Workers Analytics Engine (a dataset binding's
+// writeDataPoint) or as one JSON log line. Reporting only: every outcome and reason is the guard's.
+function metricsFor(metrics, guard) {
+  const counters = { allowed: 0, denied: {}, answered: {}, cacheHits: 0, staleServed: 0 };
+  const analytics = metrics?.analytics;
+  const log = metrics?.log === true;
+  function emit(event, fields) {
+    if (analytics) {
+      try {
+        analytics.writeDataPoint({
+          indexes: [event],
+          blobs: [event, String(fields.reason ?? fields.outcome ?? ""), String(fields.route ?? "")],
+          doubles: [1, Number(fields.status ?? 0)],
+        });
+      } catch {
+        // a metrics sink never fails a request
+      }
+    } else if (log) {
+      console.log(JSON.stringify({ oidcEdge: event, ...fields }));
+    }
+  }
+  return {
+    counters,
+    decision(d) {
+      if (d.ok) {
+        counters.allowed++;
+        if (d.cached) counters.cacheHits++;
+        if (d.stale) counters.staleServed++;
+        emit("allowed", { route: d.route, status: 200, cached: d.cached, stale: d.stale });
+      } else {
+        // Readiness and preflight answers below 400 are no refusal.
+        const kind = d.status < 400 ? "answered" : "denied";
+        counters[kind][d.reason] = (counters[kind][d.reason] ?? 0) + 1;
+        emit(kind, { reason: d.reason, status: d.status });
+      }
+    },
+    // JWKS fetches since `before` (a jwksFetches snapshot).
+    fetches(before) {
+      const after = guard.jwksFetches;
+      for (let i = before.ok; i < after.ok; i++) emit("jwks_fetch", { outcome: "ok" });
+      for (let i = before.failed; i < after.failed; i++) emit("jwks_fetch", { outcome: "failed" });
+    },
+    snapshot() {
+      return { ...counters, denied: { ...counters.denied }, answered: { ...counters.answered }, jwks: guard.jwksFetches };
+    },
+  };
+}
+
 /**
  * @param {object} config see index.d.ts (EdgeVerifierConfig)
  * @returns {(request: Request) => Promise<EdgeVerifierResult>}
@@ -77,7 +125,18 @@ export function createEdgeVerifier(config) {
   const isObject = config !== null && typeof config === "object" && !Array.isArray(config);
   const opts = isObject ? { ...config } : config;
   let fetchFn;
+  let metricsConfig;
   if (isObject) {
+    // A mistyped metrics is left for the guard to refuse (invalid_request, unknown member).
+    const m = opts.metrics;
+    const valid = m === undefined || (m !== null && typeof m === "object" && !Array.isArray(m)
+      && Object.keys(m).every((k) => k === "analytics" || k === "log")
+      && (m.log === undefined || typeof m.log === "boolean")
+      && (m.analytics === undefined || typeof m.analytics?.writeDataPoint === "function"));
+    if (valid) {
+      metricsConfig = m;
+      delete opts.metrics;
+    }
     const given = opts.fetch;
     const useCacheApi = opts.cacheApi !== false;
     delete opts.cacheApi;
@@ -86,12 +145,16 @@ export function createEdgeVerifier(config) {
     if (typeof given === "function" || given === undefined) opts.fetch = fetchFn;
   }
   const guard = new EdgeGuard(opts);
+  const metrics = metricsFor(metricsConfig, guard);
 
   // A key set near its expiry is refreshed after the answer: through ctx.waitUntil (Workers) when given.
   function refreshInBackground(ctx) {
     const refresh = guard.refreshKeys();
     if (refresh === undefined) return;
-    if (typeof ctx?.waitUntil === "function") ctx.waitUntil(refresh);
+    // The fetch has not settled yet: the counts before it.
+    const before = guard.jwksFetches;
+    const done = refresh.then(() => metrics.fetches(before));
+    if (typeof ctx?.waitUntil === "function") ctx.waitUntil(done);
   }
 
   async function verify(request, ctx) {
@@ -110,12 +173,15 @@ export function createEdgeVerifier(config) {
     let d = guard.decide(...args, true);
     if (d.fetchKeys) {
       // A failed fetch is the guard's to answer (the last good set, or 503 without one).
+      const before = guard.jwksFetches;
       await guard.fetchKeys(d.kid, undefined, d.issuer).catch(() => {});
+      metrics.fetches(before);
       d = guard.decide(...args, false);
     }
     // A DPoP request has two signatures: the proof's, then the token's.
     while (d.verify) d = await webCryptoCheck(guard, d);
     refreshInBackground(ctx);
+    metrics.decision(d);
     if (d.ok) {
       return { ok: true, claims: d.claims, scopes: d.scopes, route: d.route, headers: d.headers, identityHeaders: d.identityHeaders };
     }
@@ -131,6 +197,7 @@ export function createEdgeVerifier(config) {
   Object.defineProperties(verify, {
     keyIds: { get: () => guard.keyIds },
     cachedTokens: { get: () => guard.cachedTokens },
+    metrics: { get: () => metrics.snapshot() },
     forwardHeaders: { value: forwardHeaders },
   });
   return verify;

@@ -54,6 +54,15 @@ pub enum Error {
         /// The scopes that would have satisfied the requirement, for the RFC 6750 `scope` attribute.
         required: Vec<String>,
     },
+    /// The token's authentication is not strong or recent enough for the route (RFC 9470 step-up).
+    InsufficientUserAuthentication {
+        /// What was wrong, for people.
+        message: String,
+        /// The acceptable `acr` values, for the challenge's `acr_values`.
+        acr_values: Vec<String>,
+        /// The most seconds since `auth_time`, for the challenge's `max_age`.
+        max_age: Option<u64>,
+    },
     /// Key material that cannot be used.
     InvalidJwk(String),
     /// A key below the floor: RSA < 2048 bits, an HMAC key shorter than its hash.
@@ -118,6 +127,7 @@ impl Error {
             Error::InvalidDpopProof(_) => "invalid_dpop_proof",
             Error::UseDpopNonce(_) => "use_dpop_nonce",
             Error::InsufficientScope { .. } => "insufficient_scope",
+            Error::InsufficientUserAuthentication { .. } => "insufficient_user_authentication",
             Error::InvalidJwk(_) => "invalid_jwk",
             Error::WeakKey(_) => "weak_key",
             Error::InvalidPkceVerifier(_) => "invalid_pkce_verifier",
@@ -161,6 +171,7 @@ impl Error {
             | Error::InvalidMetadata(m)
             | Error::NotInitialized(m)
             | Error::InsufficientScope { message: m, .. }
+            | Error::InsufficientUserAuthentication { message: m, .. }
             | Error::InvalidScopeExpression { message: m, .. }
             | Error::HttpError { message: m, .. } => m.clone(),
             Error::AuthorizationError {

@@ -131,6 +131,7 @@ fn a_failed_requirement_becomes_a_403_challenge() {
         error_description: true,
         scope: None,
         dpop_algs: None,
+        resource_metadata: None,
     };
     let c = challenge_for_error(&err, &opts).unwrap();
     assert_eq!(c.status, 403);

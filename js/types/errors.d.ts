@@ -21,6 +21,7 @@ export type OidcEdgeErrorCode =
   | "invalid_dpop_proof"
   | "use_dpop_nonce"
   | "insufficient_scope"
+  | "insufficient_user_authentication"
   | "invalid_jwk"
   | "weak_key"
   | "invalid_pkce_verifier"
@@ -68,6 +69,10 @@ export class OidcEdgeError extends Error {
   status?: number;
   /** `insufficient_scope`: scopes that would satisfy the requirement. */
   requiredScopes?: string[];
+  /** `insufficient_user_authentication` (RFC 9470): the `acr` values that would do (empty: any). */
+  acrValues?: string[];
+  /** `insufficient_user_authentication` (RFC 9470): the most seconds since `auth_time`, when required. */
+  maxAge?: number;
   /** `invalid_scope_expression`: 1-based column of the problem. */
   column?: number;
 }

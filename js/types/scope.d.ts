@@ -144,6 +144,12 @@ export interface BearerChallengeOptions {
    * `DPoP-Nonce` header with the latter, §8). At least one known algorithm name, else `invalid_request`.
    */
   dpopAlgs?: JwsAlgorithm[];
+  /**
+   * The URL of the resource's protected-resource metadata (RFC 9728 §5.1), sent as `resource_metadata="…"`
+   * (after `scope`, before `algs`) in every answer, so that a client can find the authorization servers.
+   * Printable ASCII, else `invalid_request`.
+   */
+  resourceMetadata?: string;
 }
 
 /** An RFC 6750 answer: the status and the `WWW-Authenticate` header value (starting `Bearer`, or `DPoP` with `dpopAlgs`). */
@@ -154,7 +160,8 @@ export interface BearerChallenge {
 
 /**
  * The RFC 6750 §3 answer for a failed request to a protected resource: the HTTP status and the
- * `WWW-Authenticate` value. Attributes come in the order `realm`, `error`, `error_description`, `scope`.
+ * `WWW-Authenticate` value. Attributes come in the order `realm`, `error`, `error_description`, `scope`,
+ * `acr_values`, `max_age`, `resource_metadata`, `algs`.
  *
  * | `error` | status | `WWW-Authenticate` |
  * | --- | --- | --- |
@@ -163,6 +170,7 @@ export interface BearerChallenge {
  * | a verification code: `malformed_token`, `unsupported_algorithm`, `algorithm_not_allowed`, `key_not_found`, `invalid_signature`, `unsupported_critical_header`, `token_expired`, `token_not_yet_valid`, `issuer_mismatch`, `audience_mismatch`, `azp_mismatch`, `nonce_mismatch`, `typ_mismatch`, `missing_claim`, `invalid_claim`, `auth_time_too_old`, `token_replayed`, `invalid_dpop_proof`, `use_dpop_nonce` | 401 | `Bearer realm="…", error="invalid_token"` |
  * | with `dpopAlgs`: code `invalid_dpop_proof` / `use_dpop_nonce` | 401 | `DPoP realm="…", error="invalid_dpop_proof", algs="…"` / `error="use_dpop_nonce"` (every other row: the same attributes under `DPoP`, then `algs`) |
  * | code `insufficient_scope` | 403 | `Bearer realm="…", error="insufficient_scope", scope="…"` from `requiredScopes` |
+ * | code `insufficient_user_authentication` (RFC 9470) | 401 | `Bearer realm="…", error="insufficient_user_authentication", acr_values="…", max_age="…"` from the error's `acrValues` and `maxAge` |
  * | code `http_error` (e.g. the JWKS could not be fetched) | 503 | `Bearer realm="…"` |
  * | any other code, or an error without one (`TypeError`, a thrown string…) | 500 | `Bearer realm="…"` |
  *

@@ -115,6 +115,17 @@ export interface EdgeRoute {
    * (`issuer_mismatch`). Not on a public route, not empty, no unknown issuer: `invalid_request`.
    */
   issuers?: string[];
+  /**
+   * RFC 9470 step-up: the token's `acr` must be one of these, else `401` with `WWW-Authenticate: Bearer
+   * error="insufficient_user_authentication", acr_values="…"` (and `max_age` when set). Checked after the scopes,
+   * at every request (cache hits included). Not on a public route, not empty: `invalid_request`.
+   */
+  acrValues?: string[];
+  /**
+   * RFC 9470 step-up: at most this many seconds since the token's `auth_time` (a token without one fails), else
+   * `401` `insufficient_user_authentication` with `max_age="…"`.
+   */
+  maxAge?: number;
 }
 
 /**
@@ -272,6 +283,56 @@ export interface EdgeVerifierConfig {
    * symmetric algorithm list, a `maxAge` outside 1..86400, a `replayEntries` outside 1..1048576.
    */
   dpop?: { algorithms?: JwsAlgorithm[]; maxAge?: number; replayEntries?: number };
+  /**
+   * A path (`"/ready"`) answered at the edge for `GET`/`HEAD`, before the route table: `200 {"ready": true,
+   * "issuers": [{ "issuer", "keys" }]}` when every issuer has keys loaded, else `503` with `"ready": false`. A
+   * probe fetches the keys of an issuer that has none (so it warms a new isolate). `invalid_request` for a value
+   * that is not an absolute path of printable ASCII.
+   */
+  readinessPath?: string;
+  /**
+   * RFC 9728 protected-resource metadata: the document (`resource`, `authorization_servers` — default the
+   * configured issuers —, `bearer_methods_supported: ["header"]`, `scopes_supported`,
+   * `dpop_signing_alg_values_supported` with `dpop`, `resource_name`, `resource_documentation`) answered at
+   * `/.well-known/oauth-protected-resource` followed by the resource's path (§3.1: `https://api.example.com/v1`
+   * → `/.well-known/oauth-protected-resource/v1`) for `GET`/`HEAD`, before the route table, `Cache-Control:
+   * max-age=3600`; and its URL as `resource_metadata="…"` in every `WWW-Authenticate` the verifier sends (§5.1).
+   * `invalid_request` (message starting `resourceMetadata.resource`) for a `resource` that is not an `https`
+   * URL (`http` only on loopback) with a host and without query or fragment.
+   */
+  resourceMetadata?: {
+    resource: string;
+    authorizationServers?: string[];
+    scopesSupported?: string[];
+    resourceName?: string;
+    resourceDocumentation?: string;
+  };
+  /**
+   * Where each event goes, besides the counters of `verify.metrics`: `analytics`, a Workers Analytics Engine
+   * dataset binding (one `writeDataPoint({ indexes: [event], blobs: [event, reason | outcome, route], doubles:
+   * [1, status] })` per event), or `log: true`, one JSON line per event on `console.log`
+   * (`{"oidcEdge":"denied","reason":"token_expired","status":401}`). Events: `allowed` (route, cached, stale),
+   * `denied` (reason: the error code, `missing_token`, `not_found`…; status), `answered` (readiness and CORS
+   * preflight answers), `jwks_fetch` (outcome `ok` / `failed`). A sink that throws is ignored. Default: none.
+   * Anything but those two members is `invalid_request`.
+   */
+  metrics?: { analytics?: { writeDataPoint(point: unknown): void }; log?: boolean };
+}
+
+/** The counters of {@link createEdgeVerifier}'s `metrics` getter, since it was made (this isolate). */
+export interface EdgeVerifierMetrics {
+  /** Requests let through (public routes included). */
+  allowed: number;
+  /** Refusals by reason: the error code (`token_expired`, `insufficient_scope`…), `missing_token`, `not_found`… */
+  denied: Record<string, number>;
+  /** Answers at the edge that refuse nothing (`ready`, `not_ready`, `preflight`). */
+  answered: Record<string, number>;
+  /** Allowed from the verified-token cache. */
+  cacheHits: number;
+  /** Allowed with a key set past its freshness (its refetch failed). */
+  staleServed: number;
+  /** JWKS fetches, every issuer's. */
+  jwks: { ok: number; failed: number };
 }
 
 /** What the edge verifier says about a request. */
@@ -345,6 +406,8 @@ export function createEdgeVerifier(
   readonly keyIds: string[];
   /** How many verified tokens are cached. */
   readonly cachedTokens: number;
+  /** The counters so far (a copy). */
+  readonly metrics: EdgeVerifierMetrics;
   /**
    * The headers to send the origin: a copy of `headers` without every header the verifier strips (see
    * {@link EdgeVerifierConfig.stripHeaders}; names compared with case folded and `_` read as `-`, as CGI, WSGI

@@ -64,6 +64,17 @@ pub fn to_js_error(err: Error) -> JsValue {
             let list: js_sys::Array = required.iter().map(|s| JsValue::from_str(s)).collect();
             set(obj, "requiredScopes", &list);
         }
+        Error::InsufficientUserAuthentication {
+            acr_values,
+            max_age,
+            ..
+        } => {
+            let list: js_sys::Array = acr_values.iter().map(|s| JsValue::from_str(s)).collect();
+            set(obj, "acrValues", &list);
+            // Seconds stay far below 2^53: exact as a JS number.
+            let max_age = max_age.map_or(JsValue::UNDEFINED, |m| JsValue::from(m as f64));
+            set(obj, "maxAge", &max_age);
+        }
         Error::InvalidScopeExpression { column, .. } => {
             set(obj, "column", &JsValue::from(*column as u32));
         }

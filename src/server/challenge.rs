@@ -61,6 +61,8 @@ pub struct ChallengeOptions {
     /// A DPoP challenge (RFC 9449 §7.1): the scheme `DPoP` instead of `Bearer`, with these algorithms as
     /// `algs` (sent last), and its own error codes `invalid_dpop_proof` and `use_dpop_nonce`.
     pub dpop_algs: Option<Vec<Algorithm>>,
+    /// The URL of the resource's protected-resource metadata (RFC 9728 §5.1), sent as `resource_metadata`.
+    pub resource_metadata: Option<String>,
 }
 
 /// Why the request failed.
@@ -78,6 +80,8 @@ pub enum Problem {
         /// For `insufficient_scope`: the scopes to list in `scope`. Items that are not RFC 6749
         /// scope-tokens are left out.
         required_scopes: Vec<String>,
+        /// For `insufficient_user_authentication` (RFC 9470 §3): the `acr_values` and `max_age` to send.
+        step_up: (Vec<String>, Option<u64>),
     },
 }
 
@@ -89,6 +93,14 @@ impl From<&Error> for Problem {
             required_scopes: match err {
                 Error::InsufficientScope { required, .. } => required.clone(),
                 _ => Vec::new(),
+            },
+            step_up: match err {
+                Error::InsufficientUserAuthentication {
+                    acr_values,
+                    max_age,
+                    ..
+                } => (acr_values.clone(), *max_age),
+                _ => (Vec::new(), None),
             },
         }
     }
@@ -124,6 +136,7 @@ pub fn bearer_challenge(problem: &Problem, opts: &ChallengeOptions) -> Result<Ch
                 code,
                 message,
                 required_scopes,
+                ..
             } => match code.as_str() {
                 "invalid_request" => (
                     400,
@@ -150,6 +163,13 @@ pub fn bearer_challenge(problem: &Problem, opts: &ChallengeOptions) -> Result<Ch
                     Some(message.as_str()),
                     Vec::new(),
                 ),
+                // RFC 9470 §3: a valid token whose authentication is too weak or too old.
+                "insufficient_user_authentication" => (
+                    401,
+                    Some("insufficient_user_authentication"),
+                    Some(message.as_str()),
+                    Vec::new(),
+                ),
                 "http_error" => (503, None, None, Vec::new()),
                 _ => (500, None, None, Vec::new()),
             },
@@ -165,6 +185,34 @@ pub fn bearer_challenge(problem: &Problem, opts: &ChallengeOptions) -> Result<Ch
     let scopes = option_scope.unwrap_or(scopes);
     if !scopes.is_empty() && status != 500 && status != 503 {
         params.push(("scope", quote(&scopes.join(" "))));
+    }
+    if let Problem::Failure {
+        code,
+        step_up: (acr_values, max_age),
+        ..
+    } = problem
+    {
+        if code == "insufficient_user_authentication" {
+            let acr: Vec<&str> = acr_values
+                .iter()
+                .map(String::as_str)
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_graphic()))
+                .collect();
+            if !acr.is_empty() {
+                params.push(("acr_values", quote(&acr.join(" "))));
+            }
+            if let Some(max_age) = max_age {
+                params.push(("max_age", quote(&max_age.to_string())));
+            }
+        }
+    }
+    if let Some(url) = &opts.resource_metadata {
+        if url.is_empty() || !url.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::InvalidRequest(
+                "resource_metadata must be a URL of printable ASCII".into(),
+            ));
+        }
+        params.push(("resource_metadata", quote(url)));
     }
     let mut www_authenticate = String::from("Bearer");
     if let Some(algs) = &opts.dpop_algs {
@@ -311,6 +359,7 @@ mod tests {
                 code: (*code).into(),
                 message: "m".into(),
                 required_scopes: vec![],
+                step_up: (Vec::new(), None),
             };
             let c = bearer_challenge(&p, &realm("api")).unwrap();
             assert_eq!(c.status, 401, "{code}");
@@ -326,12 +375,15 @@ mod tests {
                 error_description: true,
                 scope: None,
                 dpop_algs: None,
+                resource_metadata: Some(
+                    "https://api.example.com/.well-known/oauth-protected-resource".into(),
+                ),
             },
         );
         assert_eq!(status, 401);
         assert_eq!(
             h,
-            "Bearer realm=\"example\", error=\"invalid_token\", error_description=\"the token expired at 5\""
+            "Bearer realm=\"example\", error=\"invalid_token\", error_description=\"the token expired at 5\", resource_metadata=\"https://api.example.com/.well-known/oauth-protected-resource\""
         );
     }
 
@@ -383,6 +435,7 @@ mod tests {
             code: "no_such_code".into(),
             message: "x".into(),
             required_scopes: vec!["a".into()],
+            step_up: (Vec::new(), None),
         };
         let c = bearer_challenge(&p, &ChallengeOptions::default()).unwrap();
         assert_eq!((c.status, c.www_authenticate.as_str()), (500, "Bearer"));

@@ -36,7 +36,7 @@ use crate::server::dpop::{
 use crate::server::forward::ForwardPolicy;
 use crate::server::jwks_cache::JwksCacheConfig;
 use crate::server::replay::{MemoryReplayStore, ReplayEntry, ReplayStoreConfig};
-use crate::server::route::{Access, Route, RouteTable, is_forwarded_method};
+use crate::server::route::{Access, Route, RouteTable, StepUp, is_forwarded_method};
 use crate::server::token_cache::{CachingVerifier, TokenCacheConfig};
 use crate::verify::{AccessTokenOptions, Policy, TokenVerifier, VerifierOptions};
 use crate::wire::{OneOrMany, is_tchar};
@@ -86,11 +86,113 @@ pub struct EdgeConfig {
     pub claim_headers: Vec<(String, String)>,
     /// A header carrying the verified payload as signed, base64url.
     pub forward_payload: Option<String>,
+    /// RFC 9728 protected-resource metadata, served at its well-known path and named in every challenge.
+    pub resource_metadata: Option<ResourceMetadataConfig>,
+    /// A path answered at the edge (`GET`/`HEAD`, before the route table) with whether every issuer's keys are
+    /// loaded: `200 {"ready":true,…}` or `503`; a probe fetches the keys of an issuer that has none.
+    pub readiness_path: Option<String>,
     /// DPoP (RFC 9449): `Authorization: DPoP` tokens with their `DPoP` proof accepted; absent: Bearer only.
     pub dpop: Option<EdgeDpopConfig>,
     /// The size cap of each claim header's value, bytes (default
     /// [`crate::server::DEFAULT_CLAIM_HEADER_BYTES`]); a larger value is left out.
     pub claim_header_max_bytes: Option<u64>,
+}
+
+/// The protected resource's metadata (RFC 9728 §2), [`EdgeConfig::resource_metadata`].
+#[derive(Debug, Clone, Default)]
+pub struct ResourceMetadataConfig {
+    /// The resource identifier (`https`, no query or fragment); its metadata is at
+    /// `/.well-known/oauth-protected-resource` followed by its path (§3.1).
+    pub resource: String,
+    /// `authorization_servers` (default: the configured issuers).
+    pub authorization_servers: Option<Vec<String>>,
+    /// `scopes_supported`.
+    pub scopes_supported: Option<Vec<String>>,
+    /// `resource_name`.
+    pub resource_name: Option<String>,
+    /// `resource_documentation`.
+    pub resource_documentation: Option<String>,
+}
+
+/// The metadata document and where it is served.
+#[derive(Debug)]
+struct ResourceMetadata {
+    path: String,
+    body: String,
+}
+
+/// The well-known prefix of RFC 9728 §3.
+const RESOURCE_METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
+
+impl ResourceMetadata {
+    /// The document (§2) for `config`, the `issuers` as default `authorization_servers`, `dpop_algs` as
+    /// `dpop_signing_alg_values_supported`; and its URL, for challenges.
+    ///
+    /// Errors: `invalid_request` (naming `resourceMetadata.resource`) for a resource that is not an `https` URL
+    /// (`http` only on loopback) without query and fragment.
+    fn new(
+        config: &ResourceMetadataConfig,
+        issuers: &[String],
+        dpop_algs: Option<&[Algorithm]>,
+    ) -> Result<(Self, String)> {
+        let r = config.resource.as_str();
+        let rest = r
+            .strip_prefix("https://")
+            .or_else(|| {
+                r.strip_prefix("http://").filter(|rest| {
+                    ["127.0.0.1", "localhost", "[::1]"].iter().any(|h| {
+                        rest.strip_prefix(h)
+                            .is_some_and(|t| t.is_empty() || t.starts_with([':', '/']))
+                    })
+                })
+            })
+            .filter(|rest| {
+                !rest.is_empty()
+                    && !rest.starts_with('/')
+                    && r.bytes().all(|b| b.is_ascii_graphic() && b != b'?' && b != b'#')
+            })
+            .ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "resourceMetadata.resource: {} is not an https URL without query and fragment (RFC 9728 §1.2)",
+                    quote(r)
+                ))
+            })?;
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let path = format!("{RESOURCE_METADATA_PATH}{}", path.trim_end_matches('/'));
+        let scheme = r.get(..r.len() - rest.len()).unwrap_or_default();
+        let url = format!("{scheme}{authority}{path}");
+        let mut doc = serde_json::Map::new();
+        doc.insert("resource".into(), Value::from(r));
+        let servers = config
+            .authorization_servers
+            .clone()
+            .unwrap_or_else(|| issuers.to_vec());
+        doc.insert("authorization_servers".into(), Value::from(servers));
+        doc.insert(
+            "bearer_methods_supported".into(),
+            Value::from(vec!["header"]),
+        );
+        if let Some(scopes) = &config.scopes_supported {
+            doc.insert("scopes_supported".into(), Value::from(scopes.clone()));
+        }
+        if let Some(algs) = dpop_algs {
+            let names: Vec<&str> = algs.iter().map(|a| a.name()).collect();
+            doc.insert(
+                "dpop_signing_alg_values_supported".into(),
+                Value::from(names),
+            );
+        }
+        for (name, value) in [
+            ("resource_name", &config.resource_name),
+            ("resource_documentation", &config.resource_documentation),
+        ] {
+            if let Some(v) = value {
+                doc.insert(name.into(), Value::from(v.as_str()));
+            }
+        }
+        let body = Value::Object(doc).to_string();
+        Ok((ResourceMetadata { path, body }, url))
+    }
 }
 
 /// DPoP at the edge ([`EdgeConfig::dpop`]).
@@ -251,6 +353,10 @@ pub struct EdgeResponse {
     pub headers: Vec<(String, String)>,
     /// The body (JSON, or empty for 204).
     pub body: String,
+    /// Why, for counters and logs: the failure's error code (`token_expired`, `insufficient_scope`…),
+    /// `missing_token`, or the body's `error` (`not_found`, `method_not_allowed`, `cors_not_allowed`); `preflight`,
+    /// `ready` or `not_ready` for those answers.
+    pub reason: String,
 }
 
 /// A request let through.
@@ -268,6 +374,10 @@ pub struct Allowed {
     /// Headers to set on the request forwarded to the origin: the verified subject and scopes; empty on a
     /// public route.
     pub identity: Vec<(String, String)>,
+    /// The token came from the verified-token cache.
+    pub cached: bool,
+    /// The token was verified with a key set past its freshness (its refetch failed).
+    pub stale: bool,
 }
 
 /// What to do with a request.
@@ -300,6 +410,8 @@ struct EdgeDpop {
 struct IssuerSlot {
     issuer: String,
     verifier: CachingVerifier<Arc<VerifiedToken>>,
+    /// When its key set stops being fresh, as the fetching layer says.
+    fresh_until: Option<u64>,
 }
 
 /// The guard: configuration, each issuer's verifier on its current key set, the verified-token caches.
@@ -307,6 +419,8 @@ struct IssuerSlot {
 pub struct EdgeGuard {
     issuers: Vec<IssuerSlot>,
     dpop: Option<EdgeDpop>,
+    readiness_path: Option<String>,
+    resource_metadata: Option<ResourceMetadata>,
     routes: RouteTable,
     challenge: ChallengeOptions,
     strict: bool,
@@ -446,6 +560,7 @@ impl Cors {
             status: 204,
             headers: vary,
             body: String::new(),
+            reason: "preflight".into(),
         }
     }
 }
@@ -499,6 +614,7 @@ impl IssuerSlot {
         Ok(IssuerSlot {
             issuer: one.issuer.clone(),
             verifier,
+            fresh_until: None,
         })
     }
 }
@@ -511,6 +627,7 @@ fn json_response(status: u16, headers: Vec<(String, String)>, error: &str) -> Ed
         status,
         headers,
         body: format!("{{\"error\":\"{error}\"}}"),
+        reason: error.to_owned(),
     }
 }
 
@@ -554,6 +671,7 @@ impl EdgeGuard {
             error_description: config.error_description,
             scope: None,
             dpop_algs: None,
+            resource_metadata: None,
         };
         // Checks the realm once, here, rather than at the first failure.
         bearer_challenge(&Problem::MissingToken, &challenge)?;
@@ -567,6 +685,31 @@ impl EdgeGuard {
             config.forward_payload.as_deref(),
             config.claim_header_max_bytes,
         )?;
+        let mut challenge = challenge;
+        let resource_metadata = match &config.resource_metadata {
+            Some(rm) => {
+                let names: Vec<String> = issuers.iter().map(|s| s.issuer.clone()).collect();
+                let algs = config.dpop.as_ref().map(|d| {
+                    d.algorithms
+                        .as_ref()
+                        .map(|n| {
+                            n.iter()
+                                .filter_map(|a| Algorithm::from_name(a).ok())
+                                .collect()
+                        })
+                        .unwrap_or_else(|| {
+                            Algorithm::ALL
+                                .into_iter()
+                                .filter(|a| !a.is_symmetric())
+                                .collect::<Vec<_>>()
+                        })
+                });
+                let (doc, url) = ResourceMetadata::new(rm, &names, algs.as_deref())?;
+                challenge.resource_metadata = Some(url);
+                Some(doc)
+            }
+            None => None,
+        };
         let dpop = config
             .dpop
             .as_ref()
@@ -596,9 +739,19 @@ impl EdgeGuard {
                 })
             })
             .transpose()?;
+        if let Some(path) = &config.readiness_path {
+            if !path.starts_with('/') || !path.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Error::InvalidRequest(format!(
+                    "readinessPath: {} is not an absolute path",
+                    quote(path)
+                )));
+            }
+        }
         Ok(EdgeGuard {
             issuers,
             dpop,
+            readiness_path: config.readiness_path.clone(),
+            resource_metadata,
             routes,
             challenge,
             strict: config.strict,
@@ -630,6 +783,14 @@ impl EdgeGuard {
     pub fn set_keys(&mut self, issuer: usize, jwks: JwkSet, generation: u64) {
         if let Some(slot) = self.issuers.get_mut(issuer) {
             slot.verifier.set_keys(jwks, generation);
+        }
+    }
+
+    /// When `issuer`'s key set stops being fresh (the fetching layer's freshness): a token verified with it
+    /// from then on is [`Allowed::stale`].
+    pub fn set_fresh_until(&mut self, issuer: usize, fresh_until: Option<u64>) {
+        if let Some(slot) = self.issuers.get_mut(issuer) {
+            slot.fresh_until = fresh_until;
         }
     }
 
@@ -714,6 +875,9 @@ impl EdgeGuard {
                     400 => "invalid_request",
                     401 if matches!(problem, Problem::MissingToken) => "unauthorized",
                     401 if dpop_code.is_some() => dpop_code.unwrap_or("invalid_token"),
+                    401 if matches!(problem, Problem::Failure { code, .. } if code == "insufficient_user_authentication") => {
+                        "insufficient_user_authentication"
+                    }
                     401 => "invalid_token",
                     403 => "insufficient_scope",
                     503 => "temporarily_unavailable",
@@ -724,7 +888,12 @@ impl EdgeGuard {
             // The realm was checked at construction; a challenge cannot fail here, but answer safely.
             Err(_) => (500, "server_error"),
         };
-        Decision::Respond(json_response(status, headers, error))
+        let mut response = json_response(status, headers, error);
+        response.reason = match problem {
+            Problem::MissingToken => "missing_token".into(),
+            Problem::Failure { code, .. } => code.clone(),
+        };
+        Decision::Respond(response)
     }
 
     fn fail_error(&self, origin: Option<&str>, err: &Error) -> Decision {
@@ -776,6 +945,25 @@ impl EdgeGuard {
                 req.access_control_request_headers,
             )));
         }
+        if let Some(doc) = self
+            .resource_metadata
+            .as_ref()
+            .filter(|d| d.path == req.path && matches!(req.method, "GET" | "HEAD"))
+        {
+            let mut headers = self.cors_headers(req.origin);
+            headers.push(("Content-Type".into(), "application/json".into()));
+            headers.push(("Cache-Control".into(), "max-age=3600".into()));
+            return Step::Decided(Decision::Respond(EdgeResponse {
+                status: 200,
+                headers,
+                body: doc.body.clone(),
+                reason: "resource_metadata".into(),
+            }));
+        }
+        if self.readiness_path.as_deref() == Some(req.path) && matches!(req.method, "GET" | "HEAD")
+        {
+            return self.readiness(req, fetch_due);
+        }
         if !is_forwarded_method(req.method) {
             return Step::Decided(match self.routes.allowed_methods(req.path) {
                 Ok(allow) => {
@@ -803,6 +991,8 @@ impl EdgeGuard {
                     route: pattern,
                     headers: self.cors_headers(req.origin),
                     identity: Vec::new(),
+                    cached: false,
+                    stale: false,
                 }));
             }
             Access::Token(requirement) => requirement.clone(),
@@ -822,6 +1012,7 @@ impl EdgeGuard {
         };
         let context = CheckContext {
             requirement,
+            step_up: route.step_up.clone(),
             pattern,
             origin: req.origin.map(str::to_owned),
             now: req.now,
@@ -840,7 +1031,7 @@ impl EdgeGuard {
             .filter(|_| !dpop)
             .and_then(|slot| slot.verifier.cached(token, req.now));
         if let Some(claims) = cached {
-            return Step::Decided(self.allow(&context, claims));
+            return Step::Decided(self.allow(&context, claims, true));
         }
         let kid = UnverifiedJws::peek_kid(token);
         if fetch_due(issuer, kid.as_deref()) {
@@ -900,6 +1091,42 @@ impl EdgeGuard {
             }));
         }
         Step::Verify(Box::new(check))
+    }
+
+    /// The readiness answer: every issuer's key count; an issuer without keys is fetched first when due.
+    fn readiness(
+        &self,
+        req: &EdgeRequest<'_>,
+        fetch_due: impl Fn(usize, Option<&str>) -> bool,
+    ) -> Step {
+        let keys: Vec<usize> = self
+            .issuers
+            .iter()
+            .map(|s| s.verifier.verifier().jwks().keys().len())
+            .collect();
+        if let Some(issuer) = keys
+            .iter()
+            .enumerate()
+            .position(|(i, &n)| n == 0 && fetch_due(i, None))
+        {
+            return Step::Decided(Decision::FetchKeys { issuer, kid: None });
+        }
+        let ready = keys.iter().all(|&n| n > 0);
+        let issuers: Vec<Value> = self
+            .issuers
+            .iter()
+            .zip(&keys)
+            .map(|(s, n)| serde_json::json!({"issuer": s.issuer, "keys": n}))
+            .collect();
+        let mut headers = self.cors_headers(req.origin);
+        headers.push(("Content-Type".into(), "application/json".into()));
+        headers.push(("Cache-Control".into(), "no-store".into()));
+        Step::Decided(Decision::Respond(EdgeResponse {
+            status: if ready { 200 } else { 503 },
+            headers,
+            body: serde_json::json!({"ready": ready, "issuers": issuers}).to_string(),
+            reason: if ready { "ready" } else { "not_ready" }.into(),
+        }))
     }
 
     /// The next step for a check [`Self::start`] (or this) left, given the check's outcome: a proof made for
@@ -980,15 +1207,25 @@ impl EdgeGuard {
                     verified.clone()
                 });
         }
-        Step::Decided(self.allow(&context, verified))
+        Step::Decided(self.allow(&context, verified, false))
     }
 
     /// A verified token on its route: the route's scopes, then through with the claims.
-    fn allow(&self, context: &CheckContext, verified: Arc<VerifiedToken>) -> Decision {
+    fn allow(
+        &self,
+        context: &CheckContext,
+        verified: Arc<VerifiedToken>,
+        cached: bool,
+    ) -> Decision {
         let claims = verified.claims();
         let origin = context.origin.as_deref();
         if let Some(requirement) = &context.requirement {
             if let Err(e) = scope::require(claims, requirement) {
+                return self.refuse(context, &e);
+            }
+        }
+        if let Some(step_up) = &context.step_up {
+            if let Err(e) = step_up.check(claims, context.now) {
                 return self.refuse(context, &e);
             }
         }
@@ -1001,6 +1238,13 @@ impl EdgeGuard {
             claims: Some(verified),
             route: context.pattern.clone(),
             headers: self.cors_headers(origin),
+            cached,
+            stale: !cached
+                && self
+                    .issuers
+                    .get(context.issuer)
+                    .and_then(|s| s.fresh_until)
+                    .is_some_and(|t| context.now >= t),
         })
     }
 }
@@ -1021,6 +1265,8 @@ struct CheckContext {
     pattern: String,
     origin: Option<String>,
     now: u64,
+    /// The route's authentication requirement (RFC 9470).
+    step_up: Option<StepUp>,
     /// The issuer chosen for the token.
     issuer: usize,
     /// The token came as `Authorization: DPoP`.
@@ -1161,6 +1407,15 @@ mod tests {
             Decision::Respond(r) => r,
             other => panic!("expected a response, found {other:?}"),
         }
+    }
+
+    /// Every `WWW-Authenticate` of `r`, in order.
+    fn challenges(r: &EdgeResponse) -> Vec<&str> {
+        r.headers
+            .iter()
+            .filter(|(k, _)| k == "WWW-Authenticate")
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     fn header<'a>(r: &'a EdgeResponse, name: &str) -> Option<&'a str> {
@@ -1467,12 +1722,7 @@ mod tests {
         );
         // no token: both schemes offered
         let r = respond(g.decide(&req("GET", "/api/x", None), no));
-        let offered: Vec<&str> = r
-            .headers
-            .iter()
-            .filter(|(k, _)| k == "WWW-Authenticate")
-            .map(|(_, v)| v.as_str())
-            .collect();
+        let offered = challenges(&r);
         assert_eq!(
             offered,
             [
@@ -1517,6 +1767,223 @@ mod tests {
             let cfg = config(|c| c.dpop = Some(dpop));
             assert!(EdgeGuard::new(&cfg).unwrap_err().message().contains(field));
         }
+    }
+
+    #[test]
+    fn readiness_reasons_cache_hits_and_stale_keys() {
+        let mut g = EdgeGuard::new(&config(|c| {
+            c.readiness_path = Some("/ready".into());
+            c.token_cache = Some(TokenCacheConfig { max_entries: 5 });
+        }))
+        .unwrap();
+        let ready = req("GET", "/ready", None);
+        // no keys: a probe fetches them, or says 503
+        assert!(matches!(
+            g.decide(&ready, |_, _| true),
+            Decision::FetchKeys {
+                issuer: 0,
+                kid: None
+            }
+        ));
+        let r = respond(g.decide(&ready, |_, _| false));
+        assert_eq!((r.status, r.reason.as_str()), (503, "not_ready"));
+        assert_eq!(
+            r.body,
+            r#"{"issuers":[{"issuer":"https://idp.example.com","keys":0}],"ready":false}"#
+        );
+        g.set_keys(0, jwks("k1"), 1);
+        g.set_fresh_until(0, Some(NOW + 1));
+        let r = respond(g.decide(&ready, |_, _| true));
+        assert_eq!((r.status, r.reason.as_str()), (200, "ready"));
+        assert!(r.body.contains(r#""ready":true"#));
+        // reasons
+        let no = |_: usize, _: Option<&str>| false;
+        for (path, auth, reason) in [
+            ("/nope", None, "not_found".to_owned()),
+            ("/api/x", None, "missing_token".to_owned()),
+            (
+                "/api/x",
+                Some("Bearer a.b.c".to_owned()),
+                "malformed_token".to_owned(),
+            ),
+            (
+                "/api/x",
+                Some(format!("Bearer {}", token("k1", json!({"exp": NOW})))),
+                "token_expired".to_owned(),
+            ),
+            (
+                "/api/users",
+                Some(format!("Bearer {}", token("k1", json!({"scope": "x"})))),
+                "insufficient_scope".to_owned(),
+            ),
+        ] {
+            let r = respond(g.decide(&req("GET", path, auth.as_deref()), no));
+            assert_eq!(r.reason, reason, "{path}");
+        }
+        // verified, then a cache hit; past the set's freshness: stale
+        let t = format!("Bearer {}", token("k1", json!({"jti": "fresh"})));
+        let allowed = |d: Decision| match d {
+            Decision::Allow(a) => (a.cached, a.stale),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            allowed(g.decide(&req("GET", "/api/x", Some(&t)), no)),
+            (false, false)
+        );
+        assert_eq!(
+            allowed(g.decide(&req("GET", "/api/x", Some(&t)), no)),
+            (true, false)
+        );
+        let t2 = format!("Bearer {}", token("k1", json!({"jti": "late"})));
+        let mut late = req("GET", "/api/x", Some(&t2));
+        late.now = NOW + 1;
+        assert_eq!(allowed(g.decide(&late, no)), (false, true));
+        let bad = config(|c| c.readiness_path = Some("ready".into()));
+        assert!(
+            EdgeGuard::new(&bad)
+                .unwrap_err()
+                .message()
+                .contains("readinessPath")
+        );
+    }
+
+    #[test]
+    fn protected_resource_metadata_and_resource_metadata_in_challenges() {
+        let mut g = guard(|c| {
+            c.resource_metadata = Some(ResourceMetadataConfig {
+                resource: "https://api.example.com/v1".into(),
+                scopes_supported: Some(vec!["users.read".into()]),
+                ..ResourceMetadataConfig::default()
+            });
+            c.dpop = Some(EdgeDpopConfig {
+                algorithms: Some(vec!["ES256".into()]),
+                ..EdgeDpopConfig::default()
+            });
+        });
+        let no = |_: usize, _: Option<&str>| false;
+        let r = respond(g.decide(
+            &req("GET", "/.well-known/oauth-protected-resource/v1", None),
+            no,
+        ));
+        assert_eq!((r.status, r.reason.as_str()), (200, "resource_metadata"));
+        let doc: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(
+            doc,
+            json!({"resource": "https://api.example.com/v1", "authorization_servers": [ISS],
+                "bearer_methods_supported": ["header"], "scopes_supported": ["users.read"],
+                "dpop_signing_alg_values_supported": ["ES256"]})
+        );
+        let url = "https://api.example.com/.well-known/oauth-protected-resource/v1";
+        let r = respond(g.decide(&req("GET", "/api/x", None), no));
+        let offered = challenges(&r);
+        assert_eq!(
+            offered,
+            [
+                format!("Bearer realm=\"api\", resource_metadata=\"{url}\""),
+                format!("DPoP realm=\"api\", resource_metadata=\"{url}\", algs=\"ES256\"")
+            ]
+        );
+        let narrow = format!("Bearer {}", token("k1", json!({"scope": "x"})));
+        let r = respond(g.decide(&req("GET", "/api/users", Some(&narrow)), no));
+        assert_eq!(
+            header(&r, "www-authenticate"),
+            Some(
+                format!("Bearer realm=\"api\", error=\"insufficient_scope\", scope=\"users.read\", resource_metadata=\"{url}\"")
+                    .as_str()
+            )
+        );
+        // the resource at its root: the bare well-known path
+        let root = guard(|c| {
+            c.resource_metadata = Some(ResourceMetadataConfig {
+                resource: "http://127.0.0.1:8787".into(),
+                authorization_servers: Some(vec!["https://as.example.com".into()]),
+                ..ResourceMetadataConfig::default()
+            })
+        });
+        let mut root = root;
+        let r = respond(root.decide(
+            &req("GET", "/.well-known/oauth-protected-resource", None),
+            no,
+        ));
+        assert!(
+            r.body
+                .contains(r#""authorization_servers":["https://as.example.com"]"#)
+        );
+        for bad in [
+            "api.example.com",
+            "http://api.example.com",
+            "https://",
+            "https:///x",
+            "https://api.example.com/?a=1",
+            "https://api.example.com/#x",
+            "ftp://api.example.com",
+        ] {
+            let cfg = config(|c| {
+                c.resource_metadata = Some(ResourceMetadataConfig {
+                    resource: bad.into(),
+                    ..ResourceMetadataConfig::default()
+                })
+            });
+            let e = EdgeGuard::new(&cfg).unwrap_err();
+            assert!(
+                e.message().starts_with("resourceMetadata.resource"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn step_up_routes_answer_insufficient_user_authentication() {
+        let routes = json!([
+            {"method": "GET", "path": "/pay", "scopes": "users.read", "acrValues": ["gold", "platinum"], "maxAge": 300},
+            {"method": "GET", "path": "/recent", "maxAge": 60},
+            {"method": "*", "path": "/api/*"}
+        ]);
+        let mut g = guard(|c| c.routes = routes);
+        let no = |_: usize, _: Option<&str>| false;
+        let call = |g: &mut EdgeGuard, path: &str, claims: Value| {
+            let t = format!("Bearer {}", token("k1", claims));
+            g.decide(&req("GET", path, Some(&t)), no)
+        };
+        assert!(matches!(
+            call(
+                &mut g,
+                "/pay",
+                json!({"acr": "gold", "auth_time": NOW - 300})
+            ),
+            Decision::Allow(_)
+        ));
+        let expect = "Bearer realm=\"api\", error=\"insufficient_user_authentication\", acr_values=\"gold platinum\", max_age=\"300\"";
+        for claims in [
+            json!({"acr": "silver", "auth_time": NOW}),
+            json!({"auth_time": NOW}),
+            json!({"acr": "gold", "auth_time": NOW - 301}),
+            json!({"acr": "gold"}),
+        ] {
+            let r = respond(call(&mut g, "/pay", claims.clone()));
+            assert_eq!(r.status, 401, "{claims}");
+            assert_eq!(header(&r, "www-authenticate"), Some(expect), "{claims}");
+            assert_eq!(r.body, r#"{"error":"insufficient_user_authentication"}"#);
+            assert_eq!(r.reason, "insufficient_user_authentication");
+        }
+        // scopes first: a token without them is 403 whatever its authentication
+        let r = respond(call(
+            &mut g,
+            "/pay",
+            json!({"scope": "x", "acr": "gold", "auth_time": NOW}),
+        ));
+        assert_eq!(r.status, 403);
+        let r = respond(call(&mut g, "/recent", json!({"auth_time": NOW - 61})));
+        assert_eq!(
+            header(&r, "www-authenticate"),
+            Some(
+                "Bearer realm=\"api\", error=\"insufficient_user_authentication\", max_age=\"60\""
+            )
+        );
+        assert!(matches!(
+            call(&mut g, "/recent", json!({"auth_time": NOW - 60})),
+            Decision::Allow(_)
+        ));
     }
 
     #[test]

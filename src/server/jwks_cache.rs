@@ -207,6 +207,8 @@ pub struct JwksCache {
     generation: u64,
     last_attempt: Option<u64>,
     last_error: Option<Error>,
+    /// Fetches answered with a good set, and fetches that failed, for counters.
+    fetches: (u64, u64),
 }
 
 impl JwksCache {
@@ -222,6 +224,7 @@ impl JwksCache {
             generation: 0,
             last_attempt: None,
             last_error: None,
+            fetches: (0, 0),
         })
     }
 
@@ -255,6 +258,18 @@ impl JwksCache {
     /// The last good set, fresh or not.
     pub fn current(&self) -> Option<&CachedJwks> {
         self.current.as_ref()
+    }
+
+    /// How many fetches gave a good set, and how many failed, so far.
+    pub fn fetch_counts(&self) -> (u64, u64) {
+        self.fetches
+    }
+
+    /// When the current set stops being fresh (`None` without one).
+    pub fn fresh_until(&self) -> Option<u64> {
+        self.current
+            .as_ref()
+            .map(|c| c.fetched_at.saturating_add(c.max_age))
     }
 
     /// The error of the last fetch, when it failed.
@@ -356,12 +371,14 @@ impl JwksCache {
     fn on_result(&mut self, now: u64, result: Result<CachedJwks>) -> Result<()> {
         match result {
             Ok(set) => {
+                self.fetches.0 = self.fetches.0.saturating_add(1);
                 self.current = Some(set);
                 self.generation = self.generation.wrapping_add(1);
                 self.last_error = None;
                 Ok(())
             }
             Err(e) => {
+                self.fetches.1 = self.fetches.1.saturating_add(1);
                 let stale_for =
                     |c: &CachedJwks| now.saturating_sub(c.fetched_at.saturating_add(c.max_age));
                 if self
@@ -638,6 +655,8 @@ mod tests {
         c.on_failure(1272, down()).unwrap_err();
         assert!(c.current().is_none(), "past the cap: dropped");
         assert_eq!(c.generation(), 3, "a new generation: users drop it too");
+        assert_eq!(c.fetch_counts(), (2, 3));
+        assert_eq!(c.fresh_until(), None);
         assert!(matches!(c.next(1280, None), Plan::Fail(_)));
         assert_eq!(c.next(1302, None), Plan::Fetch(FetchReason::Initial));
         c.on_response(1302, &ok(&["a"])).unwrap();

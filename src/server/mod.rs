@@ -27,7 +27,7 @@ pub use dpop::{
 };
 pub use edge::{
     Allowed, CorsConfig, Decision, EdgeCheck, EdgeConfig, EdgeDpopConfig, EdgeGuard, EdgeRequest,
-    EdgeResponse, IssuerConfig, Step,
+    EdgeResponse, IssuerConfig, ResourceMetadataConfig, Step,
 };
 pub use forward::{
     DEFAULT_CLAIM_HEADER_BYTES, ForwardPolicy, MAX_CLAIM_HEADER_BYTES, REWRITE_HEADERS,
@@ -43,7 +43,7 @@ pub use replay::{
     DEFAULT_REPLAY_ENTRIES, MAX_REPLAY_ENTRIES, MemoryReplayStore, ReplayEntry, ReplayStore,
     ReplayStoreConfig, replayed,
 };
-pub use route::{Access, Route, RouteTable, is_forwarded_method};
+pub use route::{Access, Route, RouteTable, StepUp, is_forwarded_method};
 pub use token_cache::{
     CachingVerifier, Claims, MAX_TOKEN_CACHE_ENTRIES, TokenCache, TokenCacheConfig, token_key,
 };

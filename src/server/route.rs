@@ -28,6 +28,7 @@ use crate::error::{Error, Result, quote};
 use crate::scope::Requirement;
 use crate::wire::is_tchar;
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 /// One route as configured (JSON, camelCase).
 #[derive(Debug, Clone, Deserialize)]
@@ -45,6 +46,57 @@ struct RouteSpec {
     /// The issuers whose tokens the route accepts (each a configured issuer); absent: any configured one.
     #[serde(default)]
     issuers: Option<Vec<String>>,
+    /// RFC 9470: the token's `acr` must be one of these.
+    #[serde(default)]
+    acr_values: Option<Vec<String>>,
+    /// RFC 9470: at most this many seconds since the token's `auth_time`.
+    #[serde(default)]
+    max_age: Option<u64>,
+}
+
+/// A route's authentication requirement (RFC 9470 step-up): the `acr` values it accepts (empty: any), and
+/// how recent `auth_time` must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepUp {
+    /// The accepted `acr` values; empty: any.
+    pub acr_values: Vec<String>,
+    /// The most seconds since `auth_time`.
+    pub max_age: Option<u64>,
+}
+
+impl StepUp {
+    /// Whether `claims` meet it at `now`.
+    ///
+    /// Errors: `insufficient_user_authentication` (with the requirement, for the challenge) for an `acr` that
+    /// is missing or not accepted, or an `auth_time` that is missing, not a number, or older than `max_age`.
+    pub fn check(&self, claims: &Map<String, Value>, now: u64) -> Result<()> {
+        let fail = |why: String| Error::InsufficientUserAuthentication {
+            message: why,
+            acr_values: self.acr_values.clone(),
+            max_age: self.max_age,
+        };
+        if !self.acr_values.is_empty() {
+            let acr = claims.get("acr").and_then(Value::as_str);
+            if !acr.is_some_and(|a| self.acr_values.iter().any(|v| v == a)) {
+                return Err(fail(format!(
+                    "the token's acr ({}) is not one of {} (RFC 9470)",
+                    acr.map_or_else(|| "none".to_owned(), quote),
+                    self.acr_values.join(" ")
+                )));
+            }
+        }
+        if let Some(max_age) = self.max_age {
+            let auth_time = claims.get("auth_time").and_then(Value::as_f64);
+            let fresh =
+                auth_time.is_some_and(|t| t.is_finite() && now as f64 - t <= max_age as f64);
+            if !fresh {
+                return Err(fail(format!(
+                    "the authentication (auth_time) is more than {max_age} s old, or unknown (RFC 9470)"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -85,6 +137,8 @@ pub struct Route {
     pub access: Access,
     /// The issuers it accepts tokens from (`None`: every configured one).
     pub issuers: Option<Vec<String>>,
+    /// Its authentication requirement (RFC 9470), if any.
+    pub step_up: Option<StepUp>,
 }
 
 /// Routes in order.
@@ -229,12 +283,30 @@ impl Route {
             }
             _ => {}
         }
+        let step_up = match (spec.acr_values, spec.max_age) {
+            (None, None) => None,
+            _ if access == Access::Public => {
+                return Err(Error::InvalidRequest(
+                    "a public route cannot require acrValues or maxAge".into(),
+                ));
+            }
+            (Some(list), _) if list.is_empty() || list.iter().any(|v| v.is_empty()) => {
+                return Err(Error::InvalidRequest(
+                    "acrValues must list at least one non-empty acr value".into(),
+                ));
+            }
+            (acr, max_age) => Some(StepUp {
+                acr_values: acr.unwrap_or_default(),
+                max_age,
+            }),
+        };
         Ok(Route {
             methods,
             segments,
             pattern: spec.path,
             access,
             issuers: spec.issuers,
+            step_up,
         })
     }
 
@@ -641,6 +713,11 @@ mod tests {
             r#"[{"method": "GET", "path": "/a", "scope": "x"}]"#,
             r#"[{"method": "GET", "path": "/a", "public": true, "issuers": ["https://a"]}]"#,
             r#"[{"method": "GET", "path": "/a", "issuers": []}]"#,
+            r#"[{"method": "GET", "path": "/a", "public": true, "maxAge": 5}]"#,
+            r#"[{"method": "GET", "path": "/a", "acrValues": []}]"#,
+            r#"[{"method": "GET", "path": "/a", "acrValues": [""]}]"#,
+            r#"[{"method": "GET", "path": "/a", "acrValues": "gold"}]"#,
+            r#"[{"method": "GET", "path": "/a", "maxAge": -1}]"#,
             r#"[{"method": "GET", "path": "/a", "issuers": "https://a"}]"#,
             r#"[{"method": "GET", "path": "/api/%61dmin/*"}]"#,
             r#"[{"method": "GET", "path": "/api/admin;v=1"}]"#,

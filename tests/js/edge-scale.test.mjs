@@ -252,3 +252,133 @@ test("createEdgeVerifier keys: refreshed in the background before expiry (ctx.wa
   await sleep(1100);
   assert.equal((await stale(req())).ok, true, "back once the provider answers");
 });
+
+test("createEdgeVerifier metrics: counters, Analytics Engine data points or JSON log lines; the readiness route", async (t) => {
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const points = [];
+  const analytics = { writeDataPoint: (p) => points.push(p) };
+  const config = {
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), readinessPath: "/ready",
+    tokenCache: { maxEntries: 10 },
+  };
+  const verify = createEdgeVerifier({ ...config, metrics: { analytics } });
+  const get = (path, token) =>
+    new Request(`https://api.example.com${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const token = await accessToken(a);
+
+  // readiness: the probe loads the keys
+  let r = await verify(get("/ready"));
+  assert.equal(r.response.status, 200);
+  assert.deepEqual(await r.response.json(), { ready: true, issuers: [{ issuer: ISSUER, keys: 1 }] });
+  assert.equal(server.fetches, 1);
+  assert.equal((await verify(get("/api/orders", token))).ok, true);
+  assert.equal((await verify(get("/api/orders", token))).ok, true);
+  assert.equal((await verify(get("/api/orders"))).ok, false);
+  assert.equal((await verify(get("/api/orders", await accessToken(a, { scope: "x" })))).ok, false);
+  assert.equal((await verify(get("/api/orders", await accessToken(a, { exp: 1 })))).ok, false);
+  assert.deepEqual(verify.metrics, {
+    allowed: 2, cacheHits: 1, staleServed: 0, jwks: { ok: 1, failed: 0 },
+    denied: { missing_token: 1, insufficient_scope: 1, token_expired: 1 }, answered: { ready: 1 },
+  });
+  assert.deepEqual(points.map((p) => p.blobs.slice(0, 2)), [
+    ["jwks_fetch", "ok"], ["answered", "ready"], ["allowed", ""], ["allowed", ""],
+    ["denied", "missing_token"], ["denied", "insufficient_scope"], ["denied", "token_expired"],
+  ]);
+  assert.deepEqual(points[2], { indexes: ["allowed"], blobs: ["allowed", "", "/api/*"], doubles: [1, 200] });
+
+  // no sink: JSON log lines with log: true
+  const lines = [];
+  const log = t.mock.method(console, "log", (line) => lines.push(JSON.parse(line)));
+  const logged = createEdgeVerifier({ ...config, metrics: { log: true } });
+  await logged(get("/api/orders", token));
+  log.mock.restore();
+  assert.deepEqual(lines.map((l) => l.oidcEdge), ["jwks_fetch", "allowed"]);
+  assert.equal(lines[1].route, "/api/*");
+
+  // the keys never loaded: not ready, 503
+  const down = await jwksServer([a]);
+  down.fail();
+  t.after(down.close);
+  const cold = createEdgeVerifier({ ...config, jwksUri: down.jwksUri });
+  r = await cold(get("/ready"));
+  assert.equal(r.response.status, 503);
+  assert.deepEqual(await r.response.json(), { ready: false, issuers: [{ issuer: ISSUER, keys: 0 }] });
+  assert.deepEqual(cold.metrics.jwks, { ok: 0, failed: 1 });
+  for (const metrics of [5, { analytics: {} }, { log: "yes" }, { other: 1 }]) {
+    assert.throws(() => createEdgeVerifier({ ...config, metrics }), { code: "invalid_request" });
+  }
+});
+
+test("createEdgeVerifier resourceMetadata: RFC 9728 document at its well-known path, resource_metadata in challenges", async (t) => {
+  const { bearerChallenge } = await import("oidc-edge");
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const verify = createEdgeVerifier({
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), realm: "api",
+    resourceMetadata: { resource: "https://api.example.com/v1", scopesSupported: ["orders.read"], resourceName: "Orders" },
+  });
+  const r = await verify(new Request("https://api.example.com/.well-known/oauth-protected-resource/v1"));
+  assert.equal(r.response.status, 200);
+  assert.equal(r.response.headers.get("content-type"), "application/json");
+  assert.deepEqual(await r.response.json(), {
+    resource: "https://api.example.com/v1", authorization_servers: [ISSUER], bearer_methods_supported: ["header"],
+    scopes_supported: ["orders.read"], resource_name: "Orders",
+  });
+  assert.equal(server.fetches, 0, "no keys needed");
+  const url = "https://api.example.com/.well-known/oauth-protected-resource/v1";
+  const denied = await verify(new Request("https://api.example.com/api/orders"));
+  assert.equal(denied.response.headers.get("www-authenticate"), `Bearer realm="api", resource_metadata="${url}"`);
+  const narrow = await verify(new Request("https://api.example.com/api/orders", {
+    headers: { authorization: `Bearer ${await accessToken(a, { scope: "x" })}` },
+  }));
+  assert.equal(narrow.response.headers.get("www-authenticate"),
+    `Bearer realm="api", error="insufficient_scope", scope="orders.read", resource_metadata="${url}"`);
+  assert.equal(bearerChallenge(undefined, { resourceMetadata: url }).wwwAuthenticate, `Bearer resource_metadata="${url}"`);
+  assert.throws(() => bearerChallenge(undefined, { resourceMetadata: "a b" }), { code: "invalid_request" });
+  for (const resource of ["http://api.example.com", "https://api.example.com/?q", "/v1", 5]) {
+    assert.throws(() => createEdgeVerifier({
+      issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), resourceMetadata: { resource },
+    }), (e) => e.code === "invalid_request", String(resource));
+  }
+});
+
+test("createEdgeVerifier step-up (RFC 9470): a route's acrValues / maxAge answered insufficient_user_authentication", async (t) => {
+  const { bearerChallenge } = await import("oidc-edge");
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const verify = createEdgeVerifier({
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, realm: "api", tokenCache: { maxEntries: 10 },
+    routes: [
+      { method: "POST", path: "/api/pay", acrValues: ["urn:acr:mfa"], maxAge: 300 },
+      { method: "GET", path: "/api/*" },
+    ],
+  });
+  const now = Math.floor(Date.now() / 1000);
+  const call = async (claims, method = "POST") => verify(new Request("https://api.example.com/api/pay", {
+    method, headers: { authorization: `Bearer ${await accessToken(a, claims)}` },
+  }));
+  assert.equal((await call({ acr: "urn:acr:mfa", auth_time: now - 10 })).ok, true);
+  const stepUp = 'Bearer realm="api", error="insufficient_user_authentication", acr_values="urn:acr:mfa", max_age="300"';
+  for (const claims of [{ acr: "urn:acr:pwd", auth_time: now }, { auth_time: now }, { acr: "urn:acr:mfa", auth_time: now - 400 }, { acr: "urn:acr:mfa" }]) {
+    const r = await call(claims);
+    assert.equal(r.response.status, 401, JSON.stringify(claims));
+    assert.equal(r.response.headers.get("www-authenticate"), stepUp);
+    assert.deepEqual(await r.response.json(), { error: "insufficient_user_authentication" });
+  }
+  // other routes take the same token
+  assert.equal((await call({ acr: "urn:acr:pwd" }, "GET")).ok, true);
+  // bearerChallenge answers the error code the same way
+  const challenge = bearerChallenge({ code: "insufficient_user_authentication", message: "m", acrValues: ["urn:acr:mfa"], maxAge: 300 }, { realm: "api" });
+  assert.deepEqual(challenge, { status: 401, wwwAuthenticate: stepUp });
+  for (const route of [
+    { method: "GET", path: "/a", public: true, acrValues: ["x"] }, { method: "GET", path: "/a", acrValues: [] },
+    { method: "GET", path: "/a", maxAge: -1 }, { method: "GET", path: "/a", acrValues: "x" },
+  ]) {
+    assert.throws(() => createEdgeVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: [route] }),
+      { code: "invalid_request" }, JSON.stringify(route));
+  }
+});

@@ -94,6 +94,8 @@ if (result.ok) {
   const sub: string | undefined = result.claims?.sub;
   const identity: [string, string][] = result.identityHeaders;
   void [sub, identity, upstream, result.scopes.join(" "), result.headers, verify.cachedTokens, verify.keyIds];
+  const denied: number = verify.metrics.denied["token_expired"] ?? 0;
+  void [denied, verify.metrics.jwks.ok];
 } else {
   const res: Response = result.response;
   void res.status;
@@ -106,8 +108,10 @@ createEdgeVerifier({
     { issuer: "https://b.example.com", audience: ["api", "b"], jwksUri: "https://b.example.com/jwks", algorithms: ["EdDSA"],
       jwksCache: { cooldown: 10 } },
   ],
-  routes: [{ method: "GET", path: "/b/*", issuers: ["https://b.example.com"] }],
+  routes: [{ method: "GET", path: "/b/*", issuers: ["https://b.example.com"], acrValues: ["urn:acr:mfa"], maxAge: 300 }],
   claimHeaders: { "X-Auth-Email": "email", "X-Org": "org.id" }, forwardPayload: "X-Auth-Claims", claimHeaderMaxBytes: 4096,
   dpop: { algorithms: ["ES256", "EdDSA"], maxAge: 60, replayEntries: 1000 },
   jwksCache: { maxStale: 3600 },
+  readinessPath: "/ready", metrics: { log: true },
+  resourceMetadata: { resource: "https://api.example.com", scopesSupported: ["read"], resourceName: "API" },
 });

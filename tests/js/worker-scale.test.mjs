@@ -23,6 +23,8 @@ before(async () => {
       { issuer: PARTNER, audience: "partner-api", jwksUri: serverB.jwksUri, algorithms: ["EdDSA"] },
     ]),
     DPOP_ALGORITHMS: "ES256,EdDSA",
+    READINESS_PATH: "/ready",
+    LOG_EVENTS: "true",
     CLAIM_HEADERS: JSON.stringify({ "X-Org": "org.id", "X-Auth-Roles": "roles" }),
     FORWARD_PAYLOAD: "X-Auth-Claims",
     ROUTES: JSON.stringify([
@@ -124,4 +126,19 @@ test("worker: a key set near its expiry is refreshed after the answer, through c
   assert.equal((await call()).status, 200);
   for (let i = 0; i < 40 && fetches < 2; i++) await new Promise((ok) => setTimeout(ok, 50));
   assert.equal(fetches, 2, "refreshed in the background");
+});
+
+test("worker: READINESS_PATH says whether every issuer's keys are loaded; LOG_EVENTS writes JSON lines", async () => {
+  const res = await fetch(`${env.url}/ready`);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.ready, true);
+  assert.deepEqual(body.issuers.map((i) => i.issuer), [ISSUER, PARTNER]);
+  assert.ok(body.issuers.every((i) => i.keys === 1));
+  await fetch(`${env.url}/api/x`);
+  for (let i = 0; i < 20 && !env.logs.join("").includes("missing_token"); i++) await new Promise((ok) => setTimeout(ok, 50));
+  const events = env.logs.join("").split("\n").filter((l) => l.includes('"oidcEdge"')).map((l) => JSON.parse(l.slice(l.indexOf("{"))));
+  assert.ok(events.some((e) => e.oidcEdge === "allowed" && e.route === "/api/*"), JSON.stringify(events.slice(0, 3)));
+  assert.ok(events.some((e) => e.oidcEdge === "denied" && e.reason === "missing_token"));
+  assert.ok(events.some((e) => e.oidcEdge === "jwks_fetch" && e.outcome === "ok"));
 });

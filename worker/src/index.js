@@ -33,6 +33,12 @@ export function configFromEnv(env) {
     if (env.DPOP_ALGORITHMS) config.dpop.algorithms = list(env.DPOP_ALGORITHMS);
     if (env.DPOP_MAX_AGE) config.dpop.maxAge = int(env.DPOP_MAX_AGE);
   }
+  if (env.READINESS_PATH) config.readinessPath = env.READINESS_PATH;
+  // RFC 9728 (JSON: { resource, authorizationServers?, scopesSupported?, resourceName? }).
+  if (env.RESOURCE_METADATA) config.resourceMetadata = JSON.parse(env.RESOURCE_METADATA);
+  // Counters to Workers Analytics Engine when the METRICS dataset is bound, else JSON log lines (LOG_EVENTS).
+  if (env.METRICS?.writeDataPoint) config.metrics = { analytics: env.METRICS };
+  else if (env.LOG_EVENTS) config.metrics = { log: flag(env.LOG_EVENTS) };
   if (env.CLAIM_HEADERS) config.claimHeaders = JSON.parse(env.CLAIM_HEADERS);
   if (env.FORWARD_PAYLOAD) config.forwardPayload = env.FORWARD_PAYLOAD;
   if (env.CLAIM_HEADER_MAX_BYTES) config.claimHeaderMaxBytes = int(env.CLAIM_HEADER_MAX_BYTES);

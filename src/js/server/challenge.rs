@@ -27,6 +27,7 @@ struct ChallengeArgs {
     error_description: bool,
     scope: Option<OneOrMany>,
     dpop_algs: Option<Vec<String>>,
+    resource_metadata: Option<String>,
 }
 
 impl TryFrom<ChallengeArgs> for ChallengeOptions {
@@ -41,6 +42,7 @@ impl TryFrom<ChallengeArgs> for ChallengeOptions {
                 .dpop_algs
                 .map(|names| algorithm_list("dpopAlgs", &names))
                 .transpose()?,
+            resource_metadata: a.resource_metadata,
         })
     }
 }
@@ -60,17 +62,27 @@ pub fn bearer_challenge(error: JsValue, opts: JsValue) -> JsResult<JsValue> {
             Problem::MissingToken
         } else if error.is_object() {
             let required = member(&error, "requiredScopes");
-            Problem::Failure {
-                code: member(&error, "code").as_string().unwrap_or_default(),
-                message: member(&error, "message").as_string().unwrap_or_default(),
-                required_scopes: if Array::is_array(&required) {
-                    Array::from(&required)
+            let strings = |v: JsValue| -> Vec<String> {
+                if Array::is_array(&v) {
+                    Array::from(&v)
                         .iter()
                         .filter_map(|s| s.as_string())
                         .collect()
                 } else {
                     Vec::new()
-                },
+                }
+            };
+            let max_age = member(&error, "maxAge")
+                .as_f64()
+                .filter(|n| {
+                    n.is_finite() && *n >= 0.0 && n.fract() == 0.0 && *n <= 9_007_199_254_740_991.0
+                })
+                .map(|n| n as u64);
+            Problem::Failure {
+                step_up: (strings(member(&error, "acrValues")), max_age),
+                code: member(&error, "code").as_string().unwrap_or_default(),
+                message: member(&error, "message").as_string().unwrap_or_default(),
+                required_scopes: strings(required),
             }
         } else {
             // A thrown string or number is not an oidc-edge error: a server failure.
@@ -78,6 +90,7 @@ pub fn bearer_challenge(error: JsValue, opts: JsValue) -> JsResult<JsValue> {
                 code: String::new(),
                 message: String::new(),
                 required_scopes: Vec::new(),
+                step_up: (Vec::new(), None),
             }
         };
         challenge::bearer_challenge(&problem, &opts)

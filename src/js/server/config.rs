@@ -3,7 +3,8 @@
 //! `RemoteJwks` (its options). Each is read in one pass and turned into the core's plain config types.
 
 use crate::server::{
-    CorsConfig, EdgeConfig, EdgeDpopConfig, IssuerConfig, JwksCacheConfig, TokenCacheConfig,
+    CorsConfig, EdgeConfig, EdgeDpopConfig, IssuerConfig, JwksCacheConfig, ResourceMetadataConfig,
+    TokenCacheConfig,
 };
 use crate::wire::OneOrMany;
 use serde::Deserialize;
@@ -37,6 +38,31 @@ pub(crate) struct EdgeConfigArgs {
     forward_payload: Option<String>,
     claim_header_max_bytes: Option<u64>,
     dpop: Option<EdgeDpopArgs>,
+    readiness_path: Option<String>,
+    resource_metadata: Option<ResourceMetadataArgs>,
+}
+
+/// `resourceMetadata` (see [`ResourceMetadataConfig`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ResourceMetadataArgs {
+    resource: String,
+    authorization_servers: Option<Vec<String>>,
+    scopes_supported: Option<Vec<String>>,
+    resource_name: Option<String>,
+    resource_documentation: Option<String>,
+}
+
+impl From<ResourceMetadataArgs> for ResourceMetadataConfig {
+    fn from(a: ResourceMetadataArgs) -> Self {
+        ResourceMetadataConfig {
+            resource: a.resource,
+            authorization_servers: a.authorization_servers,
+            scopes_supported: a.scopes_supported,
+            resource_name: a.resource_name,
+            resource_documentation: a.resource_documentation,
+        }
+    }
 }
 
 /// `dpop` (see [`EdgeDpopConfig`]).
@@ -77,6 +103,8 @@ impl From<EdgeConfigArgs> for EdgeConfig {
             forward_payload: a.forward_payload,
             claim_header_max_bytes: a.claim_header_max_bytes,
             dpop: a.dpop.map(Into::into),
+            readiness_path: a.readiness_path,
+            resource_metadata: a.resource_metadata.map(Into::into),
             issuers: a
                 .issuers
                 .unwrap_or_default()

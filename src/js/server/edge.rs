@@ -152,12 +152,15 @@ fn decision_js(decision: Decision) -> JsResult<JsValue> {
             set(&out, "route", &JsValue::from_str(&a.route));
             set(&out, "headers", &headers_array(&a.headers));
             set(&out, "identityHeaders", &headers_array(&a.identity));
+            set(&out, "cached", &JsValue::from_bool(a.cached));
+            set(&out, "stale", &JsValue::from_bool(a.stale));
         }
         Decision::Respond(r) => {
             set(&out, "ok", &JsValue::FALSE);
             set(&out, "status", &JsValue::from(r.status));
             set(&out, "headers", &headers_array(&r.headers));
             set(&out, "body", &JsValue::from_str(&r.body));
+            set(&out, "reason", &JsValue::from_str(&r.reason));
         }
         Decision::FetchKeys { issuer, kid } => {
             set(&out, "fetchKeys", &JsValue::TRUE);
@@ -257,6 +260,7 @@ impl EdgeGuardHandle {
                 let set = remote.current().map_or_else(JwkSet::empty, |(set, _)| set);
                 guard.set_keys(issuer, set, generation);
             }
+            guard.set_fresh_until(issuer, remote.fresh_until());
         }
         let remotes = &self.remotes;
         let due = |issuer: usize, kid: Option<&str>| {
@@ -352,6 +356,21 @@ impl EdgeGuardHandle {
             .iter()
             .flat_map(|r| r.key_ids().to_vec())
             .collect()
+    }
+
+    /// `{ ok, failed }`: the JWKS fetches so far, every issuer's.
+    #[wasm_bindgen(getter, js_name = jwksFetches)]
+    pub fn jwks_fetches(&self) -> Object {
+        let (ok, failed) = self
+            .remotes
+            .iter()
+            .map(RemoteJwks::fetch_counts)
+            .fold((0u64, 0u64), |(a, b), (c, d)| (a + c, b + d));
+        let out = Object::new();
+        // Counts stay far below 2^53: exact as JS numbers.
+        set(&out, "ok", &JsValue::from(ok as f64));
+        set(&out, "failed", &JsValue::from(failed as f64));
+        out
     }
 
     /// How many verified tokens are cached.

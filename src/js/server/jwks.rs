@@ -41,6 +41,16 @@ impl RemoteJwks {
         cache.current().map(|c| (c.set.clone(), generation))
     }
 
+    /// When the current set stops being fresh.
+    pub(crate) fn fresh_until(&self) -> Option<u64> {
+        self.cache.borrow().fresh_until()
+    }
+
+    /// How many fetches gave a good set, and how many failed.
+    pub(crate) fn fetch_counts(&self) -> (u64, u64) {
+        self.cache.borrow().fetch_counts()
+    }
+
     /// Whether there is a set (a fetch succeeded once).
     pub(crate) fn has_set(&self) -> bool {
         self.cache.borrow().current().is_some()
