@@ -10,6 +10,7 @@ import {
 
 const EVENTS = ["signedIn", "refreshed", "expired", "signedOut", "error"];
 const ELECTION_MS = 100; // without Web Locks: how long a tab listens for other tabs' refresh claims
+const JWKS_COOLDOWN_MS = 30_000; // an unknown kid refetches the keys at most this often (jose's remote JWKS cooldown)
 
 /** @param {import("./spa.d.ts").SessionOptions} options */
 export function createSession(options) {
@@ -24,6 +25,7 @@ export function createSession(options) {
   let current = null; // { tokens, user }: in memory; in `persistence` too when given
   let metadata; // a Promise of the provider's metadata, discovered once (again after a failure)
   let verifier; // a Promise of the ID token verifier with the provider's keys, fetched once per page
+  let keysFetchedAt = -Infinity; // when `verifier`'s keys were fetched (ms)
   let timer;
   let refreshing; // this tab's refresh in progress
   let peerRefreshing = false; // another tab claimed the refresh (BroadcastChannel fallback)
@@ -54,6 +56,7 @@ export function createSession(options) {
   const provider = () => (metadata ??= memo(discover(issuer, io), () => { metadata = undefined; }));
   const keys = () => (verifier ??= memo((async () => {
     const meta = await provider();
+    keysFetchedAt = Date.now();
     const jwks = await fetchJwks(meta.jwks_uri, io);
     try {
       return new TokenVerifier({ issuer: meta.issuer, audience: clientId, jwks });
@@ -61,6 +64,21 @@ export function createSession(options) {
       jwks.free();
     }
   })(), () => { verifier = undefined; }));
+
+  /**
+   * Verifies an ID token against the provider's keys. A `kid` they lack (the provider rotated its keys) refetches
+   * them once, unless they were fetched in the last JWKS_COOLDOWN_MS, and verifies again: a second miss throws.
+   */
+  async function verifyIdToken(token, opts) {
+    const used = keys();
+    try {
+      return await (await used).verifyIdTokenAsync(token, opts);
+    } catch (e) {
+      if (e?.code !== "key_not_found" || Date.now() - keysFetchedAt < JWKS_COOLDOWN_MS) throw e;
+      if (verifier === used) verifier = undefined; // unless a concurrent call refetched them already
+      return (await keys()).verifyIdTokenAsync(token, opts);
+    }
+  }
 
   /** Replaces the session (null: none), in memory and persistence, and schedules its renewal. */
   async function keep(next) {
@@ -114,7 +132,7 @@ export function createSession(options) {
       });
       let { user } = before;
       if (next.idToken) {
-        user = await (await keys()).verifyIdTokenAsync(next.idToken, { accessToken: next.accessToken, atHashOptional: true });
+        user = await verifyIdToken(next.idToken, { accessToken: next.accessToken, atHashOptional: true });
         checkRefreshedIdToken(before.user, user);
       }
       await change({ tokens: rotateSessionTokens(before.tokens, next), user }, "refreshed");
@@ -185,7 +203,7 @@ export function createSession(options) {
         tokenEndpoint: meta.token_endpoint, clientAuth: { clientId }, code: signIn.code, redirectUri,
         codeVerifier: signIn.codeVerifier, resource, ...io,
       });
-      const user = await (await keys()).verifyIdTokenAsync(tokens.idToken, {
+      const user = await verifyIdToken(tokens.idToken, {
         nonce: signIn.nonce, maxAge: signIn.maxAge, accessToken: tokens.accessToken, atHashOptional: true,
       });
       await change({ tokens: sessionTokens(tokens), user }, "signedIn");

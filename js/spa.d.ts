@@ -347,7 +347,13 @@ export interface SessionEvents {
  * Refresh: with a refresh token (e.g. `offline_access` in `scope`), the access token is refreshed 60 s before it
  * expires (a timer; {@link Session.getAccessToken} too when it is due), the refresh token rotated when the provider
  * sends a new one (RFC 6749 §6, RFC 9700 §4.14.2), and a refreshed ID token verified and held to the session's
- * `iss`, `sub`, `aud`, `azp` and `auth_time` (OIDC Core 12.2). A failed refresh emits `error` with its code
+ * `iss`, `sub`, `aud`, `azp` and `auth_time` (OIDC Core 12.2).
+ *
+ * Keys: the provider's JWKS is fetched once per page, at the first ID token. An ID token whose `kid` the keys lack
+ * (the provider rotated its signing keys) fetches them again once and is verified again — at most once every
+ * 30 s, as jose's `createRemoteJWKSet` cooldown; a `kid` still missing is `key_not_found`.
+ *
+ * A failed refresh emits `error` with its code
  * (`authorization_error` with `error: "invalid_grant"` for a refused refresh token, `http_error`, the ID token's
  * codes, `invalid_claim` for another `sub`), then `expired`, forgets the session, and is not retried. Without a
  * refresh token the session ends (`expired`) when the access token does.

@@ -3,7 +3,8 @@
 // without persistence, RP-initiated logout, PAR when the provider requires it, an error at each step
 // (discovery, the provider, the callback, the code exchange, the keys, the ID token) with its code; then, with
 // the page clock moved on, refresh before expiry: two tabs at once make one request (Web Locks, and the
-// BroadcastChannel fallback), rotation, and a failed refresh that expires the session once.
+// BroadcastChannel fallback), rotation, a failed refresh that expires the session once, and the provider's
+// signing keys rotated between sign-in and refresh (the keys fetched again once).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
@@ -316,4 +317,49 @@ test("a failed refresh emits error and expired once, forgets the session, and do
   assert.equal(await page.evaluate(() => window.session.getUser()), null);
   assert.equal(await page.evaluate(() => window.session.getAccessToken()), null);
   assert.equal(await storedSession(page), null);
+});
+
+/** How many times the page's session fetched the JWKS. */
+const jwksFetches = (page) => page.evaluate(() => window.fetched.filter((path) => path === "/jwks").length);
+/** A provider of this test's own (its keys are rotated), a clocked browser and a signed-in page. */
+async function signedInWithOwnProvider(t, setup) {
+  const op = await provider();
+  const saved = config;
+  config = { ...config, issuer: op.issuer };
+  t.after(() => { config = saved; });
+  const context = await clockedBrowser(t);
+  const page = await newPage(t, { context });
+  await page.evaluate(setup);
+  await load(page);
+  assert.equal((await signIn(page)).user?.sub, USER);
+  assert.equal(await jwksFetches(page), 1);
+  return { op, context, page };
+}
+const kidOf = (jwt) => JSON.parse(Buffer.from(jwt.split(".")[0], "base64url")).kid;
+
+test("a key rotation between sign-in and refresh: the unknown kid refetches the JWKS once, the refresh succeeds", async (t) => {
+  const { op, context, page } = await signedInWithOwnProvider(t, () => localStorage.setItem("test:persist", "1"));
+  const before = await storedSession(page);
+  assert.equal(kidOf(before.tokens.idToken), "provider-rs256");
+  const kid = op.rotateKeys();
+  await fastForward(context, REFRESH_DUE_MS);
+  await waitForEvent(page, "refreshed");
+  const after = await storedSession(page);
+  assert.equal(kidOf(after.tokens.idToken), kid, "the refreshed ID token is signed with the new key");
+  assert.equal(after.user.sub, USER);
+  assert.equal(await jwksFetches(page), 2, "the keys fetched again once");
+  assert.deepEqual(await events(page), [["signedIn", USER], ["refreshed", USER]]);
+});
+
+test("a kid still unknown after the refetch is key_not_found, and the keys are not fetched a third time", async (t) => {
+  const { op, context, page } = await signedInWithOwnProvider(t, () => {
+    localStorage.setItem("test:persist", "1");
+    sessionStorage.setItem("test:stale", "/jwks"); // every JWKS answer is the one of sign-in
+  });
+  op.rotateKeys();
+  await fastForward(context, REFRESH_DUE_MS);
+  await waitForEvent(page, "error");
+  await page.waitForTimeout(500);
+  assert.equal(await jwksFetches(page), 2, "fetched again once, not a third time");
+  assert.deepEqual((await events(page)).slice(0, 2), [["signedIn", USER], ["error", "key_not_found"]]);
 });

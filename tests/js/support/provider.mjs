@@ -5,6 +5,7 @@
 import { createServer } from "node:http";
 import { generateKeyPairSync } from "node:crypto";
 import Provider, { errors } from "oidc-provider";
+import { createMemoryAdapter } from "oidc-provider/lib/adapters/memory_adapter.js";
 import { createLocalJWKSet, jwtVerify } from "jose";
 
 export const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -48,6 +49,14 @@ function defaultClients() {
   ];
 }
 
+/** A new RS256 signing key (private JWK). */
+function signingKey(kid) {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return { ...privateKey.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" };
+}
+/** The public part of a private JWK. */
+const publicJwk = ({ d, p, q, dp, dq, qi, ...jwk }) => jwk;
+
 /**
  * Starts oidc-provider on 127.0.0.1:0.
  * @param {object} [opts]
@@ -67,129 +76,136 @@ function defaultClients() {
  * @param {boolean} [opts.atHash] put `at_hash` in ID tokens issued by the token endpoint too. OIDC Core 3.1.3.8
  *   makes it optional in the code flow and oidc-provider leaves it out; the demo turns it on to show the check.
  * @returns {Promise<{ issuer: string, provider: Provider, signingJwks: { keys: object[] },
- *   tokenExchanges: object[], close(): Promise<void> }>}
+ *   tokenExchanges: object[], rotateKeys(kid?: string): string, close(): Promise<void> }>}
  */
 export async function startProvider(opts = {}) {
   const server = createServer();
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${server.address().port}`;
 
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const signing = { ...privateKey.export({ format: "jwk" }), kid: "provider-rs256", alg: "RS256", use: "sig" };
-  const { d, p, q, dp, dq, qi, ...publicJwk } = signing;
-  const signingJwks = { keys: [publicJwk] };
+  const signingKeys = [signingKey("provider-rs256")];
+  const signingJwks = { keys: signingKeys.map(publicJwk) };
 
-  const provider = new Provider(issuer, {
-    clients: [...defaultClients(), ...(opts.clients ?? [])],
-    jwks: { keys: [signing] },
-    cookies: { keys: ["test-cookie-key-not-secret"] },
-    ttl: {
-      // a resource server's own lifetime (resourceServers' accessTokenTTL), else 600 s
-      AccessToken: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 600, RefreshToken: 3600,
-      Interaction: 600, Session: 3600, Grant: 3600,
-    },
-    scopes: ["openid", "offline_access", "profile", "email", "api:read", "api:write", ...(opts.scopes ?? [])],
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
-    features: {
-      devInteractions: { enabled: true },
-      introspection: { enabled: true, allowedPolicy: async () => true },
-      revocation: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
-      clientCredentials: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
-      jwtUserinfo: { enabled: Boolean(opts.jwtUserinfo) },
-      ...opts.features,
-      ...(opts.resourceServers && {
-        resourceIndicators: {
-          enabled: true,
-          // the token endpoint issues the access token for the resource the authorization request named
-          useGrantedResource: async () => true,
-          async getResourceServerInfo(ctx, resource) {
-            const server = opts.resourceServers[resource];
-            if (!server) throw new errors.InvalidTarget(`unknown resource ${resource}`);
-            return {
-              scope: server.scope,
-              audience: server.audience ?? resource,
-              accessTokenFormat: "jwt",
-              accessTokenTTL: server.accessTokenTTL ?? 600,
-              jwt: { sign: { alg: "RS256" } },
-            };
-          },
-        },
-      }),
-    },
-    async findAccount(ctx, id) {
-      return {
-        accountId: id,
-        async claims() {
-          return { sub: id, email: `${id}@example.com`, email_verified: true, name: "Test User" };
-        },
-      };
-    },
-    issueRefreshToken: async (ctx, client) => client.grantTypeAllowed("refresh_token"),
-    ...(opts.loopbackFetch && {
-      fetch: (url, { dispatcher, ...init }) => globalThis.fetch(url, init),
-    }),
-  });
-  provider.on("server_error", (ctx, err) => console.error("oidc-provider server_error", err));
-  if (opts.atHash) {
-    // Remember each access token issued in this request, and hash it into the ID token issued with it.
-    const { AccessToken, IdToken } = provider;
-    const save = AccessToken.prototype.save;
-    AccessToken.prototype.save = async function saveAndRemember(...args) {
-      const value = await save.apply(this, args);
-      if (Provider.ctx) Provider.ctx.state.issuedAccessToken = value;
-      return value;
-    };
-    const issue = IdToken.prototype.issue;
-    IdToken.prototype.issue = function issueWithAtHash(args) {
-      const at = this.ctx?.state?.issuedAccessToken;
-      if (args?.use === "idtoken" && at && this.extra.at_hash === undefined) this.set("at_hash", at);
-      return issue.call(this, args);
-    };
-  }
-
-  // RFC 8693 token exchange is not built into oidc-provider: this grant accepts an access token (looked up) or
-  // an ID token (verified against the provider's keys) and issues a client-credentials style access token.
+  // One instance per key set (rotateKeys makes the next); they share one in-memory store, so grants and
+  // refresh tokens outlive a rotation as they outlive a provider's restart with a database.
+  const adapter = createMemoryAdapter();
   const tokenExchanges = [];
-  provider.registerGrantType(
-    TOKEN_EXCHANGE,
-    async (ctx) => {
-      const params = { ...ctx.oidc.params };
-      tokenExchanges.push(params);
-      const type = params.subject_token_type;
-      let sub;
-      if (type === `${TOKEN_TYPE}access_token`) {
-        const at = await ctx.oidc.provider.AccessToken.find(params.subject_token);
-        if (!at) throw new errors.InvalidGrant("subject_token is not an active access token");
-        sub = at.accountId;
-      } else if (type === `${TOKEN_TYPE}id_token`) {
-        try {
-          const { payload } = await jwtVerify(params.subject_token, createLocalJWKSet(signingJwks), { issuer });
-          sub = payload.sub;
-        } catch {
-          throw new errors.InvalidGrant("subject_token is not a valid ID token");
-        }
-      } else {
-        throw new errors.InvalidRequest(`unsupported subject_token_type ${type}`);
-      }
-      const token = new ctx.oidc.provider.ClientCredentials({
-        client: ctx.oidc.client,
-        scope: params.scope ?? "api:read",
-        extra: { sub },
-      });
-      ctx.body = {
-        access_token: await token.save(),
-        issued_token_type: `${TOKEN_TYPE}access_token`,
-        token_type: "Bearer",
-        expires_in: token.expiration,
-        scope: token.scope,
+  const build = () => {
+    const provider = new Provider(issuer, {
+      clients: [...defaultClients(), ...(opts.clients ?? [])],
+      adapter,
+      jwks: { keys: signingKeys },
+      cookies: { keys: ["test-cookie-key-not-secret"] },
+      ttl: {
+        // a resource server's own lifetime (resourceServers' accessTokenTTL), else 600 s
+        AccessToken: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 600, RefreshToken: 3600,
+        Interaction: 600, Session: 3600, Grant: 3600,
+      },
+      scopes: ["openid", "offline_access", "profile", "email", "api:read", "api:write", ...(opts.scopes ?? [])],
+      claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+      features: {
+        devInteractions: { enabled: true },
+        introspection: { enabled: true, allowedPolicy: async () => true },
+        revocation: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
+        clientCredentials: { enabled: true },
+        rpInitiatedLogout: { enabled: true },
+        jwtUserinfo: { enabled: Boolean(opts.jwtUserinfo) },
+        ...opts.features,
+        ...(opts.resourceServers && {
+          resourceIndicators: {
+            enabled: true,
+            // the token endpoint issues the access token for the resource the authorization request named
+            useGrantedResource: async () => true,
+            async getResourceServerInfo(ctx, resource) {
+              const server = opts.resourceServers[resource];
+              if (!server) throw new errors.InvalidTarget(`unknown resource ${resource}`);
+              return {
+                scope: server.scope,
+                audience: server.audience ?? resource,
+                accessTokenFormat: "jwt",
+                accessTokenTTL: server.accessTokenTTL ?? 600,
+                jwt: { sign: { alg: "RS256" } },
+              };
+            },
+          },
+        }),
+      },
+      async findAccount(ctx, id) {
+        return {
+          accountId: id,
+          async claims() {
+            return { sub: id, email: `${id}@example.com`, email_verified: true, name: "Test User" };
+          },
+        };
+      },
+      issueRefreshToken: async (ctx, client) => client.grantTypeAllowed("refresh_token"),
+      ...(opts.loopbackFetch && {
+        fetch: (url, { dispatcher, ...init }) => globalThis.fetch(url, init),
+      }),
+    });
+    provider.on("server_error", (ctx, err) => console.error("oidc-provider server_error", err));
+    if (opts.atHash) {
+      // Remember each access token issued in this request, and hash it into the ID token issued with it.
+      const { AccessToken, IdToken } = provider;
+      const save = AccessToken.prototype.save;
+      AccessToken.prototype.save = async function saveAndRemember(...args) {
+        const value = await save.apply(this, args);
+        if (Provider.ctx) Provider.ctx.state.issuedAccessToken = value;
+        return value;
       };
-    },
-    ["subject_token", "subject_token_type", "requested_token_type", "audience", "scope", "actor_token", "actor_token_type", "resource"],
-    ["audience", "resource"],
-  );
+      const issue = IdToken.prototype.issue;
+      IdToken.prototype.issue = function issueWithAtHash(args) {
+        const at = this.ctx?.state?.issuedAccessToken;
+        if (args?.use === "idtoken" && at && this.extra.at_hash === undefined) this.set("at_hash", at);
+        return issue.call(this, args);
+      };
+    }
 
-  server.on("request", provider.callback());
+    // RFC 8693 token exchange is not built into oidc-provider: this grant accepts an access token (looked up) or
+    // an ID token (verified against the provider's keys) and issues a client-credentials style access token.
+    provider.registerGrantType(
+      TOKEN_EXCHANGE,
+      async (ctx) => {
+        const params = { ...ctx.oidc.params };
+        tokenExchanges.push(params);
+        const type = params.subject_token_type;
+        let sub;
+        if (type === `${TOKEN_TYPE}access_token`) {
+          const at = await ctx.oidc.provider.AccessToken.find(params.subject_token);
+          if (!at) throw new errors.InvalidGrant("subject_token is not an active access token");
+          sub = at.accountId;
+        } else if (type === `${TOKEN_TYPE}id_token`) {
+          try {
+            const { payload } = await jwtVerify(params.subject_token, createLocalJWKSet(signingJwks), { issuer });
+            sub = payload.sub;
+          } catch {
+            throw new errors.InvalidGrant("subject_token is not a valid ID token");
+          }
+        } else {
+          throw new errors.InvalidRequest(`unsupported subject_token_type ${type}`);
+        }
+        const token = new ctx.oidc.provider.ClientCredentials({
+          client: ctx.oidc.client,
+          scope: params.scope ?? "api:read",
+          extra: { sub },
+        });
+        ctx.body = {
+          access_token: await token.save(),
+          issued_token_type: `${TOKEN_TYPE}access_token`,
+          token_type: "Bearer",
+          expires_in: token.expiration,
+          scope: token.scope,
+        };
+      },
+      ["subject_token", "subject_token_type", "requested_token_type", "audience", "scope", "actor_token", "actor_token_type", "resource"],
+      ["audience", "resource"],
+    );
+    return provider;
+  };
+  let provider = build();
+  let handle = provider.callback();
+
+  server.on("request", (req, res) => handle(req, res));
   const sockets = new Set();
   server.on("connection", (s) => {
     sockets.add(s);
@@ -197,9 +213,23 @@ export async function startProvider(opts = {}) {
   });
   return {
     issuer,
-    provider,
+    get provider() {
+      return provider;
+    },
     signingJwks,
     tokenExchanges,
+    /**
+     * Rotates the signing keys, as a provider restarted with a new key does: a new RS256 key (`kid` given or
+     * generated) signs from now on and is published first, the previous keys stay published. The provider
+     * instance is a new one (listeners on the old `provider` no longer hear it).
+     */
+    rotateKeys(kid = `provider-rs256-${signingKeys.length + 1}`) {
+      signingKeys.unshift(signingKey(kid));
+      signingJwks.keys = signingKeys.map(publicJwk);
+      provider = build();
+      handle = provider.callback();
+      return kid;
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => server.close(resolve));
