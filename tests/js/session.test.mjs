@@ -4,7 +4,8 @@
 // (discovery, the provider, the callback, the code exchange, the keys, the ID token) with its code; then, with
 // the page clock moved on, refresh before expiry: two tabs at once make one request (Web Locks, and the
 // BroadcastChannel fallback), rotation, a failed refresh that expires the session once, and the provider's
-// signing keys rotated between sign-in and refresh (the keys fetched again once).
+// signing keys rotated between sign-in and refresh (the keys fetched again once); refreshes that fail for want of
+// the network or with a 5xx, retried with backoff (and at `online`) while the access token is valid.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
@@ -293,7 +294,7 @@ for (const locks of ["Web Locks", "BroadcastChannel (no Web Locks)"]) {
   });
 }
 
-test("a failed refresh emits error and expired once, forgets the session, and does not retry", async (t) => {
+test("a refused refresh token (invalid_grant) emits error and expired once, forgets the session, and is not retried", async (t) => {
   tokenPosts ??= tokenRequests(providers[0]);
   const context = await clockedBrowser(t);
   const page = await newPage(t, { context });
@@ -321,24 +322,30 @@ test("a failed refresh emits error and expired once, forgets the session, and do
 
 /** How many times the page's session fetched the JWKS. */
 const jwksFetches = (page) => page.evaluate(() => window.fetched.filter((path) => path === "/jwks").length);
-/** A provider of this test's own (its keys are rotated), a clocked browser and a signed-in page. */
-async function signedInWithOwnProvider(t, setup) {
-  const op = await provider();
-  const saved = config;
-  config = { ...config, issuer: op.issuer };
-  t.after(() => { config = saved; });
+/**
+ * A clocked browser and a page signed in, with persistence unless `persist: false`, after `setup` ran in the page;
+ * `own`: against a provider of the test's own (whose keys it rotates).
+ */
+async function clockedSignIn(t, { own = false, persist = true, setup } = {}) {
+  const op = own ? await provider() : providers[0];
+  if (own) {
+    const saved = config;
+    config = { ...config, issuer: op.issuer };
+    t.after(() => { config = saved; });
+  }
   const context = await clockedBrowser(t);
   const page = await newPage(t, { context });
-  await page.evaluate(setup);
+  if (persist) await page.evaluate(() => localStorage.setItem("test:persist", "1"));
+  if (setup) await page.evaluate(setup);
   await load(page);
   assert.equal((await signIn(page)).user?.sub, USER);
-  assert.equal(await jwksFetches(page), 1);
   return { op, context, page };
 }
 const kidOf = (jwt) => JSON.parse(Buffer.from(jwt.split(".")[0], "base64url")).kid;
 
 test("a key rotation between sign-in and refresh: the unknown kid refetches the JWKS once, the refresh succeeds", async (t) => {
-  const { op, context, page } = await signedInWithOwnProvider(t, () => localStorage.setItem("test:persist", "1"));
+  const { op, context, page } = await clockedSignIn(t, { own: true });
+  assert.equal(await jwksFetches(page), 1);
   const before = await storedSession(page);
   assert.equal(kidOf(before.tokens.idToken), "provider-rs256");
   const kid = op.rotateKeys();
@@ -352,14 +359,77 @@ test("a key rotation between sign-in and refresh: the unknown kid refetches the 
 });
 
 test("a kid still unknown after the refetch is key_not_found, and the keys are not fetched a third time", async (t) => {
-  const { op, context, page } = await signedInWithOwnProvider(t, () => {
-    localStorage.setItem("test:persist", "1");
-    sessionStorage.setItem("test:stale", "/jwks"); // every JWKS answer is the one of sign-in
+  const { op, context, page } = await clockedSignIn(t, {
+    own: true,
+    setup: () => sessionStorage.setItem("test:stale", "/jwks"), // every JWKS answer is the one of sign-in
   });
+  assert.equal(await jwksFetches(page), 1);
   op.rotateKeys();
   await fastForward(context, REFRESH_DUE_MS);
   await waitForEvent(page, "error");
   await page.waitForTimeout(500);
   assert.equal(await jwksFetches(page), 2, "fetched again once, not a third time");
-  assert.deepEqual((await events(page)).slice(0, 2), [["signedIn", USER], ["error", "key_not_found"]]);
+  assert.equal(await tokenFetches(page), 2, "not retried");
+  assert.deepEqual(await events(page), [["signedIn", USER], ["error", "key_not_found"]]);
+  // Not a failure that a retry mends: the current access token is kept until it expires, then the session ends.
+  assert.ok(await page.evaluate(() => window.session.getAccessToken()));
+  await fastForward(context, 60_000);
+  await waitForEvent(page, "expired");
+  assert.equal(await tokenFetches(page), 2);
+});
+
+/** How many times the page's session called the token endpoint (its code exchange included). */
+const tokenFetches = (page) => page.evaluate(() => window.fetched.filter((path) => path === "/token").length);
+const failNext = (page, failures) => page.evaluate((f) => sessionStorage.setItem("test:failures", JSON.stringify(f)), failures);
+
+test("a refresh that fails for want of the network is retried with backoff; the session keeps its tokens meanwhile", async (t) => {
+  const { context, page } = await clockedSignIn(t);
+  const before = await storedSession(page);
+  await failNext(page, { path: "/token", times: 2 });
+  await fastForward(context, REFRESH_DUE_MS);
+  await waitForEvent(page, "error");
+  assert.equal(await page.evaluate(() => window.session.getAccessToken()), before.tokens.accessToken, "kept, still valid");
+  assert.equal(await tokenFetches(page), 2, "getAccessToken waits for the retry: no request of its own");
+  await waitForEvent(page, "refreshed"); // 2 s, then 4 s later
+  assert.equal(await tokenFetches(page), 1 + 3);
+  assert.deepEqual(await events(page), [["signedIn", USER], ["error", "http_error"], ["error", "http_error"], ["refreshed", USER]]);
+  const after = await storedSession(page);
+  assert.notEqual(after.tokens.accessToken, before.tokens.accessToken);
+  assert.equal(await page.evaluate(() => window.session.getAccessToken()), after.tokens.accessToken);
+});
+
+test("a refresh waiting for its retry is tried at once when the browser comes back online", async (t) => {
+  const { context, page } = await clockedSignIn(t, { persist: false });
+  await failNext(page, { path: "/token", times: 1 });
+  await context.clock.fastForward(REFRESH_DUE_MS); // and the clock stays paused: the retry's timer never fires
+  await waitForEvent(page, "error");
+  await page.waitForTimeout(500);
+  assert.equal(await tokenFetches(page), 2);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await waitForEvent(page, "refreshed");
+  assert.equal(await tokenFetches(page), 3);
+  assert.deepEqual(await events(page), [["signedIn", USER], ["error", "http_error"], ["refreshed", USER]]);
+});
+
+test("a token endpoint answering 503 is retried a bounded number of times, then the session expires with its access token", async (t) => {
+  const { context, page } = await clockedSignIn(t);
+  await failNext(page, { path: "/token", times: 1_000 });
+  await fastForward(context, REFRESH_DUE_MS);
+  await waitForEvent(page, "error");
+  // 5 s steps through the 55 s left: each fires the retry due (2, 4, 8, 16 s apart), then the end.
+  for (let step = 0; step < 30 && !(await events(page)).some(([e]) => e === "expired"); step++) {
+    assert.ok(await page.evaluate(() => window.session.getUser()), "signed in until the access token expires");
+    await fastForward(context, 5_000);
+    await page.waitForTimeout(300);
+  }
+  const seen = await events(page);
+  const errors = seen.filter(([e]) => e === "error");
+  assert.deepEqual(seen.at(-1), ["expired", null]);
+  assert.ok(errors.length >= 3 && errors.length <= 6, `${errors.length} attempts`);
+  assert.deepEqual(errors, errors.map(() => ["error", "http_error"]));
+  assert.equal(await tokenFetches(page), 1 + errors.length);
+  assert.equal(await storedSession(page), null);
+  await fastForward(context, 3_600_000);
+  await page.waitForTimeout(500);
+  assert.equal(await tokenFetches(page), 1 + errors.length, "no request after the end");
 });
