@@ -81,6 +81,18 @@ export function createSession(options) {
     }
   }
 
+  /**
+   * A stored session checked again: its ID token's signature, `iss`, `aud` and `azp` as at its issue (`iat`: it
+   * has usually expired since, and a session outlives it), and the stored claims held to the token's (OIDC Core
+   * 12.2's rule), whose claims are the user's.
+   */
+  async function verified(stored) {
+    const tokens = sessionTokens(stored?.tokens);
+    const user = await verifyIdToken(tokens.idToken, { now: stored.user?.iat });
+    checkRefreshedIdToken(user, stored.user);
+    return { tokens, user };
+  }
+
   /** Replaces the session (null: none), in memory and persistence, and schedules its renewal. */
   async function keep(next) {
     current = next;
@@ -230,9 +242,15 @@ export function createSession(options) {
     /** The session `persistence` kept (after a reload), or null; always null without `persistence`. */
     restore: () => reported(async () => {
       const text = persistence ? await persistence.getItem(key) : null;
-      const stored = text ? JSON.parse(text) : null;
-      await keep(stored && { tokens: sessionTokens(stored.tokens), user: stored.user });
-      return current?.user ?? null;
+      let restored = null;
+      try {
+        restored = text ? await verified(JSON.parse(text)) : null;
+      } catch (e) {
+        if (e?.code !== "http_error") await keep(null); // dropped; a provider out of reach leaves it for the next try
+        throw e;
+      }
+      await keep(restored);
+      return restored?.user ?? null;
     }),
 
     /**

@@ -407,9 +407,19 @@ export interface Session {
   handleCallback(url?: string): Promise<Claims>;
   /**
    * The session `persistence` kept (after a reload): its claims, or null (always null without `persistence`).
-   * Its refresh is scheduled again (at once when it is due).
+   * What was stored is not trusted: the stored ID token is verified again against the provider's keys (fetched,
+   * as at the callback) — its signature, `iss`, `aud` and `azp`, evaluated at its `iat`, since an ID token is
+   * short-lived and a session outlives it (OIDC Core 3.1.3.7's `exp` and `nonce` checks are the sign-in's, done
+   * then) — and the stored claims must keep its `iss`, `sub`, `aud`, `azp`, `auth_time` and `nonce` (12.2's
+   * rule); the claims restored are the token's. Its refresh is scheduled again (at once when it is due).
+   * A record that fails is removed from `persistence` (a tampered or foreign one), except for `http_error` (the
+   * provider out of reach: restoring again later may succeed).
    * @throws (rejects) what the adapter throws, a `SyntaxError` for stored text that is not JSON, OidcEdgeError
-   *   `invalid_request` for stored tokens that are not a session's.
+   *   `invalid_request` for stored tokens or claims that are not a session's; the ID token's codes
+   *   (`invalid_signature`, `key_not_found` for a key the provider no longer publishes, `issuer_mismatch`,
+   *   `audience_mismatch`, `malformed_token`…); `invalid_claim`, `issuer_mismatch`, `audience_mismatch`,
+   *   `azp_mismatch`, `nonce_mismatch` for stored claims that are not the token's; `http_error` from discovery
+   *   or the keys.
    */
   restore(): Promise<Claims | null>;
   /**

@@ -1,11 +1,12 @@
 // createSession (oidc-edge/spa) in real headless Chromium against a real oidc-provider: sign-in through the
 // devInteractions pages, the callback cleaned from the address bar, the sign-in record gone, reloads with and
-// without persistence, RP-initiated logout, PAR when the provider requires it, an error at each step
-// (discovery, the provider, the callback, the code exchange, the keys, the ID token) with its code; then, with
-// the page clock moved on, refresh before expiry: two tabs at once make one request (Web Locks, and the
-// BroadcastChannel fallback), rotation, a failed refresh that expires the session once, and the provider's
-// signing keys rotated between sign-in and refresh (the keys fetched again once); refreshes that fail for want of
-// the network or with a 5xx, retried with backoff (and at `online`) while the access token is valid.
+// without persistence (the stored record verified again: tampered ones dropped), RP-initiated logout, PAR when
+// the provider requires it, an error at each step (discovery, the provider, the callback, the code exchange, the
+// keys, the ID token) with its code; then, with the page clock moved on, refresh before expiry: two tabs at once
+// make one request (Web Locks, and the BroadcastChannel fallback), rotation, a refused refresh token that expires
+// the session once, the provider's signing keys rotated between sign-in and refresh (the keys fetched again
+// once), and refreshes that fail for want of the network or with a 5xx, retried with backoff (and at `online`)
+// while the access token is valid.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
@@ -22,10 +23,11 @@ let app; // the page's server; /config.json says which provider
 let config;
 const providers = [];
 
-/** A provider whose client is this page's, with `features` (e.g. PAR required). */
-async function provider(features) {
+/** A provider whose client is this page's, with `features` (e.g. PAR required) and `ttl` (startProvider's). */
+async function provider(features, ttl) {
   const p = await startProvider({
     features,
+    ttl,
     clients: [{
       client_id: CLIENT, token_endpoint_auth_method: "none", redirect_uris: [`${app.url}/callback`],
       post_logout_redirect_uris: [`${app.url}/`], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"],
@@ -144,6 +146,66 @@ test("a reload keeps the user only when persistence is on", async (t) => {
   assert.ok((await page.evaluate(() => window.session.getAccessToken())).length > 20);
   const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("oidc-edge:")));
   assert.deepEqual(stored, [`oidc-edge:${config.issuer}:${CLIENT}`]);
+});
+
+const SESSION_KEY = () => `oidc-edge:${config.issuer}:${CLIENT}`;
+/** Changes the persisted session with `edit(record)` (in the page). */
+const tamperStored = (page, edit) => page.evaluate(([k, edit]) => {
+  const record = JSON.parse(localStorage.getItem(k));
+  localStorage.setItem(k, JSON.stringify(new Function("record", "b64", edit)(record, {
+    decode: (s) => JSON.parse(atob(s.replaceAll("-", "+").replaceAll("_", "/"))),
+    encode: (o) => btoa(JSON.stringify(o)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", ""),
+  })));
+}, [SESSION_KEY(), edit]);
+
+test("restore verifies the stored record again: a tampered one is dropped with an error, an unreachable provider keeps it", async (t) => {
+  const page = await newPage(t);
+  await page.evaluate(() => localStorage.setItem("test:persist", "1"));
+  await load(page);
+  const errors = async () => (await events(page)).filter(([e]) => e === "error").map(([, code]) => code);
+  const cases = [
+    // the claims changed: another user than the ID token's
+    ["record.user.sub = 'mallory'; return record;", "invalid_claim"],
+    // the ID token changed (and the claims with it): its signature no longer verifies
+    [`const [h, p, s] = record.tokens.idToken.split(".");
+      const claims = { ...b64.decode(p), sub: "mallory" };
+      record.tokens.idToken = [h, b64.encode(claims), s].join(".");
+      record.user = claims;
+      return record;`, "invalid_signature"],
+    // another client's ID token
+    ["record.user.aud = 'other'; return record;", "audience_mismatch"],
+    ["delete record.tokens.idToken; return record;", "malformed_token"],
+  ];
+  for (const [edit, code] of cases) {
+    assert.equal((await signIn(page)).user?.sub, USER);
+    await tamperStored(page, edit);
+    const r = await load(page);
+    assert.equal(r.code, code, r.message);
+    assert.equal(await storedSession(page), null, `${code}: the record is dropped`);
+    assert.equal((await errors()).at(-1), code);
+    assert.equal(await page.evaluate(() => window.session.getUser()), null);
+  }
+
+  // The provider's keys out of reach: not a verdict on the record, which stays for the next restore.
+  const signedIn = await signIn(page);
+  await page.evaluate(() => sessionStorage.setItem("test:fail", "/jwks"));
+  const r = await load(page);
+  assert.equal(r.code, "http_error", r.message);
+  assert.ok(await storedSession(page), "kept");
+  await page.evaluate(() => sessionStorage.removeItem("test:fail"));
+  assert.deepEqual((await load(page)).user, signedIn.user);
+});
+
+test("restore accepts a stored ID token that has expired since: the session outlives it", async (t) => {
+  // The provider's clock is the real one: an ID token of 60 s, and the page clock moved on 120 s.
+  const { context, page } = await clockedSignIn(t, { own: true, ttl: { IdToken: 60 } });
+  const before = await storedSession(page);
+  assert.equal(before.user.exp - before.user.iat, 60);
+  await page.goto("about:blank"); // no session running while the clock moves on
+  await fastForward(context, 120_000);
+  const r = await load(page);
+  assert.deepEqual(r.user, before.user, r.message);
+  assert.equal(await page.evaluate(() => window.session.getAccessToken()), before.tokens.accessToken, "still valid: not refreshed");
 });
 
 test("sign-out: the session forgotten, RP-initiated logout at the provider, back at postLogoutRedirectUri", async (t) => {
@@ -324,10 +386,10 @@ test("a refused refresh token (invalid_grant) emits error and expired once, forg
 const jwksFetches = (page) => page.evaluate(() => window.fetched.filter((path) => path === "/jwks").length);
 /**
  * A clocked browser and a page signed in, with persistence unless `persist: false`, after `setup` ran in the page;
- * `own`: against a provider of the test's own (whose keys it rotates).
+ * `own`: against a provider of the test's own (whose keys it rotates), with lifetimes `ttl`.
  */
-async function clockedSignIn(t, { own = false, persist = true, setup } = {}) {
-  const op = own ? await provider() : providers[0];
+async function clockedSignIn(t, { own = false, ttl, persist = true, setup } = {}) {
+  const op = own ? await provider(undefined, ttl) : providers[0];
   if (own) {
     const saved = config;
     config = { ...config, issuer: op.issuer };
