@@ -1,8 +1,8 @@
 // The SPA session, `createSession` of `oidc-edge/spa` (spa.d.ts documents it): sign-in in two calls, tokens
-// refreshed before they expire, one refresh at a time across tabs. This file only moves values between wasm
-// calls, storage, timers, the address bar, other tabs and listeners; every rule is in the core
-// (startAuthorization, resumeSignIn, exchangeCode, verifyIdTokenAsync, sessionRenewal, rotateSessionTokens,
-// checkRefreshedIdToken, buildEndSessionUrl).
+// refreshed before they expire (a failed refresh retried with backoff when it may succeed later), one refresh at
+// a time across tabs. This file only moves values between wasm calls, storage, timers, the address bar, other
+// tabs and listeners; every rule is in the core (startAuthorization, resumeSignIn, exchangeCode,
+// verifyIdTokenAsync, sessionRenewal, rotateSessionTokens, checkRefreshedIdToken, buildEndSessionUrl).
 import {
   discover, fetchJwks, generatePkce, randomToken, startAuthorization, resumeSignIn, exchangeCode, refreshTokens,
   buildEndSessionUrl, sessionTokens, sessionRenewal, rotateSessionTokens, checkRefreshedIdToken, TokenVerifier,
@@ -28,6 +28,7 @@ export function createSession(options) {
   let keysFetchedAt = -Infinity; // when `verifier`'s keys were fetched (ms)
   let timer;
   let refreshing; // this tab's refresh in progress
+  let failure; // { error, attempts }: the current tokens' refresh failed `attempts` times in a row, last with `error`
   let peerRefreshing = false; // another tab claimed the refresh (BroadcastChannel fallback)
 
   function emit(name, detail) {
@@ -80,9 +81,22 @@ export function createSession(options) {
     }
   }
 
+  /**
+   * A stored session checked again: its ID token's signature, `iss`, `aud` and `azp` as at its issue (`iat`: it
+   * has usually expired since, and a session outlives it), and the stored claims held to the token's (OIDC Core
+   * 12.2's rule), whose claims are the user's.
+   */
+  async function verified(stored) {
+    const tokens = sessionTokens(stored?.tokens);
+    const user = await verifyIdToken(tokens.idToken, { now: stored.user?.iat });
+    checkRefreshedIdToken(user, stored.user);
+    return { tokens, user };
+  }
+
   /** Replaces the session (null: none), in memory and persistence, and schedules its renewal. */
   async function keep(next) {
     current = next;
+    failure = undefined;
     clearTimeout(timer);
     if (persistence) {
       if (next) await persistence.setItem(key, JSON.stringify(next));
@@ -90,11 +104,13 @@ export function createSession(options) {
     }
     if (next) schedule();
   }
+  /** When the current tokens are renewed; after a failed refresh: its retry (with backoff), or their end. */
+  const renewal = () => sessionRenewal(current.tokens, undefined, failure?.error, failure?.attempts);
   function schedule() {
-    const renewal = sessionRenewal(current.tokens);
-    if (renewal.renew === "never") return;
-    const act = renewal.renew === "refresh" ? () => refresh().catch(() => {}) : expire;
-    timer = setTimeout(act, Math.min(renewal.in * 1000, 2 ** 31 - 1));
+    const next = renewal();
+    if (next.renew === "never") return;
+    const act = next.renew === "refresh" ? () => refresh().catch(() => {}) : expire;
+    timer = setTimeout(act, Math.min(next.in * 1000, 2 ** 31 - 1));
   }
   /** Keeps `next`, tells the other tabs, and emits `event`. */
   async function change(next, event) {
@@ -123,8 +139,8 @@ export function createSession(options) {
   async function refreshHere() {
     const before = current;
     // Not due (any more): another tab's tokens arrived meanwhile.
-    const renewal = before && sessionRenewal(before.tokens);
-    if (renewal?.renew !== "refresh" || renewal.in > 0) return;
+    const due = before && sessionRenewal(before.tokens);
+    if (due?.renew !== "refresh" || due.in > 0) return;
     try {
       const meta = await provider();
       const next = await refreshTokens({
@@ -138,9 +154,22 @@ export function createSession(options) {
       await change({ tokens: rotateSessionTokens(before.tokens, next), user }, "refreshed");
     } catch (e) {
       emit("error", e);
-      await expire(); // no retry: a refresh token the provider refused stays refused
+      if (current !== before) return; // another tab's tokens (or sign-out) came meanwhile
+      // Refused (invalid_grant): the end now; a network or 5xx failure: a retry later while the access token is
+      // valid; otherwise (or no time left) the current tokens are kept until they expire.
+      failure = { error: e ?? null, attempts: (failure?.attempts ?? 0) + 1 };
+      clearTimeout(timer);
+      schedule();
     }
   }
+  // Back online, or the page shown again: a refresh waiting for its retry is tried now.
+  function retryNow() {
+    if (!failure || !current || renewal().renew !== "refresh") return;
+    clearTimeout(timer);
+    refresh().catch(() => {});
+  }
+  globalThis.addEventListener?.("online", retryNow);
+  globalThis.document?.addEventListener("visibilitychange", () => document.visibilityState === "visible" && retryNow());
   /** Resolves at the next session (or sign-out) another tab shares, or after the time a refresh may take. */
   function nextSessionMessage() {
     return new Promise((resolve) => {
@@ -213,16 +242,29 @@ export function createSession(options) {
     /** The session `persistence` kept (after a reload), or null; always null without `persistence`. */
     restore: () => reported(async () => {
       const text = persistence ? await persistence.getItem(key) : null;
-      const stored = text ? JSON.parse(text) : null;
-      await keep(stored && { tokens: sessionTokens(stored.tokens), user: stored.user });
-      return current?.user ?? null;
+      let restored = null;
+      try {
+        restored = text ? await verified(JSON.parse(text)) : null;
+      } catch (e) {
+        if (e?.code !== "http_error") await keep(null); // dropped; a provider out of reach leaves it for the next try
+        throw e;
+      }
+      await keep(restored);
+      return restored?.user ?? null;
     }),
 
-    /** The access token, refreshed first when it is due; null when signed out or expired (`expired` is emitted then). */
+    /**
+     * The access token, refreshed first when it is due; while a failed refresh waits for its retry, the current one
+     * (still valid); null when signed out or expired (`expired` is emitted then).
+     */
     getAccessToken: () => reported(async () => {
-      if (!current) return null;
-      const renewal = sessionRenewal(current.tokens);
-      if (renewal.in === 0) await (renewal.renew === "refresh" ? refresh() : expire());
+      let next = current && renewal();
+      if (next?.renew === "refresh" && next.in === 0) {
+        await refresh();
+        next = current && renewal();
+      }
+      // After a failed refresh: the current access token until it expires (or the provider refused the refresh).
+      if (next?.renew === "expire" && next.in === 0) await expire();
       return current?.tokens.accessToken ?? null;
     }),
 

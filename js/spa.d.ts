@@ -321,7 +321,8 @@ export interface SessionEvents {
   signedIn: Claims;
   /** New tokens were obtained with the refresh token (here or in another tab): the claims, of the refreshed ID token when one came. */
   refreshed: Claims;
-  /** The access token expired without a refresh token, or its refresh failed (here or in another tab): the session is gone. */
+  /** The access token expired (not renewed: no refresh token, or its refresh failed), or the provider refused the
+   *  refresh token (here or in another tab): the session is gone. */
   expired: undefined;
   /** {@link Session.signOut} forgot the session (here or in another tab). */
   signedOut: undefined;
@@ -353,10 +354,16 @@ export interface SessionEvents {
  * (the provider rotated its signing keys) fetches them again once and is verified again — at most once every
  * 30 s, as jose's `createRemoteJWKSet` cooldown; a `kid` still missing is `key_not_found`.
  *
- * A failed refresh emits `error` with its code
- * (`authorization_error` with `error: "invalid_grant"` for a refused refresh token, `http_error`, the ID token's
- * codes, `invalid_claim` for another `sub`), then `expired`, forgets the session, and is not retried. Without a
- * refresh token the session ends (`expired`) when the access token does.
+ * A failed refresh emits `error` with its code each time, and then:
+ * - the provider refused the refresh token (`authorization_error` with `error: "invalid_grant"`): `expired`, the
+ *   session is forgotten;
+ * - no answer (`http_error` without `status`: the fetch rejected or timed out) or a server failure (a 5xx): the
+ *   current tokens are kept and the refresh is retried 2 s later, then after 4, 8, 16 and 30 s at most, and at once
+ *   when the browser comes back `online` or the page becomes visible — while the access token is still valid;
+ *   when it expires first, `expired`;
+ * - anything else (the refreshed ID token's codes, `invalid_claim` for another `sub`, a 4xx): no retry; the
+ *   current access token is kept until it expires, then `expired`.
+ * Without a refresh token the session ends (`expired`) when the access token does.
  *
  * Tabs: the tabs of one origin with a session of the same `issuer` and `clientId` follow each other
  * (BroadcastChannel): one that signs in, refreshes, expires or signs out tells the others, which take its tokens
@@ -400,14 +407,25 @@ export interface Session {
   handleCallback(url?: string): Promise<Claims>;
   /**
    * The session `persistence` kept (after a reload): its claims, or null (always null without `persistence`).
-   * Its refresh is scheduled again (at once when it is due).
+   * What was stored is not trusted: the stored ID token is verified again against the provider's keys (fetched,
+   * as at the callback) — its signature, `iss`, `aud` and `azp`, evaluated at its `iat`, since an ID token is
+   * short-lived and a session outlives it (OIDC Core 3.1.3.7's `exp` and `nonce` checks are the sign-in's, done
+   * then) — and the stored claims must keep its `iss`, `sub`, `aud`, `azp`, `auth_time` and `nonce` (12.2's
+   * rule); the claims restored are the token's. Its refresh is scheduled again (at once when it is due).
+   * A record that fails is removed from `persistence` (a tampered or foreign one), except for `http_error` (the
+   * provider out of reach: restoring again later may succeed).
    * @throws (rejects) what the adapter throws, a `SyntaxError` for stored text that is not JSON, OidcEdgeError
-   *   `invalid_request` for stored tokens that are not a session's.
+   *   `invalid_request` for stored tokens or claims that are not a session's; the ID token's codes
+   *   (`invalid_signature`, `key_not_found` for a key the provider no longer publishes, `issuer_mismatch`,
+   *   `audience_mismatch`, `malformed_token`…); `invalid_claim`, `issuer_mismatch`, `audience_mismatch`,
+   *   `azp_mismatch`, `nonce_mismatch` for stored claims that are not the token's; `http_error` from discovery
+   *   or the keys.
    */
   restore(): Promise<Claims | null>;
   /**
-   * The access token, refreshed first when it is due (then by one tab, see {@link Session}); null when signed out,
-   * or when it expired or its refresh failed (the session is then forgotten and `expired` emitted).
+   * The access token, refreshed first when it is due (then by one tab, see {@link Session}); after a failed refresh
+   * (waiting for its retry, or not retried), the current one while it is valid; null when signed out, or when it
+   * expired or its refresh token was refused (the session is then forgotten and `expired` emitted).
    */
   getAccessToken(): Promise<string | null>;
   /** The verified ID token claims of the signed-in user, or null. */

@@ -43,7 +43,10 @@ pub use par::{
 };
 pub use pkce::{ChallengeMethod, Pkce};
 pub use session::{PendingSignIn, ResumedSignIn};
-pub use session_tokens::{REFRESH_MARGIN, Renewal, SessionTokens, check_refreshed_id_token};
+pub use session_tokens::{
+    REFRESH_MARGIN, RETRY_FIRST, RETRY_MAX, RefreshFailure, Renewal, SessionTokens,
+    check_refreshed_id_token,
+};
 pub use token::{
     Grant, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_PREFIX, TokenExchange, TokenRequest, TokenResponse,
     parse_token_response,

@@ -1,7 +1,8 @@
 //! A signed-in SPA session's tokens and the rules for keeping them: when the access token is renewed (a margin
 //! before it expires), what a refresh replaces (refresh-token rotation, RFC 6749 §6 and RFC 9700 §4.14.2), and
-//! what a refreshed ID token must keep (OIDC Core 12.2). The JS session layer (js/session.js) runs the timers
-//! and the requests; this decides.
+//! what a refreshed ID token must keep (OIDC Core 12.2), and what a failed refresh leads to (a retry with backoff
+//! while the access token is valid, or the end of the session). The JS session layer (js/session.js) runs the
+//! timers and the requests; this decides.
 
 use crate::error::{Error, Result, quote};
 use serde_json::{Map, Value};
@@ -27,6 +28,41 @@ pub struct SessionTokens {
     pub scope: Option<String>,
 }
 
+/// The first retry of a refresh that failed for a transient reason comes this many seconds after it; each
+/// further one waits twice as long, at most [`RETRY_MAX`].
+pub const RETRY_FIRST: u64 = 2;
+
+/// The longest wait between two retries of a refresh, in seconds.
+pub const RETRY_MAX: u64 = 30;
+
+/// Why a refresh failed, as far as the session is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshFailure {
+    /// The authorization server refused the refresh token (`invalid_grant`, RFC 6749 §5.2): it will not be
+    /// accepted again.
+    Refused,
+    /// The request did not get an answer (the fetch failed or timed out) or the server failed (5xx): the same
+    /// request may succeed later.
+    Transient,
+    /// Anything else (the answer did not verify, a bad configuration): retrying would fail the same way.
+    Other,
+}
+
+impl RefreshFailure {
+    /// Classifies a failed refresh by its error `code`, HTTP `status` (when there was an answer) and OAuth
+    /// `error` (for `authorization_error`).
+    pub fn of(code: Option<&str>, status: Option<u64>, error: Option<&str>) -> Self {
+        match (code, status, error) {
+            (Some("authorization_error"), _, Some("invalid_grant")) => RefreshFailure::Refused,
+            (Some("http_error"), None, _) => RefreshFailure::Transient,
+            (Some("http_error" | "authorization_error"), Some(500..=599), _) => {
+                RefreshFailure::Transient
+            }
+            _ => RefreshFailure::Other,
+        }
+    }
+}
+
 /// What to do about the access token, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Renewal {
@@ -48,6 +84,25 @@ impl SessionTokens {
                 Renewal::Refresh(at.saturating_sub(REFRESH_MARGIN).saturating_sub(now))
             }
             (Some(at), None) => Renewal::Expire(at.saturating_sub(now)),
+        }
+    }
+
+    /// What follows the `attempts`-th consecutive failed refresh at `now`. A refused refresh token ends the
+    /// session now. A transient failure is retried after [`RETRY_FIRST`] × 2^(attempts - 1) seconds (at most
+    /// [`RETRY_MAX`]) while the access token is still valid then; otherwise, and for any other failure, the
+    /// session keeps its access token and ends when it expires.
+    pub fn after_failure(&self, failure: RefreshFailure, attempts: u32, now: u64) -> Renewal {
+        let Some(at) = self.expires_at else {
+            return Renewal::Never;
+        };
+        let left = at.saturating_sub(now);
+        let wait = RETRY_FIRST
+            .saturating_mul(1 << attempts.saturating_sub(1).min(16))
+            .min(RETRY_MAX);
+        match failure {
+            RefreshFailure::Refused => Renewal::Expire(0),
+            RefreshFailure::Transient if wait < left => Renewal::Refresh(wait),
+            _ => Renewal::Expire(left),
         }
     }
 
@@ -130,6 +185,67 @@ mod tests {
         assert_eq!(without.renewal(400), Renewal::Expire(600));
         assert_eq!(without.renewal(1_000), Renewal::Expire(0));
         assert_eq!(tokens(None, Some("rt")).renewal(u64::MAX), Renewal::Never);
+    }
+
+    #[test]
+    fn a_failure_is_classified_by_its_code_status_and_oauth_error() {
+        use RefreshFailure::*;
+        for (code, status, error, class) in [
+            (
+                "authorization_error",
+                Some(400),
+                Some("invalid_grant"),
+                Refused,
+            ),
+            ("authorization_error", None, Some("invalid_grant"), Refused),
+            ("http_error", None, None, Transient),
+            ("http_error", Some(503), None, Transient),
+            (
+                "authorization_error",
+                Some(500),
+                Some("server_error"),
+                Transient,
+            ),
+            ("http_error", Some(404), None, Other),
+            ("http_error", Some(302), None, Other),
+            (
+                "authorization_error",
+                Some(400),
+                Some("invalid_client"),
+                Other,
+            ),
+            ("key_not_found", None, None, Other),
+            ("invalid_claim", None, None, Other),
+        ] {
+            assert_eq!(
+                RefreshFailure::of(Some(code), status, error),
+                class,
+                "{code} {status:?}"
+            );
+        }
+        assert_eq!(RefreshFailure::of(None, None, None), Other);
+    }
+
+    #[test]
+    fn a_transient_failure_is_retried_with_backoff_while_the_access_token_is_valid() {
+        use RefreshFailure::*;
+        use Renewal::*;
+        let t = tokens(Some(1_000), Some("rt"));
+        let after = |failure, attempts, now| t.after_failure(failure, attempts, now);
+        let now = 1_000 - REFRESH_MARGIN;
+        let waits: Vec<_> = (1..=6).map(|n| after(Transient, n, now)).collect();
+        let expected = [2, 4, 8, 16, 30, 30].map(Refresh);
+        assert_eq!(waits, expected);
+        assert_eq!(after(Transient, u32::MAX, now), Refresh(RETRY_MAX));
+        // The retry would come after the access token expired: the session ends when it does.
+        assert_eq!(after(Transient, 3, 995), Expire(5));
+        assert_eq!(after(Transient, 1, 1_000), Expire(0));
+        assert_eq!(after(Transient, 1, 5_000), Expire(0));
+        // Other failures are not retried; a refused refresh token ends the session at once.
+        assert_eq!(after(Other, 1, now), Expire(60));
+        assert_eq!(after(Refused, 1, now), Expire(0));
+        let endless = tokens(None, Some("rt"));
+        assert_eq!(endless.after_failure(Transient, 1, now), Never);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 // createSession (oidc-edge/spa) in real headless Chromium against a real oidc-provider: sign-in through the
 // devInteractions pages, the callback cleaned from the address bar, the sign-in record gone, reloads with and
-// without persistence, RP-initiated logout, PAR when the provider requires it, an error at each step
-// (discovery, the provider, the callback, the code exchange, the keys, the ID token) with its code; then, with
-// the page clock moved on, refresh before expiry: two tabs at once make one request (Web Locks, and the
-// BroadcastChannel fallback), rotation, a failed refresh that expires the session once, and the provider's
-// signing keys rotated between sign-in and refresh (the keys fetched again once).
+// without persistence (the stored record verified again: tampered ones dropped), RP-initiated logout, PAR when
+// the provider requires it, an error at each step (discovery, the provider, the callback, the code exchange, the
+// keys, the ID token) with its code; then, with the page clock moved on, refresh before expiry: two tabs at once
+// make one request (Web Locks, and the BroadcastChannel fallback), rotation, a refused refresh token that expires
+// the session once, the provider's signing keys rotated between sign-in and refresh (the keys fetched again
+// once), and refreshes that fail for want of the network or with a 5xx, retried with backoff (and at `online`)
+// while the access token is valid.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
@@ -21,10 +23,11 @@ let app; // the page's server; /config.json says which provider
 let config;
 const providers = [];
 
-/** A provider whose client is this page's, with `features` (e.g. PAR required). */
-async function provider(features) {
+/** A provider whose client is this page's, with `features` (e.g. PAR required) and `ttl` (startProvider's). */
+async function provider(features, ttl) {
   const p = await startProvider({
     features,
+    ttl,
     clients: [{
       client_id: CLIENT, token_endpoint_auth_method: "none", redirect_uris: [`${app.url}/callback`],
       post_logout_redirect_uris: [`${app.url}/`], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"],
@@ -143,6 +146,66 @@ test("a reload keeps the user only when persistence is on", async (t) => {
   assert.ok((await page.evaluate(() => window.session.getAccessToken())).length > 20);
   const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("oidc-edge:")));
   assert.deepEqual(stored, [`oidc-edge:${config.issuer}:${CLIENT}`]);
+});
+
+const SESSION_KEY = () => `oidc-edge:${config.issuer}:${CLIENT}`;
+/** Changes the persisted session with `edit(record)` (in the page). */
+const tamperStored = (page, edit) => page.evaluate(([k, edit]) => {
+  const record = JSON.parse(localStorage.getItem(k));
+  localStorage.setItem(k, JSON.stringify(new Function("record", "b64", edit)(record, {
+    decode: (s) => JSON.parse(atob(s.replaceAll("-", "+").replaceAll("_", "/"))),
+    encode: (o) => btoa(JSON.stringify(o)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", ""),
+  })));
+}, [SESSION_KEY(), edit]);
+
+test("restore verifies the stored record again: a tampered one is dropped with an error, an unreachable provider keeps it", async (t) => {
+  const page = await newPage(t);
+  await page.evaluate(() => localStorage.setItem("test:persist", "1"));
+  await load(page);
+  const errors = async () => (await events(page)).filter(([e]) => e === "error").map(([, code]) => code);
+  const cases = [
+    // the claims changed: another user than the ID token's
+    ["record.user.sub = 'mallory'; return record;", "invalid_claim"],
+    // the ID token changed (and the claims with it): its signature no longer verifies
+    [`const [h, p, s] = record.tokens.idToken.split(".");
+      const claims = { ...b64.decode(p), sub: "mallory" };
+      record.tokens.idToken = [h, b64.encode(claims), s].join(".");
+      record.user = claims;
+      return record;`, "invalid_signature"],
+    // another client's ID token
+    ["record.user.aud = 'other'; return record;", "audience_mismatch"],
+    ["delete record.tokens.idToken; return record;", "malformed_token"],
+  ];
+  for (const [edit, code] of cases) {
+    assert.equal((await signIn(page)).user?.sub, USER);
+    await tamperStored(page, edit);
+    const r = await load(page);
+    assert.equal(r.code, code, r.message);
+    assert.equal(await storedSession(page), null, `${code}: the record is dropped`);
+    assert.equal((await errors()).at(-1), code);
+    assert.equal(await page.evaluate(() => window.session.getUser()), null);
+  }
+
+  // The provider's keys out of reach: not a verdict on the record, which stays for the next restore.
+  const signedIn = await signIn(page);
+  await page.evaluate(() => sessionStorage.setItem("test:fail", "/jwks"));
+  const r = await load(page);
+  assert.equal(r.code, "http_error", r.message);
+  assert.ok(await storedSession(page), "kept");
+  await page.evaluate(() => sessionStorage.removeItem("test:fail"));
+  assert.deepEqual((await load(page)).user, signedIn.user);
+});
+
+test("restore accepts a stored ID token that has expired since: the session outlives it", async (t) => {
+  // The provider's clock is the real one: an ID token of 60 s, and the page clock moved on 120 s.
+  const { context, page } = await clockedSignIn(t, { own: true, ttl: { IdToken: 60 } });
+  const before = await storedSession(page);
+  assert.equal(before.user.exp - before.user.iat, 60);
+  await page.goto("about:blank"); // no session running while the clock moves on
+  await fastForward(context, 120_000);
+  const r = await load(page);
+  assert.deepEqual(r.user, before.user, r.message);
+  assert.equal(await page.evaluate(() => window.session.getAccessToken()), before.tokens.accessToken, "still valid: not refreshed");
 });
 
 test("sign-out: the session forgotten, RP-initiated logout at the provider, back at postLogoutRedirectUri", async (t) => {
@@ -293,7 +356,7 @@ for (const locks of ["Web Locks", "BroadcastChannel (no Web Locks)"]) {
   });
 }
 
-test("a failed refresh emits error and expired once, forgets the session, and does not retry", async (t) => {
+test("a refused refresh token (invalid_grant) emits error and expired once, forgets the session, and is not retried", async (t) => {
   tokenPosts ??= tokenRequests(providers[0]);
   const context = await clockedBrowser(t);
   const page = await newPage(t, { context });
@@ -321,24 +384,30 @@ test("a failed refresh emits error and expired once, forgets the session, and do
 
 /** How many times the page's session fetched the JWKS. */
 const jwksFetches = (page) => page.evaluate(() => window.fetched.filter((path) => path === "/jwks").length);
-/** A provider of this test's own (its keys are rotated), a clocked browser and a signed-in page. */
-async function signedInWithOwnProvider(t, setup) {
-  const op = await provider();
-  const saved = config;
-  config = { ...config, issuer: op.issuer };
-  t.after(() => { config = saved; });
+/**
+ * A clocked browser and a page signed in, with persistence unless `persist: false`, after `setup` ran in the page;
+ * `own`: against a provider of the test's own (whose keys it rotates), with lifetimes `ttl`.
+ */
+async function clockedSignIn(t, { own = false, ttl, persist = true, setup } = {}) {
+  const op = own ? await provider(undefined, ttl) : providers[0];
+  if (own) {
+    const saved = config;
+    config = { ...config, issuer: op.issuer };
+    t.after(() => { config = saved; });
+  }
   const context = await clockedBrowser(t);
   const page = await newPage(t, { context });
-  await page.evaluate(setup);
+  if (persist) await page.evaluate(() => localStorage.setItem("test:persist", "1"));
+  if (setup) await page.evaluate(setup);
   await load(page);
   assert.equal((await signIn(page)).user?.sub, USER);
-  assert.equal(await jwksFetches(page), 1);
   return { op, context, page };
 }
 const kidOf = (jwt) => JSON.parse(Buffer.from(jwt.split(".")[0], "base64url")).kid;
 
 test("a key rotation between sign-in and refresh: the unknown kid refetches the JWKS once, the refresh succeeds", async (t) => {
-  const { op, context, page } = await signedInWithOwnProvider(t, () => localStorage.setItem("test:persist", "1"));
+  const { op, context, page } = await clockedSignIn(t, { own: true });
+  assert.equal(await jwksFetches(page), 1);
   const before = await storedSession(page);
   assert.equal(kidOf(before.tokens.idToken), "provider-rs256");
   const kid = op.rotateKeys();
@@ -352,14 +421,77 @@ test("a key rotation between sign-in and refresh: the unknown kid refetches the 
 });
 
 test("a kid still unknown after the refetch is key_not_found, and the keys are not fetched a third time", async (t) => {
-  const { op, context, page } = await signedInWithOwnProvider(t, () => {
-    localStorage.setItem("test:persist", "1");
-    sessionStorage.setItem("test:stale", "/jwks"); // every JWKS answer is the one of sign-in
+  const { op, context, page } = await clockedSignIn(t, {
+    own: true,
+    setup: () => sessionStorage.setItem("test:stale", "/jwks"), // every JWKS answer is the one of sign-in
   });
+  assert.equal(await jwksFetches(page), 1);
   op.rotateKeys();
   await fastForward(context, REFRESH_DUE_MS);
   await waitForEvent(page, "error");
   await page.waitForTimeout(500);
   assert.equal(await jwksFetches(page), 2, "fetched again once, not a third time");
-  assert.deepEqual((await events(page)).slice(0, 2), [["signedIn", USER], ["error", "key_not_found"]]);
+  assert.equal(await tokenFetches(page), 2, "not retried");
+  assert.deepEqual(await events(page), [["signedIn", USER], ["error", "key_not_found"]]);
+  // Not a failure that a retry mends: the current access token is kept until it expires, then the session ends.
+  assert.ok(await page.evaluate(() => window.session.getAccessToken()));
+  await fastForward(context, 60_000);
+  await waitForEvent(page, "expired");
+  assert.equal(await tokenFetches(page), 2);
+});
+
+/** How many times the page's session called the token endpoint (its code exchange included). */
+const tokenFetches = (page) => page.evaluate(() => window.fetched.filter((path) => path === "/token").length);
+const failNext = (page, failures) => page.evaluate((f) => sessionStorage.setItem("test:failures", JSON.stringify(f)), failures);
+
+test("a refresh that fails for want of the network is retried with backoff; the session keeps its tokens meanwhile", async (t) => {
+  const { context, page } = await clockedSignIn(t);
+  const before = await storedSession(page);
+  await failNext(page, { path: "/token", times: 2 });
+  await fastForward(context, REFRESH_DUE_MS);
+  await waitForEvent(page, "error");
+  assert.equal(await page.evaluate(() => window.session.getAccessToken()), before.tokens.accessToken, "kept, still valid");
+  assert.equal(await tokenFetches(page), 2, "getAccessToken waits for the retry: no request of its own");
+  await waitForEvent(page, "refreshed"); // 2 s, then 4 s later
+  assert.equal(await tokenFetches(page), 1 + 3);
+  assert.deepEqual(await events(page), [["signedIn", USER], ["error", "http_error"], ["error", "http_error"], ["refreshed", USER]]);
+  const after = await storedSession(page);
+  assert.notEqual(after.tokens.accessToken, before.tokens.accessToken);
+  assert.equal(await page.evaluate(() => window.session.getAccessToken()), after.tokens.accessToken);
+});
+
+test("a refresh waiting for its retry is tried at once when the browser comes back online", async (t) => {
+  const { context, page } = await clockedSignIn(t, { persist: false });
+  await failNext(page, { path: "/token", times: 1 });
+  await context.clock.fastForward(REFRESH_DUE_MS); // and the clock stays paused: the retry's timer never fires
+  await waitForEvent(page, "error");
+  await page.waitForTimeout(500);
+  assert.equal(await tokenFetches(page), 2);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await waitForEvent(page, "refreshed");
+  assert.equal(await tokenFetches(page), 3);
+  assert.deepEqual(await events(page), [["signedIn", USER], ["error", "http_error"], ["refreshed", USER]]);
+});
+
+test("a token endpoint answering 503 is retried a bounded number of times, then the session expires with its access token", async (t) => {
+  const { context, page } = await clockedSignIn(t);
+  await failNext(page, { path: "/token", times: 1_000 });
+  await fastForward(context, REFRESH_DUE_MS);
+  await waitForEvent(page, "error");
+  // 5 s steps through the 55 s left: each fires the retry due (2, 4, 8, 16 s apart), then the end.
+  for (let step = 0; step < 30 && !(await events(page)).some(([e]) => e === "expired"); step++) {
+    assert.ok(await page.evaluate(() => window.session.getUser()), "signed in until the access token expires");
+    await fastForward(context, 5_000);
+    await page.waitForTimeout(300);
+  }
+  const seen = await events(page);
+  const errors = seen.filter(([e]) => e === "error");
+  assert.deepEqual(seen.at(-1), ["expired", null]);
+  assert.ok(errors.length >= 3 && errors.length <= 6, `${errors.length} attempts`);
+  assert.deepEqual(errors, errors.map(() => ["error", "http_error"]));
+  assert.equal(await tokenFetches(page), 1 + errors.length);
+  assert.equal(await storedSession(page), null);
+  await fastForward(context, 3_600_000);
+  await page.waitForTimeout(500);
+  assert.equal(await tokenFetches(page), 1 + errors.length, "no request after the end");
 });

@@ -3,11 +3,12 @@
 //! what is kept, when it is renewed, what a refresh rotates, what a refreshed ID token keeps.
 
 use crate::client::{
-    PendingSignIn, ProviderMetadata, Renewal, SessionTokens, check_refreshed_id_token,
+    PendingSignIn, ProviderMetadata, RefreshFailure, Renewal, SessionTokens,
+    check_refreshed_id_token,
 };
 use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
-use crate::js::http::now_or;
+use crate::js::http::{get, now_or};
 use crate::js::options::{optional_integer, required_options};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -140,12 +141,29 @@ struct RenewalOut {
     after: Option<u64>,
 }
 
-/// `sessionRenewal(tokens, now?)`: `{ renew: "never" }`, or `{ renew: "refresh" | "expire", in: seconds }`.
+/// `sessionRenewal(tokens, now?, failure?, attempts?)`: `{ renew: "never" }`, or `{ renew: "refresh" | "expire",
+/// in: seconds }`: when the tokens are due, or, with `failure` (what the `attempts`-th consecutive refresh threw,
+/// default 1), what follows it.
 #[wasm_bindgen(js_name = sessionRenewal)]
-pub fn session_renewal(tokens: JsValue, now: JsValue) -> JsResult<JsValue> {
+pub fn session_renewal(
+    tokens: JsValue,
+    now: JsValue,
+    failure: JsValue,
+    attempts: JsValue,
+) -> JsResult<JsValue> {
     let run = || -> Result<_, Error> {
-        let now = optional_integer("sessionRenewal now", &now)?;
-        Ok(tokens_arg("sessionRenewal tokens", &tokens)?.renewal(now_or(now)))
+        let now = now_or(optional_integer("sessionRenewal now", &now)?);
+        let tokens = tokens_arg("sessionRenewal tokens", &tokens)?;
+        if failure.is_undefined() {
+            return Ok(tokens.renewal(now));
+        }
+        let attempts = optional_integer("sessionRenewal attempts", &attempts)?.unwrap_or(1);
+        let failure = RefreshFailure::of(
+            get(&failure, "code").as_string().as_deref(),
+            get(&failure, "status").as_f64().map(|s| s as u64),
+            get(&failure, "error").as_string().as_deref(),
+        );
+        Ok(tokens.after_failure(failure, u32::try_from(attempts).unwrap_or(u32::MAX), now))
     };
     let (renew, after) = match run().map_err(to_js_error)? {
         Renewal::Never => ("never", None),

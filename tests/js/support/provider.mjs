@@ -69,6 +69,7 @@ const publicJwk = ({ d, p, q, dp, dq, qi, ...jwk }) => jwk;
  *   register `userinfo_signed_response_alg`.
  * @param {string[]} [opts.scopes] scopes the provider knows besides openid, offline_access, profile, email,
  *   api:read and api:write.
+ * @param {Record<string, number>} [opts.ttl] lifetimes in seconds that replace the defaults (e.g. `{ IdToken: 60 }`).
  * @param {object} [opts.features] further oidc-provider features, e.g. `{ pushedAuthorizationRequests: { … } }`.
  * @param {boolean} [opts.loopbackFetch] let the provider's own requests (back-channel logout, a client's jwks_uri)
  *   reach servers on 127.0.0.1: oidc-provider's fetch refuses special-use addresses (its SSRF guard), which is
@@ -92,14 +93,14 @@ export async function startProvider(opts = {}) {
   const tokenExchanges = [];
   const build = () => {
     const provider = new Provider(issuer, {
-      adapter,
       clients: [...defaultClients(), ...(opts.clients ?? [])],
+      adapter,
       jwks: { keys: signingKeys },
       cookies: { keys: ["test-cookie-key-not-secret"] },
       ttl: {
         // a resource server's own lifetime (resourceServers' accessTokenTTL), else 600 s
         AccessToken: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 600, RefreshToken: 3600,
-        Interaction: 600, Session: 3600, Grant: 3600,
+        Interaction: 600, Session: 3600, Grant: 3600, ...opts.ttl,
       },
       scopes: ["openid", "offline_access", "profile", "email", "api:read", "api:write", ...(opts.scopes ?? [])],
       claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
