@@ -13,6 +13,8 @@ mod callback;
 mod device;
 mod discovery;
 #[cfg(feature = "server")]
+pub mod dpop;
+#[cfg(feature = "server")]
 pub mod introspect;
 mod jwks;
 mod par;

@@ -152,11 +152,12 @@ pub fn check_subject(claims: &Map<String, Value>, expected_subject: Option<&str>
     }
 }
 
-/// The `error` of a `Bearer` challenge in a `WWW-Authenticate` value (RFC 6750 §3), as an OAuth error.
+/// The `error` of a `Bearer` challenge in a `WWW-Authenticate` value (RFC 6750 §3), or of a `DPoP` one (RFC
+/// 9449 §7.1, the same parameters), as an OAuth error.
 pub fn bearer_challenge_error(header: &str) -> Option<Error> {
     let rest = header.trim_start();
     let (scheme, params) = rest.split_once(' ').unwrap_or((rest, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
+    if !scheme.eq_ignore_ascii_case("bearer") && !scheme.eq_ignore_ascii_case("dpop") {
         return None;
     }
     let params = auth_params(params);

@@ -31,6 +31,7 @@ pub struct AuthorizeArgs {
     acr_values: Option<OneOrMany>,
     resource: Option<OneOrMany>,
     extra_params: Option<BTreeMap<String, String>>,
+    dpop_jkt: Option<String>,
 }
 
 impl From<AuthorizeArgs> for AuthorizeRequest {
@@ -48,6 +49,7 @@ impl From<AuthorizeArgs> for AuthorizeRequest {
             acr_values: a.acr_values,
             resource: a.resource,
             extra_params: a.extra_params,
+            dpop_jkt: a.dpop_jkt,
             ..AuthorizeRequest::new(a.client_id, a.redirect_uri, a.scope, a.state)
         }
     }
