@@ -17,7 +17,7 @@ use oidc_edge::client::registration::{
 use oidc_edge::client::revoke::parse_revocation_response;
 use oidc_edge::client::{CallbackExpectation, parse_callback};
 use oidc_edge::client::{DevicePoll, parse_device_authorization_response};
-use oidc_edge::client::{bearer_challenge_error, parse_userinfo_response};
+use oidc_edge::client::{bearer_challenge_error, parse_step_up_challenge, parse_userinfo_response};
 use oidc_edge::client::{parse_par_response, parse_token_response};
 use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
 use oidc_edge::jose::base64url;
@@ -773,6 +773,17 @@ pub fn bearer(data: &[u8]) {
     }
     if let Some(e) = bearer_challenge_error(&text) {
         assert_code(&e, &["authorization_error"]);
+    }
+    match parse_step_up_challenge(&text) {
+        Ok(Some(up)) => {
+            assert!(text.contains("insufficient_user_authentication"));
+            assert!(
+                up.acr_values
+                    .is_none_or(|v| !v.is_empty() && v.iter().all(|a| !a.is_empty()))
+            );
+        }
+        Ok(None) => {}
+        Err(e) => assert_code(&e, &["http_error"]),
     }
     // The challenge for a failure whose message and scopes are attacker-influenced.
     let problem = Problem::Failure {

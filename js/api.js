@@ -18,6 +18,7 @@ export {
   pollDeviceAuthorization,
   parseCallback,
   buildEndSessionUrl,
+  parseStepUpChallenge,
   scopesOf,
   hasScopes,
   requireScopes,

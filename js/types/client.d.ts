@@ -637,6 +637,19 @@ export function userinfo(
   opts: { userinfoEndpoint: string; accessToken: string } & UserinfoParseOptions & DpopOption & FetchOptions,
 ): Promise<UserinfoResult>;
 
+/**
+ * Reads a resource's step-up challenge (RFC 9470 §3): for a `Bearer` or `DPoP` `WWW-Authenticate` value whose
+ * `error` is `insufficient_user_authentication`, the `acr_values` (split on spaces) and `max_age` it asks for, as
+ * the members of {@link AuthorizeRequest} of the same names — spread them into the request of the new sign-in
+ * (`buildAuthorizeUrl({ ...request, ...stepUp })`, §4), whose ID token then has the `acr` and `auth_time` to
+ * check (`verifyIdToken` with `maxAge`). `null` for any other challenge (the first challenge of the value is read).
+ * In both entries.
+ * @throws OidcEdgeError `http_error` for a step-up challenge with an empty `acr_values`, one holding characters
+ *   RFC 6749 §3.3 forbids, or a `max_age` that is not a non-negative integer; `invalid_request` for a
+ *   non-string argument.
+ */
+export function parseStepUpChallenge(wwwAuthenticate: string): { acrValues?: string[]; maxAge?: number } | null;
+
 // ---------------------------------------------------------------------------------------------------
 // DPoP, the client side (RFC 9449): main entry only
 

@@ -25,6 +25,7 @@ pub mod registration;
 pub mod revoke;
 mod session;
 mod session_tokens;
+mod step_up;
 mod token;
 mod userinfo;
 
@@ -46,6 +47,7 @@ pub use par::{
 pub use pkce::{ChallengeMethod, Pkce};
 pub use session::{PendingSignIn, ResumedSignIn};
 pub use session_tokens::{REFRESH_MARGIN, Renewal, SessionTokens, check_refreshed_id_token};
+pub use step_up::{INSUFFICIENT_USER_AUTHENTICATION, StepUp, parse_step_up_challenge};
 pub use token::{
     Grant, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_PREFIX, TokenExchange, TokenRequest, TokenResponse,
     parse_token_response,
