@@ -6,6 +6,7 @@
 use jwt_compact::Algorithm as _;
 use jwt_compact::AlgorithmSignature as _;
 use jwt_compact::alg as jc;
+use oidc_edge::client::dpop::{DpopNonces, nonce_challenge, response_nonce};
 use oidc_edge::client::introspect::{
     parse_introspection_response, parse_jwt_introspection_response, token_introspection,
 };
@@ -16,7 +17,7 @@ use oidc_edge::client::registration::{
 use oidc_edge::client::revoke::parse_revocation_response;
 use oidc_edge::client::{CallbackExpectation, parse_callback};
 use oidc_edge::client::{DevicePoll, parse_device_authorization_response};
-use oidc_edge::client::{bearer_challenge_error, parse_userinfo_response};
+use oidc_edge::client::{bearer_challenge_error, parse_step_up_challenge, parse_userinfo_response};
 use oidc_edge::client::{parse_par_response, parse_token_response};
 use oidc_edge::jose::DEFAULT_MAX_TOKEN_LENGTH;
 use oidc_edge::jose::base64url;
@@ -126,7 +127,7 @@ fn one_or_many(line: &str) -> Option<OneOrMany> {
 
 /// The core's `AuthorizeRequest::build` (the JS argument shape is the binding's, and reading options is the
 /// `route` target's): the input is the request's fields, one a line in declaration order, with
-/// `key=value&...` extra parameters last.
+/// `key=value&...` extra parameters, then `dpop_jkt`, last.
 pub fn authorize(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut lines = text.split('\n');
@@ -156,6 +157,7 @@ pub fn authorize(data: &[u8]) {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect()
     });
+    req.dpop_jkt = text_of(next());
     match req.build() {
         Ok(url) => assert!(
             url.starts_with(
@@ -433,8 +435,9 @@ pub fn scope(data: &[u8]) {
     }
 }
 
-/// The token, introspection, revocation, pushed-authorization and userinfo response parsers: the input is the status (first line),
-/// the `Content-Type` (second), the `WWW-Authenticate` (third), then the body. A redirect (3xx, status 0) is
+/// The token, introspection, revocation, pushed-authorization, registration and userinfo response parsers, and the
+/// DPoP nonce rules: the input is the status (first line), the `Content-Type` (second), the `WWW-Authenticate`
+/// (third; after a tab, a `DPoP-Nonce`), then the body. A redirect (3xx, status 0) is
 /// never accepted, and always `http_error`, whatever the body.
 pub fn token_response(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
@@ -446,9 +449,14 @@ pub fn token_response(data: &[u8]) {
         .parse()
         .unwrap_or(200);
     let content_type = lines.next().unwrap_or_default();
-    let challenge = lines.next().unwrap_or_default();
+    // the third line: `WWW-Authenticate`, then after a tab (if any) `DPoP-Nonce`
+    let third = lines.next().unwrap_or_default();
+    let (challenge, dpop_nonce) = third.split_once('\t').unwrap_or((third, ""));
     let body = lines.next().unwrap_or_default();
     let mut response = HttpResponse::new(status, body);
+    if !dpop_nonce.is_empty() {
+        response = response.with_header("DPoP-Nonce", dpop_nonce);
+    }
     if !content_type.is_empty() {
         response = response.with_header("Content-Type", content_type);
     }
@@ -482,6 +490,22 @@ pub fn token_response(data: &[u8]) {
             refused(&e);
             assert_code(&e, &["authorization_error", "http_error"]);
         }
+    }
+    // DPoP nonces (RFC 9449 §8.1): only NQCHAR, and a retry only for a failure that asks for one
+    if let Some(nonce) = nonce_challenge(&response) {
+        assert!(!response.is_success() && !redirect);
+        assert_eq!(response_nonce(&response), Some(nonce));
+    }
+    if let Some(nonce) = response_nonce(&response) {
+        assert!(
+            !nonce.is_empty()
+                && nonce
+                    .bytes()
+                    .all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\')
+        );
+        let mut nonces = DpopNonces::default();
+        nonces.remember("https://idp.example.com/token", &response);
+        assert_eq!(nonces.get("https://idp.example.com/other"), Some(nonce));
     }
     match parse_jwt_introspection_response(&response) {
         Ok(jwt) => assert!(!redirect && jwt.split('.').count() == 3),
@@ -749,6 +773,17 @@ pub fn bearer(data: &[u8]) {
     }
     if let Some(e) = bearer_challenge_error(&text) {
         assert_code(&e, &["authorization_error"]);
+    }
+    match parse_step_up_challenge(&text) {
+        Ok(Some(up)) => {
+            assert!(text.contains("insufficient_user_authentication"));
+            assert!(
+                up.acr_values
+                    .is_none_or(|v| !v.is_empty() && v.iter().all(|a| !a.is_empty()))
+            );
+        }
+        Ok(None) => {}
+        Err(e) => assert_code(&e, &["http_error"]),
     }
     // The challenge for a failure whose message and scopes are attacker-influenced.
     let problem = Problem::Failure {

@@ -97,6 +97,7 @@ export {
   buildAuthorizeUrl,
   parseCallback,
   buildEndSessionUrl,
+  parseStepUpChallenge,
   parsePushedAuthorizationResponse,
   parseTokenResponse,
 } from "./index.js";

@@ -22,6 +22,7 @@ export {
   startAuthorization,
   parseCallback,
   buildEndSessionUrl,
+  parseStepUpChallenge,
   buildTokenRequest,
   parseTokenResponse,
   exchangeCode,

@@ -118,6 +118,11 @@ export interface AuthorizeRequest {
   acrValues?: string | string[];
   /** RFC 8707 resource indicators: absolute URIs without fragment, one `resource` parameter each. */
   resource?: string | string[];
+  /**
+   * `dpop_jkt` (RFC 9449 §10): the thumbprint of the {@link DpopKey} (`key.jkt`) the authorization code is bound
+   * to; the exchange must then come with a proof of that key. 43 base64url characters, else `invalid_request`.
+   */
+  dpopJkt?: string;
   /** Further parameters; none may repeat a parameter set above or in the endpoint's query. */
   extraParams?: Record<string, string>;
 }
@@ -465,13 +470,13 @@ export function buildTokenRequest(
 export function parseTokenResponse(res: HttpResponseInput, opts?: { now?: number }): TokenSet;
 
 /** Exchanges an authorization code (build + fetch + parse). Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
-export function exchangeCode(opts: CodeExchange & FetchOptions): Promise<TokenSet>;
+export function exchangeCode(opts: CodeExchange & DpopOption & FetchOptions): Promise<TokenSet>;
 /** Refreshes tokens. Errors: {@link buildTokenRequest}, {@link parseTokenResponse} (`invalid_grant` for a revoked refresh token). */
-export function refreshTokens(opts: Refresh & FetchOptions): Promise<TokenSet>;
+export function refreshTokens(opts: Refresh & DpopOption & FetchOptions): Promise<TokenSet>;
 /** Gets a token for the client itself. Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
-export function clientCredentials(opts: ClientCredentialsGrant & FetchOptions): Promise<TokenSet>;
+export function clientCredentials(opts: ClientCredentialsGrant & DpopOption & FetchOptions): Promise<TokenSet>;
 /** RFC 8693 token exchange. Errors: {@link buildTokenRequest}, {@link parseTokenResponse}. */
-export function exchangeToken(opts: TokenExchange & FetchOptions): Promise<TokenSet>;
+export function exchangeToken(opts: TokenExchange & DpopOption & FetchOptions): Promise<TokenSet>;
 
 /**
  * An introspection request (RFC 7662 §2.1). The endpoint requires the caller to authenticate: with client
@@ -629,8 +634,115 @@ export function parseUserinfoResponse(res: HttpResponseInput, opts?: UserinfoPar
  *   `http_error` when the fetch fails, times out or is answered with a redirect.
  */
 export function userinfo(
-  opts: { userinfoEndpoint: string; accessToken: string } & UserinfoParseOptions & FetchOptions,
+  opts: { userinfoEndpoint: string; accessToken: string } & UserinfoParseOptions & DpopOption & FetchOptions,
 ): Promise<UserinfoResult>;
+
+/**
+ * Reads a resource's step-up challenge (RFC 9470 §3): for a `Bearer` or `DPoP` `WWW-Authenticate` value whose
+ * `error` is `insufficient_user_authentication`, the `acr_values` (split on spaces) and `max_age` it asks for, as
+ * the members of {@link AuthorizeRequest} of the same names — spread them into the request of the new sign-in
+ * (`buildAuthorizeUrl({ ...request, ...stepUp })`, §4), whose ID token then has the `acr` and `auth_time` to
+ * check (`verifyIdToken` with `maxAge`). `null` for any other challenge (the first challenge of the value is read).
+ * In both entries.
+ * @throws OidcEdgeError `http_error` for a step-up challenge with an empty `acr_values`, one holding characters
+ *   RFC 6749 §3.3 forbids, or a `max_age` that is not a non-negative integer; `invalid_request` for a
+ *   non-string argument.
+ */
+export function parseStepUpChallenge(wwwAuthenticate: string): { acrValues?: string[]; maxAge?: number } | null;
+
+// ---------------------------------------------------------------------------------------------------
+// DPoP, the client side (RFC 9449): main entry only
+
+/** The algorithms of a DPoP key: ES256 (the default), ES384, EdDSA (Ed25519), RS256 (2048 bits), PS256. */
+export type DpopAlgorithm = "ES256" | "ES384" | "EdDSA" | "RS256" | "PS256";
+
+/**
+ * A DPoP key pair (RFC 9449 §4) and the server nonces it was given (§8, the latest per origin, at most 64
+ * origins). Made by {@link createDpopKey} or {@link importDpopKey}; pass it as `dpop` to the token helpers,
+ * {@link userinfo} and {@link dpopFetch}. Each proof is built by the core (header `typ: dpop+jwt`, `alg`, the
+ * public `jwk`; claims a random `jti`, `htm`, `htu` without query and fragment, `iat`, `ath` with an access token,
+ * the origin's latest `nonce`) and signed by WebCrypto with the private key, which never leaves it.
+ */
+export declare class DpopKey {
+  private constructor();
+  readonly alg: DpopAlgorithm;
+  /** The RFC 7638 thumbprint of the public key: `dpopJkt` at authorize, the access token's `cnf.jkt`. */
+  readonly jkt: string;
+  /** The public JWK the proofs carry (only `kty`, `crv`, `x`, `y` / `n`, `e`). */
+  readonly publicJwk: { kty: string; [member: string]: string };
+  /**
+   * The WebCrypto pair, to keep in IndexedDB (a structured clone keeps the private key non-extractable), and
+   * give back to {@link importDpopKey} later.
+   */
+  readonly keyPair: { privateKey: WebCryptoKey; publicKey: WebCryptoKey };
+  /**
+   * A proof for one request, to send as the `DPoP` header yourself.
+   * @param opts.method the HTTP method (`htm`); `opts.url` the absolute http(s) URL (`htu`); `opts.accessToken`
+   *   the token the request carries (`ath`); `opts.now` seconds for `iat` (default the clock).
+   * @throws OidcEdgeError (rejects) `invalid_request` for a method that is not an HTTP token, a URL that is not
+   *   absolute http(s), a nonce outside RFC 9449 §8.1's characters; `invalid_jwk` if WebCrypto refuses to sign.
+   */
+  proof(opts: { method: string; url: string; accessToken?: string; now?: number }): Promise<string>;
+}
+
+/**
+ * The `dpop` option: with a {@link DpopKey}, the request carries a proof (RFC 9449 §5 at the token endpoint,
+ * §7.1 with `Authorization: DPoP` at userinfo and resources) and is sent once more with the server's nonce when
+ * it answers `use_dpop_nonce` (a 400 error at the token endpoint, §8; a 401 `WWW-Authenticate: DPoP` challenge
+ * at a resource, §9). The token set then has `tokenType: "DPoP"`; refresh with the same key (a public client's
+ * refresh token is bound to it). In `oidc-edge/spa` the option is refused (`invalid_request`).
+ * @throws OidcEdgeError `invalid_request` when `dpop` is not a DpopKey.
+ */
+export interface DpopOption {
+  dpop?: DpopKey;
+}
+
+/**
+ * Makes a DPoP key pair with WebCrypto, the private key non-extractable.
+ * @param opts.alg {@link DpopAlgorithm}, default `"ES256"`.
+ * @throws OidcEdgeError (rejects) `invalid_request` for another algorithm or option; `invalid_jwk` when
+ *   WebCrypto cannot make such a key in this runtime.
+ */
+export function createDpopKey(opts?: { alg?: DpopAlgorithm }): Promise<DpopKey>;
+/**
+ * The {@link DpopKey} of a pair kept from `key.keyPair` (e.g. read back from IndexedDB); the algorithm comes from
+ * the key (`opts.alg`, when given, must be it).
+ * @throws OidcEdgeError (rejects) `invalid_request` for something else than `{ privateKey, publicKey }`
+ *   CryptoKeys or an `alg` the pair does not have; `invalid_jwk` for a key of another algorithm.
+ */
+export function importDpopKey(
+  keyPair: { privateKey: WebCryptoKey; publicKey: WebCryptoKey },
+  opts?: { alg?: DpopAlgorithm },
+): Promise<DpopKey>;
+
+/** What {@link dpopFetch} answered. */
+export interface DpopFetchResponse {
+  status: number;
+  /** The headers the package reads: `content-type`, `cache-control`, `age`, `www-authenticate`, `dpop-nonce`. */
+  headers: Record<string, string>;
+  /** The body, as text. */
+  body: string;
+}
+
+/**
+ * A request to a protected resource with a DPoP-bound access token (RFC 9449 §7.1): `Authorization: DPoP` and a
+ * proof, retried once when the resource answers a `use_dpop_nonce` challenge with a `DPoP-Nonce` (§9). As every
+ * fetch of the package it follows no redirect (a 3xx is `http_error`) and is bounded by `timeout`. Any status is
+ * returned (check `status`).
+ * @param url https (http only on loopback).
+ * @param opts.method GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS; `opts.headers` the request's other
+ *   headers (not `authorization` or `dpop`); `opts.body` a text body.
+ * @throws OidcEdgeError (rejects) `invalid_request` for a missing `dpop`, a URL that is not https off loopback, a
+ *   method outside the list, a header name that is not an HTTP token or a value with a control character, an
+ *   `authorization` or `dpop` header, an access token that is not an RFC 6750 `b64token`, a `clientAuth`;
+ *   `http_error` for a network failure, a timeout or a redirect.
+ */
+export function dpopFetch(
+  url: string,
+  opts: {
+    dpop: DpopKey; accessToken?: string; method?: string; headers?: Record<string, string>; body?: string;
+  } & FetchOptions,
+): Promise<DpopFetchResponse>;
 
 // ---------------------------------------------------------------------------------------------------
 // Dynamic client registration (RFC 7591) and management (RFC 7592): main entry only

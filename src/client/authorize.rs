@@ -44,6 +44,8 @@ pub struct AuthorizeRequest {
     pub resource: Option<OneOrMany>,
     /// Further parameters; none may repeat a parameter set above.
     pub extra_params: Option<BTreeMap<String, String>>,
+    /// `dpop_jkt` (RFC 9449 §10): the thumbprint of the DPoP key the code is to be bound to.
+    pub dpop_jkt: Option<String>,
 }
 
 impl AuthorizeRequest {
@@ -152,6 +154,20 @@ impl AuthorizeRequest {
                 parse_absolute("resource", r)?;
                 params.add_repeatable("resource", r);
             }
+        }
+        if let Some(jkt) = &self.dpop_jkt {
+            // an RFC 7638 SHA-256 thumbprint: 32 bytes, base64url without padding
+            let ok = jkt.len() == 43
+                && jkt
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !ok {
+                return Err(Error::InvalidRequest(
+                    "dpopJkt must be a SHA-256 JWK thumbprint (43 base64url characters, RFC 9449 §10)"
+                        .into(),
+                ));
+            }
+            params.add("dpop_jkt", jkt)?;
         }
         for (name, value) in self.extra_params.iter().flatten() {
             check_scope_token("extraParams name", name)?;

@@ -13,6 +13,8 @@ mod callback;
 mod device;
 mod discovery;
 #[cfg(feature = "server")]
+pub mod dpop;
+#[cfg(feature = "server")]
 pub mod introspect;
 mod jwks;
 mod par;
@@ -23,6 +25,7 @@ pub mod registration;
 pub mod revoke;
 mod session;
 mod session_tokens;
+mod step_up;
 mod token;
 mod userinfo;
 
@@ -47,6 +50,7 @@ pub use session_tokens::{
     REFRESH_MARGIN, RETRY_FIRST, RETRY_MAX, RefreshFailure, Renewal, SessionTokens,
     check_refreshed_id_token,
 };
+pub use step_up::{INSUFFICIENT_USER_AUTHENTICATION, StepUp, parse_step_up_challenge};
 pub use token::{
     Grant, TOKEN_EXCHANGE_GRANT, TOKEN_TYPE_PREFIX, TokenExchange, TokenRequest, TokenResponse,
     parse_token_response,

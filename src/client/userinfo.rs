@@ -152,14 +152,10 @@ pub fn check_subject(claims: &Map<String, Value>, expected_subject: Option<&str>
     }
 }
 
-/// The `error` of a `Bearer` challenge in a `WWW-Authenticate` value (RFC 6750 §3), as an OAuth error.
+/// The `error` of a `Bearer` challenge in a `WWW-Authenticate` value (RFC 6750 §3), or of a `DPoP` one (RFC
+/// 9449 §7.1, the same parameters), as an OAuth error.
 pub fn bearer_challenge_error(header: &str) -> Option<Error> {
-    let rest = header.trim_start();
-    let (scheme, params) = rest.split_once(' ').unwrap_or((rest, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return None;
-    }
-    let params = auth_params(params);
+    let params = token_challenge_params(header)?;
     let get = |name: &str| {
         params
             .iter()
@@ -171,6 +167,17 @@ pub fn bearer_challenge_error(header: &str) -> Option<Error> {
         error_description: get("error_description"),
         error_uri: get("error_uri"),
     })
+}
+
+/// The parameters of a `Bearer` (RFC 6750 §3) or `DPoP` (RFC 9449 §7.1) challenge, the first of the header;
+/// `None` for another scheme.
+pub(crate) fn token_challenge_params(header: &str) -> Option<Vec<(String, String)>> {
+    let rest = header.trim_start();
+    let (scheme, params) = rest.split_once(' ').unwrap_or((rest, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") && !scheme.eq_ignore_ascii_case("dpop") {
+        return None;
+    }
+    Some(auth_params(params))
 }
 
 /// `name=token` / `name="quoted"` pairs separated by commas (RFC 9110 §11.2), stopping at anything else.

@@ -10,8 +10,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// The response headers the core reads.
-const RESPONSE_HEADERS: [&str; 4] = ["content-type", "cache-control", "age", "www-authenticate"];
+/// The response headers read from a `fetch`: the ones the core reads (`dpop-nonce`: RFC 9449 §8).
+const RESPONSE_HEADERS: [&str; 5] = [
+    "content-type",
+    "cache-control",
+    "age",
+    "www-authenticate",
+    "dpop-nonce",
+];
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
     // Reflect.set on a fresh plain object cannot fail.
@@ -35,6 +41,25 @@ pub fn request_to_js(req: &HttpRequest) -> JsValue {
     if let Some(body) = &req.body {
         set(&obj, "body", &JsValue::from_str(body));
     }
+    obj.into()
+}
+
+/// A response as a plain object `{ status, headers, body }` (header names lower-case; a repeated header's
+/// values joined with `, `), what `parse*Response` read back.
+pub fn response_to_js(res: &HttpResponse) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "status", &JsValue::from(res.status));
+    let headers = Object::new();
+    for (k, v) in &res.headers {
+        let name = k.to_ascii_lowercase();
+        let value = match get(&headers, &name).as_string() {
+            Some(before) => format!("{before}, {v}"),
+            None => v.clone(),
+        };
+        set(&headers, &name, &JsValue::from_str(&value));
+    }
+    set(&obj, "headers", &headers);
+    set(&obj, "body", &JsValue::from_str(&res.body));
     obj.into()
 }
 

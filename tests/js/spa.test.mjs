@@ -66,7 +66,7 @@ test("exports: sign-in, token endpoint, keys and verification; nothing of the se
   assert.deepEqual(Object.keys(spa).sort(), [
     "JwkSet", "OidcEdgeError", "TokenVerifier", "buildAuthorizeUrl", "buildEndSessionUrl", "buildPushedAuthorizationRequest",
     "buildTokenRequest", "createSession", "discover", "discoveryUrls", "exchangeCode", "generatePkce", "init", "parseCallback",
-    "parseProviderMetadata", "parsePushedAuthorizationResponse", "parseTokenResponse", "pkceChallenge", "pushAuthorizationRequest",
+    "parseProviderMetadata", "parsePushedAuthorizationResponse", "parseStepUpChallenge", "parseTokenResponse", "pkceChallenge", "pushAuthorizationRequest",
     "randomToken", "refreshTokens", "startAuthorization",
   ]);
   for (const name of ["createEdgeVerifier", "RemoteJwks", "ScopeRequirement", "bearerChallenge", "introspect", "userinfo", "createClientAssertion"]) {

@@ -31,6 +31,7 @@ impl AuthorizeArgs {
         "acrValues",
         "resource",
         "extraParams",
+        "dpopJkt",
     ];
 
     /// Reads `value` (see [`Fields`]) into the core's request.
@@ -54,6 +55,7 @@ impl AuthorizeArgs {
             acr_values: f.take("acrValues")?,
             resource: f.take("resource")?,
             extra_params: f.take("extraParams")?,
+            dpop_jkt: f.take("dpopJkt")?,
             ..AuthorizeRequest::new(client_id, redirect_uri, scope, state)
         })
     }
@@ -117,4 +119,30 @@ pub fn build_end_session_url(req: JsValue) -> JsResult<String> {
     read_end_session("buildEndSessionUrl request", &req)
         .and_then(|r| r.build())
         .map_err(to_js_error)
+}
+
+/// What `parseStepUpChallenge` gives: the members to spread into `buildAuthorizeUrl`'s request.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StepUpArgs {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acr_values: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_age: Option<u64>,
+}
+
+/// `parseStepUpChallenge(wwwAuthenticate)`: `{ acrValues?, maxAge? }` for an RFC 9470 challenge, else `null`.
+#[wasm_bindgen(js_name = parseStepUpChallenge)]
+pub fn parse_step_up_challenge(header: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<_, crate::error::Error> {
+        let header = crate::js::convert::string_arg("wwwAuthenticate", &header)?;
+        crate::client::parse_step_up_challenge(&header)
+    };
+    match run().map_err(to_js_error)? {
+        None => Ok(JsValue::NULL),
+        Some(up) => crate::js::convert::to_plain(&StepUpArgs {
+            acr_values: up.acr_values,
+            max_age: up.max_age,
+        }),
+    }
 }

@@ -122,6 +122,8 @@ pub(super) struct Io {
     pub(super) now: u64,
 }
 
+// The helpers of the `server` feature; the sign-in grants take `dpop` too (`io_with`).
+#[cfg(feature = "server")]
 pub(super) fn io(opts: &JsValue, what: &str) -> Result<Io, Error> {
     io_with(opts, what, []).map(|(io, [])| io)
 }
@@ -161,14 +163,46 @@ pub(super) async fn send_checked(io: &Io, req: &HttpRequest) -> Result<HttpRespo
     Ok(io.fetcher.send(req).await?)
 }
 
+/// Sends `req`, bound to `opts.dpop` when it is a `DpopKey` (RFC 9449: a proof, `Authorization: DPoP` for
+/// `access_token`, the nonce retry).
+#[cfg(feature = "server")]
+pub(super) async fn send_bound(
+    io: &Io,
+    req: &HttpRequest,
+    dpop: &JsValue,
+    access_token: Option<&str>,
+) -> Result<HttpResponse, Fail> {
+    match super::dpop::dpop_option(dpop)? {
+        Some(key) => Ok(key.send(&io.fetcher, req, access_token, io.now).await?),
+        None => send_checked(io, req).await,
+    }
+}
+
+/// Sends `req`; the SPA entry has no DPoP keys.
+#[cfg(not(feature = "server"))]
+pub(super) async fn send_bound(
+    io: &Io,
+    req: &HttpRequest,
+    dpop: &JsValue,
+    _access_token: Option<&str>,
+) -> Result<HttpResponse, Fail> {
+    if !dpop.is_undefined() {
+        return Err(Error::InvalidRequest(
+            "dpop is an option of the main entry (oidc-edge)".into(),
+        )
+        .into());
+    }
+    send_checked(io, req).await
+}
+
 pub(super) async fn token_grant(opts: JsValue, grant_type: &str, what: &str) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
-        let io = io(&opts, what)?;
+        let (io, [dpop]) = io_with(&opts, what, ["dpop"])?;
         let mut args = TokenArgs::read(&format!("{what} options"), &io.rest)?;
         let grant_type = args.grant_type(what, Some(grant_type))?;
         let auth = client_auth_async(&io.client_auth, &args.token_endpoint, io.now).await?;
         let req = args.into_request(&grant_type, auth)?.build()?;
-        let res = send_checked(&io, &req).await?;
+        let res = send_bound(&io, &req, &dpop, None).await?;
         parse_token_response(&res, io.now).map_err(with_status(res.status))
     };
     to_plain(&run().await.map_err(to_js)?)

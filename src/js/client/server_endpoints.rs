@@ -3,7 +3,8 @@
 //! (OIDC Core §5.3, signed responses verified with a `TokenVerifier`) and `private_key_jwt` assertions.
 
 use super::endpoints::{
-    Fail, client_auth_sync, io, io_with, send_checked, split_auth, to_js, token_grant, with_status,
+    Fail, client_auth_sync, io, io_with, send_bound, send_checked, split_auth, to_js, token_grant,
+    with_status,
 };
 use super::sign::{Assertion, client_auth_async, sign_assertion};
 use crate::client::ClientAuth;
@@ -345,7 +346,7 @@ pub async fn revoke(opts: JsValue) -> JsResult<()> {
 #[wasm_bindgen]
 pub async fn userinfo(opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<Answer, Fail> {
-        let (io, [verifier]) = io_with(&opts, "userinfo", ["verifier"])?;
+        let (io, [verifier, dpop]) = io_with(&opts, "userinfo", ["verifier", "dpop"])?;
         if !io.client_auth.is_undefined() {
             return Err(Error::InvalidRequest(
                 "userinfo takes no clientAuth: the access token is the credential".into(),
@@ -356,10 +357,10 @@ pub async fn userinfo(opts: JsValue) -> JsResult<JsValue> {
         let o: UserinfoOptions = required_options("userinfo options", &io.rest)?;
         let req = UserinfoRequest {
             userinfo_endpoint: o.userinfo_endpoint,
-            access_token: o.access_token,
+            access_token: o.access_token.clone(),
         }
         .build()?;
-        let res = send_checked(&io, &req).await?;
+        let res = send_bound(&io, &req, &dpop, Some(&o.access_token)).await?;
         let Some(verifier) = verifier else {
             let parsed = parse_userinfo_response(&res, o.expected_subject.as_deref());
             return Ok(Answer::Parsed(parsed.map_err(with_status(res.status))?));

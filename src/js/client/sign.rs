@@ -101,54 +101,71 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
         now: a.now,
         lifetime: a.lifetime,
     })?;
-    let data = Uint8Array::from(input.as_bytes());
-    let signature = if let Some(callback) = key.dyn_ref::<Function>() {
+    let bytes = if let Some(callback) = key.dyn_ref::<Function>() {
+        let data = Uint8Array::from(input.as_bytes());
         let out = callback.call1(&JsValue::UNDEFINED, &data).map_err(|e| {
             Error::InvalidRequest(format!("the signing callback threw: {}", js_message(&e)))
         })?;
-        JsFuture::from(Promise::resolve(&out)).await.map_err(|e| {
+        let signature = JsFuture::from(Promise::resolve(&out)).await.map_err(|e| {
             Error::InvalidRequest(format!("the signing callback rejected: {}", js_message(&e)))
-        })?
-    } else {
-        let subtle = get(&get(&js_sys::global(), "crypto"), "subtle");
-        let sign: Function = get(&subtle, "sign")
-            .dyn_into()
-            .map_err(|_| Error::InvalidRequest("no crypto.subtle in this runtime".into()))?;
-        let params = alg.info().webcrypto.ok_or_else(|| {
-            Error::InvalidRequest(format!(
-                "no WebCrypto signature for algorithm {:?}",
-                alg.name()
-            ))
         })?;
-        let promise = sign
-            .call3(&subtle, &operation_params(&params), key, &data)
-            .map_err(|e| {
-                Error::InvalidJwk(format!("crypto.subtle.sign failed: {}", js_message(&e)))
-            })?;
-        JsFuture::from(Promise::resolve(&promise))
-            .await
-            .map_err(|e| {
-                Error::InvalidJwk(format!("crypto.subtle.sign failed: {}", js_message(&e)))
-            })?
+        signature_bytes(&signature)?
+    } else {
+        webcrypto_sign(alg, key, &input).await?
     };
-    let bytes = if signature.is_instance_of::<Uint8Array>()
-        || signature.is_instance_of::<js_sys::ArrayBuffer>()
+    client_assertion::finish(alg, &input, &bytes)
+}
+
+/// Signs `input` with a private `CryptoKey` of `alg` through `crypto.subtle.sign`: the signature in JWS form.
+///
+/// Errors: `invalid_request` without WebCrypto; `invalid_jwk` when WebCrypto refuses the key.
+pub(crate) async fn webcrypto_sign(
+    alg: Algorithm,
+    key: &JsValue,
+    input: &str,
+) -> Result<Vec<u8>, Error> {
+    let subtle = get(&get(&js_sys::global(), "crypto"), "subtle");
+    let sign: Function = get(&subtle, "sign")
+        .dyn_into()
+        .map_err(|_| Error::InvalidRequest("no crypto.subtle in this runtime".into()))?;
+    let params = alg.info().webcrypto.ok_or_else(|| {
+        Error::InvalidRequest(format!(
+            "no WebCrypto signature for algorithm {:?}",
+            alg.name()
+        ))
+    })?;
+    let data = Uint8Array::from(input.as_bytes());
+    let failed =
+        |e: JsValue| Error::InvalidJwk(format!("crypto.subtle.sign failed: {}", js_message(&e)));
+    let promise = sign
+        .call3(&subtle, &operation_params(&params), key, &data)
+        .map_err(failed)?;
+    let signature = JsFuture::from(Promise::resolve(&promise))
+        .await
+        .map_err(failed)?;
+    signature_bytes(&signature)
+}
+
+/// The bytes of a signature a signer gave: a `Uint8Array`, an `ArrayBuffer` or a `DataView`.
+///
+/// Errors: `invalid_request` for anything else.
+fn signature_bytes(signature: &JsValue) -> Result<Vec<u8>, Error> {
+    if signature.is_instance_of::<Uint8Array>() || signature.is_instance_of::<js_sys::ArrayBuffer>()
     {
-        Uint8Array::new(&signature).to_vec()
-    } else if let Some(view) = signature.dyn_ref::<js_sys::DataView>() {
-        Uint8Array::new_with_byte_offset_and_length(
+        return Ok(Uint8Array::new(signature).to_vec());
+    }
+    if let Some(view) = signature.dyn_ref::<js_sys::DataView>() {
+        return Ok(Uint8Array::new_with_byte_offset_and_length(
             &view.buffer(),
             view.byte_offset() as u32,
             view.byte_length() as u32,
         )
-        .to_vec()
-    } else {
-        return Err(Error::InvalidRequest(format!(
-            "the signature must be a Uint8Array or ArrayBuffer, found {}",
-            type_name(&signature)
-        )));
-    };
-    client_assertion::finish(alg, &input, &bytes)
+        .to_vec());
+    }
+    Err(Error::InvalidRequest(format!(
+        "the signature must be a Uint8Array or ArrayBuffer, found {}",
+        type_name(signature)
+    )))
 }
 
 /// Why `clientAuth.key` cannot be used by a synchronous request builder.
