@@ -316,7 +316,15 @@ export interface EdgeVerifierConfig {
    * preflight answers), `jwks_fetch` (outcome `ok` / `failed`). A sink that throws is ignored. Default: none.
    * Anything but those two members is `invalid_request`.
    */
-  metrics?: { analytics?: { writeDataPoint(point: unknown): void }; log?: boolean };
+  metrics?: {
+    /** A Workers Analytics Engine dataset binding (`env.MY_DATASET`). */
+    analytics?: {
+      /** Called once per event with the data point described above. */
+      writeDataPoint(point: unknown): void;
+    };
+    /** One JSON line per event on `console.log`. */
+    log?: boolean;
+  };
 }
 
 /** The counters of {@link createEdgeVerifier}'s `metrics` getter, since it was made (this isolate). */
