@@ -33,16 +33,20 @@ pkg: setup
 test: setup-browser lint test-rust test-wasm-node test-wasm-browser pkg test-js test-examples
 	@echo "make test: all suites passed"
 
-# The second pair is the SPA entry's feature set (no default features: scripts/build-pkg.sh).
+# The second pair is the SPA entry's feature set (`client` alone), the third the Worker entry's (`server` alone):
+# scripts/build-pkg.sh.
 lint:
 	cargo fmt --check
 	cargo clippy --lib --tests -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
-	cargo clippy --lib --no-default-features -- -D warnings
-	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
-	@# Rustdoc of both builds, the binding included (a superset of the native core): no broken or private links.
+	cargo clippy --lib --no-default-features --features client -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features client -- -D warnings
+	cargo clippy --lib --no-default-features --features server -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features server -- -D warnings
+	@# Rustdoc of the three builds, the binding included (a superset of the native core): no broken or private links.
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown
-	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --no-default-features
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --no-default-features --features client
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --no-default-features --features server
 
 test-rust:
 	cargo test
@@ -86,4 +90,5 @@ fuzz:
 	bash scripts/fuzz.sh
 
 clean:
-	rm -rf pkg target/wasm32-unknown-unknown/release target/wasm32-unknown-unknown/release-spa
+	rm -rf pkg target/wasm32-unknown-unknown/release target/wasm32-unknown-unknown/release-spa \
+	  target/wasm32-unknown-unknown/release-worker

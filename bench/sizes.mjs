@@ -80,17 +80,22 @@ export function packageSizes(pkg) {
   return { files, entries: byEntry };
 }
 
+/** The Worker entries measured: the package's main entry and the Worker entry, each importing `createEdgeVerifier`. */
+export const WORKER_ENTRIES = ["oidc-edge", "oidc-edge/worker"];
+
 /**
- * What a Worker importing `createEdgeVerifier` from `oidc-edge` uploads, bundled as wrangler bundles it: esbuild
- * with the `workerd` / `worker` / `browser` conditions, not minified (wrangler's default), the `.wasm` kept as
- * its own module (wrangler's CompiledWasm rule) and counted beside the script.
+ * What a Worker importing `createEdgeVerifier` from each of {@link WORKER_ENTRIES} uploads, bundled as wrangler
+ * bundles it: esbuild with the `workerd` / `worker` / `browser` conditions, not minified (wrangler's default),
+ * the `.wasm` kept as its own module (wrangler's CompiledWasm rule) and counted beside the script.
  */
 export async function workerBundle(pkg) {
   const dir = mkdtempSync(join(tmpdir(), "oidc-edge-worker-size-"));
   try {
     mkdirSync(join(dir, "node_modules"));
     symlinkSync(pkg, join(dir, "node_modules/oidc-edge"));
-    const contents = `import { createEdgeVerifier } from "oidc-edge";
+    const out = {};
+    for (const entry of WORKER_ENTRIES) {
+      const contents = `import { createEdgeVerifier } from "${entry}";
 let verify;
 export default {
   async fetch(request, env) {
@@ -99,16 +104,18 @@ export default {
     return result.ok ? fetch(request) : result.response;
   },
 };`;
-    const result = await esbuild({
-      stdin: { contents, resolveDir: dir, loader: "js" }, bundle: true, format: "esm", platform: "neutral",
-      conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], external: ["*.wasm"],
-      write: false, metafile: true, logLevel: "silent",
-    });
-    const script = compressed(result.outputFiles[0].contents);
-    const wasmFiles = [...new Set(Object.values(result.metafile.inputs)
-      .flatMap((i) => i.imports.filter((m) => m.external && m.path.endsWith(".wasm")).map((m) => m.path.replace(/^\.\//, ""))))];
-    const wasm = sumOf(wasmFiles.map((f) => compressed(readFileSync(join(pkg, f)))));
-    return { script, wasm, wasmFiles, total: add(script, wasm) };
+      const result = await esbuild({
+        stdin: { contents, resolveDir: dir, loader: "js" }, bundle: true, format: "esm", platform: "neutral",
+        conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], external: ["*.wasm"],
+        write: false, metafile: true, logLevel: "silent",
+      });
+      const script = compressed(result.outputFiles[0].contents);
+      const wasmFiles = [...new Set(Object.values(result.metafile.inputs)
+        .flatMap((i) => i.imports.filter((m) => m.external && m.path.endsWith(".wasm")).map((m) => m.path.replace(/^\.\//, ""))))];
+      const wasm = sumOf(wasmFiles.map((f) => compressed(readFileSync(join(pkg, f)))));
+      out[entry] = { script, wasm, wasmFiles, total: add(script, wasm) };
+    }
+    return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -203,7 +210,8 @@ export function sizeTables(s, table) {
     Object.entries(s.package.entries).map(([e, v]) => [e, n(v.js.gzip), n(v.js.brotli), n(v.wasm.gzip), n(v.wasm.brotli), n(v.total.gzip), n(v.total.brotli)]));
   if (s.worker) {
     out += table("a Worker importing createEdgeVerifier, bundled as wrangler does (esbuild, not minified, .wasm as its own module)",
-      ["part", "raw", "gzip", "brotli"], [row("script", s.worker.script), row(`wasm (${s.worker.wasmFiles.join(", ")})`, s.worker.wasm), row("total", s.worker.total)]);
+      ["import from", "part", "raw", "gzip", "brotli"], Object.entries(s.worker).flatMap(([entry, w]) => [
+        [entry, ...row("script", w.script)], [entry, ...row(`wasm (${w.wasmFiles.join(", ")})`, w.wasm)], [entry, ...row("total", w.total)]]));
   }
   if (s.vite) {
     out += table("a minimal sign-in app, Vite production build (bench/apps/): every emitted file",

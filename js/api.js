@@ -63,4 +63,9 @@ export {
 // The class of every error thrown, the same for every entry (js/errors.js).
 export { OidcEdgeError } from "./errors.js";
 // The edge verifier: a small composition of Promises and Responses around the wasm EdgeGuard.
-export { createEdgeVerifier } from "./edge.js";
+import { EdgeGuard } from "./oidc_edge.js";
+import { createEdgeVerifierWith } from "./edge.js";
+/** @param {object} config see index.d.ts (EdgeVerifierConfig) */
+export function createEdgeVerifier(config) {
+  return createEdgeVerifierWith(EdgeGuard, config);
+}

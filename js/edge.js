@@ -1,8 +1,7 @@
 // createEdgeVerifier: the edge verifier for any runtime with fetch, Request and Response (Cloudflare Workers,
 // Deno, Vercel / Netlify edge functions, Node 20+). I/O only: every decision — routes, methods, CORS, tokens,
 // scopes, when to fetch keys, which status and headers to answer, which request headers the origin may see —
-// comes from the wasm EdgeGuard (src/server/edge.rs).
-import { EdgeGuard } from "./oidc_edge.js";
+// comes from the wasm EdgeGuard (src/server/edge.rs), of the module the entry passes (api.js, worker.js).
 
 // The JWKS fetch through the Cache API (caches.default, Cloudflare Workers) when there is one, so that a new
 // isolate finds the keys without asking the provider. The core marks refetches (an expired set, an unknown kid)
@@ -117,10 +116,11 @@ function metricsFor(metrics, guard) {
 }
 
 /**
+ * @param {Function} EdgeGuard the EdgeGuard class of the entry's wasm-bindgen glue
  * @param {object} config see index.d.ts (EdgeVerifierConfig)
  * @returns {(request: Request) => Promise<EdgeVerifierResult>}
  */
-export function createEdgeVerifier(config) {
+export function createEdgeVerifierWith(EdgeGuard, config) {
   // Anything but a plain object goes to EdgeGuard as is, which refuses it (invalid_request).
   const isObject = config !== null && typeof config === "object" && !Array.isArray(config);
   const opts = isObject ? { ...config } : config;

@@ -3,20 +3,23 @@
 # a guard in the glue so that a call before init() is `not_initialized` (scripts/guard-init.mjs) ->
 # wasm-opt from npm's binaryen (Debian's 108 emits modules that fail at load) -> the hand-written entry
 # points, types and package.json from js/ (js/package.json's "files" says which). Then the SPA entry
-# (`oidc-edge/spa`): the crate without default features, profile release-spa, its own glue and .wasm. Prints
-# the raw and gzipped size of every file it ships.
+# (`oidc-edge/spa`): the crate with `client` alone, profile release-spa, its own glue and .wasm; and the Worker
+# entry (`oidc-edge/worker`): `server` alone, profile release-worker (release-spa's size-first recipe). Prints the raw and gzipped size of
+# every file it ships.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=pkg
 wasm=target/wasm32-unknown-unknown/release/oidc_edge.wasm
 spa_wasm=target/wasm32-unknown-unknown/release-spa/oidc_edge.wasm
+worker_wasm=target/wasm32-unknown-unknown/release-worker/oidc_edge.wasm
 # rustc's default wasm32 features; wasm-bindgen drops the target_features section that would tell wasm-opt.
 features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
   --enable-reference-types --enable-multivalue)
 
 cargo build --release --lib --target wasm32-unknown-unknown
-cargo build --profile release-spa --lib --target wasm32-unknown-unknown --no-default-features
+cargo build --profile release-spa --lib --target wasm32-unknown-unknown --no-default-features --features client
+cargo build --profile release-worker --lib --target wasm32-unknown-unknown --no-default-features --features server
 rm -rf "$out"
 wasm-bindgen "$wasm" --out-dir "$out" --out-name oidc_edge --target web --no-typescript \
   --remove-name-section --remove-producers-section
@@ -27,6 +30,11 @@ wasm-bindgen "$spa_wasm" --out-dir "$out" --out-name oidc_edge_spa --target web 
 node scripts/guard-init.mjs "$out/oidc_edge_spa.js" oidc-edge/spa
 # Size first, measured on the gzipped file: binaryen's inlining grows it (-Oz: +5%), so it is off.
 node_modules/.bin/wasm-opt "$out/oidc_edge_spa_bg.wasm" -o "$out/oidc_edge_spa_bg.wasm" -O2 -fimfs=0 -ocimfs=0 \
+  --strip-debug "${features[@]}"
+wasm-bindgen "$worker_wasm" --out-dir "$out" --out-name oidc_edge_worker --target web --no-typescript \
+  --remove-name-section --remove-producers-section
+node scripts/guard-init.mjs "$out/oidc_edge_worker.js" oidc-edge/worker
+node_modules/.bin/wasm-opt "$out/oidc_edge_worker_bg.wasm" -o "$out/oidc_edge_worker_bg.wasm" -O2 -fimfs=0 -ocimfs=0 \
   --strip-debug "${features[@]}"
 # What ships is js/package.json's "files", the one list: the hand-written files from js/, README.md and the
 # licence texts from the root; the others are wasm-bindgen's output, already in pkg/.
@@ -49,3 +57,4 @@ node -p 'JSON.parse(require("fs").readFileSync("js/package.json", "utf8")).files
   while read -r f; do size "$f" "$out/$f"; done
 # What a browser downloads for `oidc-edge/spa`: each file gzipped on its own, as a server sends them.
 size "SPA entry (oidc-edge/spa)" "$out"/spa.js "$out"/errors.js "$out"/session.js "$out"/oidc_edge_spa.js "$out"/oidc_edge_spa_bg.wasm
+size "Worker (oidc-edge/worker)" "$out"/worker.js "$out"/edge.js "$out"/errors.js "$out"/oidc_edge_worker.js "$out"/oidc_edge_worker_bg.wasm

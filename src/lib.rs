@@ -18,9 +18,12 @@
 //! Every fallible function returns [`Error`], whose [`Error::code`] is the stable string JS sees as
 //! `OidcEdgeError.code` (the union `OidcEdgeErrorCode` of `js/types/errors.d.ts`, tested against it).
 //!
-//! Features (both default): `rust-crypto`, the synchronous asymmetric algorithms (ring and RustCrypto; without
-//! it, only WebCrypto checks RS*/PS*/ES*/EdDSA signatures, through the binding's Async methods), and `server`,
-//! the resource server and the calls servers make. The SPA entry is built with neither.
+//! Features (all default): `rust-crypto`, the synchronous asymmetric algorithms (ring and RustCrypto; without
+//! it, only WebCrypto checks RS*/PS*/ES*/EdDSA signatures, through the binding's Async methods), `server`,
+//! the resource server and the calls servers make, and `client`, the binding's sign-in exports (`js::client`;
+//! the core's [`client`] stays, as verification and the JWKS fetch use parts of it, and what no export
+//! reaches is not in the module). The SPA entry is built with `client` alone, the Worker entry with `server`
+//! alone.
 
 pub mod client;
 pub mod error;

@@ -2,6 +2,8 @@
 //! core errors to `OidcEdgeError`s, sends the core's requests with `fetch`, and holds no rules of its own.
 //! Its folders mirror the core's: `client/`, `jose/`, `server/`, and `verify`/`scope` at the top.
 
+// The sign-in exports (feature `client`): the Worker entry's module leaves them out.
+#[cfg(feature = "client")]
 pub mod client;
 pub mod convert;
 pub mod http;

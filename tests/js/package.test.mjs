@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import * as api from "oidc-edge";
 import * as spaApi from "oidc-edge/spa";
+import { startWorker } from "./support/workerd.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const pkgDir = join(root, "pkg");
@@ -121,6 +122,21 @@ test("every runtime export of oidc-edge/spa is declared in spa.d.ts, and nothing
   assert.deepEqual(Object.keys(spaApi).sort(), declaredValues("spa.d.ts"));
 });
 
+test("oidc-edge/worker from the installed package, bundled as wrangler does, runs in workerd on its own module and exports what worker.d.ts declares", async () => {
+  const entry = join(project, "worker-entry.js");
+  writeFileSync(entry, `import * as w from "oidc-edge/worker";
+    export default { fetch: () => Response.json(Object.keys(w).sort()) };`);
+  const worker = await startWorker(entry);
+  try {
+    const res = await fetch(worker.url);
+    assert.equal(res.status, 200, worker.logs.join(""));
+    assert.deepEqual(await res.json(), declaredValues("worker.d.ts"));
+    assert.deepEqual(worker.wasm, ["oidc_edge_worker_bg.wasm"]);
+  } finally {
+    await worker.close();
+  }
+});
+
 /** Compiles `usage` (files of tests/js/) in the installed project with `tsc --strict` and these compiler options. */
 function typeCheck(name, usage, options) {
   for (const f of usage) writeFileSync(join(project, f), readFileSync(join(root, "tests/js", f), "utf8"));
@@ -137,8 +153,8 @@ function typeCheck(name, usage, options) {
   }
 }
 
-test("index.d.ts and spa.d.ts type-check for a browser project, with usage from types-usage.ts and types-usage-spa.ts", () => {
-  typeCheck("browser", ["types-usage.ts", "types-usage-spa.ts"], { lib: ["es2022", "dom"], types: [] });
+test("index.d.ts, spa.d.ts and worker.d.ts type-check for a browser project, with usage from types-usage.ts, types-usage-spa.ts and types-usage-worker.ts", () => {
+  typeCheck("browser", ["types-usage.ts", "types-usage-spa.ts", "types-usage-worker.ts"], { lib: ["es2022", "dom"], types: [] });
 });
 
 test("index.d.ts and spa.d.ts type-check for a Node project: lib es2022 without the DOM, @types/node, skipLibCheck false", () => {

@@ -3,7 +3,7 @@
 // to ORIGIN (same method, path, query and body) with the verified subject and scopes in headers; which
 // incoming headers are removed first and which identity headers are set is the verifier's (forwardHeaders).
 // Configuration: the [vars] of wrangler.toml (see README.md).
-import { createEdgeVerifier } from "oidc-edge";
+import { createEdgeVerifier } from "oidc-edge/worker";
 
 const list = (v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const int = (v) => (v === undefined || v === "" ? undefined : Number(v));

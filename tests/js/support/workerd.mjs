@@ -44,7 +44,7 @@ export async function bundleWorker(entry, dir) {
 /**
  * Starts `entry` in workerd. `bindings` become text bindings (env.NAME). With `bundled`, `entry` is a directory
  * a bundler already wrote (wrangler's `--outdir`: `index.js` and the `.wasm` modules it imports), run as is.
- * Resolves to `{ url, close, logs }`.
+ * Resolves to `{ url, close, logs, wasm }` (`wasm`: the names of the `.wasm` modules it loads).
  */
 export async function startWorker(entry, { bindings = {}, bundled = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oidc-edge-workerd-"));
@@ -100,5 +100,5 @@ ${Object.entries(bindings).map(([k, v]) => `    (name = ${text(k)}, text = ${tex
       await new Promise((ok) => setTimeout(ok, 50));
     }
   }
-  return { url, close, logs };
+  return { url, close, logs, wasm };
 }
