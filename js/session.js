@@ -2,10 +2,10 @@
 // refreshed before they expire (a failed refresh retried with backoff when it may succeed later), one refresh at
 // a time across tabs. This file only moves values between wasm calls, storage, timers, the address bar, other
 // tabs and listeners; every rule is in the core (startAuthorization, resumeSignIn, exchangeCode,
-// verifyIdTokenAsync, sessionRenewal, rotateSessionTokens, checkRefreshedIdToken, buildEndSessionUrl).
+// verifyIdTokenAsync, sessionTokens, sessionRenewal, checkRefreshedIdToken, buildEndSessionUrl).
 import {
   discover, fetchJwks, generatePkce, randomToken, startAuthorization, resumeSignIn, exchangeCode, refreshTokens,
-  buildEndSessionUrl, sessionTokens, sessionRenewal, rotateSessionTokens, checkRefreshedIdToken, TokenVerifier,
+  buildEndSessionUrl, sessionTokens, sessionRenewal, checkRefreshedIdToken, TokenVerifier,
 } from "./oidc_edge_spa.js";
 
 const EVENTS = ["signedIn", "refreshed", "expired", "signedOut", "error"];
@@ -151,7 +151,7 @@ export function createSession(options) {
         user = await verifyIdToken(next.idToken, { accessToken: next.accessToken, atHashOptional: true });
         checkRefreshedIdToken(before.user, user);
       }
-      await change({ tokens: rotateSessionTokens(before.tokens, next), user }, "refreshed");
+      await change({ tokens: sessionTokens(next, before.tokens), user }, "refreshed");
     } catch (e) {
       emit("error", e);
       if (current !== before) return; // another tab's tokens (or sign-out) came meanwhile
