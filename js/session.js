@@ -2,10 +2,10 @@
 // refreshed before they expire (a failed refresh retried with backoff when it may succeed later), one refresh at
 // a time across tabs. This file only moves values between wasm calls, storage, timers, the address bar, other
 // tabs and listeners; every rule is in the core (startAuthorization, resumeSignIn, exchangeCode,
-// verifyIdTokenAsync, sessionRenewal, rotateSessionTokens, checkRefreshedIdToken, buildEndSessionUrl).
+// verifyIdTokenAsync, sessionTokens, sessionRenewal, checkRefreshedIdToken, buildEndSessionUrl).
 import {
   discover, fetchJwks, generatePkce, randomToken, startAuthorization, resumeSignIn, exchangeCode, refreshTokens,
-  buildEndSessionUrl, sessionTokens, sessionRenewal, rotateSessionTokens, checkRefreshedIdToken, TokenVerifier,
+  buildEndSessionUrl, sessionTokens, sessionRenewal, checkRefreshedIdToken, TokenVerifier,
 } from "./oidc_edge_spa.js";
 
 const EVENTS = ["signedIn", "refreshed", "expired", "signedOut", "error"];
@@ -66,10 +66,7 @@ export function createSession(options) {
     }
   })(), () => { verifier = undefined; }));
 
-  /**
-   * Verifies an ID token against the provider's keys. A `kid` they lack (the provider rotated its keys) refetches
-   * them once, unless they were fetched in the last JWKS_COOLDOWN_MS, and verifies again: a second miss throws.
-   */
+  /** Verifies an ID token; a `kid` the keys lack (rotated at the provider) refetches them once, after the cooldown. */
   async function verifyIdToken(token, opts) {
     const used = keys();
     try {
@@ -81,11 +78,7 @@ export function createSession(options) {
     }
   }
 
-  /**
-   * A stored session checked again: its ID token's signature, `iss`, `aud` and `azp` as at its issue (`iat`: it
-   * has usually expired since, and a session outlives it), and the stored claims held to the token's (OIDC Core
-   * 12.2's rule), whose claims are the user's.
-   */
+  /** A stored session checked again: its ID token as at its `iat` (a session outlives it), the claims the token's. */
   async function verified(stored) {
     const tokens = sessionTokens(stored?.tokens);
     const user = await verifyIdToken(tokens.idToken, { now: stored.user?.iat });
@@ -151,12 +144,11 @@ export function createSession(options) {
         user = await verifyIdToken(next.idToken, { accessToken: next.accessToken, atHashOptional: true });
         checkRefreshedIdToken(before.user, user);
       }
-      await change({ tokens: rotateSessionTokens(before.tokens, next), user }, "refreshed");
+      await change({ tokens: sessionTokens(next, before.tokens), user }, "refreshed");
     } catch (e) {
       emit("error", e);
       if (current !== before) return; // another tab's tokens (or sign-out) came meanwhile
-      // Refused (invalid_grant): the end now; a network or 5xx failure: a retry later while the access token is
-      // valid; otherwise (or no time left) the current tokens are kept until they expire.
+      // The core decides: the end now (invalid_grant), a retry with backoff, or the tokens kept until they expire.
       failure = { error: e ?? null, attempts: (failure?.attempts ?? 0) + 1 };
       clearTimeout(timer);
       schedule();

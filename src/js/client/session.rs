@@ -1,50 +1,92 @@
 //! The SPA session's exports (js/session.js uses them; spa.js does not re-export them): `resumeSignIn`, the
 //! callback step (`crate::client::PendingSignIn`), and the tokens' rules (`crate::client::SessionTokens`):
-//! what is kept, when it is renewed, what a refresh rotates, what a refreshed ID token keeps.
+//! what is kept, what a refresh rotates, when they are renewed, what a refreshed ID token keeps.
+//!
+//! The session's values are JSON data (they are stored as JSON text and shared between tabs), so they cross as
+//! JSON objects: `JSON.stringify` and the strict parser the token responses use, `to_plain` back. No serde
+//! derive of their own: the SPA module carries no per-struct (de)serializer for them (issue 18's size target).
 
 use crate::client::{
     PendingSignIn, ProviderMetadata, RefreshFailure, Renewal, SessionTokens,
     check_refreshed_id_token,
 };
 use crate::error::Error;
-use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
+use crate::jose::json::parse_object;
+use crate::js::convert::{JsResult, string_arg, stringify, to_js_error, to_plain};
 use crate::js::http::{get, now_or};
 use crate::js::options::{optional_integer, required_options};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-/// The record `signIn` keeps in sessionStorage (js/session.js writes it).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PendingArgs {
-    state: String,
-    nonce: String,
-    code_verifier: String,
-    max_age: Option<u64>,
+/// A JS object as a JSON object. Errors: `invalid_request` naming `what` for anything else.
+fn object_arg(what: &str, value: &JsValue) -> Result<Map<String, Value>, Error> {
+    stringify(value)
+        .and_then(|text| parse_object(&text).ok())
+        .ok_or_else(|| Error::InvalidRequest(format!("{what} must be an object")))
 }
 
-impl From<PendingArgs> for PendingSignIn {
-    fn from(a: PendingArgs) -> Self {
-        PendingSignIn {
-            state: a.state,
-            nonce: a.nonce,
-            code_verifier: a.code_verifier,
-            max_age: a.max_age,
+/// The members of one of the session's JSON objects, read by type.
+struct Members<'a> {
+    what: &'a str,
+    map: Map<String, Value>,
+}
+
+impl Members<'_> {
+    /// A string member; absent or null is `None`. Errors: `invalid_request` for another type.
+    fn text(&self, name: &str) -> Result<Option<String>, Error> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.wrong(name, "a string")),
         }
+    }
+
+    /// A required string member.
+    fn required(&self, name: &str) -> Result<String, Error> {
+        self.text(name)?.ok_or_else(|| self.wrong(name, "a string"))
+    }
+
+    /// An integer member in 0..2^53; absent or null is `None`.
+    fn integer(&self, name: &str) -> Result<Option<u64>, Error> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .filter(|n| *n < 1 << 53)
+                .map(Some)
+                .ok_or_else(|| self.wrong(name, "an integer")),
+        }
+    }
+
+    fn wrong(&self, name: &str, expected: &str) -> Error {
+        Error::InvalidRequest(format!("{}.{name} must be {expected}", self.what))
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Resumed<'a> {
-    code: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    iss: Option<&'a str>,
-    nonce: &'a str,
-    code_verifier: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_age: Option<u64>,
+/// Members whose value is present, as a JS object.
+fn plain(members: impl IntoIterator<Item = (&'static str, Option<Value>)>) -> JsResult<JsValue> {
+    // Inserted one by one: collecting a map sorts its entries first (a stable sort the module has no other use for).
+    let mut map = Map::new();
+    for (name, value) in members {
+        if let Some(value) = value {
+            map.insert(name.to_owned(), value);
+        }
+    }
+    to_plain(&map)
+}
+
+/// The record `signIn` keeps in sessionStorage (js/session.js writes it); text that is not one is none.
+fn pending_record(text: &str) -> Option<PendingSignIn> {
+    let m = Members {
+        what: "the sign-in record",
+        map: parse_object(text).ok()?,
+    };
+    Some(PendingSignIn {
+        state: m.required("state").ok()?,
+        nonce: m.required("nonce").ok()?,
+        code_verifier: m.required("codeVerifier").ok()?,
+        max_age: m.integer("maxAge").ok()?,
+    })
 }
 
 /// `resumeSignIn(url, stored, metadata)`: `stored` is the record's JSON text, or null (text that is not a record
@@ -54,91 +96,56 @@ pub fn resume_sign_in(url: JsValue, stored: JsValue, metadata: JsValue) -> JsRes
     let run = || -> Result<_, Error> {
         let url = string_arg("url", &url)?;
         let metadata: ProviderMetadata = required_options("resumeSignIn metadata", &metadata)?;
-        let pending = stored
-            .as_string()
-            .and_then(|text| serde_json::from_str::<PendingArgs>(&text).ok())
-            .map(PendingSignIn::from);
+        let pending = stored.as_string().as_deref().and_then(pending_record);
         PendingSignIn::resume(pending, &url, &metadata)
     };
     let r = run().map_err(to_js_error)?;
-    to_plain(&Resumed {
-        code: &r.response.code,
-        iss: r.response.iss.as_deref(),
-        nonce: &r.pending.nonce,
-        code_verifier: &r.pending.code_verifier,
-        max_age: r.pending.max_age,
-    })
+    plain([
+        ("code", Some(r.response.code.into())),
+        ("iss", r.response.iss.map(Value::from)),
+        ("nonce", Some(r.pending.nonce.into())),
+        ("codeVerifier", Some(r.pending.code_verifier.into())),
+        ("maxAge", r.pending.max_age.map(Value::from)),
+    ])
 }
 
 /// A session's tokens as JS holds them: a token set from `exchangeCode` / `refreshTokens` (whose other members,
 /// `raw` and `expiresIn` among them, are not kept), or what a session stored.
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TokensArgs {
-    access_token: String,
-    token_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expires_at: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    refresh_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    scope: Option<String>,
-}
-
-impl From<TokensArgs> for SessionTokens {
-    fn from(t: TokensArgs) -> Self {
-        SessionTokens {
-            access_token: t.access_token,
-            token_type: t.token_type,
-            expires_at: t.expires_at,
-            refresh_token: t.refresh_token,
-            id_token: t.id_token,
-            scope: t.scope,
-        }
-    }
-}
-
-impl From<SessionTokens> for TokensArgs {
-    fn from(t: SessionTokens) -> Self {
-        TokensArgs {
-            access_token: t.access_token,
-            token_type: t.token_type,
-            expires_at: t.expires_at,
-            refresh_token: t.refresh_token,
-            id_token: t.id_token,
-            scope: t.scope,
-        }
-    }
-}
-
 fn tokens_arg(what: &str, value: &JsValue) -> Result<SessionTokens, Error> {
-    Ok(required_options::<TokensArgs>(what, value)?.into())
-}
-
-/// `sessionTokens(tokenSet)`: what a session keeps of a token set.
-#[wasm_bindgen(js_name = sessionTokens)]
-pub fn session_tokens(token_set: JsValue) -> JsResult<JsValue> {
-    let tokens = tokens_arg("sessionTokens tokens", &token_set).map_err(to_js_error)?;
-    to_plain(&TokensArgs::from(tokens))
-}
-
-/// `rotateSessionTokens(previous, refreshed)`: the session's tokens after a refresh.
-#[wasm_bindgen(js_name = rotateSessionTokens)]
-pub fn rotate_session_tokens(previous: JsValue, refreshed: JsValue) -> JsResult<JsValue> {
-    let run = || -> Result<_, Error> {
-        let previous = tokens_arg("rotateSessionTokens previous", &previous)?;
-        Ok(previous.rotated(tokens_arg("rotateSessionTokens refreshed", &refreshed)?))
+    let m = Members {
+        what,
+        map: object_arg(what, value)?,
     };
-    to_plain(&TokensArgs::from(run().map_err(to_js_error)?))
+    Ok(SessionTokens {
+        access_token: m.required("accessToken")?,
+        token_type: m.required("tokenType")?,
+        expires_at: m.integer("expiresAt")?,
+        refresh_token: m.text("refreshToken")?,
+        id_token: m.text("idToken")?,
+        scope: m.text("scope")?,
+    })
 }
 
-#[derive(Serialize)]
-struct RenewalOut {
-    renew: &'static str,
-    #[serde(rename = "in", skip_serializing_if = "Option::is_none")]
-    after: Option<u64>,
+/// `sessionTokens(tokenSet, previous?)`: what a session keeps of a token set; with `previous` (the session's
+/// tokens before a refresh that answered `tokenSet`), the rotated tokens.
+#[wasm_bindgen(js_name = sessionTokens)]
+pub fn session_tokens(token_set: JsValue, previous: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<_, Error> {
+        let tokens = tokens_arg("sessionTokens tokens", &token_set)?;
+        if previous.is_undefined() {
+            return Ok(tokens);
+        }
+        Ok(tokens_arg("sessionTokens previous", &previous)?.rotated(tokens))
+    };
+    let t = run().map_err(to_js_error)?;
+    plain([
+        ("accessToken", Some(t.access_token.into())),
+        ("tokenType", Some(t.token_type.into())),
+        ("expiresAt", t.expires_at.map(Value::from)),
+        ("refreshToken", t.refresh_token.map(Value::from)),
+        ("idToken", t.id_token.map(Value::from)),
+        ("scope", t.scope.map(Value::from)),
+    ])
 }
 
 /// `sessionRenewal(tokens, now?, failure?, attempts?)`: `{ renew: "never" }`, or `{ renew: "refresh" | "expire",
@@ -170,17 +177,18 @@ pub fn session_renewal(
         Renewal::Refresh(s) => ("refresh", Some(s)),
         Renewal::Expire(s) => ("expire", Some(s)),
     };
-    to_plain(&RenewalOut { renew, after })
+    plain([
+        ("renew", Some(renew.into())),
+        ("in", after.map(Value::from)),
+    ])
 }
 
 /// `checkRefreshedIdToken(original, refreshed)`: the claims of the session's ID token and of the refreshed one.
 #[wasm_bindgen(js_name = checkRefreshedIdToken)]
 pub fn check_refreshed(original: JsValue, refreshed: JsValue) -> JsResult<()> {
     let run = || -> Result<_, Error> {
-        let original: Map<String, Value> =
-            required_options("checkRefreshedIdToken original", &original)?;
-        let refreshed: Map<String, Value> =
-            required_options("checkRefreshedIdToken refreshed", &refreshed)?;
+        let original = object_arg("checkRefreshedIdToken original", &original)?;
+        let refreshed = object_arg("checkRefreshedIdToken refreshed", &refreshed)?;
         check_refreshed_id_token(&original, &refreshed)
     };
     run().map_err(to_js_error)
