@@ -126,7 +126,18 @@ export function createEdgeVerifierWith(EdgeGuard, config) {
   const opts = isObject ? { ...config } : config;
   let fetchFn;
   let metricsConfig;
+  let replayStore;
   if (isObject) {
+    // dpop.replayStore (a store shared by every isolate) is called here; the guard hands out the entries. A
+    // mistyped one is left for the guard to refuse; externalReplay is never the caller's to set.
+    const d = opts.dpop;
+    if (d !== null && typeof d === "object" && !Array.isArray(d)) {
+      const { replayStore: store, externalReplay: _, ...rest } = d;
+      if (store === undefined || typeof store?.checkAndRemember === "function") {
+        replayStore = store;
+        opts.dpop = { ...rest, externalReplay: store !== undefined };
+      }
+    }
     // A mistyped metrics is left for the guard to refuse (invalid_request, unknown member).
     const m = opts.metrics;
     const valid = m === undefined || (m !== null && typeof m === "object" && !Array.isArray(m)
@@ -180,6 +191,16 @@ export function createEdgeVerifierWith(EdgeGuard, config) {
     }
     // A DPoP request has two signatures: the proof's, then the token's.
     while (d.verify) d = await webCryptoCheck(guard, d);
+    if (d.ok && d.replayKey !== undefined) {
+      // Fail closed: a throw, a rejection or anything but true refuses the proof.
+      let fresh;
+      try {
+        fresh = await replayStore.checkAndRemember(d.replayKey, d.replayExpiresAt);
+      } catch {
+        fresh = false;
+      }
+      if (fresh !== true) d = guard.replayRefused(h.get("origin") ?? undefined);
+    }
     refreshInBackground(ctx);
     metrics.decision(d);
     if (d.ok) {

@@ -282,7 +282,18 @@ export interface EdgeVerifierConfig {
    * `invalid_request` (naming `dpop.algorithms`, `dpop.maxAge` or `dpop.replayEntries`) for an empty or
    * symmetric algorithm list, a `maxAge` outside 1..86400, a `replayEntries` outside 1..1048576.
    */
-  dpop?: { algorithms?: JwsAlgorithm[]; maxAge?: number; replayEntries?: number };
+  dpop?: {
+    algorithms?: JwsAlgorithm[];
+    maxAge?: number;
+    replayEntries?: number;
+    /**
+     * A {@link ReplayStore} shared by every isolate (e.g. backed by a Durable Object), instead of the verifier's
+     * own memory: each accepted proof's key (`dpop:` and a SHA-256, no `jti` or token) and until when to keep
+     * it, awaited before the request is let through. Anything but `true` — `false`, a throw, a rejection, another
+     * value — refuses the proof (`401` `invalid_dpop_proof`, fail closed). Not a store: `invalid_request`.
+     */
+    replayStore?: ReplayStore;
+  };
   /**
    * A path (`"/ready"`) answered at the edge for `GET`/`HEAD`, before the route table: `200 {"ready": true,
    * "issuers": [{ "issuer", "keys" }]}` when every issuer has keys loaded, else `503` with `"ready": false`. A

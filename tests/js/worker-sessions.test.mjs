@@ -1,18 +1,20 @@
 // worker/ in real workerd with its SessionRevocations Durable Object (in-memory storage): the RP's back-channel
 // logout endpoint verifies the logout token (OIDC Back-Channel Logout 1.0), then access tokens of that sid / sub
-// issued before the logout are refused; the logout token's jti is refused a second time (replay in the object).
+// issued before the logout are refused; the logout token's jti is refused a second time (replay in the object), as
+// are DPoP proofs' jti (through the object too).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { ISSUER, accessToken, signingKey } from "./support/edge-fixtures.mjs";
 import { startWorkerEnv } from "./support/worker-env.mjs";
+import { dpopClient, dpopProof } from "./support/dpop-client.mjs";
 
 const RP = "rp-client";
 let env;
 let k1;
 before(async () => {
   k1 = await signingKey("k1");
-  env = await startWorkerEnv([k1], { BACKCHANNEL_LOGOUT_PATH: "/backchannel-logout", LOGOUT_AUDIENCE: RP },
+  env = await startWorkerEnv([k1], { BACKCHANNEL_LOGOUT_PATH: "/backchannel-logout", LOGOUT_AUDIENCE: RP, DPOP: "true" },
     { durableObjects: { SESSIONS: "SessionRevocations" } });
 });
 after(() => env?.close());
@@ -62,4 +64,16 @@ test("back-channel logout by sub; bad logout requests are 400", async () => {
     assert.equal((await postLogout(null, body)).status, 400, body.slice(0, 40));
   }
   assert.equal((await fetch(`${env.url}/backchannel-logout`)).status, 405);
+});
+
+test("DPoP proofs' jti go through the Durable Object: a proof is accepted once", async () => {
+  const client = await dpopClient();
+  const token = await accessToken(k1, { cnf: { jkt: client.jkt } });
+  const url = `${env.url}/api/orders`;
+  const proof = await dpopProof(client, "GET", url, token);
+  const send = () => fetch(url, { headers: { authorization: `DPoP ${token}`, dpop: proof } });
+  assert.equal((await send()).status, 200, env.logs.join(""));
+  const replay = await send();
+  assert.equal(replay.status, 401);
+  assert.match(replay.headers.get("www-authenticate"), /error="invalid_dpop_proof"/);
 });

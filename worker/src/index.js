@@ -65,7 +65,17 @@ export function configFromEnv(env) {
 let current;
 function verifierFor(env) {
   const key = JSON.stringify(env, (k, v) => (typeof v === "string" || k === "" ? v : undefined));
-  if (current?.key !== key) current = { key, verify: createEdgeVerifier(configFromEnv(env)) };
+  if (current?.key !== key) {
+    const config = configFromEnv(env);
+    // With the Durable Object bound, DPoP proofs' jti are refused across isolates too (one object for them).
+    if (config.dpop && env.SESSIONS) {
+      const stub = () => env.SESSIONS.get(env.SESSIONS.idFromName("dpop-proofs"));
+      config.dpop.replayStore = {
+        checkAndRemember: async (key, expiresAt) => (await ask(stub(), "/replay", { key, expiresAt })).fresh,
+      };
+    }
+    current = { key, verify: createEdgeVerifier(config) };
+  }
   return current.verify;
 }
 
