@@ -216,6 +216,14 @@ export interface EdgeVerifierConfig {
    */
   cacheApi?: boolean;
   /**
+   * A Workers KV namespace (`env.JWKS_KV`) holding a copy of the JWKS response that every location reads, so
+   * that a new isolate anywhere starts without asking the provider: read after the Cache API, before the
+   * provider; refetches (an expired set, an unknown `kid`) go to the provider and rewrite it; the copy carries its
+   * `Age`, so it is fresh only for what is left of its `max-age` (and `maxStale` bounds a stale one). KV errors
+   * fall back to the provider silently. Not a namespace (`get` and `put`): `invalid_request`.
+   */
+  jwksKv?: { get(key: string, opts: { type: "json" }): Promise<unknown>; put(key: string, value: string, opts?: { expirationTtl?: number }): Promise<void> };
+  /**
    * The `fetch` for the JWKS (default `globalThis.fetch`), called with `redirect: "manual"` and a `signal`
    * (see {@link FetchLimits}): a JWKS URL that redirects is a failed fetch, never followed.
    */

@@ -428,3 +428,38 @@ test("createEdgeVerifier dpop.replayStore: proofs' jti checked in a store of the
     assert.throws(() => createEdgeVerifier({ ...base, dpop: { replayStore: store } }), { code: "invalid_request" });
   }
 });
+
+test("createEdgeVerifier jwksKv: a new verifier starts from the KV copy; refetches go to the provider and rewrite it", async (t) => {
+  const a = await signingKey("a1");
+  const b = await signingKey("b1");
+  const server = await jwksServer([a], { maxAge: 600 });
+  t.after(server.close);
+  const store = new Map();
+  const puts = [];
+  const kv = {
+    get: async (key) => (store.has(key) ? JSON.parse(store.get(key)) : null),
+    put: async (key, value, opts) => { puts.push(opts); store.set(key, value); },
+  };
+  const config = {
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), cacheApi: false, jwksKv: kv,
+    jwksCache: { cooldown: 0 },
+  };
+  const get = (token) => new Request("https://api.example.com/api/x", { headers: { authorization: `Bearer ${token}` } });
+  assert.equal((await createEdgeVerifier(config)(get(await accessToken(a)))).ok, true);
+  assert.equal(server.fetches, 1);
+  assert.deepEqual(puts, [{ expirationTtl: 86400 }]);
+  // another isolate: from KV, no provider fetch
+  const second = createEdgeVerifier(config);
+  assert.equal((await second(get(await accessToken(a)))).ok, true);
+  assert.equal(server.fetches, 1);
+  // rotation: the unknown kid goes to the provider (no-cache) and the copy is rewritten
+  server.setKeys([a, b]);
+  assert.equal((await second(get(await accessToken(b)))).ok, true);
+  assert.equal(server.fetches, 2);
+  assert.match(JSON.parse([...store.values()][0]).body, /"b1"/);
+  // a KV that fails: the provider, silently
+  const broken = { get: async () => { throw new Error("kv down"); }, put: async () => { throw new Error("kv down"); } };
+  assert.equal((await createEdgeVerifier({ ...config, jwksKv: broken })(get(await accessToken(a)))).ok, true);
+  assert.equal(server.fetches, 3);
+  assert.throws(() => createEdgeVerifier({ ...config, jwksKv: {} }), { code: "invalid_request" });
+});

@@ -112,6 +112,6 @@ createEdgeVerifier({
   claimHeaders: { "X-Auth-Email": "email", "X-Org": "org.id" }, forwardPayload: "X-Auth-Claims", claimHeaderMaxBytes: 4096,
   dpop: { algorithms: ["ES256", "EdDSA"], maxAge: 60, replayEntries: 1000, replayStore: { checkAndRemember: async () => true } },
   jwksCache: { maxStale: 3600 },
-  readinessPath: "/ready", metrics: { log: true },
+  readinessPath: "/ready", metrics: { log: true }, jwksKv: { get: async () => null, put: async () => {} },
   resourceMetadata: { resource: "https://api.example.com", scopesSupported: ["read"], resourceName: "API" },
 });

@@ -67,6 +67,8 @@ function verifierFor(env) {
   const key = JSON.stringify(env, (k, v) => (typeof v === "string" || k === "" ? v : undefined));
   if (current?.key !== key) {
     const config = configFromEnv(env);
+    // A KV copy of the JWKS, read by every location (a new isolate anywhere starts warm).
+    if (env.JWKS_KV) config.jwksKv = env.JWKS_KV;
     // With the Durable Object bound, DPoP proofs' jti are refused across isolates too (one object for them).
     if (config.dpop && env.SESSIONS) {
       const stub = () => env.SESSIONS.get(env.SESSIONS.idFromName("dpop-proofs"));
