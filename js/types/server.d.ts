@@ -222,7 +222,12 @@ export interface EdgeVerifierConfig {
    * `Age`, so it is fresh only for what is left of its `max-age` (and `maxStale` bounds a stale one). KV errors
    * fall back to the provider silently. Not a namespace (`get` and `put`): `invalid_request`.
    */
-  jwksKv?: { get(key: string, opts: { type: "json" }): Promise<unknown>; put(key: string, value: string, opts?: { expirationTtl?: number }): Promise<void> };
+  jwksKv?: {
+    /** KV's `get`: the stored copy, parsed (`type: "json"`), or `null`. */
+    get(key: string, opts: { type: "json" }): Promise<unknown>;
+    /** KV's `put`: stores the copy (JSON text) for `expirationTtl` seconds. */
+    put(key: string, value: string, opts?: { expirationTtl?: number }): Promise<void>;
+  };
   /**
    * The `fetch` for the JWKS (default `globalThis.fetch`), called with `redirect: "manual"` and a `signal`
    * (see {@link FetchLimits}): a JWKS URL that redirects is a failed fetch, never followed.
