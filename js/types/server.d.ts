@@ -196,7 +196,10 @@ export interface EdgeVerifierConfig {
   /** CORS: preflights answered at the edge, CORS headers on every answer to an allowed origin. Default: none. */
   cors?: EdgeCorsConfig;
   /**
-   * The JWKS cache timings (see {@link RemoteJwks}); seconds. In the last tenth of its freshness a set is
+   * The JWKS cache timings (see {@link RemoteJwks}); seconds. Unlike a {@link RemoteJwks}, a request never waits
+   * for another request's fetch in flight (in Workers that promise belongs to another request's I/O context:
+   * jose#355, cfworker#226): it fetches itself when the cooldown allows, else decides with the set there is (an
+   * unknown `kid` is `401`, no set `503`). In the last tenth of its freshness a set is
    * refreshed in the background after the answer (through `ctx.waitUntil` when `verify` is given the Worker's
    * `ctx`), so that requests do not wait for it. `maxStale` (default 86400): how long past its freshness a set
    * is still served while every fetch fails; the first failed fetch after that drops it (`503` until the provider

@@ -207,7 +207,7 @@ impl EdgeGuardHandle {
                     let cache = JwksCache::new(uri, policy).map_err(|e| {
                         Error::InvalidRequest(format!("{field}jwksUri: {}", e.message()))
                     })?;
-                    Ok(RemoteJwks::from_cache(cache, fetcher.clone()))
+                    Ok(RemoteJwks::for_edge(cache, fetcher.clone()))
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
             Ok(EdgeGuardHandle {
