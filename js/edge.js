@@ -48,6 +48,41 @@ function withCacheApi(fetchFn) {
   };
 }
 
+// The JWKS fetch through Workers KV (`jwksKv`, a KV namespace binding): a copy every location can read, so that a
+// new isolate anywhere starts warm. As with the Cache API, refetches (no-cache) go to the provider and refresh the
+// copy, and a copy carries its Age for the core's freshness. A KV that fails: the provider, silently.
+function withKv(fetchFn, kv) {
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+  return async (url, init) => {
+    const key = `oidc-edge:jwks:${url}`;
+    const noCache = /no-cache/i.test(new Headers(init?.headers).get("cache-control") ?? "");
+    if (!noCache) {
+      const hit = await Promise.resolve().then(() => kv.get(key, { type: "json" })).catch(() => null);
+      if (hit && typeof hit.body === "string" && Number.isFinite(hit.storedAt)) {
+        const headers = new Headers(hit.headers ?? {});
+        headers.set("age", String((Number(hit.age) || 0) + Math.max(0, nowSeconds() - hit.storedAt)));
+        return new Response(hit.body, { status: 200, headers });
+      }
+    }
+    const res = await fetchFn(url, init);
+    if (res.ok && !res.redirected) {
+      try {
+        const headers = {};
+        for (const name of ["content-type", "cache-control"]) {
+          const v = res.headers.get(name);
+          if (v !== null) headers[name] = v;
+        }
+        const copy = { body: await res.clone().text(), storedAt: nowSeconds(), age: res.headers.get("age"), headers };
+        // Kept a day at most (KV's own expiry): the core's maxStale bounds its use anyway.
+        await kv.put(key, JSON.stringify(copy), { expirationTtl: 86400 });
+      } catch {
+        // not stored: the next isolate asks the provider
+      }
+    }
+    return res;
+  };
+}
+
 // The signature the guard left to WebCrypto: the key imported once (the guard caches it, or its refusal), the
 // verdict handed back. A throw or a non-boolean is no verdict: the guard's Rust algorithms decide.
 async function webCryptoCheck(guard, d) {
@@ -126,7 +161,18 @@ export function createEdgeVerifierWith(EdgeGuard, config) {
   const opts = isObject ? { ...config } : config;
   let fetchFn;
   let metricsConfig;
+  let replayStore;
   if (isObject) {
+    // dpop.replayStore (a store shared by every isolate) is called here; the guard hands out the entries. A
+    // mistyped one is left for the guard to refuse; externalReplay is never the caller's to set.
+    const d = opts.dpop;
+    if (d !== null && typeof d === "object" && !Array.isArray(d)) {
+      const { replayStore: store, externalReplay: _, ...rest } = d;
+      if (store === undefined || typeof store?.checkAndRemember === "function") {
+        replayStore = store;
+        opts.dpop = { ...rest, externalReplay: store !== undefined };
+      }
+    }
     // A mistyped metrics is left for the guard to refuse (invalid_request, unknown member).
     const m = opts.metrics;
     const valid = m === undefined || (m !== null && typeof m === "object" && !Array.isArray(m)
@@ -140,7 +186,13 @@ export function createEdgeVerifierWith(EdgeGuard, config) {
     const given = opts.fetch;
     const useCacheApi = opts.cacheApi !== false;
     delete opts.cacheApi;
-    const base = given ?? ((url, init) => globalThis.fetch(url, init));
+    let base = given ?? ((url, init) => globalThis.fetch(url, init));
+    // A jwksKv that is not a KV namespace is left for the guard to refuse (invalid_request, unknown member).
+    const kv = opts.jwksKv;
+    if (typeof kv?.get === "function" && typeof kv?.put === "function") {
+      delete opts.jwksKv;
+      if (typeof given === "function" || given === undefined) base = withKv(base, kv);
+    }
     fetchFn = useCacheApi ? withCacheApi(base) : base;
     if (typeof given === "function" || given === undefined) opts.fetch = fetchFn;
   }
@@ -180,6 +232,16 @@ export function createEdgeVerifierWith(EdgeGuard, config) {
     }
     // A DPoP request has two signatures: the proof's, then the token's.
     while (d.verify) d = await webCryptoCheck(guard, d);
+    if (d.ok && d.replayKey !== undefined) {
+      // Fail closed: a throw, a rejection or anything but true refuses the proof.
+      let fresh;
+      try {
+        fresh = await replayStore.checkAndRemember(d.replayKey, d.replayExpiresAt);
+      } catch {
+        fresh = false;
+      }
+      if (fresh !== true) d = guard.replayRefused(h.get("origin") ?? undefined);
+    }
     refreshInBackground(ctx);
     metrics.decision(d);
     if (d.ok) {

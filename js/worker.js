@@ -20,6 +20,7 @@ export {
   requireScopes,
   ScopeRequirement,
   bearerChallenge,
+  parseLogoutRequest,
 } from "./oidc_edge_worker.js";
 
 /** @param {object} config see index.d.ts (EdgeVerifierConfig) */

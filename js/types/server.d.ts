@@ -196,7 +196,10 @@ export interface EdgeVerifierConfig {
   /** CORS: preflights answered at the edge, CORS headers on every answer to an allowed origin. Default: none. */
   cors?: EdgeCorsConfig;
   /**
-   * The JWKS cache timings (see {@link RemoteJwks}); seconds. In the last tenth of its freshness a set is
+   * The JWKS cache timings (see {@link RemoteJwks}); seconds. Unlike a {@link RemoteJwks}, a request never waits
+   * for another request's fetch in flight (in Workers that promise belongs to another request's I/O context:
+   * jose#355, cfworker#226): it fetches itself when the cooldown allows, else decides with the set there is (an
+   * unknown `kid` is `401`, no set `503`). In the last tenth of its freshness a set is
    * refreshed in the background after the answer (through `ctx.waitUntil` when `verify` is given the Worker's
    * `ctx`), so that requests do not wait for it. `maxStale` (default 86400): how long past its freshness a set
    * is still served while every fetch fails; the first failed fetch after that drops it (`503` until the provider
@@ -215,6 +218,19 @@ export interface EdgeVerifierConfig {
    * what is left of its `max-age` (its `Age` is tracked); refetches bypass and refresh it. Silently plain `fetch` where there is no Cache API. Default true.
    */
   cacheApi?: boolean;
+  /**
+   * A Workers KV namespace (`env.JWKS_KV`) holding a copy of the JWKS response that every location reads, so
+   * that a new isolate anywhere starts without asking the provider: read after the Cache API, before the
+   * provider; refetches (an expired set, an unknown `kid`) go to the provider and rewrite it; the copy carries its
+   * `Age`, so it is fresh only for what is left of its `max-age` (and `maxStale` bounds a stale one). KV errors
+   * fall back to the provider silently. Not a namespace (`get` and `put`): `invalid_request`.
+   */
+  jwksKv?: {
+    /** KV's `get`: the stored copy, parsed (`type: "json"`), or `null`. */
+    get(key: string, opts: { type: "json" }): Promise<unknown>;
+    /** KV's `put`: stores the copy (JSON text) for `expirationTtl` seconds. */
+    put(key: string, value: string, opts?: { expirationTtl?: number }): Promise<void>;
+  };
   /**
    * The `fetch` for the JWKS (default `globalThis.fetch`), called with `redirect: "manual"` and a `signal`
    * (see {@link FetchLimits}): a JWKS URL that redirects is a failed fetch, never followed.
@@ -282,7 +298,18 @@ export interface EdgeVerifierConfig {
    * `invalid_request` (naming `dpop.algorithms`, `dpop.maxAge` or `dpop.replayEntries`) for an empty or
    * symmetric algorithm list, a `maxAge` outside 1..86400, a `replayEntries` outside 1..1048576.
    */
-  dpop?: { algorithms?: JwsAlgorithm[]; maxAge?: number; replayEntries?: number };
+  dpop?: {
+    algorithms?: JwsAlgorithm[];
+    maxAge?: number;
+    replayEntries?: number;
+    /**
+     * A {@link ReplayStore} shared by every isolate (e.g. backed by a Durable Object), instead of the verifier's
+     * own memory: each accepted proof's key (`dpop:` and a SHA-256, no `jti` or token) and until when to keep
+     * it, awaited before the request is let through. Anything but `true` — `false`, a throw, a rejection, another
+     * value — refuses the proof (`401` `invalid_dpop_proof`, fail closed). Not a store: `invalid_request`.
+     */
+    replayStore?: ReplayStore;
+  };
   /**
    * A path (`"/ready"`) answered at the edge for `GET`/`HEAD`, before the route table: `200 {"ready": true,
    * "issuers": [{ "issuer", "keys" }]}` when every issuer has keys loaded, else `503` with `"ready": false`. A

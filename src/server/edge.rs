@@ -204,6 +204,9 @@ pub struct EdgeDpopConfig {
     pub max_age: Option<u64>,
     /// The proof `jti`s remembered in this guard (default [`crate::server::DEFAULT_REPLAY_ENTRIES`]).
     pub replay_entries: Option<usize>,
+    /// The caller keeps the proofs' `jti`s in a store of its own (one shared by every isolate): an accepted
+    /// proof's entry is handed out in [`Allowed::replay`] instead of checked here.
+    pub external_replay: bool,
 }
 
 /// One issuer of [`EdgeConfig::issuers`] (or the single one of `issuer`, `audience`, `jwks_uri`).
@@ -378,6 +381,9 @@ pub struct Allowed {
     pub cached: bool,
     /// The token was verified with a key set past its freshness (its refetch failed).
     pub stale: bool,
+    /// With [`EdgeDpopConfig::external_replay`]: the DPoP proof's replay entry, to check in the caller's store
+    /// before letting the request through ([`EdgeGuard::replay_refused`] when it is a replay).
+    pub replay: Option<ReplayEntry>,
 }
 
 /// What to do with a request.
@@ -403,6 +409,7 @@ struct EdgeDpop {
     policy: DpopPolicy,
     challenge: ChallengeOptions,
     replay: MemoryReplayStore,
+    external_replay: bool,
 }
 
 /// One issuer's verifier on its current key set, with its verified-token cache.
@@ -736,6 +743,7 @@ impl EdgeGuard {
                     },
                     policy,
                     replay,
+                    external_replay: d.external_replay,
                 })
             })
             .transpose()?;
@@ -993,6 +1001,7 @@ impl EdgeGuard {
                     identity: Vec::new(),
                     cached: false,
                     stale: false,
+                    replay: None,
                 }));
             }
             Access::Token(requirement) => requirement.clone(),
@@ -1193,8 +1202,13 @@ impl EdgeGuard {
             return Step::Decided(self.refuse(&context, &e));
         }
         let verified = Arc::new(verified);
+        let mut external = None;
         if let Some(entry) = replay {
             let replayed = match &mut self.dpop {
+                Some(d) if d.external_replay => {
+                    external = Some(entry);
+                    Ok(())
+                }
                 Some(d) => check_proof_replay(&entry, &mut d.replay, context.now),
                 None => Err(Error::InvalidDpopProof("DPoP is not configured".into())),
             };
@@ -1207,7 +1221,26 @@ impl EdgeGuard {
                     verified.clone()
                 });
         }
-        Step::Decided(self.allow(&context, verified, false))
+        match self.allow(&context, verified, false) {
+            Decision::Allow(allowed) => Step::Decided(Decision::Allow(Allowed {
+                replay: external,
+                ..allowed
+            })),
+            other => Step::Decided(other),
+        }
+    }
+
+    /// The answer to a DPoP request whose proof the caller's store says is a replay (see
+    /// [`EdgeDpopConfig::external_replay`]), or whose store failed: `401` `invalid_dpop_proof` (fail closed).
+    pub fn replay_refused(&self, origin: Option<&str>) -> EdgeResponse {
+        match self.fail_as(
+            origin,
+            &Problem::from(&proof_error(crate::server::replayed())),
+            true,
+        ) {
+            Decision::Respond(r) => r,
+            _ => json_response(401, self.cors_headers(origin), "invalid_dpop_proof"),
+        }
     }
 
     /// A verified token on its route: the route's scopes, then through with the claims.
@@ -1239,6 +1272,7 @@ impl EdgeGuard {
             route: context.pattern.clone(),
             headers: self.cors_headers(origin),
             cached,
+            replay: None,
             stale: !cached
                 && self
                     .issuers
@@ -1736,6 +1770,33 @@ mod tests {
             Decision::Allow(_)
         ));
         assert_eq!(g.cached_tokens(), 1);
+        // a store of the caller's: the entry is handed out, the guard remembers nothing
+        let mut ext = guard(|c| {
+            c.dpop = Some(EdgeDpopConfig {
+                algorithms: Some(vec!["ES256".into(), "EdDSA".into()]),
+                external_replay: true,
+                ..EdgeDpopConfig::default()
+            })
+        });
+        let p9 = proof("p-9", "GET", &bound);
+        let entries: Vec<ReplayEntry> = (0..2)
+            .map(|_| match call(&mut ext, &auth, Some(&p9)) {
+                Decision::Allow(a) => a.replay.unwrap(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(entries.first(), entries.get(1));
+        assert!(entries.iter().all(|e| e.key.starts_with("dpop:")));
+        let r = ext.replay_refused(None);
+        assert_eq!(r.status, 401);
+        assert_eq!(
+            header(&r, "www-authenticate"),
+            Some("DPoP realm=\"api\", error=\"invalid_dpop_proof\", algs=\"ES256 EdDSA\"")
+        );
+        match call(&mut ext, &format!("Bearer {plain}"), None) {
+            Decision::Allow(a) => assert!(a.replay.is_none()),
+            other => panic!("{other:?}"),
+        }
         // without dpop configured, the DPoP scheme is no token at all
         let mut off = guard(|_| {});
         let r = respond(call(&mut off, &auth, Some(&proof("p-7", "GET", &bound))));

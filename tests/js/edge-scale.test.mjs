@@ -382,3 +382,84 @@ test("createEdgeVerifier step-up (RFC 9470): a route's acrValues / maxAge answer
       { code: "invalid_request" }, JSON.stringify(route));
   }
 });
+
+test("createEdgeVerifier dpop.replayStore: proofs' jti checked in a store of the caller's (async), fail closed", async (t) => {
+  const { dpopClient, dpopProof } = await import("./support/dpop-client.mjs");
+  const a = await signingKey("a1");
+  const server = await jwksServer([a]);
+  t.after(server.close);
+  const seen = new Map();
+  let mode = "ok";
+  const replayStore = {
+    async checkAndRemember(key, expiresAt) {
+      if (mode === "throw") throw new Error("down");
+      if (mode === "odd") return "yes";
+      if (seen.has(key)) return false;
+      seen.set(key, expiresAt);
+      return true;
+    },
+  };
+  const base = { issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), realm: "api" };
+  const verify = createEdgeVerifier({ ...base, dpop: { replayStore } });
+  const client = await dpopClient();
+  const token = await accessToken(a, { cnf: { jkt: client.jkt } });
+  const url = "https://api.example.com/api/x";
+  const send = async (proof) => verify(new Request(url, { headers: { authorization: `DPoP ${token}`, dpop: proof } }));
+  const p = await dpopProof(client, "GET", url, token);
+  assert.equal((await send(p)).ok, true);
+  assert.equal(seen.size, 1);
+  const [key, expiresAt] = [...seen][0];
+  assert.match(key, /^dpop:[A-Za-z0-9_-]{43}$/);
+  assert.ok(expiresAt > Math.floor(Date.now() / 1000));
+  const again = await send(p);
+  assert.equal(again.response.status, 401);
+  assert.match(again.response.headers.get("www-authenticate"), /^DPoP realm="api", error="invalid_dpop_proof", algs=/);
+  for (const m of ["throw", "odd"]) {
+    mode = m;
+    assert.equal((await send(await dpopProof(client, "GET", url, token))).response.status, 401, m);
+  }
+  // a caller cannot turn the guard's own check off
+  const own = createEdgeVerifier({ ...base, dpop: { externalReplay: true } });
+  const q = await dpopProof(client, "GET", url, token);
+  const sendOwn = () => own(new Request(url, { headers: { authorization: `DPoP ${token}`, dpop: q } }));
+  assert.equal((await sendOwn()).ok, true);
+  assert.equal((await sendOwn()).response.status, 401);
+  for (const store of [{}, 5, { checkAndRemember: 1 }]) {
+    assert.throws(() => createEdgeVerifier({ ...base, dpop: { replayStore: store } }), { code: "invalid_request" });
+  }
+});
+
+test("createEdgeVerifier jwksKv: a new verifier starts from the KV copy; refetches go to the provider and rewrite it", async (t) => {
+  const a = await signingKey("a1");
+  const b = await signingKey("b1");
+  const server = await jwksServer([a], { maxAge: 600 });
+  t.after(server.close);
+  const store = new Map();
+  const puts = [];
+  const kv = {
+    get: async (key) => (store.has(key) ? JSON.parse(store.get(key)) : null),
+    put: async (key, value, opts) => { puts.push(opts); store.set(key, value); },
+  };
+  const config = {
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.jwksUri, routes: ROUTES.slice(1), cacheApi: false, jwksKv: kv,
+    jwksCache: { cooldown: 0 },
+  };
+  const get = (token) => new Request("https://api.example.com/api/x", { headers: { authorization: `Bearer ${token}` } });
+  assert.equal((await createEdgeVerifier(config)(get(await accessToken(a)))).ok, true);
+  assert.equal(server.fetches, 1);
+  assert.deepEqual(puts, [{ expirationTtl: 86400 }]);
+  // another isolate: from KV, no provider fetch
+  const second = createEdgeVerifier(config);
+  assert.equal((await second(get(await accessToken(a)))).ok, true);
+  assert.equal(server.fetches, 1);
+  // rotation: the unknown kid goes to the provider (no-cache) and the copy is rewritten
+  server.setKeys([a, b]);
+  assert.equal((await second(get(await accessToken(b)))).ok, true);
+  assert.equal(server.fetches, 2);
+  assert.match(JSON.parse([...store.values()][0]).body, /"b1"/);
+  // a KV that fails: the provider, silently
+  const broken = { get: async () => { throw new Error("kv down"); }, put: async () => { throw new Error("kv down"); } };
+  assert.equal((await createEdgeVerifier({ ...config, jwksKv: broken })(get(await accessToken(a)))).ok, true);
+  assert.equal(server.fetches, 3);
+  assert.throws(() => createEdgeVerifier({ ...config, jwksKv: {} }), { code: "invalid_request" });
+});

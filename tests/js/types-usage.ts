@@ -110,8 +110,8 @@ createEdgeVerifier({
   ],
   routes: [{ method: "GET", path: "/b/*", issuers: ["https://b.example.com"], acrValues: ["urn:acr:mfa"], maxAge: 300 }],
   claimHeaders: { "X-Auth-Email": "email", "X-Org": "org.id" }, forwardPayload: "X-Auth-Claims", claimHeaderMaxBytes: 4096,
-  dpop: { algorithms: ["ES256", "EdDSA"], maxAge: 60, replayEntries: 1000 },
+  dpop: { algorithms: ["ES256", "EdDSA"], maxAge: 60, replayEntries: 1000, replayStore: { checkAndRemember: async () => true } },
   jwksCache: { maxStale: 3600 },
-  readinessPath: "/ready", metrics: { log: true },
+  readinessPath: "/ready", metrics: { log: true }, jwksKv: { get: async () => null, put: async () => {} },
   resourceMetadata: { resource: "https://api.example.com", scopesSupported: ["read"], resourceName: "API" },
 });

@@ -142,3 +142,42 @@ test("worker: READINESS_PATH says whether every issuer's keys are loaded; LOG_EV
   assert.ok(events.some((e) => e.oidcEdge === "denied" && e.reason === "missing_token"));
   assert.ok(events.some((e) => e.oidcEdge === "jwks_fetch" && e.outcome === "ok"));
 });
+
+test("worker: a request never waits for another request's key fetch (jose#355, cfworker#226)", async (t) => {
+  const { serve } = await import("./support/edge-fixtures.mjs");
+  const k2 = await signingKey("k2");
+  let keys = [a];
+  let slow = 0;
+  let fetches = 0;
+  const jwks = await serve(async () => {
+    fetches++;
+    if (slow) await new Promise((ok) => setTimeout(ok, slow));
+    return { status: 200, headers: { "content-type": "application/json", "cache-control": "max-age=600" }, body: JSON.stringify({ keys: keys.map((k) => k.jwk) }) };
+  });
+  t.after(jwks.close);
+  const worker = await startWorkerEnv([], { JWKS_URI: `${jwks.url}/jwks`, JWKS_COOLDOWN: "3" });
+  t.after(worker.close);
+  const call = async (token) => {
+    const t0 = performance.now();
+    const res = await fetch(`${worker.url}/api/orders`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, ms: performance.now() - t0 };
+  };
+  assert.equal((await call(await accessToken(a))).status, 200, worker.logs.join(""));
+  await new Promise((ok) => setTimeout(ok, 3100));
+  // the provider rotates and answers slowly: the first unknown-kid request fetches; the second, while that fetch
+  // is in flight and within the cooldown, decides at once with the set it has
+  keys = [a, k2];
+  slow = 1500;
+  const tok2 = await accessToken(k2);
+  const first = call(tok2);
+  await new Promise((ok) => setTimeout(ok, 200));
+  const second = await call(tok2);
+  assert.equal(second.status, 401, "key_not_found: the set it has lacks k2");
+  assert.ok(second.ms < 1000, `the second request did not wait for the first's fetch (${Math.round(second.ms)} ms)`);
+  const done = await first;
+  assert.equal(done.status, 200);
+  assert.ok(done.ms >= 1400);
+  assert.equal(fetches, 2);
+  slow = 0;
+  assert.equal((await call(tok2)).status, 200, "the new set, once fetched, serves every request");
+});

@@ -3,7 +3,7 @@
 // to ORIGIN (same method, path, query and body) with the verified subject and scopes in headers; which
 // incoming headers are removed first and which identity headers are set is the verifier's (forwardHeaders).
 // Configuration: the [vars] of wrangler.toml (see README.md).
-import { createEdgeVerifier } from "oidc-edge/worker";
+import { RemoteJwks, TokenVerifier, bearerChallenge, createEdgeVerifier, parseLogoutRequest } from "oidc-edge/worker";
 
 const list = (v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const int = (v) => (v === undefined || v === "" ? undefined : Number(v));
@@ -65,7 +65,19 @@ export function configFromEnv(env) {
 let current;
 function verifierFor(env) {
   const key = JSON.stringify(env, (k, v) => (typeof v === "string" || k === "" ? v : undefined));
-  if (current?.key !== key) current = { key, verify: createEdgeVerifier(configFromEnv(env)) };
+  if (current?.key !== key) {
+    const config = configFromEnv(env);
+    // A KV copy of the JWKS, read by every location (a new isolate anywhere starts warm).
+    if (env.JWKS_KV) config.jwksKv = env.JWKS_KV;
+    // With the Durable Object bound, DPoP proofs' jti are refused across isolates too (one object for them).
+    if (config.dpop && env.SESSIONS) {
+      const stub = () => env.SESSIONS.get(env.SESSIONS.idFromName("dpop-proofs"));
+      config.dpop.replayStore = {
+        checkAndRemember: async (key, expiresAt) => (await ask(stub(), "/replay", { key, expiresAt })).fresh,
+      };
+    }
+    current = { key, verify: createEdgeVerifier(config) };
+  }
   return current.verify;
 }
 
@@ -76,8 +88,98 @@ function json(status, error, headers = []) {
   return new Response(JSON.stringify({ error }), { status, headers: h });
 }
 
+// Sessions ended by back-channel logout (OIDC Back-Channel Logout 1.0), shared by every isolate and location:
+// a Durable Object (strongly consistent, one instance per issuer), never KV, whose eventual consistency would let
+// a logged-out session through for up to a minute elsewhere. It also remembers the logout tokens' jti (§2.6).
+// Storage: "sid:<sid>" / "sub:<sub>" -> the logout time (seconds), "jti:<key>" -> until when to refuse it.
+export class SessionRevocations {
+  constructor(state) {
+    this.storage = state.storage;
+  }
+
+  async fetch(request) {
+    const { pathname } = new URL(request.url);
+    const body = await request.json();
+    if (pathname === "/revoke") {
+      for (const key of body.keys) {
+        const before = await this.storage.get(key);
+        if (!(before >= body.at)) await this.storage.put(key, body.at);
+      }
+      return Response.json({ ok: true });
+    }
+    if (pathname === "/check") {
+      // A token issued at or before its session's logout is refused; one without iat cannot tell: refused too.
+      const found = await this.storage.get(body.keys);
+      const revoked = [...found.values()].some((at) => !(body.iat > at));
+      return Response.json({ revoked });
+    }
+    if (pathname === "/replay") {
+      // One request at a time per object (input gates): the get and the put are atomic together.
+      const key = `jti:${body.key}`;
+      if ((await this.storage.get(key)) !== undefined) return Response.json({ fresh: false });
+      await this.storage.put(key, body.expiresAt);
+      return Response.json({ fresh: true });
+    }
+    return new Response(null, { status: 404 });
+  }
+}
+
+const sessionsOf = (env, iss) => env.SESSIONS.get(env.SESSIONS.idFromName(iss));
+const ask = async (stub, path, body) =>
+  (await stub.fetch(`https://sessions${path}`, { method: "POST", body: JSON.stringify(body) })).json();
+const sessionKeys = (claims) =>
+  [typeof claims.sid === "string" && `sid:${claims.sid}`, typeof claims.sub === "string" && `sub:${claims.sub}`].filter(Boolean);
+
+// The logout-token verifier, per isolate: the provider's keys, the RP's client_id as audience, jti replays
+// refused through the Durable Object.
+let logout;
+function logoutVerifier(env) {
+  if (logout?.env !== env.ISSUER + env.LOGOUT_AUDIENCE) {
+    const replayStore = {
+      checkAndRemember: async (key, expiresAt) => (await ask(sessionsOf(env, env.ISSUER), "/replay", { key, expiresAt })).fresh,
+    };
+    const verifier = new TokenVerifier({
+      issuer: env.ISSUER, audience: env.LOGOUT_AUDIENCE, jwks: new RemoteJwks(env.JWKS_URI), replayStore,
+    });
+    logout = { env: env.ISSUER + env.LOGOUT_AUDIENCE, verifier };
+  }
+  return logout.verifier;
+}
+
+/** The RP's back-channel logout endpoint (§2.5, §2.8): 200 once the sessions are ended, 400 otherwise. */
+async function backchannelLogout(request, env) {
+  if (request.method !== "POST") return json(405, "method_not_allowed", [["allow", "POST"]]);
+  let claims;
+  try {
+    const token = parseLogoutRequest(await request.text(), request.headers.get("content-type"));
+    claims = await logoutVerifier(env).verifyLogoutTokenAsync(token);
+  } catch (e) {
+    console.error(`oidc-edge worker: logout token refused: ${e.code ?? e.name}: ${e.message}`);
+    return json(400, "invalid_request");
+  }
+  await ask(sessionsOf(env, claims.iss), "/revoke", { keys: sessionKeys(claims), at: Math.floor(Date.now() / 1000) });
+  return new Response(null, { status: 200, headers: { "cache-control": "no-store" } });
+}
+
+/** Whether the session of these verified claims was ended by a logout after the token was issued. */
+async function sessionEnded(env, claims) {
+  const keys = sessionKeys(claims);
+  if (keys.length === 0) return false;
+  return (await ask(sessionsOf(env, claims.iss), "/check", { keys, iat: claims.iat })).revoked;
+}
+
 export default {
   async fetch(request, env, ctx) {
+    // Back-channel logout is on when the Durable Object is bound and the endpoint named.
+    const logoutPath = env.SESSIONS && env.BACKCHANNEL_LOGOUT_PATH;
+    if (logoutPath && new URL(request.url).pathname === logoutPath) {
+      try {
+        return await backchannelLogout(request, env);
+      } catch (e) {
+        console.error(`oidc-edge worker: logout failed: ${e.code ?? e.name}: ${e.message}`);
+        return json(500, "server_error");
+      }
+    }
     let verify;
     try {
       verify = verifierFor(env);
@@ -93,6 +195,19 @@ export default {
       return json(500, "server_error");
     }
     if (!result.ok) return result.response;
+    if (logoutPath && result.claims) {
+      let ended;
+      try {
+        ended = await sessionEnded(env, result.claims);
+      } catch (e) {
+        console.error(`oidc-edge worker: session store unreachable: ${e.message}`);
+        return json(503, "temporarily_unavailable", result.headers);
+      }
+      if (ended) {
+        const c = bearerChallenge({ code: "invalid_claim", message: "the session was ended" }, { realm: env.REALM });
+        return json(c.status, "invalid_token", [...result.headers, ["www-authenticate", c.wwwAuthenticate]]);
+      }
+    }
 
     const url = new URL(request.url);
     const target = new URL(url.pathname + url.search, env.ORIGIN);

@@ -72,6 +72,9 @@ struct EdgeDpopArgs {
     algorithms: Option<Vec<String>>,
     max_age: Option<u64>,
     replay_entries: Option<usize>,
+    /// Set by `createEdgeVerifier` when it was given a `replayStore` (never taken from the caller).
+    #[serde(default)]
+    external_replay: bool,
 }
 
 impl From<EdgeDpopArgs> for EdgeDpopConfig {
@@ -80,6 +83,7 @@ impl From<EdgeDpopArgs> for EdgeDpopConfig {
             algorithms: a.algorithms,
             max_age: a.max_age,
             replay_entries: a.replay_entries,
+            external_replay: a.external_replay,
         }
     }
 }

@@ -154,6 +154,15 @@ fn decision_js(decision: Decision) -> JsResult<JsValue> {
             set(&out, "identityHeaders", &headers_array(&a.identity));
             set(&out, "cached", &JsValue::from_bool(a.cached));
             set(&out, "stale", &JsValue::from_bool(a.stale));
+            if let Some(entry) = &a.replay {
+                set(&out, "replayKey", &JsValue::from_str(&entry.key));
+                // Seconds stay far below 2^53: exact as a JS number.
+                set(
+                    &out,
+                    "replayExpiresAt",
+                    &JsValue::from(entry.expires_at as f64),
+                );
+            }
         }
         Decision::Respond(r) => {
             set(&out, "ok", &JsValue::FALSE);
@@ -198,7 +207,7 @@ impl EdgeGuardHandle {
                     let cache = JwksCache::new(uri, policy).map_err(|e| {
                         Error::InvalidRequest(format!("{field}jwksUri: {}", e.message()))
                     })?;
-                    Ok(RemoteJwks::from_cache(cache, fetcher.clone()))
+                    Ok(RemoteJwks::for_edge(cache, fetcher.clone()))
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
             Ok(EdgeGuardHandle {
@@ -336,6 +345,14 @@ impl EdgeGuardHandle {
             return Ok(JsValue::UNDEFINED);
         }
         Ok(Promise::all(&started).into())
+    }
+
+    /// `replayRefused(origin?)`: the answer to a DPoP request whose proof the caller's `replayStore` refused.
+    #[wasm_bindgen(js_name = replayRefused)]
+    pub fn replay_refused(&self, origin: JsValue) -> JsResult<JsValue> {
+        let origin = optional_string(&origin);
+        let response = self.guard.borrow().replay_refused(origin.as_deref());
+        decision_js(Decision::Respond(response))
     }
 
     /// `strippedHeaders(names)`: those of `names` to remove from a request before forwarding it.

@@ -22,6 +22,9 @@ pub struct RemoteJwks {
     cache: Rc<RefCell<JwksCache>>,
     fetcher: Fetcher,
     in_flight: Rc<RefCell<Option<Promise>>>,
+    /// Whether a caller waits for a fetch in flight (`RemoteJwks`, `TokenVerifier`); the edge guard's never
+    /// does: in Workers that promise belongs to another request's I/O context (jose#355, cfworker#226).
+    shares_in_flight: bool,
 }
 
 impl RemoteJwks {
@@ -31,6 +34,16 @@ impl RemoteJwks {
             cache: Rc::new(RefCell::new(cache)),
             fetcher,
             in_flight: Rc::new(RefCell::new(None)),
+            shares_in_flight: true,
+        }
+    }
+
+    /// The edge guard's: a request never waits for another request's fetch. It fetches itself when the cache
+    /// policy allows (the cooldown counts every request's attempts), else decides with the set there is.
+    pub(crate) fn for_edge(cache: JwksCache, fetcher: Fetcher) -> Self {
+        RemoteJwks {
+            shares_in_flight: false,
+            ..RemoteJwks::from_cache(cache, fetcher)
         }
     }
 
@@ -68,7 +81,7 @@ impl RemoteJwks {
         let lacking = cache
             .current()
             .is_none_or(|c| kid.is_some_and(|k| !c.has_kid(k)));
-        (lacking && self.in_flight.borrow().is_some())
+        (self.shares_in_flight && lacking && self.in_flight.borrow().is_some())
             || matches!(cache.peek(now, kid), Plan::Fetch(_))
     }
 
@@ -79,6 +92,7 @@ impl RemoteJwks {
     /// Concurrent callers share the fetch in flight, but wait for it at most the fetch timeout on their own
     /// clock: in workerd a promise made by another request may never settle for this one (that request was
     /// cancelled, and its timers with it). A wait that runs out forgets that fetch and decides afresh.
+    /// The edge guard's ([`RemoteJwks::for_edge`]) never waits: it decides at once.
     pub(crate) fn ensure(
         &self,
         now: u64,
@@ -87,9 +101,10 @@ impl RemoteJwks {
         let cache = self.cache.clone();
         let fetcher = self.fetcher.clone();
         let in_flight = self.in_flight.clone();
+        let shares = self.shares_in_flight;
         async move {
             // Someone is fetching already: wait for it, then decide (the cooldown stops a second fetch).
-            let pending = in_flight.borrow().clone();
+            let pending = in_flight.borrow().clone().filter(|_| shares);
             if let Some(p) = pending {
                 if !fetcher.settles_in_time(&p).await {
                     forget(&in_flight, &p);
@@ -219,6 +234,7 @@ impl RemoteJwks {
             cache: self.cache.clone(),
             fetcher: self.fetcher.clone(),
             in_flight: self.in_flight.clone(),
+            shares_in_flight: self.shares_in_flight,
         }
     }
 

@@ -6,7 +6,7 @@ import { AUDIENCE, ISSUER, ROUTES, jwksServer, serve } from "./edge-fixtures.mjs
 
 export const WORKER_ENTRY = resolve(import.meta.dirname, "../../../worker/src/index.js");
 
-export async function startWorkerEnv(keys, vars = {}, { originUrl } = {}) {
+export async function startWorkerEnv(keys, vars = {}, { originUrl, durableObjects } = {}) {
   const jwks = await jwksServer(keys);
   let originHits = 0;
   const origin = originUrl ? { url: originUrl, close: async () => {} } : await serve((req, body) => {
@@ -24,6 +24,7 @@ export async function startWorkerEnv(keys, vars = {}, { originUrl } = {}) {
         ISSUER, AUDIENCE, JWKS_URI: jwks.jwksUri, ORIGIN: origin.url, ROUTES: JSON.stringify(ROUTES), REALM: "api",
         JWKS_COOLDOWN: "3", ...vars,
       },
+      durableObjects,
     });
   } catch (e) {
     await jwks.close();

@@ -42,11 +42,12 @@ export async function bundleWorker(entry, dir) {
 }
 
 /**
- * Starts `entry` in workerd. `bindings` become text bindings (env.NAME). With `bundled`, `entry` is a directory
+ * Starts `entry` in workerd. `bindings` become text bindings (env.NAME); `durableObjects` ({ NAME: className })
+ * Durable Object namespaces of classes `entry` exports, bound as env.NAME, with in-memory storage. With `bundled`, `entry` is a directory
  * a bundler already wrote (wrangler's `--outdir`: `index.js` and the `.wasm` modules it imports), run as is.
  * Resolves to `{ url, close, logs, wasm }` (`wasm`: the names of the `.wasm` modules it loads).
  */
-export async function startWorker(entry, { bindings = {}, bundled = false } = {}) {
+export async function startWorker(entry, { bindings = {}, bundled = false, durableObjects = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oidc-edge-workerd-"));
   let main = "worker.js";
   let wasm;
@@ -68,12 +69,17 @@ const worker :Workerd.Worker = (
   compatibilityDate = "2025-01-01",
   compatibilityFlags = ["nodejs_compat"],
   globalOutbound = "internet",
-  modules = [
+${Object.keys(durableObjects).length === 0 ? "" : `  durableObjectNamespaces = [
+${Object.values(durableObjects).map((c) => `    (className = ${text(c)}, uniqueKey = ${text(`oidc-edge-${c}`)}),`).join("\n")}
+  ],
+  durableObjectStorage = (inMemory = void),
+`}  modules = [
     (name = ${text(main)}, esModule = embed ${text(main)}),
 ${wasm.map((w) => `    (name = ${text(w)}, wasm = embed ${text(w)}),`).join("\n")}
   ],
   bindings = [
 ${Object.entries(bindings).map(([k, v]) => `    (name = ${text(k)}, text = ${text(v)}),`).join("\n")}
+${Object.entries(durableObjects).map(([k, c]) => `    (name = ${text(k)}, durableObjectNamespace = (className = ${text(c)})),`).join("\n")}
   ],
 );
 `);
