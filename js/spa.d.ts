@@ -53,6 +53,7 @@ import type {
   PushedAuthorization,
   StartAuthorization,
   StartedAuthorization,
+  DpopOption,
 } from "./index.js";
 
 export type {
@@ -100,6 +101,10 @@ export {
   parseStepUpChallenge,
   parsePushedAuthorizationResponse,
   parseTokenResponse,
+  createDpopKey,
+  importDpopKey,
+  DpopKey,
+  dpopFetch,
 } from "./index.js";
 
 /**
@@ -157,10 +162,10 @@ export function buildTokenRequest(
  * for a network failure or timeout (no `status`), a redirect or a non-OAuth failure answer; `invalid_request`
  * for a bad `timeout`.
  */
-export function exchangeCode(opts: SpaCodeExchange & FetchOptions): Promise<TokenSet>;
+export function exchangeCode(opts: SpaCodeExchange & DpopOption & FetchOptions): Promise<TokenSet>;
 
 /** Refreshes tokens, as `refreshTokens` of `oidc-edge`. Errors: as {@link exchangeCode} (`invalid_grant` for a revoked refresh token). */
-export function refreshTokens(opts: SpaRefresh & FetchOptions): Promise<TokenSet>;
+export function refreshTokens(opts: SpaRefresh & DpopOption & FetchOptions): Promise<TokenSet>;
 
 // ---------------------------------------------------------------------------------------------------
 // Pushed authorization requests (RFC 9126)
