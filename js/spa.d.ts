@@ -54,6 +54,7 @@ import type {
   StartAuthorization,
   StartedAuthorization,
   DpopOption,
+  DpopKey,
 } from "./index.js";
 
 export type {
@@ -316,6 +317,14 @@ export interface SessionOptions {
   fetch?: typeof fetch;
   /** Seconds each request may take (1..300, default 5): then `http_error`. */
   timeout?: number;
+  /**
+   * DPoP-bound tokens (RFC 9449): the session's key pair, made by `createDpopKey` (ES256, the private key
+   * non-extractable) at the first sign-in and kept in IndexedDB (database `oidc-edge-dpop`, under
+   * `oidc-edge:{issuer}:{clientId}`) across reloads, goes into the authorization request (`dpop_jkt`), the code
+   * exchange and every refresh (with the provider's nonces); {@link Session.getDpopKey} gives it for `dpopFetch`.
+   * Sign-out deletes it, so the next sign-in binds to a new key. Default false.
+   */
+  dpop?: boolean;
   /** Further authorization request members for every sign-in (`prompt`, `loginHint`, `maxAge`, `acrValues`,
    *  `responseMode`, `extraParams`, `usePar`…), as {@link AuthorizeRequest} takes them. */
   [authorizeOption: string]: unknown;
@@ -436,6 +445,11 @@ export interface Session {
   getAccessToken(): Promise<string | null>;
   /** The verified ID token claims of the signed-in user, or null. */
   getUser(): Claims | null;
+  /**
+   * With `dpop: true`, the {@link DpopKey} the session's tokens are bound to (for `dpopFetch(url, { dpop, accessToken
+   * })`); null without. Rejects as `createDpopKey` / `importDpopKey` do, or with what IndexedDB threw.
+   */
+  getDpopKey(): Promise<DpopKey | null>;
   /**
    * Forgets the session (memory, `persistence`, the other tabs), emits `signedOut`, then sends the browser to the provider's
    * `end_session_endpoint` (OIDC RP-Initiated Logout 1.0 §2: `id_token_hint`, `client_id`,
