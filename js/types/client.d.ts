@@ -689,7 +689,7 @@ export declare class DpopKey {
  * The `dpop` option: with a {@link DpopKey}, the request carries a proof (RFC 9449 §5 at the token endpoint,
  * §7.1 with `Authorization: DPoP` at userinfo and resources) and is sent once more with the server's nonce when
  * it answers `use_dpop_nonce` (a 400 error at the token endpoint, §8; a 401 `WWW-Authenticate: DPoP` challenge
- * at a resource, §9). The token set then has `tokenType: "DPoP"`; refresh with the same key (a public client's
+ * at a resource, §9); also each poll of {@link pollDeviceAuthorization}. The token set then has `tokenType: "DPoP"`; refresh with the same key (a public client's
  * refresh token is bound to it). `oidc-edge/spa` takes it too (`exchangeCode`, `refreshTokens`, `dpopFetch`).
  * @throws OidcEdgeError `invalid_request` when `dpop` is not a DpopKey.
  */
@@ -1085,4 +1085,4 @@ export interface DevicePollOptions extends FetchLimits {
  *   the wrong type, a bad `tokenEndpoint` or `deviceCode`, bad client authentication). Rejects with
  *   `signal.reason` when aborted.
  */
-export function pollDeviceAuthorization(opts: DevicePollOptions): Promise<TokenSet>;
+export function pollDeviceAuthorization(opts: DevicePollOptions & DpopOption): Promise<TokenSet>;
