@@ -6,16 +6,35 @@
 import {
   discover, fetchJwks, generatePkce, randomToken, startAuthorization, resumeSignIn, exchangeCode, refreshTokens,
   buildEndSessionUrl, sessionTokens, sessionRenewal, checkRefreshedIdToken, TokenVerifier,
+  createDpopKey, importDpopKey,
 } from "./oidc_edge_spa.js";
 
 const EVENTS = ["signedIn", "refreshed", "expired", "signedOut", "error"];
 const ELECTION_MS = 100; // without Web Locks: how long a tab listens for other tabs' refresh claims
 const JWKS_COOLDOWN_MS = 30_000; // an unknown kid refetches the keys at most this often (jose's remote JWKS cooldown)
+const DPOP_DB = "oidc-edge-dpop"; // IndexedDB: the sessions' DPoP key pairs, by session key
+
+/** `get`, `put` (`value`) or `delete` the DPoP key pair kept under `name` (a structured clone: still non-extractable). */
+function dpopStore(op, name, value) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(DPOP_DB, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("keys");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction("keys", op === "get" ? "readonly" : "readwrite");
+      const store = tx.objectStore("keys");
+      const req = op === "put" ? store.put(value, name) : store[op](name);
+      tx.oncomplete = () => { db.close(); resolve(req.result); };
+      tx.onerror = () => { db.close(); reject(tx.error); };
+    };
+  });
+}
 
 /** @param {import("./spa.d.ts").SessionOptions} options */
 export function createSession(options) {
-  const { issuer, clientId, redirectUri, scope, resource, postLogoutRedirectUri, persistence, fetch, timeout, ...authorize } =
-    options ?? {};
+  const { issuer, clientId, redirectUri, scope, resource, postLogoutRedirectUri, persistence, fetch, timeout, dpop,
+    ...authorize } = options ?? {};
   const io = { fetch, timeout };
   const key = `oidc-edge:${issuer}:${clientId}`;
   const pendingKey = `${key}:sign-in`; // sessionStorage, from signIn to the callback only
@@ -25,6 +44,7 @@ export function createSession(options) {
   let current = null; // { tokens, user }: in memory; in `persistence` too when given
   let metadata; // a Promise of the provider's metadata, discovered once (again after a failure)
   let verifier; // a Promise of the ID token verifier with the provider's keys, fetched once per page
+  let dpopKey; // with `dpop`: a Promise of the session's DpopKey, its pair kept in IndexedDB
   let keysFetchedAt = -Infinity; // when `verifier`'s keys were fetched (ms)
   let timer;
   let refreshing; // this tab's refresh in progress
@@ -55,6 +75,14 @@ export function createSession(options) {
     return promise;
   }
   const provider = () => (metadata ??= memo(discover(issuer, io), () => { metadata = undefined; }));
+  /** The session's DPoP key (RFC 9449): the kept pair, else a new one kept; undefined without `dpop`. */
+  const boundKey = async () => dpop ? (dpopKey ??= memo((async () => {
+    const pair = await dpopStore("get", key);
+    if (pair) return importDpopKey(pair);
+    const made = await createDpopKey();
+    await dpopStore("put", key, made.keyPair);
+    return made;
+  })(), () => { dpopKey = undefined; })) : undefined;
   const keys = () => (verifier ??= memo((async () => {
     const meta = await provider();
     keysFetchedAt = Date.now();
@@ -137,7 +165,8 @@ export function createSession(options) {
     try {
       const meta = await provider();
       const next = await refreshTokens({
-        tokenEndpoint: meta.token_endpoint, clientAuth: { clientId }, refreshToken: before.tokens.refreshToken, resource, ...io,
+        tokenEndpoint: meta.token_endpoint, clientAuth: { clientId }, refreshToken: before.tokens.refreshToken, resource,
+        dpop: await boundKey(), ...io,
       });
       let { user } = before;
       if (next.idToken) {
@@ -207,7 +236,7 @@ export function createSession(options) {
       const nonce = randomToken();
       const { url } = await startAuthorization({
         ...authorize, ...extra, metadata: meta, clientId, redirectUri, scope, resource, state, nonce, codeChallenge,
-        codeChallengeMethod, ...io,
+        codeChallengeMethod, dpopJkt: (await boundKey())?.jkt, ...io,
       });
       sessionStorage.setItem(pendingKey, JSON.stringify({ state, nonce, codeVerifier, maxAge: extra.maxAge ?? authorize.maxAge }));
       location.assign(url);
@@ -222,7 +251,7 @@ export function createSession(options) {
       const signIn = resumeSignIn(url, stored, meta);
       const tokens = await exchangeCode({
         tokenEndpoint: meta.token_endpoint, clientAuth: { clientId }, code: signIn.code, redirectUri,
-        codeVerifier: signIn.codeVerifier, resource, ...io,
+        codeVerifier: signIn.codeVerifier, resource, dpop: await boundKey(), ...io,
       });
       const user = await verifyIdToken(tokens.idToken, {
         nonce: signIn.nonce, maxAge: signIn.maxAge, accessToken: tokens.accessToken, atHashOptional: true,
@@ -263,10 +292,17 @@ export function createSession(options) {
     /** The verified ID token claims, or null. */
     getUser: () => current?.user ?? null,
 
+    /** With `dpop`: the DpopKey the tokens are bound to (for `dpopFetch`); null without. */
+    getDpopKey: () => reported(async () => (await boundKey()) ?? null),
+
     /** Forgets the session here and in the other tabs, then RP-initiated logout when the provider has it. */
     signOut: () => reported(async () => {
       const idTokenHint = current?.tokens.idToken;
       await change(null, "signedOut");
+      if (dpop) {
+        dpopKey = undefined;
+        await dpopStore("delete", key); // the next sign-in binds its tokens to a new key
+      }
       const meta = await provider();
       if (!meta.end_session_endpoint) return;
       location.assign(buildEndSessionUrl({

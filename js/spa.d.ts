@@ -53,6 +53,8 @@ import type {
   PushedAuthorization,
   StartAuthorization,
   StartedAuthorization,
+  DpopOption,
+  DpopKey,
 } from "./index.js";
 
 export type {
@@ -100,6 +102,10 @@ export {
   parseStepUpChallenge,
   parsePushedAuthorizationResponse,
   parseTokenResponse,
+  createDpopKey,
+  importDpopKey,
+  DpopKey,
+  dpopFetch,
 } from "./index.js";
 
 /**
@@ -157,10 +163,10 @@ export function buildTokenRequest(
  * for a network failure or timeout (no `status`), a redirect or a non-OAuth failure answer; `invalid_request`
  * for a bad `timeout`.
  */
-export function exchangeCode(opts: SpaCodeExchange & FetchOptions): Promise<TokenSet>;
+export function exchangeCode(opts: SpaCodeExchange & DpopOption & FetchOptions): Promise<TokenSet>;
 
 /** Refreshes tokens, as `refreshTokens` of `oidc-edge`. Errors: as {@link exchangeCode} (`invalid_grant` for a revoked refresh token). */
-export function refreshTokens(opts: SpaRefresh & FetchOptions): Promise<TokenSet>;
+export function refreshTokens(opts: SpaRefresh & DpopOption & FetchOptions): Promise<TokenSet>;
 
 // ---------------------------------------------------------------------------------------------------
 // Pushed authorization requests (RFC 9126)
@@ -311,6 +317,14 @@ export interface SessionOptions {
   fetch?: typeof fetch;
   /** Seconds each request may take (1..300, default 5): then `http_error`. */
   timeout?: number;
+  /**
+   * DPoP-bound tokens (RFC 9449): the session's key pair, made by `createDpopKey` (ES256, the private key
+   * non-extractable) at the first sign-in and kept in IndexedDB (database `oidc-edge-dpop`, under
+   * `oidc-edge:{issuer}:{clientId}`) across reloads, goes into the authorization request (`dpop_jkt`), the code
+   * exchange and every refresh (with the provider's nonces); {@link Session.getDpopKey} gives it for `dpopFetch`.
+   * Sign-out deletes it, so the next sign-in binds to a new key. Default false.
+   */
+  dpop?: boolean;
   /** Further authorization request members for every sign-in (`prompt`, `loginHint`, `maxAge`, `acrValues`,
    *  `responseMode`, `extraParams`, `usePar`…), as {@link AuthorizeRequest} takes them. */
   [authorizeOption: string]: unknown;
@@ -431,6 +445,11 @@ export interface Session {
   getAccessToken(): Promise<string | null>;
   /** The verified ID token claims of the signed-in user, or null. */
   getUser(): Claims | null;
+  /**
+   * With `dpop: true`, the {@link DpopKey} the session's tokens are bound to (for `dpopFetch(url, { dpop, accessToken
+   * })`); null without. Rejects as `createDpopKey` / `importDpopKey` do, or with what IndexedDB threw.
+   */
+  getDpopKey(): Promise<DpopKey | null>;
   /**
    * Forgets the session (memory, `persistence`, the other tabs), emits `signedOut`, then sends the browser to the provider's
    * `end_session_endpoint` (OIDC RP-Initiated Logout 1.0 §2: `id_token_hint`, `client_id`,

@@ -27,6 +27,10 @@ export {
   parseTokenResponse,
   exchangeCode,
   refreshTokens,
+  createDpopKey,
+  importDpopKey,
+  DpopKey,
+  dpopFetch,
   JwkSet,
   TokenVerifier,
 } from "./oidc_edge_spa.js";

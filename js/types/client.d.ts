@@ -651,7 +651,7 @@ export function userinfo(
 export function parseStepUpChallenge(wwwAuthenticate: string): { acrValues?: string[]; maxAge?: number } | null;
 
 // ---------------------------------------------------------------------------------------------------
-// DPoP, the client side (RFC 9449): main entry only
+// DPoP, the client side (RFC 9449): in both entries
 
 /** The algorithms of a DPoP key: ES256 (the default), ES384, EdDSA (Ed25519), RS256 (2048 bits), PS256. */
 export type DpopAlgorithm = "ES256" | "ES384" | "EdDSA" | "RS256" | "PS256";
@@ -689,8 +689,8 @@ export declare class DpopKey {
  * The `dpop` option: with a {@link DpopKey}, the request carries a proof (RFC 9449 §5 at the token endpoint,
  * §7.1 with `Authorization: DPoP` at userinfo and resources) and is sent once more with the server's nonce when
  * it answers `use_dpop_nonce` (a 400 error at the token endpoint, §8; a 401 `WWW-Authenticate: DPoP` challenge
- * at a resource, §9). The token set then has `tokenType: "DPoP"`; refresh with the same key (a public client's
- * refresh token is bound to it). In `oidc-edge/spa` the option is refused (`invalid_request`).
+ * at a resource, §9); also each poll of {@link pollDeviceAuthorization}. The token set then has `tokenType: "DPoP"`; refresh with the same key (a public client's
+ * refresh token is bound to it). `oidc-edge/spa` takes it too (`exchangeCode`, `refreshTokens`, `dpopFetch`).
  * @throws OidcEdgeError `invalid_request` when `dpop` is not a DpopKey.
  */
 export interface DpopOption {
@@ -1085,4 +1085,4 @@ export interface DevicePollOptions extends FetchLimits {
  *   the wrong type, a bad `tokenEndpoint` or `deviceCode`, bad client authentication). Rejects with
  *   `signal.reason` when aborted.
  */
-export function pollDeviceAuthorization(opts: DevicePollOptions): Promise<TokenSet>;
+export function pollDeviceAuthorization(opts: DevicePollOptions & DpopOption): Promise<TokenSet>;

@@ -10,7 +10,6 @@ use crate::client::userinfo::check_b64token;
 use crate::error::{Error, Result, quote};
 use crate::jose::Algorithm;
 use crate::jose::base64url;
-use crate::server::thumbprint;
 use crate::wire::{HttpRequest, HttpResponse, parse_endpoint};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -88,7 +87,8 @@ impl DpopKey {
             })?;
             public.insert((*name).to_owned(), Value::String(value.to_owned()));
         }
-        let jkt = thumbprint(&public).map_err(|e| Error::InvalidJwk(e.to_string()))?;
+        let jkt = crate::jose::jwk_thumbprint(&public)
+            .map_err(|m| Error::InvalidJwk(format!("the DPoP key's JWK {m}")))?;
         Ok(DpopKey {
             alg,
             jwk: public,
@@ -365,6 +365,7 @@ impl DpopNonces {
 mod tests {
     use super::*;
     use crate::jose::testutil::key_for;
+    #[cfg(feature = "server")]
     use crate::server::{DpopPolicy, DpopRequest, check_proof, prepare_proof};
 
     fn public(jwk: &Value) -> Map<String, Value> {
@@ -377,12 +378,13 @@ mod tests {
         m
     }
 
+    #[cfg(feature = "server")]
     #[test]
     fn a_proof_passes_the_resource_servers_checks() {
         let key = key_for(Algorithm::Es256, 3);
         let dpop = DpopKey::from_public_jwk("ES256", &public(&key.jwk())).unwrap();
         assert_eq!(dpop.jwk().len(), 4);
-        assert_eq!(dpop.jkt(), thumbprint(dpop.jwk()).unwrap());
+        assert_eq!(dpop.jkt(), crate::server::thumbprint(dpop.jwk()).unwrap());
         let now = 1_700_000_000;
         let input = dpop
             .signing_input(&ProofFor {

@@ -12,7 +12,6 @@ mod authorize;
 mod callback;
 mod device;
 mod discovery;
-#[cfg(feature = "server")]
 pub mod dpop;
 #[cfg(feature = "server")]
 pub mod introspect;

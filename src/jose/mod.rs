@@ -10,6 +10,7 @@ mod jwk;
 mod jws;
 #[cfg(test)]
 pub(crate) mod testutil;
+mod thumbprint;
 
 pub use alg::{
     Algorithm, AlgorithmInfo, KeyFamily, Sha, VerifyingKey, WebCrypto, check_signature_form,
@@ -19,3 +20,4 @@ pub use jws::{
     DEFAULT_MAX_TOKEN_LENGTH, Header, PendingSignature, SignatureCheck, SignatureProof,
     UnverifiedJws, UnverifiedToken, VerifiedJws, VerifiedToken,
 };
+pub use thumbprint::jwk_thumbprint;

@@ -164,30 +164,7 @@ pub fn prepare_proof(proof: &str, policy: &DpopPolicy) -> Result<PendingProof> {
 ///
 /// Errors: `invalid_dpop_proof` for a `kty` other than RSA, EC or OKP, or a missing or non-string member.
 pub fn thumbprint(jwk: &Map<String, Value>) -> Result<String> {
-    let members: &[&str] = match jwk.get("kty").and_then(Value::as_str) {
-        Some("RSA") => &["e", "kty", "n"],
-        Some("EC") => &["crv", "kty", "x", "y"],
-        Some("OKP") => &["crv", "kty", "x"],
-        _ => {
-            return Err(invalid(
-                "the DPoP proof's \"jwk\" must be an RSA, EC or OKP public key".into(),
-            ));
-        }
-    };
-    let mut canonical = String::from("{");
-    for (i, name) in members.iter().enumerate() {
-        let value = jwk.get(*name).filter(|v| v.is_string()).ok_or_else(|| {
-            invalid(format!(
-                "the DPoP proof's \"jwk\" lacks the string member {name:?}"
-            ))
-        })?;
-        if i > 0 {
-            canonical.push(',');
-        }
-        canonical.push_str(&format!("{name:?}:{value}"));
-    }
-    canonical.push('}');
-    Ok(base64url::encode(Sha256::digest(canonical.as_bytes())))
+    crate::jose::jwk_thumbprint(jwk).map_err(|m| invalid(format!("the DPoP proof's \"jwk\" {m}")))
 }
 
 /// §4.3 items 3, 8-12 on a proof whose signature verified: `jti` (a string), `htm` equal to the method, `htu`

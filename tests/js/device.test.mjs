@@ -10,6 +10,7 @@ import {
   TokenVerifier,
   buildDeviceAuthorizationRequest,
   buildTokenRequest,
+  createDpopKey,
   discover,
   parseDeviceAuthorizationResponse,
   pollDeviceAuthorization,
@@ -48,7 +49,7 @@ before(async () => {
         jwks: { keys: [publicJwk] },
       }),
     ],
-    features: { deviceFlow: { enabled: true } },
+    features: { deviceFlow: { enabled: true }, dPoP: { enabled: true } },
   });
   meta = await discover(op.issuer);
 });
@@ -197,6 +198,17 @@ test("device: polling goes on while the user is away, and ends with the tokens o
   assert.equal(verifier.verifyIdToken(tokens.idToken).sub, "alice");
   // the device code is spent
   await assert.rejects(poll(), (e) => e.code === "authorization_error" && e.error === "invalid_grant");
+});
+
+test("device: polling with a DPoP key gets DPoP-bound tokens (RFC 9449 §5), a proof with every poll", async () => {
+  const dpop = await createDpopKey();
+  const { answers, authorization, poll } = await start(TV);
+  const polling = poll({ dpop });
+  await until(() => answers.length >= 1);
+  await approve(authorization);
+  const tokens = await polling;
+  assert.equal(tokens.tokenType, "DPoP");
+  await assert.rejects(poll({ dpop: "key" }), { code: "invalid_request" });
 });
 
 test("device: a private_key_jwt client signs a fresh assertion for every poll", async () => {

@@ -21,6 +21,11 @@ import {
   refreshTokens,
   userinfo,
 } from "oidc-edge";
+import * as spa from "oidc-edge/spa";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { serveStatic } from "./support/static-server.mjs";
+import { launchChromium } from "./support/browser.mjs";
 import { BASIC, SPA, login, startProvider } from "./support/provider.mjs";
 
 let op;
@@ -31,6 +36,7 @@ before(async () => {
     features: { dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true } },
   });
   meta = await discover(op.issuer);
+  await spa.init(await readFile(new URL(import.meta.resolve("oidc-edge/oidc_edge_spa_bg.wasm"))));
 });
 
 after(async () => {
@@ -212,5 +218,103 @@ test("dpopFetch: Authorization: DPoP, the resource's use_dpop_nonce challenge an
     await assert.rejects(dpopFetch("http://example.com/", { dpop: key }), { code: "invalid_request" });
   } finally {
     await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test("oidc-edge/spa: the same DPoP-bound sign-in with its own key, exchange, refresh and dpopFetch", async () => {
+  const key = await spa.createDpopKey({ alg: "EdDSA" });
+  assert.equal(key.keyPair.privateKey.extractable, false);
+  assert.equal(key.jkt, await calculateJwkThumbprint(key.publicJwk));
+  const signedIn = await signIn(key.jkt);
+  const tokens = await spa.exchangeCode({
+    tokenEndpoint: meta.token_endpoint, clientAuth: { clientId: SPA.clientId }, code: signedIn.code, codeVerifier: signedIn.codeVerifier,
+    redirectUri: SPA.redirectUri, dpop: key,
+  });
+  assert.equal(tokens.tokenType, "DPoP");
+  // a key of the other entry is not this entry's DpopKey
+  await assert.rejects(
+    spa.refreshTokens({ tokenEndpoint: meta.token_endpoint, clientAuth: { clientId: SPA.clientId }, refreshToken: tokens.refreshToken, dpop: await createDpopKey() }),
+    { code: "invalid_request" },
+  );
+  const again = await spa.importDpopKey(key.keyPair);
+  const refreshed = await spa.refreshTokens({ tokenEndpoint: meta.token_endpoint, clientAuth: { clientId: SPA.clientId }, refreshToken: tokens.refreshToken, dpop: again });
+  assert.equal(refreshed.tokenType, "DPoP");
+  const me = await spa.dpopFetch(meta.userinfo_endpoint, { dpop: again, accessToken: refreshed.accessToken });
+  assert.equal(me.status, 200);
+  assert.equal(JSON.parse(me.body).sub, "alice");
+});
+
+test("oidc-edge/spa in headless Chromium: non-extractable keys kept in IndexedDB and imported back, proofs jose verifies", async () => {
+  const root = resolve(import.meta.dirname, "../..");
+  const pkg = (f) => join(root, "pkg", f);
+  const chromium = await launchChromium();
+  const server = await serveStatic(join(root, "tests/js/fixtures/spa"), {
+    "/pkg/spa.js": pkg("spa.js"), "/pkg/session.js": pkg("session.js"), "/pkg/oidc_edge_spa.js": pkg("oidc_edge_spa.js"),
+    "/pkg/oidc_edge_spa_bg.wasm": pkg("oidc_edge_spa_bg.wasm"), "/pkg/errors.js": pkg("errors.js"),
+  });
+  try {
+    const page = await chromium.context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/`);
+    const results = await page.evaluate(async () => {
+      const oidc = await import("oidc-edge/spa");
+      await oidc.init();
+      const db = await new Promise((ok, fail) => {
+        const open = indexedDB.open("dpop-test", 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("keys");
+        open.onsuccess = () => ok(open.result);
+        open.onerror = () => fail(open.error);
+      });
+      const put = (k, v) => new Promise((ok, fail) => {
+        const tx = db.transaction("keys", "readwrite");
+        tx.objectStore("keys").put(v, k);
+        tx.oncomplete = ok;
+        tx.onerror = () => fail(tx.error);
+      });
+      const read = (k) => new Promise((ok, fail) => {
+        const r = db.transaction("keys").objectStore("keys").get(k);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      const out = [];
+      for (const alg of ["ES256", "RS256", "EdDSA"]) {
+        let key;
+        try {
+          key = await oidc.createDpopKey({ alg });
+        } catch (e) {
+          out.push({ alg, code: e.code });
+          continue;
+        }
+        await put(alg, key.keyPair);
+        const stored = await read(alg);
+        const back = await oidc.importDpopKey(stored);
+        out.push({
+          alg, jkt: key.jkt, jktBack: back.jkt, publicJwk: key.publicJwk, extractable: stored.privateKey.extractable,
+          proof: await back.proof({ method: "GET", url: "https://rs.example/api?x=1", accessToken: "at" }),
+        });
+      }
+      db.close();
+      return out;
+    });
+    assert.deepEqual(errors, []);
+    for (const r of results) {
+      if (r.code) {
+        // a Chromium without Ed25519 in WebCrypto refuses the key, with the package's code
+        assert.equal(r.alg, "EdDSA");
+        assert.equal(r.code, "invalid_jwk");
+        continue;
+      }
+      assert.equal(r.extractable, false, r.alg);
+      assert.equal(r.jktBack, r.jkt);
+      assert.equal(r.jkt, await calculateJwkThumbprint(r.publicJwk));
+      const { payload, protectedHeader } = await jwtVerify(r.proof, EmbeddedJWK, { typ: "dpop+jwt" });
+      assert.equal(protectedHeader.alg, r.alg);
+      assert.deepEqual([payload.htm, payload.htu, payload.ath], ["GET", "https://rs.example/api", createHash("sha256").update("at").digest("base64url")]);
+    }
+    assert.ok(results.filter((r) => !r.code).length >= 2);
+  } finally {
+    await server.close();
+    await chromium.close();
   }
 });

@@ -495,3 +495,39 @@ test("a token endpoint answering 503 is retried a bounded number of times, then 
   await page.waitForTimeout(500);
   assert.equal(await tokenFetches(page), 1 + errors.length, "no request after the end");
 });
+
+test("dpop: true binds the session's tokens to a non-extractable key kept in IndexedDB (RFC 9449, issue 18)", async (t) => {
+  const { randomBytes } = await import("node:crypto");
+  const bound = await provider({ dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true } });
+  const saved = config;
+  config = { ...config, issuer: bound.issuer, dpop: true };
+  t.after(() => { config = saved; });
+  const page = await newPage(t);
+  await page.evaluate(() => localStorage.setItem("test:persist", "1"));
+  await load(page);
+  const authorize = [];
+  page.on("request", (r) => { if (r.url().startsWith(`${bound.issuer}/auth`)) authorize.push(new URL(r.url()).searchParams); });
+  const r = await signIn(page);
+  assert.equal(r.user?.sub, USER, r.message);
+  const first = await page.evaluate(async () => {
+    const { dpopFetch } = await import("oidc-edge/spa");
+    const key = await window.session.getDpopKey();
+    const accessToken = await window.session.getAccessToken();
+    const meta = await (await fetch(`${(await (await fetch("/config.json")).json()).issuer}/.well-known/openid-configuration`)).json();
+    const me = await dpopFetch(meta.userinfo_endpoint, { dpop: key, accessToken });
+    const bearer = await fetch(meta.userinfo_endpoint, { headers: { authorization: `Bearer ${accessToken}` } });
+    return { jkt: key.jkt, extractable: key.keyPair.privateKey.extractable, status: me.status, sub: JSON.parse(me.body).sub, bearer: bearer.status };
+  });
+  assert.equal(authorize[0].get("dpop_jkt"), first.jkt);
+  assert.deepEqual([first.extractable, first.status, first.sub, first.bearer], [false, 200, USER, 401]);
+
+  // a reload: the same key from IndexedDB, still bound to the restored tokens
+  const restored = await load(page);
+  assert.equal(restored.user?.sub, USER);
+  assert.equal(await page.evaluate(async () => (await window.session.getDpopKey()).jkt), first.jkt);
+  // sign-out deletes it: the next key is another
+  await page.evaluate(() => { window.session.signOut(); });
+  await page.waitForURL((u) => u.href.startsWith(`${bound.issuer}/session/end`));
+  await load(page);
+  assert.notEqual(await page.evaluate(async () => (await window.session.getDpopKey()).jkt), first.jkt);
+});

@@ -64,8 +64,8 @@ const verifier = () => new spa.TokenVerifier({ issuer: ISS, audience: CLIENT, jw
 
 test("exports: sign-in, token endpoint, keys and verification; nothing of the server half", () => {
   assert.deepEqual(Object.keys(spa).sort(), [
-    "JwkSet", "OidcEdgeError", "TokenVerifier", "buildAuthorizeUrl", "buildEndSessionUrl", "buildPushedAuthorizationRequest",
-    "buildTokenRequest", "createSession", "discover", "discoveryUrls", "exchangeCode", "generatePkce", "init", "parseCallback",
+    "DpopKey", "JwkSet", "OidcEdgeError", "TokenVerifier", "buildAuthorizeUrl", "buildEndSessionUrl", "buildPushedAuthorizationRequest",
+    "buildTokenRequest", "createDpopKey", "createSession", "discover", "discoveryUrls", "dpopFetch", "exchangeCode", "generatePkce", "importDpopKey", "init", "parseCallback",
     "parseProviderMetadata", "parsePushedAuthorizationResponse", "parseStepUpChallenge", "parseTokenResponse", "pkceChallenge", "pushAuthorizationRequest",
     "randomToken", "refreshTokens", "startAuthorization",
   ]);

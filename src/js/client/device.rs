@@ -2,7 +2,9 @@
 //! authorization request and its answer, the fetch helper that chains them, and `pollDeviceAuthorization`,
 //! which drives the core's `DevicePoll` with the runtime's timers and an `AbortSignal`.
 
-use super::endpoints::{Fail, client_auth_sync, io, send_checked, split_auth, to_js, with_status};
+use super::endpoints::{
+    Fail, client_auth_sync, io, io_with, send_checked, split_auth, to_js, with_status,
+};
 use super::sign::client_auth_async;
 use crate::client::{ClientAuth, DeviceAuthorizationRequest, parse_device_authorization_response};
 use crate::client::{DeviceAuthorization, DevicePoll, PollStep};
@@ -221,7 +223,8 @@ pub async fn poll_device_authorization(opts: JsValue) -> JsResult<JsValue> {
             )
             .into());
         }
-        let io = io(&opts, "pollDeviceAuthorization")?;
+        let (io, [dpop]) = io_with(&opts, "pollDeviceAuthorization", ["dpop"])?;
+        let dpop = super::dpop::dpop_option(&dpop)?;
         let args: PollArgs = required_options("pollDeviceAuthorization options", &io.rest)?;
         let clock = || now_or(None);
         let authorization = args.device_authorization.into();
@@ -234,7 +237,13 @@ pub async fn poll_device_authorization(opts: JsValue) -> JsResult<JsValue> {
                     // A fresh assertion for each poll: providers refuse a reused jti.
                     let auth =
                         client_auth_async(&io.client_auth, &args.token_endpoint, clock()).await?;
-                    match io.fetcher.send(&poll.request(auth)?).await {
+                    let req = poll.request(auth)?;
+                    // DPoP-bound tokens (RFC 9449 §5): a proof with each poll, the nonce retry inside
+                    let sent = match &dpop {
+                        Some(key) => key.send(&io.fetcher, &req, None, clock()).await,
+                        None => io.fetcher.send(&req).await,
+                    };
+                    match sent {
                         Ok(res) => {
                             if let Some(tokens) = poll
                                 .on_response(&res, clock())

@@ -1,11 +1,10 @@
-//! DPoP on the client (RFC 9449), the `server` feature: `createDpopKey` (a non-extractable WebCrypto key pair),
+//! DPoP on the client (RFC 9449), in both entries: `createDpopKey` (a non-extractable WebCrypto key pair),
 //! `importDpopKey` (a pair kept in IndexedDB), the `DpopKey` class (proofs, the server nonces it was given),
 //! the proof-and-nonce-retry exchange the token helpers and `userinfo` use with their `dpop` option, and
 //! `dpopFetch` for resources. The proof's header and claims and every rule are the core's (`client::dpop`);
 //! here are WebCrypto and `fetch`.
 
 use super::endpoints::{Fail, io_with};
-use super::sign::webcrypto_sign;
 use crate::client::dpop::{
     DPOP_ALGORITHMS, DpopKey, DpopNonces, ProofFor, bind_request, nonce_challenge,
 };
@@ -14,7 +13,7 @@ use crate::jose::Algorithm;
 use crate::jose::json;
 use crate::js::convert::{JsResult, shared_handle, to_js_error, to_plain, type_name};
 use crate::js::http::{Fetcher, now_or, response_to_js};
-use crate::js::jose::webcrypto::import_params;
+use crate::js::jose::webcrypto::{import_params, webcrypto_sign};
 use crate::js::options::{options, required_options};
 use crate::wire::{HttpRequest, HttpResponse};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};

@@ -165,7 +165,6 @@ pub(super) async fn send_checked(io: &Io, req: &HttpRequest) -> Result<HttpRespo
 
 /// Sends `req`, bound to `opts.dpop` when it is a `DpopKey` (RFC 9449: a proof, `Authorization: DPoP` for
 /// `access_token`, the nonce retry).
-#[cfg(feature = "server")]
 pub(super) async fn send_bound(
     io: &Io,
     req: &HttpRequest,
@@ -176,23 +175,6 @@ pub(super) async fn send_bound(
         Some(key) => Ok(key.send(&io.fetcher, req, access_token, io.now).await?),
         None => send_checked(io, req).await,
     }
-}
-
-/// Sends `req`; the SPA entry has no DPoP keys.
-#[cfg(not(feature = "server"))]
-pub(super) async fn send_bound(
-    io: &Io,
-    req: &HttpRequest,
-    dpop: &JsValue,
-    _access_token: Option<&str>,
-) -> Result<HttpResponse, Fail> {
-    if !dpop.is_undefined() {
-        return Err(Error::InvalidRequest(
-            "dpop is an option of the main entry (oidc-edge)".into(),
-        )
-        .into());
-    }
-    send_checked(io, req).await
 }
 
 pub(super) async fn token_grant(opts: JsValue, grant_type: &str, what: &str) -> JsResult<JsValue> {

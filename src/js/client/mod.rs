@@ -7,7 +7,6 @@ pub mod authorize;
 // The device grant (RFC 8628) is for devices without a browser, so not in the SPA entry.
 #[cfg(feature = "server")]
 pub mod device;
-#[cfg(feature = "server")]
 pub mod dpop;
 pub mod endpoints;
 pub mod par;

@@ -5,10 +5,10 @@
 use super::endpoints::read_client_auth;
 use crate::client::assertion::{self as client_assertion, AssertionParams};
 use crate::client::{ClientAuth, ResolvedClientAuth};
-use crate::error::{Error, cap, quote};
+use crate::error::{Error, quote};
 use crate::jose::Algorithm;
 use crate::js::convert::type_name;
-use crate::js::jose::webcrypto::operation_params;
+use crate::js::jose::webcrypto::{js_message, signature_bytes, webcrypto_sign};
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -16,13 +16,6 @@ use wasm_bindgen_futures::JsFuture;
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn js_message(e: &JsValue) -> String {
-    cap(&get(e, "message")
-        .as_string()
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| type_name(e)))
 }
 
 /// What the assertion is about; `alg` may be left to the key.
@@ -114,58 +107,6 @@ pub async fn sign_assertion(key: &JsValue, a: &Assertion<'_>) -> Result<String, 
         webcrypto_sign(alg, key, &input).await?
     };
     client_assertion::finish(alg, &input, &bytes)
-}
-
-/// Signs `input` with a private `CryptoKey` of `alg` through `crypto.subtle.sign`: the signature in JWS form.
-///
-/// Errors: `invalid_request` without WebCrypto; `invalid_jwk` when WebCrypto refuses the key.
-pub(crate) async fn webcrypto_sign(
-    alg: Algorithm,
-    key: &JsValue,
-    input: &str,
-) -> Result<Vec<u8>, Error> {
-    let subtle = get(&get(&js_sys::global(), "crypto"), "subtle");
-    let sign: Function = get(&subtle, "sign")
-        .dyn_into()
-        .map_err(|_| Error::InvalidRequest("no crypto.subtle in this runtime".into()))?;
-    let params = alg.info().webcrypto.ok_or_else(|| {
-        Error::InvalidRequest(format!(
-            "no WebCrypto signature for algorithm {:?}",
-            alg.name()
-        ))
-    })?;
-    let data = Uint8Array::from(input.as_bytes());
-    let failed =
-        |e: JsValue| Error::InvalidJwk(format!("crypto.subtle.sign failed: {}", js_message(&e)));
-    let promise = sign
-        .call3(&subtle, &operation_params(&params), key, &data)
-        .map_err(failed)?;
-    let signature = JsFuture::from(Promise::resolve(&promise))
-        .await
-        .map_err(failed)?;
-    signature_bytes(&signature)
-}
-
-/// The bytes of a signature a signer gave: a `Uint8Array`, an `ArrayBuffer` or a `DataView`.
-///
-/// Errors: `invalid_request` for anything else.
-fn signature_bytes(signature: &JsValue) -> Result<Vec<u8>, Error> {
-    if signature.is_instance_of::<Uint8Array>() || signature.is_instance_of::<js_sys::ArrayBuffer>()
-    {
-        return Ok(Uint8Array::new(signature).to_vec());
-    }
-    if let Some(view) = signature.dyn_ref::<js_sys::DataView>() {
-        return Ok(Uint8Array::new_with_byte_offset_and_length(
-            &view.buffer(),
-            view.byte_offset() as u32,
-            view.byte_length() as u32,
-        )
-        .to_vec());
-    }
-    Err(Error::InvalidRequest(format!(
-        "the signature must be a Uint8Array or ArrayBuffer, found {}",
-        type_name(signature)
-    )))
 }
 
 /// Why `clientAuth.key` cannot be used by a synchronous request builder.
