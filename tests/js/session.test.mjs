@@ -6,7 +6,7 @@
 // make one request (Web Locks, and the BroadcastChannel fallback), rotation, a refused refresh token that expires
 // the session once, the provider's signing keys rotated between sign-in and refresh (the keys fetched again
 // once), and refreshes that fail for want of the network or with a 5xx, retried with backoff (and at `online`)
-// while the access token is valid.
+// while the access token is valid; with `dpop: true`, the key kept in IndexedDB and shared by tabs that start at once.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
@@ -496,12 +496,19 @@ test("a token endpoint answering 503 is retried a bounded number of times, then 
   assert.equal(await tokenFetches(page), 1 + errors.length, "no request after the end");
 });
 
-test("dpop: true binds the session's tokens to a non-extractable key kept in IndexedDB (RFC 9449, issue 18)", async (t) => {
+/** A provider of the test's own with DPoP (nonces required), and the page's config `dpop: true` against it. */
+async function dpopProvider(t, ttl) {
   const { randomBytes } = await import("node:crypto");
-  const bound = await provider({ dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true } });
+  const bound = await provider({ dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true } }, ttl);
   const saved = config;
   config = { ...config, issuer: bound.issuer, dpop: true };
   t.after(() => { config = saved; });
+  return bound;
+}
+const dpopJkt = (page) => page.evaluate(async () => (await window.session.getDpopKey()).jkt);
+
+test("dpop: true binds the session's tokens to a non-extractable key kept in IndexedDB (RFC 9449, issue 18)", async (t) => {
+  const bound = await dpopProvider(t);
   const page = await newPage(t);
   await page.evaluate(() => localStorage.setItem("test:persist", "1"));
   await load(page);
@@ -524,10 +531,36 @@ test("dpop: true binds the session's tokens to a non-extractable key kept in Ind
   // a reload: the same key from IndexedDB, still bound to the restored tokens
   const restored = await load(page);
   assert.equal(restored.user?.sub, USER);
-  assert.equal(await page.evaluate(async () => (await window.session.getDpopKey()).jkt), first.jkt);
+  assert.equal(await dpopJkt(page), first.jkt);
   // sign-out deletes it: the next key is another
   await page.evaluate(() => { window.session.signOut(); });
   await page.waitForURL((u) => u.href.startsWith(`${bound.issuer}/session/end`));
   await load(page);
-  assert.notEqual(await page.evaluate(async () => (await window.session.getDpopKey()).jkt), first.jkt);
+  assert.notEqual(await dpopJkt(page), first.jkt);
+});
+
+test("dpop: two tabs that start at once share the first key, the one the provider binds the tokens to; so after a sign-out", async (t) => {
+  const bound = await dpopProvider(t);
+  const a = await newPage(t);
+  const b = await newPage(t, { keepStorage: true });
+  // Neither tab has a key yet (a new issuer: none in IndexedDB); both make the session's first one at once.
+  const [jktA, jktB] = await Promise.all([dpopJkt(a), dpopJkt(b)]);
+  assert.equal(jktA, jktB, "one key for both tabs");
+  assert.equal((await signIn(a)).user?.sub, USER);
+  await waitForEvent(b, "signedIn"); // the tokens shared over the channel
+  const tokens = await Promise.all([a, b].map(async (page) => {
+    const accessToken = await page.evaluate(() => window.session.getAccessToken());
+    return { accessToken, tab: await dpopJkt(page), cnf: (await bound.provider.AccessToken.find(accessToken))?.jkt };
+  }));
+  assert.equal(tokens[0].accessToken, tokens[1].accessToken);
+  for (const { tab, cnf } of tokens) assert.deepEqual([tab, cnf], [jktA, jktA], "the tokens' cnf.jkt is the tabs' key");
+
+  // A sign-out in one tab: the other forgets the key too, and the next key is again one for both.
+  await a.evaluate(() => { window.session.signOut(); });
+  await a.waitForURL((u) => u.href.startsWith(`${bound.issuer}/session/end`));
+  await waitForEvent(b, "signedOut");
+  const next = await dpopJkt(b);
+  assert.notEqual(next, jktA);
+  await load(a);
+  assert.equal(await dpopJkt(a), next);
 });
