@@ -57,6 +57,7 @@ export {
   RemoteJwks,
   ReplayCache,
   parseLogoutRequest,
+  unverifiedIssuer,
   JwkSet,
   TokenVerifier,
 } from "./oidc_edge.js";

@@ -21,6 +21,7 @@ export {
   ScopeRequirement,
   bearerChallenge,
   parseLogoutRequest,
+  unverifiedIssuer,
 } from "./oidc_edge_worker.js";
 
 /** @param {object} config see index.d.ts (EdgeVerifierConfig) */

@@ -508,3 +508,21 @@ export class ReplayCache {
  *   several. Other parameters are ignored. Answer 400 then (§2.8).
  */
 export function parseLogoutRequest(body: string, contentType: string | null | undefined): string;
+
+/**
+ * The `iss` a compact JWS claims, read with nothing verified: only to choose which issuer's verifier checks the
+ * token (that verifier checks `iss` again), before any signature work. An endpoint serving several providers'
+ * back-channel logouts picks the provider's {@link TokenVerifier} by it, so a logout token is never verified with
+ * another provider's keys.
+ *
+ * ```js
+ * const verifier = verifiers.get(unverifiedIssuer(token));   // one per provider
+ * if (!verifier) return new Response(null, { status: 400 });
+ * const { sid, sub } = await verifier.verifyLogoutTokenAsync(token);
+ * ```
+ * @param token the token (a compact JWS).
+ * @returns the payload's `iss` when it is a string; `undefined` when there is none, the token is not a string,
+ *   not three parts with a base64url JSON payload, or longer than 65536 characters (the default
+ *   `maxTokenLength`). Never throws.
+ */
+export function unverifiedIssuer(token: string): string | undefined;

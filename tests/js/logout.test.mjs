@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
-import { JwkSet, ReplayCache, TokenVerifier, parseLogoutRequest } from "oidc-edge";
+import { JwkSet, ReplayCache, TokenVerifier, parseLogoutRequest, unverifiedIssuer } from "oidc-edge";
 import { startProvider } from "./support/provider.mjs";
 
 const EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -261,5 +261,18 @@ test("a store of one's own: sync or Promise, its failures refuse the token", asy
   }
   for (const bad of [{}, { checkAndRemember: 1 }, "store", 5, null, { maxEntries: 3 }]) {
     assert.throws(() => verifier({ replayStore: bad }), { code: "invalid_request" });
+  }
+});
+
+test("unverifiedIssuer reads a string iss with nothing verified, and never throws", async () => {
+  const token = await logoutToken();
+  assert.equal(unverifiedIssuer(token), ISSUER);
+  assert.equal(unverifiedIssuer(`${token.slice(0, token.lastIndexOf("."))}.AAAA`), ISSUER, "the signature is not read");
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  for (const bad of [
+    await logoutToken({ iss: undefined }), `${part({ alg: "ES256" })}.${part({ iss: 7 })}.x`, `${part({})}.e30`,
+    "a.b.c", "", `${token}${"A".repeat(70_000)}`, 42, null, undefined, { iss: ISSUER },
+  ]) {
+    assert.equal(unverifiedIssuer(bad), undefined, String(bad).slice(0, 40));
   }
 });

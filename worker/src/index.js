@@ -3,18 +3,24 @@
 // to ORIGIN (same method, path, query and body) with the verified subject and scopes in headers; which
 // incoming headers are removed first and which identity headers are set is the verifier's (forwardHeaders).
 // Configuration: the [vars] of wrangler.toml (see README.md).
-import { RemoteJwks, TokenVerifier, bearerChallenge, createEdgeVerifier, parseLogoutRequest } from "oidc-edge/worker";
+import {
+  RemoteJwks, TokenVerifier, bearerChallenge, createEdgeVerifier, parseLogoutRequest, unverifiedIssuer,
+} from "oidc-edge/worker";
 
 const list = (v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const int = (v) => (v === undefined || v === "" ? undefined : Number(v));
 const flag = (v) => /^(1|true|yes|on)$/i.test(String(v ?? "").trim());
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const withoutKey = (o, key) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
+const issuersOf = (env) => JSON.parse(env.ISSUERS);
 
 /** The createEdgeVerifier configuration from the Worker's vars (text only: numbers and lists are parsed here). */
 export function configFromEnv(env) {
   const audience = list(env.AUDIENCE);
-  // ISSUERS (JSON: [{ issuer, audience, jwksUri, algorithms? }, …]) replaces ISSUER, AUDIENCE and JWKS_URI.
+  // ISSUERS (JSON: [{ issuer, audience, jwksUri, algorithms?, logoutAudience? }, …]) replaces ISSUER, AUDIENCE
+  // and JWKS_URI; logoutAudience is the back-channel logout's (logoutIssuers), not the verifier's.
   const config = env.ISSUERS
-    ? { issuers: JSON.parse(env.ISSUERS), routes: env.ROUTES }
+    ? { issuers: issuersOf(env).map((i) => (isObject(i) ? withoutKey(i, "logoutAudience") : i)), routes: env.ROUTES }
     : {
         issuer: env.ISSUER,
         audience: audience.length === 1 ? audience[0] : audience,
@@ -63,8 +69,9 @@ export function configFromEnv(env) {
 
 // One verifier per isolate (its JWKS and token caches live as long as the isolate), rebuilt if the vars change.
 let current;
+const configKey = (env) => JSON.stringify(env, (k, v) => (typeof v === "string" || k === "" ? v : undefined));
 function verifierFor(env) {
-  const key = JSON.stringify(env, (k, v) => (typeof v === "string" || k === "" ? v : undefined));
+  const key = configKey(env);
   if (current?.key !== key) {
     const config = configFromEnv(env);
     // A KV copy of the JWKS, read by every location (a new isolate anywhere starts warm).
@@ -130,32 +137,58 @@ const ask = async (stub, path, body) =>
 const sessionKeys = (claims) =>
   [typeof claims.sid === "string" && `sid:${claims.sid}`, typeof claims.sub === "string" && `sub:${claims.sub}`].filter(Boolean);
 
-// The logout-token verifier, per isolate: the provider's keys, the RP's client_id as audience, jti replays
-// refused through the Durable Object.
+/** Whose logout tokens the endpoint takes: each configured issuer, its jwksUri, the RP's client_id there. */
+function logoutIssuers(env) {
+  const all = env.ISSUERS ? issuersOf(env) : [{ issuer: env.ISSUER, jwksUri: env.JWKS_URI }];
+  return new Map(all.filter(isObject).map((i) => [i.issuer, {
+    issuer: i.issuer, jwksUri: i.jwksUri, audience: i.logoutAudience ?? env.LOGOUT_AUDIENCE,
+  }]));
+}
+
+// The logout-token verifiers, per isolate and one per issuer (made at its first logout): its own keys, the RP's
+// client_id there as audience, jti replays refused through that issuer's Durable Object.
 let logout;
-function logoutVerifier(env) {
-  if (logout?.env !== env.ISSUER + env.LOGOUT_AUDIENCE) {
+function logoutVerifier(env, iss) {
+  const key = configKey(env);
+  if (logout?.key !== key) logout = { key, issuers: logoutIssuers(env), verifiers: new Map() };
+  const config = typeof iss === "string" ? logout.issuers.get(iss) : undefined;
+  if (config === undefined) return undefined;
+  let verifier = logout.verifiers.get(iss);
+  if (verifier === undefined) {
     const replayStore = {
-      checkAndRemember: async (key, expiresAt) => (await ask(sessionsOf(env, env.ISSUER), "/replay", { key, expiresAt })).fresh,
+      checkAndRemember: async (key, expiresAt) => (await ask(sessionsOf(env, iss), "/replay", { key, expiresAt })).fresh,
     };
-    const verifier = new TokenVerifier({
-      issuer: env.ISSUER, audience: env.LOGOUT_AUDIENCE, jwks: new RemoteJwks(env.JWKS_URI), replayStore,
+    verifier = new TokenVerifier({
+      issuer: config.issuer, audience: config.audience, jwks: new RemoteJwks(config.jwksUri), replayStore,
     });
-    logout = { env: env.ISSUER + env.LOGOUT_AUDIENCE, verifier };
+    logout.verifiers.set(iss, verifier);
   }
-  return logout.verifier;
+  return verifier;
 }
 
 /** The RP's back-channel logout endpoint (§2.5, §2.8): 200 once the sessions are ended, 400 otherwise. */
 async function backchannelLogout(request, env) {
   if (request.method !== "POST") return json(405, "method_not_allowed", [["allow", "POST"]]);
-  let claims;
-  try {
-    const token = parseLogoutRequest(await request.text(), request.headers.get("content-type"));
-    claims = await logoutVerifier(env).verifyLogoutTokenAsync(token);
-  } catch (e) {
+  const refused = (e) => {
     console.error(`oidc-edge worker: logout token refused: ${e.code ?? e.name}: ${e.message}`);
     return json(400, "invalid_request");
+  };
+  let token;
+  try {
+    token = parseLogoutRequest(await request.text(), request.headers.get("content-type"));
+  } catch (e) {
+    return refused(e);
+  }
+  // The issuer is chosen by the token's iss before any signature work: only its own keys ever check it. A bad
+  // configuration throws here: a 500 (the caller's catch), not a refused token.
+  const iss = unverifiedIssuer(token);
+  const verifier = logoutVerifier(env, iss);
+  if (verifier === undefined) return refused(new Error(`${JSON.stringify(iss ?? null)} is not a configured issuer`));
+  let claims;
+  try {
+    claims = await verifier.verifyLogoutTokenAsync(token);
+  } catch (e) {
+    return refused(e);
   }
   await ask(sessionsOf(env, claims.iss), "/revoke", { keys: sessionKeys(claims), at: Math.floor(Date.now() / 1000) });
   return new Response(null, { status: 200, headers: { "cache-control": "no-store" } });

@@ -45,10 +45,11 @@ export async function bundleWorker(entry, dir) {
  * Starts `entry` in workerd. `bindings` become text bindings (env.NAME); `durableObjects` ({ NAME: className })
  * Durable Object namespaces of classes `entry` exports, bound as env.NAME, with in-memory storage. With `bundled`, `entry` is a directory
  * a bundler already wrote (wrangler's `--outdir`: `index.js` and the `.wasm` modules it imports), run as is.
+ * `port`: the port to listen on (e.g. from {@link freePort}, for a URL a provider must know first), else a free one.
  * Resolves to `{ url, close, logs, wasm, readyMs, firstResponse }` (`wasm`: the names of the `.wasm` modules it loads;
  * `readyMs`: from the spawn to the first answer of the readiness `probe`, fetch options polled every `pollMs`).
  */
-export async function startWorker(entry, { bindings = {}, bundled = false, durableObjects = {}, probe = { method: "HEAD" }, pollMs = 50 } = {}) {
+export async function startWorker(entry, { bindings = {}, bundled = false, durableObjects = {}, port: given, probe = { method: "HEAD" }, pollMs = 50 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oidc-edge-workerd-"));
   let main = "worker.js";
   let wasm;
@@ -59,7 +60,7 @@ export async function startWorker(entry, { bindings = {}, bundled = false, durab
   } else {
     wasm = await bundleWorker(entry, dir);
   }
-  const port = await freePort();
+  const port = given ?? await freePort();
   const text = (s) => JSON.stringify(String(s));
   writeFileSync(join(dir, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
