@@ -182,8 +182,11 @@ test("numbers beyond 2^53 - 1 and nested non-finite numbers are refused, with th
 test("the options reader walks the JS value itself: cycles, huge objects, BigInts and throwing getters are refused", () => {
   const cyclic = { method: "GET", path: "/a" };
   cyclic.next = cyclic;
+  // A route is read member by member: the cycle's member is refused by its name before it is walked.
   assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: [cyclic] }),
-    { code: "invalid_request", message: /routes\[0\]\.next.* nests deeper than 32 levels/ });
+    { code: "invalid_request", message: /routes\[0\]\.next: unknown field `next`/ });
+  assert.throws(() => main.buildRegistrationRequest({ registrationEndpoint: "https://idp.example.com/reg", metadata: { cyclic } }),
+    { code: "invalid_request", message: /metadata\.cyclic\.next.* nests deeper than 32 levels/ });
   const huge = Array.from({ length: 40_000 }, (_, i) => ({ method: "GET", path: `/r${i}` }));
   assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: huge }),
     { code: "invalid_request", message: /holds more than 100000 values/ });
