@@ -4,7 +4,8 @@
 // incoming headers are removed first and which identity headers are set is the verifier's (forwardHeaders).
 // Configuration: the [vars] of wrangler.toml (see README.md).
 import {
-  RemoteJwks, TokenVerifier, bearerChallenge, createEdgeVerifier, parseLogoutRequest, unverifiedIssuer,
+  RemoteJwks, TokenVerifier, bearerChallenge, createEdgeVerifier, isEndedBySessionLogout, parseLogoutRequest,
+  sessionLogoutKeys, unverifiedIssuer,
 } from "oidc-edge/worker";
 
 const list = (v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -98,7 +99,8 @@ function json(status, error, headers = []) {
 // Sessions ended by back-channel logout (OIDC Back-Channel Logout 1.0), shared by every isolate and location:
 // a Durable Object (strongly consistent, one instance per issuer), never KV, whose eventual consistency would let
 // a logged-out session through for up to a minute elsewhere. It also remembers the logout tokens' jti (§2.6).
-// Storage: "sid:<sid>" / "sub:<sub>" -> the logout time (seconds), "jti:<key>" -> until when to refuse it.
+// Storage: the package's sessionLogoutKeys ("sid:<sid>", "sub:<sub>") -> the latest logout time (seconds),
+// "jti:<key>" -> until when to refuse it. Requests carry the claims' sid, sub (and iat): the package decides.
 export class SessionRevocations {
   constructor(state) {
     this.storage = state.storage;
@@ -108,17 +110,15 @@ export class SessionRevocations {
     const { pathname } = new URL(request.url);
     const body = await request.json();
     if (pathname === "/revoke") {
-      for (const key of body.keys) {
+      for (const key of sessionLogoutKeys(body.claims)) {
         const before = await this.storage.get(key);
         if (!(before >= body.at)) await this.storage.put(key, body.at);
       }
       return Response.json({ ok: true });
     }
     if (pathname === "/check") {
-      // A token issued at or before its session's logout is refused; one without iat cannot tell: refused too.
-      const found = await this.storage.get(body.keys);
-      const revoked = [...found.values()].some((at) => !(body.iat > at));
-      return Response.json({ revoked });
+      const found = await this.storage.get(sessionLogoutKeys(body.claims));
+      return Response.json({ revoked: isEndedBySessionLogout(body.claims, found) });
     }
     if (pathname === "/replay") {
       // One request at a time per object (input gates): the get and the put are atomic together.
@@ -134,8 +134,8 @@ export class SessionRevocations {
 const sessionsOf = (env, iss) => env.SESSIONS.get(env.SESSIONS.idFromName(iss));
 const ask = async (stub, path, body) =>
   (await stub.fetch(`https://sessions${path}`, { method: "POST", body: JSON.stringify(body) })).json();
-const sessionKeys = (claims) =>
-  [typeof claims.sid === "string" && `sid:${claims.sid}`, typeof claims.sub === "string" && `sub:${claims.sub}`].filter(Boolean);
+// What the object reads of a token's claims.
+const sessionClaims = ({ sid, sub, iat }) => ({ sid, sub, iat });
 
 /** Whose logout tokens the endpoint takes: each configured issuer, its jwksUri, the RP's client_id there. */
 function logoutIssuers(env) {
@@ -190,15 +190,15 @@ async function backchannelLogout(request, env) {
   } catch (e) {
     return refused(e);
   }
-  await ask(sessionsOf(env, claims.iss), "/revoke", { keys: sessionKeys(claims), at: Math.floor(Date.now() / 1000) });
+  await ask(sessionsOf(env, claims.iss), "/revoke", { claims: sessionClaims(claims), at: Math.floor(Date.now() / 1000) });
   return new Response(null, { status: 200, headers: { "cache-control": "no-store" } });
 }
 
 /** Whether the session of these verified claims was ended by a logout after the token was issued. */
 async function sessionEnded(env, claims) {
-  const keys = sessionKeys(claims);
-  if (keys.length === 0) return false;
-  return (await ask(sessionsOf(env, claims.iss), "/check", { keys, iat: claims.iat })).revoked;
+  // No sid and no sub: no session to have ended, and no round trip to the object.
+  if (sessionLogoutKeys(claims).length === 0) return false;
+  return (await ask(sessionsOf(env, claims.iss), "/check", { claims: sessionClaims(claims) })).revoked;
 }
 
 export default {
