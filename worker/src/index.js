@@ -15,6 +15,17 @@ const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v)
 const withoutKey = (o, key) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 const issuersOf = (env) => JSON.parse(env.ISSUERS);
 
+/** The JWKS_* timings (createEdgeVerifier's jwksCache, RemoteJwks' options), or undefined for the defaults. */
+function jwksCacheOf(env) {
+  const jwksCache = {};
+  if (env.JWKS_COOLDOWN) jwksCache.cooldown = int(env.JWKS_COOLDOWN);
+  if (env.JWKS_MIN_MAX_AGE) jwksCache.minMaxAge = int(env.JWKS_MIN_MAX_AGE);
+  if (env.JWKS_DEFAULT_MAX_AGE) jwksCache.defaultMaxAge = int(env.JWKS_DEFAULT_MAX_AGE);
+  if (env.JWKS_MAX_MAX_AGE) jwksCache.maxMaxAge = int(env.JWKS_MAX_MAX_AGE);
+  if (env.JWKS_MAX_STALE) jwksCache.maxStale = int(env.JWKS_MAX_STALE);
+  return Object.keys(jwksCache).length ? jwksCache : undefined;
+}
+
 /** The createEdgeVerifier configuration from the Worker's vars (text only: numbers and lists are parsed here). */
 export function configFromEnv(env) {
   const audience = list(env.AUDIENCE);
@@ -50,13 +61,8 @@ export function configFromEnv(env) {
   if (env.FORWARD_PAYLOAD) config.forwardPayload = env.FORWARD_PAYLOAD;
   if (env.CLAIM_HEADER_MAX_BYTES) config.claimHeaderMaxBytes = int(env.CLAIM_HEADER_MAX_BYTES);
   if (env.TOKEN_CACHE_SIZE && int(env.TOKEN_CACHE_SIZE) !== 0) config.tokenCache = { maxEntries: int(env.TOKEN_CACHE_SIZE) };
-  const jwksCache = {};
-  if (env.JWKS_COOLDOWN) jwksCache.cooldown = int(env.JWKS_COOLDOWN);
-  if (env.JWKS_MIN_MAX_AGE) jwksCache.minMaxAge = int(env.JWKS_MIN_MAX_AGE);
-  if (env.JWKS_DEFAULT_MAX_AGE) jwksCache.defaultMaxAge = int(env.JWKS_DEFAULT_MAX_AGE);
-  if (env.JWKS_MAX_MAX_AGE) jwksCache.maxMaxAge = int(env.JWKS_MAX_MAX_AGE);
-  if (env.JWKS_MAX_STALE) jwksCache.maxStale = int(env.JWKS_MAX_STALE);
-  if (Object.keys(jwksCache).length) config.jwksCache = jwksCache;
+  const jwksCache = jwksCacheOf(env);
+  if (jwksCache) config.jwksCache = jwksCache;
   if (env.CORS_ALLOWED_ORIGINS) {
     config.cors = { allowedOrigins: list(env.CORS_ALLOWED_ORIGINS) };
     if (env.CORS_ALLOWED_METHODS) config.cors.allowedMethods = list(env.CORS_ALLOWED_METHODS);
@@ -137,11 +143,15 @@ const ask = async (stub, path, body) =>
 // What the object reads of a token's claims.
 const sessionClaims = ({ sid, sub, iat }) => ({ sid, sub, iat });
 
-/** Whose logout tokens the endpoint takes: each configured issuer, its jwksUri, the RP's client_id there. */
+/**
+ * Whose logout tokens the endpoint takes: each configured issuer, its jwksUri with the key timings the edge uses
+ * for it, the RP's client_id there.
+ */
 function logoutIssuers(env) {
   const all = env.ISSUERS ? issuersOf(env) : [{ issuer: env.ISSUER, jwksUri: env.JWKS_URI }];
   return new Map(all.filter(isObject).map((i) => [i.issuer, {
-    issuer: i.issuer, jwksUri: i.jwksUri, audience: i.logoutAudience ?? env.LOGOUT_AUDIENCE,
+    issuer: i.issuer, jwksUri: i.jwksUri, jwksCache: i.jwksCache ?? jwksCacheOf(env),
+    audience: i.logoutAudience ?? env.LOGOUT_AUDIENCE,
   }]));
 }
 
@@ -158,9 +168,8 @@ function logoutVerifier(env, iss) {
     const replayStore = {
       checkAndRemember: async (key, expiresAt) => (await ask(sessionsOf(env, iss), "/replay", { key, expiresAt })).fresh,
     };
-    verifier = new TokenVerifier({
-      issuer: config.issuer, audience: config.audience, jwks: new RemoteJwks(config.jwksUri), replayStore,
-    });
+    const jwks = new RemoteJwks(config.jwksUri, config.jwksCache);
+    verifier = new TokenVerifier({ issuer: config.issuer, audience: config.audience, jwks, replayStore });
     logout.verifiers.set(iss, verifier);
   }
   return verifier;
