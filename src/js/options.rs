@@ -35,12 +35,10 @@ extern "C" {
     fn own_keys(value: &JsValue) -> Result<Array, JsValue>;
 }
 
-/// The options of the calls that take only `{ now? }`: seconds since the epoch, default the clock.
-#[derive(Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NowOnly {
-    /// `now`.
-    pub now: Option<u64>,
+/// `now` of the calls whose options are only `{ now? }` (seconds since the epoch; `None`: the clock), read
+/// as [`Fields`] reads any member.
+pub fn now_only(what: &str, value: &JsValue) -> Result<Option<u64>, Error> {
+    Fields::optional(what, value, &["now"])?.take("now")
 }
 
 /// An options object (or `undefined`/`null` for the defaults) read by [`required_options`].
