@@ -5,7 +5,7 @@
 use crate::error::{Error, cap};
 use crate::js::convert::{JsResult, shared_handle, to_js_error};
 use crate::js::http::now_or;
-use crate::js::options::Fields;
+use crate::js::options::{Fields, integer};
 use crate::server::{MemoryReplayStore, ReplayEntry, ReplayStore, ReplayStoreConfig, replayed};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
@@ -44,8 +44,7 @@ impl ReplayCache {
         expires_at: JsValue,
         now: JsValue,
     ) -> JsResult<bool> {
-        let seconds =
-            |what: &str, v: &JsValue| crate::options::integer(what, v.as_f64().unwrap_or(f64::NAN));
+        let seconds = |what: &str, v: &JsValue| integer(what, v.as_f64().unwrap_or(f64::NAN));
         let run = || -> Result<bool, Error> {
             let key = key
                 .as_string()

@@ -22,7 +22,6 @@ use crate::verify::{
     AccessTokenOptions, LogoutTokenOptions, Policy, TokenVerifier, UserinfoJwtOptions,
 };
 use js_sys::Promise;
-use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -344,7 +343,7 @@ fn logout_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Er
 impl TokenVerifierHandle {
     /// The replay-store entry of the logout token whose claims (`json`) just passed.
     fn logout_entry(&self, json: &str) -> Result<ReplayEntry, Error> {
-        let claims: Map<String, Value> = serde_json::from_str(json)
+        let claims = crate::jose::json::parse_object(json)
             .map_err(|e| Error::MalformedToken(format!("claims could not be read: {e}")))?;
         let tolerance = self.shared.verifier.borrow().verifier().clock_tolerance();
         logout_replay_entry(&claims, tolerance)
