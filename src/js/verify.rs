@@ -105,8 +105,8 @@ impl VerifierConfig {
             clock_tolerance: f.take("clockTolerance")?,
             client_id: f.take("clientId")?,
             max_token_length: f.take("maxTokenLength")?,
-            cache: f.take("cache")?,
-            dpop: f.take("dpop")?,
+            cache: extras::read_cache(&mut f)?,
+            dpop: extras::read_dpop(&mut f)?,
         })
     }
 }
@@ -134,7 +134,7 @@ impl IdTokenConfig {
             "refreshes",
         ];
         let mut f = Fields::optional(what, value, names)?;
-        let refreshes = f.raw("refreshes");
+        let refreshes = f.remove("refreshes");
         Ok(IdTokenConfig {
             refreshes: refreshes
                 .map(|claims| object_arg("verifyIdToken options: refreshes", &claims))
@@ -157,7 +157,7 @@ impl AccessTokenConfig {
         Ok(AccessTokenConfig {
             now: f.take("now")?,
             typ: f.take("typ")?,
-            dpop: f.take("dpop")?,
+            dpop: extras::read_dpop_args(&mut f)?,
         })
     }
 }

@@ -37,13 +37,14 @@ pub use jwks_cache::{
     CachePolicy, CachedJwks, FetchReason, JwksCache, JwksCacheConfig, MAX_JWKS_BYTES, Plan,
 };
 pub use logout::{
-    MAX_LOGOUT_REQUEST_LEN, logout_replay_entry, parse_logout_request, verify_logout_token,
+    MAX_LOGOUT_REQUEST_LEN, ended_by_session_logout, logout_replay_entry, parse_logout_request,
+    session_logout_keys, verify_logout_token,
 };
 pub use replay::{
     DEFAULT_REPLAY_ENTRIES, MAX_REPLAY_ENTRIES, MemoryReplayStore, ReplayEntry, ReplayStore,
     ReplayStoreConfig, replayed,
 };
-pub use route::{Access, Route, RouteTable, StepUp, is_forwarded_method};
+pub use route::{Access, Route, RouteSpec, RouteTable, StepUp, is_forwarded_method};
 pub use token_cache::{
     CachingVerifier, Claims, MAX_TOKEN_CACHE_ENTRIES, TokenCache, TokenCacheConfig, token_key,
 };
