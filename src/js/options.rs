@@ -148,11 +148,6 @@ impl<'a> Fields<'a> {
         self.take(name)?.ok_or_else(|| self.missing(name))
     }
 
-    /// Whether the member `name` is there and `null`.
-    pub fn is_null(&self, name: &str) -> bool {
-        self.members.iter().any(|(k, v)| k == name && v.is_null())
-    }
-
     /// The member `name`, an object whose members are among `names`, read by `read`; `None` when absent.
     pub fn take_object<T>(
         &mut self,

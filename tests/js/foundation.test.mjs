@@ -134,6 +134,7 @@ test("parseCallback: state null is no sign-in in progress; metadata gives the is
   const url = "http://127.0.0.1/cb?code=abc&state=st-123";
   const none = throwsCode(() => parseCallback(url, { state: null }), "state_mismatch");
   assert.match(none.message, /no sign-in is in progress/);
+  for (const state of [1, {}, undefined]) throwsCode(() => parseCallback(url, { state }), "invalid_request");
   const metadata = (required) => ({ issuer: "https://idp.example.com", authorization_endpoint: "https://idp.example.com/a",
     ...(required !== undefined && { authorization_response_iss_parameter_supported: required }) });
   assert.deepEqual(parseCallback(url, { state: "st-123", metadata: metadata() }), { code: "abc", state: "st-123" });

@@ -21,10 +21,14 @@ struct PkcePair<'a> {
 /// `metadata` gives `issuer` and `requireIss` unless they are given too.
 fn expectation(what: &str, value: &JsValue) -> Result<CallbackExpectation, Error> {
     let mut f = Fields::new(what, value, &["state", "issuer", "requireIss", "metadata"])?;
-    let state = if f.is_null("state") {
-        None
-    } else {
-        Some(f.need("state")?)
+    let state = match f.remove("state") {
+        None => return Err(f.missing("state")),
+        Some(state) if state.is_null() => None,
+        Some(state) => Some(state.as_string().ok_or_else(|| {
+            Error::InvalidRequest(
+                "parseCallback expectation: state must be a string or null".into(),
+            )
+        })?),
     };
     let mut expect = CallbackExpectation::in_progress(state)?;
     if let Some(metadata) = f.remove("metadata") {
