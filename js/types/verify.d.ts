@@ -174,6 +174,12 @@ export interface IdTokenCheck {
   atHashOptional?: boolean;
   /** The authorization code: `c_hash` must match. */
   code?: string;
+  /**
+   * For an ID token issued by a refresh: the claims of the one it refreshes (the session's). OIDC Core 12.2: the
+   * same `iss` (`issuer_mismatch`), `sub` and `auth_time` (`invalid_claim`), `aud` (`audience_mismatch`), `azp`
+   * (`azp_mismatch`), and a `nonce` only if it is the original's (`nonce_mismatch`). Not an object: `invalid_request`.
+   */
+  refreshes?: Claims;
 }
 
 /** Per-call options of {@link TokenVerifier.verifyAccessToken} / `verifyAccessTokenAsync` (see the method). */

@@ -3,6 +3,7 @@
 use crate::error::Error;
 use js_sys::Reflect;
 use serde::Serialize;
+use serde_json::{Map, Value};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -167,6 +168,14 @@ pub fn stringify(value: &JsValue) -> Option<String> {
     js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
+}
+
+/// A JS object as a JSON object: `JSON.stringify`, then the strict parser the token responses use.
+/// Errors: `invalid_request` naming `what` for anything else.
+pub fn object_arg(what: &str, value: &JsValue) -> Result<Map<String, Value>, Error> {
+    stringify(value)
+        .and_then(|text| crate::jose::json::parse_object(&text).ok())
+        .ok_or_else(|| Error::InvalidRequest(format!("{what} must be an object")))
 }
 
 /// A Rust value as a plain JS value: `JSON.parse` of its serde_json text, so every result goes through the

@@ -192,6 +192,17 @@ impl<'a> Fields<'a> {
         Ok(())
     }
 
+    /// Whether the member `name` is there and `null`.
+    pub fn is_null(&self, name: &str) -> bool {
+        self.members.iter().any(|(k, v)| k == name && v.is_null())
+    }
+
+    /// The member `name`'s value as given (`None` when absent), the member removed: for a value another reader
+    /// reads, such as [`required_options`] for a `T` the module reads elsewhere already (no second copy of it).
+    pub fn raw(&mut self, name: &str) -> Option<JsValue> {
+        self.remove(name)
+    }
+
     /// The reader of the member `name`'s value, the member removed.
     #[inline(never)]
     fn member(&mut self, name: &str) -> Result<Option<Reader<'_>>, Error> {

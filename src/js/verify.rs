@@ -1,6 +1,6 @@
 //! The `TokenVerifier` export. Conversions only; every rule lives in `crate::jose` and `crate::verify`.
 
-use super::convert::{JsResult, long_string, shared_handle, to_js_error, type_name};
+use super::convert::{JsResult, long_string, object_arg, shared_handle, to_js_error, type_name};
 use super::http::now_or;
 use super::jose::JwkSetHandle;
 use super::jose::webcrypto::{import_params, operation_params};
@@ -17,6 +17,7 @@ use crate::verify::{
 use crate::wire::OneOrMany;
 use js_sys::{Promise, Reflect, Uint8Array};
 use serde::de::IgnoredAny;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -70,6 +71,7 @@ struct IdTokenConfig {
     access_token: Option<String>,
     at_hash_optional: bool,
     code: Option<String>,
+    refreshes: Option<Map<String, Value>>,
 }
 
 struct AccessTokenConfig {
@@ -129,9 +131,14 @@ impl IdTokenConfig {
             "accessToken",
             "atHashOptional",
             "code",
+            "refreshes",
         ];
         let mut f = Fields::optional(what, value, names)?;
+        let refreshes = f.raw("refreshes");
         Ok(IdTokenConfig {
+            refreshes: refreshes
+                .map(|claims| object_arg("verifyIdToken options: refreshes", &claims))
+                .transpose()?,
             now: f.take("now")?,
             nonce: f.take("nonce")?,
             max_age: f.take("maxAge")?,
@@ -583,6 +590,7 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
             access_token: o.access_token,
             at_hash_optional: o.at_hash_optional,
             code: o.code,
+            refreshes: o.refreshes,
         }),
     ))
 }
