@@ -307,7 +307,7 @@ impl<'a> Fields<'a> {
 
 /// The type of a member [`Fields`] reads. The plain ones (strings, booleans, integers, lists of strings,
 /// [`OneOrMany`]) are read without serde, by one non-generic function each (serde's visitors cost wasm per
-/// type; issue 16), with serde's rules and messages; the others go through serde ([`serde_member!`]).
+/// type; issue 16), with serde's rules and messages; the others go through serde (`serde_member!`).
 pub trait Member: Sized {
     /// The value `reader` reads.
     fn read(reader: Reader<'_>) -> Result<Self, ReadError>;
