@@ -1,6 +1,6 @@
 //! The `TokenVerifier` export. Conversions only; every rule lives in `crate::jose` and `crate::verify`.
 
-use super::convert::{JsResult, long_string, shared_handle, to_js_error, type_name};
+use super::convert::{JsResult, long_string, promise, shared_handle, to_js_error, type_name};
 use super::http::now_or;
 use super::jose::JwkSetHandle;
 use super::jose::webcrypto::{import_params, operation_params};
@@ -23,7 +23,7 @@ use std::convert::Infallible;
 use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::JsFuture;
 
 // What the `server` feature adds to a verifier (keys from a `RemoteJwks`, the verified-token cache,
 // `ensureKeys`, `verifyUserinfo`), and the SPA build's stand-ins.
@@ -422,7 +422,7 @@ impl TokenVerifierHandle {
                     Err(e) => Promise::reject(&e),
                 }
             }
-            AsyncCheck::Later(verification) => future_to_promise(async move {
+            AsyncCheck::Later(verification) => promise(async move {
                 let json = verification.await.map_err(to_js_error)?;
                 js_sys::JSON::parse(&json)
             }),

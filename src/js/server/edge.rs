@@ -5,7 +5,7 @@ use super::config::edge_config;
 use super::jwks::RemoteJwks;
 use crate::error::Error;
 use crate::jose::{JwkSet, SignatureProof};
-use crate::js::convert::{JsResult, to_js_error};
+use crate::js::convert::{JsResult, promise, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::native::{self, NativeKey};
 use crate::js::options::optional_integer;
@@ -15,7 +15,6 @@ use crate::server::{Decision, EdgeCheck, EdgeGuard, EdgeRequest, Step};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
     // Reflect.set on a fresh plain object cannot fail.
@@ -317,7 +316,7 @@ impl EdgeGuardHandle {
                 .ok_or_else(|| Error::InvalidRequest(format!("no issuer at {index}")))?;
             Ok(remote.ensure(now_or(now), kid.as_string()))
         });
-        future_to_promise(async move {
+        promise(async move {
             fut.map_err(to_js_error)?.await.map_err(to_js_error)?;
             Ok(JsValue::UNDEFINED)
         })
