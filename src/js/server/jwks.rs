@@ -5,7 +5,7 @@
 use super::config::{JWKS_CACHE, jwks_cache};
 use crate::error::Error;
 use crate::jose::JwkSet;
-use crate::js::convert::{JsResult, string_arg, to_js_error};
+use crate::js::convert::{JsResult, promise, string_arg, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::jose::JwkSetHandle;
 use crate::js::options::{Fields, now_only};
@@ -14,7 +14,7 @@ use js_sys::{Array, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::JsFuture;
 
 /// A JWK set fetched from a fixed `jwks_uri` and cached (see the core's `jwks_cache`).
 #[wasm_bindgen]
@@ -118,16 +118,16 @@ impl RemoteJwks {
                     let request = cache.borrow().request_for(reason);
                     let fetch_cache = cache.clone();
                     // The outcome is the cache's to keep (the set, or the error); the promise only says "done".
-                    let promise = future_to_promise(async move {
+                    let fetch = promise(async move {
                         let _ = match fetcher.send(&request).await {
                             Ok(res) => fetch_cache.borrow_mut().on_response(now, &res),
                             Err(e) => fetch_cache.borrow_mut().on_failure(now, e),
                         };
                         Ok(JsValue::UNDEFINED)
                     });
-                    *in_flight.borrow_mut() = Some(promise.clone());
-                    let _ = JsFuture::from(promise.clone()).await;
-                    forget(&in_flight, &promise);
+                    *in_flight.borrow_mut() = Some(fetch.clone());
+                    let _ = JsFuture::from(fetch.clone()).await;
+                    forget(&in_flight, &fetch);
                 }
             }
             let cache = cache.borrow();
@@ -155,17 +155,17 @@ impl RemoteJwks {
         let cache = self.cache.clone();
         let fetcher = self.fetcher.clone();
         let in_flight = self.in_flight.clone();
-        let promise = future_to_promise(async move {
+        let fetch = promise(async move {
             let _ = match fetcher.send(&request).await {
                 Ok(res) => cache.borrow_mut().on_response(now, &res),
                 Err(e) => cache.borrow_mut().on_failure(now, e),
             };
             Ok(JsValue::UNDEFINED)
         });
-        *self.in_flight.borrow_mut() = Some(promise.clone());
-        let done = promise.clone();
+        *self.in_flight.borrow_mut() = Some(fetch.clone());
+        let done = fetch.clone();
         // The slot is cleared once it settles, so that later requests do not wait on it.
-        Some(future_to_promise(async move {
+        Some(promise(async move {
             let _ = JsFuture::from(done.clone()).await;
             forget(&in_flight, &done);
             Ok(JsValue::UNDEFINED)
@@ -213,7 +213,7 @@ impl RemoteJwks {
             Ok((kid, now_or(now_only("getKeySet options", &opts)?)))
         })();
         let this = self.share();
-        future_to_promise(async move {
+        promise(async move {
             let (kid, now) = args.map_err(to_js_error)?;
             this.ensure(now, kid).await.map_err(to_js_error)?;
             let set = this.current().map(|(set, _)| set).ok_or_else(|| {
