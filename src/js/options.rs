@@ -18,6 +18,7 @@ use serde::de::value::StringDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
 use std::cell::Cell;
 use std::fmt;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -62,11 +63,16 @@ pub fn required_options<T: DeserializeOwned>(what: &str, value: &JsValue) -> Res
 /// An options object read member by member, for the structs read without a serde derive (a derive's visitor
 /// costs kilobytes of wasm per struct; this costs a call per member): the same rules and messages as
 /// [`required_options`] — each member's value is read by serde as its own type, an unknown member is refused
-/// naming it, a missing one as serde says it.
+/// naming it, a missing one as serde says it. An object or a list of objects inside it is read the same way
+/// ([`Fields::take_object`], [`Fields::take_objects`]), its errors named by their whole path.
 pub struct Fields<'a> {
     what: &'a str,
     members: Vec<(String, JsValue)>,
-    count: Cell<usize>,
+    /// The values read so far in the whole options object, shared with the objects nested in it.
+    count: Rc<Cell<usize>>,
+    /// Where this object sits in the options object, innermost step first (empty at the top).
+    at: Vec<Step>,
+    depth: usize,
 }
 
 impl<'a> Fields<'a> {
@@ -87,15 +93,14 @@ impl<'a> Fields<'a> {
                 "{what} must be an object, found what its toJSON method returns"
             )));
         };
-        if let Some((key, _)) = members.iter().find(|(k, _)| !names.contains(&k.as_str())) {
-            let e: ReadError = de::Error::unknown_field(key, names);
-            return Err(e.at(Step::Member(key.clone())).into_error(what));
-        }
-        Ok(Fields {
+        Fields {
             what,
             members,
-            count,
-        })
+            count: Rc::new(count),
+            at: Vec::new(),
+            depth: 0,
+        }
+        .only(names)
     }
 
     /// As [`Fields::new`], with `undefined` or `null` read as an object without members (the defaults).
@@ -108,10 +113,26 @@ impl<'a> Fields<'a> {
             return Ok(Fields {
                 what,
                 members: Vec::new(),
-                count: Cell::new(0),
+                count: Rc::default(),
+                at: Vec::new(),
+                depth: 0,
             });
         }
         Self::new(what, value, names)
+    }
+
+    /// Itself, when every member is one of `names`. Errors: `invalid_request` naming the first unknown member.
+    #[inline(never)]
+    fn only(self, names: &'static [&'static str]) -> Result<Self, Error> {
+        if let Some((key, _)) = self
+            .members
+            .iter()
+            .find(|(k, _)| !names.contains(&k.as_str()))
+        {
+            let e: ReadError = de::Error::unknown_field(key, names);
+            return Err(self.fail(e.at(Step::Member(key.clone()))));
+        }
+        Ok(self)
     }
 
     /// The member `name` (one of the names given to [`Fields::new`]), or `None` when it is absent.
@@ -129,32 +150,159 @@ impl<'a> Fields<'a> {
         self.take(name)?.ok_or_else(|| self.missing(name))
     }
 
+    /// The member `name`, an object whose members are among `names`, read by `read`; `None` when absent.
+    pub fn take_object<T>(
+        &mut self,
+        name: &'static str,
+        names: &'static [&'static str],
+        read: impl FnOnce(Fields<'a>) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        self.object(name, names)?.map(read).transpose()
+    }
+
+    /// The member `name`, an array of objects whose members are among `names`, each read by `read`;
+    /// `None` when absent.
+    pub fn take_objects<T>(
+        &mut self,
+        name: &'static str,
+        names: &'static [&'static str],
+        read: impl FnMut(Fields<'a>) -> Result<T, Error>,
+    ) -> Result<Option<Vec<T>>, Error> {
+        self.objects(name, names)?
+            .map(|items| items.into_iter().map(read).collect())
+            .transpose()
+    }
+
+    /// Where the member `name` is a string, the value `parse` reads from it in its place (a list given as
+    /// its JSON text). Errors: `invalid_request` with `parse`'s message, at the member.
+    pub fn parse_text(
+        &mut self,
+        name: &'static str,
+        parse: impl FnOnce(&str) -> Result<JsValue, String>,
+    ) -> Result<(), Error> {
+        let Some(i) = self.members.iter().position(|(k, _)| k == name) else {
+            return Ok(());
+        };
+        let Some(text) = self.members.get(i).and_then(|(_, v)| v.as_string()) else {
+            return Ok(());
+        };
+        let value =
+            parse(&text).map_err(|m| self.error_at(name, ReadError::new(Kind::Serde(m))))?;
+        if let Some(member) = self.members.get_mut(i) {
+            member.1 = value;
+        }
+        Ok(())
+    }
+
     /// The reader of the member `name`'s value, the member removed.
     #[inline(never)]
     fn member(&mut self, name: &str) -> Result<Option<Reader<'_>>, Error> {
-        let Some(i) = self.members.iter().position(|(k, _)| k == name) else {
-            return Ok(None);
-        };
-        let (_, value) = self.members.swap_remove(i);
+        match self.remove(name) {
+            Some(value) => self.reader(name, value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The member `name`'s value, the member removed.
+    fn remove(&mut self, name: &str) -> Option<JsValue> {
+        let i = self.members.iter().position(|(k, _)| k == name)?;
+        Some(self.members.swap_remove(i).1)
+    }
+
+    /// The reader of `value`, the member `name`'s, counted.
+    fn reader(&self, name: &str, value: JsValue) -> Result<Reader<'_>, Error> {
         let top = Reader {
             value: JsValue::UNDEFINED,
-            depth: 0,
+            depth: self.depth,
             count: &self.count,
         };
-        top.child(value)
-            .map(Some)
-            .map_err(|e| e.at(Step::Member(name.into())).into_error(self.what))
+        top.child(value).map_err(|e| self.error_at(name, e))
+    }
+
+    /// The member `name` as an object of `names` (see [`Fields::take_object`]).
+    #[inline(never)]
+    fn object(
+        &mut self,
+        name: &'static str,
+        names: &'static [&'static str],
+    ) -> Result<Option<Fields<'a>>, Error> {
+        let Some(value) = self.remove(name) else {
+            return Ok(None);
+        };
+        let (members, depth) = self
+            .reader(name, value)?
+            .object()
+            .map_err(|e| self.error_at(name, e))?;
+        let at = self.path_to(Step::Member(name.into()));
+        self.nested(members, depth, at).only(names).map(Some)
+    }
+
+    /// The member `name` as an array of objects of `names` (see [`Fields::take_objects`]).
+    #[inline(never)]
+    fn objects(
+        &mut self,
+        name: &'static str,
+        names: &'static [&'static str],
+    ) -> Result<Option<Vec<Fields<'a>>>, Error> {
+        let Some(value) = self.remove(name) else {
+            return Ok(None);
+        };
+        let (reader, node) = self
+            .reader(name, value)?
+            .node()
+            .map_err(|e| self.error_at(name, e))?;
+        let Node::Items(items) = node else {
+            let e: ReadError = de::Error::invalid_type(node.unexpected(), &"an array of objects");
+            return Err(self.error_at(name, e));
+        };
+        let mut out = Vec::with_capacity(items.length() as usize);
+        for (i, item) in items.iter().enumerate() {
+            let (members, depth) = reader
+                .child(item)
+                .and_then(Reader::object)
+                .map_err(|e| self.error_at(name, e.at(Step::Item(i))))?;
+            let mut at = self.path_to(Step::Member(name.into()));
+            at.insert(0, Step::Item(i));
+            out.push(self.nested(members, depth, at).only(names)?);
+        }
+        Ok(Some(out))
+    }
+
+    /// An object inside this one, `at` its path.
+    fn nested(&self, members: Vec<(String, JsValue)>, depth: usize, at: Vec<Step>) -> Fields<'a> {
+        Fields {
+            what: self.what,
+            members,
+            count: self.count.clone(),
+            at,
+            depth,
+        }
+    }
+
+    /// The path of `step` inside this object, innermost first.
+    fn path_to(&self, step: Step) -> Vec<Step> {
+        let mut at = Vec::with_capacity(self.at.len() + 1);
+        at.push(step);
+        at.extend(self.at.iter().cloned());
+        at
+    }
+
+    /// `e`, found inside this object, as the error that names its whole path.
+    #[inline(never)]
+    fn fail(&self, mut e: ReadError) -> Error {
+        e.path.extend(self.at.iter().cloned());
+        e.into_error(self.what)
     }
 
     #[inline(never)]
     fn error_at(&self, name: &str, e: ReadError) -> Error {
-        e.at(Step::Member(name.into())).into_error(self.what)
+        self.fail(e.at(Step::Member(name.into())))
     }
 
+    /// The error for the member `name`, which must be there, missing.
     #[inline(never)]
-    fn missing(&self, name: &'static str) -> Error {
-        let e: ReadError = de::Error::missing_field(name);
-        e.into_error(self.what)
+    pub fn missing(&self, name: &'static str) -> Error {
+        self.fail(de::Error::missing_field(name))
     }
 }
 
@@ -222,7 +370,7 @@ enum Kind {
     TooMany,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Step {
     Member(String),
     Item(usize),
@@ -344,6 +492,18 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl Reader<'_> {
+    /// The value as an object: its members and the depth they are read at; anything else is a type error.
+    #[inline(never)]
+    fn object(self) -> Result<(Vec<(String, JsValue)>, usize), ReadError> {
+        let (reader, node) = self.node()?;
+        match node {
+            Node::Members(members) => Ok((members, reader.depth)),
+            other => Err(de::Error::invalid_type(other.unexpected(), &"an object")),
+        }
+    }
+}
+
 /// What one JS value is, read once by the non-generic [`Reader::node`] so the code that touches JS is not
 /// copied into every visitor serde's derives instantiate (the module is size-first: issue 16).
 enum Node {
@@ -353,6 +513,20 @@ enum Node {
     BigInt,
     Items(Array),
     Members(Vec<(String, JsValue)>),
+}
+
+impl Node {
+    /// What serde's type errors call it.
+    fn unexpected(&self) -> Unexpected<'_> {
+        match self {
+            Node::Integer(n) => Unexpected::Unsigned(*n),
+            Node::Bool(b) => Unexpected::Bool(*b),
+            Node::Str(s) => Unexpected::Str(s),
+            Node::BigInt => Unexpected::Other("a BigInt"),
+            Node::Items(_) => Unexpected::Seq,
+            Node::Members(_) => Unexpected::Map,
+        }
+    }
 }
 
 impl<'a> Reader<'a> {

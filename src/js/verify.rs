@@ -103,7 +103,7 @@ impl VerifierConfig {
             clock_tolerance: f.take("clockTolerance")?,
             client_id: f.take("clientId")?,
             max_token_length: f.take("maxTokenLength")?,
-            cache: f.take("cache")?,
+            cache: extras::read_cache(&mut f)?,
             dpop: f.take("dpop")?,
         })
     }

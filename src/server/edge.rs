@@ -55,7 +55,8 @@ pub struct EdgeConfig {
     /// Several issuers, each with its own keys, audiences and algorithms; a token's unverified `iss` chooses
     /// one before any signature work. Empty: the single issuer of `issuer`, `audience` and `jwks_uri`.
     pub issuers: Vec<IssuerConfig>,
-    /// The route table: an array of routes (see [`RouteTable::from_json`]) or that array as JSON text.
+    /// The route table: an array of routes (see [`RouteTable::from_json`]) or that array as JSON text
+    /// (not read by [`EdgeGuard::with_routes`], which is given the table).
     pub routes: Value,
     /// The `realm` of every challenge.
     pub realm: Option<String>,
@@ -653,6 +654,14 @@ impl EdgeGuard {
                 ));
             }
         };
+        Self::with_routes(config, routes)
+    }
+
+    /// [`EdgeGuard::new`] with the route table already read (`config.routes` is not looked at): the JS
+    /// binding reads the routes member by member, so its module carries no second, serde reading of them.
+    ///
+    /// Errors: as [`EdgeGuard::new`].
+    pub fn with_routes(config: &EdgeConfig, routes: RouteTable) -> Result<Self> {
         let clock_tolerance = config.clock_tolerance.unwrap_or(0);
         let issuers = config
             .issuer_configs()?

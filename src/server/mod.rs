@@ -44,7 +44,7 @@ pub use replay::{
     DEFAULT_REPLAY_ENTRIES, MAX_REPLAY_ENTRIES, MemoryReplayStore, ReplayEntry, ReplayStore,
     ReplayStoreConfig, replayed,
 };
-pub use route::{Access, Route, RouteTable, StepUp, is_forwarded_method};
+pub use route::{Access, Route, RouteSpec, RouteTable, StepUp, is_forwarded_method};
 pub use token_cache::{
     CachingVerifier, Claims, MAX_TOKEN_CACHE_ENTRIES, TokenCache, TokenCacheConfig, token_key,
 };

@@ -26,32 +26,33 @@
 
 use crate::error::{Error, Result, quote};
 use crate::scope::Requirement;
-use crate::wire::is_tchar;
+use crate::wire::{OneOrMany, is_tchar};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// One route as configured (JSON, camelCase).
+/// One route as configured (JSON, camelCase; the JS binding reads it member by member).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RouteSpec {
+pub struct RouteSpec {
     /// `"GET"`, `"GET,HEAD"`, `["GET", "HEAD"]` or `"*"`.
-    method: MethodSpec,
-    path: String,
+    pub method: OneOrMany,
+    /// The path pattern (see the module's rules).
+    pub path: String,
     /// A scope expression (`ScopeRequirement` grammar); absent: any valid token.
     #[serde(default)]
-    scopes: Option<String>,
+    pub scopes: Option<String>,
     /// No token needed at all.
     #[serde(default)]
-    public: bool,
+    pub public: bool,
     /// The issuers whose tokens the route accepts (each a configured issuer); absent: any configured one.
     #[serde(default)]
-    issuers: Option<Vec<String>>,
+    pub issuers: Option<Vec<String>>,
     /// RFC 9470: the token's `acr` must be one of these.
     #[serde(default)]
-    acr_values: Option<Vec<String>>,
+    pub acr_values: Option<Vec<String>>,
     /// RFC 9470: at most this many seconds since the token's `auth_time`.
     #[serde(default)]
-    max_age: Option<u64>,
+    pub max_age: Option<u64>,
 }
 
 /// A route's authentication requirement (RFC 9470 step-up): the `acr` values it accepts (empty: any), and
@@ -97,13 +98,6 @@ impl StepUp {
         }
         Ok(())
     }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum MethodSpec {
-    One(String),
-    Many(Vec<String>),
 }
 
 /// Who may call a route.
@@ -184,7 +178,13 @@ impl RouteTable {
     /// or with `%`, `;`, `:`, `*`, a literal ending with `.`), an unknown method spelling, a route both
     /// `public` and with `scopes`; `invalid_scope_expression` for a bad expression.
     pub fn from_json(text: &str) -> Result<Self> {
-        let specs: Vec<RouteSpec> = crate::options::from_json("route table", text)?;
+        Self::new(crate::options::from_json("route table", text)?)
+    }
+
+    /// The table of `specs`, in order.
+    ///
+    /// Errors: as [`RouteTable::from_json`], for a route that does not compile.
+    pub fn new(specs: Vec<RouteSpec>) -> Result<Self> {
         let routes = specs
             .into_iter()
             .enumerate()
@@ -347,11 +347,11 @@ impl Route {
 }
 
 /// `None` for any method.
-fn compile_methods(spec: &MethodSpec) -> Result<Option<Vec<String>>> {
+fn compile_methods(spec: &OneOrMany) -> Result<Option<Vec<String>>> {
     let list: Vec<&str> = match spec {
-        MethodSpec::One(s) if s.trim() == "*" => return Ok(None),
-        MethodSpec::One(s) => s.split(',').map(str::trim).collect(),
-        MethodSpec::Many(v) => v.iter().map(|s| s.trim()).collect(),
+        OneOrMany::One(s) if s.trim() == "*" => return Ok(None),
+        OneOrMany::One(s) => s.split(',').map(str::trim).collect(),
+        OneOrMany::Many(v) => v.iter().map(|s| s.trim()).collect(),
     };
     if list.is_empty() {
         return Err(Error::InvalidRequest(

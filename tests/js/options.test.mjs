@@ -179,11 +179,44 @@ test("numbers beyond 2^53 - 1 and nested non-finite numbers are refused, with th
     { code: "invalid_request", message: /routes\[1\]\.public is null/ });
 });
 
+test("the edge configuration's nested objects and lists are named by their whole path; routes as JSON text keep JSON's strictness", () => {
+  const issuers = [
+    { issuer: ISS, audience: AUD, jwksUri: "https://idp.example.com/jwks" },
+    { issuer: "https://other.example.com", audience: AUD, jwksUri: "https://other.example.com/jwks", jwksCache: { cooldown: -1 } },
+  ];
+  const { issuer, audience, jwksUri, ...rest } = edgeConfig;
+  assert.throws(() => main.createEdgeVerifier({ ...rest, issuers }),
+    { code: "invalid_request", message: /issuers\[1\]\.jwksCache\.cooldown must be an integer in 0\.\.=2\^53 - 1, found -1/ });
+  assert.throws(() => main.createEdgeVerifier({ ...rest, issuers: [{ ...issuers[0], jwksuri: "x" }] }),
+    { code: "invalid_request", message: /issuers\[0\]\.jwksuri: unknown field `jwksuri`/ });
+  assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, cors: { allowedOrigins: "https://app.example.com", maxAge: "1" } }),
+    { code: "invalid_request", message: /cors\.maxAge: invalid type: string "1"/ });
+  assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, cors: "https://app.example.com" }),
+    { code: "invalid_request", message: /cors: invalid type: string "https:\/\/app\.example\.com", expected an object/ });
+  assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: [{ method: "GET" }] }),
+    { code: "invalid_request", message: /routes\[0\]: missing field `path`/ });
+  assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: { method: "GET", path: "/a" } }),
+    { code: "invalid_request", message: /routes: invalid type: map, expected an array of objects/ });
+  const { routes, ...noRoutes } = edgeConfig;
+  assert.throws(() => main.createEdgeVerifier(noRoutes), { code: "invalid_request", message: /missing field `routes`/ });
+  // The same table as JSON text: a repeated member is refused (JSON.parse would keep the last), numbers by the rule.
+  assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: '[{"method":"GET","path":"/a","path":"/b"}]' }),
+    { code: "invalid_request", message: /routes: .*duplicate/i });
+  assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: '[{"method":"GET","path":"/a","maxAge":1.5}]' }),
+    { code: "invalid_request", message: /routes\[0\]\.maxAge must be an integer in 0\.\.=2\^53 - 1, found 1\.5/ });
+  assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: '[{"method":"GET","path":"/a","public":null}]' }),
+    { code: "invalid_request", message: /routes\[0\]\.public is null/ });
+  assert.equal(typeof main.createEdgeVerifier({ ...edgeConfig, routes: '[{"method":["GET","HEAD"],"path":"/a","maxAge":60}]' }), "function");
+});
+
 test("the options reader walks the JS value itself: cycles, huge objects, BigInts and throwing getters are refused", () => {
   const cyclic = { method: "GET", path: "/a" };
   cyclic.next = cyclic;
+  // A route is read member by member: the cycle's member is refused by its name before it is walked.
   assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: [cyclic] }),
-    { code: "invalid_request", message: /routes\[0\]\.next.* nests deeper than 32 levels/ });
+    { code: "invalid_request", message: /routes\[0\]\.next: unknown field `next`/ });
+  assert.throws(() => main.buildRegistrationRequest({ registrationEndpoint: "https://idp.example.com/reg", metadata: { cyclic } }),
+    { code: "invalid_request", message: /metadata\.cyclic\.next.* nests deeper than 32 levels/ });
   const huge = Array.from({ length: 40_000 }, (_, i) => ({ method: "GET", path: `/r${i}` }));
   assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, routes: huge }),
     { code: "invalid_request", message: /holds more than 100000 values/ });

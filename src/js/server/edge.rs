@@ -1,17 +1,17 @@
 //! `EdgeGuard`: the core's edge verifier (`crate::server::edge`) with its keys from a `RemoteJwks`. Conversions only;
 //! `js/edge.js` (`createEdgeVerifier`) builds `Request`/`Response` objects around it.
 
-use super::config::EdgeConfigArgs;
+use super::config::edge_config;
 use super::jwks::RemoteJwks;
 use crate::error::Error;
 use crate::jose::{Algorithm, JwkSet, SignatureProof};
 use crate::js::convert::{JsResult, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::native::{self, NativeKey};
-use crate::js::options::{optional_integer, required_options};
+use crate::js::options::optional_integer;
 use crate::js::verify::{ImportedKeys, claims_json, subtle, webcrypto_params};
 use crate::server::JwksCache;
-use crate::server::{Decision, EdgeCheck, EdgeConfig, EdgeGuard, EdgeRequest, Step};
+use crate::server::{Decision, EdgeCheck, EdgeGuard, EdgeRequest, Step};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -191,9 +191,8 @@ impl EdgeGuardHandle {
     pub fn new(config: JsValue) -> JsResult<EdgeGuardHandle> {
         let run = || -> Result<EdgeGuardHandle, Error> {
             let (fetcher, rest) = Fetcher::from_options(&config)?;
-            let config: EdgeConfig =
-                required_options::<EdgeConfigArgs>("createEdgeVerifier config", &rest)?.into();
-            let guard = EdgeGuard::new(&config)?;
+            let (config, routes) = edge_config("createEdgeVerifier config", &rest)?;
+            let guard = EdgeGuard::with_routes(&config, routes)?;
             let remotes = config
                 .issuer_configs()?
                 .into_iter()

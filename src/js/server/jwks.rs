@@ -2,14 +2,14 @@
 //! one fetch in flight. The cache holds the parsed `JwkSet`, which a `TokenVerifier` or an edge guard built on
 //! this object reads at each verification (no copy of the keys: a `JwkSet` shares them).
 
-use super::config::JwksCacheArgs;
+use super::config::{JWKS_CACHE, jwks_cache};
 use crate::error::Error;
 use crate::jose::JwkSet;
 use crate::js::convert::{JsResult, string_arg, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::jose::JwkSetHandle;
-use crate::js::options::{NowOnly, options};
-use crate::server::{FetchReason, JwksCache, JwksCacheConfig, Plan};
+use crate::js::options::{Fields, NowOnly, options};
+use crate::server::{FetchReason, JwksCache, Plan};
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -192,7 +192,7 @@ impl RemoteJwks {
         let run = || -> Result<RemoteJwks, Error> {
             let uri = string_arg("jwksUri", &jwks_uri)?;
             let (fetcher, rest) = Fetcher::from_options(&opts)?;
-            let o: JwksCacheConfig = options::<JwksCacheArgs>("RemoteJwks options", &rest)?.into();
+            let o = jwks_cache(Fields::optional("RemoteJwks options", &rest, JWKS_CACHE)?)?;
             Ok(RemoteJwks::from_cache(
                 JwksCache::new(&uri, o.policy()?)?,
                 fetcher,

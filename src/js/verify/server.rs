@@ -10,12 +10,13 @@ use crate::js::convert::{JsResult, shared_handle, to_js_error};
 use crate::js::http::now_or;
 use crate::js::http::split_options;
 use crate::js::native::{self, NativeKey};
-use crate::js::options::{NowOnly, options};
+use crate::js::options::{Fields, NowOnly, options};
+use crate::js::server::config::{TOKEN_CACHE, token_cache};
 use crate::js::server::jwks::RemoteJwks;
 use crate::js::server::replay::ReplayHandle;
 use crate::server::{
-    CachingVerifier, DpopPolicy, DpopRequest, PendingProof, ReplayEntry, check_proof,
-    logout_replay_entry, prepare_proof, proof_error,
+    CachingVerifier, DpopPolicy, DpopRequest, PendingProof, ReplayEntry, TokenCacheConfig,
+    check_proof, logout_replay_entry, prepare_proof, proof_error,
 };
 use crate::verify::{
     AccessTokenOptions, LogoutTokenOptions, Policy, TokenVerifier, UserinfoJwtOptions,
@@ -45,8 +46,13 @@ pub(super) fn remote_jwks(value: &JsValue) -> Option<(JwkSet, KeySource)> {
     Some((set, KeySource::Remote(remote)))
 }
 
-/// `cache: { maxEntries }`: the verified-token cache, read as the edge guard's `tokenCache` is.
-pub(super) use crate::js::server::config::TokenCacheArgs as CacheConfig;
+/// `cache: { maxEntries }`: the verified-token cache.
+pub(super) type CacheConfig = TokenCacheConfig;
+
+/// The `cache` member, read as the edge guard's `tokenCache` is.
+pub(super) fn read_cache(f: &mut Fields<'_>) -> Result<Option<CacheConfig>, Error> {
+    f.take_object("cache", TOKEN_CACHE, token_cache)
+}
 
 /// A verified token kept by the verified-token cache: what the signature check produced (header and
 /// claims), and the claims' JSON text so that a hit only runs `JSON.parse`.
@@ -57,7 +63,7 @@ pub(super) type Core = CachingVerifier<Cached>;
 
 /// The core verifier with the cache `cache` asks for. Errors: `invalid_request` for a bad `cache.maxEntries`.
 pub(super) fn core(verifier: TokenVerifier, cache: Option<CacheConfig>) -> Result<Core, Error> {
-    CachingVerifier::new(verifier, "cache", cache.map(Into::into))
+    CachingVerifier::new(verifier, "cache", cache)
 }
 
 /// `opts.replayStore`, taken out of the options (it is an object with methods, not data): a copy of the

@@ -4,6 +4,7 @@
 use super::KeysFetch;
 use crate::error::Error;
 use crate::jose::{JwkSet, PendingSignature, VerifiedToken};
+use crate::js::options::Fields;
 use crate::verify::{Policy, TokenVerifier};
 use serde::de::{Deserialize, Deserializer, Error as _};
 use std::cell::RefCell;
@@ -31,6 +32,11 @@ impl<'de> Deserialize<'de> for CacheConfig {
             "cache (the verified-token cache) is not in the SPA entry",
         ))
     }
+}
+
+/// The `cache` member: refused when given (see [`CacheConfig`]).
+pub(super) fn read_cache(f: &mut Fields<'_>) -> Result<Option<CacheConfig>, Error> {
+    f.take("cache")
 }
 
 /// The verifier alone: no verified-token cache.

@@ -46,9 +46,10 @@ export async function bundleWorker(entry, dir) {
  * Durable Object namespaces of classes `entry` exports, bound as env.NAME, with in-memory storage. With `bundled`, `entry` is a directory
  * a bundler already wrote (wrangler's `--outdir`: `index.js` and the `.wasm` modules it imports), run as is.
  * `port`: the port to listen on (e.g. from {@link freePort}, for a URL a provider must know first), else a free one.
- * Resolves to `{ url, close, logs, wasm }` (`wasm`: the names of the `.wasm` modules it loads).
+ * Resolves to `{ url, close, logs, wasm, readyMs, firstResponse }` (`wasm`: the names of the `.wasm` modules it loads;
+ * `readyMs`: from the spawn to the first answer of the readiness `probe`, fetch options polled every `pollMs`).
  */
-export async function startWorker(entry, { bindings = {}, bundled = false, durableObjects = {}, port: given } = {}) {
+export async function startWorker(entry, { bindings = {}, bundled = false, durableObjects = {}, port: given, probe = { method: "HEAD" }, pollMs = 50 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oidc-edge-workerd-"));
   let main = "worker.js";
   let wasm;
@@ -85,6 +86,7 @@ ${Object.entries(durableObjects).map(([k, c]) => `    (name = ${text(k)}, durabl
 );
 `);
   const logs = [];
+  const t0 = performance.now();
   const child = spawn(WORKERD, ["serve", "config.capnp", "--verbose"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (d) => logs.push(String(d)));
   child.stderr.on("data", (d) => logs.push(String(d)));
@@ -95,17 +97,18 @@ ${Object.entries(durableObjects).map(([k, c]) => `    (name = ${text(k)}, durabl
     await exited;
     rmSync(dir, { recursive: true, force: true });
   };
+  let firstResponse;
   for (let i = 0; ; i++) {
     try {
-      await fetch(url, { method: "HEAD" });
+      firstResponse = await fetch(url, probe);
       break;
     } catch {
-      if (i > 200 || child.exitCode !== null) {
+      if (i * pollMs > 10_000 || child.exitCode !== null) {
         await close();
         throw new Error(`workerd did not start:\n${logs.join("")}`);
       }
-      await new Promise((ok) => setTimeout(ok, 50));
+      await new Promise((ok) => setTimeout(ok, pollMs));
     }
   }
-  return { url, close, logs, wasm };
+  return { url, close, logs, wasm, readyMs: performance.now() - t0, firstResponse };
 }
