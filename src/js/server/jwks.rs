@@ -5,8 +5,8 @@
 use super::config::{JWKS_CACHE, jwks_cache};
 use crate::error::Error;
 use crate::jose::JwkSet;
-use crate::js::convert::{JsResult, promise, string_arg, to_js_error};
-use crate::js::http::{Fetcher, now_or};
+use crate::js::convert::{JsResult, promise, string_arg, to_js_error, type_name};
+use crate::js::http::{Fetcher, now_or, split_options};
 use crate::js::jose::JwkSetHandle;
 use crate::js::options::{Fields, now_only};
 use crate::server::{FetchReason, JwksCache, Plan};
@@ -38,8 +38,9 @@ impl RemoteJwks {
         }
     }
 
-    /// The edge guard's: a request never waits for another request's fetch. It fetches itself when the cache
-    /// policy allows (the cooldown counts every request's attempts), else decides with the set there is.
+    /// The edge guard's (and `requestScoped: true`'s): a request never waits for another request's fetch. It
+    /// fetches itself when the cache policy allows (the cooldown counts every request's attempts), else decides
+    /// with the set there is.
     pub(crate) fn for_edge(cache: JwksCache, fetcher: Fetcher) -> Self {
         RemoteJwks {
             shares_in_flight: false,
@@ -186,17 +187,29 @@ fn forget(in_flight: &RefCell<Option<Promise>>, promise: &Promise) {
 
 #[wasm_bindgen]
 impl RemoteJwks {
-    /// `new RemoteJwks(jwksUri, opts?)`
+    /// `new RemoteJwks(jwksUri, opts?)`; `requestScoped: true` is [`RemoteJwks::for_edge`]'s way.
     #[wasm_bindgen(constructor)]
     pub fn new(jwks_uri: JsValue, opts: JsValue) -> JsResult<RemoteJwks> {
         let run = || -> Result<RemoteJwks, Error> {
             let uri = string_arg("jwksUri", &jwks_uri)?;
             let (fetcher, rest) = Fetcher::from_options(&opts)?;
+            let (rest, scoped) = split_options(&rest, &["requestScoped"]);
+            let request_scoped = match scoped.first().filter(|v| !v.is_undefined()) {
+                None => false,
+                Some(v) => v.as_bool().ok_or_else(|| {
+                    Error::InvalidRequest(format!(
+                        "RemoteJwks options.requestScoped must be a boolean, found {}",
+                        type_name(v)
+                    ))
+                })?,
+            };
             let o = jwks_cache(Fields::optional("RemoteJwks options", &rest, JWKS_CACHE)?)?;
-            Ok(RemoteJwks::from_cache(
-                JwksCache::new(&uri, o.policy()?)?,
-                fetcher,
-            ))
+            let cache = JwksCache::new(&uri, o.policy()?)?;
+            Ok(if request_scoped {
+                RemoteJwks::for_edge(cache, fetcher)
+            } else {
+                RemoteJwks::from_cache(cache, fetcher)
+            })
         };
         run().map_err(to_js_error)
     }
