@@ -23,7 +23,7 @@ export interface JwksDocument {
  * - a fetched set with no usable key (`invalid_jwk`, `weak_key`, see {@link JwkSet.fromJson}) counts as a failed
  *   fetch: the last good set keeps being served;
  * - a refetch (expired set, unknown `kid`) is sent with `Cache-Control: no-cache`, so shared caches revalidate;
- * - concurrent calls share one fetch in flight;
+ * - concurrent calls share one fetch in flight (unless `requestScoped`);
  * - only `jwksUri` is ever fetched, never a URL from a token (`jku`, `x5u`), and never one it redirects to: a
  *   3xx (or `status` 0 in browsers) is a failed fetch, `http_error` (see {@link FetchLimits});
  * - each fetch must finish within `timeout` seconds (default 5): one that stalls is a failed fetch, and the last
@@ -37,7 +37,7 @@ export interface JwksDocument {
  * {@link TokenVerifier.ensureKeys} does it before the synchronous ones.
  * @throws OidcEdgeError (constructor) `invalid_request` for a `jwksUri` that is not https (http only on
  *   loopback), bounds with `minMaxAge <= defaultMaxAge <= maxMaxAge` violated, a `timeout` that is not an
- *   integer in 1..300, or an unknown option.
+ *   integer in 1..300, a `requestScoped` that is not a boolean, or an unknown option.
  */
 export class RemoteJwks {
   constructor(
@@ -56,6 +56,14 @@ export class RemoteJwks {
        * fetch after that drops it.
        */
       maxStale?: number;
+      /**
+       * For an object that several requests of a Workers isolate share (Cloudflare Workers, workerd): `true`
+       * makes a call never await a fetch another call started — that promise belongs to the other request's I/O
+       * context and may never settle for this one (jose#355, cfworker#226) — it fetches itself when the cache
+       * rules allow, else answers with the set there is (the edge verifier's way). Default `false`: concurrent
+       * calls share the fetch in flight (Node, Deno, browsers).
+       */
+      requestScoped?: boolean;
     },
   );
   /**

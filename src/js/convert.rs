@@ -204,3 +204,10 @@ pub fn type_name(value: &JsValue) -> String {
             .unwrap_or_else(|| "unknown".into())
     }
 }
+
+/// `future_to_promise` of the future boxed: wasm-bindgen-futures' task code is instantiated once for every
+/// async export, not once per future type (issue 16: size).
+pub fn promise(fut: impl Future<Output = JsResult<JsValue>> + 'static) -> js_sys::Promise {
+    let fut: std::pin::Pin<Box<dyn Future<Output = JsResult<JsValue>>>> = Box::pin(fut);
+    wasm_bindgen_futures::future_to_promise(fut)
+}

@@ -586,6 +586,27 @@ test("RemoteJwks fetches the provider's keys", async () => {
   assert.ok(remote.fetchedAt >= now() - 5);
   assert.throws(() => new RemoteJwks("http://idp.example.com/jwks"), { code: "invalid_request" });
   assert.throws(() => new RemoteJwks(meta.jwks_uri, { coolDown: 5 }), { code: "invalid_request" });
+  for (const requestScoped of ["true", 1, null]) {
+    assert.throws(() => new RemoteJwks(meta.jwks_uri, { requestScoped }), { code: "invalid_request", message: /requestScoped must be a boolean/ });
+  }
+  assert.deepEqual((await new RemoteJwks(meta.jwks_uri, { requestScoped: true }).getKeySet()).keyIds, ["provider-rs256"]);
+});
+
+test("RemoteJwks requestScoped: a call never awaits a fetch another call started", async (t) => {
+  const key = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", kid: "k1" };
+  const server = await stub(async () => {
+    await new Promise((ok) => setTimeout(ok, 300));
+    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ keys: [key] }) };
+  });
+  t.after(server.close);
+  const count = () => server.hits.get("/jwks") ?? 0;
+  for (const [requestScoped, fetches] of [[false, 1], [true, 3]]) {
+    const before = count();
+    const remote = new RemoteJwks(`${server.url}/jwks`, { requestScoped });
+    const sets = await Promise.all([1, 2, 3].map(() => remote.getKeySet("k1")));
+    assert.deepEqual(sets.map((s) => s.keyIds), [["k1"], ["k1"], ["k1"]]);
+    assert.equal(count() - before, fetches, `requestScoped: ${requestScoped}`);
+  }
 });
 
 test("RemoteJwks: rotation refetches once, a kid flood costs one fetch per cooldown, failures keep the last set", async (t) => {

@@ -1,8 +1,10 @@
 // worker/ in real workerd at scale (issue 19): ISSUERS (two providers, each its own loopback JWKS server,
 // audiences and algorithms; a route that accepts only one of them) and CLAIM_HEADERS / FORWARD_PAYLOAD; a cold
-// isolate's concurrent first fetches and a rotation's concurrent unknown-kid requests.
+// isolate's concurrent first fetches and a rotation's concurrent unknown-kid requests; concurrent back-channel
+// logouts into a cold isolate.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { SignJWT } from "jose";
 import { AUDIENCE, ISSUER, accessToken, jwksServer, serve, signingKey, tamper } from "./support/edge-fixtures.mjs";
 import { startWorkerEnv } from "./support/worker-env.mjs";
 import { dpopClient, dpopProof } from "./support/dpop-client.mjs";
@@ -248,4 +250,60 @@ test("worker: 20 concurrent requests into a cold isolate, then 20 at a key rotat
   t.diagnostic(`cold: ${coldFetches} JWKS fetches for 18 key-needing requests of 20, all answered in ${Math.round(coldMs)} ms; `
     + `rotation: 1 fetch, ${waited.length} × 200 (slowest ${slowest(waited)} ms), ${refused.length} × 401 `
     + `(slowest ${refused.length ? slowest(refused) : 0} ms), all in ${Math.round(rotationMs)} ms`);
+});
+
+test("worker: 20 concurrent back-channel logouts into a cold isolate: each answered right, none waits on another request's fetch", async (t) => {
+  const jwks = await slowJwks(t, [a]);
+  const worker = await startWorkerEnv([], {
+    JWKS_URI: jwks.jwksUri, JWKS_COOLDOWN: "2", BACKCHANNEL_LOGOUT_PATH: "/backchannel-logout", LOGOUT_AUDIENCE: "rp",
+  }, { durableObjects: { SESSIONS: "SessionRevocations" } });
+  t.after(worker.close);
+  const now = () => Math.floor(Date.now() / 1000);
+  const logoutToken = (i, claims = {}) => new SignJWT({
+    iss: ISSUER, aud: "rp", iat: now(), exp: now() + 120, jti: `l-${i}`, sid: `s-${i}`,
+    events: { "http://schemas.openid.net/event/backchannel-logout": {} }, ...claims,
+  }).setProtectedHeader({ alg: a.alg, kid: a.kid, typ: "logout+jwt" }).sign(a.privateKey);
+  // 12 valid logouts, 4 with a bad signature, 4 for another audience: every one needs the logout verifier's keys
+  const logouts = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+    if (i < 12) return [await logoutToken(i), 200];
+    if (i < 16) return [tamper(await logoutToken(i)), 400];
+    return [await logoutToken(i, { aud: "another-rp" }), 400];
+  }));
+  const sessions = await Promise.all(logouts.map((_, i) => accessToken(a, { sid: `s-${i}`, iat: now() - 5 })));
+  const post = async ([token, expected]) => {
+    const t0 = performance.now();
+    const res = await fetch(`${worker.url}/backchannel-logout`, {
+      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `logout_token=${token}`,
+    });
+    await res.arrayBuffer();
+    return { status: res.status, expected, ms: performance.now() - t0 };
+  };
+  // the first logout's client goes away while its key fetch is in flight: workerd cancels that request, and
+  // a promise of its I/O never settles for anyone else
+  jwks.delay = 1000;
+  const gone = new AbortController();
+  const abandoned = fetch(`${worker.url}/backchannel-logout`, {
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `logout_token=${await logoutToken(99)}`, signal: gone.signal,
+  }).catch((e) => e.name);
+  await new Promise((ok) => setTimeout(ok, 200));
+  gone.abort();
+  assert.equal(await abandoned, "AbortError");
+  const t0 = performance.now();
+  const results = await Promise.all(logouts.map(post));
+  const allMs = performance.now() - t0;
+  const logoutFetches = jwks.fetches;
+  assert.deepEqual(results.map((r) => r.status), logouts.map(([, s]) => s), worker.logs.join(""));
+  assert.ok(logoutFetches >= 1 && logoutFetches <= 21, `at most one JWKS fetch per logout: ${logoutFetches}`);
+  const slowest = Math.max(...results.map((r) => r.ms));
+  assert.ok(slowest < 5000, `no logout waited for the fetch timeout (slowest ${Math.round(slowest)} ms)`);
+  const logs = worker.logs.join("");
+  assert.doesNotMatch(logs, /different request|hanging promise|hung/i, "workerd saw no cross-request promise");
+  assert.equal((logs.match(/logout token refused: invalid_signature/g) ?? []).length, 4, logs);
+  assert.equal((logs.match(/logout token refused: audience_mismatch/g) ?? []).length, 4, logs);
+  // the 12 sessions are ended everywhere; the refused logouts ended nothing
+  const calls = await Promise.all(sessions.map((tok) => fetch(`${worker.url}/api/orders`, { headers: { authorization: `Bearer ${tok}` } })));
+  assert.deepEqual(calls.map((r) => r.status), sessions.map((_, i) => (i < 12 ? 401 : 200)));
+  t.diagnostic(`20 concurrent logouts into a cold isolate: ${logoutFetches} JWKS fetches, `
+    + `all answered in ${Math.round(allMs)} ms, slowest ${Math.round(slowest)} ms`);
 });

@@ -168,7 +168,8 @@ function logoutVerifier(env, iss) {
     const replayStore = {
       checkAndRemember: async (key, expiresAt) => (await ask(sessionsOf(env, iss), "/replay", { key, expiresAt })).fresh,
     };
-    const jwks = new RemoteJwks(config.jwksUri, config.jwksCache);
+    // requestScoped: a logout never awaits another request's fetch (in workerd that promise is that request's).
+    const jwks = new RemoteJwks(config.jwksUri, { ...config.jwksCache, requestScoped: true });
     verifier = new TokenVerifier({ issuer: config.issuer, audience: config.audience, jwks, replayStore });
     logout.verifiers.set(iss, verifier);
   }

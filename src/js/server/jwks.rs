@@ -5,8 +5,8 @@
 use super::config::{JWKS_CACHE, jwks_cache};
 use crate::error::Error;
 use crate::jose::JwkSet;
-use crate::js::convert::{JsResult, string_arg, to_js_error};
-use crate::js::http::{Fetcher, now_or};
+use crate::js::convert::{JsResult, promise, string_arg, to_js_error, type_name};
+use crate::js::http::{Fetcher, now_or, split_options};
 use crate::js::jose::JwkSetHandle;
 use crate::js::options::{Fields, now_only};
 use crate::server::{FetchReason, JwksCache, Plan};
@@ -14,7 +14,7 @@ use js_sys::{Array, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::JsFuture;
 
 /// A JWK set fetched from a fixed `jwks_uri` and cached (see the core's `jwks_cache`).
 #[wasm_bindgen]
@@ -38,8 +38,9 @@ impl RemoteJwks {
         }
     }
 
-    /// The edge guard's: a request never waits for another request's fetch. It fetches itself when the cache
-    /// policy allows (the cooldown counts every request's attempts), else decides with the set there is.
+    /// The edge guard's (and `requestScoped: true`'s): a request never waits for another request's fetch. It
+    /// fetches itself when the cache policy allows (the cooldown counts every request's attempts), else decides
+    /// with the set there is.
     pub(crate) fn for_edge(cache: JwksCache, fetcher: Fetcher) -> Self {
         RemoteJwks {
             shares_in_flight: false,
@@ -118,16 +119,16 @@ impl RemoteJwks {
                     let request = cache.borrow().request_for(reason);
                     let fetch_cache = cache.clone();
                     // The outcome is the cache's to keep (the set, or the error); the promise only says "done".
-                    let promise = future_to_promise(async move {
+                    let fetch = promise(async move {
                         let _ = match fetcher.send(&request).await {
                             Ok(res) => fetch_cache.borrow_mut().on_response(now, &res),
                             Err(e) => fetch_cache.borrow_mut().on_failure(now, e),
                         };
                         Ok(JsValue::UNDEFINED)
                     });
-                    *in_flight.borrow_mut() = Some(promise.clone());
-                    let _ = JsFuture::from(promise.clone()).await;
-                    forget(&in_flight, &promise);
+                    *in_flight.borrow_mut() = Some(fetch.clone());
+                    let _ = JsFuture::from(fetch.clone()).await;
+                    forget(&in_flight, &fetch);
                 }
             }
             let cache = cache.borrow();
@@ -155,17 +156,17 @@ impl RemoteJwks {
         let cache = self.cache.clone();
         let fetcher = self.fetcher.clone();
         let in_flight = self.in_flight.clone();
-        let promise = future_to_promise(async move {
+        let fetch = promise(async move {
             let _ = match fetcher.send(&request).await {
                 Ok(res) => cache.borrow_mut().on_response(now, &res),
                 Err(e) => cache.borrow_mut().on_failure(now, e),
             };
             Ok(JsValue::UNDEFINED)
         });
-        *self.in_flight.borrow_mut() = Some(promise.clone());
-        let done = promise.clone();
+        *self.in_flight.borrow_mut() = Some(fetch.clone());
+        let done = fetch.clone();
         // The slot is cleared once it settles, so that later requests do not wait on it.
-        Some(future_to_promise(async move {
+        Some(promise(async move {
             let _ = JsFuture::from(done.clone()).await;
             forget(&in_flight, &done);
             Ok(JsValue::UNDEFINED)
@@ -186,17 +187,29 @@ fn forget(in_flight: &RefCell<Option<Promise>>, promise: &Promise) {
 
 #[wasm_bindgen]
 impl RemoteJwks {
-    /// `new RemoteJwks(jwksUri, opts?)`
+    /// `new RemoteJwks(jwksUri, opts?)`; `requestScoped: true` is [`RemoteJwks::for_edge`]'s way.
     #[wasm_bindgen(constructor)]
     pub fn new(jwks_uri: JsValue, opts: JsValue) -> JsResult<RemoteJwks> {
         let run = || -> Result<RemoteJwks, Error> {
             let uri = string_arg("jwksUri", &jwks_uri)?;
             let (fetcher, rest) = Fetcher::from_options(&opts)?;
+            let (rest, scoped) = split_options(&rest, &["requestScoped"]);
+            let request_scoped = match scoped.first().filter(|v| !v.is_undefined()) {
+                None => false,
+                Some(v) => v.as_bool().ok_or_else(|| {
+                    Error::InvalidRequest(format!(
+                        "RemoteJwks options.requestScoped must be a boolean, found {}",
+                        type_name(v)
+                    ))
+                })?,
+            };
             let o = jwks_cache(Fields::optional("RemoteJwks options", &rest, JWKS_CACHE)?)?;
-            Ok(RemoteJwks::from_cache(
-                JwksCache::new(&uri, o.policy()?)?,
-                fetcher,
-            ))
+            let cache = JwksCache::new(&uri, o.policy()?)?;
+            Ok(if request_scoped {
+                RemoteJwks::for_edge(cache, fetcher)
+            } else {
+                RemoteJwks::from_cache(cache, fetcher)
+            })
         };
         run().map_err(to_js_error)
     }
@@ -213,7 +226,7 @@ impl RemoteJwks {
             Ok((kid, now_or(now_only("getKeySet options", &opts)?)))
         })();
         let this = self.share();
-        future_to_promise(async move {
+        promise(async move {
             let (kid, now) = args.map_err(to_js_error)?;
             this.ensure(now, kid).await.map_err(to_js_error)?;
             let set = this.current().map(|(set, _)| set).ok_or_else(|| {
