@@ -139,7 +139,7 @@ export function createSession(options) {
    * current ones: its retry (with backoff), or their end.
    */
   const renewal = (tokens = current.tokens, after = failure) =>
-    sessionRenewal(tokens.expiresAt, Boolean(tokens.refreshToken), after?.error, after?.attempts);
+    sessionRenewal(tokens.expiresAt, Boolean(tokens.refreshToken), after?.attempts ?? 0, after?.error);
   function schedule() {
     const [renew, wait] = renewal();
     if (renew === "never") return;

@@ -198,12 +198,6 @@ impl<'a> Fields<'a> {
         self.members.iter().any(|(k, v)| k == name && v.is_null())
     }
 
-    /// The member `name`'s value as given (`None` when absent), the member removed: for a value another reader
-    /// reads, such as [`required_options`] for a `T` the module reads elsewhere already (no second copy of it).
-    pub fn raw(&mut self, name: &str) -> Option<JsValue> {
-        self.remove(name)
-    }
-
     /// The reader of the member `name`'s value, the member removed.
     #[inline(never)]
     fn member(&mut self, name: &str) -> Result<Option<Reader<'_>>, Error> {
@@ -213,8 +207,9 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The member `name`'s value, the member removed.
-    fn remove(&mut self, name: &str) -> Option<JsValue> {
+    /// The member `name`'s value as given (`None` when absent), the member removed: also for a value another
+    /// reader reads, such as [`required_options`] for a `T` the module reads elsewhere already (no second copy).
+    pub fn remove(&mut self, name: &str) -> Option<JsValue> {
         let i = self.members.iter().position(|(k, _)| k == name)?;
         Some(self.members.swap_remove(i).1)
     }

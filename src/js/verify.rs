@@ -135,7 +135,7 @@ impl IdTokenConfig {
             "refreshes",
         ];
         let mut f = Fields::optional(what, value, names)?;
-        let refreshes = f.raw("refreshes");
+        let refreshes = f.remove("refreshes");
         Ok(IdTokenConfig {
             refreshes: refreshes
                 .map(|claims| object_arg("verifyIdToken options: refreshes", &claims))

@@ -1,6 +1,6 @@
 //! OIDC Core 12.2: what an ID token issued by a refresh must keep of the session's original one.
 
-use crate::error::{Error, Result, quote};
+use crate::error::{Error, Result, cap};
 use serde_json::{Map, Value};
 
 /// Checks a refreshed ID token's verified claims against the session's (OIDC Core 12.2): the same `iss`, `sub`,
@@ -13,12 +13,12 @@ pub(super) fn check_refreshed_id_token(
     refreshed: &Map<String, Value>,
 ) -> Result<()> {
     for name in ["iss", "sub", "aud", "azp", "auth_time", "nonce"] {
-        let (before, after) = (original.get(name), refreshed.get(name));
+        let (before, after) = (json_text(original, name), json_text(refreshed, name));
         // A refreshed token SHOULD NOT carry nonce (12.2): absent is fine, present must be the original's.
-        let same = same_value(before, after) || (name == "nonce" && after.is_none());
-        if same {
+        if before == after || (name == "nonce" && after.is_none()) {
             continue;
         }
+        let shown = |text: Option<String>| text.map_or_else(|| "absent".into(), |t| cap(&t));
         let message = format!(
             "the refreshed ID token's {name} is {found}, the session's is {expected} (OIDC Core 12.2)",
             found = shown(after),
@@ -35,28 +35,10 @@ pub(super) fn check_refreshed_id_token(
     Ok(())
 }
 
-/// Equality of the claims compared (strings, numbers, arrays of strings), without `Value`'s whole `PartialEq`
-/// (a recursive map comparison the SPA module has no other use for); values of other types never match.
-fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(Value::String(x)), Some(Value::String(y))) => x == y,
-        (Some(Value::Number(x)), Some(Value::Number(y))) => x == y,
-        (Some(Value::Array(x)), Some(Value::Array(y))) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(Some(x), Some(y)))
-        }
-        _ => false,
-    }
-}
-
-fn shown(value: Option<&Value>) -> String {
-    match value {
-        None => "absent".into(),
-        Some(Value::String(s)) => quote(s),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Array(items)) => format!("an array of {}", items.len()),
-        Some(_) => "of another type".into(),
-    }
+/// A claim as its JSON text: compared so (a string is never the number it spells, `10` never `10.0`) without
+/// `Value`'s whole `PartialEq`, a recursive comparison the SPA module has no other use for.
+fn json_text(claims: &Map<String, Value>, name: &str) -> Option<String> {
+    claims.get(name).map(Value::to_string)
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ fn expectation(what: &str, value: &JsValue) -> Result<CallbackExpectation, Error
         Some(f.need("state")?)
     };
     let mut expect = CallbackExpectation::in_progress(state)?;
-    if let Some(metadata) = f.raw("metadata") {
+    if let Some(metadata) = f.remove("metadata") {
         let metadata: ProviderMetadata =
             required_options("parseCallback expectation: metadata", &metadata)?;
         expect = expect.from_provider(&metadata);

@@ -10,7 +10,6 @@ use crate::client::{RefreshFailure, Renewal};
 use crate::error::Error;
 use crate::js::convert::{JsResult, object_arg, to_js_error, to_plain};
 use crate::js::http::{get, now_or};
-use crate::js::options::optional_integer;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
@@ -30,38 +29,36 @@ pub fn session_tokens(token_set: JsValue, previous: JsValue) -> JsResult<JsValue
     to_plain(&run().map_err(to_js_error)?)
 }
 
-/// `sessionRenewal(expiresAt, refreshable, failure?, attempts?)`: `["never"]`, or `["refresh" | "expire",
-/// seconds]`: when tokens expiring at `expiresAt` (with a refresh token: `refreshable`) are due now, or, with
-/// `failure` (what the `attempts`-th consecutive refresh threw, default 1), what follows it.
+/// `sessionRenewal(expiresAt, refreshable, attempts, failure?)`: `["never"]`, or `["refresh" | "expire", seconds]`:
+/// when tokens expiring at `expiresAt` (with a refresh token: `refreshable`) are due now, or, after `attempts`
+/// (0: none) consecutive failed refreshes, the last of which threw `failure`, what follows.
 #[wasm_bindgen(js_name = sessionRenewal)]
 pub fn session_renewal(
-    expires_at: JsValue,
+    expires_at: Option<f64>,
     refreshable: bool,
+    attempts: u32,
     failure: JsValue,
-    attempts: JsValue,
-) -> JsResult<Array> {
-    let run = || -> Result<_, Error> {
-        let expires_at = optional_integer("sessionRenewal expiresAt", &expires_at)?;
-        let now = now_or(None);
-        if failure.is_undefined() {
-            return Ok(Renewal::due(expires_at, refreshable, now));
-        }
-        let attempts = optional_integer("sessionRenewal attempts", &attempts)?.unwrap_or(1);
+) -> Array {
+    // sessionTokens checked it: an integer in 0..2^53.
+    let expires_at = expires_at.map(|at| at as u64);
+    let now = now_or(None);
+    let renewal = if attempts == 0 {
+        Renewal::due(expires_at, refreshable, now)
+    } else {
         let failure = RefreshFailure::of(
             get(&failure, "code").as_string().as_deref(),
             get(&failure, "status").as_f64().map(|s| s as u64),
             get(&failure, "error").as_string().as_deref(),
         );
-        let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
-        Ok(Renewal::after_failure(expires_at, failure, attempts, now))
+        Renewal::after_failure(expires_at, failure, attempts, now)
     };
-    let (renew, after) = match run().map_err(to_js_error)? {
+    let (renew, after) = match renewal {
         Renewal::Never => ("never", None),
         Renewal::Refresh(s) => ("refresh", Some(s)),
         Renewal::Expire(s) => ("expire", Some(s)),
     };
-    Ok(Array::of2(
+    Array::of2(
         &renew.into(),
         &after.map_or(JsValue::UNDEFINED, |s| JsValue::from_f64(s as f64)),
-    ))
+    )
 }
