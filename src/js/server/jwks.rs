@@ -9,7 +9,7 @@ use crate::jose::JwkSet;
 use crate::js::convert::{JsResult, string_arg, to_js_error, type_name};
 use crate::js::http::{Fetcher, now_or, pause, split_options};
 use crate::js::jose::JwkSetHandle;
-use crate::js::options::{Fields, NowOnly, options};
+use crate::js::options::{Fields, now_only};
 use crate::server::{FetchReason, JwksCache, Plan};
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
@@ -258,8 +258,7 @@ impl RemoteJwks {
             } else {
                 Some(string_arg("kid", &kid)?)
             };
-            let o: NowOnly = options("getKeySet options", &opts)?;
-            Ok((kid, now_or(o.now)))
+            Ok((kid, now_or(now_only("getKeySet options", &opts)?)))
         })();
         let this = self.share();
         future_to_promise(async move {
