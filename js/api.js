@@ -58,6 +58,8 @@ export {
   ReplayCache,
   parseLogoutRequest,
   unverifiedIssuer,
+  sessionLogoutKeys,
+  isEndedBySessionLogout,
   JwkSet,
   TokenVerifier,
 } from "./oidc_edge.js";

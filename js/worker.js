@@ -22,6 +22,8 @@ export {
   bearerChallenge,
   parseLogoutRequest,
   unverifiedIssuer,
+  sessionLogoutKeys,
+  isEndedBySessionLogout,
 } from "./oidc_edge_worker.js";
 
 /** @param {object} config see index.d.ts (EdgeVerifierConfig) */

@@ -481,7 +481,8 @@ impl TokenVerifier {
             })?;
             if auth_time + max_age as f64 + (self.clock_tolerance as f64) < options.now as f64 {
                 return Err(Error::AuthTimeTooOld(format!(
-                    "the user authenticated at {auth_time}, more than {max_age} s before now ({})",
+                    "the user authenticated at {}, more than {max_age} s before now ({})",
+                    json::shown(claims, "auth_time"),
                     options.now
                 )));
             }
@@ -546,12 +547,13 @@ impl TokenVerifier {
     }
 
     /// DESIGN.md "Time": `exp <= now - tolerance` is expired, `nbf > now + tolerance` not yet valid.
-    fn check_time(&self, claims: &Map<String, Value>, now: u64, exp: Exp) -> Result<()> {
-        let (now, tolerance) = (now as f64, self.clock_tolerance as f64);
+    fn check_time(&self, claims: &Map<String, Value>, at: u64, exp: Exp) -> Result<()> {
+        let (now, tolerance) = (at as f64, self.clock_tolerance as f64);
         match (numeric_claim(claims, "exp")?, exp) {
             (Some(exp), _) if exp <= now - tolerance => {
                 return Err(Error::TokenExpired(format!(
-                    "the token expired at {exp}, now is {now}"
+                    "the token expired at {}, now is {at}",
+                    json::shown(claims, "exp")
                 )));
             }
             (None, Exp::Required) => {
@@ -562,7 +564,8 @@ impl TokenVerifier {
         if let Some(nbf) = numeric_claim(claims, "nbf")? {
             if nbf > now + tolerance {
                 return Err(Error::TokenNotYetValid(format!(
-                    "the token is valid from {nbf}, now is {now}"
+                    "the token is valid from {}, now is {at}",
+                    json::shown(claims, "nbf")
                 )));
             }
         }

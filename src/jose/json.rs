@@ -28,6 +28,13 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>, String> {
     }
 }
 
+/// The member `name` of `claims` as its JSON text (`1700000000`), for messages: a number written by
+/// serde_json as it came, not by `f64`'s `Display`, which would bring Rust's float formatting into the
+/// wasm modules (issue 16).
+pub fn shown(claims: &Map<String, Value>, name: &str) -> String {
+    claims.get(name).map(Value::to_string).unwrap_or_default()
+}
+
 /// A word for the JSON type of a value, for error messages.
 pub fn kind(value: &Value) -> &'static str {
     match value {

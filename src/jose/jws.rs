@@ -230,15 +230,18 @@ impl<'a> UnverifiedJws<'a> {
     /// [`DEFAULT_MAX_TOKEN_LENGTH`]): what a guard serving several issuers reads to choose the issuer's keys and
     /// rules before any signature work; that issuer's verifier checks `iss` again.
     pub fn peek_issuer(compact: &str) -> Option<String> {
-        #[derive(serde::Deserialize)]
-        struct Issuer {
-            iss: Option<String>,
-        }
         if compact.len() > DEFAULT_MAX_TOKEN_LENGTH {
             return None;
         }
         let payload = base64url::decode(compact.split('.').nth(1)?)?;
-        serde_json::from_slice::<Issuer>(&payload).ok()?.iss
+        // The strict reader the verification uses, not a serde derive of its own (issue 16: size).
+        match parse_strict_slice(&payload).ok()? {
+            Value::Object(mut claims) => match claims.remove("iss")? {
+                Value::String(iss) => Some(iss),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Verifies the signature with a key of `keys` chosen by `kid` and the token's `alg`, which must be in

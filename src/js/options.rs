@@ -35,12 +35,10 @@ extern "C" {
     fn own_keys(value: &JsValue) -> Result<Array, JsValue>;
 }
 
-/// The options of the calls that take only `{ now? }`: seconds since the epoch, default the clock.
-#[derive(Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NowOnly {
-    /// `now`.
-    pub now: Option<u64>,
+/// `now` of the calls whose options are only `{ now? }` (seconds since the epoch; `None`: the clock), read
+/// as [`Fields`] reads any member.
+pub fn now_only(what: &str, value: &JsValue) -> Result<Option<u64>, Error> {
+    Fields::optional(what, value, &["now"])?.take("now")
 }
 
 /// An options object (or `undefined`/`null` for the defaults) read by [`required_options`].
@@ -344,13 +342,16 @@ pub fn optional_integer(what: &str, value: &JsValue) -> Result<Option<u64>, Erro
 
 /// The rule of every numeric option ([`integer_shown`]), the number found written by JS itself
 /// (`Number.prototype.toString`: the text the core writes, without Rust's float formatting in the module).
-fn integer(what: &str, n: f64) -> Result<u64, Error> {
-    integer_shown(what, n, |n| {
-        js_sys::Number::from(n)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default()
-    })
+pub fn integer(what: &str, n: f64) -> Result<u64, Error> {
+    integer_shown(what, n, js_number)
+}
+
+/// `n` as JS writes it.
+fn js_number(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 /// What went wrong, and where: `path` is built innermost first while the error unwinds.
@@ -437,6 +438,45 @@ impl std::error::Error for ReadError {}
 impl de::Error for ReadError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         ReadError::new(Kind::Serde(msg.to_string()))
+    }
+
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        ReadError::new(Kind::Serde(format!(
+            "invalid type: {}, expected {exp}",
+            unexpected(unexp)
+        )))
+    }
+
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        ReadError::new(Kind::Serde(format!(
+            "invalid value: {}, expected {exp}",
+            unexpected(unexp)
+        )))
+    }
+}
+
+/// What serde's `Unexpected` writes, without its `Display`, whose floats would bring Rust's float formatting
+/// into the module (issue 16): a float is written by JS.
+fn unexpected(u: Unexpected<'_>) -> String {
+    match u {
+        Unexpected::Bool(b) => format!("boolean `{b}`"),
+        Unexpected::Unsigned(n) => format!("integer `{n}`"),
+        Unexpected::Signed(n) => format!("integer `{n}`"),
+        Unexpected::Float(n) => format!("floating point `{}`", js_number(n)),
+        Unexpected::Char(c) => format!("character `{c}`"),
+        Unexpected::Str(s) => format!("string {s:?}"),
+        Unexpected::Bytes(_) => "byte array".into(),
+        Unexpected::Unit => "unit value".into(),
+        Unexpected::Option => "Option value".into(),
+        Unexpected::NewtypeStruct => "newtype struct".into(),
+        Unexpected::Seq => "sequence".into(),
+        Unexpected::Map => "map".into(),
+        Unexpected::Enum => "enum".into(),
+        Unexpected::UnitVariant => "unit variant".into(),
+        Unexpected::NewtypeVariant => "newtype variant".into(),
+        Unexpected::TupleVariant => "tuple variant".into(),
+        Unexpected::StructVariant => "struct variant".into(),
+        Unexpected::Other(other) => other.into(),
     }
 }
 

@@ -104,7 +104,7 @@ impl VerifierConfig {
             client_id: f.take("clientId")?,
             max_token_length: f.take("maxTokenLength")?,
             cache: extras::read_cache(&mut f)?,
-            dpop: f.take("dpop")?,
+            dpop: extras::read_dpop(&mut f)?,
         })
     }
 }
@@ -150,7 +150,7 @@ impl AccessTokenConfig {
         Ok(AccessTokenConfig {
             now: f.take("now")?,
             typ: f.take("typ")?,
-            dpop: f.take("dpop")?,
+            dpop: extras::read_dpop_args(&mut f)?,
         })
     }
 }

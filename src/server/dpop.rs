@@ -7,7 +7,9 @@
 
 use super::replay::{ReplayEntry, ReplayStore};
 use crate::error::{Error, Result, quote};
-use crate::jose::{Algorithm, JwkSet, PendingSignature, UnverifiedToken, VerifiedToken, base64url};
+use crate::jose::{
+    Algorithm, JwkSet, PendingSignature, UnverifiedToken, VerifiedToken, base64url, json,
+};
 use crate::verify::media_type;
 use fluent_uri::Uri;
 use serde_json::{Map, Value};
@@ -213,13 +215,17 @@ pub fn check_proof(
     let (now, tolerance) = (request.now as f64, policy.clock_tolerance as f64);
     if iat > now + tolerance {
         return Err(invalid(format!(
-            "the DPoP proof was issued at {iat}, after now ({now})"
+            "the DPoP proof was issued at {}, after now ({})",
+            json::shown(claims, "iat"),
+            request.now
         )));
     }
     if iat + (policy.max_age as f64) + tolerance < now {
         return Err(invalid(format!(
-            "the DPoP proof was issued at {iat}, more than {} s before now ({now})",
-            policy.max_age
+            "the DPoP proof was issued at {}, more than {} s before now ({})",
+            json::shown(claims, "iat"),
+            policy.max_age,
+            request.now
         )));
     }
     let ath = required("ath")?;

@@ -56,9 +56,14 @@ test("back-channel logout by sid: earlier tokens of the session refused, later o
 
 test("back-channel logout by sub; bad logout requests are 400", async () => {
   const bob = await accessToken(k1, { sub: "bob", iat: now() - 5 });
+  const bobNoIat = await accessToken(k1, { sub: "bob", iat: undefined });
+  const carol = await accessToken(k1, { sub: "carol", iat: undefined });
   assert.equal((await call(bob)).status, 200);
+  assert.equal((await call(bobNoIat)).status, 200);
   assert.equal((await postLogout(await logoutToken({ sub: "bob" }))).status, 200);
   assert.equal((await call(bob)).status, 401);
+  assert.equal((await call(bobNoIat)).status, 401, "without iat it cannot tell: refused once bob logged out");
+  assert.equal((await call(carol)).status, 200, "without iat but with no logout: accepted");
   for (const body of [
     "", "logout_token=x.y.z", `logout_token=${await logoutToken({ sid: "s-9", aud: "someone-else" })}`,
     `logout_token=${await logoutToken({ sid: "s-9", nonce: "n" })}`, `logout_token=${await logoutToken({ sid: "s-9", events: {} })}`,

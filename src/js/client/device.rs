@@ -11,7 +11,7 @@ use crate::client::{DeviceAuthorization, DevicePoll, PollStep};
 use crate::error::Error;
 use crate::js::convert::{JsResult, to_js_error, to_plain};
 use crate::js::http::{now_or, request_to_js, response_from_js, split_options};
-use crate::js::options::{NowOnly, options, required_options};
+use crate::js::options::{now_only, required_options};
 use crate::wire::{HttpRequest, OneOrMany};
 use js_sys::{Function, Promise, Reflect};
 use serde::Deserialize;
@@ -61,9 +61,9 @@ pub fn parse_device_authorization_response_js(
     opts: JsValue,
 ) -> JsResult<JsValue> {
     let run = || -> Result<_, Fail> {
-        let o: NowOnly = options("parseDeviceAuthorizationResponse options", &opts)?;
+        let now = now_only("parseDeviceAuthorizationResponse options", &opts)?;
         let res = response_from_js(&response)?;
-        parse_device_authorization_response(&res, now_or(o.now)).map_err(with_status(res.status))
+        parse_device_authorization_response(&res, now_or(now)).map_err(with_status(res.status))
     };
     to_plain(&run().map_err(to_js)?)
 }

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
 use crate::js::http::{Fetcher, now_or, request_to_js, response_from_js, split_options};
 use crate::js::jose::JwkSetHandle;
-use crate::js::options::{Fields, NowOnly, optional_integer, options};
+use crate::js::options::{Fields, now_only, optional_integer};
 use crate::wire::{HttpRequest, HttpResponse};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
@@ -95,9 +95,9 @@ pub fn build_token_request(req: JsValue) -> JsResult<JsValue> {
 #[wasm_bindgen(js_name = parseTokenResponse)]
 pub fn parse_token_response_js(response: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<_, Fail> {
-        let o: NowOnly = options("parseTokenResponse options", &opts)?;
+        let now = now_only("parseTokenResponse options", &opts)?;
         let res = response_from_js(&response)?;
-        parse_token_response(&res, now_or(o.now)).map_err(with_status(res.status))
+        parse_token_response(&res, now_or(now)).map_err(with_status(res.status))
     };
     to_plain(&run().map_err(to_js)?)
 }

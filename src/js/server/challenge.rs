@@ -3,12 +3,11 @@
 
 use crate::error::Error;
 use crate::js::convert::{JsResult, to_js_error, to_plain};
-use crate::js::options::options;
+use crate::js::options::Fields;
 use crate::js::verify::algorithm_list;
 use crate::server::{self as challenge, ChallengeOptions, Problem};
-use crate::wire::OneOrMany;
 use js_sys::{Array, Reflect};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[derive(Serialize)]
@@ -19,32 +18,25 @@ struct ChallengeResult<'a> {
 }
 
 /// `bearerChallenge`'s options (see [`ChallengeOptions`]).
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ChallengeArgs {
-    realm: Option<String>,
-    #[serde(default)]
-    error_description: bool,
-    scope: Option<OneOrMany>,
-    dpop_algs: Option<Vec<String>>,
-    resource_metadata: Option<String>,
-}
-
-impl TryFrom<ChallengeArgs> for ChallengeOptions {
-    type Error = Error;
-
-    fn try_from(a: ChallengeArgs) -> Result<Self, Error> {
-        Ok(ChallengeOptions {
-            realm: a.realm,
-            error_description: a.error_description,
-            scope: a.scope,
-            dpop_algs: a
-                .dpop_algs
-                .map(|names| algorithm_list("dpopAlgs", &names))
-                .transpose()?,
-            resource_metadata: a.resource_metadata,
-        })
-    }
+fn challenge_options(value: &JsValue) -> Result<ChallengeOptions, Error> {
+    let names = &[
+        "realm",
+        "errorDescription",
+        "scope",
+        "dpopAlgs",
+        "resourceMetadata",
+    ];
+    let mut f = Fields::optional("bearerChallenge options", value, names)?;
+    Ok(ChallengeOptions {
+        realm: f.take("realm")?,
+        error_description: f.take("errorDescription")?.unwrap_or_default(),
+        scope: f.take("scope")?,
+        dpop_algs: f
+            .take::<Vec<String>>("dpopAlgs")?
+            .map(|names| algorithm_list("dpopAlgs", &names))
+            .transpose()?,
+        resource_metadata: f.take("resourceMetadata")?,
+    })
 }
 
 /// A member of a JS object; `undefined` when absent or when reading it throws.
@@ -56,8 +48,7 @@ fn member(obj: &JsValue, name: &str) -> JsValue {
 #[wasm_bindgen(js_name = bearerChallenge)]
 pub fn bearer_challenge(error: JsValue, opts: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<challenge::Challenge, Error> {
-        let opts: ChallengeOptions =
-            options::<ChallengeArgs>("bearerChallenge options", &opts)?.try_into()?;
+        let opts = challenge_options(&opts)?;
         let problem = if error.is_undefined() || error.is_null() {
             Problem::MissingToken
         } else if error.is_object() {

@@ -8,7 +8,7 @@ use crate::jose::JwkSet;
 use crate::js::convert::{JsResult, string_arg, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::jose::JwkSetHandle;
-use crate::js::options::{Fields, NowOnly, options};
+use crate::js::options::{Fields, now_only};
 use crate::server::{FetchReason, JwksCache, Plan};
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
@@ -210,8 +210,7 @@ impl RemoteJwks {
             } else {
                 Some(string_arg("kid", &kid)?)
             };
-            let o: NowOnly = options("getKeySet options", &opts)?;
-            Ok((kid, now_or(o.now)))
+            Ok((kid, now_or(now_only("getKeySet options", &opts)?)))
         })();
         let this = self.share();
         future_to_promise(async move {

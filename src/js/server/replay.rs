@@ -5,10 +5,9 @@
 use crate::error::{Error, cap};
 use crate::js::convert::{JsResult, shared_handle, to_js_error};
 use crate::js::http::now_or;
-use crate::js::options::options;
+use crate::js::options::{Fields, integer};
 use crate::server::{MemoryReplayStore, ReplayEntry, ReplayStore, ReplayStoreConfig, replayed};
 use js_sys::{Function, Promise, Reflect};
-use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -16,13 +15,6 @@ use wasm_bindgen_futures::JsFuture;
 
 /// The longest key `checkAndRemember` takes from a caller (the library's own keys are 50 bytes).
 const MAX_KEY_LEN: usize = 1024;
-
-/// `new ReplayCache({ maxEntries? })`'s options (see [`ReplayStoreConfig`]).
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ReplayCacheArgs {
-    max_entries: Option<usize>,
-}
 
 /// `ReplayCache`: the in-memory replay store, shared by every verifier it is given to.
 #[wasm_bindgen(js_name = ReplayCache)]
@@ -35,12 +27,9 @@ impl ReplayCache {
     /// `new ReplayCache({ maxEntries? })`
     #[wasm_bindgen(constructor)]
     pub fn new(opts: JsValue) -> JsResult<ReplayCache> {
-        options::<ReplayCacheArgs>("ReplayCache options", &opts)
-            .and_then(|a| {
-                MemoryReplayStore::new(ReplayStoreConfig {
-                    max_entries: a.max_entries,
-                })
-            })
+        Fields::optional("ReplayCache options", &opts, &["maxEntries"])
+            .and_then(|mut f| f.take("maxEntries"))
+            .and_then(|max_entries| MemoryReplayStore::new(ReplayStoreConfig { max_entries }))
             .map(|store| ReplayCache {
                 store: Rc::new(RefCell::new(store)),
             })
@@ -55,8 +44,7 @@ impl ReplayCache {
         expires_at: JsValue,
         now: JsValue,
     ) -> JsResult<bool> {
-        let seconds =
-            |what: &str, v: &JsValue| crate::options::integer(what, v.as_f64().unwrap_or(f64::NAN));
+        let seconds = |what: &str, v: &JsValue| integer(what, v.as_f64().unwrap_or(f64::NAN));
         let run = || -> Result<bool, Error> {
             let key = key
                 .as_string()

@@ -10,7 +10,7 @@ use crate::js::convert::{JsResult, shared_handle, to_js_error};
 use crate::js::http::now_or;
 use crate::js::http::split_options;
 use crate::js::native::{self, NativeKey};
-use crate::js::options::{Fields, NowOnly, options};
+use crate::js::options::{Fields, now_only};
 use crate::js::server::config::{TOKEN_CACHE, token_cache};
 use crate::js::server::jwks::RemoteJwks;
 use crate::js::server::replay::ReplayHandle;
@@ -22,8 +22,6 @@ use crate::verify::{
     AccessTokenOptions, LogoutTokenOptions, Policy, TokenVerifier, UserinfoJwtOptions,
 };
 use js_sys::Promise;
-use serde::Deserialize;
-use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -86,11 +84,20 @@ pub(super) struct Extras {
 }
 
 /// `dpop: { algorithms?, maxAge? }` of the `TokenVerifier` constructor: the DPoP proofs it accepts.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Default)]
 pub(super) struct DpopConfig {
     algorithms: Option<Vec<String>>,
     max_age: Option<u64>,
+}
+
+/// The constructor's `dpop` member (see [`DpopConfig`]).
+pub(super) fn read_dpop(f: &mut Fields<'_>) -> Result<Option<DpopConfig>, Error> {
+    f.take_object("dpop", &["algorithms", "maxAge"], |mut f| {
+        Ok(DpopConfig {
+            algorithms: f.take("algorithms")?,
+            max_age: f.take("maxAge")?,
+        })
+    })
 }
 
 /// The verifier's DPoP policy, from its `dpop` option and clock tolerance.
@@ -109,13 +116,23 @@ pub(super) fn dpop_policy(
 }
 
 /// `verifyAccessToken`'s `dpop: { proof, method, url, nonce? }`: the request a DPoP-bound token came with.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct DpopArgs {
     proof: String,
     method: String,
     url: String,
     nonce: Option<String>,
+}
+
+/// `verifyAccessToken`'s `dpop` member (see [`DpopArgs`]).
+pub(super) fn read_dpop_args(f: &mut Fields<'_>) -> Result<Option<DpopArgs>, Error> {
+    f.take_object("dpop", &["proof", "method", "url", "nonce"], |mut f| {
+        Ok(DpopArgs {
+            proof: f.need("proof")?,
+            method: f.need("method")?,
+            url: f.need("url")?,
+            nonce: f.take("nonce")?,
+        })
+    })
 }
 
 impl Extras {
@@ -300,22 +317,15 @@ impl Extras {
     }
 }
 
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct UserinfoConfig {
-    now: Option<u64>,
-    expected_subject: Option<String>,
-}
-
 /// The policy of `verifyUserinfo(jwt, { now?, expectedSubject? })`.
 fn userinfo_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
     let token = token_arg(token)?;
-    let o: UserinfoConfig = options("verifyUserinfo options", opts)?;
+    let mut f = Fields::optional("verifyUserinfo options", opts, &["now", "expectedSubject"])?;
     Ok((
         token,
         Policy::Userinfo(UserinfoJwtOptions {
-            now: now_or(o.now),
-            expected_subject: o.expected_subject,
+            now: now_or(f.take("now")?),
+            expected_subject: f.take("expectedSubject")?,
         }),
     ))
 }
@@ -323,17 +333,17 @@ fn userinfo_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
 /// The policy of `verifyLogoutToken(token, { now? })`.
 fn logout_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), Error> {
     let token = token_arg(token)?;
-    let o: NowOnly = options("verifyLogoutToken options", opts)?;
+    let now = now_only("verifyLogoutToken options", opts)?;
     Ok((
         token,
-        Policy::LogoutToken(LogoutTokenOptions { now: now_or(o.now) }),
+        Policy::LogoutToken(LogoutTokenOptions { now: now_or(now) }),
     ))
 }
 
 impl TokenVerifierHandle {
     /// The replay-store entry of the logout token whose claims (`json`) just passed.
     fn logout_entry(&self, json: &str) -> Result<ReplayEntry, Error> {
-        let claims: Map<String, Value> = serde_json::from_str(json)
+        let claims = crate::jose::json::parse_object(json)
             .map_err(|e| Error::MalformedToken(format!("claims could not be read: {e}")))?;
         let tolerance = self.shared.verifier.borrow().verifier().clock_tolerance();
         logout_replay_entry(&claims, tolerance)
@@ -386,7 +396,7 @@ impl TokenVerifierHandle {
             KeySource::Fixed => None,
             KeySource::Remote(remote) => Some(remote.share()),
         };
-        let now = options::<NowOnly>("ensureKeys options", &opts).map(|o| now_or(o.now));
+        let now = now_only("ensureKeys options", &opts).map(now_or);
         let kid = token.as_string().and_then(|t| UnverifiedJws::peek_kid(&t));
         future_to_promise(async move {
             let now = now.map_err(to_js_error)?;

@@ -79,6 +79,16 @@ impl<'de> Deserialize<'de> for DpopArgs {
     }
 }
 
+/// The constructor's `dpop` member: refused when given (see [`DpopConfig`]).
+pub(super) fn read_dpop(f: &mut Fields<'_>) -> Result<Option<DpopConfig>, Error> {
+    f.take("dpop")
+}
+
+/// `verifyAccessToken`'s `dpop` member: refused when given (see [`DpopArgs`]).
+pub(super) fn read_dpop_args(f: &mut Fields<'_>) -> Result<Option<DpopArgs>, Error> {
+    f.take("dpop")
+}
+
 /// The DPoP policy of this build: none (see [`DpopConfig`]).
 pub(super) struct NoDpop;
 
