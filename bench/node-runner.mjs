@@ -3,6 +3,9 @@
 //   node bench/node-runner.mjs bench   FIXTURES.json   -> { results, missing, cacheOption }
 //   node bench/node-runner.mjs startup FIXTURES.json ALG -> compile / instantiate / first verify times (ms)
 //   node bench/node-runner.mjs startup-spa FIXTURES.json ALG -> the same for the SPA entry (verifyAsync)
+//   node bench/node-runner.mjs startup-edge FIXTURES.json ALG oidc|jose -> an edge cold start: the Worker entry's
+//                                    module compiled and instantiated, createEdgeVerifier, its first request; or
+//                                    a jose Worker's first request (createLocalJWKSet, jwtVerify, the scope check)
 // In Node the bench also measures, in each row, fast-jwt (synchronous, node:crypto), the bare node:crypto
 // primitive on the same tokens (the floor every verifier pays), the other methods of TokenVerifier,
 // BENCH_BEFORE_PKG (another built package, e.g. main's, loaded in this same process: "before" columns), and
@@ -188,6 +191,57 @@ if (mode === "bench") {
   process.stdout.write(JSON.stringify({
     compileMs: t1 - t0, instantiateMs: t2 - t1, alg, setupMs: t3 - t2, firstVerifyMs: t4 - t3, secondVerifyMs: t5 - t4,
   }));
+} else if (mode === "startup-edge") {
+  // What a cold Worker isolate does before its first answer, in V8 (workerd's engine): oidc-edge/worker as
+  // js/worker.js loads it (initSync on the compiled module), or what a jose Worker does. Module parsing of the
+  // JS (the glue, jose) happens before t0 on both sides.
+  const side = process.argv[5];
+  const f = fixtures.algs[alg];
+  const url = "https://api.example.com/api/orders";
+  const request = (t) => new Request(url, { headers: { authorization: `Bearer ${t}` } });
+  const allowed = (r) => { if (r?.ok !== true) throw new Error(`${side} ${alg}: not allowed: ${JSON.stringify(r)}`); };
+  let out;
+  if (side === "oidc") {
+    const bytes = readFileSync(join(pkg, "oidc_edge_worker_bg.wasm"));
+    const glue = await load("oidc_edge_worker.js");
+    const { createEdgeVerifierWith } = await load("edge.js");
+    const { OidcEdgeError } = await load("errors.js");
+    const jwks = JSON.stringify(f.jwks);
+    const t0 = performance.now();
+    const module = await WebAssembly.compile(bytes);
+    const t1 = performance.now();
+    glue.initSync({ module });
+    glue.__oidcEdgeErrorClass(OidcEdgeError);
+    const t2 = performance.now();
+    const guard = createEdgeVerifierWith(glue.EdgeGuard, {
+      issuer: fixtures.issuer, audience: fixtures.audience, jwksUri: "https://idp.example.com/jwks", algorithms: [alg],
+      cacheApi: false, routes: [{ method: "GET", path: "/api/*", scopes: "orders:read" }],
+      fetch: async () => new Response(jwks, { headers: { "content-type": "application/json", "cache-control": "max-age=86400" } }),
+    });
+    const t3 = performance.now();
+    allowed(await guard(request(f.tokens[0])));
+    const t4 = performance.now();
+    allowed(await guard(request(f.tokens[1])));
+    const t5 = performance.now();
+    out = { compileMs: t1 - t0, instantiateMs: t2 - t1, setupMs: t3 - t2, firstRequestMs: t4 - t3, secondRequestMs: t5 - t4, totalMs: t4 - t0 };
+  } else if (side === "jose") {
+    const verifyOne = async (keys, t) => {
+      const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(request(t).headers.get("authorization") ?? "");
+      const { payload } = await jose.jwtVerify(m[1], keys, { issuer: fixtures.issuer, audience: fixtures.audience, algorithms: [alg] });
+      return { ok: typeof payload.scope === "string" && payload.scope.split(" ").includes("orders:read") };
+    };
+    const t0 = performance.now();
+    const keys = jose.createLocalJWKSet(f.jwks);
+    const t1 = performance.now();
+    allowed(await verifyOne(keys, f.tokens[0]));
+    const t2 = performance.now();
+    allowed(await verifyOne(keys, f.tokens[1]));
+    const t3 = performance.now();
+    out = { setupMs: t1 - t0, firstRequestMs: t2 - t1, secondRequestMs: t3 - t2, totalMs: t2 - t0 };
+  } else {
+    throw new Error(`startup-edge: side must be oidc or jose, not ${side}`);
+  }
+  process.stdout.write(JSON.stringify({ alg, side, ...out }));
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -13,12 +13,12 @@
 // Everything it starts (a Node child, a static server, Chromium, workerd) it stops; loopback only.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, mkdirSync, writeFileSync, readdirSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { launchChromium } from "../tests/js/support/browser.mjs";
 import { serveStatic } from "../tests/js/support/static-server.mjs";
-import { startWorker } from "../tests/js/support/workerd.mjs";
+import { bundleWorker, startWorker } from "../tests/js/support/workerd.mjs";
 import { ALGS, MAIN_COLUMNS, NODE_ROWS, REPEATED_COLUMNS, groupsOf, measureGroup, timingOptions, warmUp } from "./cases.mjs";
 import { makeFixtures } from "./fixtures.mjs";
 import { chromiumStartup, packageSizes, sizeTables, viteApps, workerBundle } from "./sizes.mjs";
@@ -247,6 +247,95 @@ async function startup(fixturesFile, mode = "startup") {
   return { runs: runs.length, compileMs: pick("compileMs"), instantiateMs: pick("instantiateMs"), firstVerify };
 }
 
+/** The edge table's algorithms (bench/workerd/worker.mjs). */
+const EDGE_STARTUP_ALGS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
+
+/**
+ * Edge cold start (issue 15: compile, instantiate and the first verify ≤ 5 ms): fresh Node processes, each one
+ * side and one algorithm, oidc-edge/worker's module and createEdgeVerifier against a jose Worker's first request.
+ */
+async function edgeStartup(fixturesFile) {
+  if (!existsSync(join(pkg, "oidc_edge_worker_bg.wasm"))) return null;
+  log(`startup-edge: ${STARTUP_RUNS} fresh Node processes per side (compile, instantiate, createEdgeVerifier, first request)`);
+  const out = {};
+  for (const side of ["oidc", "jose"]) {
+    const runs = [];
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      const alg = EDGE_STARTUP_ALGS[i % EDGE_STARTUP_ALGS.length];
+      runs.push(await runChild([join(root, "bench/node-runner.mjs"), "startup-edge", fixturesFile, alg, side], { OIDC_EDGE_PKG: pkg }));
+    }
+    const pick = (k, xs = runs) => median(xs.map((r) => r[k]).filter((v) => v !== undefined));
+    const keys = ["compileMs", "instantiateMs", "setupMs", "firstRequestMs", "secondRequestMs", "totalMs"];
+    out[side] = { runs: runs.length, ...Object.fromEntries(keys.map((k) => [k, pick(k)])), byAlg: {} };
+    for (const alg of EDGE_STARTUP_ALGS) {
+      const of = runs.filter((r) => r.alg === alg);
+      out[side].byAlg[alg] = { samples: of.length, totalMs: pick("totalMs", of), firstRequestMs: pick("firstRequestMs", of) };
+    }
+  }
+  return out;
+}
+
+/**
+ * Edge cold start inside workerd, timed from the host: a fresh workerd per run, from its spawn to the first
+ * answer to a request carrying a token (polled every 2 ms), for a Worker with oidc-edge/worker's
+ * createEdgeVerifier, a jose Worker doing the same check, and an empty Worker; the first two less the third are
+ * what the Worker's own start-up (wasm compile, instantiate, top level) and first verification cost.
+ */
+async function workerdColdStart(fixtures) {
+  if (!existsSync(join(pkg, "oidc_edge_worker_bg.wasm"))) return null;
+  const runs = quick ? 4 : 12;
+  log(`startup-edge in workerd: ${runs} fresh workerd processes per Worker (spawn to first answer)`);
+  const dir = mkdtempSync(join(tmpdir(), "oidc-edge-bench-cold-"));
+  try {
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(pkg, join(dir, "node_modules/oidc-edge"));
+    symlinkSync(join(root, "node_modules/jose"), join(dir, "node_modules/jose"));
+    const alg = "RS256";
+    const f = fixtures.algs[alg];
+    const check = `{ issuer: ${JSON.stringify(fixtures.issuer)}, audience: ${JSON.stringify(fixtures.audience)}, algorithms: [${JSON.stringify(alg)}] }`;
+    const sources = {
+      empty: `export default { fetch: () => new Response("ok") };`,
+      oidcEdge: `import { createEdgeVerifier } from "oidc-edge/worker";
+const jwks = ${JSON.stringify(JSON.stringify(f.jwks))};
+const verify = createEdgeVerifier({ ...${check}, jwksUri: "https://idp.example.com/jwks", cacheApi: false,
+  routes: [{ method: "GET", path: "/*", scopes: "orders:read" }],
+  fetch: async () => new Response(jwks, { headers: { "content-type": "application/json", "cache-control": "max-age=86400" } }) });
+export default { async fetch(request) { const r = await verify(request); return r.ok ? new Response("ok") : r.response; } };`,
+      jose: `import { createLocalJWKSet, jwtVerify } from "jose";
+const keys = createLocalJWKSet(${JSON.stringify(f.jwks)});
+export default { async fetch(request) {
+  const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(request.headers.get("authorization") ?? "");
+  if (!m) return new Response(null, { status: 401 });
+  const { payload } = await jwtVerify(m[1], keys, ${check});
+  return typeof payload.scope === "string" && payload.scope.split(" ").includes("orders:read") ? new Response("ok") : new Response(null, { status: 403 });
+} };`,
+    };
+    const probe = { headers: { authorization: `Bearer ${f.tokens[0]}` } };
+    const out = { alg, runs };
+    for (const [name, source] of Object.entries(sources)) {
+      const bundle = join(dir, name);
+      mkdirSync(bundle);
+      writeFileSync(join(dir, `${name}.mjs`), source);
+      await bundleWorker(join(dir, `${name}.mjs`), bundle);
+      renameSync(join(bundle, "worker.js"), join(bundle, "index.js"));
+      const samples = [];
+      for (let i = 0; i < runs; i++) {
+        const worker = await startWorker(bundle, { bundled: true, probe, pollMs: 2 });
+        await started(worker.close, async () => {
+          const body = await worker.firstResponse.text();
+          if (worker.firstResponse.status !== 200) throw new Error(`cold start ${name}: ${worker.firstResponse.status} ${body}\n${worker.logs.join("")}`);
+          samples.push(worker.readyMs);
+        });
+      }
+      out[name] = { readyMs: median(samples), min: Math.min(...samples), max: Math.max(...samples) };
+    }
+    for (const name of ["oidcEdge", "jose"]) out[name].overEmptyMs = out[name].readyMs - out.empty.readyMs;
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Whether the package has the SPA entry (a package built before it had none). */
 const hasSpa = () => existsSync(join(pkg, "oidc_edge_spa_bg.wasm"));
 
@@ -375,7 +464,7 @@ function repeatedTable(all) {
     ["runtime alg", ...REPEATED_COLUMNS.map((c) => c.label), "ratio"], rows);
 }
 
-function sizeTable(s, st, spaSt) {
+function sizeTable(s, st, spaSt, edgeSt, coldSt) {
   let out = sizeTables(s, table);
   const ms = (v) => (v == null ? "n/a" : v.toFixed(2));
   if (st) {
@@ -391,6 +480,24 @@ function sizeTable(s, st, spaSt) {
     out += table("oidc-edge/spa first verifyAsync (WebCrypto; HS256 in wasm) after instantiation (Node, ms)",
       ["alg", "setup", "first verifyAsync", "second verifyAsync"],
       ALGS.map((a) => [a, ms(spaSt.firstVerify[a]?.setupMs), ms(spaSt.firstVerify[a]?.firstVerifyMs), ms(spaSt.firstVerify[a]?.secondVerifyMs)]));
+  }
+  if (edgeSt) {
+    const { oidc: o, jose: j } = edgeSt;
+    out += table(`edge cold start in V8 (Node), fresh processes (${o.runs} per side, algorithms in turn; ms, medians; issue 15 target: total <= 5)`,
+      ["step", "oidc-edge/worker", "jose Worker"], [
+        ["WebAssembly.compile", ms(o.compileMs), "-"], ["instantiate (initSync)", ms(o.instantiateMs), "-"],
+        ["setup (createEdgeVerifier / createLocalJWKSet)", ms(o.setupMs), ms(j.setupMs)],
+        ["first request (JWKS read, verify, scopes)", ms(o.firstRequestMs), ms(j.firstRequestMs)],
+        ["total: compile to first answer", ms(o.totalMs), ms(j.totalMs)],
+        ["second request", ms(o.secondRequestMs), ms(j.secondRequestMs)],
+        ...EDGE_STARTUP_ALGS.map((a) => [`total, ${a} (${o.byAlg[a].samples} runs)`, ms(o.byAlg[a].totalMs), ms(j.byAlg[a].totalMs)]),
+      ]);
+  }
+  if (coldSt) {
+    out += table(`edge cold start in workerd, timed from the host: a fresh workerd per run (${coldSt.runs} per Worker, ${coldSt.alg}), spawn to the first answer (ms, medians)`,
+      ["Worker", "spawn to first answer", "min", "max", "less the empty Worker"],
+      [["oidc-edge/worker createEdgeVerifier", "oidcEdge"], ["jose Worker", "jose"], ["empty Worker", "empty"]].map(([label, k]) =>
+        [label, ms(coldSt[k].readyMs), ms(coldSt[k].min), ms(coldSt[k].max), k === "empty" ? "-" : ms(coldSt[k].overEmptyMs)]));
   }
   return out;
 }
@@ -414,12 +521,16 @@ writeFileSync(fixturesFile, JSON.stringify(fixtures));
 const results = {};
 let startupResult;
 let spaStartupResult;
+let edgeStartupResult;
+let coldStartResult;
 try {
   if (runtimes.includes("node")) results.node = await benchNode(fixturesFile);
   if (runtimes.includes("chromium")) results.chromium = await benchChromium(fixtures, machine);
   if (runtimes.includes("workerd")) results.workerd = await benchWorkerd(fixtures);
   startupResult = await startup(fixturesFile);
   if (hasSpa()) spaStartupResult = await startup(fixturesFile, "startup-spa");
+  edgeStartupResult = await edgeStartup(fixturesFile);
+  coldStartResult = await workerdColdStart(fixtures);
 } finally {
   running.delete(removeTmp);
   removeTmp();
@@ -454,7 +565,7 @@ if (Object.keys(results).length) {
   report += `\n${repeatedTable(results)}`;
   report += `\n(verified-token cache option: ${cacheOption ? JSON.stringify(cacheOption) : "none offered by the package"})`;
 }
-report += `\n${sizeTable(sizeResult, startupResult, spaStartupResult)}`;
+report += `\n${sizeTable(sizeResult, startupResult, spaStartupResult, edgeStartupResult, coldStartResult)}`;
 if (missing.length) report += `\n\nnotes:\n${missing.map((m) => `- ${m}`).join("\n")}`;
 console.log(report);
 
@@ -465,7 +576,7 @@ if (!sizesOnly) {
     fastJwt: fastJwtVersion, summary,
     quick, method: { ...timingOptions(quick), statistic: "median ops/s over timed batches", startupRuns: STARTUP_RUNS,
       nodeClock: process.env.BENCH_CLOCK === "cpu" ? "process CPU time" : "wall time" },
-    cacheOption, missing, runtimes: results, startup: startupResult, spaStartup: spaStartupResult, sizes: sizeResult,
+    cacheOption, missing, runtimes: results, startup: startupResult, spaStartup: spaStartupResult, edgeStartup: edgeStartupResult, workerdColdStart: coldStartResult, sizes: sizeResult,
   };
   writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(out, null, 2)}\n`);
   log("wrote bench/results.json");

@@ -57,6 +57,9 @@ export {
   RemoteJwks,
   ReplayCache,
   parseLogoutRequest,
+  unverifiedIssuer,
+  sessionLogoutKeys,
+  isEndedBySessionLogout,
   JwkSet,
   TokenVerifier,
 } from "./oidc_edge.js";

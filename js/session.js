@@ -14,7 +14,10 @@ const ELECTION_MS = 100; // without Web Locks: how long a tab listens for other 
 const JWKS_COOLDOWN_MS = 30_000; // an unknown kid refetches the keys at most this often (jose's remote JWKS cooldown)
 const DPOP_DB = "oidc-edge-dpop"; // IndexedDB: the sessions' DPoP key pairs, by session key
 
-/** `get`, `put` (`value`) or `delete` the DPoP key pair kept under `name` (a structured clone: still non-extractable). */
+/**
+ * `get` or `delete` the DPoP key pair kept under `name` (a structured clone: still non-extractable), or `keep`
+ * `value` there unless a pair is kept already: resolves to the pair kept, the first one of all tabs.
+ */
 function dpopStore(op, name, value) {
   return new Promise((resolve, reject) => {
     const open = indexedDB.open(DPOP_DB, 1);
@@ -24,8 +27,14 @@ function dpopStore(op, name, value) {
       const db = open.result;
       const tx = db.transaction("keys", op === "get" ? "readonly" : "readwrite");
       const store = tx.objectStore("keys");
-      const req = op === "put" ? store.put(value, name) : store[op](name);
-      tx.oncomplete = () => { db.close(); resolve(req.result); };
+      const req = store[op === "keep" ? "get" : op](name);
+      let result;
+      // One readwrite transaction: no other tab's can run between this get and this put.
+      req.onsuccess = () => {
+        result = req.result;
+        if (op === "keep" && result === undefined) store.put((result = value), name);
+      };
+      tx.oncomplete = () => { db.close(); resolve(result); };
       tx.onerror = () => { db.close(); reject(tx.error); };
     };
   });
@@ -77,11 +86,13 @@ export function createSession(options) {
   const provider = () => (metadata ??= memo(discover(issuer, io), () => { metadata = undefined; }));
   /** The session's DPoP key (RFC 9449): the kept pair, else a new one kept; undefined without `dpop`. */
   const boundKey = async () => dpop ? (dpopKey ??= memo((async () => {
-    const pair = await dpopStore("get", key);
-    if (pair) return importDpopKey(pair);
+    const kept = await dpopStore("get", key);
+    if (kept) return importDpopKey(kept);
     const made = await createDpopKey();
-    await dpopStore("put", key, made.keyPair);
-    return made;
+    const pair = made.keyPair; // a new object at each read
+    // Another tab may have made one meanwhile: the first kept is the session's key in every tab.
+    const first = await dpopStore("keep", key, pair);
+    return first === pair ? made : importDpopKey(first);
   })(), () => { dpopKey = undefined; })) : undefined;
   const keys = () => (verifier ??= memo((async () => {
     const meta = await provider();
@@ -224,6 +235,7 @@ export function createSession(options) {
     if (data?.type === "refreshing") peerRefreshing = true;
     if (data?.type !== "session") return;
     peerRefreshing = false;
+    if (data.event === "signedOut") dpopKey = undefined; // its pair is deleted: the next one is read or made anew
     keep(data.session).then(() => emit(data.event, data.session?.user), (e) => emit("error", e));
   });
 
@@ -298,11 +310,11 @@ export function createSession(options) {
     /** Forgets the session here and in the other tabs, then RP-initiated logout when the provider has it. */
     signOut: () => reported(async () => {
       const idTokenHint = current?.tokens.idToken;
-      await change(null, "signedOut");
       if (dpop) {
         dpopKey = undefined;
-        await dpopStore("delete", key); // the next sign-in binds its tokens to a new key
+        await dpopStore("delete", key); // the next sign-in binds its tokens to a new key, deleted before the tabs hear of it
       }
+      await change(null, "signedOut");
       const meta = await provider();
       if (!meta.end_session_endpoint) return;
       location.assign(buildEndSessionUrl({

@@ -322,7 +322,8 @@ export interface SessionOptions {
    * non-extractable) at the first sign-in and kept in IndexedDB (database `oidc-edge-dpop`, under
    * `oidc-edge:{issuer}:{clientId}`) across reloads, goes into the authorization request (`dpop_jkt`), the code
    * exchange and every refresh (with the provider's nonces); {@link Session.getDpopKey} gives it for `dpopFetch`.
-   * Sign-out deletes it, so the next sign-in binds to a new key. Default false.
+   * Tabs that start at once share one key: the first pair kept in IndexedDB is every tab's. Sign-out deletes it
+   * (in every tab), so the next sign-in binds to a new key. Default false.
    */
   dpop?: boolean;
   /** Further authorization request members for every sign-in (`prompt`, `loginHint`, `maxAge`, `acrValues`,

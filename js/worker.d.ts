@@ -10,7 +10,7 @@
  *
  * What it holds, as `oidc-edge` documents them (`index.d.ts`): `createEdgeVerifier`, `TokenVerifier`, `JwkSet`,
  * `RemoteJwks`, the scope helpers (`scopesOf`, `hasScopes`, `requireScopes`, `ScopeRequirement`),
- * `bearerChallenge`, `parseLogoutRequest` (the RP's back-channel logout POST), `OidcEdgeError`; the verified-token and JWKS caches, DPoP and the back-channel logout token
+ * `bearerChallenge`, `parseLogoutRequest`, `unverifiedIssuer`, `sessionLogoutKeys` and `isEndedBySessionLogout` (the RP's back-channel logout: the POST, which issuer's verifier checks its token, and the rule that refuses the tokens of the sessions it ended), `OidcEdgeError`; the verified-token and JWKS caches, DPoP and the back-channel logout token
  * checks of `TokenVerifier` come with them. The `.wasm` is imported as a compiled `WebAssembly.Module` (as
  * workerd loads it; wrangler bundles it so), so the module is ready on import and {@link init} does nothing.
  * What it leaves out, compared with `oidc-edge`:
@@ -70,6 +70,9 @@ export {
   ScopeRequirement,
   bearerChallenge,
   parseLogoutRequest,
+  unverifiedIssuer,
+  sessionLogoutKeys,
+  isEndedBySessionLogout,
 } from "./index.js";
 
 /**

@@ -21,6 +21,9 @@ export {
   ScopeRequirement,
   bearerChallenge,
   parseLogoutRequest,
+  unverifiedIssuer,
+  sessionLogoutKeys,
+  isEndedBySessionLogout,
 } from "./oidc_edge_worker.js";
 
 /** @param {object} config see index.d.ts (EdgeVerifierConfig) */

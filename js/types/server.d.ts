@@ -508,3 +508,56 @@ export class ReplayCache {
  *   several. Other parameters are ignored. Answer 400 then (§2.8).
  */
 export function parseLogoutRequest(body: string, contentType: string | null | undefined): string;
+
+/**
+ * The `iss` a compact JWS claims, read with nothing verified: only to choose which issuer's verifier checks the
+ * token (that verifier checks `iss` again), before any signature work. An endpoint serving several providers'
+ * back-channel logouts picks the provider's {@link TokenVerifier} by it, so a logout token is never verified with
+ * another provider's keys.
+ *
+ * ```js
+ * const verifier = verifiers.get(unverifiedIssuer(token));   // one per provider
+ * if (!verifier) return new Response(null, { status: 400 });
+ * const { sid, sub } = await verifier.verifyLogoutTokenAsync(token);
+ * ```
+ * @param token the token (a compact JWS).
+ * @returns the payload's `iss` when it is a string; `undefined` when there is none, the token is not a string,
+ *   not three parts with a base64url JSON payload, or longer than 65536 characters (the default
+ *   `maxTokenLength`). Never throws.
+ */
+export function unverifiedIssuer(token: string): string | undefined;
+
+/**
+ * The keys under which a back-channel logout is recorded in a store of ended sessions (e.g. a Durable Object's
+ * storage), and under which a token's session is looked up: `sid:<sid>` for `claims.sid` and `sub:<sub>` for
+ * `claims.sub`, each when it is a string; `[]` for neither. A logout token naming both ends both (the session, and
+ * every session of the user), since an access token need not carry `sid`. Only `sid` and `sub` are read.
+ *
+ * ```js
+ * const claims = await verifier.verifyLogoutTokenAsync(token);
+ * for (const key of sessionLogoutKeys(claims)) await storage.put(key, Math.floor(Date.now() / 1000));
+ * ```
+ * @throws OidcEdgeError `invalid_request` when `claims` is not an object.
+ */
+export function sessionLogoutKeys(claims: { sid?: unknown; sub?: unknown }): string[];
+
+/**
+ * Whether a verified token belongs to a session a back-channel logout ended: `logoutTimes` holds, under the keys
+ * of {@link sessionLogoutKeys}, the time (seconds since the epoch) of the latest logout recorded for each; a key
+ * it lacks has none. The token is refused (`true`) when its `iat` is at or before the latest of those times,
+ * compared in whole seconds (a token issued in the logout's second may predate it); a token whose `iat` is missing
+ * or not a finite number cannot tell, so it is refused as soon as any logout is recorded for its `sid` or `sub`.
+ * No `sid` or `sub`, or no logout under their keys: `false`. Only `sid`, `sub` and `iat` are read.
+ *
+ * ```js
+ * const keys = sessionLogoutKeys(claims);
+ * const ended = keys.length > 0 && isEndedBySessionLogout(claims, await storage.get(keys));   // a Map
+ * ```
+ * @param logoutTimes a `Map` (as a Durable Object's `storage.get(keys)` returns) or a plain object.
+ * @throws OidcEdgeError `invalid_request` when `claims` or `logoutTimes` is not an object, or a time under one of
+ *   the token's keys is not an integer in 0..2^53 − 1 (a store holding something else is never read as "no logout").
+ */
+export function isEndedBySessionLogout(
+  claims: { sid?: unknown; sub?: unknown; iat?: unknown },
+  logoutTimes: Map<string, number> | Record<string, number>,
+): boolean;

@@ -1,6 +1,7 @@
 //! The relying party's side of OIDC Back-Channel Logout 1.0: the POST the provider sends to the
 //! `backchannel_logout_uri` (§2.5) and the verification of its logout token with the `jti` replay check
-//! (§2.6). An RP that accepts the request answers 200; one that refuses it answers 400 (§2.8).
+//! (§2.6). An RP that accepts the request answers 200; one that refuses it answers 400 (§2.8). Then the rule
+//! that refuses the tokens of the sessions it ended: [`session_logout_keys`], [`ended_by_session_logout`].
 
 use super::replay::{ReplayEntry, ReplayStore};
 use crate::error::{Error, Result, quote};
@@ -112,6 +113,40 @@ pub fn verify_logout_token(
     Ok(verified)
 }
 
+/// The keys under which a back-channel logout is recorded, and under which a token's session is looked up:
+/// `sid:<sid>` for its `sid` and `sub:<sub>` for its `sub`, each when that claim is a string (none for
+/// neither). A logout token naming both ends both: the session, and every session of the user, since an access
+/// token need not carry `sid` (§2.4 leaves the RP to decide what "the session" covers).
+pub fn session_logout_keys(claims: &Map<String, Value>) -> Vec<String> {
+    [("sid", "sid:"), ("sub", "sub:")]
+        .into_iter()
+        .filter_map(|(name, prefix)| Some(format!("{prefix}{}", claims.get(name)?.as_str()?)))
+        .collect()
+}
+
+/// Whether a token with these (verified) claims belongs to a session a back-channel logout ended:
+/// `logout_time(key)` is the time (seconds) of the latest logout recorded under a key of
+/// [`session_logout_keys`], `None` for none. Refused when its `iat` is at or before the latest of those times
+/// (compared in whole seconds: a token issued in the second of the logout may predate it); a token whose `iat` is
+/// absent or not a number cannot tell, so it is refused as soon as any logout is recorded for it. No key (no
+/// `sid`, no `sub`), or no logout under its keys: not ended.
+pub fn ended_by_session_logout(
+    claims: &Map<String, Value>,
+    logout_time: impl Fn(&str) -> Option<u64>,
+) -> bool {
+    let Some(latest) = session_logout_keys(claims)
+        .iter()
+        .filter_map(|key| logout_time(key))
+        .max()
+    else {
+        return false;
+    };
+    claims
+        .get("iat")
+        .and_then(Value::as_f64)
+        .is_none_or(|iat| iat.floor() <= latest as f64)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -203,5 +238,65 @@ mod tests {
         let big = format!("logout_token={}", "a".repeat(MAX_LOGOUT_REQUEST_LEN));
         let e = parse_logout_request(&big, FORM).unwrap_err();
         assert!(e.message().len() < 200, "{e}");
+    }
+
+    fn times(entries: &[(&str, u64)]) -> impl Fn(&str) -> Option<u64> {
+        let map: std::collections::HashMap<String, u64> =
+            entries.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
+        move |key: &str| map.get(key).copied()
+    }
+
+    fn claims(value: Value) -> Map<String, Value> {
+        value.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn session_keys_are_the_string_sid_and_sub() {
+        assert_eq!(
+            session_logout_keys(&claims(json!({"sid": "s1", "sub": "alice", "iat": 1}))),
+            ["sid:s1", "sub:alice"]
+        );
+        assert_eq!(
+            session_logout_keys(&claims(json!({"sub": "a:b"}))),
+            ["sub:a:b"]
+        );
+        assert_eq!(
+            session_logout_keys(&claims(json!({"sid": "s1"}))),
+            ["sid:s1"]
+        );
+        let none: [&str; 0] = [];
+        assert_eq!(
+            session_logout_keys(&claims(json!({"sid": 7, "sub": null}))),
+            none
+        );
+        assert_eq!(session_logout_keys(&claims(json!({}))), none);
+    }
+
+    #[test]
+    fn a_token_issued_at_or_before_its_sessions_logout_is_ended() {
+        let logouts = times(&[("sid:s1", 100), ("sub:bob", 200)]);
+        let ended = |c: Value| ended_by_session_logout(&claims(c), &logouts);
+        // iat against the logout time: before and equal ended, after not
+        assert!(ended(json!({"sid": "s1", "iat": 99})));
+        assert!(ended(json!({"sid": "s1", "iat": 100})));
+        assert!(!ended(json!({"sid": "s1", "iat": 101})));
+        // a fractional iat is compared in whole seconds: within the logout's second it may predate it
+        assert!(ended(json!({"sid": "s1", "iat": 100.9})));
+        assert!(!ended(json!({"sid": "s1", "iat": 101.1})));
+        // without a numeric iat a logout for the session ends it; without a logout nothing does
+        assert!(ended(json!({"sid": "s1"})));
+        assert!(ended(json!({"sid": "s1", "iat": "150"})));
+        assert!(ended(json!({"sid": "s1", "iat": null})));
+        assert!(!ended(json!({"sid": "s2"})));
+        assert!(!ended(json!({"sid": "s2", "iat": "150"})));
+        // both sid and sub: the latest logout of either
+        assert!(ended(json!({"sid": "s1", "sub": "bob", "iat": 150})));
+        assert!(ended(json!({"sid": "s2", "sub": "bob", "iat": 200})));
+        assert!(!ended(json!({"sid": "s1", "sub": "bob", "iat": 201})));
+        assert!(!ended(json!({"sid": "s1", "sub": "carol", "iat": 101})));
+        // neither: no session to have ended, iat or not
+        assert!(!ended(json!({"iat": 1})));
+        assert!(!ended(json!({})));
+        assert!(!ended(json!({"sid": 5, "sub": ["bob"]})));
     }
 }

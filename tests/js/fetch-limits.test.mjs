@@ -3,6 +3,7 @@
 // seconds). Against loopback servers that redirect to a second server serving another key, and servers that
 // accept the connection and never answer; in Node, in headless Chromium (the SPA entry) and in workerd.
 import { test } from "node:test";
+import { SignJWT } from "jose";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { join, resolve } from "node:path";
@@ -12,7 +13,7 @@ import {
 } from "oidc-edge";
 import { AUDIENCE, ISSUER, ROUTES, accessToken, jwksServer, serve, signingKey } from "./support/edge-fixtures.mjs";
 import { startWorker } from "./support/workerd.mjs";
-import { WORKER_ENTRY } from "./support/worker-env.mjs";
+import { WORKER_ENTRY, startWorkerEnv } from "./support/worker-env.mjs";
 import { serveStatic } from "./support/static-server.mjs";
 import { launchChromium } from "./support/browser.mjs";
 
@@ -344,6 +345,128 @@ test("in workerd: the worker's JWKS fetch does not follow a redirect to another 
   assert.equal(res.status, 503, worker.logs.join(""));
   assert.equal(hop.hits, 1);
   assert.equal(evil.fetches, 0);
+});
+
+/**
+ * A provider whose JWKS endpoint the test switches: `mode` "ok" serves `keys`; "hang" reads the request and never
+ * answers; "stall" sends the status, the headers and the start of the body, then nothing.
+ */
+async function switchableJwks(t, keys) {
+  const provider = { mode: "ok", keys };
+  provider.server = await raw((req, res) => {
+    if (provider.mode === "ok") {
+      res.writeHead(200, { "content-type": "application/jwk-set+json", "cache-control": "max-age=300" });
+      res.end(JSON.stringify({ keys: provider.keys.map((k) => k.jwk) }));
+    } else if (provider.mode === "stall") {
+      res.writeHead(200, { "content-type": "application/jwk-set+json" });
+      res.write('{"keys":[');
+    }
+  });
+  provider.jwksUri = `${provider.server.url}/jwks`;
+  t.after(provider.server.close);
+  return provider;
+}
+
+/** A request to the worker, timed, its body read. */
+async function timed(worker, path, init = {}) {
+  const t0 = performance.now();
+  const res = await fetch(`${worker.url}${path}`, init);
+  const body = await res.text();
+  return { status: res.status, body, wwwAuthenticate: res.headers.get("www-authenticate"), ms: performance.now() - t0 };
+}
+
+// The worker as deployed: the package's default fetch timeout (5 s); JWKS_COOLDOWN 1 s so a retry is allowed soon.
+const TIMEOUT_MS = 5000;
+const endedAtTimeout = (r, what) => {
+  assert.ok(r.ms >= TIMEOUT_MS - 100 && r.ms < TIMEOUT_MS + 3000, `${what}: ${Math.round(r.ms)} ms`);
+};
+
+test("in workerd: a JWKS endpoint that never answers, or stalls its body, ends the request at the timeout (503); after it recovers, 200", async (t) => {
+  const k1 = await signingKey("k1");
+  const tok = await accessToken(k1);
+  const hang = await switchableJwks(t, [k1]);
+  const stall = await switchableJwks(t, [k1]);
+  hang.mode = "hang";
+  stall.mode = "stall";
+  const workers = [];
+  for (const p of [hang, stall]) {
+    const w = await startWorkerEnv([], { JWKS_URI: p.jwksUri, JWKS_COOLDOWN: "1" });
+    t.after(w.close);
+    workers.push(w);
+  }
+  const [wHang, wStall] = workers;
+  const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+  // both cold isolates fetch at once; meanwhile a public route, which needs no key, is not held by the hung fetch
+  const [hung, stalled, open] = await Promise.all([
+    timed(wHang, "/api/orders", { headers: bearer(tok) }),
+    timed(wStall, "/api/orders", { headers: bearer(tok) }),
+    sleep(500).then(() => timed(wHang, "/health")),
+  ]);
+  for (const [r, what] of [[hung, "no answer"], [stalled, "a stalled body"]]) {
+    assert.equal(r.status, 503, `${what}: ${r.body}`);
+    assert.equal(r.wwwAuthenticate, 'Bearer realm="api"');
+    assert.deepEqual(JSON.parse(r.body), { error: "temporarily_unavailable" });
+    endedAtTimeout(r, what);
+  }
+  assert.equal(open.status, 200);
+  assert.ok(open.ms < 1000, `the public route: ${Math.round(open.ms)} ms`);
+  assert.deepEqual([hang.server.hits, stall.server.hits], [1, 1]);
+  t.diagnostic(`no answer: 503 after ${Math.round(hung.ms)} ms; stalled body: 503 after ${Math.round(stalled.ms)} ms; `
+    + `public route meanwhile: ${Math.round(open.ms)} ms`);
+  // the provider recovers: the next request fetches (the cooldown, counted from the failed attempt, has passed)
+  hang.mode = "ok";
+  stall.mode = "ok";
+  for (const w of workers) {
+    const r = await timed(w, "/api/orders", { headers: bearer(tok) });
+    assert.equal(r.status, 200, r.body);
+  }
+  assert.deepEqual([hang.server.hits, stall.server.hits], [2, 2]);
+});
+
+test("in workerd: a hung refetch for an unknown kid ends at the timeout with the set there is (401); known keys are not held; the logout endpoint too", async (t) => {
+  const k1 = await signingKey("k1");
+  const k2 = await signingKey("k2");
+  const tok1 = await accessToken(k1);
+  const tok2 = await accessToken(k2);
+  const p = await switchableJwks(t, [k1]);
+  const w = await startWorkerEnv([], {
+    JWKS_URI: p.jwksUri, JWKS_COOLDOWN: "1", BACKCHANNEL_LOGOUT_PATH: "/backchannel-logout", LOGOUT_AUDIENCE: "rp",
+  }, { durableObjects: { SESSIONS: "SessionRevocations" } });
+  t.after(w.close);
+  const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+  assert.equal((await timed(w, "/api/orders", { headers: bearer(tok1) })).status, 200, w.logs.join(""));
+  await sleep(1100);
+  p.mode = "hang";
+  const now = () => Math.floor(Date.now() / 1000);
+  let jti = 0;
+  const logout = async () => timed(w, "/backchannel-logout", {
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `logout_token=${await new SignJWT({
+      iss: ISSUER, aud: "rp", iat: now(), exp: now() + 120, jti: `l-${jti++}`, sub: "nobody",
+      events: { "http://schemas.openid.net/event/backchannel-logout": {} },
+    }).setProtectedHeader({ alg: k1.alg, kid: k1.kid, typ: "logout+jwt" }).sign(k1.privateKey)}`,
+  });
+  const [unknown, known, loggedOut] = await Promise.all([
+    timed(w, "/api/orders", { headers: bearer(tok2) }),
+    sleep(500).then(() => timed(w, "/api/orders", { headers: bearer(tok1) })),
+    logout(), // its verifier's own key set, cold: its first fetch hangs too
+  ]);
+  assert.equal(unknown.status, 401, unknown.body);
+  assert.match(unknown.wwwAuthenticate, /error="invalid_token"/);
+  endedAtTimeout(unknown, "the unknown kid");
+  assert.equal(known.status, 200, known.body);
+  assert.ok(known.ms < 1000, `a known kid meanwhile: ${Math.round(known.ms)} ms`);
+  assert.equal(loggedOut.status, 400, loggedOut.body);
+  endedAtTimeout(loggedOut, "the logout endpoint");
+  assert.equal(p.server.hits, 3, "the first fetch, the refetch, the logout verifier's fetch");
+  t.diagnostic(`unknown kid: 401 after ${Math.round(unknown.ms)} ms; known kid meanwhile: ${Math.round(known.ms)} ms; `
+    + `logout: 400 after ${Math.round(loggedOut.ms)} ms`);
+  // recovered, with k2 published: both the edge and the logout endpoint fetch again (JWKS_COOLDOWN for both)
+  p.mode = "ok";
+  p.keys = [k1, k2];
+  assert.equal((await timed(w, "/api/orders", { headers: bearer(tok2) })).status, 200);
+  assert.equal((await logout()).status, 200, w.logs.join(""));
+  assert.equal(p.server.hits, 5);
 });
 
 test("in Chromium (the SPA entry): a same-origin redirect is an opaque redirect (status 0), refused; a stall times out", async (t) => {

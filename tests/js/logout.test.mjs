@@ -5,7 +5,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
-import { JwkSet, ReplayCache, TokenVerifier, parseLogoutRequest } from "oidc-edge";
+import {
+  JwkSet, ReplayCache, TokenVerifier, isEndedBySessionLogout, parseLogoutRequest, sessionLogoutKeys, unverifiedIssuer,
+} from "oidc-edge";
 import { startProvider } from "./support/provider.mjs";
 
 const EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -262,4 +264,47 @@ test("a store of one's own: sync or Promise, its failures refuse the token", asy
   for (const bad of [{}, { checkAndRemember: 1 }, "store", 5, null, { maxEntries: 3 }]) {
     assert.throws(() => verifier({ replayStore: bad }), { code: "invalid_request" });
   }
+});
+
+test("unverifiedIssuer reads a string iss with nothing verified, and never throws", async () => {
+  const token = await logoutToken();
+  assert.equal(unverifiedIssuer(token), ISSUER);
+  assert.equal(unverifiedIssuer(`${token.slice(0, token.lastIndexOf("."))}.AAAA`), ISSUER, "the signature is not read");
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  for (const bad of [
+    await logoutToken({ iss: undefined }), `${part({ alg: "ES256" })}.${part({ iss: 7 })}.x`, `${part({})}.e30`,
+    "a.b.c", "", `${token}${"A".repeat(70_000)}`, 42, null, undefined, { iss: ISSUER },
+  ]) {
+    assert.equal(unverifiedIssuer(bad), undefined, String(bad).slice(0, 40));
+  }
+});
+
+test("sessionLogoutKeys and isEndedBySessionLogout: the rule that refuses the tokens of ended sessions", () => {
+  assert.deepEqual(sessionLogoutKeys({ sid: "s1", sub: "alice", iat: 1 }), ["sid:s1", "sub:alice"]);
+  assert.deepEqual(sessionLogoutKeys({ sub: "alice", sid: 7 }), ["sub:alice"]);
+  assert.deepEqual(sessionLogoutKeys({}), []);
+  const times = { "sid:s1": 100, "sub:bob": 200 };
+  const cases = [
+    [{ sid: "s1", iat: 99 }, true], [{ sid: "s1", iat: 100 }, true], [{ sid: "s1", iat: 101 }, false],
+    [{ sid: "s1", iat: 100.5 }, true, "a fractional iat within the logout's second"],
+    [{ sid: "s1" }, true, "no iat"], [{ sid: "s1", iat: "150" }, true, "a string iat"],
+    [{ sid: "s1", iat: NaN }, true, "NaN"], [{ sid: "s1", iat: Infinity }, true, "Infinity"],
+    [{ sid: "s2" }, false, "no logout for it"],
+    [{ sid: "s1", sub: "bob", iat: 150 }, true, "both: the later logout (sub's)"],
+    [{ sid: "s1", sub: "bob", iat: 201 }, false],
+    [{ iat: 1 }, false, "neither sid nor sub"], [{}, false],
+  ];
+  for (const [claims, ended, why] of cases) {
+    assert.equal(isEndedBySessionLogout(claims, times), ended, `${JSON.stringify(claims)} ${why ?? ""}`);
+    assert.equal(isEndedBySessionLogout(claims, new Map(Object.entries(times))), ended, "a Map, as storage.get gives");
+  }
+  // a store holding anything but a time under one of the token's keys is an error, never "not ended"
+  for (const bad of [{ "sid:s1": "100" }, { "sid:s1": -1 }, { "sid:s1": 1.5 }, { "sid:s1": null }, new Map([["sid:s1", {}]])]) {
+    assert.throws(() => isEndedBySessionLogout({ sid: "s1", iat: 1 }, bad), { name: "OidcEdgeError", code: "invalid_request" });
+  }
+  assert.equal(isEndedBySessionLogout({ sid: "s1", iat: 101 }, { "sid:s1": 100, "sub:x": "junk" }), false, "other keys unread");
+  for (const [claims, store] of [[null, {}], ["s1", {}], [[], {}], [{ sid: "s1" }, null], [{ sid: "s1" }, [1]], [{ sid: "s1" }, 5]]) {
+    assert.throws(() => isEndedBySessionLogout(claims, store), { code: "invalid_request" });
+  }
+  assert.throws(() => sessionLogoutKeys(undefined), { code: "invalid_request" });
 });

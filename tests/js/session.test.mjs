@@ -6,10 +6,12 @@
 // make one request (Web Locks, and the BroadcastChannel fallback), rotation, a refused refresh token that expires
 // the session once, the provider's signing keys rotated between sign-in and refresh (the keys fetched again
 // once), and refreshes that fail for want of the network or with a 5xx, retried with backoff (and at `online`)
-// while the access token is valid.
+// while the access token is valid; with `dpop: true`, the key kept in IndexedDB and shared by tabs that start at
+// once, and a refresh bound to it (its proof, the provider's nonce challenge retried once, the new tokens bound).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { startProvider } from "./support/provider.mjs";
 import { serveStatic } from "./support/static-server.mjs";
@@ -36,6 +38,18 @@ async function provider(features, ttl) {
   providers.push(p);
   return p;
 }
+
+/** A provider of the test's own (`features`, `ttl`), the page's config pointed at it (and `dpop`) during the test. */
+async function ownProvider(t, { features, ttl, dpop } = {}) {
+  const p = await provider(features, ttl);
+  const saved = config;
+  config = { ...config, issuer: p.issuer, ...(dpop && { dpop }) };
+  t.after(() => { config = saved; });
+  return p;
+}
+/** A provider of the test's own with DPoP (nonces required), and the page's config `dpop: true` against it. */
+const dpopProvider = (t, ttl) =>
+  ownProvider(t, { features: { dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true } }, ttl, dpop: true });
 
 before(async () => {
   chromium = await launchChromium();
@@ -229,10 +243,7 @@ test("sign-out: the session forgotten, RP-initiated logout at the provider, back
 });
 
 test("PAR: pushed first when the provider requires it, the authorization URL carries only client_id and request_uri", async (t) => {
-  const par = await provider({ pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true } });
-  const saved = config;
-  config = { ...config, issuer: par.issuer };
-  t.after(() => { config = saved; });
+  const par = await ownProvider(t, { features: { pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true } } });
   const page = await newPage(t);
   await load(page);
   const authorize = [];
@@ -386,15 +397,11 @@ test("a refused refresh token (invalid_grant) emits error and expired once, forg
 const jwksFetches = (page) => page.evaluate(() => window.fetched.filter((path) => path === "/jwks").length);
 /**
  * A clocked browser and a page signed in, with persistence unless `persist: false`, after `setup` ran in the page;
- * `own`: against a provider of the test's own (whose keys it rotates), with lifetimes `ttl`.
+ * `own`: against a provider of the test's own (whose keys it rotates), with lifetimes `ttl`; `dpop`: its own
+ * provider requiring DPoP (dpopProvider's).
  */
-async function clockedSignIn(t, { own = false, ttl, persist = true, setup } = {}) {
-  const op = own ? await provider(undefined, ttl) : providers[0];
-  if (own) {
-    const saved = config;
-    config = { ...config, issuer: op.issuer };
-    t.after(() => { config = saved; });
-  }
+async function clockedSignIn(t, { own = false, dpop = false, ttl, persist = true, setup } = {}) {
+  const op = dpop ? await dpopProvider(t, ttl) : own ? await ownProvider(t, { ttl }) : providers[0];
   const context = await clockedBrowser(t);
   const page = await newPage(t, { context });
   if (persist) await page.evaluate(() => localStorage.setItem("test:persist", "1"));
@@ -496,12 +503,10 @@ test("a token endpoint answering 503 is retried a bounded number of times, then 
   assert.equal(await tokenFetches(page), 1 + errors.length, "no request after the end");
 });
 
+const dpopJkt = (page) => page.evaluate(async () => (await window.session.getDpopKey()).jkt);
+
 test("dpop: true binds the session's tokens to a non-extractable key kept in IndexedDB (RFC 9449, issue 18)", async (t) => {
-  const { randomBytes } = await import("node:crypto");
-  const bound = await provider({ dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true } });
-  const saved = config;
-  config = { ...config, issuer: bound.issuer, dpop: true };
-  t.after(() => { config = saved; });
+  const bound = await dpopProvider(t);
   const page = await newPage(t);
   await page.evaluate(() => localStorage.setItem("test:persist", "1"));
   await load(page);
@@ -524,10 +529,77 @@ test("dpop: true binds the session's tokens to a non-extractable key kept in Ind
   // a reload: the same key from IndexedDB, still bound to the restored tokens
   const restored = await load(page);
   assert.equal(restored.user?.sub, USER);
-  assert.equal(await page.evaluate(async () => (await window.session.getDpopKey()).jkt), first.jkt);
+  assert.equal(await dpopJkt(page), first.jkt);
   // sign-out deletes it: the next key is another
   await page.evaluate(() => { window.session.signOut(); });
   await page.waitForURL((u) => u.href.startsWith(`${bound.issuer}/session/end`));
   await load(page);
-  assert.notEqual(await page.evaluate(async () => (await window.session.getDpopKey()).jkt), first.jkt);
+  assert.notEqual(await dpopJkt(page), first.jkt);
+});
+
+test("dpop: two tabs that start at once share the first key, the one the provider binds the tokens to; so after a sign-out", async (t) => {
+  const bound = await dpopProvider(t);
+  const a = await newPage(t);
+  const b = await newPage(t, { keepStorage: true });
+  // Neither tab has a key yet (a new issuer: none in IndexedDB); both make the session's first one at once.
+  const [jktA, jktB] = await Promise.all([dpopJkt(a), dpopJkt(b)]);
+  assert.equal(jktA, jktB, "one key for both tabs");
+  assert.equal((await signIn(a)).user?.sub, USER);
+  await waitForEvent(b, "signedIn"); // the tokens shared over the channel
+  const tokens = await Promise.all([a, b].map(async (page) => {
+    const accessToken = await page.evaluate(() => window.session.getAccessToken());
+    return { accessToken, tab: await dpopJkt(page), cnf: (await bound.provider.AccessToken.find(accessToken))?.jkt };
+  }));
+  assert.equal(tokens[0].accessToken, tokens[1].accessToken);
+  for (const { tab, cnf } of tokens) assert.deepEqual([tab, cnf], [jktA, jktA], "the tokens' cnf.jkt is the tabs' key");
+
+  // A sign-out in one tab: the other forgets the key too, and the next key is again one for both.
+  await a.evaluate(() => { window.session.signOut(); });
+  await a.waitForURL((u) => u.href.startsWith(`${bound.issuer}/session/end`));
+  await waitForEvent(b, "signedOut");
+  const next = await dpopJkt(b);
+  assert.notEqual(next, jktA);
+  await load(a);
+  assert.equal(await dpopJkt(a), next);
+});
+
+test("dpop: a refresh is bound to the session's key: its proof, a use_dpop_nonce challenge retried once, the new tokens bound", async (t) => {
+  const { op, context, page } = await clockedSignIn(t, { dpop: true });
+  const key = await page.evaluate(async () => {
+    const k = await window.session.getDpopKey();
+    return { jkt: k.jkt, jwk: k.publicJwk };
+  });
+  const before = await storedSession(page);
+  assert.equal(before.tokens.tokenType, "DPoP");
+  assert.equal((await op.provider.RefreshToken.find(before.tokens.refreshToken))?.jkt, key.jkt, "the refresh token is bound");
+  // A reload: the key is read from IndexedDB with no nonce, so the refresh's first proof draws a challenge.
+  assert.equal((await load(page)).user?.sub, USER);
+  const proofs = [];
+  page.on("request", (r) => {
+    if (r.url() === `${op.issuer}/token`) proofs.push(r.allHeaders().then((h) => h.dpop));
+  });
+  const refused = [];
+  op.provider.on("grant.error", (ctx, e) => refused.push(e.error));
+  await fastForward(context, REFRESH_DUE_MS);
+  await waitForEvent(page, "refreshed");
+  assert.deepEqual(refused, ["use_dpop_nonce"], "challenged once, then accepted");
+  const decoded = (await Promise.all(proofs)).map((proof) => proof.split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url"))));
+  assert.equal(decoded.length, 2, "the refresh and its one retry");
+  for (const [header, claims] of decoded) {
+    assert.deepEqual([header.typ, header.jwk, claims.htm, claims.htu], ["dpop+jwt", key.jwk, "POST", `${op.issuer}/token`]);
+  }
+  assert.equal(decoded[0][1].nonce, undefined);
+  assert.ok(decoded[1][1].nonce, "the retry carries the provider's nonce");
+
+  const after = await storedSession(page);
+  assert.notEqual(after.tokens.accessToken, before.tokens.accessToken);
+  assert.equal(after.tokens.tokenType, "DPoP");
+  assert.equal((await op.provider.AccessToken.find(after.tokens.accessToken))?.jkt, key.jkt, "the new access token's cnf.jkt");
+  assert.equal((await op.provider.RefreshToken.find(after.tokens.refreshToken))?.jkt, key.jkt, "the rotated refresh token's");
+  const me = await page.evaluate(async (url) => {
+    const { dpopFetch } = await import("oidc-edge/spa");
+    return (await dpopFetch(url, { dpop: await window.session.getDpopKey(), accessToken: await window.session.getAccessToken() })).status;
+  }, `${op.issuer}/me`);
+  assert.equal(me, 200);
+  assert.deepEqual((await events(page)).filter(([e]) => e !== "signedIn"), [["refreshed", USER]]);
 });

@@ -5,7 +5,8 @@ import {
   buildEndSessionUrl, OidcEdgeError, type OidcEdgeErrorCode, type PkcePair, type ProviderMetadata,
   RemoteJwks, JwkSet, TokenVerifier, createEdgeVerifier, type EdgeVerifierResult, type Claims,
   userinfo, parseUserinfoResponse, type UserinfoResult,
-  ReplayCache, parseLogoutRequest, type LogoutClaims, type ReplayStore, bearerChallenge,
+  ReplayCache, parseLogoutRequest, unverifiedIssuer, sessionLogoutKeys, isEndedBySessionLogout, type LogoutClaims,
+  type ReplayStore, bearerChallenge,
 } from "oidc-edge";
 
 await init();
@@ -68,6 +69,16 @@ const endedAsync: LogoutClaims = await new TokenVerifier({
   issuer: "https://idp.example.com", audience: "rp", jwks: set, replayStore: redisLike,
 }).verifyLogoutTokenAsync(logoutToken);
 void [ended.sid, ended.jti, endedAsync.sub, replays.size, replays.checkAndRemember("k", 2, 1)];
+const claimedIssuer: string | undefined = unverifiedIssuer(logoutToken);
+// @ts-expect-error it may be undefined
+const sureIssuer: string = unverifiedIssuer(logoutToken);
+void [claimedIssuer, sureIssuer];
+const sessionKeys: string[] = sessionLogoutKeys(ended);
+const endedNow: boolean = isEndedBySessionLogout({ sid: "s", iat: 5 }, new Map([["sid:s", 4]]))
+  || isEndedBySessionLogout(endedAsync, { "sub:alice": 4 });
+// @ts-expect-error logout times are numbers
+isEndedBySessionLogout({ sid: "s" }, { "sid:s": "4" });
+void [sessionKeys, endedNow];
 // DPoP at the resource server: the proof with its request, challenges with algs
 const dpopClaims: Claims = rpVerifier.verifyAccessToken("a.b.c", {
   dpop: { proof: "p.r.f", method: "GET", url: "https://api.example.com/r", nonce: "n" }, requiredScopes: "read",

@@ -33,7 +33,8 @@ test("the Worker bundles only the worker module, and the entry exports what work
   assert.equal(res.status, 200, worker.logs.join(""));
   assert.deepEqual(await res.json(), [
     "JwkSet", "OidcEdgeError", "RemoteJwks", "ScopeRequirement", "TokenVerifier", "bearerChallenge",
-    "createEdgeVerifier", "hasScopes", "init", "parseLogoutRequest", "requireScopes", "scopesOf",
+    "createEdgeVerifier", "hasScopes", "init", "isEndedBySessionLogout", "parseLogoutRequest", "requireScopes", "scopesOf",
+    "sessionLogoutKeys", "unverifiedIssuer",
   ]);
 });
 

@@ -1,8 +1,9 @@
 // worker/ in real workerd at scale (issue 19): ISSUERS (two providers, each its own loopback JWKS server,
-// audiences and algorithms; a route that accepts only one of them) and CLAIM_HEADERS / FORWARD_PAYLOAD.
+// audiences and algorithms; a route that accepts only one of them) and CLAIM_HEADERS / FORWARD_PAYLOAD; a cold
+// isolate's concurrent first fetches and a rotation's concurrent unknown-kid requests.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { AUDIENCE, ISSUER, accessToken, jwksServer, signingKey } from "./support/edge-fixtures.mjs";
+import { AUDIENCE, ISSUER, accessToken, jwksServer, serve, signingKey, tamper } from "./support/edge-fixtures.mjs";
 import { startWorkerEnv } from "./support/worker-env.mjs";
 import { dpopClient, dpopProof } from "./support/dpop-client.mjs";
 
@@ -105,7 +106,6 @@ test("worker with DPOP_ALGORITHMS: DPoP tokens with their proofs through WebCryp
 });
 
 test("worker: a key set near its expiry is refreshed after the answer, through ctx.waitUntil", async (t) => {
-  const { serve } = await import("./support/edge-fixtures.mjs");
   let fetches = 0;
   const jwks = await serve(() => {
     fetches++;
@@ -143,19 +143,26 @@ test("worker: READINESS_PATH says whether every issuer's keys are loaded; LOG_EV
   assert.ok(events.some((e) => e.oidcEdge === "jwks_fetch" && e.outcome === "ok"));
 });
 
-test("worker: a request never waits for another request's key fetch (jose#355, cfworker#226)", async (t) => {
-  const { serve } = await import("./support/edge-fixtures.mjs");
-  const k2 = await signingKey("k2");
-  let keys = [a];
-  let slow = 0;
-  let fetches = 0;
-  const jwks = await serve(async () => {
-    fetches++;
-    if (slow) await new Promise((ok) => setTimeout(ok, slow));
-    return { status: 200, headers: { "content-type": "application/json", "cache-control": "max-age=600" }, body: JSON.stringify({ keys: keys.map((k) => k.jwk) }) };
+/** A JWKS server answering `keys` after `delay` ms (both settable), counting its fetches; stopped after the test. */
+async function slowJwks(t, keys) {
+  const provider = { keys, delay: 0, fetches: 0 };
+  const server = await serve(async () => {
+    provider.fetches++;
+    if (provider.delay) await new Promise((ok) => setTimeout(ok, provider.delay));
+    return {
+      status: 200, headers: { "content-type": "application/json", "cache-control": "max-age=600" },
+      body: JSON.stringify({ keys: provider.keys.map((k) => k.jwk) }),
+    };
   });
-  t.after(jwks.close);
-  const worker = await startWorkerEnv([], { JWKS_URI: `${jwks.url}/jwks`, JWKS_COOLDOWN: "3" });
+  t.after(server.close);
+  provider.jwksUri = `${server.url}/jwks`;
+  return provider;
+}
+
+test("worker: a request never waits for another request's key fetch (jose#355, cfworker#226)", async (t) => {
+  const k2 = await signingKey("k2");
+  const jwks = await slowJwks(t, [a]);
+  const worker = await startWorkerEnv([], { JWKS_URI: jwks.jwksUri, JWKS_COOLDOWN: "3" });
   t.after(worker.close);
   const call = async (token) => {
     const t0 = performance.now();
@@ -166,8 +173,8 @@ test("worker: a request never waits for another request's key fetch (jose#355, c
   await new Promise((ok) => setTimeout(ok, 3100));
   // the provider rotates and answers slowly: the first unknown-kid request fetches; the second, while that fetch
   // is in flight and within the cooldown, decides at once with the set it has
-  keys = [a, k2];
-  slow = 1500;
+  jwks.keys = [a, k2];
+  jwks.delay = 1500;
   const tok2 = await accessToken(k2);
   const first = call(tok2);
   await new Promise((ok) => setTimeout(ok, 200));
@@ -177,7 +184,68 @@ test("worker: a request never waits for another request's key fetch (jose#355, c
   const done = await first;
   assert.equal(done.status, 200);
   assert.ok(done.ms >= 1400);
-  assert.equal(fetches, 2);
-  slow = 0;
+  assert.equal(jwks.fetches, 2);
+  jwks.delay = 0;
   assert.equal((await call(tok2)).status, 200, "the new set, once fetched, serves every request");
+});
+
+test("worker: 20 concurrent requests into a cold isolate, then 20 at a key rotation: right statuses, no request waits on another's fetch", async (t) => {
+  const k2 = await signingKey("k2");
+  const jwks = await slowJwks(t, [a]);
+  jwks.delay = 300;
+  const worker = await startWorkerEnv([], { JWKS_URI: jwks.jwksUri, JWKS_COOLDOWN: "2" });
+  t.after(worker.close);
+  const call = async ([token, expected]) => {
+    const t0 = performance.now();
+    const res = await fetch(`${worker.url}/api/orders`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    await res.arrayBuffer();
+    return { status: res.status, expected, ms: performance.now() - t0, challenge: res.headers.get("www-authenticate") };
+  };
+  const good = await accessToken(a);
+  // the cold isolate: 18 requests need the keys (200, 401 tampered, 403 under-scoped), 2 carry no token
+  const cold = [
+    ...Array.from({ length: 12 }, () => [good, 200]),
+    ...Array.from({ length: 3 }, () => [tamper(good), 401]),
+    ...await Promise.all(Array.from({ length: 3 }, async () => [await accessToken(a, { scope: "profile" }), 403])),
+    [undefined, 401], [undefined, 401],
+  ];
+  let t0 = performance.now();
+  let results = await Promise.all(cold.map(call));
+  const coldMs = performance.now() - t0;
+  assert.deepEqual(results.map((r) => r.status), cold.map(([, s]) => s), worker.logs.join(""));
+  const coldFetches = jwks.fetches;
+  // Each request that needs keys and finds none fetches itself (it never awaits another request's fetch):
+  // at most one fetch per such request, at least one.
+  assert.ok(coldFetches >= 1 && coldFetches <= 18, `cold isolate: ${coldFetches} JWKS fetches for 18 requests`);
+  results = await Promise.all(cold.map(call));
+  assert.deepEqual(results.map((r) => r.status), cold.map(([, s]) => s));
+  assert.equal(jwks.fetches, coldFetches, "a warm isolate fetches nothing");
+
+  // the provider rotates to k2 and answers slowly: 20 concurrent requests with k2's tokens after the cooldown
+  await new Promise((ok) => setTimeout(ok, 2100));
+  jwks.keys = [a, k2];
+  jwks.delay = 1500;
+  const rotated = await Promise.all(Array.from({ length: 20 }, () => accessToken(k2)));
+  t0 = performance.now();
+  results = await Promise.all(rotated.map((tok) => call([tok])));
+  const rotationMs = performance.now() - t0;
+  assert.equal(jwks.fetches, coldFetches + 1, "one refetch for the unknown kid: the cooldown holds the others");
+  const waited = results.filter((r) => r.status === 200);
+  const refused = results.filter((r) => r.status !== 200);
+  assert.ok(waited.length >= 1, "the request that fetched is answered with the new set");
+  for (const r of waited) assert.ok(r.ms >= jwks.delay - 100, `a 200 came from the fetch (${Math.round(r.ms)} ms)`);
+  for (const r of refused) {
+    assert.equal(r.status, 401);
+    assert.match(r.challenge, /error="invalid_token"/);
+    assert.ok(r.ms < jwks.delay - 100, `a 401 did not wait for the fetch in flight (${Math.round(r.ms)} ms)`);
+  }
+  jwks.delay = 0;
+  results = await Promise.all(rotated.map((tok) => call([tok])));
+  assert.deepEqual(results.map((r) => r.status), rotated.map(() => 200), "the new set serves every request");
+  assert.equal(jwks.fetches, coldFetches + 1);
+  assert.doesNotMatch(worker.logs.join(""), /different request|hanging promise/i, "workerd saw no cross-request I/O");
+  const slowest = (list) => Math.round(Math.max(...list.map((r) => r.ms)));
+  t.diagnostic(`cold: ${coldFetches} JWKS fetches for 18 key-needing requests of 20, all answered in ${Math.round(coldMs)} ms; `
+    + `rotation: 1 fetch, ${waited.length} × 200 (slowest ${slowest(waited)} ms), ${refused.length} × 401 `
+    + `(slowest ${refused.length ? slowest(refused) : 0} ms), all in ${Math.round(rotationMs)} ms`);
 });

@@ -1,12 +1,15 @@
 // worker/ in real workerd with its SessionRevocations Durable Object (in-memory storage): the RP's back-channel
 // logout endpoint verifies the logout token (OIDC Back-Channel Logout 1.0), then access tokens of that sid / sub
 // issued before the logout are refused; the logout token's jti is refused a second time (replay in the object), as
-// are DPoP proofs' jti (through the object too).
+// are DPoP proofs' jti (through the object too). With ISSUERS, two real oidc-providers send their own logouts.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { SignJWT } from "jose";
-import { ISSUER, accessToken, signingKey } from "./support/edge-fixtures.mjs";
+import { SignJWT, importJWK } from "jose";
+import { clientCredentials } from "oidc-edge";
+import { AUDIENCE, ISSUER, accessToken, signingKey } from "./support/edge-fixtures.mjs";
 import { startWorkerEnv } from "./support/worker-env.mjs";
+import { freePort } from "./support/workerd.mjs";
+import { startProvider } from "./support/provider.mjs";
 import { dpopClient, dpopProof } from "./support/dpop-client.mjs";
 
 const RP = "rp-client";
@@ -53,9 +56,14 @@ test("back-channel logout by sid: earlier tokens of the session refused, later o
 
 test("back-channel logout by sub; bad logout requests are 400", async () => {
   const bob = await accessToken(k1, { sub: "bob", iat: now() - 5 });
+  const bobNoIat = await accessToken(k1, { sub: "bob", iat: undefined });
+  const carol = await accessToken(k1, { sub: "carol", iat: undefined });
   assert.equal((await call(bob)).status, 200);
+  assert.equal((await call(bobNoIat)).status, 200);
   assert.equal((await postLogout(await logoutToken({ sub: "bob" }))).status, 200);
   assert.equal((await call(bob)).status, 401);
+  assert.equal((await call(bobNoIat)).status, 401, "without iat it cannot tell: refused once bob logged out");
+  assert.equal((await call(carol)).status, 200, "without iat but with no logout: accepted");
   for (const body of [
     "", "logout_token=x.y.z", `logout_token=${await logoutToken({ sid: "s-9", aud: "someone-else" })}`,
     `logout_token=${await logoutToken({ sid: "s-9", nonce: "n" })}`, `logout_token=${await logoutToken({ sid: "s-9", events: {} })}`,
@@ -76,4 +84,80 @@ test("DPoP proofs' jti go through the Durable Object: a proof is accepted once",
   const replay = await send();
   assert.equal(replay.status, 401);
   assert.match(replay.headers.get("www-authenticate"), /error="invalid_dpop_proof"/);
+});
+
+test("ISSUERS: each provider's logout token is checked with its own keys and audience, and ends only its sessions", async (t) => {
+  const port = await freePort();
+  const SVC = { clientId: "svc", clientSecret: "svc secret" };
+  const provider = (rp) => startProvider({
+    clients: [
+      { client_id: SVC.clientId, client_secret: SVC.clientSecret, token_endpoint_auth_method: "client_secret_post",
+        grant_types: ["client_credentials"], response_types: [], redirect_uris: [], scope: "orders.read" },
+      { client_id: rp, token_endpoint_auth_method: "none", redirect_uris: ["http://127.0.0.1/cb"],
+        grant_types: ["authorization_code"], response_types: ["code"],
+        backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel-logout`, backchannel_logout_session_required: false },
+    ],
+    resourceServers: { [AUDIENCE]: { scope: "orders.read" } },
+    scopes: ["orders.read"],
+    features: { backchannelLogout: { enabled: true } },
+    loopbackFetch: true,
+  });
+  const opA = await provider("rp-a");
+  t.after(() => opA.close());
+  const opB = await provider("rp-b");
+  t.after(() => opB.close());
+  const w = await startWorkerEnv([], {
+    ISSUERS: JSON.stringify([
+      { issuer: opA.issuer, audience: AUDIENCE, jwksUri: `${opA.issuer}/jwks` },
+      { issuer: opB.issuer, audience: AUDIENCE, jwksUri: `${opB.issuer}/jwks`, logoutAudience: "rp-b" },
+    ]),
+    BACKCHANNEL_LOGOUT_PATH: "/backchannel-logout", LOGOUT_AUDIENCE: "rp-a",
+  }, { durableObjects: { SESSIONS: "SessionRevocations" }, port });
+  t.after(() => w.close());
+  // Client-credentials JWTs: the same sub ("svc") at both providers, each its own session store.
+  const tokenOf = async (op) => (await clientCredentials({
+    tokenEndpoint: `${op.issuer}/token`, clientAuth: SVC, scope: "orders.read", resource: AUDIENCE,
+  })).accessToken;
+  const get = (token) => fetch(`${w.url}/api/orders`, { headers: { authorization: `Bearer ${token}` } });
+  const post = (token) => fetch(`${w.url}/backchannel-logout`, {
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `logout_token=${token}`,
+  });
+  const tokA = await tokenOf(opA);
+  const tokB = await tokenOf(opB);
+  assert.equal((await get(tokA)).status, 200, w.logs.join(""));
+  assert.equal((await get(tokB)).status, 200);
+
+  // oidc-provider B logs "svc" out: it throws unless the worker answered 200
+  await (await opB.provider.Client.find("rp-b")).backchannelLogout(SVC.clientId, "unused");
+  assert.equal((await get(tokB)).status, 401, "B's earlier token of svc is refused");
+  assert.equal((await get(tokA)).status, 200, "A's session of the same sub is not B's to end");
+  await sleep(1100);
+  const tokB2 = await tokenOf(opB);
+  assert.equal((await get(tokB2)).status, 200, "issued after the logout");
+
+  // Logout tokens forged with B's own key (its kid is A's kid too, "provider-rs256"), each otherwise valid.
+  const keyB = opB.privateJwks.keys[0];
+  assert.equal(keyB.kid, opA.signingJwks.keys[0].kid);
+  const forge = async (iss, aud) => new SignJWT({
+    iss, aud, iat: now(), exp: now() + 120, jti: `forged-${jtis++}`, sub: SVC.clientId,
+    events: { "http://schemas.openid.net/event/backchannel-logout": {} },
+  }).setProtectedHeader({ alg: "RS256", kid: keyB.kid, typ: "logout+jwt" }).sign(await importJWK(keyB, "RS256"));
+  for (const [iss, aud, why] of [
+    [opA.issuer, "rp-a", "iss A signed by B's key"],
+    ["https://unknown.example.com", "rp-b", "an unknown iss"],
+    [opB.issuer, "rp-a", "B's token for A's logout audience"],
+  ]) {
+    assert.equal((await post(await forge(iss, aud))).status, 400, why);
+  }
+  const logs = w.logs.join("");
+  assert.match(logs, /logout token refused: invalid_signature/, "A's keys checked the token naming A");
+  assert.match(logs, /"https:\/\/unknown\.example\.com" is not a configured issuer/);
+  assert.match(logs, /logout token refused: audience_mismatch/);
+  assert.equal((await get(tokA)).status, 200, "the refused logouts ended nothing");
+  assert.equal((await get(tokB2)).status, 200);
+  // the control: the same forging with B's iss and audience is a valid logout of B's "svc"
+  await sleep(1100);
+  assert.equal((await post(await forge(opB.issuer, "rp-b"))).status, 200);
+  assert.equal((await get(tokB2)).status, 401);
+  assert.equal((await get(tokA)).status, 200);
 });

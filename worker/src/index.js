@@ -3,18 +3,36 @@
 // to ORIGIN (same method, path, query and body) with the verified subject and scopes in headers; which
 // incoming headers are removed first and which identity headers are set is the verifier's (forwardHeaders).
 // Configuration: the [vars] of wrangler.toml (see README.md).
-import { RemoteJwks, TokenVerifier, bearerChallenge, createEdgeVerifier, parseLogoutRequest } from "oidc-edge/worker";
+import {
+  RemoteJwks, TokenVerifier, bearerChallenge, createEdgeVerifier, isEndedBySessionLogout, parseLogoutRequest,
+  sessionLogoutKeys, unverifiedIssuer,
+} from "oidc-edge/worker";
 
 const list = (v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const int = (v) => (v === undefined || v === "" ? undefined : Number(v));
 const flag = (v) => /^(1|true|yes|on)$/i.test(String(v ?? "").trim());
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const withoutKey = (o, key) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
+const issuersOf = (env) => JSON.parse(env.ISSUERS);
+
+/** The JWKS_* timings (createEdgeVerifier's jwksCache, RemoteJwks' options), or undefined for the defaults. */
+function jwksCacheOf(env) {
+  const jwksCache = {};
+  if (env.JWKS_COOLDOWN) jwksCache.cooldown = int(env.JWKS_COOLDOWN);
+  if (env.JWKS_MIN_MAX_AGE) jwksCache.minMaxAge = int(env.JWKS_MIN_MAX_AGE);
+  if (env.JWKS_DEFAULT_MAX_AGE) jwksCache.defaultMaxAge = int(env.JWKS_DEFAULT_MAX_AGE);
+  if (env.JWKS_MAX_MAX_AGE) jwksCache.maxMaxAge = int(env.JWKS_MAX_MAX_AGE);
+  if (env.JWKS_MAX_STALE) jwksCache.maxStale = int(env.JWKS_MAX_STALE);
+  return Object.keys(jwksCache).length ? jwksCache : undefined;
+}
 
 /** The createEdgeVerifier configuration from the Worker's vars (text only: numbers and lists are parsed here). */
 export function configFromEnv(env) {
   const audience = list(env.AUDIENCE);
-  // ISSUERS (JSON: [{ issuer, audience, jwksUri, algorithms? }, …]) replaces ISSUER, AUDIENCE and JWKS_URI.
+  // ISSUERS (JSON: [{ issuer, audience, jwksUri, algorithms?, logoutAudience? }, …]) replaces ISSUER, AUDIENCE
+  // and JWKS_URI; logoutAudience is the back-channel logout's (logoutIssuers), not the verifier's.
   const config = env.ISSUERS
-    ? { issuers: JSON.parse(env.ISSUERS), routes: env.ROUTES }
+    ? { issuers: issuersOf(env).map((i) => (isObject(i) ? withoutKey(i, "logoutAudience") : i)), routes: env.ROUTES }
     : {
         issuer: env.ISSUER,
         audience: audience.length === 1 ? audience[0] : audience,
@@ -43,13 +61,8 @@ export function configFromEnv(env) {
   if (env.FORWARD_PAYLOAD) config.forwardPayload = env.FORWARD_PAYLOAD;
   if (env.CLAIM_HEADER_MAX_BYTES) config.claimHeaderMaxBytes = int(env.CLAIM_HEADER_MAX_BYTES);
   if (env.TOKEN_CACHE_SIZE && int(env.TOKEN_CACHE_SIZE) !== 0) config.tokenCache = { maxEntries: int(env.TOKEN_CACHE_SIZE) };
-  const jwksCache = {};
-  if (env.JWKS_COOLDOWN) jwksCache.cooldown = int(env.JWKS_COOLDOWN);
-  if (env.JWKS_MIN_MAX_AGE) jwksCache.minMaxAge = int(env.JWKS_MIN_MAX_AGE);
-  if (env.JWKS_DEFAULT_MAX_AGE) jwksCache.defaultMaxAge = int(env.JWKS_DEFAULT_MAX_AGE);
-  if (env.JWKS_MAX_MAX_AGE) jwksCache.maxMaxAge = int(env.JWKS_MAX_MAX_AGE);
-  if (env.JWKS_MAX_STALE) jwksCache.maxStale = int(env.JWKS_MAX_STALE);
-  if (Object.keys(jwksCache).length) config.jwksCache = jwksCache;
+  const jwksCache = jwksCacheOf(env);
+  if (jwksCache) config.jwksCache = jwksCache;
   if (env.CORS_ALLOWED_ORIGINS) {
     config.cors = { allowedOrigins: list(env.CORS_ALLOWED_ORIGINS) };
     if (env.CORS_ALLOWED_METHODS) config.cors.allowedMethods = list(env.CORS_ALLOWED_METHODS);
@@ -63,8 +76,9 @@ export function configFromEnv(env) {
 
 // One verifier per isolate (its JWKS and token caches live as long as the isolate), rebuilt if the vars change.
 let current;
+const configKey = (env) => JSON.stringify(env, (k, v) => (typeof v === "string" || k === "" ? v : undefined));
 function verifierFor(env) {
-  const key = JSON.stringify(env, (k, v) => (typeof v === "string" || k === "" ? v : undefined));
+  const key = configKey(env);
   if (current?.key !== key) {
     const config = configFromEnv(env);
     // A KV copy of the JWKS, read by every location (a new isolate anywhere starts warm).
@@ -91,7 +105,8 @@ function json(status, error, headers = []) {
 // Sessions ended by back-channel logout (OIDC Back-Channel Logout 1.0), shared by every isolate and location:
 // a Durable Object (strongly consistent, one instance per issuer), never KV, whose eventual consistency would let
 // a logged-out session through for up to a minute elsewhere. It also remembers the logout tokens' jti (§2.6).
-// Storage: "sid:<sid>" / "sub:<sub>" -> the logout time (seconds), "jti:<key>" -> until when to refuse it.
+// Storage: the package's sessionLogoutKeys ("sid:<sid>", "sub:<sub>") -> the latest logout time (seconds),
+// "jti:<key>" -> until when to refuse it. Requests carry the claims' sid, sub (and iat): the package decides.
 export class SessionRevocations {
   constructor(state) {
     this.storage = state.storage;
@@ -101,17 +116,15 @@ export class SessionRevocations {
     const { pathname } = new URL(request.url);
     const body = await request.json();
     if (pathname === "/revoke") {
-      for (const key of body.keys) {
+      for (const key of sessionLogoutKeys(body.claims)) {
         const before = await this.storage.get(key);
         if (!(before >= body.at)) await this.storage.put(key, body.at);
       }
       return Response.json({ ok: true });
     }
     if (pathname === "/check") {
-      // A token issued at or before its session's logout is refused; one without iat cannot tell: refused too.
-      const found = await this.storage.get(body.keys);
-      const revoked = [...found.values()].some((at) => !(body.iat > at));
-      return Response.json({ revoked });
+      const found = await this.storage.get(sessionLogoutKeys(body.claims));
+      return Response.json({ revoked: isEndedBySessionLogout(body.claims, found) });
     }
     if (pathname === "/replay") {
       // One request at a time per object (input gates): the get and the put are atomic together.
@@ -127,45 +140,74 @@ export class SessionRevocations {
 const sessionsOf = (env, iss) => env.SESSIONS.get(env.SESSIONS.idFromName(iss));
 const ask = async (stub, path, body) =>
   (await stub.fetch(`https://sessions${path}`, { method: "POST", body: JSON.stringify(body) })).json();
-const sessionKeys = (claims) =>
-  [typeof claims.sid === "string" && `sid:${claims.sid}`, typeof claims.sub === "string" && `sub:${claims.sub}`].filter(Boolean);
+// What the object reads of a token's claims.
+const sessionClaims = ({ sid, sub, iat }) => ({ sid, sub, iat });
 
-// The logout-token verifier, per isolate: the provider's keys, the RP's client_id as audience, jti replays
-// refused through the Durable Object.
+/**
+ * Whose logout tokens the endpoint takes: each configured issuer, its jwksUri with the key timings the edge uses
+ * for it, the RP's client_id there.
+ */
+function logoutIssuers(env) {
+  const all = env.ISSUERS ? issuersOf(env) : [{ issuer: env.ISSUER, jwksUri: env.JWKS_URI }];
+  return new Map(all.filter(isObject).map((i) => [i.issuer, {
+    issuer: i.issuer, jwksUri: i.jwksUri, jwksCache: i.jwksCache ?? jwksCacheOf(env),
+    audience: i.logoutAudience ?? env.LOGOUT_AUDIENCE,
+  }]));
+}
+
+// The logout-token verifiers, per isolate and one per issuer (made at its first logout): its own keys, the RP's
+// client_id there as audience, jti replays refused through that issuer's Durable Object.
 let logout;
-function logoutVerifier(env) {
-  if (logout?.env !== env.ISSUER + env.LOGOUT_AUDIENCE) {
+function logoutVerifier(env, iss) {
+  const key = configKey(env);
+  if (logout?.key !== key) logout = { key, issuers: logoutIssuers(env), verifiers: new Map() };
+  const config = typeof iss === "string" ? logout.issuers.get(iss) : undefined;
+  if (config === undefined) return undefined;
+  let verifier = logout.verifiers.get(iss);
+  if (verifier === undefined) {
     const replayStore = {
-      checkAndRemember: async (key, expiresAt) => (await ask(sessionsOf(env, env.ISSUER), "/replay", { key, expiresAt })).fresh,
+      checkAndRemember: async (key, expiresAt) => (await ask(sessionsOf(env, iss), "/replay", { key, expiresAt })).fresh,
     };
-    const verifier = new TokenVerifier({
-      issuer: env.ISSUER, audience: env.LOGOUT_AUDIENCE, jwks: new RemoteJwks(env.JWKS_URI), replayStore,
-    });
-    logout = { env: env.ISSUER + env.LOGOUT_AUDIENCE, verifier };
+    const jwks = new RemoteJwks(config.jwksUri, config.jwksCache);
+    verifier = new TokenVerifier({ issuer: config.issuer, audience: config.audience, jwks, replayStore });
+    logout.verifiers.set(iss, verifier);
   }
-  return logout.verifier;
+  return verifier;
 }
 
 /** The RP's back-channel logout endpoint (§2.5, §2.8): 200 once the sessions are ended, 400 otherwise. */
 async function backchannelLogout(request, env) {
   if (request.method !== "POST") return json(405, "method_not_allowed", [["allow", "POST"]]);
-  let claims;
-  try {
-    const token = parseLogoutRequest(await request.text(), request.headers.get("content-type"));
-    claims = await logoutVerifier(env).verifyLogoutTokenAsync(token);
-  } catch (e) {
+  const refused = (e) => {
     console.error(`oidc-edge worker: logout token refused: ${e.code ?? e.name}: ${e.message}`);
     return json(400, "invalid_request");
+  };
+  let token;
+  try {
+    token = parseLogoutRequest(await request.text(), request.headers.get("content-type"));
+  } catch (e) {
+    return refused(e);
   }
-  await ask(sessionsOf(env, claims.iss), "/revoke", { keys: sessionKeys(claims), at: Math.floor(Date.now() / 1000) });
+  // The issuer is chosen by the token's iss before any signature work: only its own keys ever check it. A bad
+  // configuration throws here: a 500 (the caller's catch), not a refused token.
+  const iss = unverifiedIssuer(token);
+  const verifier = logoutVerifier(env, iss);
+  if (verifier === undefined) return refused(new Error(`${JSON.stringify(iss ?? null)} is not a configured issuer`));
+  let claims;
+  try {
+    claims = await verifier.verifyLogoutTokenAsync(token);
+  } catch (e) {
+    return refused(e);
+  }
+  await ask(sessionsOf(env, claims.iss), "/revoke", { claims: sessionClaims(claims), at: Math.floor(Date.now() / 1000) });
   return new Response(null, { status: 200, headers: { "cache-control": "no-store" } });
 }
 
 /** Whether the session of these verified claims was ended by a logout after the token was issued. */
 async function sessionEnded(env, claims) {
-  const keys = sessionKeys(claims);
-  if (keys.length === 0) return false;
-  return (await ask(sessionsOf(env, claims.iss), "/check", { keys, iat: claims.iat })).revoked;
+  // No sid and no sub: no session to have ended, and no round trip to the object.
+  if (sessionLogoutKeys(claims).length === 0) return false;
+  return (await ask(sessionsOf(env, claims.iss), "/check", { claims: sessionClaims(claims) })).revoked;
 }
 
 export default {

@@ -391,3 +391,21 @@ fn peek_kid_reads_the_header_of_a_well_formed_token_only() {
     let long = format!("{token}{}", "A".repeat(MAX));
     assert_eq!(UnverifiedJws::peek_kid(&long), None);
 }
+
+#[test]
+fn peek_issuer_reads_a_string_iss_of_the_payload_only() {
+    let (key, _) = es256();
+    let signed = |claims| sign(Algorithm::Es256, json!({}), &claims, &key);
+    let token = signed(json!({"iss": "https://op", "sub": "a"}));
+    assert_eq!(
+        UnverifiedJws::peek_issuer(&token).as_deref(),
+        Some("https://op")
+    );
+    for claims in [json!({"sub": "a"}), json!({"iss": 7}), json!({"iss": null})] {
+        assert_eq!(UnverifiedJws::peek_issuer(&signed(claims)), None);
+    }
+    assert_eq!(UnverifiedJws::peek_issuer("not.a.jwt"), None);
+    assert_eq!(UnverifiedJws::peek_issuer("onepart"), None);
+    let long = format!("{token}{}", "A".repeat(MAX));
+    assert_eq!(UnverifiedJws::peek_issuer(&long), None);
+}

@@ -1,5 +1,5 @@
 //! The resource server's exports (`crate::server`, the `server` feature): `RemoteJwks`, the edge guard and
-//! `bearerChallenge`, the replay store (`ReplayCache`, `replayStore`) and `parseLogoutRequest`; `config` holds
+//! `bearerChallenge`, the replay store (`ReplayCache`, `replayStore`), `parseLogoutRequest` and `unverifiedIssuer`; `config` holds
 //! the argument structs of the edge configuration and the cache options.
 
 pub mod challenge;

@@ -77,7 +77,9 @@ const publicJwk = ({ d, p, q, dp, dq, qi, ...jwk }) => jwk;
  * @param {boolean} [opts.atHash] put `at_hash` in ID tokens issued by the token endpoint too. OIDC Core 3.1.3.8
  *   makes it optional in the code flow and oidc-provider leaves it out; the demo turns it on to show the check.
  * @returns {Promise<{ issuer: string, provider: Provider, signingJwks: { keys: object[] },
- *   tokenExchanges: object[], rotateKeys(kid?: string): string, close(): Promise<void> }>}
+ *   privateJwks: { keys: object[] }, tokenExchanges: object[], rotateKeys(kid?: string): string,
+ *   close(): Promise<void> }>} (`privateJwks`: the signing keys with their private parts, for a test that forges
+ *   a token with this provider's own key)
  */
 export async function startProvider(opts = {}) {
   const server = createServer();
@@ -218,6 +220,9 @@ export async function startProvider(opts = {}) {
       return provider;
     },
     signingJwks,
+    get privateJwks() {
+      return { keys: [...signingKeys] };
+    },
     tokenExchanges,
     /**
      * Rotates the signing keys, as a provider restarted with a new key does: a new RS256 key (`kid` given or

@@ -6,7 +6,7 @@ import { AUDIENCE, ISSUER, ROUTES, jwksServer, serve } from "./edge-fixtures.mjs
 
 export const WORKER_ENTRY = resolve(import.meta.dirname, "../../../worker/src/index.js");
 
-export async function startWorkerEnv(keys, vars = {}, { originUrl, durableObjects } = {}) {
+export async function startWorkerEnv(keys, vars = {}, { originUrl, durableObjects, port } = {}) {
   const jwks = await jwksServer(keys);
   let originHits = 0;
   const origin = originUrl ? { url: originUrl, close: async () => {} } : await serve((req, body) => {
@@ -25,6 +25,7 @@ export async function startWorkerEnv(keys, vars = {}, { originUrl, durableObject
         JWKS_COOLDOWN: "3", ...vars,
       },
       durableObjects,
+      port,
     });
   } catch (e) {
     await jwks.close();

@@ -45,9 +45,11 @@ export async function bundleWorker(entry, dir) {
  * Starts `entry` in workerd. `bindings` become text bindings (env.NAME); `durableObjects` ({ NAME: className })
  * Durable Object namespaces of classes `entry` exports, bound as env.NAME, with in-memory storage. With `bundled`, `entry` is a directory
  * a bundler already wrote (wrangler's `--outdir`: `index.js` and the `.wasm` modules it imports), run as is.
- * Resolves to `{ url, close, logs, wasm }` (`wasm`: the names of the `.wasm` modules it loads).
+ * `port`: the port to listen on (e.g. from {@link freePort}, for a URL a provider must know first), else a free one.
+ * Resolves to `{ url, close, logs, wasm, readyMs, firstResponse }` (`wasm`: the names of the `.wasm` modules it loads;
+ * `readyMs`: from the spawn to the first answer of the readiness `probe`, fetch options polled every `pollMs`).
  */
-export async function startWorker(entry, { bindings = {}, bundled = false, durableObjects = {} } = {}) {
+export async function startWorker(entry, { bindings = {}, bundled = false, durableObjects = {}, port: given, probe = { method: "HEAD" }, pollMs = 50 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oidc-edge-workerd-"));
   let main = "worker.js";
   let wasm;
@@ -58,7 +60,7 @@ export async function startWorker(entry, { bindings = {}, bundled = false, durab
   } else {
     wasm = await bundleWorker(entry, dir);
   }
-  const port = await freePort();
+  const port = given ?? await freePort();
   const text = (s) => JSON.stringify(String(s));
   writeFileSync(join(dir, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -84,6 +86,7 @@ ${Object.entries(durableObjects).map(([k, c]) => `    (name = ${text(k)}, durabl
 );
 `);
   const logs = [];
+  const t0 = performance.now();
   const child = spawn(WORKERD, ["serve", "config.capnp", "--verbose"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (d) => logs.push(String(d)));
   child.stderr.on("data", (d) => logs.push(String(d)));
@@ -94,17 +97,18 @@ ${Object.entries(durableObjects).map(([k, c]) => `    (name = ${text(k)}, durabl
     await exited;
     rmSync(dir, { recursive: true, force: true });
   };
+  let firstResponse;
   for (let i = 0; ; i++) {
     try {
-      await fetch(url, { method: "HEAD" });
+      firstResponse = await fetch(url, probe);
       break;
     } catch {
-      if (i > 200 || child.exitCode !== null) {
+      if (i * pollMs > 10_000 || child.exitCode !== null) {
         await close();
         throw new Error(`workerd did not start:\n${logs.join("")}`);
       }
-      await new Promise((ok) => setTimeout(ok, 50));
+      await new Promise((ok) => setTimeout(ok, pollMs));
     }
   }
-  return { url, close, logs, wasm };
+  return { url, close, logs, wasm, readyMs: performance.now() - t0, firstResponse };
 }
