@@ -83,24 +83,27 @@ function withKv(fetchFn, kv) {
   };
 }
 
-// The signature the guard left to WebCrypto: the key imported once (the guard caches it, or its refusal), the
-// verdict handed back. A throw or a non-boolean is no verdict: the guard's Rust algorithms decide.
-async function webCryptoCheck(guard, d) {
-  let key = d.key;
+// The signature the guard left to WebCrypto (an EdgePending): the key imported once (the guard caches it, or its
+// refusal), the verdict handed back. A throw or a non-boolean is no verdict: the guard's Rust algorithms decide.
+async function webCryptoCheck(guard, pending) {
+  let key = pending.key;
   let imported;
   let verdict;
   try {
     const subtle = globalThis.crypto.subtle;
     if (key === undefined) {
       imported = null;
-      key = imported = await subtle.importKey("jwk", d.jwk, d.importAlg, false, ["verify"]);
+      key = imported = await subtle.importKey("jwk", pending.jwk, pending.importAlg, false, ["verify"]);
     }
-    verdict = await subtle.verify(d.verifyAlg, key, d.signature, d.data);
+    verdict = await subtle.verify(pending.verifyAlg, key, pending.signature, pending.data);
   } catch {
     verdict = undefined;
   }
-  return guard.finish(d.verify, verdict, imported);
+  return guard.finish(pending, verdict, imported);
 }
+
+// The guard answers with a decision's JSON text (parsed once here), or with an EdgePending: `undefined` then.
+const parseDecision = (out) => (typeof out === "string" ? JSON.parse(out) : undefined);
 
 // Counters of what the verifier answered, and each event to Workers Analytics Engine (a dataset binding's
 // writeDataPoint) or as one JSON log line. Reporting only: every outcome and reason is the guard's.
@@ -212,6 +215,7 @@ export function createEdgeVerifierWith(EdgeGuard, config) {
   async function verify(request, ctx) {
     const url = new URL(request.url);
     const h = request.headers;
+    const dpop = h.get("dpop") ?? undefined;
     const args = [
       request.method,
       url.pathname,
@@ -219,19 +223,25 @@ export function createEdgeVerifierWith(EdgeGuard, config) {
       h.get("origin") ?? undefined,
       h.get("access-control-request-method") ?? undefined,
       h.get("access-control-request-headers") ?? undefined,
-      h.get("dpop") ?? undefined,
-      request.url,
+      dpop,
+      // The URL is only a DPoP proof's htu.
+      dpop === undefined ? undefined : request.url,
     ];
-    let d = guard.decide(...args, true);
-    if (d.fetchKeys) {
+    let out = guard.decide(...args, true);
+    let d = parseDecision(out);
+    if (d?.fetchKeys) {
       // A failed fetch is the guard's to answer (the last good set, or 503 without one).
       const before = guard.jwksFetches;
       await guard.fetchKeys(d.kid, undefined, d.issuer).catch(() => {});
       metrics.fetches(before);
-      d = guard.decide(...args, false);
+      out = guard.decide(...args, false);
+      d = parseDecision(out);
     }
     // A DPoP request has two signatures: the proof's, then the token's.
-    while (d.verify) d = await webCryptoCheck(guard, d);
+    while (d === undefined) {
+      out = await webCryptoCheck(guard, out);
+      d = parseDecision(out);
+    }
     if (d.ok && d.replayKey !== undefined) {
       // Fail closed: a throw, a rejection or anything but true refuses the proof.
       let fresh;
@@ -240,7 +250,7 @@ export function createEdgeVerifierWith(EdgeGuard, config) {
       } catch {
         fresh = false;
       }
-      if (fresh !== true) d = guard.replayRefused(h.get("origin") ?? undefined);
+      if (fresh !== true) d = JSON.parse(guard.replayRefused(h.get("origin") ?? undefined));
     }
     refreshInBackground(ctx);
     metrics.decision(d);

@@ -600,12 +600,27 @@ test("RemoteJwks requestScoped: a call never awaits a fetch another call started
   });
   t.after(server.close);
   const count = () => server.hits.get("/jwks") ?? 0;
-  for (const [requestScoped, fetches] of [[false, 1], [true, 3]]) {
+  // shared: the others await the first call's fetch; requestScoped: they poll the cache on their own timers
+  for (const requestScoped of [false, true]) {
     const before = count();
     const remote = new RemoteJwks(`${server.url}/jwks`, { requestScoped });
+    const t0 = performance.now();
     const sets = await Promise.all([1, 2, 3].map(() => remote.getKeySet("k1")));
     assert.deepEqual(sets.map((s) => s.keyIds), [["k1"], ["k1"], ["k1"]]);
-    assert.equal(count() - before, fetches, `requestScoped: ${requestScoped}`);
+    assert.equal(count() - before, 1, `requestScoped: ${requestScoped}`);
+    assert.ok(performance.now() - t0 < 1000);
+  }
+  // a fetch started more than `timeout` + 1 s before (whole seconds: 2 s on the clock given) is presumed lost (in
+  // Workers its request may have been cancelled): a later call fetches itself instead of waiting for it
+  for (const [later, fetches] of [[6, 1], [7, 2]]) {
+    const before = count();
+    const remote = new RemoteJwks(`${server.url}/jwks`, { requestScoped: true, timeout: 5 });
+    const t0 = 1_000_000;
+    const first = remote.getKeySet("k1", { now: t0 });
+    await new Promise((ok) => setTimeout(ok, 50));
+    await remote.getKeySet("k1", { now: t0 + later });
+    await first;
+    assert.equal(count() - before, fetches, `${later} s after the first fetch started`);
   }
 });
 

@@ -1,12 +1,13 @@
 //! `RemoteJwks`: the core's JWKS cache policy (`jwks_cache`) driven with `fetch`. Concurrent callers share
-//! one fetch in flight. The cache holds the parsed `JwkSet`, which a `TokenVerifier` or an edge guard built on
+//! one fetch in flight: awaiting its promise, or (the edge guard's, `requestScoped`) polling the cache on their
+//! own timers until it lands. The cache holds the parsed `JwkSet`, which a `TokenVerifier` or an edge guard built on
 //! this object reads at each verification (no copy of the keys: a `JwkSet` shares them).
 
 use super::config::{JWKS_CACHE, jwks_cache};
 use crate::error::Error;
 use crate::jose::JwkSet;
 use crate::js::convert::{JsResult, promise, string_arg, to_js_error, type_name};
-use crate::js::http::{Fetcher, now_or, split_options};
+use crate::js::http::{Fetcher, now_or, pause, split_options};
 use crate::js::jose::JwkSetHandle;
 use crate::js::options::{Fields, now_only};
 use crate::server::{FetchReason, JwksCache, Plan};
@@ -22,8 +23,9 @@ pub struct RemoteJwks {
     cache: Rc<RefCell<JwksCache>>,
     fetcher: Fetcher,
     in_flight: Rc<RefCell<Option<Promise>>>,
-    /// Whether a caller waits for a fetch in flight (`RemoteJwks`, `TokenVerifier`); the edge guard's never
-    /// does: in Workers that promise belongs to another request's I/O context (jose#355, cfworker#226).
+    /// Whether a caller awaits a fetch in flight (`RemoteJwks`, `TokenVerifier`); the edge guard's (and
+    /// `requestScoped`'s) never does: in Workers that promise belongs to another request's I/O context
+    /// (jose#355, cfworker#226). It polls the cache instead ([`JwksCache::next_polling`]).
     shares_in_flight: bool,
 }
 
@@ -38,9 +40,10 @@ impl RemoteJwks {
         }
     }
 
-    /// The edge guard's (and `requestScoped: true`'s): a request never waits for another request's fetch. It
-    /// fetches itself when the cache policy allows (the cooldown counts every request's attempts), else decides
-    /// with the set there is.
+    /// The edge guard's (and `requestScoped: true`'s): a request never awaits another request's fetch. While
+    /// one is in flight and the set lacks what it needs, it checks the cache again every [`POLL_MS`] on its own
+    /// timers until that fetch lands or is presumed lost, then decides (fetching itself when the cache policy
+    /// allows; the cooldown counts every request's attempts).
     pub(crate) fn for_edge(cache: JwksCache, fetcher: Fetcher) -> Self {
         RemoteJwks {
             shares_in_flight: false,
@@ -79,10 +82,14 @@ impl RemoteJwks {
     /// counted), or a fetch is in flight and the current set lacks `kid` (or there is none yet).
     pub(crate) fn fetch_due(&self, now: u64, kid: Option<&str>) -> bool {
         let cache = self.cache.borrow();
+        if !self.shares_in_flight {
+            let plan = cache.peek_polling(now, kid, self.fetcher.timeout());
+            return matches!(plan, Plan::Fetch(_) | Plan::Wait);
+        }
         let lacking = cache
             .current()
             .is_none_or(|c| kid.is_some_and(|k| !c.has_kid(k)));
-        (self.shares_in_flight && lacking && self.in_flight.borrow().is_some())
+        (lacking && self.in_flight.borrow().is_some())
             || matches!(cache.peek(now, kid), Plan::Fetch(_))
     }
 
@@ -93,7 +100,7 @@ impl RemoteJwks {
     /// Concurrent callers share the fetch in flight, but wait for it at most the fetch timeout on their own
     /// clock: in workerd a promise made by another request may never settle for this one (that request was
     /// cancelled, and its timers with it). A wait that runs out forgets that fetch and decides afresh.
-    /// The edge guard's ([`RemoteJwks::for_edge`]) never waits: it decides at once.
+    /// The edge guard's ([`RemoteJwks::for_edge`]) never awaits it: it polls the cache on its own timers.
     pub(crate) fn ensure(
         &self,
         now: u64,
@@ -104,16 +111,21 @@ impl RemoteJwks {
         let in_flight = self.in_flight.clone();
         let shares = self.shares_in_flight;
         async move {
-            // Someone is fetching already: wait for it, then decide (the cooldown stops a second fetch).
-            let pending = in_flight.borrow().clone().filter(|_| shares);
-            if let Some(p) = pending {
-                if !fetcher.settles_in_time(&p).await {
-                    forget(&in_flight, &p);
+            let (plan, now) = if shares {
+                // Someone is fetching already: wait for it, then decide (the cooldown stops a second fetch).
+                let pending = in_flight.borrow().clone();
+                if let Some(p) = pending {
+                    if !fetcher.settles_in_time(&p).await {
+                        forget(&in_flight, &p);
+                    }
                 }
-            }
-            let plan = cache.borrow_mut().next(now, kid.as_deref());
+                (cache.borrow_mut().next(now, kid.as_deref()), now)
+            } else {
+                poll(&cache, &fetcher, now, kid.as_deref()).await
+            };
             match plan {
-                Plan::UseCurrent => {}
+                // A Wait left over (no timer to poll with): decide with the set there is.
+                Plan::UseCurrent | Plan::Wait => {}
                 Plan::Fail(e) => return Err(e),
                 Plan::Fetch(reason) => {
                     let request = cache.borrow().request_for(reason);
@@ -171,6 +183,29 @@ impl RemoteJwks {
             forget(&in_flight, &done);
             Ok(JsValue::UNDEFINED)
         }))
+    }
+}
+
+/// How often a caller that finds someone else's fetch in flight looks at the cache again.
+const POLL_MS: u32 = 25;
+
+/// [`JwksCache::next_polling`] until it says something else than `Wait`, sleeping [`POLL_MS`] on this caller's
+/// own timers in between: the plan and the time it was made at (`now` advanced by the time slept). `Wait` only
+/// when there is no timer to sleep on.
+async fn poll(
+    cache: &RefCell<JwksCache>,
+    fetcher: &Fetcher,
+    now: u64,
+    kid: Option<&str>,
+) -> (Plan, u64) {
+    let start = js_sys::Date::now();
+    loop {
+        let elapsed = ((js_sys::Date::now() - start) / 1000.0).max(0.0) as u64;
+        let at = now.saturating_add(elapsed);
+        let plan = cache.borrow_mut().next_polling(at, kid, fetcher.timeout());
+        if !matches!(plan, Plan::Wait) || !pause(POLL_MS).await {
+            return (plan, at);
+        }
     }
 }
 
