@@ -272,6 +272,11 @@ fn verify_all(token: &str) {
                 access_token: Some("fuzz-access-token".into()),
                 at_hash_optional: false,
                 code: Some("fuzz-code".into()),
+                // OIDC Core 12.2's comparison of the arbitrary claims with a session's
+                refreshes: Some(serde_json::Map::from_iter([(
+                    "sub".to_owned(),
+                    "fuzz-user".into(),
+                )])),
             };
             check(name, v.verify_id_token(token, &id));
             let id = IdTokenOptions {

@@ -1,11 +1,11 @@
 // The SPA session, `createSession` of `oidc-edge/spa` (spa.d.ts documents it): sign-in in two calls, tokens
 // refreshed before they expire (a failed refresh retried with backoff when it may succeed later), one refresh at
 // a time across tabs. This file only moves values between wasm calls, storage, timers, the address bar, other
-// tabs and listeners; every rule is in the core (startAuthorization, resumeSignIn, exchangeCode,
-// verifyIdTokenAsync, sessionTokens, sessionRenewal, checkRefreshedIdToken, buildEndSessionUrl).
+// tabs and listeners; every rule is in the core (startAuthorization, parseCallback, exchangeCode,
+// verifyIdTokenAsync, sessionTokens, sessionRenewal, buildEndSessionUrl).
 import {
-  discover, fetchJwks, generatePkce, randomToken, startAuthorization, resumeSignIn, exchangeCode, refreshTokens,
-  buildEndSessionUrl, sessionTokens, sessionRenewal, checkRefreshedIdToken, TokenVerifier,
+  discover, fetchJwks, generatePkce, randomToken, startAuthorization, parseCallback, exchangeCode, refreshTokens,
+  buildEndSessionUrl, sessionTokens, sessionRenewal, TokenVerifier,
   createDpopKey, importDpopKey,
 } from "./oidc_edge_spa.js";
 
@@ -120,9 +120,7 @@ export function createSession(options) {
   /** A stored session checked again: its ID token as at its `iat` (a session outlives it), the claims the token's. */
   async function verified(stored) {
     const tokens = sessionTokens(stored?.tokens);
-    const user = await verifyIdToken(tokens.idToken, { now: stored.user?.iat });
-    checkRefreshedIdToken(user, stored.user);
-    return { tokens, user };
+    return { tokens, user: await verifyIdToken(tokens.idToken, { now: stored.user?.iat, refreshes: stored.user }) };
   }
 
   /** Replaces the session (null: none), in memory and persistence, and schedules its renewal. */
@@ -136,13 +134,17 @@ export function createSession(options) {
     }
     if (next) schedule();
   }
-  /** When the current tokens are renewed; after a failed refresh: its retry (with backoff), or their end. */
-  const renewal = () => sessionRenewal(current.tokens, undefined, failure?.error, failure?.attempts);
+  /**
+   * `[renew, seconds]`: when `tokens` are renewed (`refresh`, `expire` or `never`); after a failed refresh of the
+   * current ones: its retry (with backoff), or their end.
+   */
+  const renewal = (tokens = current.tokens, after = failure) =>
+    sessionRenewal(tokens.expiresAt, Boolean(tokens.refreshToken), after?.attempts ?? 0, after?.error);
   function schedule() {
-    const next = renewal();
-    if (next.renew === "never") return;
-    const act = next.renew === "refresh" ? () => refresh().catch(() => {}) : expire;
-    timer = setTimeout(act, Math.min(next.in * 1000, 2 ** 31 - 1));
+    const [renew, wait] = renewal();
+    if (renew === "never") return;
+    const act = renew === "refresh" ? () => refresh().catch(() => {}) : expire;
+    timer = setTimeout(act, Math.min(wait * 1000, 2 ** 31 - 1));
   }
   /** Keeps `next`, tells the other tabs, and emits `event`. */
   async function change(next, event) {
@@ -171,8 +173,8 @@ export function createSession(options) {
   async function refreshHere() {
     const before = current;
     // Not due (any more): another tab's tokens arrived meanwhile.
-    const due = before && sessionRenewal(before.tokens);
-    if (due?.renew !== "refresh" || due.in > 0) return;
+    const [renew, wait] = before ? renewal(before.tokens, null) : [];
+    if (renew !== "refresh" || wait > 0) return;
     try {
       const meta = await provider();
       const next = await refreshTokens({
@@ -181,8 +183,7 @@ export function createSession(options) {
       });
       let { user } = before;
       if (next.idToken) {
-        user = await verifyIdToken(next.idToken, { accessToken: next.accessToken, atHashOptional: true });
-        checkRefreshedIdToken(before.user, user);
+        user = await verifyIdToken(next.idToken, { accessToken: next.accessToken, atHashOptional: true, refreshes: user });
       }
       await change({ tokens: sessionTokens(next, before.tokens), user }, "refreshed");
     } catch (e) {
@@ -196,7 +197,7 @@ export function createSession(options) {
   }
   // Back online, or the page shown again: a refresh waiting for its retry is tried now.
   function retryNow() {
-    if (!failure || !current || renewal().renew !== "refresh") return;
+    if (!failure || !current || renewal()[0] !== "refresh") return;
     clearTimeout(timer);
     refresh().catch(() => {});
   }
@@ -260,9 +261,13 @@ export function createSession(options) {
       sessionStorage.removeItem(pendingKey); // one use, whatever happens next
       if (url === location.href) history.replaceState(history.state, "", location.pathname); // the code leaves the address bar
       const meta = await provider();
-      const signIn = resumeSignIn(url, stored, meta);
+      let signIn = null; // this tab's sign-in in progress: none when nothing (or not a record) was kept
+      try {
+        signIn = JSON.parse(stored);
+      } catch {}
+      const { code } = parseCallback(url, { state: signIn?.state ?? null, metadata: meta });
       const tokens = await exchangeCode({
-        tokenEndpoint: meta.token_endpoint, clientAuth: { clientId }, code: signIn.code, redirectUri,
+        tokenEndpoint: meta.token_endpoint, clientAuth: { clientId }, code, redirectUri,
         codeVerifier: signIn.codeVerifier, resource, dpop: await boundKey(), ...io,
       });
       const user = await verifyIdToken(tokens.idToken, {
@@ -291,13 +296,13 @@ export function createSession(options) {
      * (still valid); null when signed out or expired (`expired` is emitted then).
      */
     getAccessToken: () => reported(async () => {
-      let next = current && renewal();
-      if (next?.renew === "refresh" && next.in === 0) {
+      let [renew, wait] = current ? renewal() : [];
+      if (renew === "refresh" && wait === 0) {
         await refresh();
-        next = current && renewal();
+        [renew, wait] = current ? renewal() : [];
       }
       // After a failed refresh: the current access token until it expires (or the provider refused the refresh).
-      if (next?.renew === "expire" && next.in === 0) await expire();
+      if (renew === "expire" && wait === 0) await expire();
       return current?.tokens.accessToken ?? null;
     }),
 

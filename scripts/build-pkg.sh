@@ -5,7 +5,7 @@
 # points, types and package.json from js/ (js/package.json's "files" says which). Then the SPA entry
 # (`oidc-edge/spa`): the crate with `client` alone, profile release-spa, its own glue and .wasm; and the Worker
 # entry (`oidc-edge/worker`): `server` alone, profile release-worker (release-spa's size-first recipe); the SPA
-# entry's JavaScript minified. Prints the raw and gzipped size of every file it ships.
+# and Worker entries' JavaScript minified. Prints the raw and gzipped size of every file it ships.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,9 +49,10 @@ node -p 'JSON.parse(require("fs").readFileSync("js/package.json", "utf8")).files
   fi
 done
 cp js/package.json "$out/"
-# The SPA entry's JavaScript as a browser downloads it: minified by esbuild (imports and export names kept; the
-# readable source is js/ and wasm-bindgen's output, the .d.ts documents the API). errors.js is every entry's.
-for f in spa.js session.js errors.js oidc_edge_spa.js; do
+# The SPA and Worker entries' JavaScript as a browser downloads it or a Worker uploads it: minified by esbuild
+# (imports and export names kept; the readable source is js/ and wasm-bindgen's output, the .d.ts documents the
+# API). errors.js is every entry's, edge.js the main entry's too.
+for f in spa.js session.js errors.js oidc_edge_spa.js worker.js edge.js oidc_edge_worker.js; do
   node_modules/.bin/esbuild "$out/$f" --minify --format=esm --log-level=warning --allow-overwrite --outfile="$out/$f"
 done
 

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
 mod logout;
+mod refreshed;
 
 pub use logout::{BACKCHANNEL_LOGOUT_EVENT, LogoutTokenOptions};
 
@@ -71,6 +72,9 @@ pub struct IdTokenOptions {
     pub at_hash_optional: bool,
     /// The authorization code issued with the ID token; the token must carry a matching `c_hash`.
     pub code: Option<String>,
+    /// The claims of the session's ID token, when this one was issued by a refresh (OIDC Core 12.2): the same
+    /// `iss`, `sub`, `aud`, `azp` and `auth_time`, and no other `nonce`.
+    pub refreshes: Option<Map<String, Value>>,
 }
 
 /// Options of [`TokenVerifier::verify_access_token`].
@@ -517,6 +521,9 @@ impl TokenVerifier {
         }
         if let Some(code) = options.code.as_deref() {
             check_half_hash(claims, "c_hash", alg, code)?;
+        }
+        if let Some(original) = &options.refreshes {
+            refreshed::check_refreshed_id_token(original, claims)?;
         }
         Ok(())
     }

@@ -153,12 +153,20 @@ export interface PushedAuthorizeUrlRequest {
 
 /** What the callback must bring back. */
 export interface CallbackExpectation {
-  /** The `state` sent in the authorization request. */
-  state: string;
+  /**
+   * The `state` sent in the authorization request; `null` when no sign-in is in progress (nothing was kept for
+   * this callback, or it was used already): every callback is then `state_mismatch`.
+   */
+  state: string | null;
   /** The provider's issuer; checked against the `iss` response parameter when present (RFC 9207). */
   issuer?: string;
   /** Make `iss` mandatory (for providers advertising `authorization_response_iss_parameter_supported`). */
   requireIss?: boolean;
+  /**
+   * The provider's metadata (from `discover`): `issuer` is its `issuer` and `requireIss` its
+   * `authorization_response_iss_parameter_supported`, unless they are given too.
+   */
+  metadata?: ProviderMetadata;
 }
 
 /** A successful authorization response. */
@@ -172,7 +180,7 @@ export interface AuthorizationResponse {
  * Reads the authorization response from the redirect URL (`location.href`): from the query when it holds
  * any of `code`, `error` or `state`, otherwise from the fragment (so `…/cb?state=s` is a response without a
  * code: `invalid_request`, not `state_mismatch`). Checks `iss`, then `state`, then an error.
- * @throws OidcEdgeError `state_mismatch` when `state` is missing or not the one sent; `authorization_error`
+ * @throws OidcEdgeError `state_mismatch` when `state` is missing or not the one sent, or `expect.state` is null; `authorization_error`
  *   when the provider sent `error` (with `error`, `errorDescription`, `errorUri`); `issuer_mismatch` when
  *   `iss` differs from `expect.issuer` (or is missing with `requireIss`); `invalid_request` for a URL that is
  *   not absolute, a repeated parameter, a missing or empty `code`, or an empty expected state.

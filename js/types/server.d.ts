@@ -23,7 +23,7 @@ export interface JwksDocument {
  * - a fetched set with no usable key (`invalid_jwk`, `weak_key`, see {@link JwkSet.fromJson}) counts as a failed
  *   fetch: the last good set keeps being served;
  * - a refetch (expired set, unknown `kid`) is sent with `Cache-Control: no-cache`, so shared caches revalidate;
- * - concurrent calls share one fetch in flight;
+ * - concurrent calls share one fetch in flight (unless `requestScoped`);
  * - only `jwksUri` is ever fetched, never a URL from a token (`jku`, `x5u`), and never one it redirects to: a
  *   3xx (or `status` 0 in browsers) is a failed fetch, `http_error` (see {@link FetchLimits});
  * - each fetch must finish within `timeout` seconds (default 5): one that stalls is a failed fetch, and the last
@@ -37,7 +37,7 @@ export interface JwksDocument {
  * {@link TokenVerifier.ensureKeys} does it before the synchronous ones.
  * @throws OidcEdgeError (constructor) `invalid_request` for a `jwksUri` that is not https (http only on
  *   loopback), bounds with `minMaxAge <= defaultMaxAge <= maxMaxAge` violated, a `timeout` that is not an
- *   integer in 1..300, or an unknown option.
+ *   integer in 1..300, a `requestScoped` that is not a boolean, or an unknown option.
  */
 export class RemoteJwks {
   constructor(
@@ -56,6 +56,16 @@ export class RemoteJwks {
        * fetch after that drops it.
        */
       maxStale?: number;
+      /**
+       * For an object that several requests of a Workers isolate share (Cloudflare Workers, workerd): `true`
+       * makes a call never await a fetch another call started — that promise belongs to the other request's I/O
+       * context and may never settle for this one (jose#355, cfworker#226). A call that finds such a fetch in
+       * flight while the set lacks what it needs looks at the set again every 25 ms on its own timers, until
+       * that fetch lands (one fetch for all) or is presumed lost, 1–2 s past its `timeout` (its request was
+       * cancelled): then it fetches itself, the cache rules allowing. The edge verifier's way. Default `false`:
+       * concurrent calls await the fetch in flight itself (Node, Deno, browsers).
+       */
+      requestScoped?: boolean;
     },
   );
   /**
@@ -196,10 +206,12 @@ export interface EdgeVerifierConfig {
   /** CORS: preflights answered at the edge, CORS headers on every answer to an allowed origin. Default: none. */
   cors?: EdgeCorsConfig;
   /**
-   * The JWKS cache timings (see {@link RemoteJwks}); seconds. Unlike a {@link RemoteJwks}, a request never waits
-   * for another request's fetch in flight (in Workers that promise belongs to another request's I/O context:
-   * jose#355, cfworker#226): it fetches itself when the cooldown allows, else decides with the set there is (an
-   * unknown `kid` is `401`, no set `503`). In the last tenth of its freshness a set is
+   * The JWKS cache timings (see {@link RemoteJwks}); seconds. As with a {@link RemoteJwks} made with
+   * `requestScoped: true`, a request never awaits another request's fetch in flight (in Workers that promise
+   * belongs to another request's I/O context: jose#355, cfworker#226): when it needs keys that fetch may bring,
+   * it polls the set on its own timers until the fetch lands (a cold isolate's concurrent requests cost one
+   * fetch) or is presumed lost 1–2 s past the `timeout`, then fetches itself when the cooldown allows, else
+   * decides with the set there is (an unknown `kid` is `401`, no set `503`). In the last tenth of its freshness a set is
    * refreshed in the background after the answer (through `ctx.waitUntil` when `verify` is given the Worker's
    * `ctx`), so that requests do not wait for it. `maxStale` (default 86400): how long past its freshness a set
    * is still served while every fetch fails; the first failed fetch after that drops it (`503` until the provider

@@ -174,6 +174,12 @@ export interface IdTokenCheck {
   atHashOptional?: boolean;
   /** The authorization code: `c_hash` must match. */
   code?: string;
+  /**
+   * For an ID token issued by a refresh: the claims of the one it refreshes (the session's). OIDC Core 12.2: the
+   * same `iss` (`issuer_mismatch`), `sub` and `auth_time` (`invalid_claim`), `aud` (`audience_mismatch`), `azp`
+   * (`azp_mismatch`), and a `nonce` only if it is the original's (`nonce_mismatch`). Not an object: `invalid_request`.
+   */
+  refreshes?: Claims;
 }
 
 /** Per-call options of {@link TokenVerifier.verifyAccessToken} / `verifyAccessTokenAsync` (see the method). */
@@ -381,7 +387,8 @@ export class TokenVerifier {
    * when there is no set yet, when it is stale, or when the token's `kid` is not in it (`key_not_found`), at
    * most once per `cooldown` however many unknown `kid`s arrive. A token refused before its key is looked for
    * (malformed, `alg` unsupported or not allowed, a verified-token cache hit) fetches nothing. Concurrent calls
-   * share the fetch in flight, each waiting for it at most the set's `timeout`; then one verification with the
+   * share the fetch in flight, each waiting for it at most the set's `timeout` (with `requestScoped`, on its
+   * own timers: see {@link RemoteJwks}); then one verification with the
    * set there is (a refetch that failed keeps the last good set). With no set at all, it rejects with the
    * fetch's error: `http_error` (with `status` for a non-2xx answer), `invalid_jwk` or `weak_key`.
    *

@@ -1,6 +1,7 @@
 //! The authorization response at the redirect URI (RFC 6749 §4.1.2, OAuth 2.0 Multiple Response Type
 //! Encoding Practices §5 for the fragment, RFC 9207 for `iss`).
 
+use super::discovery::ProviderMetadata;
 use crate::error::{Error, Result, quote};
 use crate::wire::parse_uri;
 use std::collections::BTreeMap;
@@ -23,6 +24,33 @@ impl CallbackExpectation {
         CallbackExpectation {
             state: state.into(),
             ..Self::default()
+        }
+    }
+
+    /// The expectation of the sign-in in progress: its `state` back; `None` when there is none (nothing was kept
+    /// for the callback, or it was already used).
+    ///
+    /// Errors: `state_mismatch` for `None`: a callback must never be exchanged without the verifier and nonce of
+    /// the request that asked for it (RFC 6749 §10.12).
+    pub fn in_progress(state: Option<String>) -> Result<Self> {
+        state.map(Self::new).ok_or_else(|| {
+            Error::StateMismatch(
+                "no sign-in is in progress (nothing was kept for this callback, or it was already used)"
+                    .into(),
+            )
+        })
+    }
+
+    /// Expects the provider's issuer as `iss`, mandatory when its metadata sets
+    /// `authorization_response_iss_parameter_supported` (RFC 9207 §2.4).
+    pub fn from_provider(self, metadata: &ProviderMetadata) -> Self {
+        CallbackExpectation {
+            issuer: Some(metadata.issuer.clone()),
+            require_iss: metadata
+                .other
+                .get("authorization_response_iss_parameter_supported")
+                == Some(&serde_json::Value::Bool(true)),
+            ..self
         }
     }
 }
@@ -272,6 +300,43 @@ mod tests {
                 .unwrap_err()
                 .code(),
             "invalid_request"
+        );
+    }
+
+    fn metadata(iss_required: bool) -> ProviderMetadata {
+        let json = serde_json::json!({
+            "issuer": "https://idp.example.com", "authorization_endpoint": "https://idp.example.com/authorize",
+            "authorization_response_iss_parameter_supported": iss_required,
+        });
+        ProviderMetadata::from_value(json, "https://idp.example.com").unwrap()
+    }
+
+    #[test]
+    fn without_a_sign_in_in_progress_every_callback_is_a_state_mismatch() {
+        let e = CallbackExpectation::in_progress(None).unwrap_err();
+        assert_eq!(e.code(), "state_mismatch");
+        assert!(e.message().contains("no sign-in is in progress"));
+        let x = CallbackExpectation::in_progress(Some("st-1".into())).unwrap();
+        assert_eq!(x.state, "st-1");
+    }
+
+    #[test]
+    fn the_provider_metadata_gives_the_issuer_and_whether_iss_is_required() {
+        let code = |q: &str, iss_required| {
+            let x = expect("st-1").from_provider(&metadata(iss_required));
+            parse_callback(&format!("https://app.example.com/cb?{q}"), &x).map_err(|e| e.code())
+        };
+        let evil = "code=c&state=st-1&iss=https%3A%2F%2Fevil";
+        assert_eq!(code(evil, false).unwrap_err(), "issuer_mismatch");
+        assert_eq!(
+            code("code=c&state=st-1", true).unwrap_err(),
+            "issuer_mismatch"
+        );
+        assert!(code("code=c&state=st-1", false).is_ok());
+        assert!(code("code=c&state=st-1&iss=https%3A%2F%2Fidp.example.com", true).is_ok());
+        assert_eq!(
+            code("code=c&state=other", false).unwrap_err(),
+            "state_mismatch"
         );
     }
 }

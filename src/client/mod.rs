@@ -22,7 +22,6 @@ pub mod pkce;
 pub mod registration;
 #[cfg(feature = "server")]
 pub mod revoke;
-mod session;
 mod session_tokens;
 mod step_up;
 mod token;
@@ -44,10 +43,8 @@ pub use par::{
     PushedAuthorization, PushedAuthorizationRequest, PushedAuthorizeUrl, parse_par_response,
 };
 pub use pkce::{ChallengeMethod, Pkce};
-pub use session::{PendingSignIn, ResumedSignIn};
 pub use session_tokens::{
-    REFRESH_MARGIN, RETRY_FIRST, RETRY_MAX, RefreshFailure, Renewal, SessionTokens,
-    check_refreshed_id_token,
+    REFRESH_MARGIN, RETRY_FIRST, RETRY_MAX, RefreshFailure, Renewal, session_tokens,
 };
 pub use step_up::{INSUFFICIENT_USER_AUTHENTICATION, StepUp, parse_step_up_challenge};
 pub use token::{

@@ -1,32 +1,15 @@
 //! A signed-in SPA session's tokens and the rules for keeping them: when the access token is renewed (a margin
 //! before it expires), what a refresh replaces (refresh-token rotation, RFC 6749 §6 and RFC 9700 §4.14.2), and
-//! what a refreshed ID token must keep (OIDC Core 12.2), and what a failed refresh leads to (a retry with backoff
-//! while the access token is valid, or the end of the session). The JS session layer (js/session.js) runs the
+//! what a failed refresh leads to (a retry with backoff while the access token is valid, or the end of the
+//! session). What a refreshed ID token must keep (OIDC Core 12.2) is the verifier's `refreshes` option. The JS session layer (js/session.js) runs the
 //! timers and the requests; this decides.
 
-use crate::error::{Error, Result, quote};
+use crate::error::{Error, Result};
 use serde_json::{Map, Value};
 
 /// Seconds before `expires_at` at which a session refreshes its access token: long enough for a refresh under
 /// the default 5 s timeout, and for a clock a little ahead of the provider's.
 pub const REFRESH_MARGIN: u64 = 60;
-
-/// The tokens a session keeps (in memory, in its persistence, and shared with its other tabs).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionTokens {
-    /// The access token.
-    pub access_token: String,
-    /// Its type (`Bearer`).
-    pub token_type: String,
-    /// When it expires, seconds since the epoch; `None` when the provider did not say.
-    pub expires_at: Option<u64>,
-    /// The refresh token, the newest one (rotation).
-    pub refresh_token: Option<String>,
-    /// The newest verified ID token (its claims are the session's user).
-    pub id_token: Option<String>,
-    /// The granted scope, when the provider said.
-    pub scope: Option<String>,
-}
 
 /// The first retry of a refresh that failed for a transient reason comes this many seconds after it; each
 /// further one waits twice as long, at most [`RETRY_MAX`].
@@ -74,16 +57,17 @@ pub enum Renewal {
     Expire(u64),
 }
 
-impl SessionTokens {
-    /// When the access token must be renewed at `now`: [`REFRESH_MARGIN`] before `expires_at` when there is a
-    /// refresh token, else the session ends at `expires_at`.
-    pub fn renewal(&self, now: u64) -> Renewal {
-        match (self.expires_at, &self.refresh_token) {
-            (None, _) => Renewal::Never,
-            (Some(at), Some(_)) => {
+impl Renewal {
+    /// When an access token expiring at `expires_at` (`None`: the provider did not say) is renewed at `now`:
+    /// [`REFRESH_MARGIN`] before it expires when the session has a refresh token (`refreshable`), else the
+    /// session ends when it expires.
+    pub fn due(expires_at: Option<u64>, refreshable: bool, now: u64) -> Renewal {
+        match expires_at {
+            None => Renewal::Never,
+            Some(at) if refreshable => {
                 Renewal::Refresh(at.saturating_sub(REFRESH_MARGIN).saturating_sub(now))
             }
-            (Some(at), None) => Renewal::Expire(at.saturating_sub(now)),
+            Some(at) => Renewal::Expire(at.saturating_sub(now)),
         }
     }
 
@@ -91,8 +75,13 @@ impl SessionTokens {
     /// session now. A transient failure is retried after [`RETRY_FIRST`] × 2^(attempts - 1) seconds (at most
     /// [`RETRY_MAX`]) while the access token is still valid then; otherwise, and for any other failure, the
     /// session keeps its access token and ends when it expires.
-    pub fn after_failure(&self, failure: RefreshFailure, attempts: u32, now: u64) -> Renewal {
-        let Some(at) = self.expires_at else {
+    pub fn after_failure(
+        expires_at: Option<u64>,
+        failure: RefreshFailure,
+        attempts: u32,
+        now: u64,
+    ) -> Renewal {
+        let Some(at) = expires_at else {
             return Renewal::Never;
         };
         let left = at.saturating_sub(now);
@@ -105,74 +94,53 @@ impl SessionTokens {
             _ => Renewal::Expire(left),
         }
     }
-
-    /// The tokens after a refresh answered with `next`: its access token; its refresh token when it sent one
-    /// (rotation: the old one is then discarded, RFC 6749 §6), else the one used; its ID token and scope when
-    /// sent, else the previous ones.
-    pub fn rotated(&self, next: SessionTokens) -> SessionTokens {
-        SessionTokens {
-            refresh_token: next.refresh_token.or_else(|| self.refresh_token.clone()),
-            id_token: next.id_token.or_else(|| self.id_token.clone()),
-            scope: next.scope.or_else(|| self.scope.clone()),
-            ..next
-        }
-    }
 }
 
-/// Checks a refreshed ID token's verified claims against the session's (OIDC Core 12.2): the same `iss`, `sub`,
-/// `aud`, `azp` and `auth_time` (the time of the original authentication), and a `nonce`, if any, the original's.
+/// The members of a token set (`exchangeCode`, `refreshTokens`; by their JSON names) a session keeps: the
+/// access token and its type (required strings), `expiresAt` (an integer, seconds since the epoch), then those
+/// a refresh's answer may leave out (strings).
+const KEPT: [&str; 6] = [
+    "accessToken",
+    "tokenType",
+    "expiresAt",
+    "refreshToken",
+    "idToken",
+    "scope",
+];
+
+/// What a session keeps of the token set `next` (its other members, `raw` and `expiresIn` among them, are not
+/// kept). After a refresh, with `previous` (the session's tokens before it): what the answer left out stays —
+/// the refresh token when it sent none (rotation: a new one replaces the old, RFC 6749 §6 and RFC 9700
+/// §4.14.2), the ID token and the scope.
 ///
-/// Errors: `issuer_mismatch`, `audience_mismatch`, `azp_mismatch`, `nonce_mismatch`, `invalid_claim` (`sub`,
-/// `auth_time`), naming the claim.
-pub fn check_refreshed_id_token(
-    original: &Map<String, Value>,
-    refreshed: &Map<String, Value>,
-) -> Result<()> {
-    for name in ["iss", "sub", "aud", "azp", "auth_time", "nonce"] {
-        let (before, after) = (original.get(name), refreshed.get(name));
-        // A refreshed token SHOULD NOT carry nonce (12.2): absent is fine, present must be the original's.
-        let same = same_value(before, after) || (name == "nonce" && after.is_none());
-        if same {
-            continue;
+/// Errors: `invalid_request` naming the member of the wrong type, or `accessToken` / `tokenType` missing.
+pub fn session_tokens(
+    next: &Map<String, Value>,
+    previous: Option<&Map<String, Value>>,
+) -> Result<Map<String, Value>> {
+    let mut kept = Map::new();
+    for (i, name) in KEPT.into_iter().enumerate() {
+        let from_previous = || previous.filter(|_| i > 2).and_then(|p| p.get(name));
+        let value = next
+            .get(name)
+            .filter(|v| !v.is_null())
+            .or_else(from_previous);
+        let fits = match value {
+            None => i > 1,
+            Some(v) if i == 2 => v.as_u64().is_some_and(|n| n < 1 << 53),
+            Some(v) => v.is_string(),
+        };
+        if !fits {
+            let expected = if i == 2 { "an integer" } else { "a string" };
+            return Err(Error::InvalidRequest(format!(
+                "the session's tokens: {name} must be {expected}"
+            )));
         }
-        let message = format!(
-            "the refreshed ID token's {name} is {found}, the session's is {expected} (OIDC Core 12.2)",
-            found = shown(after),
-            expected = shown(before)
-        );
-        return Err(match name {
-            "iss" => Error::IssuerMismatch(message),
-            "aud" => Error::AudienceMismatch(message),
-            "azp" => Error::AzpMismatch(message),
-            "nonce" => Error::NonceMismatch(message),
-            _ => Error::InvalidClaim(message),
-        });
-    }
-    Ok(())
-}
-
-/// Equality of the claims compared (strings, numbers, arrays of strings), without `Value`'s whole `PartialEq`
-/// (a recursive map comparison the SPA module has no other use for); values of other types never match.
-fn same_value(a: Option<&Value>, b: Option<&Value>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(Value::String(x)), Some(Value::String(y))) => x == y,
-        (Some(Value::Number(x)), Some(Value::Number(y))) => x == y,
-        (Some(Value::Array(x)), Some(Value::Array(y))) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(Some(x), Some(y)))
+        if let Some(v) = value {
+            kept.insert(name.to_owned(), v.clone());
         }
-        _ => false,
     }
-}
-
-fn shown(value: Option<&Value>) -> String {
-    match value {
-        None => "absent".into(),
-        Some(Value::String(s)) => quote(s),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Array(items)) => format!("an array of {}", items.len()),
-        Some(_) => "of another type".into(),
-    }
+    Ok(kept)
 }
 
 #[cfg(test)]
@@ -180,27 +148,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn tokens(expires_at: Option<u64>, refresh: Option<&str>) -> SessionTokens {
-        SessionTokens {
-            access_token: "at-1".into(),
-            token_type: "Bearer".into(),
-            expires_at,
-            refresh_token: refresh.map(Into::into),
-            id_token: Some("id-1".into()),
-            scope: Some("openid api".into()),
-        }
-    }
-
     #[test]
     fn renewal_is_a_margin_before_expiry_with_a_refresh_token_else_the_end() {
-        let with = tokens(Some(1_000), Some("rt"));
-        assert_eq!(with.renewal(0), Renewal::Refresh(1_000 - REFRESH_MARGIN));
-        assert_eq!(with.renewal(1_000 - REFRESH_MARGIN), Renewal::Refresh(0));
-        assert_eq!(with.renewal(5_000), Renewal::Refresh(0));
-        let without = tokens(Some(1_000), None);
-        assert_eq!(without.renewal(400), Renewal::Expire(600));
-        assert_eq!(without.renewal(1_000), Renewal::Expire(0));
-        assert_eq!(tokens(None, Some("rt")).renewal(u64::MAX), Renewal::Never);
+        let with = |now| Renewal::due(Some(1_000), true, now);
+        assert_eq!(with(0), Renewal::Refresh(1_000 - REFRESH_MARGIN));
+        assert_eq!(with(1_000 - REFRESH_MARGIN), Renewal::Refresh(0));
+        assert_eq!(with(5_000), Renewal::Refresh(0));
+        assert_eq!(Renewal::due(Some(1_000), false, 400), Renewal::Expire(600));
+        assert_eq!(Renewal::due(Some(1_000), false, 1_000), Renewal::Expire(0));
+        assert_eq!(Renewal::due(None, true, u64::MAX), Renewal::Never);
     }
 
     #[test]
@@ -246,8 +202,8 @@ mod tests {
     fn a_transient_failure_is_retried_with_backoff_while_the_access_token_is_valid() {
         use RefreshFailure::*;
         use Renewal::*;
-        let t = tokens(Some(1_000), Some("rt"));
-        let after = |failure, attempts, now| t.after_failure(failure, attempts, now);
+        let after =
+            |failure, attempts, now| Renewal::after_failure(Some(1_000), failure, attempts, now);
         let now = 1_000 - REFRESH_MARGIN;
         let waits: Vec<_> = (1..=6).map(|n| after(Transient, n, now)).collect();
         let expected = [2, 4, 8, 16, 30, 30].map(Refresh);
@@ -260,75 +216,59 @@ mod tests {
         // Other failures are not retried; a refused refresh token ends the session at once.
         assert_eq!(after(Other, 1, now), Expire(60));
         assert_eq!(after(Refused, 1, now), Expire(0));
-        let endless = tokens(None, Some("rt"));
-        assert_eq!(endless.after_failure(Transient, 1, now), Never);
+        assert_eq!(Renewal::after_failure(None, Transient, 1, now), Never);
     }
 
     #[test]
     fn a_refresh_rotates_what_it_sends_and_keeps_the_rest() {
-        let before = tokens(Some(1_000), Some("rt-1"));
-        let rotated = before.rotated(SessionTokens {
-            access_token: "at-2".into(),
-            expires_at: Some(2_000),
-            refresh_token: Some("rt-2".into()),
-            id_token: None,
-            scope: None,
-            ..before.clone()
-        });
-        assert_eq!(
-            (
-                rotated.access_token.as_str(),
-                rotated.expires_at,
-                rotated.refresh_token.as_deref()
-            ),
-            ("at-2", Some(2_000), Some("rt-2"))
+        let map = |v: Value| v.as_object().unwrap().clone();
+        let before = map(
+            json!({"accessToken": "at-1", "tokenType": "DPoP", "expiresAt": 1_000,
+            "refreshToken": "rt-1", "idToken": "id-1", "scope": "openid api"}),
         );
-        assert_eq!(
-            (rotated.id_token.as_deref(), rotated.scope.as_deref()),
-            (Some("id-1"), Some("openid api"))
+        let answer = map(
+            json!({"accessToken": "at-2", "tokenType": "DPoP", "expiresAt": 2_000,
+            "refreshToken": "rt-2", "expiresIn": 1_000, "raw": {}}),
         );
-        let kept = before.rotated(SessionTokens {
-            refresh_token: None,
-            expires_at: None,
-            ..before.clone()
-        });
+        let rotated = session_tokens(&answer, Some(&before)).unwrap();
         assert_eq!(
-            (kept.refresh_token.as_deref(), kept.expires_at),
-            (Some("rt-1"), None)
+            Value::Object(rotated),
+            json!({"accessToken": "at-2", "tokenType": "DPoP",
+            "expiresAt": 2_000, "refreshToken": "rt-2", "idToken": "id-1", "scope": "openid api"})
+        );
+        // No new refresh token: the one used stays; an answer without expiresAt has none (the old one is gone).
+        let answer = map(json!({"accessToken": "at-2", "tokenType": "Bearer"}));
+        let kept = session_tokens(&answer, Some(&before)).unwrap();
+        assert_eq!(
+            (kept.get("refreshToken"), kept.get("expiresAt")),
+            (Some(&json!("rt-1")), None)
+        );
+        // The first tokens keep only what they have.
+        let first = session_tokens(&answer, None).unwrap();
+        assert_eq!(
+            Value::Object(first),
+            json!({"accessToken": "at-2", "tokenType": "Bearer"})
         );
     }
 
     #[test]
-    fn a_refreshed_id_token_keeps_the_original_subject_and_authentication() {
-        let original = json!({"iss": "i", "sub": "alice", "aud": "c", "auth_time": 10, "nonce": "n", "iat": 1});
-        let original = original.as_object().unwrap();
-        let refreshed = |changes: Value| {
-            let mut m = original.clone();
-            m.remove("nonce");
-            m.insert("iat".into(), json!(99));
-            for (k, v) in changes.as_object().unwrap() {
-                if v.is_null() {
-                    m.remove(k);
-                } else {
-                    m.insert(k.clone(), v.clone());
-                }
-            }
-            check_refreshed_id_token(original, &m).map_err(|e| e.code())
-        };
-        assert_eq!(refreshed(json!({})), Ok(()));
-        assert_eq!(refreshed(json!({"nonce": "n"})), Ok(()));
-        for (changes, code) in [
-            (json!({"sub": "mallory"}), "invalid_claim"),
-            (json!({"iss": "j"}), "issuer_mismatch"),
-            (json!({"aud": ["c", "d"]}), "audience_mismatch"),
-            (json!({"azp": "c"}), "azp_mismatch"),
-            (json!({"auth_time": 50}), "invalid_claim"),
-            (json!({"auth_time": null}), "invalid_claim"),
-            (json!({"auth_time": "10"}), "invalid_claim"),
-            (json!({"aud": ["c"]}), "audience_mismatch"),
-            (json!({"nonce": "other"}), "nonce_mismatch"),
+    fn a_member_of_the_wrong_type_is_invalid_request() {
+        let base = json!({"accessToken": "at", "tokenType": "Bearer"});
+        for (name, value) in [
+            ("accessToken", json!(null)),
+            ("tokenType", json!(1)),
+            ("expiresAt", json!(1.5)),
+            ("expiresAt", json!(-1)),
+            ("expiresAt", json!(9_007_199_254_740_992u64)),
+            ("refreshToken", json!(["rt"])),
+            ("idToken", json!({})),
+            ("scope", json!(true)),
         ] {
-            assert_eq!(refreshed(changes.clone()), Err(code), "{changes}");
+            let mut tokens = base.as_object().unwrap().clone();
+            tokens.insert(name.into(), value);
+            let e = session_tokens(&tokens, None).unwrap_err();
+            assert_eq!(e.code(), "invalid_request", "{name}");
+            assert!(e.message().contains(name));
         }
     }
 }

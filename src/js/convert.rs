@@ -3,6 +3,7 @@
 use crate::error::Error;
 use js_sys::Reflect;
 use serde::Serialize;
+use serde_json::{Map, Value};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -169,6 +170,14 @@ pub fn stringify(value: &JsValue) -> Option<String> {
         .and_then(|s| s.as_string())
 }
 
+/// A JS object as a JSON object: `JSON.stringify`, then the strict parser the token responses use.
+/// Errors: `invalid_request` naming `what` for anything else.
+pub fn object_arg(what: &str, value: &JsValue) -> Result<Map<String, Value>, Error> {
+    stringify(value)
+        .and_then(|text| crate::jose::json::parse_object(&text).ok())
+        .ok_or_else(|| Error::InvalidRequest(format!("{what} must be an object")))
+}
+
 /// A Rust value as a plain JS value: `JSON.parse` of its serde_json text, so every result goes through the
 /// one serializer the claims already use (no second one, serde-wasm-bindgen's, in the module: issue 16). As
 /// for claims, an integer beyond 2^53 becomes the (rounded) number `JSON.parse` makes of it.
@@ -194,4 +203,11 @@ pub fn type_name(value: &JsValue) -> String {
             .as_string()
             .unwrap_or_else(|| "unknown".into())
     }
+}
+
+/// `future_to_promise` of the future boxed: wasm-bindgen-futures' task code is instantiated once for every
+/// async export, not once per future type (issue 16: size).
+pub fn promise(fut: impl Future<Output = JsResult<JsValue>> + 'static) -> js_sys::Promise {
+    let fut: std::pin::Pin<Box<dyn Future<Output = JsResult<JsValue>>>> = Box::pin(fut);
+    wasm_bindgen_futures::future_to_promise(fut)
 }

@@ -296,6 +296,11 @@ impl Fetcher {
         })
     }
 
+    /// The timeout of each exchange, in seconds.
+    pub fn timeout(&self) -> u64 {
+        self.timeout
+    }
+
     /// Waits for `promise` (someone else's exchange, started before now) at most this fetcher's timeout and a
     /// second more, timed from now: whether it settled. The second lets an exchange that times out answer
     /// before the wait gives up on it. Without a timer to bound the wait (no `AbortSignal`), it does not wait.
@@ -362,6 +367,21 @@ impl Fetcher {
 /// Seconds since the epoch from `Date.now()`, or the `now` option when given.
 pub fn now_or(now: Option<u64>) -> u64 {
     now.unwrap_or_else(|| (js_sys::Date::now() / 1000.0).floor() as u64)
+}
+
+/// Sleeps `ms` milliseconds on a timer of the caller's own (in Workers: its own request's). False when there
+/// is no `setTimeout` to sleep with.
+pub async fn pause(ms: u32) -> bool {
+    let global = js_sys::global();
+    let Ok(set_timeout) = get(&global, "setTimeout").dyn_into::<Function>() else {
+        return false;
+    };
+    let mut started = Ok(JsValue::UNDEFINED);
+    // The promise's own resolve function is the timer's callback: no Rust closure to keep alive.
+    let timer = Promise::new(&mut |resolve, _| {
+        started = set_timeout.call2(&global, &resolve, &JsValue::from(ms));
+    });
+    started.is_ok() && JsFuture::from(timer).await.is_ok()
 }
 
 /// Removes members that are not JSON data (`fetch`, a key) from a copy of an options object, returning

@@ -8,7 +8,11 @@ pub mod client;
 pub mod convert;
 pub mod http;
 pub mod jose;
-#[cfg(feature = "server")]
+// node:crypto signatures (feature `node`, the main module's); the Worker entry's module has a stand-in.
+#[cfg(feature = "node")]
+pub mod native;
+#[cfg(all(feature = "server", not(feature = "node")))]
+#[path = "native/absent.rs"]
 pub mod native;
 pub mod options;
 pub mod scope;

@@ -1,7 +1,7 @@
 //! Signatures through the runtime's native, synchronous crypto: node:crypto, which the Node entry
 //! (`js/node.js`) hands over once at load through [`use_node_crypto`]. Browsers and Workers never install it,
 //! so there the sync methods keep the Rust algorithms and the Async ones WebCrypto. Only in the main build
-//! (the `server` feature): the SPA build has no Node entry.
+//! (the `node` feature): the SPA and Worker builds have no Node entry (the Worker's has `native/absent.rs`).
 //!
 //! The core still decides everything (`PendingSignature::check_with`): which keys, which algorithm, the
 //! signature's form. This module only turns a key the core selected into a `KeyObject` (once per key and

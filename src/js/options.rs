@@ -13,6 +13,7 @@
 
 use crate::error::{Error, cap};
 use crate::options::{MAX_INTEGER, integer_shown};
+use crate::wire::OneOrMany;
 use js_sys::{Array, Reflect};
 use serde::de::value::StringDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
@@ -134,17 +135,17 @@ impl<'a> Fields<'a> {
     }
 
     /// The member `name` (one of the names given to [`Fields::new`]), or `None` when it is absent.
-    pub fn take<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Option<T>, Error> {
+    pub fn take<T: Member>(&mut self, name: &'static str) -> Result<Option<T>, Error> {
         let Some(reader) = self.member(name)? else {
             return Ok(None);
         };
-        T::deserialize(reader)
+        T::read(reader)
             .map(Some)
             .map_err(|e| self.error_at(name, e))
     }
 
     /// The member `name`, which must be there.
-    pub fn need<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, Error> {
+    pub fn need<T: Member>(&mut self, name: &'static str) -> Result<T, Error> {
         self.take(name)?.ok_or_else(|| self.missing(name))
     }
 
@@ -192,6 +193,11 @@ impl<'a> Fields<'a> {
         Ok(())
     }
 
+    /// Whether the member `name` is there and `null`.
+    pub fn is_null(&self, name: &str) -> bool {
+        self.members.iter().any(|(k, v)| k == name && v.is_null())
+    }
+
     /// The reader of the member `name`'s value, the member removed.
     #[inline(never)]
     fn member(&mut self, name: &str) -> Result<Option<Reader<'_>>, Error> {
@@ -201,8 +207,9 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The member `name`'s value, the member removed.
-    fn remove(&mut self, name: &str) -> Option<JsValue> {
+    /// The member `name`'s value as given (`None` when absent), the member removed: also for a value another
+    /// reader reads, such as [`required_options`] for a `T` the module reads elsewhere already (no second copy).
+    pub fn remove(&mut self, name: &str) -> Option<JsValue> {
         let i = self.members.iter().position(|(k, _)| k == name)?;
         Some(self.members.swap_remove(i).1)
     }
@@ -303,6 +310,64 @@ impl<'a> Fields<'a> {
         self.fail(de::Error::missing_field(name))
     }
 }
+
+/// The type of a member [`Fields`] reads. The plain ones (strings, booleans, integers, lists of strings,
+/// [`OneOrMany`]) are read without serde, by one non-generic function each (serde's visitors cost wasm per
+/// type; issue 16), with serde's rules and messages; the others go through serde (`serde_member!`).
+pub trait Member: Sized {
+    /// The value `reader` reads.
+    fn read(reader: Reader<'_>) -> Result<Self, ReadError>;
+}
+
+impl Member for String {
+    fn read(reader: Reader<'_>) -> Result<Self, ReadError> {
+        reader.string()
+    }
+}
+
+impl Member for bool {
+    fn read(reader: Reader<'_>) -> Result<Self, ReadError> {
+        reader.flag()
+    }
+}
+
+impl Member for u64 {
+    fn read(reader: Reader<'_>) -> Result<Self, ReadError> {
+        reader.integer("u64")
+    }
+}
+
+impl Member for usize {
+    fn read(reader: Reader<'_>) -> Result<Self, ReadError> {
+        let n = reader.integer("usize")?;
+        usize::try_from(n).map_err(|_| de::Error::invalid_value(Unexpected::Unsigned(n), &"usize"))
+    }
+}
+
+impl Member for Vec<String> {
+    fn read(reader: Reader<'_>) -> Result<Self, ReadError> {
+        reader.strings()
+    }
+}
+
+impl Member for OneOrMany {
+    fn read(reader: Reader<'_>) -> Result<Self, ReadError> {
+        reader.one_or_many()
+    }
+}
+
+/// [`Member`] for types read through their serde `Deserialize`, by the options rules all the same.
+macro_rules! serde_member {
+    ($($t:ty),*) => {$(
+        impl Member for $t {
+            fn read(reader: Reader<'_>) -> Result<Self, ReadError> {
+                <$t as serde::Deserialize>::deserialize(reader)
+            }
+        }
+    )*};
+}
+
+serde_member!(std::collections::BTreeMap<String, String>, serde::de::IgnoredAny);
 
 /// The reader of an options object, which must be an object. Not generic, so not copied per `T`.
 #[inline(never)]
@@ -481,7 +546,7 @@ fn unexpected(u: Unexpected<'_>) -> String {
 }
 
 /// One JS value being read, `depth` levels down, sharing the object's value `count`.
-struct Reader<'a> {
+pub struct Reader<'a> {
     value: JsValue,
     depth: usize,
     count: &'a Cell<usize>,
@@ -533,6 +598,82 @@ impl<'a> Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// The value as a string (serde's `String` rules and messages).
+    #[inline(never)]
+    fn string(self) -> Result<String, ReadError> {
+        match self.node()?.1 {
+            Node::Str(s) => Ok(s),
+            other => Err(de::Error::invalid_type(other.unexpected(), &"a string")),
+        }
+    }
+
+    /// The value as a boolean.
+    #[inline(never)]
+    fn flag(self) -> Result<bool, ReadError> {
+        match self.node()?.1 {
+            Node::Bool(b) => Ok(b),
+            other => Err(de::Error::invalid_type(other.unexpected(), &"a boolean")),
+        }
+    }
+
+    /// The value as an integer (the rule of every number: [`Reader::node`]); `expected` names the type.
+    #[inline(never)]
+    fn integer(self, expected: &'static str) -> Result<u64, ReadError> {
+        match self.node()?.1 {
+            Node::Integer(n) => Ok(n),
+            other => Err(de::Error::invalid_type(other.unexpected(), &expected)),
+        }
+    }
+
+    /// The value as an array of strings, each error at its item.
+    #[inline(never)]
+    fn strings(self) -> Result<Vec<String>, ReadError> {
+        let (reader, node) = self.node()?;
+        let Node::Items(items) = node else {
+            return Err(de::Error::invalid_type(node.unexpected(), &"a sequence"));
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                reader
+                    .child(item)
+                    .and_then(Reader::string)
+                    .map_err(|e| e.at(Step::Item(i)))
+            })
+            .collect()
+    }
+
+    /// The value as a string or an array of strings, as serde's untagged [`OneOrMany`] reads it: every item
+    /// read by the options rules first, then anything else is no variant.
+    #[inline(never)]
+    fn one_or_many(self) -> Result<OneOrMany, ReadError> {
+        let no_variant =
+            || de::Error::custom("data did not match any variant of untagged enum OneOrMany");
+        let (reader, node) = self.node()?;
+        let items = match node {
+            Node::Str(s) => return Ok(OneOrMany::One(s)),
+            Node::Items(items) => items,
+            _ => return Err(no_variant()),
+        };
+        let mut values = Vec::with_capacity(items.length() as usize);
+        let mut all_strings = true;
+        for (i, item) in items.iter().enumerate() {
+            let (_, node) = reader
+                .child(item)
+                .and_then(Reader::node)
+                .map_err(|e| e.at(Step::Item(i)))?;
+            match node {
+                Node::Str(s) => values.push(s),
+                _ => all_strings = false,
+            }
+        }
+        match all_strings {
+            true => Ok(OneOrMany::Many(values)),
+            false => Err(no_variant()),
+        }
+    }
+
     /// The value as an object: its members and the depth they are read at; anything else is a type error.
     #[inline(never)]
     fn object(self) -> Result<(Vec<(String, JsValue)>, usize), ReadError> {

@@ -1,6 +1,8 @@
 //! The `TokenVerifier` export. Conversions only; every rule lives in `crate::jose` and `crate::verify`.
 
-use super::convert::{JsResult, long_string, shared_handle, to_js_error, type_name};
+use super::convert::{
+    JsResult, long_string, object_arg, promise, shared_handle, to_js_error, type_name,
+};
 use super::http::now_or;
 use super::jose::JwkSetHandle;
 use super::jose::webcrypto::{import_params, operation_params};
@@ -17,14 +19,14 @@ use crate::verify::{
 use crate::wire::OneOrMany;
 use js_sys::{Promise, Reflect, Uint8Array};
 use serde::de::IgnoredAny;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::JsFuture;
 
 // What the `server` feature adds to a verifier (keys from a `RemoteJwks`, the verified-token cache,
 // `ensureKeys`, `verifyUserinfo`), and the SPA build's stand-ins.
@@ -70,6 +72,7 @@ struct IdTokenConfig {
     access_token: Option<String>,
     at_hash_optional: bool,
     code: Option<String>,
+    refreshes: Option<Map<String, Value>>,
 }
 
 struct AccessTokenConfig {
@@ -129,9 +132,14 @@ impl IdTokenConfig {
             "accessToken",
             "atHashOptional",
             "code",
+            "refreshes",
         ];
         let mut f = Fields::optional(what, value, names)?;
+        let refreshes = f.remove("refreshes");
         Ok(IdTokenConfig {
+            refreshes: refreshes
+                .map(|claims| object_arg("verifyIdToken options: refreshes", &claims))
+                .transpose()?,
             now: f.take("now")?,
             nonce: f.take("nonce")?,
             max_age: f.take("maxAge")?,
@@ -180,16 +188,18 @@ pub(crate) fn claims_json(token: &VerifiedToken) -> Result<Cow<'_, str>, Error> 
 /// Keys imported into a runtime's crypto for one key set, by (position in the set, algorithm): `None` where
 /// the runtime refused the key (the Rust algorithms verify with it then). One set, and one backend, at a
 /// time: a new set (a remote JWKS rotated) or backend starts afresh.
+/// A list, not a map: a set holds a few keys, each imported for one or two algorithms (and a map type of
+/// its own would cost the modules its code: issue 16).
 pub(crate) struct ImportedKeys<T> {
     scope: (u64, u64),
-    keys: HashMap<(usize, Algorithm), Option<T>>,
+    keys: Vec<((usize, Algorithm), Option<T>)>,
 }
 
 impl<T> Default for ImportedKeys<T> {
     fn default() -> Self {
         ImportedKeys {
             scope: (0, 0),
-            keys: HashMap::new(),
+            keys: Vec::new(),
         }
     }
 }
@@ -205,7 +215,10 @@ impl<T: Clone> ImportedKeys<T> {
         if self.scope != scope {
             return None;
         }
-        self.keys.get(&(position, alg)).cloned()
+        self.keys
+            .iter()
+            .find(|(at, _)| *at == (position, alg))
+            .map(|(_, key)| key.clone())
     }
 
     /// Remembers `key` for `(position, alg)` of `scope`, forgetting the keys of any other scope.
@@ -220,7 +233,26 @@ impl<T: Clone> ImportedKeys<T> {
             self.scope = scope;
             self.keys.clear();
         }
-        self.keys.insert((position, alg), key);
+        match self.keys.iter_mut().find(|(at, _)| *at == (position, alg)) {
+            Some((_, kept)) => *kept = key,
+            None => self.keys.push(((position, alg), key)),
+        }
+    }
+}
+
+/// The WebCrypto parameters (import, verify) of each algorithm used so far ([`webcrypto_params`]), built once.
+#[derive(Default)]
+pub(crate) struct WebCryptoParams(Vec<(Algorithm, Option<(JsValue, JsValue)>)>);
+
+impl WebCryptoParams {
+    /// `alg`'s parameters, `None` for an algorithm WebCrypto does not verify.
+    pub(crate) fn of(&mut self, alg: Algorithm) -> Option<(JsValue, JsValue)> {
+        if let Some((_, params)) = self.0.iter().find(|(a, _)| *a == alg) {
+            return params.clone();
+        }
+        let params = webcrypto_params(alg);
+        self.0.push((alg, params.clone()));
+        params
     }
 }
 
@@ -232,7 +264,7 @@ struct Shared {
     /// without `alg` may have several).
     crypto_keys: RefCell<ImportedKeys<JsValue>>,
     /// [`webcrypto_params`], built once per algorithm.
-    params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
+    params: RefCell<WebCryptoParams>,
     /// The `server` feature's key source and node:crypto keys.
     extras: Extras,
 }
@@ -399,7 +431,7 @@ impl TokenVerifierHandle {
                     Err(e) => Promise::reject(&e),
                 }
             }
-            AsyncCheck::Later(verification) => future_to_promise(async move {
+            AsyncCheck::Later(verification) => promise(async move {
                 let json = verification.await.map_err(to_js_error)?;
                 js_sys::JSON::parse(&json)
             }),
@@ -523,12 +555,7 @@ async fn webcrypto_verify(
     pending: PendingSignature,
 ) -> Result<VerifiedToken, Error> {
     let alg = pending.alg();
-    let params = shared
-        .params
-        .borrow_mut()
-        .entry(alg)
-        .or_insert_with(|| webcrypto_params(alg))
-        .clone();
+    let params = shared.params.borrow_mut().of(alg);
     let (Some((import_alg, verify_alg)), Some(subtle)) = (params, subtle()) else {
         return pending.verify_with_rust();
     };
@@ -583,6 +610,7 @@ fn id_token_policy(token: &JsValue, opts: &JsValue) -> Result<(String, Policy), 
             access_token: o.access_token,
             at_hash_optional: o.at_hash_optional,
             code: o.code,
+            refreshes: o.refreshes,
         }),
     ))
 }
@@ -663,7 +691,7 @@ impl TokenVerifierHandle {
                 shared: Rc::new(Shared {
                     verifier: RefCell::new(extras::core(verifier, config.cache)?),
                     crypto_keys: RefCell::default(),
-                    params: RefCell::new(HashMap::new()),
+                    params: RefCell::default(),
                     extras: Extras::new(source, replay, dpop),
                 }),
             })

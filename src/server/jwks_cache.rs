@@ -26,6 +26,12 @@
 //! A refetch (the set expired, or an unknown `kid`) carries `Cache-Control: no-cache` (RFC 9111 §5.2.1.4), so
 //! that a shared cache between this one and the provider (e.g. the Workers Cache API) does not answer it with
 //! the set it just replaced.
+//!
+//! Callers that must not await one another's fetch (Workers requests: a promise belongs to the request that made
+//! it) ask [`JwksCache::next_polling`] instead: while a fetch started by anyone is in flight and the set lacks
+//! what they need, it says [`Plan::Wait`] (ask again shortly, on your own timer), so that a cold isolate's
+//! concurrent requests cost one fetch; a fetch not answered a second past its own timeout is presumed lost (its
+//! request was cancelled), and the next caller fetches itself.
 
 use crate::client::{JWKS_ACCEPT, jwks_body, jwks_request};
 use crate::error::{Error, Result};
@@ -185,6 +191,9 @@ pub enum Plan {
     Fetch(FetchReason),
     /// There is no set, and the last fetch failed less than a cooldown ago: this is its error.
     Fail(Error),
+    /// A fetch is in flight and the set lacks what the caller needs: ask again shortly
+    /// ([`JwksCache::next_polling`] only).
+    Wait,
 }
 
 /// Why a fetch is due.
@@ -207,6 +216,8 @@ pub struct JwksCache {
     generation: u64,
     last_attempt: Option<u64>,
     last_error: Option<Error>,
+    /// When the fetch in flight started (none answered since).
+    fetching_since: Option<u64>,
     /// Fetches answered with a good set, and fetches that failed, for counters.
     fetches: (u64, u64),
 }
@@ -224,6 +235,7 @@ impl JwksCache {
             generation: 0,
             last_attempt: None,
             last_error: None,
+            fetching_since: None,
             fetches: (0, 0),
         })
     }
@@ -286,10 +298,50 @@ impl JwksCache {
     /// attempt from now on (the cooldown starts), so ask only when you will send the request.
     pub fn next(&mut self, now: u64, kid: Option<&str>) -> Plan {
         let plan = self.peek(now, kid);
+        self.counted(now, plan)
+    }
+
+    /// As [`JwksCache::next`], for a caller that never awaits a fetch someone else started: while one is in
+    /// flight (started less than `fetch_timeout` + 2 s ago: at least a second past its own deadline, in whole
+    /// seconds) and the set lacks what this caller needs (there is none, or it lacks `kid`), [`Plan::Wait`]; with
+    /// what it needs, [`Plan::UseCurrent`] (no second fetch while one is in flight). A fetch older than that is
+    /// presumed lost, and [`JwksCache::peek`]'s rules decide.
+    pub fn next_polling(&mut self, now: u64, kid: Option<&str>, fetch_timeout: u64) -> Plan {
+        let plan = self.peek_polling(now, kid, fetch_timeout);
+        self.counted(now, plan)
+    }
+
+    /// What [`JwksCache::next_polling`] would answer, without counting a fetch attempt.
+    pub fn peek_polling(&self, now: u64, kid: Option<&str>, fetch_timeout: u64) -> Plan {
+        let in_flight = self
+            .fetching_since
+            .is_some_and(|t| now < t.saturating_add(fetch_timeout).saturating_add(2));
+        if !in_flight {
+            return self.peek(now, kid);
+        }
+        let lacking = self
+            .current
+            .as_ref()
+            .is_none_or(|c| kid.is_some_and(|k| !c.has_kid(k)));
+        if lacking {
+            Plan::Wait
+        } else {
+            Plan::UseCurrent
+        }
+    }
+
+    /// `plan`, a `Fetch` counted as started at `now`.
+    fn counted(&mut self, now: u64, plan: Plan) -> Plan {
         if matches!(plan, Plan::Fetch(_)) {
-            self.last_attempt = Some(now);
+            self.start_fetch(now);
         }
         plan
+    }
+
+    /// A fetch sent at `now` is an attempt (the cooldown starts) and in flight until answered.
+    fn start_fetch(&mut self, now: u64) {
+        self.last_attempt = Some(now);
+        self.fetching_since = Some(now);
     }
 
     /// What [`JwksCache::next`] would answer, without counting a fetch attempt.
@@ -325,7 +377,7 @@ impl JwksCache {
         let due =
             self.current.as_ref().is_some_and(|c| c.refresh_due(now)) && self.cooled_down(now);
         if due {
-            self.last_attempt = Some(now);
+            self.start_fetch(now);
         }
         due
     }
@@ -369,6 +421,7 @@ impl JwksCache {
     }
 
     fn on_result(&mut self, now: u64, result: Result<CachedJwks>) -> Result<()> {
+        self.fetching_since = None;
         match result {
             Ok(set) => {
                 self.fetches.0 = self.fetches.0.saturating_add(1);
@@ -661,6 +714,79 @@ mod tests {
         assert_eq!(c.next(1302, None), Plan::Fetch(FetchReason::Initial));
         c.on_response(1302, &ok(&["a"])).unwrap();
         assert!(c.current().is_some());
+    }
+
+    #[test]
+    fn polling_callers_wait_for_the_fetch_in_flight_then_presume_it_lost() {
+        let policy = CachePolicy {
+            cooldown: 1,
+            ..CachePolicy::default()
+        };
+        let mut c = JwksCache::new(URI, policy).unwrap();
+        // a cold cache: the first caller fetches, the others wait (timeout 5: until 7 s after its start)
+        assert_eq!(
+            c.next_polling(100, Some("a"), 5),
+            Plan::Fetch(FetchReason::Initial)
+        );
+        for t in [100, 103, 106] {
+            assert_eq!(c.next_polling(t, Some("a"), 5), Plan::Wait, "at {t}");
+            assert_eq!(c.next_polling(t, None, 5), Plan::Wait);
+        }
+        assert_eq!(c.peek_polling(106, None, 5), Plan::Wait);
+        // never answered (its request cancelled): the next caller fetches itself, the others wait for that one
+        assert_eq!(
+            c.next_polling(107, Some("a"), 5),
+            Plan::Fetch(FetchReason::Initial)
+        );
+        assert_eq!(c.next_polling(107, Some("a"), 5), Plan::Wait);
+        c.on_response(108, &ok(&["a"])).unwrap();
+        assert_eq!(c.next_polling(108, Some("a"), 5), Plan::UseCurrent);
+
+        // a refetch in flight for an unknown kid: those that lack it wait, known kids use the set at once
+        assert_eq!(
+            c.next_polling(110, Some("b"), 5),
+            Plan::Fetch(FetchReason::UnknownKid)
+        );
+        assert_eq!(c.next_polling(110, Some("c"), 5), Plan::Wait);
+        assert_eq!(c.next_polling(110, Some("a"), 5), Plan::UseCurrent);
+        assert_eq!(c.next_polling(110, None, 5), Plan::UseCurrent);
+        c.on_response(110, &ok(&["a", "b"])).unwrap();
+        assert_eq!(c.next_polling(110, Some("b"), 5), Plan::UseCurrent);
+        assert_eq!(
+            c.next_polling(110, Some("c"), 5),
+            Plan::UseCurrent,
+            "still unknown once the fetch landed: the cooldown holds"
+        );
+        // the set expires: no second fetch while one is in flight, the stale set serves those it has keys for
+        assert_eq!(
+            c.next_polling(711, Some("a"), 5),
+            Plan::Fetch(FetchReason::Expired)
+        );
+        assert_eq!(c.next_polling(713, Some("a"), 5), Plan::UseCurrent);
+        assert_eq!(c.next_polling(713, Some("z"), 5), Plan::Wait);
+
+        // a failed fetch ends the wait: without a set, its error until the cooldown passes
+        let mut cold = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        assert!(matches!(cold.next_polling(0, None, 5), Plan::Fetch(_)));
+        assert_eq!(cold.next_polling(1, None, 5), Plan::Wait);
+        cold.on_failure(
+            5,
+            Error::HttpError {
+                message: "timed out".into(),
+                status: None,
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(cold.next_polling(5, None, 5), Plan::Fail(_)));
+        // a background refresh in flight: an unknown kid waits for it
+        let mut warm = JwksCache::new(URI, CachePolicy::default()).unwrap();
+        warm.next(0, None);
+        warm.on_response(0, &ok(&["a"])).unwrap();
+        assert!(warm.next_refresh(550));
+        assert_eq!(warm.next_polling(551, Some("b"), 5), Plan::Wait);
+        assert_eq!(warm.next_polling(551, Some("a"), 5), Plan::UseCurrent);
+        // the shared path's next never says Wait
+        assert_eq!(warm.next(551, Some("b")), Plan::UseCurrent);
     }
 
     #[test]

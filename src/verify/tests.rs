@@ -1286,3 +1286,24 @@ fn introspection_responses_follow_rfc_9701_5() {
     let e = crate::client::introspect::token_introspection(&Map::new()).unwrap_err();
     assert_eq!(e.code(), "missing_claim");
 }
+
+#[test]
+fn a_refreshed_id_token_is_checked_against_the_one_it_refreshes() {
+    let case = Case::with(Algorithm::Rs256, &["client"], VerifierOptions::default());
+    let original = case
+        .id(json!({"auth_time": 10}), IdTokenOptions::default())
+        .unwrap();
+    let refreshes = |extra| {
+        let options = IdTokenOptions {
+            refreshes: Some(original.claims().clone()),
+            ..Default::default()
+        };
+        case.id(extra, options).map(|_| ()).map_err(|e| e.code())
+    };
+    assert_eq!(refreshes(json!({"auth_time": 10})), Ok(()));
+    assert_eq!(refreshes(json!({"auth_time": 11})), Err("invalid_claim"));
+    assert_eq!(
+        refreshes(json!({"auth_time": 10, "sub": "mallory"})),
+        Err("invalid_claim")
+    );
+}

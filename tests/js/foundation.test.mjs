@@ -130,6 +130,23 @@ test("parseCallback: query, fragment, errors, RFC 9207 iss", () => {
   throwsCode(() => parseCallback("http://127.0.0.1/cb?code=a&state=st-123", {}), "invalid_request");
 });
 
+test("parseCallback: state null is no sign-in in progress; metadata gives the issuer and whether iss is required", () => {
+  const url = "http://127.0.0.1/cb?code=abc&state=st-123";
+  const none = throwsCode(() => parseCallback(url, { state: null }), "state_mismatch");
+  assert.match(none.message, /no sign-in is in progress/);
+  const metadata = (required) => ({ issuer: "https://idp.example.com", authorization_endpoint: "https://idp.example.com/a",
+    ...(required !== undefined && { authorization_response_iss_parameter_supported: required }) });
+  assert.deepEqual(parseCallback(url, { state: "st-123", metadata: metadata() }), { code: "abc", state: "st-123" });
+  throwsCode(() => parseCallback(url, { state: "st-123", metadata: metadata(true) }), "issuer_mismatch");
+  throwsCode(() => parseCallback(`${url}&iss=https%3A%2F%2Fevil.example`, { state: "st-123", metadata: metadata(false) }),
+    "issuer_mismatch");
+  assert.equal(parseCallback(`${url}&iss=https%3A%2F%2Fidp.example.com`, { state: "st-123", metadata: metadata(true) }).iss,
+    "https://idp.example.com");
+  // given too, issuer and requireIss win over the metadata's
+  assert.equal(parseCallback(url, { state: "st-123", metadata: metadata(true), requireIss: false }).code, "abc");
+  throwsCode(() => parseCallback(url, { state: "st-123", metadata: { issuer: "x" } }), "invalid_request");
+});
+
 test("parseCallback: a query holding any of code, error or state is the response, else the fragment", () => {
   const expect = { state: "st-123" };
   // state alone in the query: the response lacks its code (it was read), not its state

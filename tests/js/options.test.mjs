@@ -171,6 +171,26 @@ test("null is refused for every member, not only numbers: a null nonce or issuer
   assert.equal(main.randomToken(undefined).length, 43);
 });
 
+test("refreshes: the claims of the ID token a refresh replaces (OIDC Core 12.2); null or not an object is refused", async () => {
+  const original = { iss: ISS, aud: AUD, sub: "user-1", auth_time: NOW - 60 };
+  for (const m of [main, spa]) {
+    const v = verifierOf(m);
+    assert.equal(v.verifyIdToken(token, { now: NOW, refreshes: original }).sub, "user-1");
+    assert.equal((await v.verifyIdTokenAsync(token, { now: NOW, refreshes: original })).sub, "user-1");
+    assert.equal(v.verifyIdToken(token, { now: NOW, refreshes: undefined }).sub, "user-1", "undefined is absent");
+    for (const [changed, code] of [[{ sub: "user-2" }, "invalid_claim"], [{ auth_time: NOW }, "invalid_claim"],
+      [{ iss: "https://other.example" }, "issuer_mismatch"], [{ aud: [AUD, "api"] }, "audience_mismatch"],
+      [{ nonce: "n" }, undefined]]) {
+      const check = () => v.verifyIdToken(token, { now: NOW, refreshes: { ...original, ...changed } });
+      if (code) assert.throws(check, { code, message: /OIDC Core 12.2/ });
+      else assert.equal(check().sub, "user-1", "the refreshed token may leave the nonce out");
+    }
+    for (const refreshes of [null, "claims", 1]) {
+      assert.throws(() => v.verifyIdToken(token, { now: NOW, refreshes }), { code: "invalid_request", message: /refreshes/ });
+    }
+  }
+});
+
 test("numbers beyond 2^53 - 1 and nested non-finite numbers are refused, with the member's path", () => {
   assert.throws(() => verifierOf(main, { clockTolerance: 2 ** 53 }), { code: "invalid_request", message: /clockTolerance/ });
   assert.throws(() => main.createEdgeVerifier({ ...edgeConfig, jwksCache: { cooldown: NaN } }),

@@ -142,7 +142,7 @@ test("sign-in: PKCE, state and nonce across the redirect, the code exchanged, th
   // The same callback again (back button, replay): its sign-in record is gone.
   const replay = await load(page, new URL(await page.evaluate(() => window.callbackUrl)).href.slice(app.url.length));
   assert.equal(replay.code, "state_mismatch", replay.message);
-  assert.match(replay.message, /no sign-in is in progress in this tab/);
+  assert.match(replay.message, /no sign-in is in progress/);
 
   // A reload without persistence: signed out.
   assert.deepEqual(await load(page), { user: null });

@@ -586,6 +586,42 @@ test("RemoteJwks fetches the provider's keys", async () => {
   assert.ok(remote.fetchedAt >= now() - 5);
   assert.throws(() => new RemoteJwks("http://idp.example.com/jwks"), { code: "invalid_request" });
   assert.throws(() => new RemoteJwks(meta.jwks_uri, { coolDown: 5 }), { code: "invalid_request" });
+  for (const requestScoped of ["true", 1, null]) {
+    assert.throws(() => new RemoteJwks(meta.jwks_uri, { requestScoped }), { code: "invalid_request", message: /requestScoped must be a boolean/ });
+  }
+  assert.deepEqual((await new RemoteJwks(meta.jwks_uri, { requestScoped: true }).getKeySet()).keyIds, ["provider-rs256"]);
+});
+
+test("RemoteJwks requestScoped: a call never awaits a fetch another call started", async (t) => {
+  const key = { kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", kid: "k1" };
+  const server = await stub(async () => {
+    await new Promise((ok) => setTimeout(ok, 300));
+    return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ keys: [key] }) };
+  });
+  t.after(server.close);
+  const count = () => server.hits.get("/jwks") ?? 0;
+  // shared: the others await the first call's fetch; requestScoped: they poll the cache on their own timers
+  for (const requestScoped of [false, true]) {
+    const before = count();
+    const remote = new RemoteJwks(`${server.url}/jwks`, { requestScoped });
+    const t0 = performance.now();
+    const sets = await Promise.all([1, 2, 3].map(() => remote.getKeySet("k1")));
+    assert.deepEqual(sets.map((s) => s.keyIds), [["k1"], ["k1"], ["k1"]]);
+    assert.equal(count() - before, 1, `requestScoped: ${requestScoped}`);
+    assert.ok(performance.now() - t0 < 1000);
+  }
+  // a fetch started more than `timeout` + 1 s before (whole seconds: 2 s on the clock given) is presumed lost (in
+  // Workers its request may have been cancelled): a later call fetches itself instead of waiting for it
+  for (const [later, fetches] of [[6, 1], [7, 2]]) {
+    const before = count();
+    const remote = new RemoteJwks(`${server.url}/jwks`, { requestScoped: true, timeout: 5 });
+    const t0 = 1_000_000;
+    const first = remote.getKeySet("k1", { now: t0 });
+    await new Promise((ok) => setTimeout(ok, 50));
+    await remote.getKeySet("k1", { now: t0 + later });
+    await first;
+    assert.equal(count() - before, fetches, `${later} s after the first fetch started`);
+  }
 });
 
 test("RemoteJwks: rotation refetches once, a kid flood costs one fetch per cooldown, failures keep the last set", async (t) => {

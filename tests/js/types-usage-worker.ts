@@ -22,7 +22,7 @@ export default {
     return Response.json({ scopes, keys: verify.keyIds });
   },
 };
-const remote = new RemoteJwks("https://idp.example.com/jwks");
+const remote = new RemoteJwks("https://idp.example.com/jwks", { requestScoped: true });
 const verifier = new TokenVerifier({ issuer: "https://idp.example.com", audience: "api", jwks: remote });
 const claims: Promise<AccessTokenClaims> = verifier.verifyAccessTokenAsync("a.b.c", { requiredScopes: "read" });
 verifier.verify("a.b.c");

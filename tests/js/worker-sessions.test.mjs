@@ -2,6 +2,7 @@
 // logout endpoint verifies the logout token (OIDC Back-Channel Logout 1.0), then access tokens of that sid / sub
 // issued before the logout are refused; the logout token's jti is refused a second time (replay in the object), as
 // are DPoP proofs' jti (through the object too). With ISSUERS, two real oidc-providers send their own logouts.
+// The object's storage is bounded: its alarm drops jti records once expired and logout records after a retention.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { SignJWT, importJWK } from "jose";
@@ -160,4 +161,51 @@ test("ISSUERS: each provider's logout token is checked with its own keys and aud
   assert.equal((await post(await forge(opB.issuer, "rp-b"))).status, 200);
   assert.equal((await get(tokB2)).status, 401);
   assert.equal((await get(tokA)).status, 200);
+});
+
+test("the Durable Object's alarm drops each jti once expired and each logout record SESSION_LOGOUT_RETENTION after it", async (t) => {
+  const w = await startWorkerEnv([k1], {
+    BACKCHANNEL_LOGOUT_PATH: "/backchannel-logout", LOGOUT_AUDIENCE: RP, SESSION_LOGOUT_RETENTION: "2", DPOP: "true",
+  }, { durableObjects: { SESSIONS: "SessionRevocations" } });
+  t.after(w.close);
+  const get = (token) => fetch(`${w.url}/api/orders`, { headers: { authorization: `Bearer ${token}` } });
+  const post = (token) => fetch(`${w.url}/backchannel-logout`, {
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `logout_token=${token}`,
+  });
+  // lives 300 s, longer than the retention: the misconfiguration the docs warn of, here to see the record go
+  const early = await accessToken(k1, { sid: "r-1", iat: now() - 10 });
+  assert.equal((await get(early)).status, 200, w.logs.join(""));
+  const shortLived = await logoutToken({ sid: "r-1", exp: now() + 1 });
+  const longLived = await logoutToken({ sid: "r-2", exp: now() + 120 });
+  assert.equal((await post(shortLived)).status, 200, w.logs.join(""));
+  assert.equal((await post(longLived)).status, 200);
+  // a DPoP proof's jti, in its own object, kept for the proof's iat window (300 s)
+  const client = await dpopClient();
+  const bound = await accessToken(k1, { cnf: { jkt: client.jkt } });
+  const proof = await dpopProof(client, "GET", `${w.url}/api/orders`, bound);
+  const sendProof = () => fetch(`${w.url}/api/orders`, { headers: { authorization: `DPoP ${bound}`, dpop: proof } });
+  assert.equal((await sendProof()).status, 200);
+  assert.equal((await get(early)).status, 401, "the session was ended");
+
+  // the alarms: the short-lived logout token's jti after ~1 s, both sid records after ~2 s
+  const dropped = () => [...w.logs.join("").matchAll(/session store: (\d+) records dropped \((\d+) jti\)/g)]
+    .reduce(([n, j], m) => [n + Number(m[1]), j + Number(m[2])], [0, 0]);
+  for (let i = 0; i < 80 && dropped()[0] < 3; i++) await sleep(100);
+  assert.deepEqual(dropped(), [3, 1], w.logs.join(""));
+  await sleep(300);
+  assert.deepEqual(dropped(), [3, 1], "the long-lived logout token's jti and the proof's are kept");
+  // the forgotten logout no longer ends r-1; the kept jti still refuses a replay; so does the proof's
+  assert.equal((await get(early)).status, 200, "r-1's logout record is gone");
+  assert.equal((await post(longLived)).status, 400, "its jti is kept until the token expires");
+  assert.equal((await sendProof()).status, 401, "the proof's jti is kept");
+});
+
+test("SESSION_LOGOUT_RETENTION that is not a number of seconds: the session store fails closed", async (t) => {
+  const w = await startWorkerEnv([k1], {
+    BACKCHANNEL_LOGOUT_PATH: "/backchannel-logout", LOGOUT_AUDIENCE: RP, SESSION_LOGOUT_RETENTION: "1 day",
+  }, { durableObjects: { SESSIONS: "SessionRevocations" } });
+  t.after(w.close);
+  const res = await fetch(`${w.url}/api/orders`, { headers: { authorization: `Bearer ${await accessToken(k1, { sid: "x" })}` } });
+  assert.equal(res.status, 503);
+  assert.match(w.logs.join(""), /SESSION_LOGOUT_RETENTION must be an integer number of seconds, found "1 day"/);
 });

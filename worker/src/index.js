@@ -107,9 +107,30 @@ function json(status, error, headers = []) {
 // a logged-out session through for up to a minute elsewhere. It also remembers the logout tokens' jti (§2.6).
 // Storage: the package's sessionLogoutKeys ("sid:<sid>", "sub:<sub>") -> the latest logout time (seconds),
 // "jti:<key>" -> until when to refuse it. Requests carry the claims' sid, sub (and iat): the package decides.
+// Bounded: an alarm drops each jti record past its time and each logout record SESSION_LOGOUT_RETENTION seconds
+// after the logout (by then every access token issued before it has expired, if none lives longer). Each record
+// has an index entry "exp:<when it may go, 16 digits>:<its key>", so that an alarm lists only what is due.
+const DEFAULT_RETENTION = 86400;
+// Index entries handled per step: their records are read and deleted with them (get/delete take 128 keys).
+const PRUNE_PAGE = 64;
+const EXP = "exp:";
+const indexKey = (until, key) => `${EXP}${String(until).padStart(16, "0")}:${key}`;
+const recordOf = (index) => index.slice(EXP.length + 17);
+
+/** SESSION_LOGOUT_RETENTION: an integer number of seconds, default one day. */
+function retentionOf(env) {
+  const v = int(env.SESSION_LOGOUT_RETENTION);
+  if (v === undefined) return DEFAULT_RETENTION;
+  if (!Number.isSafeInteger(v) || v < 0) {
+    throw new Error(`SESSION_LOGOUT_RETENTION must be an integer number of seconds, found ${JSON.stringify(env.SESSION_LOGOUT_RETENTION)}`);
+  }
+  return v;
+}
+
 export class SessionRevocations {
-  constructor(state) {
+  constructor(state, env) {
     this.storage = state.storage;
+    this.retention = retentionOf(env);
   }
 
   async fetch(request) {
@@ -118,7 +139,7 @@ export class SessionRevocations {
     if (pathname === "/revoke") {
       for (const key of sessionLogoutKeys(body.claims)) {
         const before = await this.storage.get(key);
-        if (!(before >= body.at)) await this.storage.put(key, body.at);
+        if (!(before >= body.at)) await this.keep(key, body.at);
       }
       return Response.json({ ok: true });
     }
@@ -130,10 +151,43 @@ export class SessionRevocations {
       // One request at a time per object (input gates): the get and the put are atomic together.
       const key = `jti:${body.key}`;
       if ((await this.storage.get(key)) !== undefined) return Response.json({ fresh: false });
-      await this.storage.put(key, body.expiresAt);
+      await this.keep(key, body.expiresAt);
       return Response.json({ fresh: true });
     }
     return new Response(null, { status: 404 });
+  }
+
+  /** When a record may go (seconds): a jti at its time, a logout record `retention` after the logout. */
+  until(key, value) {
+    return key.startsWith("jti:") ? value : value + this.retention;
+  }
+
+  /** Stores a record with its index entry, and makes sure the alarm comes by the time it may go. */
+  async keep(key, value) {
+    const until = this.until(key, value);
+    await this.storage.put({ [key]: value, [indexKey(until, key)]: 1 });
+    const alarm = await this.storage.getAlarm();
+    if (alarm === null || alarm > until * 1000) await this.storage.setAlarm(until * 1000);
+  }
+
+  /** Drops every record whose time has come (and the index entries due), then sets the alarm for the next. */
+  async alarm() {
+    const now = Math.floor(Date.now() / 1000);
+    let dropped = 0;
+    let jti = 0;
+    for (;;) {
+      const due = [...(await this.storage.list({ prefix: EXP, end: indexKey(now + 1, ""), limit: PRUNE_PAGE })).keys()];
+      if (due.length === 0) break;
+      const records = await this.storage.get(due.map(recordOf));
+      // A record rewritten later (a newer logout) has a later entry, and stays until then.
+      const gone = [...records].filter(([key, value]) => this.until(key, value) <= now).map(([key]) => key);
+      await this.storage.delete([...due, ...gone]);
+      dropped += gone.length;
+      jti += gone.filter((key) => key.startsWith("jti:")).length;
+    }
+    if (dropped > 0) console.log(`oidc-edge worker: session store: ${dropped} records dropped (${jti} jti)`);
+    const [next] = (await this.storage.list({ prefix: EXP, limit: 1 })).keys();
+    if (next !== undefined) await this.storage.setAlarm(Number(next.slice(EXP.length, EXP.length + 16)) * 1000);
   }
 }
 
@@ -168,7 +222,8 @@ function logoutVerifier(env, iss) {
     const replayStore = {
       checkAndRemember: async (key, expiresAt) => (await ask(sessionsOf(env, iss), "/replay", { key, expiresAt })).fresh,
     };
-    const jwks = new RemoteJwks(config.jwksUri, config.jwksCache);
+    // requestScoped: a logout never awaits another request's fetch (in workerd that promise is that request's).
+    const jwks = new RemoteJwks(config.jwksUri, { ...config.jwksCache, requestScoped: true });
     verifier = new TokenVerifier({ issuer: config.issuer, audience: config.audience, jwks, replayStore });
     logout.verifiers.set(iss, verifier);
   }

@@ -5,7 +5,7 @@ use crate::client::pkce::{self, ChallengeMethod, Pkce};
 use crate::client::{CallbackExpectation, parse_callback as core_parse_callback};
 use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, stringify, to_js_error, to_plain};
-use crate::js::options::{Fields, optional_integer};
+use crate::js::options::{Fields, optional_integer, required_options};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -17,15 +17,28 @@ struct PkcePair<'a> {
     code_challenge_method: &'a str,
 }
 
-/// `parseCallback`'s expectation (see [`CallbackExpectation`]).
-/// `parseCallback`'s expectation (see [`CallbackExpectation`]).
+/// `parseCallback`'s expectation (see [`CallbackExpectation`]): `state` null is no sign-in in progress;
+/// `metadata` gives `issuer` and `requireIss` unless they are given too.
 fn expectation(what: &str, value: &JsValue) -> Result<CallbackExpectation, Error> {
-    let mut f = Fields::new(what, value, &["state", "issuer", "requireIss"])?;
-    Ok(CallbackExpectation {
-        state: f.need("state")?,
-        issuer: f.take("issuer")?,
-        require_iss: f.take("requireIss")?.unwrap_or_default(),
-    })
+    let mut f = Fields::new(what, value, &["state", "issuer", "requireIss", "metadata"])?;
+    let state = if f.is_null("state") {
+        None
+    } else {
+        Some(f.need("state")?)
+    };
+    let mut expect = CallbackExpectation::in_progress(state)?;
+    if let Some(metadata) = f.remove("metadata") {
+        let metadata: ProviderMetadata =
+            required_options("parseCallback expectation: metadata", &metadata)?;
+        expect = expect.from_provider(&metadata);
+    }
+    if let Some(issuer) = f.take("issuer")? {
+        expect.issuer = Some(issuer);
+    }
+    if let Some(required) = f.take("requireIss")? {
+        expect.require_iss = required;
+    }
+    Ok(expect)
 }
 
 #[derive(Serialize)]

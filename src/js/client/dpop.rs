@@ -11,7 +11,7 @@ use crate::client::dpop::{
 use crate::error::{Error, cap};
 use crate::jose::Algorithm;
 use crate::jose::json;
-use crate::js::convert::{JsResult, shared_handle, to_js_error, to_plain, type_name};
+use crate::js::convert::{JsResult, promise, shared_handle, to_js_error, to_plain, type_name};
 use crate::js::http::{Fetcher, now_or, response_to_js};
 use crate::js::jose::webcrypto::{import_params, webcrypto_sign};
 use crate::js::options::{options, required_options};
@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::JsFuture;
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -218,7 +218,7 @@ impl DpopKeyHandle {
     /// `proof({ method, url, accessToken?, now? })`: a proof for one request (with the origin's latest nonce).
     pub fn proof(&self, opts: JsValue) -> Promise {
         let this = self.clone();
-        future_to_promise(async move {
+        promise(async move {
             let run = async || -> Result<String, Error> {
                 let o: ProofOptions = required_options("DpopKey.proof options", &opts)?;
                 this.proof_for(&o.method, &o.url, o.access_token.as_deref(), now_or(o.now))

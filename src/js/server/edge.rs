@@ -4,20 +4,18 @@
 use super::config::edge_config;
 use super::jwks::RemoteJwks;
 use crate::error::Error;
-use crate::jose::{Algorithm, JwkSet, SignatureProof};
-use crate::js::convert::{JsResult, to_js_error};
+use crate::jose::{JwkSet, SignatureProof};
+use crate::js::convert::{JsResult, promise, to_js_error};
 use crate::js::http::{Fetcher, now_or};
 use crate::js::native::{self, NativeKey};
 use crate::js::options::optional_integer;
-use crate::js::verify::{ImportedKeys, claims_json, subtle, webcrypto_params};
+use crate::js::verify::{ImportedKeys, WebCryptoParams, claims_json, subtle};
 use crate::server::JwksCache;
 use crate::server::{Decision, EdgeCheck, EdgeGuard, EdgeRequest, Step};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
     // Reflect.set on a fresh plain object cannot fail.
@@ -33,7 +31,7 @@ pub struct EdgeGuardHandle {
     /// The `CryptoKey`s imported for the current set, by (position, algorithm); `None`: refused.
     crypto_keys: RefCell<ImportedKeys<JsValue>>,
     /// The WebCrypto parameters (import, verify), built once per algorithm.
-    params: RefCell<HashMap<Algorithm, Option<(JsValue, JsValue)>>>,
+    params: RefCell<WebCryptoParams>,
     /// The node:crypto keys, where node:crypto is installed (Node).
     native_keys: RefCell<ImportedKeys<NativeKey>>,
     /// Whether the runtime has `crypto.subtle` (read once: it does not come and go).
@@ -111,12 +109,7 @@ impl EdgeGuardHandle {
     fn webcrypto_check(&self, check: Box<EdgeCheck>) -> Result<EdgePending, Box<EdgeCheck>> {
         let pending = check.pending();
         let alg = pending.alg();
-        let params = self
-            .params
-            .borrow_mut()
-            .entry(alg)
-            .or_insert_with(|| webcrypto_params(alg))
-            .clone();
+        let params = self.params.borrow_mut().of(alg);
         let (Some((import_alg, verify_alg)), true, [position]) =
             (params, self.has_subtle, pending.candidate_positions())
         else {
@@ -394,7 +387,7 @@ impl EdgeGuardHandle {
                 .ok_or_else(|| Error::InvalidRequest(format!("no issuer at {index}")))?;
             Ok(remote.ensure(now_or(now), kid.as_string()))
         });
-        future_to_promise(async move {
+        promise(async move {
             fut.map_err(to_js_error)?.await.map_err(to_js_error)?;
             Ok(JsValue::UNDEFINED)
         })

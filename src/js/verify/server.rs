@@ -6,7 +6,7 @@
 use super::{ImportedKeys, KeysFetch, TokenVerifierHandle, token_arg};
 use crate::error::Error;
 use crate::jose::{JwkSet, PendingSignature, UnverifiedJws, VerifiedToken};
-use crate::js::convert::{JsResult, shared_handle, to_js_error};
+use crate::js::convert::{JsResult, promise, shared_handle, to_js_error};
 use crate::js::http::now_or;
 use crate::js::http::split_options;
 use crate::js::native::{self, NativeKey};
@@ -25,7 +25,6 @@ use js_sys::Promise;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 /// Where a verifier's keys come from.
 pub(super) enum KeySource {
@@ -189,7 +188,7 @@ pub(super) fn with_proof_async(
     proof: DpopArgs,
 ) -> Promise {
     let this = handle.share();
-    future_to_promise(async move {
+    promise(async move {
         let run = async {
             let shared = &this.shared;
             let now = options.now;
@@ -376,7 +375,7 @@ impl TokenVerifierHandle {
         let setup = logout_policy(&token, &opts)
             .map(|(token, policy)| (policy.now(), self.check_async(token, policy)));
         let this = self.share();
-        future_to_promise(async move {
+        promise(async move {
             let (now, verification) = setup.map_err(to_js_error)?;
             let run = async {
                 let json = verification.await?;
@@ -398,7 +397,7 @@ impl TokenVerifierHandle {
         };
         let now = now_only("ensureKeys options", &opts).map(now_or);
         let kid = token.as_string().and_then(|t| UnverifiedJws::peek_kid(&t));
-        future_to_promise(async move {
+        promise(async move {
             let now = now.map_err(to_js_error)?;
             if let Some(remote) = remote {
                 remote.ensure(now, kid).await.map_err(to_js_error)?;

@@ -4,9 +4,9 @@
 use super::KeysFetch;
 use crate::error::Error;
 use crate::jose::{JwkSet, PendingSignature, VerifiedToken};
-use crate::js::options::Fields;
+use crate::js::options::{Fields, Member, ReadError, Reader};
 use crate::verify::{Policy, TokenVerifier};
-use serde::de::{Deserialize, Deserializer, Error as _};
+use serde::de::Error as _;
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
@@ -26,9 +26,9 @@ pub(super) fn remote_jwks(_value: &JsValue) -> Option<(JwkSet, KeySource)> {
 /// `cache`, an option of the main entry only: giving one is `invalid_request`.
 pub(super) enum CacheConfig {}
 
-impl<'de> Deserialize<'de> for CacheConfig {
-    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(D::Error::custom(
+impl Member for CacheConfig {
+    fn read(_: Reader<'_>) -> Result<Self, ReadError> {
+        Err(ReadError::custom(
             "cache (the verified-token cache) is not in the SPA entry",
         ))
     }
@@ -63,17 +63,17 @@ pub(super) enum DpopConfig {}
 /// `verifyAccessToken`'s `dpop`, likewise refused.
 pub(super) enum DpopArgs {}
 
-impl<'de> Deserialize<'de> for DpopConfig {
-    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(D::Error::custom(
+impl Member for DpopConfig {
+    fn read(_: Reader<'_>) -> Result<Self, ReadError> {
+        Err(ReadError::custom(
             "dpop (DPoP proofs) is not in the SPA entry",
         ))
     }
 }
 
-impl<'de> Deserialize<'de> for DpopArgs {
-    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(D::Error::custom(
+impl Member for DpopArgs {
+    fn read(_: Reader<'_>) -> Result<Self, ReadError> {
+        Err(ReadError::custom(
             "dpop (DPoP proofs) is not in the SPA entry",
         ))
     }
