@@ -349,6 +349,29 @@ impl TokenVerifier {
     /// configuration for the policy (`invalid_request`: an ID token needs a client), then
     /// [`UnverifiedToken::parse`] and [`UnverifiedToken::prepare`] with this verifier's keys and allowlist.
     pub fn prepare(&self, token: &str, policy: &Policy) -> Result<PendingSignature> {
+        self.configured_for(policy)?;
+        self.prepare_parsed(self.parse(token)?, policy)
+    }
+
+    /// [`UnverifiedToken::parse`] with this verifier's length limit, for [`Self::prepare_parsed`]: a caller
+    /// that needs the header first (the edge guard: its `kid`) parses the token once.
+    pub fn parse<'a>(&self, token: &'a str) -> Result<UnverifiedToken<'a>> {
+        UnverifiedToken::parse(token, self.max_token_length)
+    }
+
+    /// [`Self::prepare`] of a token [`Self::parse`] parsed.
+    pub fn prepare_parsed(
+        &self,
+        parsed: UnverifiedToken<'_>,
+        policy: &Policy,
+    ) -> Result<PendingSignature> {
+        self.configured_for(policy)?;
+        parsed.prepare(&self.jwks, &self.algorithms)
+    }
+
+    /// `invalid_request` when the policy needs what this verifier lacks: a client for ID tokens, userinfo,
+    /// introspection responses and logout tokens.
+    fn configured_for(&self, policy: &Policy) -> Result<()> {
         match policy {
             Policy::IdToken(_) | Policy::Userinfo(_) | Policy::LogoutToken(_) => {
                 self.client()?;
@@ -359,7 +382,7 @@ impl TokenVerifier {
             }
             Policy::Jwt(_) | Policy::AccessToken(_) => {}
         }
-        UnverifiedToken::parse(token, self.max_token_length)?.prepare(&self.jwks, &self.algorithms)
+        Ok(())
     }
 
     /// The client that ID tokens and userinfo responses are for.

@@ -193,9 +193,14 @@ impl From<ScopeRequirement> for Requirement {
 /// what the token already has): for a list, the list; for an expression, see
 /// [`ScopeRequirement::satisfying_scopes`]. The message names what is missing.
 pub fn require(claims: &Map<String, Value>, requirement: &Requirement) -> Result<()> {
-    let granted = granted_set(claims);
+    require_of(&scopes_of(claims), requirement)
+}
+
+/// [`require`] on the scopes [`scopes_of`] gave, for a caller that hands them out too (the edge guard).
+pub fn require_of(granted: &[String], requirement: &Requirement) -> Result<()> {
     match requirement {
         Requirement::AllOf(list) => {
+            // A list, not a set: a route needs a few scopes, and a token's are bounded by its length.
             let missing: Vec<&str> = list
                 .iter()
                 .filter(|s| !granted.contains(*s))
@@ -214,7 +219,7 @@ pub fn require(claims: &Map<String, Value>, requirement: &Requirement) -> Result
                 })
             }
         }
-        Requirement::Expression(e) => e.require_granted(&granted),
+        Requirement::Expression(e) => e.require_granted(&granted.iter().cloned().collect()),
     }
 }
 

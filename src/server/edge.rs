@@ -1051,14 +1051,21 @@ impl EdgeGuard {
         if let Some(claims) = cached {
             return Step::Decided(self.allow(&context, claims, true));
         }
-        let kid = UnverifiedJws::peek_kid(token);
-        if fetch_due(issuer, kid.as_deref()) {
-            return Step::Decided(Decision::FetchKeys { issuer, kid });
-        }
         let Some(slot) = self.issuers.get(issuer) else {
             return Step::Decided(self.fail(req.origin, &Problem::MissingToken));
         };
-        if slot.verifier.verifier().jwks().is_empty() {
+        let verifier = slot.verifier.verifier();
+        // Parsed once: its kid decides a fetch, then its signature check is prepared.
+        let parsed = match verifier.parse(token) {
+            Ok(parsed) => parsed,
+            Err(e) => return Step::Decided(self.refuse(&context, &e)),
+        };
+        let kid = parsed.header().kid();
+        if fetch_due(issuer, kid) {
+            let kid = kid.map(str::to_owned);
+            return Step::Decided(Decision::FetchKeys { issuer, kid });
+        }
+        if verifier.jwks().is_empty() {
             return Step::Decided(self.fail_error(
                 req.origin,
                 &Error::HttpError {
@@ -1073,7 +1080,7 @@ impl EdgeGuard {
             strict: self.strict,
             dpop_jkt: None,
         });
-        let token_pending = match slot.verifier.verifier().prepare(token, &policy) {
+        let token_pending = match verifier.prepare_parsed(parsed, &policy) {
             Ok(pending) => pending,
             Err(e) => return Step::Decided(self.refuse(&context, &e)),
         };
@@ -1261,8 +1268,9 @@ impl EdgeGuard {
     ) -> Decision {
         let claims = verified.claims();
         let origin = context.origin.as_deref();
+        let scopes = scope::scopes_of(claims);
         if let Some(requirement) = &context.requirement {
-            if let Err(e) = scope::require(claims, requirement) {
+            if let Err(e) = scope::require_of(&scopes, requirement) {
                 return self.refuse(context, &e);
             }
         }
@@ -1271,7 +1279,6 @@ impl EdgeGuard {
                 return self.refuse(context, &e);
             }
         }
-        let scopes = scope::scopes_of(claims);
         let mut identity = ForwardPolicy::identity(claims, &scopes);
         self.forward.add_claim_headers(&verified, &mut identity);
         Decision::Allow(Allowed {
