@@ -561,15 +561,23 @@ export function sessionLogoutKeys(claims: { sid?: unknown; sub?: unknown }): str
  * or not a finite number cannot tell, so it is refused as soon as any logout is recorded for its `sid` or `sub`.
  * No `sid` or `sub`, or no logout under their keys: `false`. Only `sid`, `sub` and `iat` are read.
  *
+ * A store that forgets logout records `retention` seconds after the logout passes `options.retention`: a token
+ * with a `sid` or `sub` whose `iat` is before `now − retention` may belong to a session whose record is gone, so it
+ * is refused too (fail closed; set the retention above the longest access-token lifetime plus clock tolerance).
+ *
  * ```js
  * const keys = sessionLogoutKeys(claims);
- * const ended = keys.length > 0 && isEndedBySessionLogout(claims, await storage.get(keys));   // a Map
+ * const ended = keys.length > 0 && isEndedBySessionLogout(claims, await storage.get(keys), { retention: 86400 });   // a Map
  * ```
  * @param logoutTimes a `Map` (as a Durable Object's `storage.get(keys)` returns) or a plain object.
+ * @param options `retention`: seconds a logout record is kept (omitted: kept forever, no window);
+ *   `now`: the current time in seconds (default: the clock).
  * @throws OidcEdgeError `invalid_request` when `claims` or `logoutTimes` is not an object, or a time under one of
- *   the token's keys is not an integer in 0..2^53 − 1 (a store holding something else is never read as "no logout").
+ *   the token's keys is not an integer in 0..2^53 − 1 (a store holding something else is never read as "no logout"),
+ *   or `options` has an unknown member or one that is not an integer in 0..2^53 − 1.
  */
 export function isEndedBySessionLogout(
   claims: { sid?: unknown; sub?: unknown; iat?: unknown },
   logoutTimes: Map<string, number> | Record<string, number>,
+  options?: { retention?: number; now?: number },
 ): boolean;

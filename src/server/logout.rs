@@ -1,7 +1,8 @@
 //! The relying party's side of OIDC Back-Channel Logout 1.0: the POST the provider sends to the
 //! `backchannel_logout_uri` (§2.5) and the verification of its logout token with the `jti` replay check
 //! (§2.6). An RP that accepts the request answers 200; one that refuses it answers 400 (§2.8). Then the rule
-//! that refuses the tokens of the sessions it ended: [`session_logout_keys`], [`ended_by_session_logout`].
+//! that refuses the tokens of the sessions it ended: [`session_logout_keys`], [`ended_by_session_logout`],
+//! [`older_than_logout_retention`].
 
 use super::replay::{ReplayEntry, ReplayStore};
 use crate::error::{Error, Result, quote};
@@ -145,6 +146,20 @@ pub fn ended_by_session_logout(
         .get("iat")
         .and_then(Value::as_f64)
         .is_none_or(|iat| iat.floor() <= latest as f64)
+}
+
+/// Whether a token with these (verified) claims is too old for its session's logout to be known: logout records
+/// are kept `retention` seconds after the logout, so a token with a session key issued more than that before
+/// `now` may belong to a session whose record is gone. Fail closed: it is refused (true). A token without a numeric
+/// `iat` cannot be dated: only its session's record, if kept, decides ([`ended_by_session_logout`]).
+pub fn older_than_logout_retention(claims: &Map<String, Value>, now: u64, retention: u64) -> bool {
+    if session_logout_keys(claims).is_empty() {
+        return false;
+    }
+    claims
+        .get("iat")
+        .and_then(Value::as_f64)
+        .is_some_and(|iat| iat.floor() < now.saturating_sub(retention) as f64)
 }
 
 #[cfg(test)]
@@ -298,5 +313,25 @@ mod tests {
         assert!(!ended(json!({"iat": 1})));
         assert!(!ended(json!({})));
         assert!(!ended(json!({"sid": 5, "sub": ["bob"]})));
+    }
+
+    #[test]
+    fn a_token_issued_before_the_retention_window_is_refused() {
+        let old = |c: Value| older_than_logout_retention(&claims(c), 1_000, 100);
+        // the window is [now - retention, now]: its first second is inside, anything before is refused
+        assert!(!old(json!({"sid": "s1", "iat": 900})));
+        assert!(old(json!({"sid": "s1", "iat": 899})));
+        assert!(old(json!({"sub": "bob", "iat": 899.9})));
+        assert!(!old(json!({"sub": "bob", "iat": 999})));
+        // no session key: no logout can apply to it; no numeric iat: cannot be dated, left to the record
+        assert!(!old(json!({"iat": 1})));
+        assert!(!old(json!({"sid": "s1"})));
+        assert!(!old(json!({"sid": "s1", "iat": "1"})));
+        // a retention longer than the clock: nothing is before the window
+        assert!(!older_than_logout_retention(
+            &claims(json!({"sid": "s1", "iat": 0})),
+            10,
+            100
+        ));
     }
 }

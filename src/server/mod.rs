@@ -37,8 +37,8 @@ pub use jwks_cache::{
     CachePolicy, CachedJwks, FetchReason, JwksCache, JwksCacheConfig, MAX_JWKS_BYTES, Plan,
 };
 pub use logout::{
-    MAX_LOGOUT_REQUEST_LEN, ended_by_session_logout, logout_replay_entry, parse_logout_request,
-    session_logout_keys, verify_logout_token,
+    MAX_LOGOUT_REQUEST_LEN, ended_by_session_logout, logout_replay_entry,
+    older_than_logout_retention, parse_logout_request, session_logout_keys, verify_logout_token,
 };
 pub use replay::{
     DEFAULT_REPLAY_ENTRIES, MAX_REPLAY_ENTRIES, MemoryReplayStore, ReplayEntry, ReplayStore,

@@ -307,4 +307,17 @@ test("sessionLogoutKeys and isEndedBySessionLogout: the rule that refuses the to
     assert.throws(() => isEndedBySessionLogout(claims, store), { code: "invalid_request" });
   }
   assert.throws(() => sessionLogoutKeys(undefined), { code: "invalid_request" });
+  // with a retention: a token issued before now - retention may have lost its session's record, so it is refused
+  const kept = { retention: 100, now: 1000 };
+  assert.equal(isEndedBySessionLogout({ sid: "s9", iat: 900 }, {}, kept), false, "the window's first second");
+  assert.equal(isEndedBySessionLogout({ sid: "s9", iat: 899 }, {}, kept), true, "before the window");
+  assert.equal(isEndedBySessionLogout({ sub: "bob", iat: 150 }, times, kept), true, "ended and old");
+  assert.equal(isEndedBySessionLogout({ iat: 1 }, {}, kept), false, "no session key: nothing to have ended");
+  assert.equal(isEndedBySessionLogout({ sid: "s9" }, {}, kept), false, "no iat: only a kept record decides");
+  assert.equal(isEndedBySessionLogout({ sid: "s9", iat: Math.floor(Date.now() / 1000) - 5 }, {}, { retention: 60 }), false, "now from the clock");
+  assert.equal(isEndedBySessionLogout({ sid: "s9", iat: Math.floor(Date.now() / 1000) - 120 }, {}, { retention: 60 }), true);
+  for (const bad of [{ retention: -1 }, { retention: 1.5 }, { retention: "60" }, { retain: 60 }, { now: "1" }, 5]) {
+    assert.throws(() => isEndedBySessionLogout({ sid: "s9", iat: 1 }, {}, bad), { name: "OidcEdgeError", code: "invalid_request" }, JSON.stringify(bad));
+  }
+  assert.throws(() => isEndedBySessionLogout({ sid: "s9", iat: 1 }, null, kept), { code: "invalid_request" }, "the store is checked first");
 });

@@ -74,7 +74,7 @@ const claimedIssuer: string | undefined = unverifiedIssuer(logoutToken);
 const sureIssuer: string = unverifiedIssuer(logoutToken);
 void [claimedIssuer, sureIssuer];
 const sessionKeys: string[] = sessionLogoutKeys(ended);
-const endedNow: boolean = isEndedBySessionLogout({ sid: "s", iat: 5 }, new Map([["sid:s", 4]]))
+const endedNow: boolean = isEndedBySessionLogout({ sid: "s", iat: 5 }, new Map([["sid:s", 4]]), { retention: 60, now: 9 })
   || isEndedBySessionLogout(endedAsync, { "sub:alice": 4 });
 // @ts-expect-error logout times are numbers
 isEndedBySessionLogout({ sid: "s" }, { "sid:s": "4" });

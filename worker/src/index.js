@@ -145,7 +145,8 @@ export class SessionRevocations {
     }
     if (pathname === "/check") {
       const found = await this.storage.get(sessionLogoutKeys(body.claims));
-      return Response.json({ revoked: isEndedBySessionLogout(body.claims, found) });
+      // A token older than the retention may belong to a session whose record is gone: refused too.
+      return Response.json({ revoked: isEndedBySessionLogout(body.claims, found, { retention: this.retention }) });
     }
     if (pathname === "/replay") {
       // One request at a time per object (input gates): the get and the put are atomic together.

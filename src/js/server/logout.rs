@@ -6,9 +6,11 @@
 use crate::error::{Error, quote};
 use crate::jose::{DEFAULT_MAX_TOKEN_LENGTH, UnverifiedJws};
 use crate::js::convert::{JsResult, long_string, to_js_error, type_name};
-use crate::js::options::optional_integer;
+use crate::js::http::now_or;
+use crate::js::options::{Fields, optional_integer};
 use crate::server::{
-    MAX_LOGOUT_REQUEST_LEN, ended_by_session_logout, parse_logout_request, session_logout_keys,
+    MAX_LOGOUT_REQUEST_LEN, ended_by_session_logout, older_than_logout_retention,
+    parse_logout_request, session_logout_keys,
 };
 use js_sys::{Array, Reflect};
 use serde_json::{Map, Number, Value};
@@ -93,11 +95,23 @@ pub fn session_logout_keys_js(claims: JsValue) -> JsResult<Array> {
         .collect())
 }
 
-/// `isEndedBySessionLogout(claims, logoutTimes)`: whether a token's session was ended by a back-channel logout,
-/// `logoutTimes` (a `Map` or a plain object) holding the logout time recorded under each key, if any.
+/// `isEndedBySessionLogout(claims, logoutTimes, options?)`: whether a token's session was ended by a back-channel
+/// logout, `logoutTimes` (a `Map` or a plain object) holding the logout time recorded under each key, if any;
+/// with `options.retention`, also whether the token predates the window in which logouts are kept.
 #[wasm_bindgen(js_name = isEndedBySessionLogout)]
-pub fn is_ended_by_session_logout_js(claims: JsValue, logout_times: JsValue) -> JsResult<bool> {
+pub fn is_ended_by_session_logout_js(
+    claims: JsValue,
+    logout_times: JsValue,
+    options: JsValue,
+) -> JsResult<bool> {
     let run = || -> Result<bool, Error> {
+        let mut f = Fields::optional(
+            "isEndedBySessionLogout options",
+            &options,
+            &["retention", "now"],
+        )?;
+        let retention: Option<u64> = f.take("retention")?;
+        let now = now_or(f.take("now")?);
         let claims = session_claims(&claims)?;
         if !logout_times.is_object() || Array::is_array(&logout_times) {
             return Err(Error::InvalidRequest(format!(
@@ -122,7 +136,7 @@ pub fn is_ended_by_session_logout_js(claims: JsValue, logout_times: JsValue) -> 
         }
         Ok(ended_by_session_logout(&claims, |key| {
             times.iter().find(|(k, _)| k == key).map(|(_, at)| *at)
-        }))
+        }) || retention.is_some_and(|r| older_than_logout_retention(&claims, now, r)))
     };
     run().map_err(to_js_error)
 }
