@@ -261,9 +261,10 @@ export function createSession(options) {
       sessionStorage.removeItem(pendingKey); // one use, whatever happens next
       if (url === location.href) history.replaceState(history.state, "", location.pathname); // the code leaves the address bar
       const meta = await provider();
-      let signIn = null; // this tab's sign-in in progress: none when nothing (or not a record) was kept
+      let signIn = null; // this tab's sign-in in progress: none unless a whole record (state, nonce, verifier) was kept
       try {
-        signIn = JSON.parse(stored);
+        const r = JSON.parse(stored);
+        if ([r.state, r.nonce, r.codeVerifier].every((v) => typeof v === "string")) signIn = r;
       } catch {}
       const { code } = parseCallback(url, { state: signIn?.state ?? null, metadata: meta });
       const tokens = await exchangeCode({

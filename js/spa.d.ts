@@ -410,8 +410,8 @@ export interface Session {
    * page's), exchanges the code, fetches the provider's keys and verifies the ID token (signature, `iss`, `aud`,
    * `azp`, `exp`, `iat`, the `nonce` sent, `auth_time` when `maxAge` was sent, and `at_hash` when the token has
    * one, OIDC Core 3.1.3.7-8). Resolves to the verified claims and emits `signedIn`.
-   * @throws OidcEdgeError (rejects) `state_mismatch` when this tab has no sign-in in progress (none started, or
-   *   its callback was already read) or `state` differs; `issuer_mismatch` for a foreign RFC 9207 `iss` (or none
+   * @throws OidcEdgeError (rejects) `state_mismatch` when this tab has no sign-in in progress (none started, its
+   *   callback was already read, or its record lacks its state, nonce or code verifier) or `state` differs; `issuer_mismatch` for a foreign RFC 9207 `iss` (or none
    *   when the provider promises it); `authorization_error` with `error` / `errorDescription` when the provider
    *   refused (e.g. `access_denied`) and, with `status`, when the token endpoint does (e.g. `invalid_grant`);
    *   `invalid_request` for a URL without `code`; `http_error` for a failed request (token, keys); `invalid_jwk` /

@@ -282,6 +282,8 @@ test("an error at each step rejects with its code and is emitted as error", asyn
     [{ state: "another-state" }, "state_mismatch"],
     [{ codeVerifier: "x".repeat(43) }, "authorization_error", "invalid_grant"],
     [{ nonce: "another-nonce" }, "nonce_mismatch"],
+    // a record without its nonce (or verifier) is no sign-in of this tab's: never an ID token checked without one
+    [{ nonce: null }, "state_mismatch"],
   ]) {
     await page.evaluate((tamper) => sessionStorage.setItem("test:tamper", JSON.stringify(tamper)), tamper);
     await load(page);
@@ -301,7 +303,7 @@ test("an error at each step rejects with its code and is emitted as error", asyn
   await page.evaluate(() => sessionStorage.removeItem("test:fail"));
 
   const emitted = (await events(page)).filter(([name]) => name === "error").map(([, code]) => code);
-  assert.deepEqual(emitted, ["authorization_error", "state_mismatch", "authorization_error", "nonce_mismatch", "http_error"]);
+  assert.deepEqual(emitted, ["authorization_error", "state_mismatch", "authorization_error", "nonce_mismatch", "state_mismatch", "http_error"]);
   assert.equal(await page.evaluate(() => window.session.getUser()), null);
   await assert.rejects(page.evaluate(() => window.session.on("loggedIn", () => {})), /no event loggedIn/);
 });
