@@ -20,6 +20,7 @@ import { pathToFileURL } from "node:url";
 import { createVerifier } from "fast-jwt";
 import * as jose from "jose";
 import { NODE_ROWS, runInProcess, withGlueFallback } from "./cases.mjs";
+import { EDGE_URL, edgeConfig, joseEdgeCheck, joseEdgeOptions } from "./edge-case.mjs";
 
 const pkg = resolve(process.env.OIDC_EDGE_PKG ?? join(import.meta.dirname, "../pkg"));
 const beforePkg = process.env.BENCH_BEFORE_PKG ? resolve(process.env.BENCH_BEFORE_PKG) : null;
@@ -197,8 +198,7 @@ if (mode === "bench") {
   // JS (the glue, jose) happens before t0 on both sides.
   const side = process.argv[5];
   const f = fixtures.algs[alg];
-  const url = "https://api.example.com/api/orders";
-  const request = (t) => new Request(url, { headers: { authorization: `Bearer ${t}` } });
+  const request = (t) => new Request(EDGE_URL, { headers: { authorization: `Bearer ${t}` } });
   const allowed = (r) => { if (r?.ok !== true) throw new Error(`${side} ${alg}: not allowed: ${JSON.stringify(r)}`); };
   let out;
   if (side === "oidc") {
@@ -206,18 +206,14 @@ if (mode === "bench") {
     const glue = await load("oidc_edge_worker.js");
     const { createEdgeVerifierWith } = await load("edge.js");
     const { OidcEdgeError } = await load("errors.js");
-    const jwks = JSON.stringify(f.jwks);
+    const config = edgeConfig(fixtures, alg, f.jwks);
     const t0 = performance.now();
     const module = await WebAssembly.compile(bytes);
     const t1 = performance.now();
     glue.initSync({ module });
     glue.__oidcEdgeErrorClass(OidcEdgeError);
     const t2 = performance.now();
-    const guard = createEdgeVerifierWith(glue.EdgeGuard, {
-      issuer: fixtures.issuer, audience: fixtures.audience, jwksUri: "https://idp.example.com/jwks", algorithms: [alg],
-      cacheApi: false, routes: [{ method: "GET", path: "/api/*", scopes: "orders:read" }],
-      fetch: async () => new Response(jwks, { headers: { "content-type": "application/json", "cache-control": "max-age=86400" } }),
-    });
+    const guard = createEdgeVerifierWith(glue.EdgeGuard, config);
     const t3 = performance.now();
     allowed(await guard(request(f.tokens[0])));
     const t4 = performance.now();
@@ -225,11 +221,8 @@ if (mode === "bench") {
     const t5 = performance.now();
     out = { compileMs: t1 - t0, instantiateMs: t2 - t1, setupMs: t3 - t2, firstRequestMs: t4 - t3, secondRequestMs: t5 - t4, totalMs: t4 - t0 };
   } else if (side === "jose") {
-    const verifyOne = async (keys, t) => {
-      const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(request(t).headers.get("authorization") ?? "");
-      const { payload } = await jose.jwtVerify(m[1], keys, { issuer: fixtures.issuer, audience: fixtures.audience, algorithms: [alg] });
-      return { ok: typeof payload.scope === "string" && payload.scope.split(" ").includes("orders:read") };
-    };
+    const options = joseEdgeOptions(fixtures, alg);
+    const verifyOne = (keys, t) => joseEdgeCheck(jose, keys, request(t), options);
     const t0 = performance.now();
     const keys = jose.createLocalJWKSet(f.jwks);
     const t1 = performance.now();

@@ -20,6 +20,7 @@ import { launchChromium } from "../tests/js/support/browser.mjs";
 import { serveStatic } from "../tests/js/support/static-server.mjs";
 import { bundleWorker, startWorker } from "../tests/js/support/workerd.mjs";
 import { ALGS, MAIN_COLUMNS, NODE_ROWS, REPEATED_COLUMNS, groupsOf, measureGroup, timingOptions, warmUp } from "./cases.mjs";
+import { EDGE_ALGS } from "./edge-case.mjs";
 import { makeFixtures } from "./fixtures.mjs";
 import { chromiumStartup, packageSizes, sizeTables, viteApps, workerBundle } from "./sizes.mjs";
 
@@ -247,9 +248,6 @@ async function startup(fixturesFile, mode = "startup") {
   return { runs: runs.length, compileMs: pick("compileMs"), instantiateMs: pick("instantiateMs"), firstVerify };
 }
 
-/** The edge table's algorithms (bench/workerd/worker.mjs). */
-const EDGE_STARTUP_ALGS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
-
 /**
  * Edge cold start (issue 15: compile, instantiate and the first verify ≤ 5 ms): fresh Node processes, each one
  * side and one algorithm, oidc-edge/worker's module and createEdgeVerifier against a jose Worker's first request.
@@ -261,13 +259,13 @@ async function edgeStartup(fixturesFile) {
   for (const side of ["oidc", "jose"]) {
     const runs = [];
     for (let i = 0; i < STARTUP_RUNS; i++) {
-      const alg = EDGE_STARTUP_ALGS[i % EDGE_STARTUP_ALGS.length];
+      const alg = EDGE_ALGS[i % EDGE_ALGS.length];
       runs.push(await runChild([join(root, "bench/node-runner.mjs"), "startup-edge", fixturesFile, alg, side], { OIDC_EDGE_PKG: pkg }));
     }
     const pick = (k, xs = runs) => median(xs.map((r) => r[k]).filter((v) => v !== undefined));
     const keys = ["compileMs", "instantiateMs", "setupMs", "firstRequestMs", "secondRequestMs", "totalMs"];
     out[side] = { runs: runs.length, ...Object.fromEntries(keys.map((k) => [k, pick(k)])), byAlg: {} };
-    for (const alg of EDGE_STARTUP_ALGS) {
+    for (const alg of EDGE_ALGS) {
       const of = runs.filter((r) => r.alg === alg);
       out[side].byAlg[alg] = { samples: of.length, totalMs: pick("totalMs", of), firstRequestMs: pick("firstRequestMs", of) };
     }
@@ -292,22 +290,25 @@ async function workerdColdStart(fixtures) {
     symlinkSync(join(root, "node_modules/jose"), join(dir, "node_modules/jose"));
     const alg = "RS256";
     const f = fixtures.algs[alg];
-    const check = `{ issuer: ${JSON.stringify(fixtures.issuer)}, audience: ${JSON.stringify(fixtures.audience)}, algorithms: [${JSON.stringify(alg)}] }`;
+    // The Workers are bundled from bench/edge-case.mjs, the same request the edge table times.
+    const shared = `import { EDGE_URL, edgeConfig, joseEdgeCheck, joseEdgeOptions } from ${JSON.stringify(join(root, "bench/edge-case.mjs"))};
+const fixtures = ${JSON.stringify({ issuer: fixtures.issuer, audience: fixtures.audience })};
+const jwks = ${JSON.stringify(f.jwks)};
+const alg = ${JSON.stringify(alg)};`;
     const sources = {
       empty: `export default { fetch: () => new Response("ok") };`,
       oidcEdge: `import { createEdgeVerifier } from "oidc-edge/worker";
-const jwks = ${JSON.stringify(JSON.stringify(f.jwks))};
-const verify = createEdgeVerifier({ ...${check}, jwksUri: "https://idp.example.com/jwks", cacheApi: false,
-  routes: [{ method: "GET", path: "/*", scopes: "orders:read" }],
-  fetch: async () => new Response(jwks, { headers: { "content-type": "application/json", "cache-control": "max-age=86400" } }) });
-export default { async fetch(request) { const r = await verify(request); return r.ok ? new Response("ok") : r.response; } };`,
-      jose: `import { createLocalJWKSet, jwtVerify } from "jose";
-const keys = createLocalJWKSet(${JSON.stringify(f.jwks)});
+${shared}
+const verify = createEdgeVerifier(edgeConfig(fixtures, alg, jwks));
+// the probe asks for the Worker's root: the same request at the guarded path
+export default { async fetch(request) { const r = await verify(new Request(EDGE_URL, request)); return r.ok ? new Response("ok") : r.response; } };`,
+      jose: `import * as jose from "jose";
+${shared}
+const keys = jose.createLocalJWKSet(jwks);
+const options = joseEdgeOptions(fixtures, alg);
 export default { async fetch(request) {
-  const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(request.headers.get("authorization") ?? "");
-  if (!m) return new Response(null, { status: 401 });
-  const { payload } = await jwtVerify(m[1], keys, ${check});
-  return typeof payload.scope === "string" && payload.scope.split(" ").includes("orders:read") ? new Response("ok") : new Response(null, { status: 403 });
+  const r = await joseEdgeCheck(jose, keys, request, options);
+  return r.ok ? new Response("ok") : new Response(null, { status: 401 });
 } };`,
     };
     const probe = { headers: { authorization: `Bearer ${f.tokens[0]}` } };
@@ -490,7 +491,7 @@ function sizeTable(s, st, spaSt, edgeSt, coldSt) {
         ["first request (JWKS read, verify, scopes)", ms(o.firstRequestMs), ms(j.firstRequestMs)],
         ["total: compile to first answer", ms(o.totalMs), ms(j.totalMs)],
         ["second request", ms(o.secondRequestMs), ms(j.secondRequestMs)],
-        ...EDGE_STARTUP_ALGS.map((a) => [`total, ${a} (${o.byAlg[a].samples} runs)`, ms(o.byAlg[a].totalMs), ms(j.byAlg[a].totalMs)]),
+        ...EDGE_ALGS.map((a) => [`total, ${a} (${o.byAlg[a].samples} runs)`, ms(o.byAlg[a].totalMs), ms(j.byAlg[a].totalMs)]),
       ]);
   }
   if (coldSt) {

@@ -10,9 +10,7 @@
 // bench/run.mjs generates the entry that imports `oidc-edge` (+ its oidc_edge.js glue) and `jose` and calls
 // benchWorker with them.
 import { buildCases, checkCases, runOps } from "../cases.mjs";
-
-/** The edge comparison's algorithms: the asymmetric ones jose has (an HMAC secret has no place in a JWKS). */
-const EDGE_ALGS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
+import { EDGE_ALGS, EDGE_URL, edgeConfig, joseEdgeCheck, joseEdgeOptions } from "../edge-case.mjs";
 
 /**
  * The "edge" table: one request through `createEdgeVerifier` guarding `GET /api/*` with a scope requirement,
@@ -20,32 +18,20 @@ const EDGE_ALGS = ["RS256", "PS256", "ES256", "ES384", "EdDSA"];
  * check). Both get a new `Request` per call; the guard's JWKS comes from an in-memory `fetch`, its optional
  * verified-token cache stays off, so each distinct token costs a full verification on both sides.
  */
-function edgeCases(oidc, jose, { issuer, audience }) {
-  const url = "https://api.example.com/api/orders";
-  const allowed = (r) => (r?.ok === true && r.claims?.iss === issuer ? null : `not allowed: ${JSON.stringify(r)?.slice(0, 200)}`);
+function edgeCases(oidc, jose, fixtures) {
+  const allowed = (r) => (r?.ok === true && r.claims?.iss === fixtures.issuer ? null : `not allowed: ${JSON.stringify(r)?.slice(0, 200)}`);
   return async ({ add, row, alg, f, next, missing }) => {
     if (!EDGE_ALGS.includes(row)) return;
     if (typeof oidc.createEdgeVerifier !== "function") {
       if (row === EDGE_ALGS[0]) missing.push("oidc-edge exports no createEdgeVerifier: the edge table is n/a");
       return;
     }
-    const request = () => new Request(url, { headers: { authorization: `Bearer ${next()}` } });
-    const jwks = JSON.stringify(f.jwks);
-    const guard = oidc.createEdgeVerifier({
-      issuer, audience, jwksUri: "https://idp.example.com/jwks", algorithms: [alg], cacheApi: false,
-      routes: [{ method: "GET", path: "/api/*", scopes: "orders:read" }],
-      fetch: async () => new Response(jwks, { headers: { "content-type": "application/json", "cache-control": "max-age=86400" } }),
-    });
+    const request = () => new Request(EDGE_URL, { headers: { authorization: `Bearer ${next()}` } });
+    const guard = oidc.createEdgeVerifier(edgeConfig(fixtures, alg, f.jwks));
     add("edge", row, "oidcEdge", "async", () => guard(request()), { check: allowed });
     const keys = jose.createLocalJWKSet(f.jwks);
-    const jopts = { issuer, audience, algorithms: [alg] };
-    add("edge", row, "joseWorker", "async", async () => {
-      const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(request().headers.get("authorization") ?? "");
-      if (!m) return { ok: false };
-      const { payload } = await jose.jwtVerify(m[1], keys, jopts);
-      const scopes = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
-      return scopes.includes("orders:read") ? { ok: true, claims: payload } : { ok: false };
-    }, { check: allowed });
+    const jopts = joseEdgeOptions(fixtures, alg);
+    add("edge", row, "joseWorker", "async", () => joseEdgeCheck(jose, keys, request(), jopts), { check: allowed });
   };
 }
 
