@@ -1,6 +1,6 @@
 //! Provider metadata (OpenID Connect Discovery 1.0 §3, RFC 8414 §2) and where to find it.
 
-use crate::error::{Error, Result, cap, quote};
+use crate::error::{Error, Result, quote};
 use crate::jose::json;
 use crate::wire::parse_endpoint;
 use crate::wire::{HttpRequest, HttpResponse, status_error};
@@ -75,7 +75,7 @@ impl ProviderMetadata {
     pub fn from_value(value: Value, expected_issuer: &str) -> Result<Self> {
         check_issuer_url("expected issuer", expected_issuer)
             .map_err(|e| Error::InvalidRequest(e.message()))?;
-        let Value::Object(map) = value else {
+        let Value::Object(mut map) = value else {
             return Err(Error::InvalidMetadata(format!(
                 "provider metadata must be a JSON object, found {}",
                 json::kind(&value)
@@ -121,8 +121,36 @@ impl ProviderMetadata {
                 "provider metadata has no authorization_endpoint".into(),
             ));
         }
-        serde_json::from_value(Value::Object(map)).map_err(|e| {
-            Error::InvalidMetadata(format!("provider metadata: {}", cap(&e.to_string())))
+        // built by hand from the checked map: a derive through `flatten` pulls serde's buffered `Content` into the wasm
+        let require_pushed_authorization_requests =
+            match map.remove("require_pushed_authorization_requests") {
+                None => None,
+                Some(Value::Bool(b)) => Some(b),
+                Some(other) => {
+                    return Err(Error::InvalidMetadata(format!(
+                        "require_pushed_authorization_requests must be a boolean, found {}",
+                        json::kind(&other)
+                    )));
+                }
+            };
+        map.remove("issuer");
+        let mut string = |name: &str| match map.remove(name) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        Ok(Self {
+            issuer,
+            // present and a string: checked above
+            authorization_endpoint: string("authorization_endpoint").unwrap_or_default(),
+            token_endpoint: string("token_endpoint"),
+            jwks_uri: string("jwks_uri"),
+            userinfo_endpoint: string("userinfo_endpoint"),
+            end_session_endpoint: string("end_session_endpoint"),
+            revocation_endpoint: string("revocation_endpoint"),
+            introspection_endpoint: string("introspection_endpoint"),
+            pushed_authorization_request_endpoint: string("pushed_authorization_request_endpoint"),
+            require_pushed_authorization_requests,
+            other: map,
         })
     }
 
@@ -281,6 +309,41 @@ mod tests {
             serde_json::to_value(&m).unwrap()["code_challenge_methods_supported"],
             serde_json::json!(["S256"])
         );
+    }
+
+    #[test]
+    fn every_named_member_is_read_and_serialized_back_as_sent() {
+        let doc = serde_json::json!({
+            "issuer": "https://idp.example.com",
+            "authorization_endpoint": "https://idp.example.com/a",
+            "token_endpoint": "https://idp.example.com/t",
+            "jwks_uri": "https://idp.example.com/j",
+            "userinfo_endpoint": "https://idp.example.com/u",
+            "end_session_endpoint": "https://idp.example.com/e",
+            "revocation_endpoint": "https://idp.example.com/r",
+            "introspection_endpoint": "https://idp.example.com/i",
+            "pushed_authorization_request_endpoint": "https://idp.example.com/p",
+            "require_pushed_authorization_requests": true,
+            "registration_endpoint": "https://idp.example.com/reg",
+            "scopes_supported": ["openid"],
+        });
+        let m = ProviderMetadata::from_value(doc.clone(), "https://idp.example.com").unwrap();
+        assert_eq!(
+            m.end_session_endpoint.as_deref(),
+            Some("https://idp.example.com/e")
+        );
+        assert_eq!(m.require_pushed_authorization_requests, Some(true));
+        let mut others: Vec<&str> = m.other.keys().map(String::as_str).collect();
+        others.sort_unstable();
+        assert_eq!(others, ["registration_endpoint", "scopes_supported"]);
+        assert_eq!(serde_json::to_value(&m).unwrap(), doc);
+        for bad in [serde_json::json!("yes"), serde_json::Value::Null] {
+            let mut doc = doc.clone();
+            doc["require_pushed_authorization_requests"] = bad;
+            let e = ProviderMetadata::from_value(doc, "https://idp.example.com").unwrap_err();
+            assert_eq!(e.code(), "invalid_metadata");
+            assert!(e.message().contains("must be a boolean"), "{}", e.message());
+        }
     }
 
     #[test]
