@@ -164,7 +164,8 @@ export interface CallbackExpectation {
   requireIss?: boolean;
   /**
    * The provider's metadata (from `discover`): `issuer` is its `issuer` and `requireIss` its
-   * `authorization_response_iss_parameter_supported`, unless they are given too.
+   * `authorization_response_iss_parameter_supported`, unless they are given too. Checked as
+   * {@link parseProviderMetadata} checks a document, against its own `issuer` (`invalid_request` when it fails).
    */
   metadata?: ProviderMetadata;
 }
@@ -985,7 +986,8 @@ export interface StartedAuthorization {
  * holds `client_id` and `request_uri` alone), else built by {@link buildAuthorizeUrl} from the metadata's
  * `authorization_endpoint` without any request.
  * @throws OidcEdgeError `invalid_request` when `usePar` is `false` but the provider requires pushing, for an
- *   `authorizationEndpoint` member, a non-boolean `usePar`, a `metadata` that is not a metadata object, and what
+ *   `authorizationEndpoint` member, a non-boolean `usePar`, a `metadata` that is not a metadata object
+ *   (checked as {@link parseProviderMetadata} checks a document, against its own `issuer`), and what
  *   {@link buildAuthorizeUrl} refuses; `invalid_metadata` when a push is needed and the metadata has no
  *   `pushed_authorization_request_endpoint`; what {@link pushAuthorizationRequest} throws when it pushes.
  */

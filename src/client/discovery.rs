@@ -4,40 +4,40 @@ use crate::error::{Error, Result, quote};
 use crate::jose::json;
 use crate::wire::parse_endpoint;
 use crate::wire::{HttpRequest, HttpResponse, status_error};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// A provider's metadata. Field names are the provider's own snake_case names (also in JS); members this
 /// type does not name are kept in `other`, and serialized back flat.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProviderMetadata {
     /// The issuer identifier, exactly the expected one.
     pub issuer: String,
     /// `authorization_endpoint` (required).
     pub authorization_endpoint: String,
     /// `token_endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint: Option<String>,
     /// `jwks_uri`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_uri: Option<String>,
     /// `userinfo_endpoint`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub userinfo_endpoint: Option<String>,
     /// `end_session_endpoint` (RP-Initiated Logout 1.0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_session_endpoint: Option<String>,
     /// `revocation_endpoint` (RFC 7009).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation_endpoint: Option<String>,
     /// `introspection_endpoint` (RFC 7662).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub introspection_endpoint: Option<String>,
     /// `pushed_authorization_request_endpoint` (RFC 9126 §5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pushed_authorization_request_endpoint: Option<String>,
     /// `require_pushed_authorization_requests` (RFC 9126 §5): the provider takes pushed requests only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_pushed_authorization_requests: Option<bool>,
     /// Every other member, as sent.
     #[serde(flatten)]
@@ -75,6 +75,20 @@ impl ProviderMetadata {
     pub fn from_value(value: Value, expected_issuer: &str) -> Result<Self> {
         check_issuer_url("expected issuer", expected_issuer)
             .map_err(|e| Error::InvalidRequest(e.message()))?;
+        Self::read(value, Some(expected_issuer))
+    }
+
+    /// Reads metadata the caller kept (what `discover` returned, or written by hand) with the checks of
+    /// [`Self::from_value`], its own `issuer` taken as the expected one.
+    ///
+    /// Errors: `invalid_metadata` as for [`Self::from_value`], and when `issuer` is not an issuer URL (https, or
+    /// http on loopback, no query).
+    pub fn from_document(value: Value) -> Result<Self> {
+        Self::read(value, None)
+    }
+
+    /// The checks and the reading of both constructors; `expected_issuer` `None` is the document's own.
+    fn read(value: Value, expected_issuer: Option<&str>) -> Result<Self> {
         let Value::Object(mut map) = value else {
             return Err(Error::InvalidMetadata(format!(
                 "provider metadata must be a JSON object, found {}",
@@ -95,12 +109,17 @@ impl ProviderMetadata {
                 ));
             }
         };
-        if issuer != expected_issuer {
-            return Err(Error::IssuerMismatch(format!(
-                "provider metadata issuer {issuer} is not the expected issuer {expected_issuer}",
-                issuer = quote(&issuer),
-                expected_issuer = quote(expected_issuer)
-            )));
+        match expected_issuer {
+            None => check_issuer_url("issuer", &issuer)
+                .map_err(|e| Error::InvalidMetadata(e.message()))?,
+            Some(expected) if issuer != expected => {
+                return Err(Error::IssuerMismatch(format!(
+                    "provider metadata issuer {issuer} is not the expected issuer {expected}",
+                    issuer = quote(&issuer),
+                    expected = quote(expected)
+                )));
+            }
+            Some(_) => {}
         }
         for name in ENDPOINT_MEMBERS {
             match map.get(name) {
@@ -344,6 +363,26 @@ mod tests {
             assert_eq!(e.code(), "invalid_metadata");
             assert!(e.message().contains("must be a boolean"), "{}", e.message());
         }
+    }
+
+    #[test]
+    fn a_kept_document_is_checked_against_its_own_issuer() {
+        let doc: Value = serde_json::from_str(DOC).unwrap();
+        let m = ProviderMetadata::from_document(doc.clone()).unwrap();
+        assert_eq!(
+            m,
+            ProviderMetadata::from_value(doc.clone(), "https://idp.example.com").unwrap()
+        );
+        for issuer in ["x", "http://idp.example.com", "https://idp.example.com?a=b"] {
+            let mut doc = doc.clone();
+            doc["issuer"] = Value::from(issuer);
+            let e = ProviderMetadata::from_document(doc).unwrap_err();
+            assert_eq!(e.code(), "invalid_metadata", "{issuer}");
+        }
+        let mut doc = doc;
+        doc["token_endpoint"] = Value::from("http://evil.example/t");
+        let e = ProviderMetadata::from_document(doc).unwrap_err();
+        assert_eq!(e.code(), "invalid_metadata");
     }
 
     #[test]

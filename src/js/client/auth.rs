@@ -4,9 +4,10 @@ use crate::client::ProviderMetadata;
 use crate::client::pkce::{self, ChallengeMethod, Pkce};
 use crate::client::{CallbackExpectation, parse_callback as core_parse_callback};
 use crate::error::Error;
-use crate::js::convert::{JsResult, string_arg, stringify, to_js_error, to_plain};
-use crate::js::options::{Fields, optional_integer, required_options};
+use crate::js::convert::{JsResult, object_arg, string_arg, stringify, to_js_error, to_plain};
+use crate::js::options::{Fields, optional_integer};
 use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 #[derive(Serialize)]
@@ -32,9 +33,10 @@ fn expectation(what: &str, value: &JsValue) -> Result<CallbackExpectation, Error
     };
     let mut expect = CallbackExpectation::in_progress(state)?;
     if let Some(metadata) = f.remove("metadata") {
-        let metadata: ProviderMetadata =
-            required_options("parseCallback expectation: metadata", &metadata)?;
-        expect = expect.from_provider(&metadata);
+        expect = expect.from_provider(&metadata_arg(
+            "parseCallback expectation: metadata",
+            &metadata,
+        )?);
     }
     if let Some(issuer) = f.take("issuer")? {
         expect.issuer = Some(issuer);
@@ -43,6 +45,13 @@ fn expectation(what: &str, value: &JsValue) -> Result<CallbackExpectation, Error
         expect.require_iss = required;
     }
     Ok(expect)
+}
+
+/// A `metadata` option: what `discover` returned, or an object written by hand, checked as discovery checks it
+/// (its own `issuer` taken as the expected one). Errors: `invalid_request` naming `what`.
+pub(crate) fn metadata_arg(what: &str, value: &JsValue) -> Result<ProviderMetadata, Error> {
+    ProviderMetadata::from_document(Value::Object(object_arg(what, value)?))
+        .map_err(|e| Error::InvalidRequest(format!("{what}: {}", e.message())))
 }
 
 #[derive(Serialize)]

@@ -1,15 +1,15 @@
 //! Exports for pushed authorization requests (RFC 9126, `crate::client::par`): the sans-IO push and its
 //! answer, the fetch helper that chains them, and `startAuthorization`, which pushes when the metadata asks.
 
+use super::auth::metadata_arg;
 use super::authorize::AuthorizeArgs;
 use super::endpoints::{Fail, client_auth_sync, io_with, send_checked, to_js, with_status};
 use super::sign::client_auth_async;
-use crate::client::{AuthorizeRequest, ClientAuth, ProviderMetadata, PushedAuthorization};
+use crate::client::{AuthorizeRequest, ClientAuth, PushedAuthorization};
 use crate::client::{PushedAuthorizationRequest, PushedAuthorizeUrl, parse_par_response};
 use crate::error::Error;
 use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
 use crate::js::http::{request_to_js, response_from_js, split_options};
-use crate::js::options::required_options;
 use crate::wire::HttpRequest;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -100,8 +100,7 @@ pub async fn start_authorization(opts: JsValue) -> JsResult<JsValue> {
     let run = async || -> Result<_, Fail> {
         let (io, [metadata, use_par]) =
             io_with(&opts, "startAuthorization", ["metadata", "usePar"])?;
-        let metadata: ProviderMetadata =
-            required_options("startAuthorization options: metadata", &metadata)?;
+        let metadata = metadata_arg("startAuthorization options: metadata", &metadata)?;
         let use_par = match &use_par {
             v if v.is_undefined() => None,
             v => Some(v.as_bool().ok_or_else(|| {
