@@ -25,7 +25,7 @@ function dpopStore(op, name, value) {
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
       const db = open.result;
-      const tx = db.transaction("keys", op === "get" ? "readonly" : "readwrite");
+      const tx = db.transaction("keys", "readwrite");
       const store = tx.objectStore("keys");
       const req = store[op === "keep" ? "get" : op](name);
       let result;
@@ -59,6 +59,8 @@ export function createSession(options) {
   let refreshing; // this tab's refresh in progress
   let failure; // { error, attempts }: the current tokens' refresh failed `attempts` times in a row, last with `error`
   let peerRefreshing = false; // another tab claimed the refresh (BroadcastChannel fallback)
+  let lowest; // during this tab's election (BroadcastChannel fallback): the smallest refresh claim heard
+  let wake; // while this tab waits for another tab's refresh: ends the wait
 
   function emit(name, detail) {
     for (const listener of listeners.get(name)) {
@@ -135,21 +137,21 @@ export function createSession(options) {
     if (next) schedule();
   }
   /**
-   * `[renew, seconds]`: when `tokens` are renewed (`refresh`, `expire` or `never`); after a failed refresh of the
-   * current ones: its retry (with backoff), or their end.
+   * When `tokens` are renewed: a refresh in n ≥ 0 seconds, their end in n seconds as −1 − n, or never (Infinity);
+   * after a failed refresh of the current ones: its retry (with backoff), or their end.
    */
   const renewal = (tokens = current.tokens, after = failure) =>
     sessionRenewal(tokens.expiresAt, Boolean(tokens.refreshToken), after?.attempts ?? 0, after?.error);
   function schedule() {
-    const [renew, wait] = renewal();
-    if (renew === "never") return;
-    const act = renew === "refresh" ? () => refresh().catch(() => {}) : expire;
-    timer = setTimeout(act, Math.min(wait * 1000, 2 ** 31 - 1));
+    const wait = renewal();
+    if (wait === Infinity) return;
+    const act = wait < 0 ? expire : () => refresh().catch(() => {});
+    timer = setTimeout(act, Math.min((wait < 0 ? -1 - wait : wait) * 1000, 2 ** 31 - 1));
   }
   /** Keeps `next`, tells the other tabs, and emits `event`. */
   async function change(next, event) {
     await keep(next);
-    channel?.postMessage({ type: "session", session: next, event });
+    channel?.postMessage({ session: next, event });
     emit(event, next?.user);
   }
   async function expire() {
@@ -173,8 +175,7 @@ export function createSession(options) {
   async function refreshHere() {
     const before = current;
     // Not due (any more): another tab's tokens arrived meanwhile.
-    const [renew, wait] = before ? renewal(before.tokens, null) : [];
-    if (renew !== "refresh" || wait > 0) return;
+    if (!before || renewal(before.tokens, null) !== 0) return;
     try {
       const meta = await provider();
       const next = await refreshTokens({
@@ -197,7 +198,8 @@ export function createSession(options) {
   }
   // Back online, or the page shown again: a refresh waiting for its retry is tried now.
   function retryNow() {
-    if (!failure || !current || renewal()[0] !== "refresh") return;
+    const wait = failure && current ? renewal() : -1;
+    if (wait < 0 || wait === Infinity) return;
     clearTimeout(timer);
     refresh().catch(() => {});
   }
@@ -207,35 +209,38 @@ export function createSession(options) {
   function nextSessionMessage() {
     return new Promise((resolve) => {
       const done = () => {
-        channel?.removeEventListener("message", hear);
         clearTimeout(limit);
+        if (wake === done) wake = undefined;
         resolve();
       };
-      const hear = (e) => { if (e.data?.type === "session") done(); };
-      channel?.addEventListener("message", hear);
       // The refreshing tab went away: the next refresh is this tab's to claim.
       const limit = setTimeout(() => { peerRefreshing = false; done(); }, ((timeout ?? 5) + 5) * 1000);
+      wake = done;
     });
   }
   /** Without Web Locks: claims the refresh over the channel; the smallest claim heard refreshes (true), others wait (null). */
   function election() {
     if (!channel || peerRefreshing) return Promise.resolve(channel ? null : true);
-    const mine = randomToken();
-    let lowest = mine;
-    const hear = (e) => { if (e.data?.type === "refreshing" && e.data.claim < lowest) lowest = e.data.claim; };
-    channel.addEventListener("message", hear);
-    channel.postMessage({ type: "refreshing", claim: mine });
+    const mine = (lowest = randomToken());
+    channel.postMessage({ claim: mine });
     return new Promise((resolve) => setTimeout(() => {
-      channel.removeEventListener("message", hear);
-      if (lowest === mine) peerRefreshing = false; // the claims heard lost to this tab's
-      resolve(lowest === mine ? true : null);
+      const won = lowest === mine;
+      lowest = undefined;
+      if (won) peerRefreshing = false; // the claims heard lost to this tab's
+      resolve(won || null);
     }, ELECTION_MS));
   }
-  // Another tab signed in, refreshed, expired or signed out: this tab follows.
+  // The one listener of the channel: another tab claims a refresh; or it signed in, refreshed, expired or signed
+  // out, and this tab follows.
   channel?.addEventListener("message", ({ data }) => {
-    if (data?.type === "refreshing") peerRefreshing = true;
-    if (data?.type !== "session") return;
+    if (data?.claim) {
+      peerRefreshing = true;
+      if (data.claim < lowest) lowest = data.claim;
+      return;
+    }
+    if (!data?.event) return;
     peerRefreshing = false;
+    wake?.();
     if (data.event === "signedOut") dpopKey = undefined; // its pair is deleted: the next one is read or made anew
     keep(data.session).then(() => emit(data.event, data.session?.user), (e) => emit("error", e));
   });
@@ -297,13 +302,9 @@ export function createSession(options) {
      * (still valid); null when signed out or expired (`expired` is emitted then).
      */
     getAccessToken: () => reported(async () => {
-      let [renew, wait] = current ? renewal() : [];
-      if (renew === "refresh" && wait === 0) {
-        await refresh();
-        [renew, wait] = current ? renewal() : [];
-      }
+      if (current && renewal() === 0) await refresh();
       // After a failed refresh: the current access token until it expires (or the provider refused the refresh).
-      if (renew === "expire" && wait === 0) await expire();
+      if (current && renewal() === -1) await expire();
       return current?.tokens.accessToken ?? null;
     }),
 

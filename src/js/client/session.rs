@@ -10,7 +10,6 @@ use crate::client::{RefreshFailure, Renewal};
 use crate::error::Error;
 use crate::js::convert::{JsResult, object_arg, to_js_error, to_plain};
 use crate::js::http::{get, now_or};
-use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 /// `sessionTokens(tokenSet, previous?)`: what a session keeps of a token set; with `previous` (the session's
@@ -29,16 +28,17 @@ pub fn session_tokens(token_set: JsValue, previous: JsValue) -> JsResult<JsValue
     to_plain(&run().map_err(to_js_error)?)
 }
 
-/// `sessionRenewal(expiresAt, refreshable, attempts, failure?)`: `["never"]`, or `["refresh" | "expire", seconds]`:
-/// when tokens expiring at `expiresAt` (with a refresh token: `refreshable`) are due now, or, after `attempts`
-/// (0: none) consecutive failed refreshes, the last of which threw `failure`, what follows.
+/// `sessionRenewal(expiresAt, refreshable, attempts, failure?)`: when tokens expiring at `expiresAt` (with a
+/// refresh token: `refreshable`) are renewed, or, after `attempts` (0: none) consecutive failed refreshes, the last
+/// of which threw `failure`, what follows — one number: a refresh in n ≥ 0 seconds, their end in n seconds as
+/// −1 − n, or `Infinity` for never (no array and no strings to cross the boundary).
 #[wasm_bindgen(js_name = sessionRenewal)]
 pub fn session_renewal(
     expires_at: Option<f64>,
     refreshable: bool,
     attempts: u32,
     failure: JsValue,
-) -> Array {
+) -> f64 {
     // sessionTokens checked it: an integer in 0..2^53.
     let expires_at = expires_at.map(|at| at as u64);
     let now = now_or(None);
@@ -52,13 +52,9 @@ pub fn session_renewal(
         );
         Renewal::after_failure(expires_at, failure, attempts, now)
     };
-    let (renew, after) = match renewal {
-        Renewal::Never => ("never", None),
-        Renewal::Refresh(s) => ("refresh", Some(s)),
-        Renewal::Expire(s) => ("expire", Some(s)),
-    };
-    Array::of2(
-        &renew.into(),
-        &after.map_or(JsValue::UNDEFINED, |s| JsValue::from_f64(s as f64)),
-    )
+    match renewal {
+        Renewal::Never => f64::INFINITY,
+        Renewal::Refresh(s) => s as f64,
+        Renewal::Expire(s) => -1.0 - s as f64,
+    }
 }
