@@ -96,6 +96,17 @@ test("createDpopKey makes non-extractable ES256, EdDSA and RS256 keys; importDpo
   await assert.rejects(importDpopKey(key.keyPair, { alg: "RS256" }), { code: "invalid_request" });
   await assert.rejects(key.proof({ method: "GET", url: "/relative" }), { code: "invalid_request" });
   await assert.rejects(key.proof({ method: "G T", url: "https://rs.example/" }), { code: "invalid_request" });
+  // The options, read member by member: a missing, unknown, null or mistyped member is named.
+  for (const [opts, message] of [
+    [{ url: "https://rs.example/" }, /DpopKey\.proof options: missing field `method`/],
+    [{ method: "GET", url: "https://rs.example/", at: "x" }, /unknown field `at`/],
+    [{ method: "GET", url: "https://rs.example/", accessToken: null }, /accessToken is null/],
+    [{ method: "GET", url: "https://rs.example/", now: 1.5 }, /now/],
+  ]) {
+    await assert.rejects(key.proof(opts), { code: "invalid_request", message }, JSON.stringify(opts));
+  }
+  await assert.rejects(createDpopKey({ alg: 256 }), { code: "invalid_request", message: /createDpopKey options: alg/ });
+  await assert.rejects(importDpopKey(key.keyPair, { algorithm: "ES256" }), { code: "invalid_request", message: /unknown field `algorithm`/ });
   assert.throws(
     () => buildAuthorizeUrl({ authorizationEndpoint: meta.authorization_endpoint, clientId: SPA.clientId, redirectUri: SPA.redirectUri, scope: "openid", state: "s", dpopJkt: "short" }),
     { code: "invalid_request" },
@@ -212,6 +223,9 @@ test("dpopFetch: Authorization: DPoP, the resource's use_dpop_nonce challenge an
       { dpop: key, headers: { DPoP: "x" } },
       { dpop: key, headers: { "x-a": "a\r\nb" } },
       { dpop: key, accessToken: "a b" },
+      { dpop: key, header: { "x-a": "a" } },
+      { dpop: key, headers: { "x-a": 1 } },
+      { dpop: key, body: {} },
     ]) {
       await assert.rejects(dpopFetch(`${base}/`, opts), { code: "invalid_request" }, JSON.stringify(opts));
     }

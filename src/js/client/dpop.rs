@@ -14,10 +14,9 @@ use crate::jose::json;
 use crate::js::convert::{JsResult, promise, shared_handle, to_js_error, to_plain, type_name};
 use crate::js::http::{Fetcher, now_or, response_to_js};
 use crate::js::jose::webcrypto::{import_params, webcrypto_sign};
-use crate::js::options::{options, required_options};
+use crate::js::options::Fields;
 use crate::wire::{HttpRequest, HttpResponse};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
-use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -171,19 +170,9 @@ impl DpopKeyHandle {
     }
 }
 
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateOptions {
-    alg: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ProofOptions {
-    method: String,
-    url: String,
-    access_token: Option<String>,
-    now: Option<u64>,
+/// `createDpopKey`'s and `importDpopKey`'s options, `{ alg? }` (read member by member: no serde derive).
+fn alg_option(what: &str, opts: &JsValue) -> Result<Option<String>, Error> {
+    Fields::optional(what, opts, &["alg"])?.take("alg")
 }
 
 #[wasm_bindgen(js_class = DpopKey)]
@@ -220,8 +209,16 @@ impl DpopKeyHandle {
         let this = self.clone();
         promise(async move {
             let run = async || -> Result<String, Error> {
-                let o: ProofOptions = required_options("DpopKey.proof options", &opts)?;
-                this.proof_for(&o.method, &o.url, o.access_token.as_deref(), now_or(o.now))
+                let mut f = Fields::new(
+                    "DpopKey.proof options",
+                    &opts,
+                    &["method", "url", "accessToken", "now"],
+                )?;
+                let method: String = f.need("method")?;
+                let url: String = f.need("url")?;
+                let access_token: Option<String> = f.take("accessToken")?;
+                let now = now_or(f.take("now")?);
+                this.proof_for(&method, &url, access_token.as_deref(), now)
                     .await
             };
             run().await.map(JsValue::from).map_err(to_js_error)
@@ -249,8 +246,8 @@ pub(crate) fn dpop_option(value: &JsValue) -> Result<Option<DpopKeyHandle>, Erro
 #[wasm_bindgen(js_name = createDpopKey)]
 pub async fn create_dpop_key(opts: JsValue) -> JsResult<DpopKeyHandle> {
     let run = async || -> Result<DpopKeyHandle, Error> {
-        let o: CreateOptions = options("createDpopKey options", &opts)?;
-        let name = o.alg.as_deref().unwrap_or("ES256");
+        let alg = alg_option("createDpopKey options", &opts)?;
+        let name = alg.as_deref().unwrap_or("ES256");
         let alg = DPOP_ALGORITHMS
             .into_iter()
             .find(|a| a.name() == name)
@@ -283,19 +280,10 @@ pub async fn create_dpop_key(opts: JsValue) -> JsResult<DpopKeyHandle> {
 #[wasm_bindgen(js_name = importDpopKey)]
 pub async fn import_dpop_key(pair: JsValue, opts: JsValue) -> JsResult<DpopKeyHandle> {
     let run = async || -> Result<DpopKeyHandle, Error> {
-        let o: CreateOptions = options("importDpopKey options", &opts)?;
-        DpopKeyHandle::from_pair(&pair, o.alg.as_deref()).await
+        let alg = alg_option("importDpopKey options", &opts)?;
+        DpopKeyHandle::from_pair(&pair, alg.as_deref()).await
     };
     run().await.map_err(to_js_error)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DpopFetchOptions {
-    method: Option<String>,
-    access_token: Option<String>,
-    headers: Option<BTreeMap<String, String>>,
-    body: Option<String>,
 }
 
 /// `dpopFetch(url, { dpop, accessToken?, method?, headers?, body?, fetch?, timeout?, now? })`: a resource
@@ -310,16 +298,23 @@ pub async fn dpop_fetch(url: JsValue, opts: JsValue) -> JsResult<JsValue> {
         if !io.client_auth.is_undefined() {
             return Err(Error::InvalidRequest("dpopFetch takes no clientAuth".into()).into());
         }
-        let o: DpopFetchOptions = required_options("dpopFetch options", &io.rest)?;
+        let mut f = Fields::new(
+            "dpopFetch options",
+            &io.rest,
+            &["method", "accessToken", "headers", "body"],
+        )?;
+        let method: Option<String> = f.take("method")?;
+        let access_token: Option<String> = f.take("accessToken")?;
+        let headers: Option<BTreeMap<String, String>> = f.take("headers")?;
         let request = crate::client::dpop::resource_request(
             &url,
-            o.method.as_deref().unwrap_or("GET"),
-            o.access_token.as_deref(),
-            o.headers.unwrap_or_default(),
-            o.body,
+            method.as_deref().unwrap_or("GET"),
+            access_token.as_deref(),
+            headers.unwrap_or_default(),
+            f.take("body")?,
         )?;
         Ok(dpop
-            .send(&io.fetcher, &request, o.access_token.as_deref(), io.now)
+            .send(&io.fetcher, &request, access_token.as_deref(), io.now)
             .await?)
     };
     match run().await {
