@@ -9,7 +9,7 @@ use super::sign::client_auth_async;
 use crate::client::{ClientAuth, DeviceAuthorizationRequest, parse_device_authorization_response};
 use crate::client::{DeviceAuthorization, DevicePoll, PollStep};
 use crate::error::Error;
-use crate::js::convert::{JsResult, to_js_error, to_plain};
+use crate::js::convert::{JsResult, promise, to_js_error, to_plain};
 use crate::js::http::{now_or, request_to_js, response_from_js, split_options};
 use crate::js::options::{now_only, required_options};
 use crate::wire::{HttpRequest, OneOrMany};
@@ -70,18 +70,21 @@ pub fn parse_device_authorization_response_js(
 
 /// `requestDeviceAuthorization(opts)`
 #[wasm_bindgen(js_name = requestDeviceAuthorization)]
-pub async fn request_device_authorization(opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<_, Fail> {
-        let io = io(&opts, "requestDeviceAuthorization")?;
-        let args: DeviceAuthorizationArgs =
-            required_options("requestDeviceAuthorization options", &io.rest)?;
-        let auth =
-            client_auth_async(&io.client_auth, &args.device_authorization_endpoint, io.now).await?;
-        let req = args.into_request(auth).build()?;
-        let res = send_checked(&io, &req).await?;
-        parse_device_authorization_response(&res, io.now).map_err(with_status(res.status))
-    };
-    to_plain(&run().await.map_err(to_js)?)
+pub fn request_device_authorization(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<_, Fail> {
+            let io = io(&opts, "requestDeviceAuthorization")?;
+            let args: DeviceAuthorizationArgs =
+                required_options("requestDeviceAuthorization options", &io.rest)?;
+            let auth =
+                client_auth_async(&io.client_auth, &args.device_authorization_endpoint, io.now)
+                    .await?;
+            let req = args.into_request(auth).build()?;
+            let res = send_checked(&io, &req).await?;
+            parse_device_authorization_response(&res, io.now).map_err(with_status(res.status))
+        };
+        to_plain(&run().await.map_err(to_js)?)
+    })
 }
 
 /// `deviceAuthorization` as JS callers give it back: the answer of [`request_device_authorization`].
@@ -212,55 +215,58 @@ async fn sleep(seconds: u64, signal: Option<&JsValue>) -> Result<(), Stop> {
 
 /// `pollDeviceAuthorization(opts)`
 #[wasm_bindgen(js_name = pollDeviceAuthorization)]
-pub async fn poll_device_authorization(opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<_, Stop> {
-        let (opts, taken) = split_options(&opts, &["signal"]);
-        let signal = read_signal(taken.into_iter().next().unwrap_or(JsValue::UNDEFINED))?;
-        if Reflect::has(&opts, &"now".into()).unwrap_or(false) {
-            return Err(Error::InvalidRequest(
-                "pollDeviceAuthorization reads the clock at every poll: it takes no now option"
-                    .into(),
-            )
-            .into());
-        }
-        let (io, [dpop]) = io_with(&opts, "pollDeviceAuthorization", ["dpop"])?;
-        let dpop = super::dpop::dpop_option(&dpop)?;
-        let args: PollArgs = required_options("pollDeviceAuthorization options", &io.rest)?;
-        let clock = || now_or(None);
-        let authorization = args.device_authorization.into();
-        let mut poll = DevicePoll::new(&args.token_endpoint, &authorization, clock())?;
-        loop {
-            check_abort(signal.as_ref())?;
-            match poll.step(clock())? {
-                PollStep::Wait(seconds) => sleep(seconds, signal.as_ref()).await?,
-                PollStep::Poll => {
-                    // A fresh assertion for each poll: providers refuse a reused jti.
-                    let auth =
-                        client_auth_async(&io.client_auth, &args.token_endpoint, clock()).await?;
-                    let req = poll.request(auth)?;
-                    // DPoP-bound tokens (RFC 9449 §5): a proof with each poll, the nonce retry inside
-                    let sent = match &dpop {
-                        Some(key) => key.send(&io.fetcher, &req, None, clock()).await,
-                        None => io.fetcher.send(&req).await,
-                    };
-                    match sent {
-                        Ok(res) => {
-                            if let Some(tokens) = poll
-                                .on_response(&res, clock())
-                                .map_err(with_status(res.status))?
-                            {
-                                return Ok(tokens);
+pub fn poll_device_authorization(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<_, Stop> {
+            let (opts, taken) = split_options(&opts, &["signal"]);
+            let signal = read_signal(taken.into_iter().next().unwrap_or(JsValue::UNDEFINED))?;
+            if Reflect::has(&opts, &"now".into()).unwrap_or(false) {
+                return Err(Error::InvalidRequest(
+                    "pollDeviceAuthorization reads the clock at every poll: it takes no now option"
+                        .into(),
+                )
+                .into());
+            }
+            let (io, [dpop]) = io_with(&opts, "pollDeviceAuthorization", ["dpop"])?;
+            let dpop = super::dpop::dpop_option(&dpop)?;
+            let args: PollArgs = required_options("pollDeviceAuthorization options", &io.rest)?;
+            let clock = || now_or(None);
+            let authorization = args.device_authorization.into();
+            let mut poll = DevicePoll::new(&args.token_endpoint, &authorization, clock())?;
+            loop {
+                check_abort(signal.as_ref())?;
+                match poll.step(clock())? {
+                    PollStep::Wait(seconds) => sleep(seconds, signal.as_ref()).await?,
+                    PollStep::Poll => {
+                        // A fresh assertion for each poll: providers refuse a reused jti.
+                        let auth =
+                            client_auth_async(&io.client_auth, &args.token_endpoint, clock())
+                                .await?;
+                        let req = poll.request(auth)?;
+                        // DPoP-bound tokens (RFC 9449 §5): a proof with each poll, the nonce retry inside
+                        let sent = match &dpop {
+                            Some(key) => key.send(&io.fetcher, &req, None, clock()).await,
+                            None => io.fetcher.send(&req).await,
+                        };
+                        match sent {
+                            Ok(res) => {
+                                if let Some(tokens) = poll
+                                    .on_response(&res, clock())
+                                    .map_err(with_status(res.status))?
+                                {
+                                    return Ok(tokens);
+                                }
                             }
+                            Err(e) => poll.on_failure(e, clock())?,
                         }
-                        Err(e) => poll.on_failure(e, clock())?,
                     }
                 }
             }
+        };
+        match run().await {
+            Ok(tokens) => to_plain(&tokens),
+            Err(Stop::Failed(f)) => Err(to_js(f)),
+            Err(Stop::Aborted(reason)) => Err(reason),
         }
-    };
-    match run().await {
-        Ok(tokens) => to_plain(&tokens),
-        Err(Stop::Failed(f)) => Err(to_js(f)),
-        Err(Stop::Aborted(reason)) => Err(reason),
-    }
+    })
 }

@@ -244,81 +244,87 @@ pub(crate) fn dpop_option(value: &JsValue) -> Result<Option<DpopKeyHandle>, Erro
 
 /// `createDpopKey({ alg? })`: a new non-extractable key pair, ES256 by default.
 #[wasm_bindgen(js_name = createDpopKey)]
-pub async fn create_dpop_key(opts: JsValue) -> JsResult<DpopKeyHandle> {
-    let run = async || -> Result<DpopKeyHandle, Error> {
-        let alg = alg_option("createDpopKey options", &opts)?;
-        let name = alg.as_deref().unwrap_or("ES256");
-        let alg = DPOP_ALGORITHMS
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| {
-                Error::InvalidRequest(format!(
-                    "createDpopKey alg must be ES256, ES384, EdDSA, RS256 or PS256, found {name:?}"
-                ))
-            })?;
-        let webcrypto = alg
-            .info()
-            .webcrypto
-            .ok_or_else(|| Error::InvalidRequest(format!("no WebCrypto key for {name}")))?;
-        let params = import_params(&webcrypto);
-        if webcrypto.name.starts_with("RSA") {
-            let _ = Reflect::set(&params, &"modulusLength".into(), &JsValue::from(2048));
-            let exponent = Uint8Array::from(&[1u8, 0, 1][..]);
-            let _ = Reflect::set(&params, &"publicExponent".into(), &exponent);
-        }
-        let usages: Array = ["sign", "verify"]
-            .iter()
-            .map(|u| JsValue::from_str(u))
-            .collect();
-        let pair = call_subtle("generateKey", &[params, JsValue::FALSE, usages.into()]).await?;
-        DpopKeyHandle::from_pair(&pair, Some(name)).await
-    };
-    run().await.map_err(to_js_error)
+pub fn create_dpop_key(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<DpopKeyHandle, Error> {
+            let alg = alg_option("createDpopKey options", &opts)?;
+            let name = alg.as_deref().unwrap_or("ES256");
+            let alg = DPOP_ALGORITHMS
+                .into_iter()
+                .find(|a| a.name() == name)
+                .ok_or_else(|| {
+                    Error::InvalidRequest(format!(
+                        "createDpopKey alg must be ES256, ES384, EdDSA, RS256 or PS256, found {name:?}"
+                    ))
+                })?;
+            let webcrypto = alg
+                .info()
+                .webcrypto
+                .ok_or_else(|| Error::InvalidRequest(format!("no WebCrypto key for {name}")))?;
+            let params = import_params(&webcrypto);
+            if webcrypto.name.starts_with("RSA") {
+                let _ = Reflect::set(&params, &"modulusLength".into(), &JsValue::from(2048));
+                let exponent = Uint8Array::from(&[1u8, 0, 1][..]);
+                let _ = Reflect::set(&params, &"publicExponent".into(), &exponent);
+            }
+            let usages: Array = ["sign", "verify"]
+                .iter()
+                .map(|u| JsValue::from_str(u))
+                .collect();
+            let pair = call_subtle("generateKey", &[params, JsValue::FALSE, usages.into()]).await?;
+            DpopKeyHandle::from_pair(&pair, Some(name)).await
+        };
+        run().await.map(JsValue::from).map_err(to_js_error)
+    })
 }
 
 /// `importDpopKey(keyPair, { alg? })`: the `DpopKey` of a pair kept from `dpopKey.keyPair`.
 #[wasm_bindgen(js_name = importDpopKey)]
-pub async fn import_dpop_key(pair: JsValue, opts: JsValue) -> JsResult<DpopKeyHandle> {
-    let run = async || -> Result<DpopKeyHandle, Error> {
-        let alg = alg_option("importDpopKey options", &opts)?;
-        DpopKeyHandle::from_pair(&pair, alg.as_deref()).await
-    };
-    run().await.map_err(to_js_error)
+pub fn import_dpop_key(pair: JsValue, opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<DpopKeyHandle, Error> {
+            let alg = alg_option("importDpopKey options", &opts)?;
+            DpopKeyHandle::from_pair(&pair, alg.as_deref()).await
+        };
+        run().await.map(JsValue::from).map_err(to_js_error)
+    })
 }
 
 /// `dpopFetch(url, { dpop, accessToken?, method?, headers?, body?, fetch?, timeout?, now? })`: a resource
 /// request bound to the key, retried once on a `use_dpop_nonce` challenge; `{ status, headers, body }`.
 #[wasm_bindgen(js_name = dpopFetch)]
-pub async fn dpop_fetch(url: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<HttpResponse, Fail> {
-        let url = crate::js::convert::string_arg("url", &url)?;
-        let (io, [dpop]) = io_with(&opts, "dpopFetch", ["dpop"])?;
-        let dpop = dpop_option(&dpop)?
-            .ok_or_else(|| Error::InvalidRequest("dpopFetch needs dpop: a DpopKey".into()))?;
-        if !io.client_auth.is_undefined() {
-            return Err(Error::InvalidRequest("dpopFetch takes no clientAuth".into()).into());
+pub fn dpop_fetch(url: JsValue, opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<HttpResponse, Fail> {
+            let url = crate::js::convert::string_arg("url", &url)?;
+            let (io, [dpop]) = io_with(&opts, "dpopFetch", ["dpop"])?;
+            let dpop = dpop_option(&dpop)?
+                .ok_or_else(|| Error::InvalidRequest("dpopFetch needs dpop: a DpopKey".into()))?;
+            if !io.client_auth.is_undefined() {
+                return Err(Error::InvalidRequest("dpopFetch takes no clientAuth".into()).into());
+            }
+            let mut f = Fields::new(
+                "dpopFetch options",
+                &io.rest,
+                &["method", "accessToken", "headers", "body"],
+            )?;
+            let method: Option<String> = f.take("method")?;
+            let access_token: Option<String> = f.take("accessToken")?;
+            let headers: Option<BTreeMap<String, String>> = f.take("headers")?;
+            let request = crate::client::dpop::resource_request(
+                &url,
+                method.as_deref().unwrap_or("GET"),
+                access_token.as_deref(),
+                headers.unwrap_or_default(),
+                f.take("body")?,
+            )?;
+            Ok(dpop
+                .send(&io.fetcher, &request, access_token.as_deref(), io.now)
+                .await?)
+        };
+        match run().await {
+            Ok(response) => Ok(response_to_js(&response)),
+            Err(f) => Err(super::endpoints::to_js(f)),
         }
-        let mut f = Fields::new(
-            "dpopFetch options",
-            &io.rest,
-            &["method", "accessToken", "headers", "body"],
-        )?;
-        let method: Option<String> = f.take("method")?;
-        let access_token: Option<String> = f.take("accessToken")?;
-        let headers: Option<BTreeMap<String, String>> = f.take("headers")?;
-        let request = crate::client::dpop::resource_request(
-            &url,
-            method.as_deref().unwrap_or("GET"),
-            access_token.as_deref(),
-            headers.unwrap_or_default(),
-            f.take("body")?,
-        )?;
-        Ok(dpop
-            .send(&io.fetcher, &request, access_token.as_deref(), io.now)
-            .await?)
-    };
-    match run().await {
-        Ok(response) => Ok(response_to_js(&response)),
-        Err(f) => Err(super::endpoints::to_js(f)),
-    }
+    })
 }

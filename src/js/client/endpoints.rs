@@ -9,12 +9,12 @@ use crate::client::{ClientAuth, ClientAuthOptions, ResolvedClientAuth};
 use crate::client::{DiscoveryPlan, DiscoveryStep, discovery_urls, parse_token_response};
 use crate::client::{jwks_request, parse_jwks_response};
 use crate::error::Error;
-use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
+use crate::js::convert::{JsResult, promise, string_arg, to_js_error, to_plain};
 use crate::js::http::{Fetcher, now_or, request_to_js, response_from_js, split_options};
 use crate::js::jose::JwkSetHandle;
 use crate::js::options::{Fields, now_only, optional_integer};
 use crate::wire::{HttpRequest, HttpResponse};
-use js_sys::Reflect;
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 /// A failure, with the status of the response it came from when there was one.
@@ -192,49 +192,53 @@ pub(super) async fn token_grant(opts: JsValue, grant_type: &str, what: &str) -> 
 
 /// `exchangeCode(opts)`
 #[wasm_bindgen(js_name = exchangeCode)]
-pub async fn exchange_code(opts: JsValue) -> JsResult<JsValue> {
-    token_grant(opts, "authorization_code", "exchangeCode").await
+pub fn exchange_code(opts: JsValue) -> Promise {
+    promise(async move { token_grant(opts, "authorization_code", "exchangeCode").await })
 }
 
 /// `refreshTokens(opts)`
 #[wasm_bindgen(js_name = refreshTokens)]
-pub async fn refresh_tokens(opts: JsValue) -> JsResult<JsValue> {
-    token_grant(opts, "refresh_token", "refreshTokens").await
+pub fn refresh_tokens(opts: JsValue) -> Promise {
+    promise(async move { token_grant(opts, "refresh_token", "refreshTokens").await })
 }
 
 /// The options of `discover` and `fetchJwks` besides `fetch` and `timeout`: none.
 /// `discover(issuer, opts?)`
 #[wasm_bindgen]
-pub async fn discover(issuer: JsValue, opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<_, Fail> {
-        let issuer = string_arg("issuer", &issuer)?;
-        let (fetcher, rest) = Fetcher::from_options(&opts)?;
-        Fields::optional("discover options", &rest, &[])?;
-        let mut plan = DiscoveryPlan::new(&issuer)?;
-        let mut request = plan.request();
-        // The plan asks for two requests at most, then answers or fails.
-        loop {
-            let res = fetcher.send(&request).await?;
-            match plan.on_response(&res)? {
-                DiscoveryStep::Found(metadata) => return Ok(metadata),
-                DiscoveryStep::Fetch(next) => request = next,
+pub fn discover(issuer: JsValue, opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<_, Fail> {
+            let issuer = string_arg("issuer", &issuer)?;
+            let (fetcher, rest) = Fetcher::from_options(&opts)?;
+            Fields::optional("discover options", &rest, &[])?;
+            let mut plan = DiscoveryPlan::new(&issuer)?;
+            let mut request = plan.request();
+            // The plan asks for two requests at most, then answers or fails.
+            loop {
+                let res = fetcher.send(&request).await?;
+                match plan.on_response(&res)? {
+                    DiscoveryStep::Found(metadata) => return Ok(metadata),
+                    DiscoveryStep::Fetch(next) => request = next,
+                }
             }
-        }
-    };
-    to_plain(&run().await.map_err(to_js)?)
+        };
+        to_plain(&run().await.map_err(to_js)?)
+    })
 }
 
 /// `fetchJwks(jwksUri, opts?)`: the provider's key set, fetched once (no cache: the SPA session keeps it).
 #[wasm_bindgen(js_name = fetchJwks)]
-pub async fn fetch_jwks(jwks_uri: JsValue, opts: JsValue) -> JsResult<JwkSetHandle> {
-    let run = async || -> Result<_, Fail> {
-        let uri = string_arg("jwksUri", &jwks_uri)?;
-        let (fetcher, rest) = Fetcher::from_options(&opts)?;
-        Fields::optional("fetchJwks options", &rest, &[])?;
-        let res = fetcher.send(&jwks_request(&uri)?).await?;
-        Ok(JwkSetHandle::from(
-            parse_jwks_response(&res).map_err(with_status(res.status))?,
-        ))
-    };
-    run().await.map_err(to_js)
+pub fn fetch_jwks(jwks_uri: JsValue, opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<_, Fail> {
+            let uri = string_arg("jwksUri", &jwks_uri)?;
+            let (fetcher, rest) = Fetcher::from_options(&opts)?;
+            Fields::optional("fetchJwks options", &rest, &[])?;
+            let res = fetcher.send(&jwks_request(&uri)?).await?;
+            Ok(JwkSetHandle::from(
+                parse_jwks_response(&res).map_err(with_status(res.status))?,
+            ))
+        };
+        run().await.map(JsValue::from).map_err(to_js)
+    })
 }

@@ -8,9 +8,10 @@ use super::sign::client_auth_async;
 use crate::client::{AuthorizeRequest, ClientAuth, PushedAuthorization};
 use crate::client::{PushedAuthorizationRequest, PushedAuthorizeUrl, parse_par_response};
 use crate::error::Error;
-use crate::js::convert::{JsResult, string_arg, to_js_error, to_plain};
+use crate::js::convert::{JsResult, promise, string_arg, to_js_error, to_plain};
 use crate::js::http::{request_to_js, response_from_js, split_options};
 use crate::wire::HttpRequest;
+use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -75,15 +76,17 @@ async fn push(
 
 /// `pushAuthorizationRequest(opts)`
 #[wasm_bindgen(js_name = pushAuthorizationRequest)]
-pub async fn push_authorization_request(opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<_, Fail> {
-        let (io, [endpoint]) = io_with(&opts, "pushAuthorizationRequest", [ENDPOINT])?;
-        let (endpoint, request) =
-            read_push("pushAuthorizationRequest options", &endpoint, &io.rest)?;
-        let auth = client_auth_async(&io.client_auth, &endpoint, io.now).await?;
-        push(&io, endpoint, auth, request).await
-    };
-    to_plain(&run().await.map_err(to_js)?)
+pub fn push_authorization_request(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<_, Fail> {
+            let (io, [endpoint]) = io_with(&opts, "pushAuthorizationRequest", [ENDPOINT])?;
+            let (endpoint, request) =
+                read_push("pushAuthorizationRequest options", &endpoint, &io.rest)?;
+            let auth = client_auth_async(&io.client_auth, &endpoint, io.now).await?;
+            push(&io, endpoint, auth, request).await
+        };
+        to_plain(&run().await.map_err(to_js)?)
+    })
 }
 
 #[derive(Serialize)]
@@ -96,49 +99,53 @@ struct Started {
 
 /// `startAuthorization(opts)`: the authorization URL, pushed first when `usePar` or the metadata says so.
 #[wasm_bindgen(js_name = startAuthorization)]
-pub async fn start_authorization(opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<_, Fail> {
-        let (io, [metadata, use_par]) =
-            io_with(&opts, "startAuthorization", ["metadata", "usePar"])?;
-        let metadata = metadata_arg("startAuthorization options: metadata", &metadata)?;
-        let use_par = match &use_par {
-            v if v.is_undefined() => None,
-            v => Some(v.as_bool().ok_or_else(|| {
-                Error::InvalidRequest("startAuthorization options: usePar must be a boolean".into())
-            })?),
-        };
-        let mut request = AuthorizeArgs::read("startAuthorization options", &io.rest)?;
-        if !request.authorization_endpoint.is_empty() {
-            return Err(Error::InvalidRequest(
-                "startAuthorization takes the authorization endpoint from metadata, not authorizationEndpoint"
-                    .into(),
-            )
-            .into());
-        }
-        let Some(endpoint) = metadata.authorization_push_endpoint(use_par)? else {
-            request.authorization_endpoint = metadata.authorization_endpoint.clone();
-            let url = request.build()?;
-            return Ok(Started { url, pushed: None });
-        };
-        let auth = if io.client_auth.is_undefined() {
-            ClientAuth::None {
-                client_id: request.client_id.clone(),
+pub fn start_authorization(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<_, Fail> {
+            let (io, [metadata, use_par]) =
+                io_with(&opts, "startAuthorization", ["metadata", "usePar"])?;
+            let metadata = metadata_arg("startAuthorization options: metadata", &metadata)?;
+            let use_par = match &use_par {
+                v if v.is_undefined() => None,
+                v => Some(v.as_bool().ok_or_else(|| {
+                    Error::InvalidRequest(
+                        "startAuthorization options: usePar must be a boolean".into(),
+                    )
+                })?),
+            };
+            let mut request = AuthorizeArgs::read("startAuthorization options", &io.rest)?;
+            if !request.authorization_endpoint.is_empty() {
+                return Err(Error::InvalidRequest(
+                    "startAuthorization takes the authorization endpoint from metadata, not authorizationEndpoint"
+                        .into(),
+                )
+                .into());
             }
-        } else {
-            client_auth_async(&io.client_auth, endpoint, io.now).await?
+            let Some(endpoint) = metadata.authorization_push_endpoint(use_par)? else {
+                request.authorization_endpoint = metadata.authorization_endpoint.clone();
+                let url = request.build()?;
+                return Ok(Started { url, pushed: None });
+            };
+            let auth = if io.client_auth.is_undefined() {
+                ClientAuth::None {
+                    client_id: request.client_id.clone(),
+                }
+            } else {
+                client_auth_async(&io.client_auth, endpoint, io.now).await?
+            };
+            let client_id = request.client_id.clone();
+            let pushed = push(&io, endpoint.to_owned(), auth, request).await?;
+            let url = PushedAuthorizeUrl {
+                authorization_endpoint: metadata.authorization_endpoint.clone(),
+                client_id,
+                request_uri: pushed.request_uri.clone(),
+            }
+            .build()?;
+            Ok(Started {
+                url,
+                pushed: Some(pushed),
+            })
         };
-        let client_id = request.client_id.clone();
-        let pushed = push(&io, endpoint.to_owned(), auth, request).await?;
-        let url = PushedAuthorizeUrl {
-            authorization_endpoint: metadata.authorization_endpoint.clone(),
-            client_id,
-            request_uri: pushed.request_uri.clone(),
-        }
-        .build()?;
-        Ok(Started {
-            url,
-            pushed: Some(pushed),
-        })
-    };
-    to_plain(&run().await.map_err(to_js)?)
+        to_plain(&run().await.map_err(to_js)?)
+    })
 }

@@ -8,10 +8,11 @@ use crate::client::registration::{
     parse_client_delete_response, parse_client_information,
 };
 use crate::error::Error;
-use crate::js::convert::{JsResult, to_js_error, to_plain};
+use crate::js::convert::{JsResult, promise, to_js_error, to_plain};
 use crate::js::http::{request_to_js, response_from_js};
 use crate::js::options::{options, required_options};
 use crate::wire::{HttpRequest, HttpResponse};
+use js_sys::Promise;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -149,16 +150,19 @@ pub fn parse_registration_response(response: JsValue) -> JsResult<JsValue> {
 
 /// `registerClient(opts)`
 #[wasm_bindgen(js_name = registerClient)]
-pub async fn register_client(opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<_, Fail> {
-        let io = io(&opts, "registerClient")?;
-        without_client_auth(&io, "registerClient")?;
-        let o: RegistrationOptions = required_options("registerClient options", &io.rest)?;
-        let req = RegistrationRequest::from(o).build()?;
-        let res = send_checked(&io, &req).await?;
-        parse_client_information(&res, &ClientAnswer::Registered).map_err(with_status(res.status))
-    };
-    to_plain(&run().await.map_err(to_js)?)
+pub fn register_client(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<_, Fail> {
+            let io = io(&opts, "registerClient")?;
+            without_client_auth(&io, "registerClient")?;
+            let o: RegistrationOptions = required_options("registerClient options", &io.rest)?;
+            let req = RegistrationRequest::from(o).build()?;
+            let res = send_checked(&io, &req).await?;
+            parse_client_information(&res, &ClientAnswer::Registered)
+                .map_err(with_status(res.status))
+        };
+        to_plain(&run().await.map_err(to_js)?)
+    })
 }
 
 /// `buildClientConfigurationRequest(req)`
@@ -217,18 +221,18 @@ async fn configure(opts: JsValue, operation: Operation, what: &str) -> JsResult<
 
 /// `readClient(opts)`
 #[wasm_bindgen(js_name = readClient)]
-pub async fn read_client(opts: JsValue) -> JsResult<JsValue> {
-    configure(opts, Operation::Read, "readClient").await
+pub fn read_client(opts: JsValue) -> Promise {
+    promise(async move { configure(opts, Operation::Read, "readClient").await })
 }
 
 /// `updateClient(opts)`
 #[wasm_bindgen(js_name = updateClient)]
-pub async fn update_client(opts: JsValue) -> JsResult<JsValue> {
-    configure(opts, Operation::Update, "updateClient").await
+pub fn update_client(opts: JsValue) -> Promise {
+    promise(async move { configure(opts, Operation::Update, "updateClient").await })
 }
 
 /// `deleteClient(opts)`
 #[wasm_bindgen(js_name = deleteClient)]
-pub async fn delete_client(opts: JsValue) -> JsResult<JsValue> {
-    configure(opts, Operation::Delete, "deleteClient").await
+pub fn delete_client(opts: JsValue) -> Promise {
+    promise(async move { configure(opts, Operation::Delete, "deleteClient").await })
 }

@@ -19,13 +19,13 @@ use crate::client::{
 };
 use crate::error::Error;
 use crate::jose::json;
-use crate::js::convert::{JsResult, shared_handle, to_js_error, to_plain};
+use crate::js::convert::{JsResult, promise, shared_handle, to_js_error, to_plain};
 use crate::js::http::{now_or, request_to_js, response_from_js, split_options};
 use crate::js::options::{options, required_options};
 use crate::js::verify::TokenVerifierHandle;
 use crate::verify::{IntrospectionJwtOptions, Policy, UserinfoJwtOptions};
 use crate::wire::HttpRequest;
-use js_sys::Reflect;
+use js_sys::{Promise, Reflect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -44,27 +44,29 @@ struct AssertionOptions {
 
 /// `createClientAssertion(opts)`
 #[wasm_bindgen(js_name = createClientAssertion)]
-pub async fn create_client_assertion(opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<String, Error> {
-        let (copy, taken) = split_options(&opts, &["key"]);
-        let o: AssertionOptions = required_options("createClientAssertion options", &copy)?;
-        let key = taken.into_iter().next().unwrap_or(JsValue::UNDEFINED);
-        sign_assertion(
-            &key,
-            &Assertion {
-                client_id: &o.client_id,
-                audience: &o.audience,
-                alg: o.alg.as_deref(),
-                key_id: o.key_id.as_deref(),
-                lifetime: o
-                    .lifetime
-                    .unwrap_or(crate::client::assertion::DEFAULT_LIFETIME),
-                now: now_or(o.now),
-            },
-        )
-        .await
-    };
-    run().await.map(JsValue::from).map_err(to_js_error)
+pub fn create_client_assertion(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<String, Error> {
+            let (copy, taken) = split_options(&opts, &["key"]);
+            let o: AssertionOptions = required_options("createClientAssertion options", &copy)?;
+            let key = taken.into_iter().next().unwrap_or(JsValue::UNDEFINED);
+            sign_assertion(
+                &key,
+                &Assertion {
+                    client_id: &o.client_id,
+                    audience: &o.audience,
+                    alg: o.alg.as_deref(),
+                    key_id: o.key_id.as_deref(),
+                    lifetime: o
+                        .lifetime
+                        .unwrap_or(crate::client::assertion::DEFAULT_LIFETIME),
+                    now: now_or(o.now),
+                },
+            )
+            .await
+        };
+        run().await.map(JsValue::from).map_err(to_js_error)
+    })
 }
 
 #[derive(Deserialize)]
@@ -291,84 +293,92 @@ pub fn parse_userinfo_response_js(response: JsValue, opts: JsValue) -> JsResult<
 
 /// `clientCredentials(opts)`
 #[wasm_bindgen(js_name = clientCredentials)]
-pub async fn client_credentials(opts: JsValue) -> JsResult<JsValue> {
-    token_grant(opts, "client_credentials", "clientCredentials").await
+pub fn client_credentials(opts: JsValue) -> Promise {
+    promise(async move { token_grant(opts, "client_credentials", "clientCredentials").await })
 }
 
 /// `exchangeToken(opts)`
 #[wasm_bindgen(js_name = exchangeToken)]
-pub async fn exchange_token(opts: JsValue) -> JsResult<JsValue> {
-    token_grant(opts, TOKEN_EXCHANGE_GRANT, "exchangeToken").await
+pub fn exchange_token(opts: JsValue) -> Promise {
+    promise(async move { token_grant(opts, TOKEN_EXCHANGE_GRANT, "exchangeToken").await })
 }
 
 /// `introspect(opts)`: with `verifier`, a JWT response is asked for, required and verified (RFC 9701).
 #[wasm_bindgen]
-pub async fn introspect(opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<_, Fail> {
-        let (io, [verifier]) = io_with(&opts, "introspect", ["verifier"])?;
-        let verifier = verifier_option(&verifier)?;
-        let mut o: IntrospectionOptions = required_options("introspect options", &io.rest)?;
-        let bearer = o.bearer_token.take();
-        let auth =
-            match IntrospectionAuth::bearer_or_client(bearer, !io.client_auth.is_undefined())? {
+pub fn introspect(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<_, Fail> {
+            let (io, [verifier]) = io_with(&opts, "introspect", ["verifier"])?;
+            let verifier = verifier_option(&verifier)?;
+            let mut o: IntrospectionOptions = required_options("introspect options", &io.rest)?;
+            let bearer = o.bearer_token.take();
+            let auth = match IntrospectionAuth::bearer_or_client(
+                bearer,
+                !io.client_auth.is_undefined(),
+            )? {
                 Some(bearer) => bearer,
                 None => IntrospectionAuth::Client(
                     client_auth_async(&io.client_auth, &o.introspection_endpoint, io.now).await?,
                 ),
             };
-        let req = introspection_request(o, auth, verifier.is_some())?;
-        let res = send_checked(&io, &req).await?;
-        let Some(verifier) = verifier else {
-            return parse_introspection_response(&res).map_err(with_status(res.status));
+            let req = introspection_request(o, auth, verifier.is_some())?;
+            let res = send_checked(&io, &req).await?;
+            let Some(verifier) = verifier else {
+                return parse_introspection_response(&res).map_err(with_status(res.status));
+            };
+            let jwt = parse_jwt_introspection_response(&res).map_err(with_status(res.status))?;
+            let policy = Policy::Introspection(IntrospectionJwtOptions { now: io.now });
+            Ok(introspection_of(&verifier.check_async(jwt, policy).await?)?)
         };
-        let jwt = parse_jwt_introspection_response(&res).map_err(with_status(res.status))?;
-        let policy = Policy::Introspection(IntrospectionJwtOptions { now: io.now });
-        Ok(introspection_of(&verifier.check_async(jwt, policy).await?)?)
-    };
-    to_plain(&run().await.map_err(to_js)?)
+        to_plain(&run().await.map_err(to_js)?)
+    })
 }
 
 /// `revoke(opts)`
 #[wasm_bindgen]
-pub async fn revoke(opts: JsValue) -> JsResult<()> {
-    let run = async || -> Result<(), Fail> {
-        let io = io(&opts, "revoke")?;
-        let o: RevocationOptions = required_options("revoke options", &io.rest)?;
-        let auth = client_auth_async(&io.client_auth, &o.revocation_endpoint, io.now).await?;
-        let req = revocation_request(o, auth)?;
-        let res = send_checked(&io, &req).await?;
-        parse_revocation_response(&res).map_err(with_status(res.status))
-    };
-    run().await.map_err(to_js)
+pub fn revoke(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<(), Fail> {
+            let io = io(&opts, "revoke")?;
+            let o: RevocationOptions = required_options("revoke options", &io.rest)?;
+            let auth = client_auth_async(&io.client_auth, &o.revocation_endpoint, io.now).await?;
+            let req = revocation_request(o, auth)?;
+            let res = send_checked(&io, &req).await?;
+            parse_revocation_response(&res).map_err(with_status(res.status))
+        };
+        run().await.map(|()| JsValue::UNDEFINED).map_err(to_js)
+    })
 }
 
 /// `userinfo(opts)`: with `verifier`, a signed response is required and verified (WebCrypto where it can).
 #[wasm_bindgen]
-pub async fn userinfo(opts: JsValue) -> JsResult<JsValue> {
-    let run = async || -> Result<Answer, Fail> {
-        let (io, [verifier, dpop]) = io_with(&opts, "userinfo", ["verifier", "dpop"])?;
-        if !io.client_auth.is_undefined() {
-            return Err(Error::InvalidRequest(
-                "userinfo takes no clientAuth: the access token is the credential".into(),
-            )
-            .into());
-        }
-        let verifier = verifier_option(&verifier)?;
-        let o: UserinfoOptions = required_options("userinfo options", &io.rest)?;
-        let req = UserinfoRequest {
-            userinfo_endpoint: o.userinfo_endpoint,
-            access_token: o.access_token.clone(),
-        }
-        .build()?;
-        let res = send_bound(&io, &req, &dpop, Some(&o.access_token)).await?;
-        let Some(verifier) = verifier else {
-            let parsed = parse_userinfo_response(&res, o.expected_subject.as_deref());
-            return Ok(Answer::Parsed(parsed.map_err(with_status(res.status))?));
+pub fn userinfo(opts: JsValue) -> Promise {
+    promise(async move {
+        let run = async || -> Result<Answer, Fail> {
+            let (io, [verifier, dpop]) = io_with(&opts, "userinfo", ["verifier", "dpop"])?;
+            if !io.client_auth.is_undefined() {
+                return Err(Error::InvalidRequest(
+                    "userinfo takes no clientAuth: the access token is the credential".into(),
+                )
+                .into());
+            }
+            let verifier = verifier_option(&verifier)?;
+            let o: UserinfoOptions = required_options("userinfo options", &io.rest)?;
+            let req = UserinfoRequest {
+                userinfo_endpoint: o.userinfo_endpoint,
+                access_token: o.access_token.clone(),
+            }
+            .build()?;
+            let res = send_bound(&io, &req, &dpop, Some(&o.access_token)).await?;
+            let Some(verifier) = verifier else {
+                let parsed = parse_userinfo_response(&res, o.expected_subject.as_deref());
+                return Ok(Answer::Parsed(parsed.map_err(with_status(res.status))?));
+            };
+            let jwt = parse_signed_userinfo_response(&res).map_err(with_status(res.status))?;
+            let policy = userinfo_policy(io.now, o.expected_subject);
+            let claims = verifier.check_async(jwt.clone(), policy).await?;
+            Ok(Answer::Verified { jwt, claims })
         };
-        let jwt = parse_signed_userinfo_response(&res).map_err(with_status(res.status))?;
-        let policy = userinfo_policy(io.now, o.expected_subject);
-        let claims = verifier.check_async(jwt.clone(), policy).await?;
-        Ok(Answer::Verified { jwt, claims })
-    };
-    answer_to_js(run().await.map_err(to_js)?)
+        answer_to_js(run().await.map_err(to_js)?)
+    })
 }
