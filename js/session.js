@@ -198,7 +198,8 @@ export function createSession(options) {
   }
   // Back online, or the page shown again: a refresh waiting for its retry is tried now.
   function retryNow() {
-    const wait = failure && current ? renewal() : -1;
+    if (!failure || !current) return;
+    const wait = renewal();
     if (wait < 0 || wait === Infinity) return;
     clearTimeout(timer);
     refresh().catch(() => {});
@@ -302,9 +303,13 @@ export function createSession(options) {
      * (still valid); null when signed out or expired (`expired` is emitted then).
      */
     getAccessToken: () => reported(async () => {
-      if (current && renewal() === 0) await refresh();
+      let wait = current ? renewal() : Infinity;
+      if (wait === 0) {
+        await refresh();
+        wait = current ? renewal() : Infinity;
+      }
       // After a failed refresh: the current access token until it expires (or the provider refused the refresh).
-      if (current && renewal() === -1) await expire();
+      if (wait === -1) await expire();
       return current?.tokens.accessToken ?? null;
     }),
 
